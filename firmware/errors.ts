@@ -1,0 +1,54 @@
+/**
+ * The one error type of the protocol core. Every malformed input ends in a WmbusError with a
+ * machine-readable `code`, a human message and the byte offset (into the telegram as given)
+ * where the problem was found. Decoders never throw anything else.
+ */
+export type ErrorCode =
+  | "bad_hex" // input text is not hex
+  | "empty" // no bytes at all
+  | "truncated" // a field runs past the end of the buffer
+  | "bad_length" // L-field disagrees with the buffer
+  | "bad_crc" // DLL block CRC, ELL payload CRC or wired checksum
+  | "bad_frame" // wired M-Bus start/stop bytes wrong
+  | "unknown_ci" // CI value with no known layout
+  | "bad_dif" // reserved/invalid DIF
+  | "too_many_dife" // more than 10 DIFE
+  | "too_many_vife" // more than 10 VIFE
+  | "bad_vif" // reserved/invalid VIF
+  | "bad_lvar" // reserved LVAR value
+  | "unknown_format_signature" // compact frame whose format was never learnt
+  | "bad_full_frame_crc" // compact frame rebuilt, full-frame CRC wrong
+  | "encrypted" // payload is encrypted and no decryption was attempted
+  | "no_key"
+  | "wrong_key"
+  | "mac_mismatch"
+  | "unsupported_security_mode"
+  | "replayed"
+  | "not_wmbus"
+  | "bad_key"
+  | "bad_argument";
+
+export class WmbusError extends Error {
+  readonly code: ErrorCode;
+  readonly offset: number;
+  constructor(code: ErrorCode, message: string, offset = -1) {
+    super(message);
+    this.code = code;
+    this.offset = offset;
+    this.name = "WmbusError";
+  }
+  toJSON(): { code: ErrorCode; message: string; offset: number } {
+    return { code: this.code, message: this.message, offset: this.offset };
+  }
+}
+
+export function fail(code: ErrorCode, message: string, offset = -1): never {
+  throw new WmbusError(code, message, offset);
+}
+
+/** Wraps anything thrown below into a WmbusError, so callers only ever see one type. */
+export function asWmbusError(e: unknown): WmbusError {
+  if (e instanceof WmbusError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new WmbusError("bad_frame", "internal decoder fault: " + msg);
+}
