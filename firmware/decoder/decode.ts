@@ -1,0 +1,179 @@
+import { Reader } from "../util/reader.js";
+import { WmbusError, asWmbusError, fail } from "../errors.js";
+import { CrcMode, stripDllCrc } from "../link/frame-format.js";
+import { readDllHeader } from "../link/dll.js";
+import { isWired, parseWired } from "../link/wired.js";
+import { crc16 } from "../link/crc16.js";
+import { readEll } from "../ell/ell.js";
+import { readAfl } from "../afl/afl.js";
+import { ciInfo } from "../transport/ci-table.js";
+import { readTpl } from "../transport/tpl.js";
+import { hex8 } from "../util/hex.js";
+import { decodeApl } from "./apl-dispatch.js";
+import type { FormatCache } from "../application/compact.js";
+import type { DecodeResult, Telegram } from "./telegram.js";
+
+/**
+ * Decryption is injected: the core decoder knows where the encrypted regions are, the hook knows keys and
+ * AES. Each method decrypts `t.bytes` in place or throws a WmbusError (no_key, wrong_key, mac_mismatch, …).
+ */
+export interface SecurityHook {
+  decryptEll(t: Telegram): void;
+  decryptTpl(t: Telegram): void;
+}
+
+export interface DecodeOptions {
+  crc?: CrcMode;
+  formats?: FormatCache;
+  security?: SecurityHook;
+}
+
+const MAX_CHAIN = 6; // DLL → ELL → AFL → TPL is 3 CIs; more means a loop in malformed data
+
+function newTelegram(bytes: Uint8Array): Telegram {
+  return {
+    format: "wmbus", bytes, dllCrc: "none", trailing: 0, ciChain: [], payloadState: "none", security: [],
+    records: [], aplStart: 0, aplEnd: 0, warnings: [],
+  };
+}
+
+/** Decodes one telegram. Never throws: malformed input yields ok:false with a WmbusError and what was parsed. */
+export function decodeTelegram(input: Uint8Array, opts: DecodeOptions = {}): DecodeResult {
+  const t = newTelegram(input);
+  try {
+    decodeInto(t, input, opts);
+    return { ok: true, telegram: t };
+  } catch (e) {
+    return { ok: false, telegram: t, error: asWmbusError(e) };
+  }
+}
+
+function decodeInto(t: Telegram, input: Uint8Array, opts: DecodeOptions): void {
+  if (input.length === 0) fail("empty", "no bytes", 0);
+  if (isWired(input)) return decodeWired(t, input, opts);
+  const s = stripDllCrc(input, opts.crc ?? "auto");
+  t.bytes = s.bytes.slice(); // private copy: decryption writes plaintext in place
+  t.dllCrc = s.kind;
+  t.trailing = s.trailing;
+  const r = new Reader(t.bytes);
+  if (t.bytes[0] < 9) fail("bad_length", `L-field ${t.bytes[0]} is shorter than the 9-byte link header`, 0);
+  t.dll = readDllHeader(r);
+  t.meter = t.dll.address;
+  if (r.remaining === 0) {
+    t.aplStart = t.aplEnd = r.pos;
+    return; // link-only frame (e.g. ACK)
+  }
+  decodeChain(t, r, opts);
+}
+
+function decodeWired(t: Telegram, input: Uint8Array, opts: DecodeOptions): void {
+  const w = parseWired(input);
+  t.bytes = input.slice();
+  if (w.kind === "ack") {
+    t.format = "mbus_ack";
+    return;
+  }
+  t.wired = { c: w.c, a: w.a };
+  if (w.kind === "short") {
+    t.format = "mbus_short";
+    return;
+  }
+  t.format = "mbus_long";
+  decodeChain(t, new Reader(t.bytes, w.ciOffset, w.end), opts);
+}
+
+/** Walks the CI chain: [ELL] [AFL] TPL, then hands the APL to the dispatcher. */
+function decodeChain(t: Telegram, r: Reader, opts: DecodeOptions): void {
+  for (;;) {
+    if (t.ciChain.length >= MAX_CHAIN) fail("unknown_ci", "CI chain too long", r.pos);
+    const ciPos = r.pos;
+    const ci = r.u8("CI-field");
+    const info = ciInfo(ci);
+    if (!info) fail("unknown_ci", `unknown CI-field 0x${hex8(ci)}`, ciPos);
+    t.ciChain.push(ci);
+    if (info.layer === "ell") {
+      if (t.ell) fail("unknown_ci", "second ELL in one frame", ciPos);
+      t.ell = readEll(ci, r);
+      if (t.ell.crcOffset !== undefined) handleEllPayload(t, r, opts);
+      if (r.remaining === 0) {
+        t.aplStart = t.aplEnd = r.pos;
+        return;
+      }
+      continue;
+    }
+    if (info.layer === "afl") {
+      if (t.afl) fail("unknown_ci", "second AFL in one frame", ciPos);
+      t.afl = readAfl(r);
+      continue;
+    }
+    t.tpl = readTpl(ci, info, r);
+    if (t.tpl.address) t.meter = t.tpl.address;
+    handleTplPayload(t, r, opts);
+    t.aplStart = r.pos;
+    t.aplEnd = r.end;
+    decodeApl(t, opts.formats);
+    return;
+  }
+}
+
+/** ELL II/IV: the payload CRC covers everything after it; with ENC = 1 it is encrypted (EN 13757-4 §13.2.8). */
+function handleEllPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
+  const ell = t.ell!;
+  const at = ell.crcOffset!;
+  const crcOk = (): boolean => {
+    const c = crc16(t.bytes, at + 2, r.end);
+    return t.bytes[at] === (c & 0xff) && t.bytes[at + 1] === c >> 8;
+  };
+  if (ell.enc === 0) {
+    if (!crcOk()) fail("bad_crc", "ELL payload CRC does not match", at);
+    t.payloadState = "plaintext";
+  } else if (ell.enc !== 1) {
+    fail("unsupported_security_mode", `ELL encryption ${ell.enc} is reserved (only 1 = AES-CTR exists)`, at);
+  } else if (crcOk()) {
+    t.payloadState = "plaintext_in_place";
+  } else {
+    t.payloadState = "encrypted";
+    if (!opts.security) fail("no_key", noKeyMessage(t), at);
+    opts.security.decryptEll(t);
+    t.security.push("ell_ctr");
+    if (!crcOk()) fail("wrong_key", `ELL payload CRC fails after AES-CTR decryption: wrong key for ${who(t)}`, at);
+    t.payloadState = "decrypted";
+  }
+  r.pos = at + 2;
+}
+
+function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
+  const tpl = t.tpl!;
+  const mode = tpl.securityMode;
+  if (t.payloadState === "none") t.payloadState = "plaintext";
+  if (mode === 0) return;
+  const p = tpl.payloadOffset;
+  const plainStart = r.end - p >= 2 && t.bytes[p] === 0x2f && t.bytes[p + 1] === 0x2f;
+  if (plainStart || r.end === p) {
+    if (r.end > p) t.payloadState = "plaintext_in_place";
+    return;
+  }
+  if (mode !== 5 && mode !== 7) {
+    t.payloadState = "encrypted";
+    fail("unsupported_security_mode", `security mode ${mode} is not supported (${who(t)})`, p);
+  }
+  t.payloadState = "encrypted";
+  if (!opts.security) fail("no_key", noKeyMessage(t), p);
+  opts.security.decryptTpl(t);
+  t.security.push(mode === 7 ? "mode7" : "mode5");
+  if (t.bytes[p] !== 0x2f || t.bytes[p + 1] !== 0x2f) {
+    fail("wrong_key", `decrypted payload does not start with 2F2F: wrong key for ${who(t)}`, p);
+  }
+  t.payloadState = "decrypted";
+}
+
+export function who(t: Telegram): string {
+  const a = t.meter;
+  return a ? `meter ${a.id} (${a.manufacturer})` : "meter";
+}
+
+function noKeyMessage(t: Telegram): string {
+  return `payload is encrypted and no key is configured for ${who(t)}`;
+}
+
+export { WmbusError };

@@ -1,0 +1,75 @@
+import { Reader } from "../util/reader.js";
+import { manufacturerCode } from "./manufacturer.js";
+import { deviceTypeName } from "./device-types.js";
+import { cFieldName } from "./c-field.js";
+import { hex8 } from "../util/hex.js";
+
+/** A meter address as used in the DLL A-field and the TPL long header (EN 13757-4 §5.4, EN 13757-7 §7.5). */
+export interface Address {
+  m: number; // M-field value
+  manufacturer: string; // 3 letters
+  id: string; // 8 digits (BCD read as hex digits, so non-BCD ids still print)
+  version: number;
+  deviceType: number;
+  /** The 8 bytes M(2) ID(4) version type, in DLL order, as used by IVs and the ELL ICB. */
+  bytes: Uint8Array;
+}
+
+/** Reads the 4 ID bytes (LE BCD) as the 8-character id string. */
+export function idString(b: Uint8Array, p: number): string {
+  return hex8(b[p + 3]) + hex8(b[p + 2]) + hex8(b[p + 1]) + hex8(b[p]);
+}
+
+/** DLL order: M (2), ID (4), version, type. */
+export function readDllAddress(r: Reader): Address {
+  r.need(8, "A-field");
+  const p = r.pos;
+  const b = r.buf;
+  const m = b[p] | (b[p + 1] << 8);
+  r.pos += 8;
+  return address(m, idString(b, p + 2), b[p + 6], b[p + 7], b.subarray(p, p + 8));
+}
+
+/** TPL long-header order: ID (4), M (2), version, type — reordered into DLL order for `bytes`. */
+export function readLongHeaderAddress(r: Reader): Address {
+  r.need(8, "TPL long header address");
+  const p = r.pos;
+  const b = r.buf;
+  const m = b[p + 4] | (b[p + 5] << 8);
+  const dllOrder = new Uint8Array(8);
+  dllOrder[0] = b[p + 4];
+  dllOrder[1] = b[p + 5];
+  dllOrder.set(b.subarray(p, p + 4), 2);
+  dllOrder[6] = b[p + 6];
+  dllOrder[7] = b[p + 7];
+  r.pos += 8;
+  return address(m, idString(b, p), b[p + 6], b[p + 7], dllOrder);
+}
+
+function address(m: number, id: string, version: number, deviceType: number, bytes: Uint8Array): Address {
+  return { m, manufacturer: manufacturerCode(m), id, version, deviceType, bytes };
+}
+
+export interface DllHeader {
+  l: number;
+  c: number;
+  cName: string;
+  address: Address;
+}
+
+/** First block of a wireless frame: L C M A (10 bytes). */
+export function readDllHeader(r: Reader): DllHeader {
+  const l = r.u8("L-field");
+  const c = r.u8("C-field");
+  return { l, c, cName: cFieldName(c), address: readDllAddress(r) };
+}
+
+export function addressJson(a: Address): Record<string, string> {
+  return {
+    manufacturer: a.manufacturer,
+    id: a.id,
+    version: hex8(a.version),
+    device_type: hex8(a.deviceType),
+    media: deviceTypeName(a.deviceType),
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * M-field (EN 13757-4 §5.6, EN 62056-21 flag association): three letters A–Z packed 5 bits each,
+ * sent little-endian. Bit 15 is masked off because some meters set it (e.g. "aPT").
+ */
+export function manufacturerCode(m: number): string {
+  const v = m & 0x7fff;
+  const a = (v >> 10) & 31, b = (v >> 5) & 31, c = v & 31;
+  return letter(a) + letter(b) + letter(c);
+}
+
+/** Letters outside A–Z (codes 0 and 27–31) show as "?" rather than punctuation. */
+function letter(n: number): string {
+  return n >= 1 && n <= 26 ? String.fromCharCode(64 + n) : "?";
+}
+
+/** Inverse of manufacturerCode, for the encoder and configuration. */
+export function manufacturerValue(code: string): number {
+  const up = code.toUpperCase();
+  let v = 0;
+  for (let i = 0; i < 3; i++) v = (v << 5) | ((up.charCodeAt(i) - 64) & 31);
+  return v;
+}
