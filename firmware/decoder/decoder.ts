@@ -1,0 +1,105 @@
+import { WmbusError } from "../errors.js";
+import type { CrcMode } from "../link/frame-format.js";
+import { FormatCache } from "../application/compact.js";
+import type { BlockCipher } from "../security/block-cipher.js";
+import { KeyStore } from "../security/key-store.js";
+import { ReplayGuard } from "../security/replay.js";
+import { createSecurityHook } from "../security/telegram-security.js";
+import { decodeTelegram, SecurityHook } from "./decode.js";
+import type { DecodeResult, Telegram } from "./telegram.js";
+
+export interface DecoderOptions {
+  /** AES-128 block service; without it encrypted telegrams end in no_key. */
+  cipher?: BlockCipher;
+  keys?: KeyStore;
+  formats?: FormatCache;
+  /** When given, authenticated telegrams whose counter is not newer than the last accepted one are `replayed`. */
+  replay?: ReplayGuard;
+}
+
+export interface DecodeCallOptions {
+  /** A key (32 hex digits) for this telegram only; overrides the key store. */
+  key?: string;
+  crc?: CrcMode;
+}
+
+/**
+ * A decoder with state: the compact-frame format cache, the key store and the replay guard.
+ * One per gateway (or per CLI session). Never throws for telegram content; bad call arguments
+ * (e.g. a malformed --key) surface as ok:false results with code bad_key.
+ */
+export class TelegramDecoder {
+  readonly formats: FormatCache;
+  readonly keys: KeyStore;
+  readonly replay?: ReplayGuard;
+  readonly #cipher?: BlockCipher;
+  #callKey?: Uint8Array;
+  readonly #hook?: SecurityHook;
+
+  constructor(opts: DecoderOptions = {}) {
+    this.formats = opts.formats ?? new FormatCache();
+    this.keys = opts.keys ?? new KeyStore();
+    this.replay = opts.replay;
+    this.#cipher = opts.cipher;
+    if (this.#cipher) this.#hook = createSecurityHook(this.#cipher, (t) => this.#keyFor(t));
+  }
+
+  #keyFor(t: Telegram): Uint8Array | undefined {
+    if (this.#callKey) return this.#callKey;
+    const dll = t.dll?.address;
+    const tpl = t.tpl?.address;
+    const first = dll ?? tpl;
+    if (!first) return undefined;
+    return this.keys.lookup(first.id, first.manufacturer, tpl?.id, tpl?.manufacturer);
+  }
+
+  decode(bytes: Uint8Array, opts: DecodeCallOptions = {}): DecodeResult {
+    if (opts.key !== undefined) {
+      const k = parseKey(opts.key);
+      if (k instanceof WmbusError) return { ok: false, telegram: emptyTelegram(bytes), error: k };
+      this.#callKey = k;
+    }
+    try {
+      const res = decodeTelegram(bytes, { crc: opts.crc, formats: this.formats, security: this.#hook });
+      if (res.ok && this.replay) checkReplay(this.replay, res);
+      return res;
+    } finally {
+      if (this.#callKey) this.#callKey.fill(0);
+      this.#callKey = undefined;
+    }
+  }
+}
+
+function parseKey(hex: string): Uint8Array | WmbusError {
+  const clean = hex.replace(/[\s_|#:]/g, "");
+  if (!/^[0-9A-Fa-f]{32}$/.test(clean)) {
+    return new WmbusError("bad_key", `key must be 32 hex digits (AES-128), got ${clean.length} characters`);
+  }
+  const k = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) k[i] = parseInt(clean.substr(2 * i, 2), 16);
+  return k;
+}
+
+function emptyTelegram(bytes: Uint8Array): Telegram {
+  return {
+    format: "wmbus", bytes, dllCrc: "none", trailing: 0, ciChain: [], payloadState: "none", security: [],
+    records: [], aplStart: 0, aplEnd: 0, warnings: [],
+  };
+}
+
+/** Replay check on authenticated telegrams only (EN 13757-7 §9.5.3): AFL MCR, else ELL SN, else TPL ACC. */
+function checkReplay(guard: ReplayGuard, res: DecodeResult): void {
+  const t = res.telegram;
+  if (t.payloadState !== "decrypted" || !t.meter) return;
+  const meter = t.meter.manufacturer + t.meter.id;
+  let kind: "mcr" | "sn" | "acc";
+  let value: number | undefined;
+  if (t.afl?.mcr !== undefined) { kind = "mcr"; value = t.afl.mcr; }
+  else if (t.ell?.sn !== undefined) { kind = "sn"; value = t.ell.sn & 0x1fffffff; }
+  else { kind = "acc"; value = t.tpl?.acc; }
+  if (value === undefined) return;
+  if (guard.accept(meter, kind, value) === "replayed") {
+    res.ok = false;
+    res.error = new WmbusError("replayed", `meter ${t.meter.id} (${t.meter.manufacturer}): ${kind.toUpperCase()} ${value} is not newer than the last accepted one`);
+  }
+}
