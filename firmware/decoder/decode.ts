@@ -150,7 +150,8 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
   const p = tpl.payloadOffset;
   const plainStart = r.end - p >= 2 && t.bytes[p] === 0x2f && t.bytes[p + 1] === 0x2f;
   if (plainStart || r.end === p) {
-    if (r.end > p) t.payloadState = "plaintext_in_place";
+    // Already decrypted by the ELL: the TPL bits then only say the meter could also have used mode 5/7.
+    if (r.end > p && t.payloadState !== "decrypted") t.payloadState = "plaintext_in_place";
     return;
   }
   if (mode !== 5 && mode !== 7) {

@@ -1,6 +1,6 @@
 /**
  * Security mode 5: AES-128-CBC with an IV from the meter address and the TPL access number
- * (EN 13757-7:2018 §9.4, OMS security profile A; protocol.md §5.5).
+ * (EN 13757-7:2018 clause 9, OMS security profile A; protocol.md §5.5).
  */
 import { fail } from "../errors.js";
 import { checkKey, type BlockCipher } from "./block-cipher.js";
@@ -11,7 +11,7 @@ function checkBytes(b: Uint8Array, n: number, what: string): void {
 }
 
 /**
- * Mode 5 IV (EN 13757-7 §9.4.3): M (2, LE) ‖ ID (4, LE as on air) ‖ version ‖ device type ‖ ACC × 8.
+ * Mode 5 IV (EN 13757-7 clause 9, mode 5): M (2, LE) ‖ ID (4, LE as on air) ‖ version ‖ device type ‖ ACC × 8.
  * The address is always in DLL order, even when it comes from a TPL long header.
  * `m` is the 16-bit manufacturer value or its 2 bytes as on air; `id` the 4 ID bytes as on air.
  */

@@ -1,13 +1,13 @@
 /**
  * Security mode 7: AES-128-CBC with IV = 0 and an ephemeral key from KDF-A, authenticated by the
- * AFL MAC (EN 13757-7:2018 §9.5 and §9.6, OMS security profile B; protocol.md §5.4, §5.6).
+ * AFL MAC (EN 13757-7:2018 clause 9, KDF-A in §9.6; OMS security profile B; protocol.md §5.4, §5.6).
  */
 import { fail } from "../errors.js";
 import { checkKey, type BlockCipher } from "./block-cipher.js";
 import { cmac } from "./modes.js";
 import { tplCbc } from "./tpl-cbc.js";
 
-/** KDF-A derivation constants (EN 13757-7 §9.6.2). */
+/** KDF-A derivation constants (EN 13757-7 §9.6). */
 export const KDF_DC_ENC_FROM_METER = 0x00; // Kenc, meter → gateway
 export const KDF_DC_MAC_FROM_METER = 0x01; // Kmac, meter → gateway
 export const KDF_DC_ENC_TO_METER = 0x10; // Lenc, gateway → meter
@@ -81,7 +81,7 @@ export function mode7Extension(cfg: number, frame: Uint8Array, extPos: number): 
 
 /**
  * Decrypts a mode 7 telegram: returns a copy of `frame` where the `blocks` × 16 bytes from `start`
- * (Mode7Extension.payloadStart) are decrypted with AES-CBC, key `kenc`, IV = 0 (EN 13757-7 §9.5).
+ * (Mode7Extension.payloadStart) are decrypted with AES-CBC, key `kenc`, IV = 0 (EN 13757-7 clause 9, mode 7).
  * Verify the AFL MAC first (afl-mac.ts). Throws "wrong_key" when the plaintext lacks 2F 2F.
  */
 export function mode7Decrypt(cipher: BlockCipher, kenc: Uint8Array, frame: Uint8Array, start: number, blocks: number): Uint8Array {

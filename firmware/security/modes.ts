@@ -129,7 +129,7 @@ export function cmacSubkeys(cipher: BlockCipher, key: Uint8Array): { k1: Uint8Ar
 
 /**
  * AES-CMAC (SP 800-38B §6.2, RFC 4493 §2.4) over bytes [start, end) of `data`, truncated to the
- * first `macLength` bytes (1..16; SP 800-38B §5.3 / RFC 4493 §2.4 take the most significant bytes).
+ * first `macLength` bytes (1..16; SP 800-38B §6.2 step 7 / RFC 4493 §2.4 take the most significant bytes).
  */
 export function cmac(
   cipher: BlockCipher,

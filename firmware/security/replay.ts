@@ -1,5 +1,5 @@
 /**
- * Replay protection per meter (EN 13757-7:2018 §9.5.3 message counter, EN 13757-4 ELL session
+ * Replay protection per meter (EN 13757-7:2018 AFL message counter, EN 13757-4 ELL session
  * number, TPL access number). Remembers the last accepted value of each counter and rejects values
  * at or behind it.
  *

@@ -1,13 +1,13 @@
 /**
- * Shared parts of the TPL AES-CBC security modes 5 and 7 (EN 13757-7:2018 §9.4 / §9.5 / §7.7,
- * protocol.md §5.4–5.6): configuration-field bits, the encrypted length, and the 2F 2F check.
+ * Shared parts of the TPL AES-CBC security modes 5 and 7 (EN 13757-7:2018 clause 9
+ * and §7.7.5; protocol.md §5.4–5.6): configuration-field bits, the encrypted length, and the 2F 2F check.
  */
 import { fail } from "../errors.js";
 import { toHex } from "../util/hex.js";
 import { BLOCK_SIZE, type BlockCipher } from "./block-cipher.js";
 import { cbcDecrypt, cbcEncrypt } from "./modes.js";
 
-/** Security mode from the TPL configuration field: bits 12..8 (EN 13757-7 §7.6.2). */
+/** Security mode from the TPL configuration field: bits 12..8 (EN 13757-7 configuration field). */
 export function tplSecurityMode(cfg: number): number {
   return (cfg >> 8) & 0x1f;
 }
@@ -34,7 +34,7 @@ export function tplEncryptedLength(blocks: number, available: number, offset = -
 
 /**
  * Copy of `frame` with the CBC region starting at `start` decrypted or encrypted in place.
- * Decryption checks the leading 2F 2F idle fillers (EN 13757-7 §9.4.4 / OMS Vol.2: the first two
+ * Decryption checks the leading 2F 2F idle fillers (EN 13757-7 / OMS Vol.2: the first two
  * plaintext bytes are 2F 2F) and throws "wrong_key" when they are missing.
  */
 export function tplCbc(
