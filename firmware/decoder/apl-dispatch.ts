@@ -1,5 +1,6 @@
-import { parseRecords } from "../application/records.js";
-import { FormatCache, decodeCompact, decodeFormatFrame, learnFromFullFrame } from "../application/compact.js";
+import { parseRecordsWithHeaders } from "../application/records.js";
+import { FormatCache, decodeCompact, decodeFormatFrame, formatHeaderBytes } from "../application/compact.js";
+import type { WmbusError } from "../errors.js";
 import type { Telegram } from "./telegram.js";
 
 /**
@@ -11,10 +12,14 @@ export function decodeApl(t: Telegram, formats: FormatCache | undefined): void {
   const tpl = t.tpl!;
   const { aplStart: start, aplEnd: end, bytes } = t;
   switch (tpl.info.payload) {
-    case "full":
-      t.records = parseRecords(bytes, start, end);
-      if (formats) learnFromFullFrame(bytes, start, end, formats, t.meter);
+    case "full": {
+      // One lenient parse serves both: the records, and the format a later compact frame will refer to.
+      const parsed = parseRecordsWithHeaders(bytes, start, end, true);
+      t.records = parsed.records;
+      if (parsed.error) keepUnparsed(t, parsed.error);
+      else if (formats && parsed.headers.length > 0) formats.learn(formatHeaderBytes(parsed.headers), t.meter);
       return;
+    }
     case "compact": {
       if (end - start >= 2) t.compactSignature = bytes[start] | (bytes[start + 1] << 8);
       t.records = decodeCompact(bytes, start, end, formats ?? new FormatCache(), t.meter);
@@ -30,4 +35,17 @@ export function decodeApl(t: Telegram, formats: FormatCache | undefined): void {
       if (end > start) t.manufacturerData = bytes.subarray(start, end);
       return;
   }
+}
+
+/**
+ * A malformed record does not discard the telegram: real meters append CRC leftovers, junk or proprietary
+ * bytes after their records. The records before it are kept, and the error and the bytes from the failing
+ * record on are reported (`apl_error`, `unparsed`), so nothing is lost silently. A half-parsed frame
+ * never teaches the compact-format cache.
+ */
+function keepUnparsed(t: Telegram, error: WmbusError): void {
+  const last = t.records.length ? t.records[t.records.length - 1] : undefined;
+  t.aplError = error;
+  t.unparsedOffset = last ? last.offset + (last.header.length + last.data.length) / 2 : t.aplStart;
+  t.warnings.push(`records after offset ${t.unparsedOffset} not decoded: ${error.message}`);
 }

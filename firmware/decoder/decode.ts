@@ -18,6 +18,7 @@ import type { DecodeResult, Telegram } from "./telegram.js";
  * AES. Each method decrypts `t.bytes` in place or throws a WmbusError (no_key, wrong_key, mac_mismatch, …).
  */
 export interface SecurityHook {
+  hasKey(t: Telegram): boolean;
   decryptEll(t: Telegram): void;
   decryptTpl(t: Telegram): void;
 }
@@ -133,7 +134,7 @@ function handleEllPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
     t.payloadState = "plaintext_in_place";
   } else {
     t.payloadState = "encrypted";
-    if (!opts.security) fail("no_key", noKeyMessage(t), at);
+    if (!opts.security || !opts.security.hasKey(t)) fail("no_key", noKeyMessage(t), at);
     opts.security.decryptEll(t);
     t.security.push("ell_ctr");
     if (!crcOk()) fail("wrong_key", `ELL payload CRC fails after AES-CTR decryption: wrong key for ${who(t)}`, at);
@@ -154,12 +155,10 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
     if (r.end > p && t.payloadState !== "decrypted") t.payloadState = "plaintext_in_place";
     return;
   }
-  if (mode !== 5 && mode !== 7) {
-    t.payloadState = "encrypted";
-    fail("unsupported_security_mode", `security mode ${mode} is not supported (${who(t)})`, p);
-  }
   t.payloadState = "encrypted";
-  if (!opts.security) fail("no_key", noKeyMessage(t), p);
+  // Without a key the user's next step is to configure one, whatever the mode; say so first.
+  if (!opts.security || !opts.security.hasKey(t)) fail("no_key", `${noKeyMessage(t)} (security mode ${mode})`, p);
+  if (mode !== 5 && mode !== 7) fail("unsupported_security_mode", `security mode ${mode} is not supported (${who(t)})`, p);
   opts.security.decryptTpl(t);
   t.security.push(mode === 7 ? "mode7" : "mode5");
   if (t.bytes[p] !== 0x2f || t.bytes[p + 1] !== 0x2f) {

@@ -1,6 +1,7 @@
 import { WmbusError } from "../errors.js";
 import type { CrcMode } from "../link/frame-format.js";
 import { FormatCache } from "../application/compact.js";
+import { KNOWN_FORMATS } from "../application/known-formats.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import { KeyStore } from "../security/key-store.js";
 import { ReplayGuard } from "../security/replay.js";
@@ -34,10 +35,12 @@ export class TelegramDecoder {
   readonly replay?: ReplayGuard;
   readonly #cipher?: BlockCipher;
   #callKey?: Uint8Array;
+  #callKeyError?: WmbusError;
   readonly #hook?: SecurityHook;
 
   constructor(opts: DecoderOptions = {}) {
-    this.formats = opts.formats ?? new FormatCache();
+    this.formats = opts.formats ?? new FormatCache(256);
+    if (!opts.formats) this.formats.import(KNOWN_FORMATS);
     this.keys = opts.keys ?? new KeyStore();
     this.replay = opts.replay;
     this.#cipher = opts.cipher;
@@ -45,7 +48,8 @@ export class TelegramDecoder {
   }
 
   #keyFor(t: Telegram): Uint8Array | undefined {
-    if (this.#callKey) return this.#callKey;
+    if (this.#callKeyError) throw this.#callKeyError;
+    if (this.#callKey) return this.#callKey.slice(); // a copy: the hook may wipe what it gets
     const dll = t.dll?.address;
     const tpl = t.tpl?.address;
     const first = dll ?? tpl;
@@ -55,17 +59,20 @@ export class TelegramDecoder {
 
   decode(bytes: Uint8Array, opts: DecodeCallOptions = {}): DecodeResult {
     if (opts.key !== undefined) {
+      // A malformed key fails only the telegram that needs it (bad_key), so the frame is still shown.
       const k = parseKey(opts.key);
-      if (k instanceof WmbusError) return { ok: false, telegram: emptyTelegram(bytes), error: k };
-      this.#callKey = k;
+      if (k instanceof WmbusError) this.#callKeyError = k;
+      else this.#callKey = k;
     }
     try {
       const res = decodeTelegram(bytes, { crc: opts.crc, formats: this.formats, security: this.#hook });
       if (res.ok && this.replay) checkReplay(this.replay, res);
+      if (res.ok && this.#callKeyError) res.telegram.warnings.push("the given key was not used: " + this.#callKeyError.message);
       return res;
     } finally {
       if (this.#callKey) this.#callKey.fill(0);
       this.#callKey = undefined;
+      this.#callKeyError = undefined;
     }
   }
 }
@@ -78,13 +85,6 @@ function parseKey(hex: string): Uint8Array | WmbusError {
   const k = new Uint8Array(16);
   for (let i = 0; i < 16; i++) k[i] = parseInt(clean.substr(2 * i, 2), 16);
   return k;
-}
-
-function emptyTelegram(bytes: Uint8Array): Telegram {
-  return {
-    format: "wmbus", bytes, dllCrc: "none", trailing: 0, ciChain: [], payloadState: "none", security: [],
-    records: [], aplStart: 0, aplEnd: 0, warnings: [],
-  };
 }
 
 /** Replay check on authenticated telegrams only (EN 13757-7 §9.5.3): AFL MCR, else ELL SN, else TPL ACC. */

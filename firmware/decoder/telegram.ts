@@ -39,6 +39,10 @@ export interface Telegram {
   aplEnd: number;
   compactSignature?: number;
   manufacturerData?: Uint8Array;
+  /** APL error that stopped record decoding; records before it are kept (see apl-dispatch). */
+  aplError?: WmbusError;
+  /** Offset of the first byte not decoded as a record when aplError is set. */
+  unparsedOffset?: number;
   warnings: string[];
 }
 

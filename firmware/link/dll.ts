@@ -15,9 +15,12 @@ export interface Address {
   bytes: Uint8Array;
 }
 
-/** Reads the 4 ID bytes (LE BCD) as the 8-character id string. */
+/**
+ * Reads the 4 ID bytes (LE BCD) as the 8-character id string. Non-BCD ids (some meters use hex ids)
+ * print their hex digits in lower case, as wmbusmeters does, so ids match existing configurations.
+ */
 export function idString(b: Uint8Array, p: number): string {
-  return hex8(b[p + 3]) + hex8(b[p + 2]) + hex8(b[p + 1]) + hex8(b[p]);
+  return (hex8(b[p + 3]) + hex8(b[p + 2]) + hex8(b[p + 1]) + hex8(b[p])).toLowerCase();
 }
 
 /** DLL order: M (2), ID (4), version, type. */

@@ -35,6 +35,16 @@ export function createSecurityHook(cipher: BlockCipher, keyFor: KeyLookup): Secu
     return k;
   };
   return {
+    hasKey(t: Telegram): boolean {
+      try {
+        const k = keyFor(t);
+        if (k) k.fill(0);
+        return k !== undefined;
+      } catch (e) {
+        if (e instanceof WmbusError && e.code === "bad_key") return true; // a key was given; using it will say why it is bad
+        throw e;
+      }
+    },
     decryptEll(t: Telegram): void {
       const ell = t.ell!;
       const dll = t.dll!;

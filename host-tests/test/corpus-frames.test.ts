@@ -37,23 +37,61 @@ describe("corpus: frame identification", () => {
       const want = expectedFrame(rec.frame);
       const f = out.frame ?? {};
       const got = { manufacturer: f.manufacturer, id: f.id, version: f.version, device_type: f.device_type, ci: f.ci, security_mode: f.security_mode, dll_crc: f.dll_crc };
+      // The annotation cannot see through ELL encryption: its CI chain stops at 8D where we decrypted further.
+      const annChain = want.ci as string[];
+      if (rec.frame.payload_state === "encrypted" && Array.isArray(got.ci) && annChain.every((c, i) => (got.ci as string[])[i] === c)) {
+        got.ci = annChain;
+      }
       if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push({ index: rec.index, want, got, error: (out as { error?: unknown }).error });
     }
     console.log(`frame annotation: ${corpus.length - mismatches.length}/${corpus.length} records match`);
     expect(mismatches).toEqual([]);
   });
 
+  /**
+   * Known exceptions, each a fact about the data, not the decoder:
+   * 223 is a Kamstrup compact frame whose format (signature 36D4) no full frame or format frame in any of our
+   * sources carries, so unknown_format_signature is the right answer.
+   */
+  const UNDECODABLE: Record<number, string> = { 223: "unknown_format_signature" };
+  /** Telegrams with bytes after their records that are not records (reported as apl_error + unparsed). */
+  const TRAILING_NON_RECORDS: Record<number, string> = {
+    5: "2 bytes after the 2F idle padding",
+    51: "BFW proprietary payload under CI 7A", 52: "BFW proprietary payload", 56: "BFW proprietary payload",
+    102: "FF FF after the last record", 403: "FF padding then Apator proprietary data",
+    299: "2 trailing bytes (FE D0) after the records", 385: "L-field shorter than the frame (qundis)", 386: "L-field shorter than the frame (qundis)",
+    442: "negative test: last record cut off", 605: "analyze test: a 64-bit record with only 2 data bytes",
+  };
+
   it("decodes every record of every plain / plaintext-in-place telegram", () => {
-    const plain = corpus.filter((r) => r.decrypt_check === "not_encrypted" || r.decrypt_check === "plaintext_in_place" || r.decrypt_check === "not_wmbus");
+    const plain = corpus.filter((r) => ["not_encrypted", "plaintext_in_place", "not_wmbus", "ok"].includes(r.decrypt_check));
     const failed: unknown[] = [];
+    const partial: number[] = [];
     let records = 0;
     for (const rec of plain) {
-      const out = results.get(rec.index) as { ok: boolean; records?: unknown[]; error?: unknown };
-      if (!out.ok) failed.push({ index: rec.index, test: rec.test_name, error: out.error });
-      else records += out.records!.length;
+      const out = results.get(rec.index) as { ok: boolean; records?: unknown[]; error?: { code: string }; apl_error?: unknown };
+      if (!out.ok) {
+        if (UNDECODABLE[rec.index] !== out.error!.code) failed.push({ index: rec.index, test: rec.test_name, error: out.error });
+        continue;
+      }
+      records += out.records!.length;
+      if (out.apl_error) partial.push(rec.index);
     }
-    console.log(`plain telegrams: ${plain.length - failed.length}/${plain.length} decoded, ${records} records`);
+    console.log(`plain or decryptable telegrams: ${plain.length - failed.length - Object.keys(UNDECODABLE).length}/${plain.length} decoded, ${records} records; ${partial.length} with trailing non-record bytes: ${partial.join(" ")}`);
     expect(failed).toEqual([]);
+    expect(partial.sort((a, b) => a - b)).toEqual(Object.keys(TRAILING_NON_RECORDS).map(Number).sort((a, b) => a - b));
+  });
+
+  it("gives the typed outcome the corpus names for keyless, wrong-key and unsupported telegrams", () => {
+    const want: Record<string, string> = { no_key: "no_key", fail: "wrong_key", "unsupported:mode 2": "unsupported_security_mode" };
+    const wrong: unknown[] = [];
+    for (const rec of corpus) {
+      const code = want[rec.decrypt_check];
+      if (!code) continue;
+      const out = results.get(rec.index) as { ok: boolean; error?: { code: string; message: string } };
+      if (out.ok || out.error!.code !== code) wrong.push({ index: rec.index, want: code, got: out.error ?? "ok" });
+    }
+    expect(wrong).toEqual([]);
   });
 
   it("flags plaintext-in-place telegrams as such", () => {

@@ -65,7 +65,7 @@ describe("typed errors for malformed input", () => {
   it.each([
     ["", "empty"],
     ["2E44931578", "truncated"],
-    ["0B4493157856341233030F", "unknown_ci"],
+    ["0A4493157856341233030F", "unknown_ci"],
     ["0C44931578563412330372", "truncated"],
     ["054493157800", "bad_length"],
   ])("%s → %s", (hex, code) => {

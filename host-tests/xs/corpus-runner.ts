@@ -18,7 +18,7 @@ export interface CorpusRecord {
 /** Decodes one record (prelude first, with a fresh decoder so records stay independent). */
 export function decodeRecord(rec: CorpusRecord, cipher: BlockCipher): Record<string, unknown> {
   const dec = new TelegramDecoder({ cipher });
-  const key = rec.key && rec.key.length === 32 ? rec.key : undefined;
+  const key = rec.key ?? undefined;
   try {
     for (const p of rec.prelude) dec.decode(fromHex(p), { key });
     return { index: rec.index, ...resultJson(dec.decode(fromHex(rec.telegram), { key })) };
