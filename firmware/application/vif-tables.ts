@@ -16,8 +16,9 @@
  * hex       kept as upper-case hex (types K and L, keys, passwords)
  * container LVAR is a plain byte count; the payload is kept as hex
  * bin12     binary fraction scaled by 2^-12 (HCA rating factors)
+ * mfct      manufacturer-specific VIF: numbers as "num", LVAR texts kept as hex
  */
-export type ValueKind = "num" | "unsigned" | "date" | "id" | "hex" | "container" | "bin12";
+export type ValueKind = "num" | "unsigned" | "date" | "id" | "hex" | "container" | "bin12" | "mfct";
 
 export interface VifEntry {
   /** First and last code of the range (VIF bits 6..0, or the code after FD / FB). */

@@ -79,25 +79,24 @@ function baseMeaning(chain: VifChain): { m: VifMeaning; next: number; mfct: bool
   const c = v & 0x7f;
   if (c === 0x7c) return { m: { quantity: "plain_text_unit", unit: chain.textUnit ?? "", exponent: 0, kind: "num" }, next: 0, mfct: false };
   if (c === 0x7e) return { m: reserved("any_vif"), next: 0, mfct: false };
-  if (c === 0x7f) return { m: reserved("manufacturer_specific"), next: 0, mfct: true };
+  if (c === 0x7f) return { m: { quantity: "manufacturer_specific", unit: "", exponent: 0, kind: "mfct" }, next: 0, mfct: true };
   return { m: lookupVif(PRIMARY_TABLE, c) ?? reserved(`reserved_vif_${hex8(c)}`), next: 0, mfct: false };
 }
 
 function apply(info: VifInfo, e: VifeMeaning): void {
   info.labels.push(e.label);
   if (e.inName !== false) info.nameLabels.push(e.label);
-  if (e.date) {
-    info.kind = "date";
+  if (e.kind === "date") {
     info.unit = "";
     info.exponent = 0;
   }
+  if (e.kind !== undefined && (e.kind !== "unsigned" || info.kind === "num")) info.kind = e.kind;
   if (e.unit !== undefined) {
     info.unit = e.unit;
     info.exponent = 0;
   }
   if (e.suffix !== undefined) info.unit += e.suffix;
   if (e.recordError !== undefined) info.recordError = e.recordError;
-  if (e.unsigned && info.kind === "num") info.kind = "unsigned";
 }
 
 function rawLabel(info: VifInfo, label: string): void {

@@ -6,22 +6,23 @@
  * Record error codes (E000xxxx / E001xxxx, §6.4.8 of the older editions) are kept for the
  * codes the 2018 edition leaves reserved.
  */
-import { TIME_UNITS } from "./vif-tables.js";
+import { TIME_UNITS, type ValueKind } from "./vif-tables.js";
 
 export interface VifeMeaning {
   readonly label: string;
   /** Appended to the record name (default true): the label changes what the value means. */
   readonly inName?: boolean;
-  /** The value is a date / date-time, not the VIF quantity. */
-  readonly date?: boolean;
+  /**
+   * Changes how the data is read: "date" (the value is a date, not the VIF quantity), "hex"
+   * (compact profiles: a binary structure), "unsigned" (data presented as type C / D).
+   */
+  readonly kind?: ValueKind;
   /** Replaces the unit; the exponent becomes 0 (counts, durations). */
   readonly unit?: string;
   /** Appended to the unit ("/h"). */
   readonly suffix?: string;
   /** Meter-reported record error (set as the record's `error`). */
   readonly recordError?: string;
-  /** Data presented as type C / D: read integers unsigned. */
-  readonly unsigned?: boolean;
 }
 
 type Row = readonly [code: number, meaning: VifeMeaning];
@@ -57,11 +58,11 @@ const RECORD_ERRORS: readonly (readonly [number, string])[] = [
 const ROWS: readonly Row[] = [
   [0x00, { label: "record_error_none", inName: false }],
   [0x12, { label: "average" }],
-  [0x13, { label: "inverse_compact_profile" }],
+  [0x13, { label: "inverse_compact_profile", kind: "hex" }],
   [0x14, { label: "relative_deviation" }],
   [0x1d, { label: "standard_conformant", inName: false }],
-  [0x1e, { label: "compact_profile_with_register_numbers" }],
-  [0x1f, { label: "compact_profile" }],
+  [0x1e, { label: "compact_profile_with_register_numbers", kind: "hex" }],
+  [0x1f, { label: "compact_profile", kind: "hex" }],
   [0x20, { label: "per_second", suffix: "/s" }],
   [0x21, { label: "per_minute", suffix: "/min" }],
   [0x22, { label: "per_hour", suffix: "/h" }],
@@ -87,7 +88,7 @@ const ROWS: readonly Row[] = [
   [0x36, { label: "times_second", suffix: "*s" }],
   [0x37, { label: "times_second_per_volt", suffix: "*s/V" }],
   [0x38, { label: "times_second_per_ampere", suffix: "*s/A" }],
-  [0x39, { label: "start_date", date: true }],
+  [0x39, { label: "start_date", kind: "date" }],
   [0x3a, { label: "uncorrected" }],
   [0x3b, { label: "forward_flow" }], // accumulation only if positive
   [0x3c, { label: "backward_flow" }], // accumulation of abs value only if negative
@@ -100,12 +101,12 @@ const ROWS: readonly Row[] = [
   [0x49, { label: "upper_limit_exceed_count", unit: "" }],
   [0x68, { label: "value_during_lower_limit_exceed" }],
   [0x69, { label: "leakage_values" }],
-  [0x6a, { label: "date_of_first_begin", date: true }],
-  [0x6b, { label: "date_of_first_end", date: true }],
+  [0x6a, { label: "date_of_first_begin", kind: "date" }],
+  [0x6b, { label: "date_of_first_end", kind: "date" }],
   [0x6c, { label: "value_during_upper_limit_exceed" }],
   [0x6d, { label: "overflow_values" }],
-  [0x6e, { label: "date_of_last_begin", date: true }],
-  [0x6f, { label: "date_of_last_end", date: true }],
+  [0x6e, { label: "date_of_last_begin", kind: "date" }],
+  [0x6f, { label: "date_of_last_end", kind: "date" }],
   [0x7e, { label: "future_value" }],
 ];
 
@@ -120,7 +121,7 @@ function build(): (VifeMeaning | undefined)[] {
   for (let u = 0; u < 2; u++) {
     for (let f = 0; f < 2; f++) {
       for (let b = 0; b < 2; b++) {
-        t[0x42 | (u << 3) | (f << 2) | b] = { label: `date_of_${fl[f]}_${ul[u]}_limit_exceed_${be[b]}`, date: true };
+        t[0x42 | (u << 3) | (f << 2) | b] = { label: `date_of_${fl[f]}_${ul[u]}_limit_exceed_${be[b]}`, kind: "date" };
       }
       for (let nn = 0; nn < 4; nn++) {
         t[0x50 | (u << 3) | (f << 2) | nn] = { label: `duration_of_${fl[f]}_${ul[u]}_limit_exceed`, unit: TIME_UNITS[nn] };
@@ -152,6 +153,6 @@ export const COMBINABLE_EXT: { readonly [code: number]: VifeMeaning } = {
   0x0b: { label: "quadrant_q4" },
   0x0c: { label: "import_minus_export" },
   0x10: { label: "absolute_accumulation" },
-  0x11: { label: "type_c", inName: false, unsigned: true },
-  0x12: { label: "type_d", inName: false, unsigned: true },
+  0x11: { label: "type_c", inName: false, kind: "unsigned" },
+  0x12: { label: "type_d", inName: false, kind: "unsigned" },
 };

@@ -1,0 +1,188 @@
+/**
+ * Cache of compact-frame formats (EN 13757-3:2018 Annex G), keyed by format signature
+ * = CRC-16/EN-13757 over the concatenated record headers.
+ *
+ * A format can be scoped to one meter (M + ID) and to a manufacturer + device type
+ * (M & 0x7FFF, as wmbusmeters keys its predeclared formats), or be global. Lookup tries the
+ * meter, then M/type, then M with any type ("*"), then global. The link-layer Address is a
+ * valid scope. The cache is bounded: the least recently learnt entry is dropped first.
+ *
+ * Persisted form (export/import), one string per entry:
+ *   "HEADERHEX"                        global
+ *   "mt:MMMM:TT=HEADERHEX"             manufacturer M (hex, MSB first) and device type (or "*")
+ *   "meter:MMMM:IIIIIIII=HEADERHEX"    one meter (M or "*", id as printed)
+ */
+import { fail } from "../errors.js";
+import { crc16 } from "../link/crc16.js";
+import { fromHex, hex8, hex16, toHex } from "../util/hex.js";
+import { parseRecordHeader, type RecordHeader } from "./records.js";
+
+export interface FormatScope {
+  /** M-field value (e.g. 0x2C2D for KAM). */
+  m?: number;
+  /** Device type (medium) byte. */
+  deviceType?: number;
+  /** Meter id as printed (8 digits); scopes the format to one meter. */
+  id?: string;
+}
+
+export interface Format {
+  signature: number;
+  /** Header bytes as learnt (the signature is their CRC). */
+  bytes: Uint8Array;
+  /** Parsed record headers, 2F fillers left out. */
+  headers: RecordHeader[];
+}
+
+/** Format signature: CRC-16/EN-13757 over the header bytes (sent LSB first). */
+export function formatSignature(headers: Uint8Array, start = 0, end = headers.length): number {
+  return crc16(headers, start, end);
+}
+
+/**
+ * Parses a header list (no data bytes). 2F fillers are skipped; manufacturer data (0F/1F) and
+ * 7F have no place in a format and give `bad_dif`.
+ */
+export function parseHeaderList(bytes: Uint8Array): RecordHeader[] {
+  const out: RecordHeader[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    if (bytes[pos] === 0x2f) {
+      pos++;
+      continue;
+    }
+    const h = parseRecordHeader(bytes, pos, bytes.length);
+    if (h.vib === null) fail("bad_dif", `DIF 0x${hex8(h.dif.dif)} cannot be part of a compact-frame format`, pos);
+    out.push(h);
+    pos += h.bytes.length;
+  }
+  return out;
+}
+
+function scopeKeys(scope: FormatScope | undefined): string[] {
+  const keys: string[] = [];
+  if (scope !== undefined) {
+    const m = scope.m === undefined ? "*" : hex16(scope.m);
+    if (scope.id !== undefined) keys.push(`meter:${m}:${scope.id}`);
+    if (scope.m !== undefined) keys.push(`mt:${hex16(scope.m & 0x7fff)}:${scope.deviceType === undefined ? "*" : hex8(scope.deviceType)}`);
+  }
+  if (keys.length === 0) keys.push("");
+  return keys;
+}
+
+/** Keys tried by lookup: meter, M/type, M/any type, global. */
+function lookupKeys(scope: FormatScope): string[] {
+  const keys = scopeKeys(scope);
+  if (scope.m !== undefined && scope.deviceType !== undefined) keys.push(`mt:${hex16(scope.m & 0x7fff)}:*`);
+  keys.push("");
+  return keys;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class FormatCache {
+  readonly maxEntries: number;
+  private readonly map = new Map<string, Format>();
+
+  constructor(maxEntries = 64) {
+    this.maxEntries = maxEntries > 0 ? maxEntries : 1;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Learns a format from its header bytes (copied); returns its signature. */
+  learn(headers: Uint8Array, scope?: FormatScope): number {
+    return this.store(scopeKeys(scope), headers);
+  }
+
+  /** The format for `signature`: meter scope first, then M/type, then M/any type, then global. */
+  lookup(signature: number, scope?: FormatScope): Format | undefined {
+    const sig = hex16(signature);
+    if (scope === undefined) return this.map.get("|" + sig);
+    for (const k of lookupKeys(scope)) {
+      const f = this.map.get(k + "|" + sig);
+      if (f !== undefined) return f;
+    }
+    return undefined;
+  }
+
+  has(signature: number, scope?: FormatScope): boolean {
+    return this.lookup(signature, scope) !== undefined;
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+
+  /** All entries in the persisted string form, oldest first. */
+  export(): string[] {
+    const out: string[] = [];
+    this.map.forEach((f, key) => {
+      const scope = key.slice(0, key.lastIndexOf("|"));
+      out.push(scope === "" ? toHex(f.bytes) : scope + "=" + toHex(f.bytes));
+    });
+    return out;
+  }
+
+  /** Pre-seeds the cache from export() strings. Throws bad_argument / bad_hex on malformed entries. */
+  import(list: readonly string[]): void {
+    for (const entry of list) {
+      const eq = entry.lastIndexOf("=");
+      const hex = eq < 0 ? entry : entry.slice(eq + 1);
+      const scope = eq < 0 ? "" : entry.slice(0, eq);
+      const bytes = fromHex(hex);
+      if (bytes.length === 0) fail("bad_argument", `empty compact format entry '${entry}'`);
+      this.store([scope === "" ? "" : canonicalScope(scope, entry)], bytes);
+    }
+  }
+
+  private store(keys: readonly string[], headers: Uint8Array): number {
+    const signature = formatSignature(headers);
+    const sig = hex16(signature);
+    let format: Format | undefined;
+    for (const k of keys) {
+      const f = this.map.get(k + "|" + sig);
+      if (f !== undefined && sameBytes(f.bytes, headers)) format = f; // relearnt: no new parse
+    }
+    if (format === undefined) {
+      const bytes = headers.slice();
+      format = { signature, bytes, headers: parseHeaderList(bytes) };
+    }
+    for (const k of keys) this.put(k + "|" + sig, format);
+    return signature;
+  }
+
+  private put(key: string, format: Format): void {
+    this.map.delete(key);
+    this.map.set(key, format);
+    while (this.map.size > this.maxEntries) {
+      const oldest = this.map.keys().next();
+      if (oldest.done) break;
+      this.map.delete(oldest.value);
+    }
+  }
+}
+
+function hexField(text: string, digits: number, entry: string): number {
+  if (text.length !== digits) fail("bad_argument", `bad compact format entry '${entry}'`);
+  const b = fromHex(text);
+  return digits === 4 ? (b[0] << 8) | b[1] : b[0];
+}
+
+/** Checks "mt:MMMM:TT" or "meter:MMMM:ID" (MMMM / TT may be "*") and returns its key form. */
+function canonicalScope(scope: string, entry: string): string {
+  const parts = scope.split(":");
+  if (parts.length !== 3 || (parts[0] !== "mt" && parts[0] !== "meter")) {
+    fail("bad_argument", `unknown compact format scope in '${entry}'`);
+  }
+  const m = parts[1] === "*" ? "*" : hex16(hexField(parts[1], 4, entry));
+  if (parts[0] === "meter") return `meter:${m}:${parts[2]}`;
+  if (m === "*") fail("bad_argument", `manufacturer scope without M in '${entry}'`);
+  return `mt:${m}:${parts[2] === "*" ? "*" : hex8(hexField(parts[2], 2, entry))}`;
+}

@@ -1,0 +1,194 @@
+/**
+ * APL data records (EN 13757-3:2018 §6): DIF [DIFE…] VIF [VIFE…] [plain-text unit] data,
+ * interleaved with 2F idle fillers and optionally ended by 0F/1F manufacturer data.
+ * Only WmbusError is ever thrown: truncated / bad_dif / too_many_dife / too_many_vife / bad_lvar.
+ */
+import { WmbusError } from "../errors.js";
+import { toHex } from "../util/hex.js";
+import { Reader } from "../util/reader.js";
+import { readDif, type DifInfo } from "./dif.js";
+import type { DataRecord, RecordFunction } from "./record.js";
+import { decodeValue } from "./values.js";
+import { readVif, resolveVif, type VifChain, type VifInfo } from "./vif.js";
+
+/** Everything the header bytes say about a record; compact frames keep these per format. */
+export interface RecordHeader {
+  /** Offset of the DIF in the buffer. */
+  offset: number;
+  /** Header bytes (DIF, DIFEs, VIF, VIFEs, plain-text unit), copied. */
+  bytes: Uint8Array;
+  dif: DifInfo;
+  /** null for special DIFs (0F, 1F, 2F, 7F). */
+  vib: VifChain | null;
+  info: VifInfo;
+  /** Data length in bytes; -1 = LVAR (length byte first); -2 = manufacturer data to the end. */
+  dataLength: number;
+  /** Stable record name (quantity, labels, storage, tariff, sub-unit, function). */
+  name: string;
+}
+
+const FUNCTION_SUFFIX: { readonly [f in RecordFunction]: string } = {
+  instantaneous: "",
+  maximum: "_max",
+  minimum: "_min",
+  error: "_error",
+};
+
+/** quantity [_label…] [_storage_N] [_tariff_N] [_subunit_N] [_max|_min|_error] */
+export function recordName(quantity: string, nameLabels: readonly string[], dif: DifInfo): string {
+  let s = quantity;
+  for (const l of nameLabels) s += "_" + l;
+  if (dif.storage > 0) s += "_storage_" + dif.storage;
+  if (dif.tariff > 0) s += "_tariff_" + dif.tariff;
+  if (dif.subunit > 0) s += "_subunit_" + dif.subunit;
+  return s + FUNCTION_SUFFIX[dif.function];
+}
+
+const SPECIAL_QUANTITY = {
+  manufacturer: "manufacturer_data",
+  more_records: "manufacturer_data",
+  filler: "idle_filler",
+  global_readout: "global_readout",
+} as const;
+
+/**
+ * Parses the record header at `pos` (bounded by `end`). For special DIFs the header is the DIF
+ * byte alone: 2F fillers and 7F have no data, 0F/1F have manufacturer data up to `end`.
+ */
+export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): RecordHeader {
+  const r = new Reader(buf, pos, end);
+  const dif = readDif(r);
+  if (dif.special !== undefined) {
+    const mfct = dif.special === "manufacturer" || dif.special === "more_records";
+    const info: VifInfo = { quantity: SPECIAL_QUANTITY[dif.special], unit: "", exponent: 0, kind: "hex", labels: [], nameLabels: [] };
+    if (dif.special === "more_records") info.labels.push("more_records_follow");
+    return {
+      offset: pos,
+      bytes: buf.slice(pos, r.pos),
+      dif,
+      vib: null,
+      info,
+      dataLength: mfct ? -2 : 0,
+      name: info.quantity,
+    };
+  }
+  const vib = readVif(r);
+  const info = resolveVif(vib);
+  return {
+    offset: pos,
+    bytes: buf.slice(pos, r.pos),
+    dif,
+    vib,
+    info,
+    dataLength: dif.dataLength,
+    name: recordName(info.quantity, info.nameLabels, dif),
+  };
+}
+
+/**
+ * Decodes the data of `header` at `dataPos` (bounded by `end`) into a DataRecord. `offset` is
+ * reported as the record's offset (default: the header's DIF offset; compact frames pass the
+ * data offset). Returns the record and the position after its data.
+ */
+export function decodeRecordData(
+  header: RecordHeader,
+  buf: Uint8Array,
+  dataPos: number,
+  end: number,
+  offset = header.offset,
+): { record: DataRecord; next: number } {
+  const { dif, info } = header;
+  let value: number | string | null;
+  let length: number;
+  let error: string | undefined;
+  let numeric = false;
+  if (header.dataLength === -2) {
+    length = end > dataPos ? end - dataPos : 0;
+    value = length > 0 ? toHex(buf, dataPos, dataPos + length) : null;
+  } else if (header.vib === null) {
+    length = 0;
+    value = null;
+  } else {
+    const d = decodeValue(dif, info, buf, dataPos, end);
+    value = d.value;
+    length = d.length;
+    error = d.error;
+    numeric = d.numeric === true;
+  }
+  if (info.recordError !== undefined) {
+    const e = "record error: " + info.recordError;
+    error = error === undefined ? e : error + "; " + e;
+  }
+  const record: DataRecord = {
+    offset,
+    header: toHex(header.bytes),
+    data: toHex(buf, dataPos, dataPos + length),
+    dif: dif.dif,
+    vif: header.vib === null ? null : header.vib.vif,
+    vifes: header.vib === null ? [] : header.vib.vifes.slice(),
+    storage: dif.storage,
+    tariff: dif.tariff,
+    subunit: dif.subunit,
+    function: dif.function,
+    quantity: info.quantity,
+    unit: info.unit,
+    exponent: numeric ? info.exponent : 0,
+    value,
+    name: header.name,
+  };
+  if (info.labels.length > 0) record.labels = info.labels.slice();
+  if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
+  if (error !== undefined) record.error = error;
+  return { record, next: dataPos + length };
+}
+
+/** Records together with the headers they were decoded from (used to learn compact formats). */
+export interface ParsedRecords {
+  records: DataRecord[];
+  headers: RecordHeader[];
+  /** Lenient mode only: the error that stopped parsing; `records` holds everything before it. */
+  error?: WmbusError;
+}
+
+/**
+ * Parses all records in buf[start, end) and keeps their headers. 2F fillers are skipped;
+ * 0F/1F end the list with one "manufacturer_data" record holding the rest of the bytes.
+ * Every iteration consumes at least one byte, so the loop always ends. With `lenient` a
+ * malformed record does not throw: parsing stops and the error is returned with the records
+ * decoded so far (real meters put CRC leftovers or junk after their last record).
+ */
+export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: number, lenient = false): ParsedRecords {
+  const records: DataRecord[] = [];
+  const headers: RecordHeader[] = [];
+  if (end > buf.length) end = buf.length;
+  let pos = start < 0 ? 0 : start;
+  while (pos < end) {
+    if (buf[pos] === 0x2f) {
+      pos++;
+      continue;
+    }
+    try {
+      const h = parseRecordHeader(buf, pos, end);
+      const { record, next } = decodeRecordData(h, buf, pos + h.bytes.length, end);
+      records.push(record);
+      headers.push(h);
+      pos = next;
+      if (h.dataLength === -2) break;
+    } catch (e) {
+      if (!lenient || !(e instanceof WmbusError)) throw e;
+      return { records, headers, error: e };
+    }
+  }
+  return { records, headers };
+}
+
+/** Parses all records in buf[start, end). Offsets are relative to `buf`. */
+export function parseRecords(buf: Uint8Array, start: number, end: number): DataRecord[] {
+  return parseRecordsWithHeaders(buf, start, end).records;
+}
+
+/** Like parseRecords, but returns the records before a malformed one together with its error. */
+export function parseRecordsLenient(buf: Uint8Array, start: number, end: number): { records: DataRecord[]; error?: WmbusError } {
+  const r = parseRecordsWithHeaders(buf, start, end, true);
+  return r.error === undefined ? { records: r.records } : { records: r.records, error: r.error };
+}

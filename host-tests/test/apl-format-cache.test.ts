@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { WmbusError } from "../../firmware/errors.js";
+import { fromHex } from "../../firmware/util/hex.js";
+import { decodeCompact, FormatCache, learnFromFullFrame } from "../../firmware/application/compact.js";
+import { summary } from "./apl-helpers.js";
+
+const HEADERS = fromHex("02020215022A"); // STD-9 format, signature 0x3B31
+const OTHER = fromHex("040504FB827504853C04FB82F53C01FD17"); // EX-2 format, signature 0x2274
+const KAM = { m: 0x2c2d, deviceType: 0x16, id: "63452869" };
+const KAM_OTHER_METER = { m: 0x2c2d, deviceType: 0x16, id: "11111111" };
+const KAM_HEAT = { m: 0x2c2d, deviceType: 0x04, id: "22222222" };
+
+function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof WmbusError ? e.code : "not a WmbusError: " + String(e);
+  }
+  return "no error";
+}
+
+describe("FormatCache scoping (protocol.md §7: per meter and per M/type, pre-seedable)", () => {
+  it("a global format is found for every meter", () => {
+    const c = new FormatCache();
+    expect(c.learn(HEADERS)).toBe(0x3b31);
+    expect(c.has(0x3b31)).toBe(true);
+    expect(c.has(0x3b31, KAM)).toBe(true);
+    expect(c.lookup(0x3b31, KAM_HEAT)?.headers.map((h) => h.name)).toEqual(["energy", "volume", "power"]);
+  });
+
+  it("a format learnt from one meter serves that meter and its M/type, not other types", () => {
+    const c = new FormatCache();
+    c.learn(HEADERS, KAM);
+    expect(c.has(0x3b31, KAM)).toBe(true);
+    expect(c.has(0x3b31, KAM_OTHER_METER)).toBe(true); // same M and device type
+    expect(c.has(0x3b31, KAM_HEAT)).toBe(false);
+    expect(c.has(0x3b31)).toBe(false);
+  });
+
+  it("the meter's own format wins over the M/type one when both exist", () => {
+    const c = new FormatCache();
+    c.learn(HEADERS, KAM);
+    c.learn(HEADERS, KAM_OTHER_METER);
+    expect(c.lookup(0x3b31, KAM)).toBeDefined();
+    expect(c.size).toBe(3); // meter KAM, meter other, shared M/type
+  });
+
+  it("relearning the same format does not grow the cache", () => {
+    const c = new FormatCache();
+    for (let i = 0; i < 5; i++) c.learn(HEADERS, KAM);
+    expect(c.size).toBe(2);
+  });
+
+  it("is bounded and drops the oldest entry first", () => {
+    const c = new FormatCache(2);
+    c.learn(HEADERS);
+    c.learn(OTHER);
+    c.learn(fromHex("0413"));
+    expect(c.size).toBe(2);
+    expect(c.has(0x3b31)).toBe(false);
+    expect(c.has(0x2274)).toBe(true);
+  });
+});
+
+describe("FormatCache export / import", () => {
+  it("round-trips global and scoped entries as hex strings", () => {
+    const c = new FormatCache();
+    c.learn(HEADERS);
+    c.learn(OTHER, KAM);
+    const list = c.export();
+    expect(list).toEqual([
+      "02020215022A",
+      "meter:2C2D:63452869=040504FB827504853C04FB82F53C01FD17",
+      "mt:2C2D:16=040504FB827504853C04FB82F53C01FD17",
+    ]);
+    const d = new FormatCache();
+    d.import(list);
+    expect(d.export()).toEqual(list);
+    expect(d.has(0x3b31)).toBe(true);
+    expect(d.has(0x2274, KAM_OTHER_METER)).toBe(true);
+    expect(d.has(0x2274, KAM_HEAT)).toBe(false);
+  });
+
+  it("pre-seeds a cache so that a compact frame decodes without its full frame", () => {
+    const c = new FormatCache();
+    c.import(["mt:2C2D:*=02020215022A"]);
+    const compact = fromHex("79313B42A6D2042E163423");
+    expect(summary(decodeCompact(compact, 1, compact.length, c, KAM))).toEqual([
+      ["energy", 123.4, "Wh"],
+      ["volume", 567.8, "m3"],
+      ["power", 901.2, "W"],
+    ]);
+    expect(codeOf(() => decodeCompact(compact, 1, compact.length, c))).toBe("unknown_format_signature");
+  });
+
+  it("rejects malformed entries with WmbusError", () => {
+    const c = new FormatCache();
+    expect(codeOf(() => c.import(["zz"]))).toBe("bad_hex");
+    expect(codeOf(() => c.import([""]))).toBe("bad_argument");
+    expect(codeOf(() => c.import(["foo:1=0413"]))).toBe("bad_argument");
+    expect(codeOf(() => c.import(["mt:2C2D=0413"]))).toBe("bad_argument");
+    expect(codeOf(() => c.import(["mt:2C:16=0413"]))).toBe("bad_argument");
+    expect(codeOf(() => c.import(["mt:*:16=0413"]))).toBe("bad_argument");
+    expect(codeOf(() => c.import(["0F"]))).toBe("bad_dif"); // manufacturer data cannot be a format
+    expect(codeOf(() => c.import(["04"]))).toBe("truncated");
+  });
+});
+
+describe("compact frame edge cases", () => {
+  const full = fromHex("780202D20402152E16022A3423");
+
+  it("skips 2F fillers after the data and returns other trailing bytes as unparsed_data", () => {
+    const c = new FormatCache();
+    learnFromFullFrame(full, 1, full.length, c);
+    const padded = fromHex("79313B42A6D2042E1634232F2F");
+    expect(decodeCompact(padded, 1, padded.length, c).length).toBe(3);
+    const extra = fromHex("79313B42A6D2042E163423AB");
+    const r = decodeCompact(extra, 1, extra.length, c);
+    expect(r.length).toBe(4);
+    expect(r[3]).toMatchObject({ quantity: "unparsed_data", offset: 11, data: "AB", value: "AB", vif: null });
+    expect(r[3].error).toBeDefined();
+  });
+
+  it("does not learn from a full frame without data records", () => {
+    const c = new FormatCache();
+    const onlyFillers = fromHex("782F2F2F");
+    expect(learnFromFullFrame(onlyFillers, 1, onlyFillers.length, c).records).toEqual([]);
+    expect(c.size).toBe(0);
+  });
+
+  it("leaves fillers and manufacturer data out of the learnt format", () => {
+    const c = new FormatCache();
+    const withJunk = fromHex("782F2F0202D2042F0215 2E16022A34230F0102");
+    const out = learnFromFullFrame(withJunk, 1, withJunk.length, c);
+    expect(out.signature).toBe(0x3b31);
+    expect(out.records.map((r) => r.quantity)).toEqual(["energy", "volume", "power", "manufacturer_data"]);
+  });
+});
