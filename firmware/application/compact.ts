@@ -119,7 +119,7 @@ export function decodeCompact(
   const full = new Uint8Array(format.bytes.length + (end - p));
   let q = 0;
   const records: DataRecord[] = [];
-  for (const h of format.headers) {
+  for (const h of cache.headersOf(format)) {
     const { record, next } = decodeRecordData(h, buf, p, end, p);
     records.push(record);
     full.set(h.bytes, q);

@@ -5,7 +5,9 @@
  * A format can be scoped to one meter (M + ID) and to a manufacturer + device type
  * (M & 0x7FFF, as wmbusmeters keys its predeclared formats), or be global. Lookup tries the
  * meter, then M/type, then M with any type ("*"), then global. The link-layer Address is a
- * valid scope. The cache is bounded: the least recently learnt entry is dropped first.
+ * valid scope. The cache is bounded (least recently learnt or used entry dropped first) and
+ * memory-lean for the device: an entry holds only the header bytes; parsed headers are kept
+ * for the few most recently used formats.
  *
  * Persisted form (export/import), one string per entry:
  *   "HEADERHEX"                        global
@@ -30,9 +32,10 @@ export interface Format {
   signature: number;
   /** Header bytes as learnt (the signature is their CRC). */
   bytes: Uint8Array;
-  /** Parsed record headers, 2F fillers left out. */
-  headers: RecordHeader[];
 }
+
+/** How many formats keep their parsed headers (the rest are re-parsed when used). */
+const PARSED_MEMO = 8;
 
 /** Format signature: CRC-16/EN-13757 over the header bytes (sent LSB first). */
 export function formatSignature(headers: Uint8Array, start = 0, end = headers.length): number {
@@ -87,8 +90,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export class FormatCache {
   readonly maxEntries: number;
   private readonly map = new Map<string, Format>();
+  private readonly parsed = new Map<Format, RecordHeader[]>();
 
-  constructor(maxEntries = 64) {
+  constructor(maxEntries = 128) {
     this.maxEntries = maxEntries > 0 ? maxEntries : 1;
   }
 
@@ -101,15 +105,39 @@ export class FormatCache {
     return this.store(scopeKeys(scope), headers);
   }
 
-  /** The format for `signature`: meter scope first, then M/type, then M/any type, then global. */
+  /**
+   * The format for `signature`: meter scope first, then M/type, then M/any type, then global.
+   * A hit counts as use: the entry moves to the end of the eviction order.
+   */
   lookup(signature: number, scope?: FormatScope): Format | undefined {
     const sig = hex16(signature);
-    if (scope === undefined) return this.map.get("|" + sig);
-    for (const k of lookupKeys(scope)) {
-      const f = this.map.get(k + "|" + sig);
-      if (f !== undefined) return f;
+    const keys = scope === undefined ? [""] : lookupKeys(scope);
+    for (const k of keys) {
+      const key = k + "|" + sig;
+      const f = this.map.get(key);
+      if (f !== undefined) {
+        this.map.delete(key);
+        this.map.set(key, f);
+        return f;
+      }
     }
     return undefined;
+  }
+
+  /** Parsed record headers of a format (2F fillers left out), memoised for recent formats. */
+  headersOf(format: Format): RecordHeader[] {
+    let h = this.parsed.get(format);
+    if (h === undefined) {
+      h = parseHeaderList(format.bytes);
+      if (this.parsed.size >= PARSED_MEMO) {
+        const oldest = this.parsed.keys().next();
+        if (!oldest.done) this.parsed.delete(oldest.value);
+      }
+    } else {
+      this.parsed.delete(format);
+    }
+    this.parsed.set(format, h);
+    return h;
   }
 
   has(signature: number, scope?: FormatScope): boolean {
@@ -118,6 +146,7 @@ export class FormatCache {
 
   clear(): void {
     this.map.clear();
+    this.parsed.clear();
   }
 
   /** All entries in the persisted string form, oldest first. */
@@ -152,7 +181,8 @@ export class FormatCache {
     }
     if (format === undefined) {
       const bytes = headers.slice();
-      format = { signature, bytes, headers: parseHeaderList(bytes) };
+      format = { signature, bytes };
+      this.headersOf(format); // validates: a malformed header list throws here, before it is stored
     }
     for (const k of keys) this.put(k + "|" + sig, format);
     return signature;
@@ -164,7 +194,9 @@ export class FormatCache {
     while (this.map.size > this.maxEntries) {
       const oldest = this.map.keys().next();
       if (oldest.done) break;
+      const f = this.map.get(oldest.value);
       this.map.delete(oldest.value);
+      if (f !== undefined) this.parsed.delete(f);
     }
   }
 }

@@ -4,7 +4,7 @@
  */
 import { fail } from "../errors.js";
 import { hex8, toHex } from "../util/hex.js";
-import { bcdValue, DATE_BY_LENGTH, latin1Reversed, POW10, readBcd, readInt, readReal32, scaleDecimalString, scaleNumber } from "./datatypes.js";
+import { bcdValue, DATE_BY_LENGTH, latin1Reversed, readBcd, readInt, readReal32, scaleDecimalString, scaleNumber } from "./datatypes.js";
 import type { DifInfo } from "./dif.js";
 import type { VifInfo } from "./vif.js";
 
@@ -32,7 +32,7 @@ function scaled(raw: number | string, info: VifInfo): number | string {
   const add = info.additive;
   if (add === undefined) return scaleNumber(raw, info.exponent);
   const e = info.exponent < add ? info.exponent : add;
-  return scaleNumber(raw * POW10[info.exponent - e] + POW10[add - e], e);
+  return scaleNumber(scaleNumber(raw, info.exponent - e) + scaleNumber(1, add - e), e);
 }
 
 /** Integer data (fixed-length data fields 1-4, 6, 7, and LVAR E0-E8) by value kind. */
@@ -90,10 +90,11 @@ function lvarData(buf: Uint8Array, pos: number, end: number, info: VifInfo): Dec
   else return fail("bad_lvar", `reserved LVAR 0x${hex8(l)} at offset ${pos}`, pos);
   need(p, n, end, "LVAR data");
   const length = n + 1;
-  if (info.kind === "container" || info.kind === "hex") return { value: toHex(buf, p, p + n), length };
+  // containers, raw kinds and type M (LVAR date/time) stay hex
+  if (info.kind === "container" || info.kind === "hex" || info.kind === "date") return { value: toHex(buf, p, p + n), length };
   if (l <= 0xbf) return { value: info.kind === "mfct" ? toHex(buf, p, p + n) : latin1Reversed(buf, p, n), length };
   if (l <= 0xd9) return bcdData(buf, p, n, info, l >= 0xd0, length);
-  if (l <= 0xe8 && info.kind !== "date") return { ...intValue(buf, p, n, info), length };
+  if (l <= 0xe8) return { ...intValue(buf, p, n, info), length };
   return { value: toHex(buf, p, p + n), length };
 }
 

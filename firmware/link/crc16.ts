@@ -1,7 +1,7 @@
 /**
  * CRC-16/EN-13757 (EN 13757-4 §4.2.3.6): poly 0x3D65, init 0, no reflection, xorout 0xFFFF.
  * Check value over "123456789" is 0xC2B7. Table driven: one lookup per byte, no allocation.
- * The native twin is firmware/native/crc16.c.
+ * The native twin is firmware/native/wmbus_crc.c.
  */
 const TABLE = /* @__PURE__ */ (() => {
   const t = new Uint16Array(256);

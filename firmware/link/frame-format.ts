@@ -28,6 +28,7 @@ function crcAt(b: Uint8Array, start: number, end: number): boolean {
 
 /** Checks all format-A block CRCs; returns the stripped frame or null. Block 1 = 10 bytes, then 16-byte blocks. */
 export function stripFrameA(b: Uint8Array): Uint8Array | null {
+  if (b.length === 0) return null;
   const l = b[0];
   if (l < 9) return null;
   const total = frameALength(l);
@@ -48,7 +49,8 @@ export function stripFrameA(b: Uint8Array): Uint8Array | null {
 /** Checks format-B CRCs (one over bytes 0..125 when L > 127, one over the rest). Returns the stripped frame or null. */
 export function stripFrameB(b: Uint8Array): Uint8Array | null {
   const l = b[0];
-  if (l < 12 || b.length < l + 1) return null;
+  // L = 128 would overlap block 3's CRC with block 2's, L = 129 leaves block 3 empty: neither exists (§2.3).
+  if (l < 12 || l === 128 || l === 129 || b.length < l + 1) return null;
   if (l <= 127) {
     if (!crcAt(b, 0, l - 1)) return null;
     const out = b.slice(0, l - 1);

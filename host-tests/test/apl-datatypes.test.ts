@@ -141,8 +141,9 @@ describe("dates and times (types G, F, I, J)", () => {
     expect(one("029339FF0C")).toMatchObject({ quantity: "volume", value: "2007-12-31", exponent: 0 });
   });
 
-  it("type K / L stay hex", () => {
+  it("type K / L and LVAR dates (type M) stay hex", () => {
     expect(one("04FD7201020304").value).toBe("01020304");
+    expect(one("0D6D0412345678")).toMatchObject({ value: "12345678", data: "0412345678" });
   });
 });
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { WmbusError } from "../../firmware/errors.js";
 import { fromHex } from "../../firmware/util/hex.js";
 import { decodeCompact, FormatCache, learnFromFullFrame } from "../../firmware/application/compact.js";
+import { crc16 } from "../../firmware/link/crc16.js";
 import { summary } from "./apl-helpers.js";
+
+const fullFrameCrcOf = (records: Uint8Array) => crc16(records);
 
 const HEADERS = fromHex("02020215022A"); // STD-9 format, signature 0x3B31
 const OTHER = fromHex("040504FB827504853C04FB82F53C01FD17"); // EX-2 format, signature 0x2274
@@ -25,7 +28,7 @@ describe("FormatCache scoping (protocol.md §7: per meter and per M/type, pre-se
     expect(c.learn(HEADERS)).toBe(0x3b31);
     expect(c.has(0x3b31)).toBe(true);
     expect(c.has(0x3b31, KAM)).toBe(true);
-    expect(c.lookup(0x3b31, KAM_HEAT)?.headers.map((h) => h.name)).toEqual(["energy", "volume", "power"]);
+    expect(c.headersOf(c.lookup(0x3b31, KAM_HEAT)!).map((h) => h.name)).toEqual(["energy", "volume", "power"]);
   });
 
   it("a format learnt from one meter serves that meter and its M/type, not other types", () => {
@@ -59,6 +62,37 @@ describe("FormatCache scoping (protocol.md §7: per meter and per M/type, pre-se
     expect(c.size).toBe(2);
     expect(c.has(0x3b31)).toBe(false);
     expect(c.has(0x2274)).toBe(true);
+  });
+
+  it("a format in use (looked up) survives eviction", () => {
+    const c = new FormatCache(2);
+    c.learn(HEADERS);
+    c.learn(OTHER);
+    expect(c.has(0x3b31)).toBe(true); // use: moves to the end
+    c.learn(fromHex("0413"));
+    expect(c.has(0x3b31)).toBe(true);
+    expect(c.has(0x2274)).toBe(false);
+  });
+
+  it("stays correct with more formats in use than parsed headers memoised", () => {
+    const c = new FormatCache();
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < 20; i++) {
+      // format i: i+1 volume records, all 8-bit
+      const full = fromHex("78" + Array.from({ length: i + 1 }, (_, k) => "0113" + (k + 1).toString(16).padStart(2, "0")).join(""));
+      frames.push(full);
+      learnFromFullFrame(full, 1, full.length, c);
+    }
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 20; i++) {
+        const full = frames[i];
+        const sig = c.learn(full.subarray(1).filter((_, k) => k % 3 !== 2));
+        const data = full.subarray(1).filter((_, k) => k % 3 === 2);
+        const crc = fullFrameCrcOf(full.subarray(1));
+        const compact = Uint8Array.from([0x79, sig & 255, sig >> 8, crc & 255, crc >> 8, ...data]);
+        expect(decodeCompact(compact, 1, compact.length, c).map((r) => r.value)).toEqual(Array.from({ length: i + 1 }, (_, k) => (k + 1) / 1000));
+      }
+    }
   });
 });
 

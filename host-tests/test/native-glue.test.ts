@@ -1,0 +1,81 @@
+/**
+ * The XS glue (firmware/native/*_xs.c) compiles with -Wall -Wextra -Werror against the XS headers shipped in
+ * @agoric/xsnap (XS 13.3), in the release and the debug (mxDebug) variant of the xs.h macros; every
+ * native()/Native() name used by the TypeScript bindings exists in the glue; the manifest lists every C file.
+ * How the flags were found: host-tests/native/README.md.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { glueCompileArgs, glueFiles, NATIVE_DIR, PURE_C } from "../native/harness.js";
+
+const dir = mkdtempSync(join(tmpdir(), "wmbus-glue-"));
+
+function compile(file: string, extra: string[] = []): string {
+  try {
+    execFileSync("gcc", glueCompileArgs(file, join(dir, file.replace(/\.c$/, ".o")), extra), {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return "";
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    return err.stderr || err.message;
+  }
+}
+
+describe("XS glue", () => {
+  const files = glueFiles();
+
+  it("exists for CRC, 3-of-6/Manchester and the FIFO", () => {
+    expect(files).toEqual(["wmbus_3of6_xs.c", "wmbus_crc_xs.c", "wmbus_fifo_xs.c"]);
+  });
+
+  for (const f of files) {
+    it(`${f} compiles with gcc -c -Wall -Wextra -Werror against xsmc.h`, () => {
+      expect(compile(f)).toBe("");
+      expect(compile(f, ["-DmxDebug=1"])).toBe("");
+    });
+  }
+
+  it("defines every native() and Native() name the TypeScript bindings use", () => {
+    const glue = files.map((f) => readFileSync(join(NATIVE_DIR, f), "utf8")).join("\n");
+    const ts = readdirSync(NATIVE_DIR).filter((f) => f.endsWith("-native.ts"));
+    expect(ts.length).toBe(3);
+    const names = new Set<string>();
+    for (const f of ts) {
+      for (const m of readFileSync(join(NATIVE_DIR, f), "utf8").matchAll(/\b(native|Native)\("(\w+)"\)/g)) {
+        names.add(`${m[1]}:${m[2]}`);
+      }
+    }
+    expect(names.size).toBeGreaterThan(10);
+    for (const n of names) {
+      const [kind, name] = n.split(":");
+      const sig = kind === "Native" ? `void ${name}(void *` : `void ${name}(xsMachine *the)`;
+      expect(glue, `${name} missing`).toContain(sig);
+    }
+  });
+
+  it("manifest.json compiles every C file of firmware/native and maps the bindings", () => {
+    const manifest = JSON.parse(readFileSync(join(NATIVE_DIR, "manifest.json"), "utf8")) as {
+      modules: Record<string, string | string[]>;
+    };
+    const star = manifest.modules["*"] as string[];
+    const cFiles = readdirSync(NATIVE_DIR).filter((f) => f.endsWith(".c"));
+    for (const c of cFiles) expect(star).toContain("./" + c.replace(/\.c$/, ""));
+    for (const c of PURE_C) expect(cFiles).toContain(c);
+    expect(manifest.modules["native/crc"]).toBe("./crc-native");
+    expect(manifest.modules["native/coding"]).toBe("./coding-native");
+    expect(manifest.modules["native/fifo"]).toBe("./fifo-native");
+  });
+
+  it("keeps the pure C free of XS", () => {
+    for (const c of PURE_C) {
+      const src = readFileSync(join(NATIVE_DIR, c), "utf8") + readFileSync(join(NATIVE_DIR, c.replace(/\.c$/, ".h")), "utf8");
+      expect(src).not.toMatch(/#include\s+"xs/);
+      expect(src).not.toMatch(/\bmalloc\(|\bcalloc\(|\bfree\(/);
+    }
+  });
+});
