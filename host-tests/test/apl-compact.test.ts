@@ -12,16 +12,8 @@ import {
 } from "../../firmware/application/compact.js";
 import { parseRecords } from "../../firmware/application/records.js";
 import { summary } from "./apl-helpers.js";
+import { thrown } from "./helpers.js";
 
-function thrown(f: () => unknown): WmbusError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof WmbusError) return e;
-    throw e;
-  }
-  throw new Error("did not throw");
-}
 
 /** EN 13757-3:2018 Annex G.5 (STD-9): energy 123.4 Wh, volume 567.8 m3, power 901.2 W. */
 describe("STD-9 full, format and compact frames (G.5.2, no TPL header)", () => {

@@ -7,19 +7,11 @@ import { toHex } from "../../firmware/util/hex.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { ReplayGuard, type CounterKind } from "../../firmware/security/replay.js";
 import { AES_BACKENDS } from "../host/aes-backends.js";
+import { thrown } from "./helpers.js";
 
 const KEY = "4E5508544202058100DFEFA06B0934A5";
 const KEY2 = "A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1";
 
-function thrown(f: () => unknown): WmbusError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof WmbusError) return e;
-    throw e;
-  }
-  throw new Error("did not throw");
-}
 
 function leaks(text: string, key: string): boolean {
   const t = text.toUpperCase().replace(/[^0-9A-F]/g, "");

@@ -34,20 +34,12 @@ import {
   type AflMacFields,
 } from "../../firmware/security/index.js";
 import { AES_BACKENDS } from "../host/aes-backends.js";
+import { thrown } from "./helpers.js";
 
 const h = fromHex;
 const hx = (b: Uint8Array, s = 0, e = b.length) => toHex(b, s, e);
 const cfgAt = (f: Uint8Array, p: number) => f[p] | (f[p + 1] << 8);
 
-function thrown(f: () => unknown): WmbusError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof WmbusError) return e;
-    throw e;
-  }
-  throw new Error("did not throw");
-}
 
 /** Every byte of the key, upper and lower case, must be absent from an error. */
 function expectNoKey(e: WmbusError, key: Uint8Array): void {

@@ -1,22 +1,15 @@
 /**
  * The security layer with the portable @noble/ciphers backend, bundled by esbuild straight from the
  * TypeScript sources, runs under the real XS engine (xsnap) and reproduces the standard vectors.
- * Skipped when the xsnap CLI has not been built (host-tests/xs/build-xsnap-cli.mjs).
+ * The xsnap CLI is built at install (host-tests/xs/build-xsnap-cli.mjs); without it this test fails, never skips.
  */
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { runUnderXs, writeTempModule, xsnapPath } from "../xs/xsnap.js";
+import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const src = (p: string) => JSON.stringify(join(root, p));
-
-let haveXs = true;
-try {
-  xsnapPath();
-} catch {
-  haveXs = false;
-}
 
 const ENTRY = `
 import { fromHex as h, toHex as x } from ${src("firmware/util/hex.ts")};
@@ -52,7 +45,7 @@ out.replay = [g.check("m", "acc", 250), g.check("m", "acc", 3), JSON.stringify(g
 print(JSON.stringify(out));
 `;
 
-describe.skipIf(!haveXs)("security under XS (xsnap, @noble/ciphers backend)", () => {
+describe("security under XS (xsnap, @noble/ciphers backend)", () => {
   it("reproduces NIST, RFC 4493 and OMS vectors", async () => {
     const entry = writeTempModule("security-entry.ts", ENTRY);
     const text = (await runUnderXs(entry)).trim().split("\n").pop()!;
