@@ -29,13 +29,15 @@ export type ErrorCode =
   | "bad_argument";
 
 export class WmbusError extends Error {
+  // A class field, not `this.name = …`: on the device the XS linker freezes Error.prototype after preload,
+  // and assigning an inherited read-only property would throw.
+  override readonly name = "WmbusError";
   readonly code: ErrorCode;
   readonly offset: number;
   constructor(code: ErrorCode, message: string, offset = -1) {
     super(message);
     this.code = code;
     this.offset = offset;
-    this.name = "WmbusError";
   }
   toJSON(): { code: ErrorCode; message: string; offset: number } {
     return { code: this.code, message: this.message, offset: this.offset };
