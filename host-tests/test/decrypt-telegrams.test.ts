@@ -6,6 +6,7 @@ import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson } from "../../firmware/decoder/json.js";
 import { sealEllCtr, sealMode5, sealMode7 } from "../../firmware/security/seal.js";
+import { ReplayGuard } from "../../firmware/security/replay.js";
 import { decodeRecord } from "../xs/corpus-runner.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { loadCorpus } from "./corpus-helpers.js";
@@ -65,6 +66,22 @@ describe("standard vectors through the whole decoder", () => {
     const v = res.telegram.records.map((r) => `${r.value} ${r.unit}`);
     expect(v).toContain("9341000 Wh");
     expect(v).toContain("1348.631 m3");
+  });
+
+  it("replayed: the same authenticated telegram twice is rejected the second time (AFL MCR, ELL SN, TPL ACC)", () => {
+    const cases: [string, string, string][] = [
+      ["53082448443322110337 8E80753A63665544330A31 900F002C25B30A0000AF5D74DF73A600D9 7278563412931533037500200710 9058475F4BC91DF878B80A1B0F98B629 024AAC727942BFC549233C0140829B93", "000102030405060708090A0B0C0D0E0F", "MCR"],
+      ["24442D2C692845631B168D3050209CD621B006B1140AEF4953AE5B86FAFC0B00E70705B84689", "4E5508544202058100DFEFA06B0934A5", "SN"],
+      ["2E4493157856341233037A2A0020255923C95AAA26D1B2E7493B013EC4A6F6D3529B520EDFF0EA6DEFC99D6D69EBF3", "0102030405060708090A0B0C0D0E0F11", "ACC"],
+    ];
+    for (const [hex, key, kind] of cases) {
+      const dec = new TelegramDecoder({ cipher, replay: new ReplayGuard() });
+      expect(dec.decode(fromHex(hex), { key }).ok).toBe(true);
+      const again = dec.decode(fromHex(hex), { key });
+      expect(again.ok).toBe(false);
+      expect(again.error!.code).toBe("replayed");
+      expect(again.error!.message).toContain(kind);
+    }
   });
 
   it("a key change takes effect at once and a failed meter is retried on its next telegram", () => {
