@@ -5,6 +5,7 @@
  * all codes not listed are reserved.
  */
 import { expandTable, type VifEntry } from "./vif-tables.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export const FB_VIFS: readonly VifEntry[] = [
   { from: 0x00, to: 0x01, q: "energy", unit: "Wh", exp: 5 }, // 10^(n-1) MWh
@@ -30,4 +31,4 @@ export const FB_VIFS: readonly VifEntry[] = [
   { from: 0x78, to: 0x7f, q: "cumulative_max_power", unit: "W", exp: -3 }, // 10^(nnn-3) W
 ];
 
-export const FB_TABLE = expandTable(FB_VIFS);
+export const FB_TABLE = deepFreeze(expandTable(FB_VIFS));

@@ -3,6 +3,7 @@
  * Codes 0x77..0x7F are reserved.
  */
 import { expandTable, TIME_UNITS, type VifEntry } from "./vif-tables.js";
+import { deepFreeze } from "../util/freeze.js";
 
 const TIME_HDMY: readonly string[] = ["h", "d", "month", "year"];
 
@@ -72,4 +73,4 @@ export const FD_VIFS: readonly VifEntry[] = [
   { from: 0x76, to: 0x76, q: "manufacturer_data_container", unit: "", kind: "container" }, // 2018
 ];
 
-export const FD_TABLE = expandTable(FD_VIFS);
+export const FD_TABLE = deepFreeze(expandTable(FD_VIFS));

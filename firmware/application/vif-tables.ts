@@ -18,6 +18,8 @@
  * bin12     binary fraction scaled by 2^-12 (HCA rating factors)
  * mfct      manufacturer-specific VIF: numbers as "num", LVAR texts kept as hex
  */
+import { deepFreeze } from "../util/freeze.js";
+
 export type ValueKind = "num" | "unsigned" | "date" | "id" | "hex" | "container" | "bin12" | "mfct";
 
 export interface VifEntry {
@@ -92,4 +94,4 @@ export const PRIMARY_VIFS: readonly VifEntry[] = [
   { from: 0x7a, to: 0x7a, q: "bus_address", unit: "" },
 ];
 
-export const PRIMARY_TABLE = expandTable(PRIMARY_VIFS);
+export const PRIMARY_TABLE = deepFreeze(expandTable(PRIMARY_VIFS));

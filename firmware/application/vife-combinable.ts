@@ -7,6 +7,7 @@
  * codes the 2018 edition leaves reserved.
  */
 import { TIME_UNITS, type ValueKind } from "./vif-tables.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export interface VifeMeaning {
   readonly label: string;
@@ -136,7 +137,7 @@ function build(): (VifeMeaning | undefined)[] {
 }
 
 /** Indexed by VIFE & 0x7F; undefined = reserved or handled in vif.ts. */
-export const COMBINABLE: readonly (VifeMeaning | undefined)[] = build();
+export const COMBINABLE: readonly (VifeMeaning | undefined)[] = deepFreeze(build());
 
 /** Codes after the combinable-extension VIFE 0xFC (EN 13757-3:2018 table 16). */
 export const COMBINABLE_EXT: { readonly [code: number]: VifeMeaning } = {
