@@ -1,0 +1,110 @@
+/**
+ * Byte fields of manufacturer-specific payloads (CI A0–B7 APLs, data after a 0F DIF).
+ */
+import type { ByteField, FieldValue } from "./types.js";
+import { convert, round6 } from "./units.js";
+import { lookupVif, PRIMARY_TABLE } from "../application/vif-tables.js";
+import { scaleNumber } from "../application/datatypes.js";
+
+function pad2(n: number): string {
+  return n < 10 ? "0" + n : "" + n;
+}
+
+/** Unsigned little-endian integer of b[at, at+len) (len ≤ 6 is exact). */
+export function le(b: Uint8Array, at: number, len: number): number {
+  let v = 0;
+  for (let i = at + len - 1; i >= at; i--) v = v * 256 + b[i];
+  return v;
+}
+
+export function be(b: Uint8Array, at: number, len: number): number {
+  let v = 0;
+  for (let i = at; i < at + len; i++) v = v * 256 + b[i];
+  return v;
+}
+
+/** BCD digits of b[at, at+len), little-endian byte order, as a number; null for non-decimal digits. */
+export function bcd(b: Uint8Array, at: number, len: number): number | null {
+  let v = 0;
+  for (let i = at + len - 1; i >= at; i--) {
+    const hi = b[i] >> 4, lo = b[i] & 15;
+    if (hi > 9 || lo > 9) return null;
+    v = v * 100 + hi * 10 + lo;
+  }
+  return v;
+}
+
+/** Type G date (2 bytes, little-endian); null when invalid (month 0 or > 12, or all ones). */
+export function dateG(b: Uint8Array, at: number): string | null {
+  const lo = b[at], hi = b[at + 1];
+  if (lo === 0xff && hi === 0xff) return null;
+  const day = lo & 0x1f, month = hi & 0x0f;
+  const year = 2000 + (((lo & 0xe0) >> 5) | ((hi & 0xf0) >> 1));
+  return `${year}-${pad2(month)}-${pad2(day)}`;
+}
+
+/** Type F date-time (4 bytes) "YYYY-MM-DD HH:MM". */
+export function dateF(b: Uint8Array, at: number): string | null {
+  const d = dateG(b, at + 2);
+  return d === null ? null : `${d} ${pad2(b[at + 1] & 0x1f)}:${pad2(b[at] & 0x3f)}`;
+}
+
+export function hexOf(b: Uint8Array, at: number, len: number): string {
+  const H = "0123456789ABCDEF";
+  let s = "";
+  for (let i = at; i < at + len; i++) s += H[b[i] >> 4] + H[b[i] & 15];
+  return s;
+}
+
+function pow2(n: number): number {
+  let p = 1;
+  for (let i = 0; i < n; i++) p *= 2;
+  return p;
+}
+
+/** Reads one byte field; undefined when the area is too short. */
+export function readByteField(f: ByteField, b: Uint8Array): FieldValue | undefined {
+  const at = f.at < 0 ? b.length + f.at : f.at;
+  if (at < 0 || at + f.len > b.length) return undefined;
+  let v: FieldValue;
+  switch (f.enc) {
+    case "be":
+      v = be(b, at, f.len);
+      break;
+    case "sle": {
+      v = le(b, at, f.len);
+      const half = f.len === 1 ? 128 : f.len === 2 ? 32768 : f.len === 3 ? 8388608 : 2147483648;
+      if (v >= half) v -= 2 * half;
+      break;
+    }
+    case "bcd":
+      v = bcd(b, at, f.len);
+      break;
+    case "dateG":
+      v = dateG(b, at);
+      break;
+    case "dateF":
+      v = dateF(b, at);
+      break;
+    case "hex":
+      v = hexOf(b, at, f.len);
+      break;
+    default:
+      v = le(b, at, f.len);
+  }
+  if (typeof v === "number") {
+    if (f.none !== undefined && v === f.none) return undefined;
+    if (f.shift !== undefined) v = Math.floor(v / pow2(f.shift));
+    if (f.mask !== undefined) v = v % (f.mask + 1); // masks are 2^n - 1
+    if (f.div !== undefined) v = v / f.div;
+    if (f.mul !== undefined) v = v * f.mul;
+    if (f.vifAt !== undefined && f.vifAt < b.length) {
+      const m = lookupVif(PRIMARY_TABLE, b[f.vifAt]);
+      if (m === undefined) return undefined;
+      v = scaleNumber(v, m.exponent);
+      if (f.u !== undefined) v = convert(v, m.unit, f.u) ?? v;
+    }
+  }
+  if (f.fmt) v = f.fmt(v, null);
+  return typeof v === "number" ? round6(v) : v;
+}

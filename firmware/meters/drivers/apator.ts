@@ -1,0 +1,132 @@
+/**
+ * Apator: AT-WMBUS-16-2 / -162 water meters (apator162) send their registers in manufacturer
+ * data after a 0F DIF (or, encrypted, after the 2F2F check bytes with a leading 80 byte):
+ * a 5-byte header, 2 bytes, then registers id + data. Register lengths as the corpus shows them.
+ */
+import type { Driver, FieldRule, MfctContext } from "../types.js";
+import { series } from "./history.js";
+import { le } from "../bytes.js";
+
+/** Register id → data length; 0x70–0x7F carry 1 byte + (id & 15) + 1 four-byte values. */
+const APATOR162_REGISTERS: { readonly [id: number]: number } = {
+  0x10: 4, 0x40: 6, 0x41: 7, 0x43: 2, 0x44: 3, 0x80: 10, 0x81: 10, 0x83: 10, 0x84: 10, 0x87: 10, 0xa0: 4, 0xf0: 4,
+};
+
+function registerLength(id: number): number | undefined {
+  if (id >= 0x70 && id <= 0x7f) return 1 + 4 * ((id & 15) + 1);
+  return APATOR162_REGISTERS[id];
+}
+
+/** The register area: after 0F, or (encrypted frames) the APL after the 2F2F bytes and one more byte. */
+function apator162Area(c: MfctContext): Uint8Array {
+  if (c.mfct.length > 0) return c.mfct;
+  const t = c.t;
+  let p = t.aplStart;
+  while (p < t.aplEnd && t.bytes[p] === 0x2f) p++;
+  return t.bytes.subarray(p + 1, t.aplEnd);
+}
+
+function decodeApator162(c: MfctContext): void {
+  const b = apator162Area(c);
+  let p = 7;
+  while (p < b.length) {
+    const id = b[p];
+    const n = registerLength(id);
+    if (n === undefined || p + 1 + n > b.length) return;
+    if (id === 0x10) c.out.total_m3 = le(b, p + 1, 4) / 1000;
+    p += 1 + n;
+  }
+}
+
+/**
+ * Apator NA-1 (CI A0/A1): ACC, a flags byte (bit 0 summer time), then one AES-128 block,
+ * CBC-decrypted with IV = A-field (8 bytes) + ACC × 8. Plaintext: check byte, total volume
+ * (litres; 20 bits: byte 1 low nibble, bytes 2..3), …, byte 15 bit 7 minimum-flow flag of the
+ * historic value. The other fields' layout is not known well enough to publish.
+ */
+function decodeApatorNa1(c: MfctContext): void {
+  const m = c.mfct;
+  const a = c.t.dll?.address;
+  if (!c.aesDecrypt || !a || m.length < 18) return;
+  const x = c.aesDecrypt(m.subarray(2, 18));
+  const p = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) p[i] = x[i] ^ (i < 8 ? a.bytes[i] : m[0]);
+  c.out.total_m3 = (p[3] * 4096 + p[2] * 16 + (p[1] & 0x0f)) / 1000;
+  c.out.current_status = "OK";
+  c.out.frame_status = m[1] & 0x01 ? "SUMMER_TIME" : "OK";
+  c.out.historic_status = p[15] & 0x80 ? "MINIMUM_FLOW" : "OK";
+}
+
+const AMIPLUS_FIELDS: readonly FieldRule[] = [
+  { n: "total_energy_consumption", u: "kwh", r: "energy" },
+  { n: "total_energy_production", u: "kwh", r: "energy_backward_flow" },
+  { n: "current_power_consumption", u: "kw", r: "power" },
+  { n: "current_power_production", u: "kw", r: "power_backward_flow" },
+  { n: "max_power_consumption", u: "kw", r: "power_max" },
+  { n: "voltage_at_phase_1", u: "v", r: "voltage_phase_l1" },
+  { n: "voltage_at_phase_2", u: "v", r: "voltage_phase_l2" },
+  { n: "voltage_at_phase_3", u: "v", r: "voltage_phase_l3" },
+  { n: "device_datetime", r: "date_time", as: "datetime" },
+  ...series(4, (i) => "total_energy_consumption_tariff_" + i, "kwh", (i) => "energy_tariff_" + i),
+  ...series(4, (i) => "total_energy_production_tariff_" + i, "kwh", (i) => "energy_backward_flow_tariff_" + i),
+];
+
+/**
+ * Apator E-ITN 30 allocators (CI A0; CI B6 frames carry 16 more bytes first): [0..1] season start,
+ * [3..4] previous value, [5..6] date of the last error (day bits 0..4, month 5..8, year 9..15),
+ * [7..8] current value, [9..10] current date, [11..12] / [13..14] previous / current average room
+ * temperature (1/256 °C).
+ */
+function decodeApatorEitn(c: MfctContext): void {
+  const all = c.mfct;
+  const b = c.t.tpl?.ci === 0xb6 && all.length >= 31 ? all.subarray(16) : all;
+  if (b.length < 15) return;
+  c.out.current_hca = le(b, 7, 2);
+  c.out.previous_hca = le(b, 3, 2);
+  c.out.current_date = packedDate(le(b, 9, 2));
+  c.out.esb_date = packedDate(le(b, 5, 2));
+  c.out.temp_room_avg_c = le(b, 13, 2) / 256;
+  c.out.temp_room_prev_avg_c = le(b, 11, 2) / 256;
+}
+
+function packedDate(v: number): string {
+  const m = (v >> 5) & 15, d = v & 31;
+  return `${2000 + (v >> 9)}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
+}
+
+/** Apator 08 / 17.2 (CI A0): the first 4 bytes count thirds of a litre (08) or of a m³ (17.2). */
+const thirds = (div: number) => (c: MfctContext): void => {
+  if (c.mfct.length >= 4) c.out.total_m3 = le(c.mfct, 0, 4) / div;
+};
+
+export const APATOR: readonly Driver[] = [
+  { name: "apator08", detect: [{ m: "APT", t: [0x03, 0x0f] }], fields: [], status: [], decode: thirds(3000) },
+  { name: "apator172", detect: [{ m: "APT", t: 0x11 }], media: "water", fields: [], status: [], decode: thirds(3) },
+  {
+    name: "apatoreitn",
+    detect: [{ m: "APA", t: 0x08, ci: 0xa0 }, { m: "APT", t: 0x08, ci: 0xb6 }],
+    fields: [],
+    status: [],
+    decode: decodeApatorEitn,
+  },
+  {
+    name: "amiplus",
+    detect: [{ m: "APA", t: 0x02 }, { m: "DEV", t: 0x02 }, { m: "NES", t: 0x02 }],
+    fields: AMIPLUS_FIELDS,
+    status: [],
+  },
+  {
+    name: "apatorna1",
+    detect: [{ m: "APA", ci: [0xa0, 0xa1], t: 0x07, v: 0x14 }],
+    fields: [],
+    status: [],
+    decode: decodeApatorNa1,
+  },
+  {
+    name: "apator162",
+    detect: [{ m: "APA", v: 0x05, t: [0x06, 0x07] }],
+    fields: [],
+    status: [],
+    decode: decodeApator162,
+  },
+];

@@ -1,0 +1,255 @@
+/**
+ * Heat cost allocators: Innotas EurisII, EFE HCA-e2, Techem FHKV data IV, Zenner Caltos E,
+ * B METERS hydroclima v2 (0F block), BFW 240 radio (proprietary APL after 2F2F).
+ */
+import type { Driver, FieldRule, FlagTable, MfctContext } from "../types.js";
+import { bcd as bcdNum, be, le } from "../bytes.js";
+import { monthsBack, series } from "./history.js";
+import { dataHex } from "../fields.js";
+import { fromHex } from "../../util/hex.js";
+
+function hex2(n: number): string {
+  return (n < 16 ? "0" : "") + n.toString(16);
+}
+
+function pad2(n: number): string {
+  return n < 10 ? "0" + n : "" + n;
+}
+
+/**
+ * BFW 240 radio: APL = 2F 2F, 2 bytes, previous value (BE), current value (BE), …, then 18
+ * history values packed two per three bytes (backwards from the end), then the date (dd mm yy).
+ */
+function decodeBfw240(c: MfctContext): void {
+  const t = c.t;
+  const b = t.bytes.subarray(t.aplStart, t.aplEnd);
+  if (b.length < 8 + 27 + 3 || b[0] !== 0x2f || b[1] !== 0x2f) return;
+  c.out.current_hca = be(b, 6, 2);
+  c.out.prev_hca = be(b, 4, 2);
+  const n = b.length;
+  let p = n - 3;
+  for (let i = 0; i < 9; i++) {
+    p -= 3;
+    const hi = b[p + 1];
+    c.out["prev_" + pad2(2 * i + 1) + "_hca"] = (hi & 15) * 256 + b[p + 2];
+    c.out["prev_" + pad2(2 * i + 2) + "_hca"] = (hi >> 4) * 256 + b[p];
+  }
+  c.out.device_date = `20${hex2(b[n - 1])}-${hex2(b[n - 2])}-${hex2(b[n - 3])}`; // BCD
+}
+
+/** Innotas EurisII error flags: two bits seen in the corpus (0x21 → both names). */
+const EURISII_ERRORS: FlagTable = { e: [[0x01, "MEASUREMENT"], [0x20, "RESET"]], rest: "ERROR_FLAGS_" };
+
+const EURISII_FIELDS: readonly FieldRule[] = [
+  { n: "current_consumption", u: "hca", r: "hca" },
+  { n: "consumption_at_set_date", u: "hca", r: "hca_storage_1" },
+  ...series(17, (i) => "consumption_at_set_date_" + i, "hca", (i) => "hca_storage_" + i),
+];
+
+/** EFE HCA-e2 manufacturer error byte (VIF 7F, function error): three bits seen in the corpus. */
+const HCAE2_ERRORS: FlagTable = { e: [[0x02, "SENSOR_BREAK"], [0x08, "OPEN_C"], [0x10, "UNEXPECTED_RST"]], rest: "ERROR_" };
+
+const HCAE2_FIELDS: readonly FieldRule[] = [
+  { n: "current_consumption", u: "hca", r: "hca" },
+  { n: "consumption", u: "hca", r: "hca" },
+  { n: "consumption_at_set_date_1", u: "hca", r: "hca_storage_1" },
+  { n: "target", u: "hca", r: "hca_storage_1" },
+  { n: "target_date", r: "date_storage_1", as: "date" },
+  { n: "half_month_history_start_date", r: "date_storage_2", as: "date" },
+  ...series(30, (i) => "delta_" + i + "_half_months_ago", "hca", (i) => "hca_storage_" + (i + 1)),
+  { n: "meter_datetime", r: "date_time", as: "datetime" },
+  { n: "meter_datetime_at_error", r: "date_time_error", as: "datetime" },
+];
+
+/**
+ * Values of a (inverse) compact profile record (EN 13757-3 Annex F): LVAR data = spacing
+ * control, spacing value, then `count` values of `size` bytes (binary, or BCD when `bcd`).
+ */
+function profileValues(c: MfctContext, name: string, size: number, bcd: boolean): number[] | undefined {
+  for (const r of c.records) {
+    if (r.name !== name) continue;
+    const b = fromHex(dataHex(r));
+    const out: number[] = [];
+    for (let p = 2; p + size <= b.length; p += size) {
+      const v = bcd ? bcdNum(b, p, size) : le(b, p, size);
+      if (v === null) break;
+      out.push(v);
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** FHKV data IV: 14 monthly values after set date 8, oldest month last in the profile. */
+function decodeFhkvDataIV(c: MfctContext): void {
+  const v = profileValues(c, "hca_compact_profile_storage_8", 2, false);
+  const base = c.out.set_date_8;
+  if (!v || typeof base !== "string") return;
+  const n = v.length;
+  for (let i = 1; i <= n; i++) {
+    c.out["consumption_at_set_date_" + i + "_hca"] = v[n - i];
+    c.out["consumption_at_set_date_" + i] = monthsBack(base, -i);
+  }
+}
+
+/** Caltos E: inverse compact profile of BCD values, newest first, months back from the base date. */
+function decodeCaltose(c: MfctContext): void {
+  const v = profileValues(c, "hca_inverse_compact_profile_storage_8", 3, true);
+  const base = c.out.base_date;
+  if (!v || typeof base !== "string") return;
+  for (let i = 1; i <= 4 && i <= v.length; i++) {
+    c.out["consumption_" + i + "_hca"] = v[i - 1];
+    c.out["consumption_" + i] = monthsBack(base, i);
+  }
+}
+
+const FHKVDATAIV_FIELDS: readonly FieldRule[] = [
+  { n: "current_consumption", u: "hca", r: "hca" },
+  { n: "set_date", r: "date_storage_1", as: "date" },
+  { n: "consumption_at_set_date", u: "hca", r: "hca_storage_1" },
+  { n: "set_date_8", r: "date_storage_8", as: "date" },
+];
+
+const CALTOSE_FIELDS: readonly FieldRule[] = [
+  { n: "consumption", u: "hca", r: "hca" },
+  { n: "target", u: "hca", r: "hca_storage_1" },
+  { n: "target_date", r: "date_storage_1", as: "date" },
+  { n: "base", u: "hca", r: "hca_storage_8" },
+  { n: "base_date", r: "date_storage_8", as: "date" },
+];
+
+/** hydroclima v2 0F block: [0] layout, [1..2] error flags, then temperatures (1/100 °C) and values. */
+type Slot = readonly [name: string, at: number, div: number];
+const HYDROCLIMA_LAYOUTS: { readonly [layout: number]: readonly Slot[] } = {
+  0x10: [
+    ["average_ambient_temperature_c", 7, 100], ["max_ambient_temperature_c", 9, 100],
+    ["average_ambient_temperature_last_month_c", 15, 100], ["average_heater_temperature_last_month_c", 17, 100],
+    ["total_consumption_hca", 19, 1],
+  ],
+  0x11: [
+    ["average_heater_temperature_c", 9, 100], ["average_ambient_temperature_c", 11, 100], ["max_ambient_temperature_c", 13, 100],
+    ["average_heater_temperature_last_month_c", 17, 100], ["average_ambient_temperature_last_month_c", 19, 100],
+    ["consumption_at_set_date_1_hca", 21, 1], ["consumption_at_set_date_2_hca", 23, 1],
+    ["consumption_at_set_date_3_hca", 25, 1], ["consumption_at_set_date_4_hca", 27, 1],
+    ["ambient_temperature_at_set_date_1_c", 29, 100], ["ambient_temperature_at_set_date_2_c", 31, 100],
+    ["ambient_temperature_at_set_date_3_c", 33, 100], ["total_consumption_hca", 44, 1],
+  ],
+};
+
+function decodeHydroclimaV2(c: MfctContext): void {
+  const b = c.mfct;
+  const slots = b.length >= 3 ? HYDROCLIMA_LAYOUTS[b[0]] : undefined;
+  if (!slots) return;
+  for (const [name, at, div] of slots) if (at + 2 <= b.length) c.out[name] = le(b, at, 2) / div;
+}
+
+const KADEN_FIELDS: readonly FieldRule[] = [
+  { n: "consumption", u: "hca", r: "hca" },
+  { n: "target", u: "hca", r: "hca_storage_1" },
+  { n: "target_date", r: "date_storage_1", as: "date" },
+  { n: "external_temperature", u: "c", r: "external_temperature" },
+  { n: "flow_temperature", u: "c", r: "flow_temperature" },
+  { n: "fabrication_no", r: "fabrication_number", as: "str" },
+  { n: "meter_datetime", r: "date_time", as: "datetime" },
+  { n: "no_measurement_duration", u: "h", r: "actuality_duration", ru: "min" },
+  { n: "no_measurement_duration_last_year", u: "h", r: "actuality_duration_storage_1" },
+  { n: "tampering_duration", u: "h", r: "actuality_duration", ru: "s" },
+];
+
+const SONTEX868_FIELDS: readonly FieldRule[] = [
+  { n: "current_consumption", u: "hca", r: "hca" },
+  { n: "set_date", r: "date_storage_1", as: "date" },
+  { n: "consumption_at_set_date", u: "hca", r: "hca_storage_1" },
+  { n: "current_temp", u: "c", r: "flow_temperature" },
+  { n: "current_room_temp", u: "c", r: "external_temperature" },
+  { n: "max_temp", u: "c", r: "flow_temperature_max" },
+  { n: "max_temp_previous_period", u: "c", r: "flow_temperature_storage_1_max" },
+  { n: "device_datetime", r: "date_time", as: "datetime" },
+];
+
+export const HCA: readonly Driver[] = [
+  {
+    name: "lse_08",
+    detect: [{ m: "LSE", t: 0x08, v: 0x01 }],
+    fields: [
+      { n: "set_date", r: "date_storage_8", as: "date" },
+      { n: "consumption_at_set_date", u: "hca", r: "hca_storage_8" },
+      { n: "device_datetime", r: "date_time", as: "datetime" },
+      { n: "duration_since_readout", u: "h", r: "duration_since_last_readout_future_value" },
+      { n: "model_version", r: "model_version", as: "hex" },
+    ],
+  },
+  {
+    name: "relhca",
+    detect: [{ m: "REL", t: [0x00, 0x08] }],
+    fields: [
+      { n: "consumption", u: "hca", r: "hca" },
+      { n: "target", u: "hca", r: "hca_storage_1" },
+      { n: "target_date", r: "date_storage_1", as: "date" },
+      { n: "next_target_date", r: "date_future_value_storage_1", as: "date" },
+      { n: "meter_datetime", r: "date_time", as: "datetime" },
+    ],
+    status: [],
+  },
+  {
+    name: "hydroclima",
+    detect: [],
+    fields: [{ n: "current_consumption", u: "hca", r: "hca" }],
+    status: [],
+    decode: decodeHydroclimaV2,
+  },
+  {
+    name: "kaden",
+    detect: [{ m: "VIP", t: 0x08 }, { m: "KDN", t: 0x08 }],
+    fields: KADEN_FIELDS,
+    status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" }, flags: { e: [[0x08, "TAMPERING"]], rest: "ERROR_FLAGS_" } }] }],
+  },
+  { name: "sontex868", detect: [{ m: "SON", t: 0x08 }], fields: SONTEX868_FIELDS, status: [] },
+  {
+    name: "fhkvdataiv",
+    detect: [{ m: "TCH", t: 0x08, v: 0x94 }],
+    fields: FHKVDATAIV_FIELDS,
+    decode: decodeFhkvDataIV,
+  },
+  {
+    name: "caltose",
+    detect: [{ m: "ZRI", t: 0x08, v: 0xfc }],
+    fields: CALTOSE_FIELDS,
+    // this allocator shows its radio mode (2F) in STS bit 6
+    status: [{ n: "status", parts: [{ sts: true, flags: { e: [[0x40, "MODE_2F"]] } }, { rec: { n: "", r: "error_flags" } }] }],
+    decode: decodeCaltose,
+  },
+  {
+    name: "hydroclimav2",
+    detect: [{ m: "BMP", t: 0x08 }],
+    fields: [
+      { n: "consumption", u: "hca", r: "hca" },
+      { n: "target", u: "hca", r: "hca_storage_1" },
+      { n: "target_date", r: "date_storage_1", as: "date" },
+    ],
+    status: [{ n: "status", parts: [{ sts: true }, { bytes: { n: "", at: 1, len: 2 } }] }],
+    decode: decodeHydroclimaV2,
+  },
+  {
+    name: "eurisii",
+    detect: [{ m: "INE", t: 0x08 }, { m: "RAM", t: 0x08 }],
+    fields: EURISII_FIELDS,
+    status: [
+      { n: "error_flags", parts: [{ rec: { n: "", r: "error_flags" }, flags: EURISII_ERRORS }] },
+      { n: "status", parts: [{ sts: true }, { of: "error_flags" }] },
+    ],
+  },
+  {
+    name: "hcae2",
+    detect: [{ m: "EFE", t: 0x08 }],
+    fields: HCAE2_FIELDS,
+    status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "manufacturer_specific_error" }, flags: HCAE2_ERRORS }] }],
+  },
+  {
+    name: "bfw240radio",
+    detect: [{ m: "BFW", t: 0x08 }],
+    fields: [],
+    status: [],
+    decode: decodeBfw240,
+  },
+];

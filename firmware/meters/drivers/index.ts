@@ -1,0 +1,94 @@
+/**
+ * Driver registry and detection. Drivers are tried in this order; the first whose detection
+ * entry matches the meter wins, and the generic OMS driver takes everything else.
+ */
+import type { Telegram } from "../../decoder/telegram.js";
+import type { Detect, Driver } from "../types.js";
+import { GENERIC } from "./generic.js";
+import { KAMSTRUP } from "./kamstrup.js";
+import { APATOR } from "./apator.js";
+import { QUNDIS } from "./qundis.js";
+import { IZAR } from "./izar.js";
+import { WATER } from "./water.js";
+import { WATER2 } from "./water2.js";
+import { SIMPLE } from "./simple.js";
+import { ELECTRICITY } from "./electricity.js";
+import { SMOKE } from "./smoke.js";
+import { HEAT } from "./heat.js";
+import { HCA } from "./hca.js";
+import { TECHEM } from "./techem.js";
+import { LANSEN } from "./lansen.js";
+import { ROOM } from "./room.js";
+
+export { GENERIC };
+
+export const DRIVERS: readonly Driver[] = [
+  ...KAMSTRUP,
+  ...APATOR,
+  ...QUNDIS,
+  ...IZAR,
+  ...WATER,
+  ...WATER2,
+  ...SIMPLE,
+  ...ELECTRICITY,
+  ...SMOKE,
+  ...HEAT,
+  ...HCA,
+  ...TECHEM,
+  ...LANSEN,
+  ...ROOM,
+];
+
+const BY_NAME: { [name: string]: Driver } = {};
+for (const d of DRIVERS) BY_NAME[d.name] = d;
+BY_NAME[GENERIC.name] = GENERIC;
+
+export function driverByName(name: string): Driver | undefined {
+  return BY_NAME[name];
+}
+
+function oneOf(v: number, want: number | readonly number[] | undefined): boolean {
+  if (want === undefined) return true;
+  if (typeof want === "number") return v === want;
+  return want.indexOf(v) >= 0;
+}
+
+/** 2 when the entry matches the meter address (TPL long header, else DLL), 1 for the DLL of a converter, 0 none. */
+function detectMatches(d: Detect, t: Telegram): number {
+  if (d.ci !== undefined && (t.ciChain.length === 0 || !oneOf(firstTplCi(t), d.ci))) return 0;
+  const addrs = [t.meter, t.dll?.address];
+  for (let i = 0; i < addrs.length; i++) {
+    const a = addrs[i];
+    if (a && a.manufacturer === d.m && oneOf(a.version, d.v) && oneOf(a.deviceType, d.t)) return 2 - i;
+  }
+  return 0;
+}
+
+function firstTplCi(t: Telegram): number {
+  return t.tpl ? t.tpl.ci : t.ciChain[t.ciChain.length - 1];
+}
+
+/** How specific a detection entry is: a version or CI pins a model more than a device type. */
+function specificity(k: Detect): number {
+  return (k.v !== undefined ? 4 : 0) + (k.ci !== undefined ? 2 : 0) + (k.t !== undefined ? 1 : 0);
+}
+
+/**
+ * The driver for a telegram: among the registered drivers whose detection matches, the one with
+ * the most specific entry (first registered on a tie); the generic driver when none matches.
+ */
+export function detectDriver(t: Telegram): Driver {
+  let best: Driver = GENERIC;
+  let score = -1;
+  for (const d of DRIVERS) {
+    for (const k of d.detect) {
+      const m = detectMatches(k, t);
+      const s = m * 8 + specificity(k);
+      if (m > 0 && s > score) {
+        best = d;
+        score = s;
+      }
+    }
+  }
+  return best;
+}

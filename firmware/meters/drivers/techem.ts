@@ -1,0 +1,96 @@
+/**
+ * Techem radio meters (CI A0–A2, manufacturer-specific APL). Common layout:
+ * [0] status, [1..2] billing date (day bits 0..4, month 5..8, year 9..15 + 2000),
+ * [3..] billing-period value, [5..6] current date (day bits 4..8, month 9..12; the year is the
+ * one after the billing date unless the day comes later in the same year), [7..] current-period
+ * value. Totals are billing value + current value.
+ */
+import type { Driver, MfctContext } from "../types.js";
+import { le } from "../bytes.js";
+
+function pad2(n: number): string {
+  return n < 10 ? "0" + n : "" + n;
+}
+
+export function techemDates(b: Uint8Array): { prev: string; cur: string } {
+  const p = le(b, 1, 2);
+  const py = 2000 + (p >> 9), pm = (p >> 5) & 15, pd = p & 31;
+  const c = le(b, 5, 2);
+  const cm = (c >> 9) & 15, cd = (c >> 4) & 31;
+  const cy = cm * 100 + cd > pm * 100 + pd ? py : py + 1;
+  return { prev: `${py}-${pad2(pm)}-${pad2(pd)}`, cur: `${cy}-${pad2(cm)}-${pad2(cd)}` };
+}
+
+/** FHKV data III: 2-byte values; room and radiator temperatures (1/100 °C), one byte later in version 0x94. */
+function decodeFhkvDataIII(c: MfctContext): void {
+  const b = c.mfct;
+  if (b.length < 13) return;
+  const d = techemDates(b);
+  c.out.current_hca = le(b, 7, 2);
+  c.out.current_date = d.cur;
+  c.out.previous_hca = le(b, 3, 2);
+  c.out.previous_date = d.prev;
+  const t = c.t.meter?.version === 0x94 ? 10 : 9;
+  if (b.length >= t + 4) {
+    c.out.temp_room_c = le(b, t, 2) / 100;
+    c.out.temp_radiator_c = le(b, t + 2, 2) / 100;
+  }
+}
+
+/** Heat meters: 3-byte values in kWh (compact V) or MJ (vario 4.51). */
+function heatDecoder(mj: boolean) {
+  return (c: MfctContext): void => {
+    const b = c.mfct;
+    if (b.length < 10) return;
+    const prev = le(b, 3, 3), cur = le(b, 7, 3);
+    const kwh = (v: number): number => (mj ? v / 3.6 : v);
+    c.out.total_kwh = kwh(prev + cur);
+    c.out.current_kwh = kwh(cur);
+    c.out.previous_kwh = kwh(prev);
+    if (mj) {
+      c.out.total_gj = (prev + cur) / 1000;
+      c.out.current_gj = cur / 1000;
+      c.out.previous_gj = prev / 1000;
+    }
+  };
+}
+
+/** Water meters (radio 3 / 4): 2-byte values in 0.1 m³. */
+function waterDecoder(dates: boolean) {
+  return (c: MfctContext): void => {
+    const b = c.mfct;
+    if (b.length < 9) return;
+    const prev = le(b, 3, 2), cur = le(b, 7, 2);
+    c.out.total_m3 = (prev + cur) / 10;
+    c.out.target_m3 = prev / 10;
+    if (dates) {
+      const d = techemDates(b);
+      c.out.current_date = d.cur;
+      c.out.prev_date = d.prev;
+    }
+  };
+}
+
+/** Smoke detector TSD2: status byte (01 smoke, other values printed as STATUS_xx), billing date. */
+function decodeTsd2(c: MfctContext): void {
+  const b = c.mfct;
+  if (b.length < 3) return;
+  c.flags.push(b[0] === 0x01 ? "SMOKE" : b[0] === 0 ? "" : "STATUS_" + (b[0] < 16 ? "0" : "") + b[0].toString(16).toUpperCase());
+  c.out.prev_date = techemDates(b).prev;
+}
+
+export const TECHEM: readonly Driver[] = [
+  { name: "tsd2", detect: [{ m: "TCH", t: 0xf0 }], media: "smoke detector", fields: [], status: [{ n: "status", parts: [] }], decode: decodeTsd2 },
+  {
+    name: "fhkvdataiii",
+    detect: [{ m: "TCH", t: 0x80, ci: [0xa0, 0xa2] }],
+    media: "heat cost allocator",
+    fields: [],
+    status: [],
+    decode: decodeFhkvDataIII,
+  },
+  { name: "compact5", detect: [{ m: "TCH", t: 0x43 }], media: "heat", fields: [], status: [], decode: heatDecoder(false) },
+  { name: "vario451", detect: [{ m: "TCH", t: 0xc3 }], media: "heat", fields: [], status: [], decode: heatDecoder(true) },
+  { name: "mkradio3", detect: [{ m: "TCH", t: [0x62, 0x72], v: 0x74 }], media: "warm water", fields: [], status: [], decode: waterDecoder(true) },
+  { name: "mkradio4", detect: [{ m: "TCH", t: [0x62, 0x72], v: 0x95 }], media: "warm water", fields: [], status: [], decode: waterDecoder(false) },
+];

@@ -1,0 +1,176 @@
+/**
+ * Field rules: pick a data record and turn its value into a reading field.
+ */
+import type { DataRecord } from "../application/record.js";
+import type { FieldRule, FieldValue, Reading } from "./types.js";
+import { convert, round6 } from "./units.js";
+import { dateF, dateG } from "./bytes.js";
+import { fromHex } from "../util/hex.js";
+
+/** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs). */
+export function vibHex(r: DataRecord): string {
+  const h = r.header;
+  let i = 0;
+  while (i + 2 <= h.length) {
+    const b = parseInt(h.substr(i, 2), 16);
+    i += 2;
+    if ((b & 0x80) === 0) break;
+  }
+  return h.slice(i);
+}
+
+function nameMatches(rule: FieldRule, rec: DataRecord): boolean {
+  const r = rule.r;
+  if (r === undefined) return true;
+  if (typeof r === "string") return rec.name === r;
+  for (const x of r) if (rec.name === x) return true;
+  return false;
+}
+
+export function ruleMatches(rule: FieldRule, rec: DataRecord): boolean {
+  if (rule.h !== undefined && rec.header !== rule.h) return false;
+  if (rule.vib !== undefined) {
+    if (vibHex(rec) !== rule.vib) return false;
+    if (rule.st !== undefined && rec.storage !== rule.st) return false;
+    if (rule.tf !== undefined && rec.tariff !== rule.tf) return false;
+    if (rule.su !== undefined && rec.subunit !== rule.su) return false;
+  }
+  if (rule.ru !== undefined && rec.unit !== rule.ru) return false;
+  if (rule.r === undefined && rule.vib === undefined && rule.h === undefined) return false;
+  return nameMatches(rule, rec);
+}
+
+export function findRecord(rule: FieldRule, records: readonly DataRecord[]): DataRecord | undefined {
+  let n = rule.nth ?? 0;
+  for (const rec of records) {
+    if (!ruleMatches(rule, rec)) continue;
+    if (n === 0) return rec;
+    n--;
+  }
+  return undefined;
+}
+
+/** Data bytes of a record as hex, without the LVAR length byte. */
+export function dataHex(r: DataRecord): string {
+  return (r.dif & 0x0f) === 0x0d && r.data.length >= 2 ? r.data.slice(2) : r.data;
+}
+
+/** Unsigned little-endian integer of the record's data bytes (at most 6 bytes are exact). */
+export function dataInt(r: DataRecord): number {
+  const h = dataHex(r);
+  let v = 0;
+  for (let i = h.length - 2; i >= 0; i -= 2) v = v * 256 + parseInt(h.substr(i, 2), 16);
+  return v;
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function pad2(n: number): string {
+  return n < 10 ? "0" + n : "" + n;
+}
+
+/**
+ * Month 0 / day 0 roll back like a calendar does (2000-00-00 → 1999-11-30), the way wmbusmeters
+ * prints such dates; other dates pass unchanged.
+ */
+export function normalizeDate(s: string): string {
+  if (s.length < 10 || (s.substr(5, 2) !== "00" && s.substr(8, 2) !== "00")) return s;
+  let y = parseInt(s.substr(0, 4), 10), m = parseInt(s.substr(5, 2), 10), d = parseInt(s.substr(8, 2), 10);
+  if (m === 0) {
+    m = 12;
+    y--;
+  }
+  if (d === 0) {
+    m--;
+    if (m === 0) {
+      m = 12;
+      y--;
+    }
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    d = m === 2 && leap ? 29 : DAYS[m - 1];
+  }
+  return `${y}-${pad2(m)}-${pad2(d)}` + s.slice(10);
+}
+
+/** Type G dates whose 7-bit year is beyond 99 print as 2000 + year (as wmbusmeters does). */
+function farYear(rec: DataRecord): string | undefined {
+  if (rec.data.length !== 4) return undefined;
+  const b = fromHex(rec.data);
+  const y = ((b[0] & 0xe0) >> 5) | ((b[1] & 0xf0) >> 1);
+  return y > 99 ? (dateG(b, 0) ?? undefined) : undefined;
+}
+
+function asDate(v: FieldValue, rec: DataRecord, raw: boolean): FieldValue {
+  const far = farYear(rec);
+  if (far !== undefined) return far;
+  if (typeof v !== "string" || v.length < 10) return v;
+  return raw ? v.slice(0, 10) : normalizeDate(v.slice(0, 10));
+}
+
+function asDatetime(v: FieldValue, rec: DataRecord, seconds: boolean): FieldValue {
+  if (v === null && rec.data.length === 8 && rec.data !== "FFFFFFFF") v = dateF(fromHex(rec.data), 0); // IV bit set
+  if (typeof v !== "string") return v;
+  if (v.length === 10) return normalizeDate(v) + " 00:00";
+  return !seconds && v.length > 16 ? v.slice(0, 16) : v;
+}
+
+/** The value a rule gives for a record (null record: the rule's "no data" value). */
+export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
+  if (rec === null) return rule.fmt ? rule.fmt(null, null) : null;
+  let v: FieldValue = rec.value;
+  switch (rule.as) {
+    case "date":
+    case "date_raw":
+      v = asDate(v, rec, rule.as === "date_raw");
+      break;
+    case "datetime":
+    case "datetime_s":
+      v = asDatetime(v, rec, rule.as === "datetime_s");
+      break;
+    case "hex":
+      v = dataHex(rec);
+      break;
+    case "rhex": {
+      const h = dataHex(rec);
+      let x = "";
+      for (let i = h.length - 2; i >= 0; i -= 2) x += h.substr(i, 2);
+      v = x;
+      break;
+    }
+    case "int":
+      v = dataInt(rec);
+      break;
+    case "str":
+      v = v === null ? null : String(v);
+      break;
+    default:
+      if (typeof v === "string" && rule.as === "num") v = Number(v);
+      if (typeof v === "number" && rule.u !== undefined) {
+        const c = convert(v, rec.unit, rule.u);
+        if (c !== undefined) v = c;
+      }
+  }
+  if (typeof v === "number" && rule.k !== undefined) v = v * rule.k;
+  if (rule.fmt) v = rule.fmt(v, rec);
+  return typeof v === "number" ? round6(v) : v;
+}
+
+export function fieldName(rule: { n: string; u?: string }): string {
+  return rule.u ? rule.n + "_" + rule.u : rule.n;
+}
+
+/** Applies the rules in order; the first rule that yields a field wins unless a later one says `over`. */
+export function applyRules(rules: readonly FieldRule[], records: readonly DataRecord[], out: Reading): void {
+  for (const rule of rules) {
+    const name = fieldName(rule);
+    if (!rule.over && out[name] !== undefined && out[name] !== null) continue;
+    const rec = findRecord(rule, records);
+    if (rec === undefined) {
+      if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
+      continue;
+    }
+    // an invalid number (e.g. BCD FFFF) is left out; an invalid date prints as null
+    if (rec.value === null && (rule.as === undefined || rule.as === "num") && !rule.always && !rule.nul) continue;
+    out[name] = ruleValue(rule, rec);
+  }
+}

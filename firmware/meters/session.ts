@@ -1,0 +1,49 @@
+/**
+ * A reading session: one decoder (compact-frame formats, keys) plus the last reading of every
+ * meter, as a gateway keeps them. Fields a telegram does not carry keep their previous values
+ * (meters that alternate short and long frames, as wmbusmeters prints them).
+ */
+import type { TelegramDecoder } from "../decoder/decoder.js";
+import type { DecodeResult } from "../decoder/telegram.js";
+import { makeReading, type ReadingOptions } from "./reading.js";
+import type { Reading } from "./types.js";
+import type { BlockCipher } from "../security/block-cipher.js";
+
+export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw"> {
+  /** AES key for this telegram only (32 hex digits). */
+  key?: string;
+}
+
+export class ReadingSession {
+  readonly decoder: TelegramDecoder;
+  /** AES service for manufacturer-specific encryption (passed to makeReading with the key). */
+  readonly cipher?: BlockCipher;
+  readonly #last = new Map<string, Reading>();
+
+  constructor(decoder: TelegramDecoder, cipher?: BlockCipher) {
+    this.decoder = decoder;
+    this.cipher = cipher;
+  }
+
+  /** Decodes a telegram without making a reading (e.g. a full frame that teaches a compact format). */
+  feed(bytes: Uint8Array, key?: string): DecodeResult {
+    return this.decoder.decode(bytes, key === undefined ? {} : { key });
+  }
+
+  /** Decodes a telegram and makes its reading. */
+  read(bytes: Uint8Array, opts: SessionReadOptions): { result: DecodeResult; reading: Reading } {
+    const result = this.feed(bytes, opts.key);
+    const meter = result.telegram.meter;
+    const slot = (opts.driver ?? "") + "/" + (meter ? meter.manufacturer + meter.id : "");
+    const reading = makeReading(result.telegram, {
+      ...opts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes,
+    });
+    this.#last.set(slot, reading);
+    return { result, reading };
+  }
+
+  /** The last reading of every meter seen, by "driver/manufacturer+id". */
+  get last(): ReadonlyMap<string, Reading> {
+    return this.#last;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Readings: named, unit-suffixed meter values (field-naming contract: docs/readings.md).
+ * Drivers are data: detection keys, field rules that pick records, status tables and, where a
+ * meter sends manufacturer-specific bytes, byte-field tables.
+ */
+import type { DataRecord } from "../application/record.js";
+import type { Telegram } from "../decoder/telegram.js";
+
+export type FieldValue = number | string | null;
+
+/** `{"_":"telegram","media","meter","name","id", <fields>, "timestamp", "rssi_dbm"?}` in this key order. */
+export type Reading = { [field: string]: FieldValue };
+
+/** Which telegrams a driver claims. Every given key must match; lists mean "any of". */
+export interface Detect {
+  /** Three-letter manufacturer code (TPL long header or DLL). */
+  m: string;
+  v?: number | readonly number[];
+  t?: number | readonly number[];
+  /** The first CI after the link layer is one of these. */
+  ci?: number | readonly number[];
+}
+
+/**
+ * How a matched record becomes the output value.
+ * num       number, converted from the record unit into the field unit (default for numbers)
+ * str       the value as text (default for texts)
+ * date      "YYYY-MM-DD" (a date-time is cut; month/day 0 roll back: 2000-00-00 → 1999-11-30),
+ *           date_raw keeps such dates as sent
+ * datetime  "YYYY-MM-DD HH:MM" (a bare date gets " 00:00", seconds are cut; an IV-flagged type F
+ *           date-time still prints, as wmbusmeters does); datetime_s keeps the seconds
+ * hex       the record's data bytes as upper-case hex (LVAR length byte removed)
+ * rhex      the data bytes last first as upper-case hex (how BCD-like ids read)
+ * int       the raw data bytes as an unsigned little-endian integer, unscaled
+ */
+export type ValueType = "num" | "str" | "date" | "date_raw" | "datetime" | "datetime_s" | "hex" | "rhex" | "int";
+
+/** A value transform applied after the unit conversion (lookup tables, version strings …). */
+export type Formatter = (v: FieldValue, r: DataRecord | null) => FieldValue;
+
+/**
+ * One output field taken from one data record. Output name: `n` + "_" + `u` (just `n` without `u`).
+ * A record is picked by its stable record name `r` (e.g. "volume_storage_1_tariff_2_max"), or by
+ * the VIF/VIFE bytes `vib` (with optional storage/tariff/sub-unit), or by the exact header `h`.
+ */
+export interface FieldRule {
+  n: string;
+  u?: string;
+  r?: string | readonly string[];
+  vib?: string;
+  st?: number;
+  tf?: number;
+  su?: number;
+  h?: string;
+  /** Record unit required (e.g. "J" vs "Wh"). */
+  ru?: string;
+  /** Take the nth (0-based) matching record. */
+  nth?: number;
+  as?: ValueType;
+  /** Extra factor after the unit conversion. */
+  k?: number;
+  fmt?: Formatter;
+  /** Print the field (null) even when no record matches. */
+  always?: boolean;
+  /** Print null when the record's value is invalid (default: an invalid number is left out). */
+  nul?: boolean;
+  /** Overwrite a value an earlier rule already set (default: the first rule that matches wins). */
+  over?: boolean;
+}
+
+/**
+ * A field read from manufacturer-specific bytes. `at` is the offset in the area the driver
+ * names (see Driver.bytes); negative offsets count from the end.
+ */
+export interface ByteField {
+  n: string;
+  u?: string;
+  at: number;
+  len: number;
+  /** le (default) / be unsigned, sle signed little-endian, bcd number, G/F dates, hex text. */
+  enc?: "le" | "be" | "sle" | "bcd" | "dateG" | "dateF" | "hex";
+  /** Bit field: (value >> shift) & mask, before scaling. */
+  shift?: number;
+  mask?: number;
+  /** value / div × mul (literal factors). */
+  div?: number;
+  mul?: number;
+  /** Offset of a primary VIF byte in the same area that scales the value (then converted to `u`). */
+  vifAt?: number;
+  /** A value equal to this (before scaling) means "no value": the field is left out. */
+  none?: number;
+  fmt?: Formatter;
+}
+
+/**
+ * A manufacturer-specific byte area: the data bytes of the record `rec` picks (LVAR length byte
+ * removed), or else the manufacturer area (`MfctContext.mfct`). Read only when it has at least
+ * `min` bytes (default 1) and, when `sig` is given, starts with these hex bytes.
+ */
+export interface ByteBlock {
+  rec?: FieldRule;
+  min?: number;
+  sig?: string;
+  fields: readonly ByteField[];
+}
+
+/**
+ * Status flags of one status word. Entries are [mask, name] (set when the bit(s) are set) or
+ * [mask, value, name] (set when word & mask === value). Bits no entry covers are printed as
+ * `rest` + their hex value ("UNKNOWN_" by default; "" drops them).
+ */
+export type FlagEntry = readonly [number, string] | readonly [number, number, string];
+export interface FlagTable {
+  readonly e: readonly FlagEntry[];
+  readonly rest?: string;
+}
+
+/** One contributor to a status field. */
+export interface StatusPart {
+  /**
+   * The TPL STS byte: standard bits 0..4 by EN 13757-7 table 5 (or by `stsTable` for meters that
+   * use them differently), `flags` names the manufacturer bits 5..7.
+   */
+  sts?: boolean;
+  stsTable?: FlagTable;
+  /** A record (by rule) read as an unsigned integer. */
+  rec?: FieldRule;
+  /** Bytes of the manufacturer area. */
+  bytes?: ByteField;
+  /** The flags already collected for another status field. */
+  of?: string;
+  flags?: FlagTable;
+}
+
+export interface StatusField {
+  /** Field name, e.g. "status", "current_status", "error_flags". */
+  n: string;
+  parts: readonly StatusPart[];
+  /** Text when no flag is set (default "OK"). */
+  ok?: string;
+  /** Print the field only when one of its sources is present. */
+  need?: boolean;
+}
+
+/** What a manufacturer-specific decoder gets. */
+export interface MfctContext {
+  t: Telegram;
+  /** Bytes after a 0F/1F DIF, or the APL of a manufacturer CI (A0–B7); empty when none. */
+  mfct: Uint8Array;
+  records: readonly DataRecord[];
+  out: Reading;
+  /** Extra status flags (merged into the first status field). */
+  flags: string[];
+  /** AES-128 decryption of one block with the meter key, when the caller gave a cipher and key. */
+  aesDecrypt?: (block: Uint8Array) => Uint8Array;
+}
+
+export interface Driver {
+  name: string;
+  detect: readonly Detect[];
+  /** Media text override (otherwise from the meter's device type). */
+  media?: string;
+  /** Id and media from an enhanced-identification record (ID, M, version, type) when present. */
+  addressFromEnhancedId?: boolean;
+  /**
+   * Some Diehl / Hydrometer radios send the A-field as version, type, ID (BCD, 4 bytes) instead
+   * of ID, version, type. When the A-field reads that way (see reading.ts), id and media follow it.
+   */
+  swappedAddress?: boolean;
+  fields: readonly FieldRule[];
+  /** Byte fields of manufacturer-specific areas; later blocks overwrite fields of earlier rules. */
+  blocks?: readonly ByteBlock[];
+  /** Status fields; default: "status" from STS and the error-flags record. [] = none. */
+  status?: readonly StatusField[];
+  /** Manufacturer-specific decoding that is not a plain byte table (e.g. scrambled payloads). */
+  decode?: (c: MfctContext) => void;
+}

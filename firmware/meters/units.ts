@@ -1,0 +1,113 @@
+/**
+ * Unit suffixes of reading fields and the conversions from record units (as the APL decoder
+ * reports them after scaling) into them. value_out = value × mul / div, with literal factors
+ * (no Math.pow), so Node and XS give the same double.
+ */
+
+/** [record unit, field suffix, mul, div] */
+type Conv = readonly [from: string, to: string, mul: number, div: number];
+
+const CONVERSIONS: readonly Conv[] = [
+  // energy
+  ["Wh", "kwh", 1, 1000],
+  ["J", "kwh", 1, 3600000],
+  ["Wh", "mwh", 1, 1000000],
+  ["J", "mwh", 1, 3600000000],
+  ["Wh", "gj", 36, 10000000000],
+  ["J", "gj", 1, 1000000000],
+  ["Wh", "mj", 36, 10000],
+  ["J", "mj", 1, 1000000],
+  ["VARh", "kvarh", 1, 1000],
+  ["Wh", "kvarh", 1, 1000], // meters that send reactive energy under an energy VIF with a sub-unit
+  ["VAh", "kvah", 1, 1000],
+  // power
+  ["W", "kw", 1, 1000],
+  ["W", "w", 1, 1],
+  ["W/month", "kw", 1, 1000], // maximum power of a month (VIFE "per month" on a power VIF)
+  ["J/h", "kw", 1, 3600000],
+  ["J/h", "w", 1, 3600],
+  ["VAR", "kvar", 1, 1000],
+  ["VA", "kva", 1, 1000],
+  // volume and flow
+  ["m3", "m3", 1, 1],
+  ["m3", "l", 1000, 1],
+  ["m3/h", "m3h", 1, 1],
+  ["m3/min", "m3h", 60, 1],
+  ["m3/s", "m3h", 3600, 1],
+  ["m3/h", "lh", 1000, 1],
+  ["kg", "kg", 1, 1],
+  ["kg/h", "kgh", 1, 1],
+  // temperature, pressure, electrical
+  ["C", "c", 1, 1],
+  ["K", "c", 1, 1],
+  ["K", "k", 1, 1],
+  ["bar", "bar", 1, 1],
+  ["V", "v", 1, 1],
+  ["A", "a", 1, 1],
+  ["Hz", "hz", 1, 1],
+  ["%", "pct", 1, 1],
+  ["%", "rh", 1, 1],
+  ["dBm", "dbm", 1, 1],
+  // time
+  ["s", "s", 1, 1],
+  ["min", "s", 60, 1],
+  ["h", "s", 3600, 1],
+  ["d", "s", 86400, 1],
+  ["s", "min", 1, 60],
+  ["min", "min", 1, 1],
+  ["h", "min", 60, 1],
+  ["d", "min", 1440, 1],
+  ["s", "h", 1, 3600],
+  ["min", "h", 1, 60],
+  ["h", "h", 1, 1],
+  ["d", "h", 24, 1],
+  ["s", "d", 1, 86400],
+  ["min", "d", 1, 1440],
+  ["h", "d", 1, 24],
+  ["d", "d", 1, 1],
+  ["month", "d", 30.436875, 1],
+  ["year", "d", 365.2425, 1],
+  ["s", "y", 1, 31556952],
+  ["min", "y", 1, 525949.2],
+  ["h", "y", 1, 8765.82],
+  ["d", "y", 1, 365.2425],
+  ["month", "y", 1, 12],
+  ["year", "y", 1, 1],
+];
+
+const TABLE: { [key: string]: Conv } = {};
+for (const c of CONVERSIONS) TABLE[c[0] + ">" + c[1]] = c;
+
+/**
+ * Converts `v` (in record unit `from`) into field suffix `to`. Dimensionless records (unit "")
+ * pass through for any suffix (hca, counter, nr …). Returns undefined when no conversion exists.
+ */
+export function convert(v: number, from: string, to: string): number | undefined {
+  if (from === "" || to === "") return v;
+  const c = TABLE[from + ">" + to];
+  if (c === undefined) return undefined;
+  let r = v;
+  if (c[2] !== 1) r = r * c[2];
+  if (c[3] !== 1) r = r / c[3];
+  return r;
+}
+
+/** Field suffix used when a rule does not name one (generic driver). */
+export const DEFAULT_SUFFIX: { readonly [unit: string]: string } = {
+  Wh: "kwh", J: "kwh", VARh: "kvarh", VAh: "kvah", W: "kw", "J/h": "kw", VAR: "kvar", VA: "kva",
+  m3: "m3", "m3/h": "m3h", "m3/min": "m3h", "m3/s": "m3h", kg: "kg", "kg/h": "kgh",
+  C: "c", K: "c", bar: "bar", V: "v", A: "a", Hz: "hz", "%": "pct", dBm: "dbm",
+  s: "s", min: "min", h: "h", d: "d", month: "d", year: "y",
+};
+
+/**
+ * Rounds to 6 decimals (the precision of published readings, docs/readings.md). Multiplying and
+ * dividing by the literal 1e6 is exact IEEE arithmetic, so every engine gives the same double.
+ */
+export function round6(v: number): number {
+  if (v !== v || v === Infinity || v === -Infinity) return v;
+  const a = v < 0 ? -v : v;
+  if (a >= 1e9) return v;
+  const r = Math.round(a * 1000000) / 1000000;
+  return v < 0 ? (r === 0 ? 0 : -r) : r;
+}

@@ -1,0 +1,210 @@
+/**
+ * Readings vs the corpus: decodes every corpus record (one decoder for the whole corpus, in
+ * order, as a running gateway would: compact frames use the formats learnt from earlier full
+ * frames; each record's prelude and key are fed first), makes the reading with the record's
+ * meter name and driver, and compares every field of `expected` (timestamp masked, numbers within
+ * 1e-9 relative).
+ *
+ *   node build/host-tests/bench/readings-table.js            per-driver table
+ *   node build/host-tests/bench/readings-table.js --diff X   mismatches of driver X (or record index X)
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fromHex } from "../../firmware/util/hex.js";
+import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
+import type { Reading } from "../../firmware/meters/reading.js";
+import { ReadingSession } from "../../firmware/meters/session.js";
+import { nodeCipher } from "../host/aes-node.js";
+
+/** The shared corpus sits beside the repository (../shared/corpus); found from the source or the build tree. */
+function findCorpus(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const p = join(dir, "shared/corpus/wmbus-telegrams.jsonl");
+    if (existsSync(p)) return p;
+    dir = dirname(dir);
+  }
+  return "../shared/corpus/wmbus-telegrams.jsonl";
+}
+export const CORPUS = findCorpus();
+export const MASK = "1111-11-11T11:11:11Z";
+
+interface Rec {
+  index: number;
+  test_name: string | null;
+  driver: string | null;
+  key: string | null;
+  telegram: string;
+  prelude: string[];
+  expected: Record<string, unknown> | null;
+  notes?: string[];
+}
+
+export interface Mismatch {
+  index: number;
+  field: string;
+  expected: unknown;
+  got: unknown;
+}
+
+export interface DriverStat {
+  driver: string;
+  records: number;
+  fields: number;
+  fieldsOk: number;
+  numeric: number;
+  numericOk: number;
+}
+
+export interface CorpusComparison {
+  fields: number;
+  fieldsOk: number;
+  numeric: number;
+  numericOk: number;
+  drivers: DriverStat[];
+  mismatches: Mismatch[];
+  readings: { index: number; reading: Reading }[];
+}
+
+export function sameValue(e: unknown, g: unknown): boolean {
+  if (typeof e === "number" && typeof g === "number") {
+    if (e === g) return true;
+    const m = Math.max(Math.abs(e), Math.abs(g));
+    return Math.abs(e - g) <= 1e-9 * m;
+  }
+  return e === g;
+}
+
+function loadRecords(path = CORPUS): Rec[] {
+  return readFileSync(path, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Rec);
+}
+
+/**
+ * The meter name is configuration, not telegram content. The corpus' test_name is the meter name
+ * for most records but a test title for some; the name the expected JSON echoes is the configured one.
+ */
+function configuredName(r: Rec): string {
+  const n = r.expected?.name;
+  return typeof n === "string" ? n : r.test_name ?? "";
+}
+
+/**
+ * Receiver metadata from the capture notes: telegrams captured by rtl_wmbus carry "rssi=N"; the
+ * reading reports the receiver as wmbusmeters does ("rtlwmbus[]").
+ */
+export function captureMetadata(r: Rec): { device?: string; rssi_dbm?: number } {
+  for (const n of r.notes ?? []) {
+    const m = /^rtl_wmbus line: .*rssi=(-?\d+)/.exec(n);
+    if (m) return { device: "rtlwmbus[]", rssi_dbm: Number(m[1]) };
+  }
+  return {};
+}
+
+/** The reading inputs of every corpus record with `expected`, in corpus order (shared by the XS test). */
+export interface ReadingJob {
+  index: number;
+  telegram: string;
+  prelude: string[];
+  key?: string;
+  name: string;
+  driver?: string;
+  device?: string;
+  rssi_dbm?: number;
+  read: boolean;
+}
+
+export function readingJobs(path = CORPUS): ReadingJob[] {
+  return loadRecords(path).map((r) => {
+    const key = r.key !== null && r.key.length === 32 ? r.key : undefined;
+    return { index: r.index, telegram: r.telegram, prelude: r.prelude, key, name: configuredName(r), driver: r.driver ?? undefined, ...captureMetadata(r), read: r.expected !== null };
+  });
+}
+
+/** Runs the jobs through one reading session (the algorithm the XS test repeats under XS). */
+export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): { index: number; reading: Reading }[] {
+  const out: { index: number; reading: Reading }[] = [];
+  for (const j of jobs) {
+    for (const p of j.prelude) session.feed(fromHex(p), j.key);
+    if (!j.read) {
+      session.feed(fromHex(j.telegram), j.key);
+      continue;
+    }
+    const { reading } = session.read(fromHex(j.telegram), {
+      name: j.name, driver: j.driver, key: j.key, timestamp: MASK, device: j.device, rssi_dbm: j.rssi_dbm, cipher: session.cipher,
+    });
+    out.push({ index: j.index, reading });
+  }
+  return out;
+}
+
+export function compareCorpus(path = CORPUS): CorpusComparison {
+  const cipher = nodeCipher();
+  const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
+  const res: CorpusComparison = { fields: 0, fieldsOk: 0, numeric: 0, numericOk: 0, drivers: [], mismatches: [], readings: [] };
+  const byDriver: { [d: string]: DriverStat } = {};
+  const recs = new Map<number, Rec>();
+  for (const r of loadRecords(path)) recs.set(r.index, r);
+  for (const { index, reading } of runJobs(readingJobs(path), session)) {
+    const r = recs.get(index)!;
+    res.readings.push({ index, reading });
+    const drv = r.driver ?? "";
+    const st = (byDriver[drv] ??= { driver: drv, records: 0, fields: 0, fieldsOk: 0, numeric: 0, numericOk: 0 });
+    st.records++;
+    for (const [field, want] of Object.entries(r.expected!)) {
+      const got = reading[field];
+      const ok = sameValue(want, got);
+      const num = typeof want === "number";
+      st.fields++;
+      if (ok) st.fieldsOk++;
+      if (num) {
+        st.numeric++;
+        if (ok) st.numericOk++;
+      }
+      if (!ok) res.mismatches.push({ index, field, expected: want, got });
+    }
+  }
+  for (const st of Object.values(byDriver)) {
+    res.fields += st.fields;
+    res.fieldsOk += st.fieldsOk;
+    res.numeric += st.numeric;
+    res.numericOk += st.numericOk;
+    res.drivers.push(st);
+  }
+  res.drivers.sort((a, b) => b.records - a.records || (a.driver < b.driver ? -1 : a.driver > b.driver ? 1 : 0));
+  return res;
+}
+
+export function pct(ok: number, all: number): string {
+  return all === 0 ? "100.0" : ((100 * ok) / all).toFixed(1);
+}
+
+function table(c: CorpusComparison): string[] {
+  const lines = [`${"driver".padEnd(16)} ${"recs".padStart(4)} ${"fields".padStart(9)} ${"%".padStart(6)} ${"numeric".padStart(9)} ${"%".padStart(6)}`];
+  for (const d of c.drivers) {
+    lines.push(
+      `${d.driver.padEnd(16)} ${String(d.records).padStart(4)} ${`${d.fieldsOk}/${d.fields}`.padStart(9)} ${pct(d.fieldsOk, d.fields).padStart(6)} ${`${d.numericOk}/${d.numeric}`.padStart(9)} ${pct(d.numericOk, d.numeric).padStart(6)}`,
+    );
+  }
+  lines.push(`TOTAL fields ${c.fieldsOk}/${c.fields} = ${pct(c.fieldsOk, c.fields)} %, numeric ${c.numericOk}/${c.numeric} = ${pct(c.numericOk, c.numeric)} %`);
+  return lines;
+}
+
+function main(argv: string[]): void {
+  const c = compareCorpus();
+  const i = argv.indexOf("--diff");
+  if (i >= 0) {
+    const want = argv.slice(i + 1);
+    const drivers = new Map<number, string>();
+    for (const r of loadRecords()) drivers.set(r.index, r.driver ?? "");
+    for (const m of c.mismatches) {
+      const d = drivers.get(m.index) ?? "";
+      if (want.length && !want.includes(d) && !want.includes(String(m.index))) continue;
+      console.log(`#${m.index} ${d} ${m.field}: expected ${JSON.stringify(m.expected)} got ${JSON.stringify(m.got)}`);
+    }
+    return;
+  }
+  for (const l of table(c)) console.log(l);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main(process.argv.slice(2));
