@@ -12,6 +12,8 @@ import { applyStatus, DEFAULT_STATUS } from "./status.js";
 import { detectDriver, driverByName, GENERIC } from "./drivers/index.js";
 import type { ByteBlock, Driver, FieldValue, Reading } from "./types.js";
 import { lenientRecords } from "./lenient.js";
+import { round6 } from "./units.js";
+import { enhancedAddress, swappedAddress } from "./address.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 
 export type { Reading, FieldValue, Driver } from "./types.js";
@@ -59,23 +61,13 @@ function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
   return new Uint8Array(0);
 }
 
-/** An 8-byte enhanced identification (ID, M, version, type) as [id, media]. */
-function enhancedAddress(records: readonly DataRecord[]): [string, string] | undefined {
-  for (const r of records) {
-    if (r.quantity !== "enhanced_identification" || r.data.length !== 16) continue;
-    const d = r.data;
-    const id = d.substr(6, 2) + d.substr(4, 2) + d.substr(2, 2) + d.substr(0, 2);
-    return [id.toLowerCase(), mediaText(parseInt(d.substr(14, 2), 16))];
-  }
-  return undefined;
-}
-
 function blockBytes(b: ByteBlock, records: readonly DataRecord[], mfct: Uint8Array): Uint8Array | undefined {
   if (!b.rec) return mfct;
   const r = findRecord(b.rec, records);
   return r === undefined ? undefined : fromHex(dataHex(r));
 }
 
+/** Byte fields of one manufacturer block (see ByteBlock). */
 function applyBlock(b: ByteBlock, records: readonly DataRecord[], mfct: Uint8Array, out: Reading): void {
   const bytes = blockBytes(b, records, mfct);
   if (bytes === undefined || bytes.length < (b.min ?? 1)) return;
@@ -92,23 +84,6 @@ function keyBytes(k: string | Uint8Array | undefined): Uint8Array | undefined {
   return k.length === 32 ? fromHex(k) : undefined;
 }
 
-/** Device types a meter reports; used to recognise a swapped (version, type, ID) A-field. */
-const METER_TYPES: { readonly [t: number]: true } = { 0x02: true, 0x03: true, 0x04: true, 0x06: true, 0x07: true, 0x08: true, 0x0a: true, 0x0b: true, 0x0c: true, 0x0d: true, 0x16: true };
-
-function isBcd(b: number): boolean {
-  return (b & 0x0f) <= 9 && b >> 4 <= 9;
-}
-
-/** [id, media] when the DLL A-field is version, type, ID instead of ID, version, type. */
-function swappedAddress(t: Telegram): [string, string] | undefined {
-  const a = t.dll?.address;
-  if (!a || t.tpl?.address) return undefined;
-  const b = a.bytes; // M M id0 id1 id2 id3 version type
-  if (METER_TYPES[b[7]] || !METER_TYPES[b[3]]) return undefined;
-  for (let i = 4; i < 8; i++) if (!isBcd(b[i])) return undefined;
-  return [toHex(b, 7, 8) + toHex(b, 6, 7) + toHex(b, 5, 6) + toHex(b, 4, 5), mediaText(b[3])];
-}
-
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
 export function applyDriver(d: Driver, t: Telegram, out: Reading, opts: { cipher?: BlockCipher; key?: string | Uint8Array } = {}): void {
   const records = t.records.length > 0 ? t.records : lenientRecords(t);
@@ -116,8 +91,8 @@ export function applyDriver(d: Driver, t: Telegram, out: Reading, opts: { cipher
   if (d.addressFromEnhancedId) {
     const a = enhancedAddress(records);
     if (a !== undefined) {
-      out.id = a[0];
-      out.media = a[1];
+      out.id = a.id;
+      out.media = mediaText(a.deviceType);
     }
   }
   applyRules(d.fields, records, out);
@@ -147,11 +122,15 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   if (d.swappedAddress) {
     const a = swappedAddress(t);
     if (a !== undefined) {
-      out.id = a[0];
-      if (d.media === undefined) out.media = a[1];
+      out.id = a.id;
+      if (d.media === undefined) out.media = mediaText(a.deviceType);
     }
   }
   if (t.payloadState !== "encrypted") applyDriver(d, t, out, opts);
+  for (const k of Object.keys(out)) {
+    const v = out[k];
+    if (typeof v === "number") out[k] = round6(v);
+  }
   const prev = opts.previous;
   if (prev) for (const k of Object.keys(prev)) if (!HEADER_FIELDS[k] && out[k] === undefined) out[k] = prev[k];
   if (opts.error && (opts.error.code === "wrong_key" || opts.error.code === "mac_mismatch")) {

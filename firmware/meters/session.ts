@@ -34,7 +34,7 @@ export class ReadingSession {
   read(bytes: Uint8Array, opts: SessionReadOptions): { result: DecodeResult; reading: Reading } {
     const result = this.feed(bytes, opts.key);
     const meter = result.telegram.meter;
-    const slot = (opts.driver ?? "") + "/" + (meter ? meter.manufacturer + meter.id : "");
+    const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
     const reading = makeReading(result.telegram, {
       ...opts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes,
     });
@@ -42,7 +42,7 @@ export class ReadingSession {
     return { result, reading };
   }
 
-  /** The last reading of every meter seen, by "driver/manufacturer+id". */
+  /** The last reading of every meter seen, by "driver/id" (a meter may change manufacturer code between frames). */
   get last(): ReadonlyMap<string, Reading> {
     return this.#last;
   }

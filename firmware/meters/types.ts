@@ -57,8 +57,10 @@ export interface FieldRule {
   /** Take the nth (0-based) matching record. */
   nth?: number;
   as?: ValueType;
-  /** Extra factor after the unit conversion. */
+  /** Extra factor after the unit conversion (integers; use `div` for decimal scaling). */
   k?: number;
+  /** Divisor after the unit conversion (literal powers of ten for decimal scaling). */
+  div?: number;
   fmt?: Formatter;
   /** Print the field (null) even when no record matches. */
   always?: boolean;

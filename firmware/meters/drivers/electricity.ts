@@ -152,16 +152,16 @@ const NEMO_FIELDS: readonly FieldRule[] = [
 
 /** IME: manufacturer VIFs FF 87/88/89/8A with tariffs 8..10 for the three phases (0.1 V, mA, 0.1 Hz). */
 const IME_FIELDS: readonly FieldRule[] = [
-  { n: "voltage_1_n", u: "v", vib: "FF8748", tf: 8, k: 0.1 },
-  { n: "voltage_2_n", u: "v", vib: "FF8748", tf: 9, k: 0.1 },
-  { n: "voltage_3_n", u: "v", vib: "FF8748", tf: 10, k: 0.1 },
-  { n: "voltage_1_2", u: "v", vib: "FF8848", tf: 8, k: 0.1 },
-  { n: "voltage_2_3", u: "v", vib: "FF8848", tf: 9, k: 0.1 },
-  { n: "voltage_3_1", u: "v", vib: "FF8848", tf: 10, k: 0.1 },
-  { n: "current_l1", u: "a", vib: "FF8959", tf: 8, k: 0.001 },
-  { n: "current_l2", u: "a", vib: "FF8959", tf: 9, k: 0.001 },
-  { n: "current_l3", u: "a", vib: "FF8959", tf: 10, k: 0.001 },
-  { n: "frequency", u: "hz", vib: "FF8A48", k: 0.1 },
+  { n: "voltage_1_n", u: "v", vib: "FF8748", tf: 8, div: 10 },
+  { n: "voltage_2_n", u: "v", vib: "FF8748", tf: 9, div: 10 },
+  { n: "voltage_3_n", u: "v", vib: "FF8748", tf: 10, div: 10 },
+  { n: "voltage_1_2", u: "v", vib: "FF8848", tf: 8, div: 10 },
+  { n: "voltage_2_3", u: "v", vib: "FF8848", tf: 9, div: 10 },
+  { n: "voltage_3_1", u: "v", vib: "FF8848", tf: 10, div: 10 },
+  { n: "current_l1", u: "a", vib: "FF8959", tf: 8, div: 1000 },
+  { n: "current_l2", u: "a", vib: "FF8959", tf: 9, div: 1000 },
+  { n: "current_l3", u: "a", vib: "FF8959", tf: 10, div: 1000 },
+  { n: "frequency", u: "hz", vib: "FF8A48", div: 10 },
 ];
 
 /** Carlo Gavazzi EM24 error flags: voltage overflow of phases 1..3, then current overflow. */

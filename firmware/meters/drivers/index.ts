@@ -4,6 +4,7 @@
  */
 import type { Telegram } from "../../decoder/telegram.js";
 import type { Detect, Driver } from "../types.js";
+import { enhancedAddress, swappedAddress } from "../address.js";
 import { GENERIC } from "./generic.js";
 import { KAMSTRUP } from "./kamstrup.js";
 import { APATOR } from "./apator.js";
@@ -53,13 +54,33 @@ function oneOf(v: number, want: number | readonly number[] | undefined): boolean
   return want.indexOf(v) >= 0;
 }
 
-/** 2 when the entry matches the meter address (TPL long header, else DLL), 1 for the DLL of a converter, 0 none. */
-function detectMatches(d: Detect, t: Telegram): number {
+interface Candidate {
+  manufacturer?: string;
+  version: number;
+  deviceType: number;
+}
+
+/**
+ * The addresses a meter may be known by, best first: the TPL long header (else DLL), a swapped
+ * Diehl A-field, an enhanced identification (manufacturer from the DLL), the DLL of a converter.
+ */
+function candidates(t: Telegram): Candidate[] {
+  const out: Candidate[] = [];
+  if (t.meter) out.push(t.meter);
+  const s = swappedAddress(t);
+  if (s) out.push(s);
+  const e = t.records.length > 0 ? enhancedAddress(t.records) : undefined;
+  if (e) out.push({ manufacturer: t.dll?.address.manufacturer, version: e.version, deviceType: e.deviceType });
+  if (t.dll && t.dll.address !== t.meter) out.push(t.dll.address);
+  return out;
+}
+
+/** Rank of the first candidate the entry matches (higher = better), 0 for none. */
+function detectMatches(d: Detect, t: Telegram, cands: readonly Candidate[]): number {
   if (d.ci !== undefined && (t.ciChain.length === 0 || !oneOf(firstTplCi(t), d.ci))) return 0;
-  const addrs = [t.meter, t.dll?.address];
-  for (let i = 0; i < addrs.length; i++) {
-    const a = addrs[i];
-    if (a && a.manufacturer === d.m && oneOf(a.version, d.v) && oneOf(a.deviceType, d.t)) return 2 - i;
+  for (let i = 0; i < cands.length; i++) {
+    const a = cands[i];
+    if (a.manufacturer === d.m && oneOf(a.version, d.v) && oneOf(a.deviceType, d.t)) return 8 - i;
   }
   return 0;
 }
@@ -80,9 +101,10 @@ function specificity(k: Detect): number {
 export function detectDriver(t: Telegram): Driver {
   let best: Driver = GENERIC;
   let score = -1;
+  const cands = candidates(t);
   for (const d of DRIVERS) {
     for (const k of d.detect) {
-      const m = detectMatches(k, t);
+      const m = detectMatches(k, t, cands);
       const s = m * 8 + specificity(k);
       if (m > 0 && s > score) {
         best = d;

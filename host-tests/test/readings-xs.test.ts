@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
+import { compareCorpus, MASK, readingJobs } from "../bench/readings-table.js";
+
+/**
+ * Readings must come out identically under XS: the compiled reading session (tsc output in build/)
+ * runs the whole corpus under xsnap with the portable AES and must print, reading by reading, the
+ * JSON that Node prints (bench/readings-table.ts, node:crypto AES).
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const built = (p: string) => JSON.stringify(join(root, "build", p));
+
+describe("readings under XS", () => {
+  it("are byte-identical to Node for the whole corpus", async () => {
+    expect(existsSync(join(root, "build/firmware/meters/session.js")), "run `npm run build` first").toBe(true);
+    const node = compareCorpus().readings.map((r) => JSON.stringify(r));
+    const data = writeTempModule("reading-jobs.js", "export default " + JSON.stringify(readingJobs()) + ";\n");
+    // the same steps as runJobs() in bench/readings-table.ts
+    const entry = writeTempModule(
+      "readings-entry.js",
+      `import jobs from ${JSON.stringify(data)};
+import { fromHex } from ${built("firmware/util/hex.js")};
+import { TelegramDecoder } from ${built("firmware/decoder/decoder.js")};
+import { ReadingSession } from ${built("firmware/meters/session.js")};
+import { nobleCipher } from ${built("host-tests/host/aes-noble.js")};
+const cipher = nobleCipher();
+const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
+for (const j of jobs) {
+  for (const p of j.prelude) session.feed(fromHex(p), j.key);
+  if (!j.read) { session.feed(fromHex(j.telegram), j.key); continue; }
+  const { reading } = session.read(fromHex(j.telegram), {
+    name: j.name, driver: j.driver, key: j.key, timestamp: ${JSON.stringify(MASK)}, device: j.device, rssi_dbm: j.rssi_dbm, cipher,
+  });
+  print(JSON.stringify({ index: j.index, reading }));
+}
+`,
+    );
+    const xs = (await runUnderXs(entry)).split("\n").filter((l) => l !== "");
+    expect(xs.length).toBe(node.length);
+    let same = 0;
+    for (let i = 0; i < node.length; i++) {
+      if (xs[i] === node[i]) same++;
+      else expect(xs[i]).toBe(node[i]);
+    }
+    console.log(`readings XS vs Node: ${same}/${node.length} identical`);
+  }, 240_000);
+});
