@@ -3,7 +3,7 @@
  * Axioma Q400, Itron, B METERS hydrodigit (with its 0F block).
  */
 import type { Driver, FieldRule, FieldValue, FlagTable, MfctContext } from "../types.js";
-import { le } from "../bytes.js";
+import { dateG, le } from "../bytes.js";
 import { historyDates, series } from "./history.js";
 
 const HYDRUS_FIELDS: readonly FieldRule[] = [
@@ -90,14 +90,15 @@ function decodeHydrodigit(c: MfctContext): void {
   const contents = b[0];
   let p = 1;
   if (v === 0x17) {
+    // firmware 0x17: bit 0 battery code (0 seen as 3.7 V), bit 1 fraud date (G) + fraud type
     c.out.contents = flagText(contents, HD_CONTENTS_17);
     if (contents & 0x01 && p < b.length) {
       if (b[p] === 0) c.out.voltage_v = 3.7;
       p++;
     }
-    if (contents & 0x02 && p + 2 <= b.length) {
-      c.out.fraud_date = b[p] === 0 && b[p + 1] === 0 ? null : null;
-      c.out.fraud_type = "NO_TYPE_INFO";
+    if (contents & 0x02 && p + 3 <= b.length) {
+      c.out.fraud_date = b[p] === 0 && b[p + 1] === 0 ? null : dateG(b, p);
+      c.out.fraud_type = b[p + 2] === 0 ? "NO_TYPE_INFO" : "FRAUD_TYPE_" + b[p + 2];
     }
     return;
   }
