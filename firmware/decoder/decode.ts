@@ -3,7 +3,7 @@ import { WmbusError, asWmbusError, fail } from "../errors.js";
 import { CrcMode, stripDllCrc } from "../link/frame-format.js";
 import { readDllHeader } from "../link/dll.js";
 import { isWired, parseWired } from "../link/wired.js";
-import { crc16 } from "../link/crc16.js";
+import { ellPayloadCrcOk } from "../security/ell-ctr.js";
 import { readEll } from "../ell/ell.js";
 import { readAfl } from "../afl/afl.js";
 import { ciInfo } from "../transport/ci-table.js";
@@ -15,7 +15,8 @@ import type { DecodeResult, Telegram } from "./telegram.js";
 
 /**
  * Decryption is injected: the core decoder knows where the encrypted regions are, the hook knows keys and
- * AES. Each method decrypts `t.bytes` in place or throws a WmbusError (no_key, wrong_key, mac_mismatch, …).
+ * AES. Each decrypt method decrypts `t.bytes` in place and verifies the result (ELL payload CRC, TPL 2F2F,
+ * AFL MAC) or throws a WmbusError (no_key, wrong_key, mac_mismatch, …).
  */
 export interface SecurityHook {
   hasKey(t: Telegram): boolean;
@@ -121,10 +122,7 @@ function decodeChain(t: Telegram, r: Reader, opts: DecodeOptions): void {
 function handleEllPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
   const ell = t.ell!;
   const at = ell.crcOffset!;
-  const crcOk = (): boolean => {
-    const c = crc16(t.bytes, at + 2, r.end);
-    return t.bytes[at] === (c & 0xff) && t.bytes[at + 1] === c >> 8;
-  };
+  const crcOk = (): boolean => ellPayloadCrcOk(t.bytes, at); // ELL exists only in wireless frames: r.end is the frame end
   if (ell.enc === 0) {
     if (!crcOk()) fail("bad_crc", "ELL payload CRC does not match", at);
     t.payloadState = "plaintext";
@@ -135,9 +133,8 @@ function handleEllPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
   } else {
     t.payloadState = "encrypted";
     if (!opts.security || !opts.security.hasKey(t)) fail("no_key", noKeyMessage(t), at);
-    opts.security.decryptEll(t);
+    opts.security.decryptEll(t); // checks the payload CRC itself: wrong_key naming the meter
     t.security.push("ell_ctr");
-    if (!crcOk()) fail("wrong_key", `ELL payload CRC fails after AES-CTR decryption: wrong key for ${who(t)}`, at);
     t.payloadState = "decrypted";
   }
   r.pos = at + 2;
@@ -159,11 +156,8 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
   // Without a key the user's next step is to configure one, whatever the mode; say so first.
   if (!opts.security || !opts.security.hasKey(t)) fail("no_key", `${noKeyMessage(t)} (security mode ${mode})`, p);
   if (mode !== 5 && mode !== 7) fail("unsupported_security_mode", `security mode ${mode} is not supported (${who(t)})`, p);
-  opts.security.decryptTpl(t);
+  opts.security.decryptTpl(t); // checks the leading 2F2F itself: wrong_key naming the meter
   t.security.push(mode === 7 ? "mode7" : "mode5");
-  if (t.bytes[p] !== 0x2f || t.bytes[p + 1] !== 0x2f) {
-    fail("wrong_key", `decrypted payload does not start with 2F2F: wrong key for ${who(t)}`, p);
-  }
   t.payloadState = "decrypted";
 }
 

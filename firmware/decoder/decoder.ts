@@ -3,7 +3,7 @@ import type { CrcMode } from "../link/frame-format.js";
 import { FormatCache } from "../application/compact.js";
 import { KNOWN_FORMATS } from "../application/known-formats.js";
 import type { BlockCipher } from "../security/block-cipher.js";
-import { KeyStore } from "../security/key-store.js";
+import { KeyStore, parseKeyHex } from "../security/key-store.js";
 import { ReplayGuard } from "../security/replay.js";
 import { createSecurityHook } from "../security/telegram-security.js";
 import { decodeTelegram, SecurityHook } from "./decode.js";
@@ -79,12 +79,7 @@ export class TelegramDecoder {
 
 function parseKey(hex: string): Uint8Array | WmbusError {
   const clean = hex.replace(/[\s_|#:]/g, "");
-  if (!/^[0-9A-Fa-f]{32}$/.test(clean)) {
-    return new WmbusError("bad_key", `key must be 32 hex digits (AES-128), got ${clean.length} characters`);
-  }
-  const k = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) k[i] = parseInt(clean.substr(2 * i, 2), 16);
-  return k;
+  return parseKeyHex(clean) ?? new WmbusError("bad_key", `key must be 32 hex digits (AES-128), got ${clean.length} characters`);
 }
 
 /** Replay check on authenticated telegrams only (EN 13757-7 §9.5.3): AFL MCR, else ELL SN, else TPL ACC. */

@@ -23,6 +23,25 @@ function hexDigit(c: number): number {
   return -1;
 }
 
+/**
+ * 32 hex digits → a 16-byte AES-128 key, or undefined when the text is anything else. The one key parser
+ * of the project (key store, per-call CLI keys); callers write their own error, never echoing the text.
+ */
+export function parseKeyHex(text: string): Uint8Array | undefined {
+  if (typeof text !== "string" || text.length !== 32) return undefined;
+  const key = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) {
+    const hi = hexDigit(text.charCodeAt(2 * i));
+    const lo = hexDigit(text.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) {
+      key.fill(0);
+      return undefined;
+    }
+    key[i] = (hi << 4) | lo;
+  }
+  return key;
+}
+
 function slot(id: string, mfct: string | null): string {
   return mfct === null ? id : id + "/" + mfct;
 }
@@ -45,19 +64,8 @@ export class KeyStore {
       if (typeof mfct !== "string" || !MFCT_RE.test(mfct)) fail("bad_argument", `manufacturer for meter ${id} must be 3 letters`);
       m = mfct.toUpperCase();
     }
-    const text = typeof keyHex === "string" ? keyHex.trim() : "";
-    const key = new Uint8Array(16);
-    let ok = text.length === 32;
-    for (let i = 0; ok && i < 16; i++) {
-      const hi = hexDigit(text.charCodeAt(2 * i));
-      const lo = hexDigit(text.charCodeAt(2 * i + 1));
-      if (hi < 0 || lo < 0) ok = false;
-      else key[i] = (hi << 4) | lo;
-    }
-    if (!ok) {
-      key.fill(0);
-      fail("bad_key", `key for meter ${id.toUpperCase()} must be 32 hex digits (AES-128)`);
-    }
+    const key = parseKeyHex(typeof keyHex === "string" ? keyHex.trim() : "");
+    if (!key) fail("bad_key", `key for meter ${id.toUpperCase()} must be 32 hex digits (AES-128)`);
     this.#keys.set(slot(id.toUpperCase(), m), key);
   }
 

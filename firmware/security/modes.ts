@@ -21,6 +21,14 @@ function checkWholeBlocks(start: number, end: number, what: string): void {
   }
 }
 
+/** Arguments of both CBC directions: a 16-byte key and IV, a range inside data of whole blocks. */
+function checkCbc(key: Uint8Array, iv: Uint8Array, data: Uint8Array, start: number, end: number, what: string): void {
+  checkKey(key);
+  checkBlock(iv, "CBC IV");
+  checkRange(data, start, end, what);
+  checkWholeBlocks(start, end, what);
+}
+
 /** CBC encryption (SP 800-38A §6.2): C_i = E(K, P_i ⊕ C_{i−1}), C_0 = IV. Whole blocks only. */
 export function cbcEncrypt(
   cipher: BlockCipher,
@@ -30,10 +38,7 @@ export function cbcEncrypt(
   start = 0,
   end = data.length,
 ): Uint8Array {
-  checkKey(key);
-  checkBlock(iv, "CBC IV");
-  checkRange(data, start, end, "CBC encrypt");
-  checkWholeBlocks(start, end, "CBC encrypt");
+  checkCbc(key, iv, data, start, end, "CBC encrypt");
   const out = new Uint8Array(end - start);
   const x = new Uint8Array(BLOCK_SIZE);
   let prev: Uint8Array = iv;
@@ -56,10 +61,7 @@ export function cbcDecrypt(
   start = 0,
   end = data.length,
 ): Uint8Array {
-  checkKey(key);
-  checkBlock(iv, "CBC IV");
-  checkRange(data, start, end, "CBC decrypt");
-  checkWholeBlocks(start, end, "CBC decrypt");
+  checkCbc(key, iv, data, start, end, "CBC decrypt");
   const out = new Uint8Array(end - start);
   for (let o = 0; o < out.length; o += BLOCK_SIZE) {
     const p = cipher.decryptBlock(key, data.subarray(start + o, start + o + BLOCK_SIZE));

@@ -8,26 +8,16 @@
  *   node build/host-tests/bench/readings-table.js            per-driver table
  *   node build/host-tests/bench/readings-table.js --diff X   mismatches of driver X (or record index X)
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
 import { fromHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import type { Reading } from "../../firmware/meters/reading.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
 import { nodeCipher } from "../host/aes-node.js";
+import { corpusPath } from "./corpus.js";
 
-/** The shared corpus sits beside the repository (../shared/corpus); found from the source or the build tree. */
-function findCorpus(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const p = join(dir, "shared/corpus/wmbus-telegrams.jsonl");
-    if (existsSync(p)) return p;
-    dir = dirname(dir);
-  }
-  return "../shared/corpus/wmbus-telegrams.jsonl";
-}
-export const CORPUS = findCorpus();
+export const CORPUS = corpusPath();
 export const MASK = "1111-11-11T11:11:11Z";
 
 interface Rec {

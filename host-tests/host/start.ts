@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { fromHex } from "../../firmware/util/hex.js";
+import { idString } from "../../firmware/link/dll.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson } from "../../firmware/decoder/json.js";
 import { nodeCipher } from "./aes-node.js";
@@ -45,9 +46,8 @@ for (const line of readFileSync(file, "utf8").split("\n")) {
 }
 console.log(`\n${stats.telegrams} telegrams, ${stats.ok} decoded, ${stats.records} records, errors: ${JSON.stringify(stats.errors)}`);
 
-/** The DLL id of a wireless telegram (bytes 4..7, LE BCD) or the long-header id of a wired one. */
+/** The DLL id of a wireless telegram (bytes 4..7) or the long-header id of a wired one (bytes 7..10). */
 function idOf(hex: string): string {
   const b = fromHex(hex);
-  const p = b[0] === 0x68 ? 7 : 4;
-  return [3, 2, 1, 0].map((i) => b[p + i].toString(16).padStart(2, "0")).join("").toUpperCase();
+  return idString(b, b[0] === 0x68 ? 7 : 4);
 }

@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
 import type { CorpusRecord } from "../xs/corpus-runner.js";
+import { corpusPath } from "../bench/corpus.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
 /** The shared corpus sits beside the repository (../shared/corpus), as in CI. */
-export const CORPUS_PATH = join(here, "../../../shared/corpus/wmbus-telegrams.jsonl");
+export const CORPUS_PATH = corpusPath();
 
 export interface FullCorpusRecord extends CorpusRecord {
   test_name: string | null;
