@@ -1,98 +1,87 @@
 /**
- * Command-level model of a Semtech SX1262 in GFSK receive (DS_SX1261-2 §13), behind pins and an SPI frame
- * interface that host-tests/sim io classes (or sx1262/io.ts) drive:
+ * Command-level model of a Semtech SX1262 in GFSK receive (DS_SX1261-2 rev. 2.1 §13) on the simulated board
+ * (host-tests/sim/io.ts) and air (host-tests/sim/air.ts):
  *
  *   - SPI: a command is the bytes clocked while NSS is low and executes on the NSS rising edge (§8.3.1).
  *     MISO returns the status byte (§13.5.1) on command bytes and the data of Get/Read commands.
  *   - BUSY is high while a command executes (BUSY_US in datasheet.ts). NSS falling while BUSY is high is a
- *     protocol error: the chip ignores that command and `protocolErrors` records it (§8.3.1: "the host
- *     must wait for BUSY low before sending a command").
- *   - DIO1 = (IRQ status & IRQ mask & DIO1 mask) ≠ 0 (§13.3.1).
- *   - Receive: a signal is heard only when packet type, frequency (within half the RX bandwidth minus the
- *     deviation), bit rate (±10 %) and the reference clock (TCXO powered on DIO3 when the board has one)
- *     are right. The preamble detector needs `detector` alternating chips, then the sync word
- *     (SyncWordLength bits of 0x06C0…) must match; the packet engine then stores bytes into the data buffer.
+ *     protocol error: the chip ignores that command and `protocolErrors` records it (§8.3.1: the host must
+ *     wait for BUSY low before every command).
+ *   - DIO1 = (IRQ status & DIO1 mask) ≠ 0; only IRQs enabled in the IRQ mask are flagged (§13.3.1).
+ *   - Receive: the chip offers the air a tuning (frequency, RX bandwidth, bit rate, 16-bit sync word of
+ *     0x06C0) only when it is in RX, in GFSK, calibrated, with its reference clock running (a TCXO board
+ *     needs DIO3 powered at ≥ its voltage) and a deviation near the 50 kHz the meters use: a wrongly
+ *     configured chip hears nothing. The air finds the sync word (its search stands in for the preamble
+ *     detector) and then hands over the bytes after it, each when its last chip has been received.
  *
- * Data buffer (§7.2): 256 bytes, addressed with 8 bits, so it is a ring. "In continuous mode the RX data
+ * Data buffer (§7.2): 256 bytes addressed with 8 bits, so it is a ring. "In continuous mode the RX data
  * pointer is incremented starting from the previous position": packets follow each other and wrap past 255.
- * GetRxBufferStatus reports the start address and the 8-bit length of the last packet (§13.5.2).
+ * GetRxBufferStatus gives the start address and the 8-bit length of the last packet (§13.5.2).
  *
- * Frames longer than 255 bytes, the method modelled (Semtech AN1200.53, "SX126x GFSK long packets"):
- * the packet engine counts received bytes modulo 256 and ends the packet (RxDone) when the count equals
+ * Frames longer than 255 bytes, the method modelled (Semtech AN1200.53, "SX126x GFSK long packets"): the
+ * packet engine counts the bytes of a packet modulo 256 and ends the packet (RxDone) when the count equals
  * the payload-length register 0x06BB, which it reads live; 0x0803 reads the RX data pointer. A host that
  * reads the ring while the packet arrives and keeps 0x06BB ahead of the count receives packets of any
  * length; one that only waits for RxDone gets at most 255 bytes, as the datasheet's 8-bit lengths allow.
- * Continuous RX (SetRx 0xFFFFFF) searches for the next preamble right after RxDone.
- *
- * Time is simulated: every SPI frame, pin read and wake-up first brings the chip up to `clock.nowUs()`, so
- * bytes appear in the buffer exactly when their last chip has been received.
+ * Continuous RX (SetRx 0xFFFFFF) searches for the next sync word right after RxDone.
  */
-import type { AirSignal } from "./air-signal.js";
-import { chipAt, chipTimeUs, signalEndUs } from "./air-signal.js";
+import type { Air, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
+import type { SimBoard, SpiDevice } from "../io.js";
+import { Prng } from "../prng.js";
 import {
   BUSY_US, CHIP_MODE, CMD_STATUS, DEVICE_ERROR, FREQ_STEP_HZ, IRQ, OP, REG, RX_BANDWIDTH_HZ, TCXO_VOLTS,
   TIMEOUT_STEP_US, XTAL_HZ,
 } from "./datasheet.js";
 
-/** Simulated time as the chip needs it. `wakeAt` may be called often; stale wake-ups are harmless. */
-export interface ChipClock {
-  nowUs(): number;
-  wakeAt(us: number, callback: () => void): void;
-}
-
 /** Faults a test can inject; a NRESET pulse clears them (a wedged chip that a hardware reset revives). */
-export type ChipFault = "stuckBusy" | "garbageSpi" | "frozen";
+export type Sx1262Fault = "stuckBusy" | "garbageSpi" | "frozen";
 
-export interface Sx1262ChipOptions {
-  clock: ChipClock;
+export interface Sx1262SimOptions {
+  board: SimBoard;
+  air: Air;
+  spiPort: number;
+  selectGpio: number;
+  busyGpio: number;
+  dio1Gpio: number;
+  resetGpio?: number;
   /** The board's TCXO supply voltage on DIO3, or null for a crystal (then no DIO3 setup is needed). */
   tcxoVoltage?: number | null;
-  /** GFSK sensitivity in dBm (datasheet §3.5: about −104 dBm at 100 kb/s; an approximation). */
+  /** GFSK sensitivity in dBm (datasheet §3.5 order of magnitude). */
   sensitivityDbm?: number;
-  /** Seed of the noise generator (bytes after a signal ends, collision damage, garbage SPI). */
   seed?: number;
 }
 
-/** A co-channel signal within this many dB of the locked one corrupts the bytes it overlaps (§3.5 co-channel rejection, rounded). */
-const CAPTURE_DB = 6;
 /** Sensitivity lost when the image calibration does not cover the frequency (assumption, order of magnitude). */
 const IMAGE_PENALTY_DB = 10;
-/** Bit rate mismatch the GFSK demodulator tolerates (assumption). */
+/** Bit-rate offset the GFSK demodulator tolerates (assumption). */
 const BITRATE_TOLERANCE = 0.1;
+/** wM-Bus FSK deviation; the chip's setting must be within a factor of two of it. */
+const METER_DEVIATION_HZ = 50_000;
 const NOISE_RSSI_DBM = -115;
 
-interface Lock {
-  sig: AirSignal;
-  /** Chip index of the first payload chip (right after the sync word). */
-  dataChip: number;
+interface Packet {
   startPtr: number;
   count: number;
-  /** Variable-length packets: total bytes from the length byte, else -1 (fixed length: register 0x06BB). */
+  /** Variable-length packets: total bytes from the length byte; -1 for fixed length (register 0x06BB). */
   variableTotal: number;
-  rssiSum: number;
+  rssiDbm: number;
 }
 
-interface PendingSync {
-  sig: AirSignal;
-  dataChip: number;
-  syncUs: number;
-  preambleUs: number;
-}
+type Handler = (chip: Sx1262Sim, p: Uint8Array) => void;
 
-type Handler = (chip: Sx1262Chip, p: Uint8Array) => void;
-
-export class Sx1262Chip {
+export class Sx1262Sim implements SpiDevice, AirReceiver {
   /** Everything the host did wrong (command while BUSY, unknown opcode, short parameters): test evidence. */
   readonly protocolErrors: string[] = [];
-  /** Signals heard, and signals ignored with the reason (wrong frequency, bit rate, clock, too weak, busy). */
-  readonly heard: AirSignal[] = [];
-  readonly ignored: { signal: AirSignal; reason: string }[] = [];
+  /** Syncs declined (packet engine busy, too weak for the image calibration). */
+  declined = 0;
   commands = 0;
+  /** NRESET pulses seen. */
   resets = 0;
+  packets = 0;
 
   // --- chip state (reset by NRESET) ---
   mode: number = CHIP_MODE.STBY_RC;
-  packetType = 0x01; // LoRa after reset (§13.4.2)
+  packetType = 0x01;
   rfFrequencyWord = 0;
   bitrateWord = 0;
   pulseShape = 0;
@@ -110,143 +99,70 @@ export class Sx1262Chip {
   tcxoDelayUs = 0;
   dio2RfSwitch = false;
   regulatorMode = 0;
-  /** Set by Calibrate with a running clock; crystal boards calibrate at power-on. */
+  /** Set by Calibrate(0x7F) with a running clock; crystal boards calibrate at power-on. */
   calibrated = false;
-  /** [low, high] Hz covered by the last CalibrateImage, or null. The power-on default is 902–928 MHz. */
-  imageBand: [number, number] | null = null;
+  /** [low, high] Hz covered by the last CalibrateImage; the power-on default is 902–928 MHz (§9.2.1). */
+  imageBand: [number, number] = [902e6, 928e6];
   rxBase = 0;
   txBase = 0;
+  rxPointer = 0;
   readonly buffer = new Uint8Array(256);
-  private regs = new Map<number, number>();
-  private rxPointer = 0;
+  regs = new Map<number, number>();
+  cmdStatus: number = CMD_STATUS.IDLE;
   private lastRxStart = 0;
   private lastRxLength = 0;
   private rssiSync = 0;
   private rssiAvg = 0;
   private rxStatus = 0;
-  private cmdStatus: number = CMD_STATUS.IDLE;
   private rxContinuous = false;
-  private rxDeadlineUs = Infinity;
-  /** When RX becomes effective after SetRx (BUSY end). */
   private rxFromUs = 0;
+  private rxTimeout: unknown = null;
+  private packet: Packet | null = null;
 
-  // --- pins, bus, time ---
-  private readonly clock: ChipClock;
+  // --- pins, bus ---
+  private readonly board: SimBoard;
+  private readonly link: AirLink;
+  private readonly busyGpio: number;
+  private readonly dio1Gpio: number;
   private readonly tcxoNeeded: number | null;
   private readonly sensitivityDbm: number;
+  private readonly prng: Prng;
   private busyUntilUs = 0;
   private inReset = false;
-  private faults = new Set<ChipFault>();
+  private readonly faults = new Set<Sx1262Fault>();
   private selected = false;
   private frameRejected = false;
   private mosi: number[] = [];
   private response: number[] | null = null;
-  private dio1 = 0;
-  private dio1Listeners: ((level: number) => void)[] = [];
-  private signals: AirSignal[] = [];
-  private lock: Lock | null = null;
-  private pending: PendingSync | null = null;
-  private wakeAtUs = Infinity;
-  private seed: number;
 
-  constructor(options: Sx1262ChipOptions) {
-    this.clock = options.clock;
+  constructor(options: Sx1262SimOptions) {
+    this.board = options.board;
+    this.busyGpio = options.busyGpio;
+    this.dio1Gpio = options.dio1Gpio;
     this.tcxoNeeded = options.tcxoVoltage ?? null;
     this.sensitivityDbm = options.sensitivityDbm ?? -104;
-    this.seed = options.seed ?? 0x1262;
+    this.prng = new Prng(options.seed ?? 0x1262);
+    this.board.attachSpi(this, options.selectGpio, options.spiPort);
+    if (options.resetGpio !== undefined) this.board.pin(options.resetGpio, 1).watch((level) => this.nreset(level));
+    this.link = options.air.attach(this);
     this.powerOn();
   }
 
-  // ---------------------------------------------------------------- pins
-
-  /** BUSY output (§8.3.1). */
-  busy(): 0 | 1 {
-    this.advance();
-    return this.faults.has("stuckBusy") || this.inReset || this.clock.nowUs() < this.busyUntilUs ? 1 : 0;
+  private get now(): number {
+    return this.board.scheduler.now;
   }
 
-  /** DIO1 output level. */
-  dio1Level(): 0 | 1 {
-    this.advance();
-    return this.dio1 ? 1 : 0;
-  }
-
-  /** Called on every DIO1 change with the new level. */
-  onDio1(listener: (level: number) => void): void {
-    this.dio1Listeners.push(listener);
-  }
-
-  /** NRESET input: low holds the chip in reset, the rising edge starts it (§8.1: pulse ≥ 100 µs). */
-  setReset(level: number): void {
-    this.advance();
-    if (!level) {
-      this.inReset = true;
-      return;
-    }
-    if (!this.inReset) return;
-    this.inReset = false;
-    this.resets++;
-    this.powerOn();
-  }
-
-  inject(fault: ChipFault): void {
-    this.advance();
+  inject(fault: Sx1262Fault): void {
     this.faults.add(fault);
+    if (fault === "stuckBusy") this.board.pin(this.busyGpio).drive(1);
+    if (fault === "frozen") this.endRx(this.mode);
   }
 
-  /** NSS: falling starts a command, rising executes it. */
-  select(level: number): void {
-    this.advance();
-    if (!level) {
-      this.selected = true;
-      this.mosi = [];
-      this.response = null;
-      this.frameRejected = false;
-      if (this.inReset) this.reject("NSS low while the chip is held in reset");
-      else if (this.busy()) this.reject("NSS low while BUSY is high");
-      else if (this.mode === CHIP_MODE.SLEEP) {
-        // Wake-up on NSS falling edge (§9.3); the command is lost.
-        this.mode = CHIP_MODE.STBY_RC;
-        this.busyUntilUs = this.clock.nowUs() + BUSY_US.RESET;
-        this.frameRejected = true;
-      }
-      return;
-    }
-    if (!this.selected) return;
-    this.selected = false;
-    if (!this.frameRejected && this.mosi.length > 0 && !this.faults.has("frozen") && !this.faults.has("garbageSpi")) {
-      this.execute(Uint8Array.from(this.mosi));
-    }
+  get faulty(): boolean {
+    return this.faults.size > 0;
   }
 
-  /** Full-duplex bytes while NSS is low; `data` is replaced by MISO. */
-  transfer(data: Uint8Array): void {
-    this.advance();
-    for (let i = 0; i < data.length; i++) {
-      const index = this.mosi.length;
-      this.mosi.push(data[i]);
-      data[i] = this.selected ? this.miso(index) : 0xff;
-    }
-    if (!this.selected) this.protocolErrors.push("SPI transfer without NSS low");
-  }
-
-  // ---------------------------------------------------------------- air
-
-  /** A transmission reaches the antenna (call at or before its start). */
-  air(signal: AirSignal): void {
-    this.advance();
-    const reason = this.deafReason(signal);
-    if (reason) {
-      this.ignored.push({ signal, reason });
-      return;
-    }
-    this.heard.push(signal);
-    this.signals.push(signal);
-    if (this.mode === CHIP_MODE.RX && !this.lock) this.pending = this.search(Math.max(this.clock.nowUs(), this.rxFromUs));
-    this.scheduleWake();
-  }
-
-  /** Carrier frequency the chip is tuned to, in Hz. */
+  /** Carrier frequency the chip is tuned to, in Hz (§13.4.1). */
   get frequencyHz(): number {
     return this.rfFrequencyWord * FREQ_STEP_HZ;
   }
@@ -269,48 +185,80 @@ export class Sx1262Chip {
     return this.regs.get(address) ?? 0;
   }
 
-  // ---------------------------------------------------------------- internals
+  // ---------------------------------------------------------------- pins
+
+  /** NRESET: low holds the chip in reset, the rising edge starts it (§8.1). */
+  private nreset(level: number): void {
+    if (!level) {
+      this.inReset = true;
+      this.endRx(this.mode);
+      this.board.pin(this.busyGpio).drive(1);
+      return;
+    }
+    if (!this.inReset) return;
+    this.inReset = false;
+    this.resets++;
+    this.powerOn();
+  }
+
+  private setBusy(us: number): void {
+    const until = this.now + us;
+    if (until > this.busyUntilUs) this.busyUntilUs = until;
+    this.board.pin(this.busyGpio).drive(1);
+    this.board.scheduler.at(this.busyUntilUs, () => this.releaseBusy(), "chip");
+  }
+
+  private releaseBusy(): void {
+    if (this.now >= this.busyUntilUs && !this.inReset && !this.faults.has("stuckBusy")) this.board.pin(this.busyGpio).drive(0);
+  }
+
+  private get busy(): boolean {
+    return this.board.pin(this.busyGpio).level === 1;
+  }
+
+  setIrq(value: number): void {
+    this.irqStatus = value & 0xffff;
+    this.board.pin(this.dio1Gpio).drive(this.irqStatus & this.dio1Mask ? 1 : 0);
+  }
+
+  private raise(bits: number): void {
+    this.setIrq(this.irqStatus | (bits & this.irqMask));
+  }
+
+  // ---------------------------------------------------------------- SPI (io.ts SpiDevice)
+
+  select(active: boolean): void {
+    if (active) {
+      this.selected = true;
+      this.mosi = [];
+      this.response = null;
+      this.frameRejected = false;
+      if (this.inReset) this.reject("NSS low while the chip is held in reset");
+      else if (this.busy) this.reject("NSS low while BUSY is high");
+      else if (this.mode === CHIP_MODE.SLEEP) {
+        // Wake-up on NSS falling (§9.3); the command is lost.
+        this.mode = CHIP_MODE.STBY_RC;
+        this.frameRejected = true;
+        this.setBusy(BUSY_US.RESET);
+      }
+      return;
+    }
+    if (!this.selected) return;
+    this.selected = false;
+    if (!this.frameRejected && this.mosi.length > 0 && !this.faults.has("frozen") && !this.faults.has("garbageSpi")) {
+      this.execute(Uint8Array.from(this.mosi));
+    }
+  }
+
+  exchange(mosi: number): number {
+    const index = this.mosi.length;
+    this.mosi.push(mosi);
+    return this.miso(index);
+  }
 
   private reject(why: string): void {
     this.frameRejected = true;
-    this.protocolErrors.push(why);
-  }
-
-  private random(): number {
-    let x = this.seed;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.seed = x >>> 0;
-    return this.seed & 0xff;
-  }
-
-  private powerOn(): void {
-    this.faults.clear();
-    this.mode = CHIP_MODE.STBY_RC;
-    this.packetType = 0x01;
-    this.rfFrequencyWord = this.bitrateWord = this.fdevWord = this.pulseShape = this.bandwidthCode = 0;
-    this.preambleDetector = this.syncWordBits = 0;
-    this.variableLength = false;
-    this.crcType = 0x01;
-    this.irqMask = this.dio1Mask = this.irqStatus = 0;
-    this.tcxoCode = -1;
-    this.tcxoDelayUs = 0;
-    this.dio2RfSwitch = false;
-    this.regulatorMode = 0;
-    // A crystal board calibrates itself at power-on; with a TCXO the clock is not running yet, so that
-    // calibration fails (XOSC start error) until the host powers the TCXO and calibrates again.
-    this.calibrated = this.tcxoNeeded === null;
-    this.deviceErrors = this.calibrated ? 0 : DEVICE_ERROR.XOSC_START;
-    this.imageBand = [902e6, 928e6];
-    this.rxBase = this.txBase = this.rxPointer = 0;
-    this.regs = new Map([[REG.PAYLOAD_LENGTH, 0xff], [REG.RX_GAIN, 0x94], [REG.CRC_INIT_MSB, 0x1d], [REG.CRC_INIT_MSB + 1, 0x0f], [REG.CRC_POLY_MSB, 0x10], [REG.CRC_POLY_MSB + 1, 0x21]]);
-    this.lock = null;
-    this.pending = null;
-    this.rxDeadlineUs = Infinity;
-    this.cmdStatus = CMD_STATUS.IDLE;
-    this.busyUntilUs = this.clock.nowUs() + BUSY_US.RESET;
-    this.setIrq(0);
+    this.protocolErrors.push(`${why} (t = ${this.now} µs)`);
   }
 
   private status(): number {
@@ -319,7 +267,7 @@ export class Sx1262Chip {
 
   /** MISO for byte `index` of the current NSS frame (§13: Get commands answer after one status byte). */
   private miso(index: number): number {
-    if (this.faults.has("garbageSpi")) return this.random();
+    if (this.faults.has("garbageSpi")) return this.prng.byte();
     if (this.faults.has("frozen") || this.frameRejected) return 0x00;
     const op = this.mosi[0];
     if (op === OP.READ_REGISTER) {
@@ -337,29 +285,25 @@ export class Sx1262Chip {
 
   /** Data bytes of a Get command, captured at its first data byte. */
   private answer(op: number): number[] {
-    const rxOrFs = this.mode === CHIP_MODE.RX || this.mode === CHIP_MODE.FS;
+    const rx = this.mode === CHIP_MODE.RX;
     switch (op) {
       case OP.GET_IRQ_STATUS: return [this.irqStatus >> 8, this.irqStatus & 0xff];
       case OP.GET_RX_BUFFER_STATUS: return [this.lastRxLength, this.lastRxStart];
       // Packet status reads 0 once the chip has left RX (esp32-receivers §4.11): the host must cache it.
-      case OP.GET_PACKET_STATUS: return rxOrFs ? [this.rxStatus, this.rssiSync, this.rssiAvg] : [0, 0, 0];
-      case OP.GET_RSSI_INST: return [this.rssiByte(this.lock ? this.lock.sig.rssiDbm : NOISE_RSSI_DBM)];
+      case OP.GET_PACKET_STATUS: return rx ? [this.rxStatus, this.rssiSync, this.rssiAvg] : [0, 0, 0];
+      case OP.GET_RSSI_INST: return [rssiByte(this.packet ? this.packet.rssiDbm : NOISE_RSSI_DBM)];
       case OP.GET_DEVICE_ERRORS: return [this.deviceErrors >> 8, this.deviceErrors & 0xff];
       case OP.GET_PACKET_TYPE: return [this.packetType];
       default: return [];
     }
   }
 
-  private rssiByte(dbm: number): number {
-    return Math.max(0, Math.min(255, Math.round(-2 * dbm)));
-  }
-
   private execute(frame: Uint8Array): void {
     const op = frame[0];
+    this.setBusy(BUSY_US.DEFAULT);
     const entry = COMMANDS.get(op);
-    this.busyUntilUs = this.clock.nowUs() + BUSY_US.DEFAULT;
     if (!entry) {
-      if (op !== OP.GET_STATUS && op !== OP.READ_REGISTER && op !== OP.READ_BUFFER && !GETTERS.has(op)) {
+      if (!READS.has(op)) {
         this.cmdStatus = CMD_STATUS.PROCESSING_ERROR;
         this.protocolErrors.push(`unknown opcode 0x${op.toString(16)}`);
       }
@@ -375,259 +319,185 @@ export class Sx1262Chip {
     this.commands++;
     this.cmdStatus = CMD_STATUS.IDLE;
     handler(this, p);
-    this.scheduleWake();
   }
 
+  // ---------------------------------------------------------------- air (air.ts AirReceiver)
+
   /** Whether the reference clock runs: a TCXO board needs DIO3 to supply at least its voltage. */
-  private clockRunning(): boolean {
+  clockRunning(): boolean {
     return this.tcxoNeeded === null || (this.tcxoVolts !== null && this.tcxoVolts >= this.tcxoNeeded - 1e-9);
   }
 
-  private deafReason(s: AirSignal): string {
-    if (this.faults.has("frozen")) return "frozen";
+  /** Why the chip cannot hear anything right now ("" when it can). */
+  deafness(): string {
+    if (this.faults.has("frozen") || this.inReset) return "frozen or in reset";
+    if (this.mode !== CHIP_MODE.RX || this.now < this.rxFromUs) return "not in RX";
     if (this.packetType !== 0x00) return "packet type is not GFSK";
     if (!this.clockRunning()) return "reference clock not running (TCXO on DIO3 not powered)";
     if (!this.calibrated) return "not calibrated";
-    const bw = RX_BANDWIDTH_HZ[this.bandwidthCode] ?? 0;
-    if (Math.abs(s.frequencyHz - this.frequencyHz) + s.deviationHz > bw / 2) return "outside the receiver bandwidth";
-    if (Math.abs(this.bitrate - s.chipRate) > BITRATE_TOLERANCE * s.chipRate) return "bit rate mismatch";
-    if (this.deviationHz < s.deviationHz / 2 || this.deviationHz > s.deviationHz * 2) return "deviation mismatch";
-    const band = this.imageBand;
-    const floor = this.sensitivityDbm + (band && s.frequencyHz >= band[0] && s.frequencyHz <= band[1] ? 0 : IMAGE_PENALTY_DB);
-    if (s.rssiDbm < floor) return "below sensitivity";
+    if (RX_BANDWIDTH_HZ[this.bandwidthCode] === undefined) return "invalid RX bandwidth";
+    if (this.deviationHz < METER_DEVIATION_HZ / 2 || this.deviationHz > METER_DEVIATION_HZ * 2) return "deviation far from 50 kHz";
+    if (this.syncWordBits !== 16) return "sync word length is not 16 bits";
     return "";
   }
 
-  private syncWord(): number {
-    let w = 0;
-    for (let i = 0; i < this.syncWordBits; i += 8) w = (w * 256 + this.register(REG.SYNC_WORD_0 + (i >> 3))) >>> 0;
-    return w;
+  tuning(): RxTuning | null {
+    if (this.deafness()) return null;
+    return {
+      frequencyHz: this.frequencyHz,
+      bandwidthHz: RX_BANDWIDTH_HZ[this.bandwidthCode],
+      chipRate: this.bitrate,
+      rateTolerance: BITRATE_TOLERANCE,
+      syncWord: (this.register(REG.SYNC_WORD_0) << 8) | this.register(REG.SYNC_WORD_0 + 1),
+      syncBits: 16,
+      syncErrors: 0,
+    };
   }
 
-  /** Preamble detector length in chips (§13.4.6: 0x04 = 8 bits … 0x07 = 32 bits; 0x00 off). */
-  private detectorChips(): number {
-    return this.preambleDetector >= 4 && this.preambleDetector <= 7 ? (this.preambleDetector - 3) * 8 : 0;
-  }
-
-  /** First preamble + sync match in `s` at or after chip `from`. */
-  private findSync(s: AirSignal, from: number): { preambleChip: number; dataChip: number } | null {
-    const bits = this.syncWordBits;
-    if (bits === 0 || bits > 32 || (bits & 7) !== 0) return null;
-    const word = this.syncWord();
-    const mask = bits === 32 ? 0xffffffff : (1 << bits) - 1;
-    const detector = this.detectorChips();
-    let shift = 0, run = 0, prev = -1, preambleChip = detector ? -1 : from, n = 0;
-    for (let i = from; i < s.chipCount; i++) {
-      const c = chipAt(s, i);
-      run = c !== prev ? run + 1 : 1;
-      prev = c;
-      if (preambleChip < 0 && run >= detector) preambleChip = i + 1;
-      shift = ((shift << 1) | c) & mask;
-      n++;
-      if (n >= bits && preambleChip >= 0 && shift >>> 0 === word) return { preambleChip, dataChip: i + 1 };
+  onSync(s: AirSignal): boolean {
+    if (this.packet || this.deafness()) return false;
+    const band = this.imageBand;
+    const inBand = s.frequencyHz >= band[0] && s.frequencyHz <= band[1];
+    if (s.rssiDbm < this.sensitivityDbm + (inBand ? 0 : IMAGE_PENALTY_DB)) {
+      this.declined++;
+      return false;
     }
-    return null;
+    this.packet = { startPtr: this.rxPointer, count: 0, variableTotal: -1, rssiDbm: s.rssiDbm };
+    this.rssiSync = rssiByte(s.rssiDbm);
+    this.rxStatus = 0;
+    if (this.rxTimeout) this.board.scheduler.cancel(this.rxTimeout); // the RX timer stops at sync (§13.1.7)
+    this.rxTimeout = null;
+    this.raise(IRQ.PREAMBLE_DETECTED | IRQ.SYNC_WORD_VALID);
+    return true;
   }
 
-  /** The earliest sync among the signals on air from `fromUs` on. */
-  private search(fromUs: number): PendingSync | null {
-    let best: PendingSync | null = null;
-    for (const s of this.signals) {
-      if (signalEndUs(s) <= fromUs) continue;
-      const from = Math.max(0, Math.ceil(((fromUs - s.startUs) * s.chipRate) / 1e6));
-      const hit = this.findSync(s, from);
-      if (!hit) continue;
-      const syncUs = chipTimeUs(s, hit.dataChip);
-      if (!best || syncUs < best.syncUs) best = { sig: s, dataChip: hit.dataChip, syncUs, preambleUs: chipTimeUs(s, hit.preambleChip) };
+  /** One demodulated byte after the sync word: into the ring; ends the packet at the programmed length. */
+  onByte(b: number): void {
+    const p = this.packet;
+    if (!p) return;
+    this.buffer[this.rxPointer] = b;
+    this.rxPointer = (this.rxPointer + 1) & 0xff;
+    p.count++;
+    if (this.variableLength && p.count === 1) {
+      // Variable length (§6.2.3.1): the first byte is the payload length; above the maximum → HeaderErr.
+      if (b > this.register(REG.PAYLOAD_LENGTH)) return this.endPacket(p, IRQ.HEADER_ERR);
+      p.variableTotal = 1 + b + (this.crcType === 0x01 ? 0 : this.crcType & 2 ? 2 : 1);
     }
-    return best;
+    const done = p.variableTotal >= 0 ? p.count === p.variableTotal : (p.count & 0xff) === this.register(REG.PAYLOAD_LENGTH);
+    if (done) this.endPacket(p, this.crcFails(p) ? IRQ.CRC_ERR | IRQ.RX_DONE : IRQ.RX_DONE);
   }
 
-  /** Time the last chip of payload byte `i` of the lock arrives. */
-  private byteEndUs(lock: Lock, i: number): number {
-    return chipTimeUs(lock.sig, lock.dataChip + 8 * (i + 1));
-  }
-
-  /** Bytes in the current packet at which the engine stops: the live 0x06BB (fixed) or the length byte. */
-  private packetEndCount(lock: Lock): number {
-    if (lock.variableTotal >= 0) return lock.variableTotal;
-    const len = this.register(REG.PAYLOAD_LENGTH);
-    let n = (lock.count & ~0xff) + len;
-    if (n <= lock.count) n += 256;
-    return n;
-  }
-
-  /** Payload byte `i` as demodulated: the signal's chips, noise after it ends, damage where another signal collides. */
-  private byteOf(lock: Lock, i: number): number {
-    const first = lock.dataChip + 8 * i;
-    if (first + 8 > lock.sig.chipCount) return this.random();
-    let b = 0;
-    for (let k = 0; k < 8; k++) b = (b << 1) | chipAt(lock.sig, first + k);
-    const t0 = chipTimeUs(lock.sig, first), t1 = chipTimeUs(lock.sig, first + 8);
-    for (const other of this.signals) {
-      if (other === lock.sig || other.startUs >= t1 || signalEndUs(other) <= t0) continue;
-      if (other.rssiDbm >= lock.sig.rssiDbm - CAPTURE_DB) b ^= this.random() | 1;
-    }
-    return b;
-  }
-
-  private raise(bits: number): void {
-    this.setIrq(this.irqStatus | (bits & this.irqMask));
-  }
-
-  setIrq(value: number): void {
-    this.irqStatus = value & 0xffff;
-    const level = this.irqStatus & this.dio1Mask ? 1 : 0;
-    if (level === this.dio1) return;
-    this.dio1 = level;
-    for (const l of this.dio1Listeners) l(level);
-  }
-
-  /** Brings the receiver up to now: preamble/sync events, payload bytes, RxDone, RX timeout. */
-  advance(): void {
-    const now = this.clock.nowUs();
-    if (this.faults.has("frozen") || this.inReset) return;
-    this.signals = this.signals.filter((s) => signalEndUs(s) > now - 1000 || s === this.lock?.sig);
-    while (this.mode === CHIP_MODE.RX) {
-      const lock = this.lock;
-      if (lock) {
-        if (!this.receiveBytes(lock, now)) break;
-        continue;
-      }
-      const p = this.pending;
-      if (p && p.preambleUs <= now && p.preambleUs >= this.rxFromUs) {
-        this.raise(IRQ.PREAMBLE_DETECTED);
-        p.preambleUs = -1;
-      }
-      if (p && p.syncUs <= now) {
-        this.pending = null;
-        this.lock = { sig: p.sig, dataChip: p.dataChip, startPtr: this.rxPointer, count: 0, variableTotal: -1, rssiSum: 0 };
-        this.rssiSync = this.rssiByte(p.sig.rssiDbm);
-        this.rxDeadlineUs = Infinity; // the RX timeout stops at sync (§13.1.7 default)
-        this.raise(IRQ.SYNC_WORD_VALID);
-        continue;
-      }
-      if (this.rxDeadlineUs <= now) {
-        this.rxDeadlineUs = Infinity;
-        this.mode = CHIP_MODE.STBY_RC;
-        this.raise(IRQ.TIMEOUT);
-      }
-      break;
-    }
-    this.scheduleWake();
-  }
-
-  /** Stores the bytes received by `now`; true when the packet ended (the engine searches again). */
-  private receiveBytes(lock: Lock, now: number): boolean {
-    for (;;) {
-      const end = this.packetEndCount(lock);
-      const t = this.byteEndUs(lock, lock.count);
-      if (t > now) return false;
-      const b = this.byteOf(lock, lock.count);
-      this.buffer[this.rxPointer] = b;
-      this.rxPointer = (this.rxPointer + 1) & 0xff;
-      lock.count++;
-      lock.rssiSum += lock.sig.rssiDbm;
-      if (this.variableLength && lock.count === 1) {
-        // Variable length (§6.2.3.1): the first byte is the payload length; above the maximum → HeaderErr.
-        if (b > this.register(REG.PAYLOAD_LENGTH)) {
-          this.endPacket(lock, t, IRQ.HEADER_ERR);
-          return true;
-        }
-        lock.variableTotal = 1 + b + (this.crcType & 2 ? 2 : this.crcType === 0x01 ? 0 : 1);
-      }
-      if (lock.count >= end) {
-        this.endPacket(lock, t, this.crcFails(lock) ? IRQ.CRC_ERR | IRQ.RX_DONE : IRQ.RX_DONE);
-        return true;
-      }
-    }
+  onCarrierLost(): void {
+    // The packet engine cannot tell: it keeps storing noise bytes until the programmed length.
   }
 
   /**
-   * The optional GFSK CRC (§6.2.3.4): CRC-16 over the packet with the polynomial and seed of 0x06BC–0x06BF,
-   * inverted for types 0x04/0x06; 1-byte CRCs use the low byte. Off (0x01) for wM-Bus: its CRCs are per block.
+   * The optional GFSK CRC (§6.2.3.4): CRC-16 with the seed and polynomial of 0x06BC–0x06BF, inverted for
+   * types 0x04/0x06; 1-byte types use the low byte. wM-Bus leaves it off (0x01): its CRCs are per block.
    */
-  private crcFails(lock: Lock): boolean {
+  private crcFails(p: Packet): boolean {
     if (this.crcType === 0x01) return false;
     const width = this.crcType & 2 ? 2 : 1;
-    const n = lock.count - width;
+    const n = p.count - width;
     const poly = (this.register(REG.CRC_POLY_MSB) << 8) | this.register(REG.CRC_POLY_MSB + 1);
     let crc = (this.register(REG.CRC_INIT_MSB) << 8) | this.register(REG.CRC_INIT_MSB + 1);
     for (let i = 0; i < n; i++) {
-      crc ^= this.buffer[(lock.startPtr + i) & 0xff] << 8;
+      crc ^= this.buffer[(p.startPtr + i) & 0xff] << 8;
       for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ poly) & 0xffff : (crc << 1) & 0xffff;
     }
     if (this.crcType & 4) crc ^= 0xffff;
-    const got = width === 2
-      ? (this.buffer[(lock.startPtr + n) & 0xff] << 8) | this.buffer[(lock.startPtr + n + 1) & 0xff]
-      : this.buffer[(lock.startPtr + n) & 0xff];
-    return got !== (width === 2 ? crc : crc & 0xff);
+    const at = (i: number) => this.buffer[(p.startPtr + n + i) & 0xff];
+    return width === 2 ? ((at(0) << 8) | at(1)) !== crc : at(0) !== (crc & 0xff);
   }
 
-  private endPacket(lock: Lock, atUs: number, irq: number): void {
-    this.lock = null;
-    this.lastRxStart = lock.startPtr;
-    this.lastRxLength = lock.count & 0xff;
-    this.rssiAvg = this.rssiByte(lock.rssiSum / Math.max(1, lock.count));
+  private endPacket(p: Packet, irq: number): void {
+    this.link.release();
+    this.packet = null;
+    this.packets++;
+    this.lastRxStart = p.startPtr;
+    this.lastRxLength = p.count & 0xff;
+    this.rssiAvg = rssiByte(p.rssiDbm);
     this.rxStatus = irq & IRQ.CRC_ERR ? 0x12 : irq & IRQ.HEADER_ERR ? 0x08 : 0x02;
     this.raise(irq);
-    if (this.rxContinuous) this.pending = this.search(atUs);
-    else this.mode = CHIP_MODE.STBY_RC;
+    if (!this.rxContinuous) this.mode = CHIP_MODE.STBY_RC; // single mode: fallback to STDBY_RC (§13.1.3)
   }
 
-  private scheduleWake(): void {
-    let t = Infinity;
-    if (this.mode === CHIP_MODE.RX) {
-      if (this.lock) t = this.byteEndUs(this.lock, this.packetEndCount(this.lock) - 1);
-      else if (this.pending) t = this.pending.preambleUs >= 0 ? Math.min(this.pending.preambleUs, this.pending.syncUs) : this.pending.syncUs;
-      t = Math.min(t, this.rxDeadlineUs);
-    }
-    const now = this.clock.nowUs();
-    if (t === Infinity || (t >= this.wakeAtUs && this.wakeAtUs > now)) return;
-    this.wakeAtUs = Math.max(t, now);
-    this.clock.wakeAt(this.wakeAtUs, () => {
-      if (this.wakeAtUs <= this.clock.nowUs()) this.wakeAtUs = Infinity;
-      this.advance();
-    });
-  }
-
-  // ---------------------------------------------------------------- command handlers
-
-  private leaveRx(mode: number): void {
-    this.lock = null;
-    this.pending = null;
-    this.rxDeadlineUs = Infinity;
+  /** Leaves RX (or aborts a packet) and sets `mode`. */
+  endRx(mode: number): void {
+    if (this.packet) this.link.release();
+    this.packet = null;
+    if (this.rxTimeout) this.board.scheduler.cancel(this.rxTimeout);
+    this.rxTimeout = null;
     this.mode = mode;
   }
 
-  /** §13.1.2 SetStandby: 0 = STDBY_RC, 1 = STDBY_XOSC (with a TCXO the DIO3 start-up delay applies). */
-  static setStandby(c: Sx1262Chip, p: Uint8Array): void {
+  // ---------------------------------------------------------------- power-on and command handlers
+
+  private powerOn(): void {
+    this.faults.clear();
+    this.endRx(CHIP_MODE.STBY_RC);
+    this.packetType = 0x01; // LoRa after reset (§13.4.2)
+    this.rfFrequencyWord = this.bitrateWord = this.fdevWord = this.pulseShape = this.bandwidthCode = 0;
+    this.preambleDetector = this.syncWordBits = 0;
+    this.variableLength = false;
+    this.crcType = 0x01;
+    this.irqMask = this.dio1Mask = 0;
+    this.tcxoCode = -1;
+    this.tcxoDelayUs = 0;
+    this.dio2RfSwitch = false;
+    this.regulatorMode = 0;
+    // A crystal board calibrates itself at power-on; with a TCXO the clock does not run yet, so that
+    // calibration fails (XOSC start error) until the host powers the TCXO and calibrates again.
+    this.calibrated = this.tcxoNeeded === null;
+    this.deviceErrors = this.calibrated ? 0 : DEVICE_ERROR.XOSC_START;
+    this.imageBand = [902e6, 928e6];
+    this.rxBase = this.txBase = this.rxPointer = 0;
+    this.regs = new Map([
+      [REG.PAYLOAD_LENGTH, 0xff], [REG.RX_GAIN, 0x94],
+      [REG.CRC_INIT_MSB, 0x1d], [REG.CRC_INIT_MSB + 1, 0x0f], [REG.CRC_POLY_MSB, 0x10], [REG.CRC_POLY_MSB + 1, 0x21],
+    ]);
+    this.cmdStatus = CMD_STATUS.IDLE;
+    this.busyUntilUs = 0;
+    this.setIrq(0);
+    this.setBusy(BUSY_US.RESET);
+  }
+
+  /** §13.1.2 SetStandby: 0 = STDBY_RC, 1 = STDBY_XOSC. A TCXO's start-up delay applies when it was off. */
+  static setStandby(c: Sx1262Sim, p: Uint8Array): void {
     const xosc = p[0] === 1;
-    c.leaveRx(xosc ? CHIP_MODE.STBY_XOSC : CHIP_MODE.STBY_RC);
+    const oscOff = c.mode === CHIP_MODE.STBY_RC || c.mode === CHIP_MODE.SLEEP;
+    c.endRx(xosc ? CHIP_MODE.STBY_XOSC : CHIP_MODE.STBY_RC);
     if (xosc && !c.clockRunning()) c.deviceErrors |= DEVICE_ERROR.XOSC_START;
-    c.busyUntilUs = c.clock.nowUs() + (xosc ? BUSY_US.STANDBY_XOSC + c.tcxoDelayUs : BUSY_US.SET_STANDBY);
+    c.setBusy(xosc ? BUSY_US.STANDBY_XOSC + (oscOff ? c.tcxoDelayUs : 0) : BUSY_US.SET_STANDBY);
   }
 
   /** §13.1.3 SetRx: timeout × 15.625 µs; 0 = single (back to STDBY_RC after a packet), 0xFFFFFF = continuous. */
-  static setRx(c: Sx1262Chip, p: Uint8Array): void {
+  static setRx(c: Sx1262Sim, p: Uint8Array): void {
     const timeout = (p[0] << 16) | (p[1] << 8) | p[2];
     if (!c.clockRunning()) {
       c.deviceErrors |= DEVICE_ERROR.XOSC_START | DEVICE_ERROR.PLL_LOCK;
       c.cmdStatus = CMD_STATUS.EXEC_FAILURE;
     }
-    const wasStandby = c.mode !== CHIP_MODE.RX;
-    c.leaveRx(CHIP_MODE.RX);
+    const oscOff = c.mode === CHIP_MODE.STBY_RC || c.mode === CHIP_MODE.SLEEP;
+    const delay = c.mode === CHIP_MODE.RX ? BUSY_US.DEFAULT : BUSY_US.SET_RX + (oscOff ? c.tcxoDelayUs : 0);
+    c.endRx(CHIP_MODE.RX);
     c.rxContinuous = timeout === 0xffffff;
     if (!c.rxContinuous) c.rxPointer = c.rxBase; // §7.2: single mode restarts at RxBaseAddr
-    const start = c.clock.nowUs() + (wasStandby ? BUSY_US.SET_RX + c.tcxoDelayUs : BUSY_US.DEFAULT);
-    c.busyUntilUs = start;
-    c.rxFromUs = start;
-    c.rxDeadlineUs = timeout === 0 || c.rxContinuous ? Infinity : start + timeout * TIMEOUT_STEP_US;
-    c.pending = c.search(start);
+    c.setBusy(delay);
+    c.rxFromUs = c.now + delay;
+    if (timeout !== 0 && !c.rxContinuous) {
+      c.rxTimeout = c.board.scheduler.at(c.rxFromUs + timeout * TIMEOUT_STEP_US, () => {
+        c.rxTimeout = null;
+        if (c.mode !== CHIP_MODE.RX || c.packet) return;
+        c.mode = CHIP_MODE.STBY_RC;
+        c.raise(IRQ.TIMEOUT);
+      }, "chip");
+    }
   }
 
-  static calibrate(c: Sx1262Chip, p: Uint8Array): void {
-    c.busyUntilUs = c.clock.nowUs() + BUSY_US.CALIBRATE + c.tcxoDelayUs;
+  /** §13.1.12 Calibrate: 0x7F = every block; needs the reference clock. */
+  static calibrate(c: Sx1262Sim, p: Uint8Array): void {
+    c.setBusy(BUSY_US.CALIBRATE + c.tcxoDelayUs);
     if (!c.clockRunning()) {
       c.deviceErrors |= DEVICE_ERROR.XOSC_START | DEVICE_ERROR.PLL_CALIB | DEVICE_ERROR.ADC_CALIB;
       c.calibrated = false;
@@ -637,8 +507,8 @@ export class Sx1262Chip {
   }
 
   /** §9.2.1 CalibrateImage: two frequencies in 4 MHz steps (0xD7 0xDB = 860–876 MHz, the 863–870 MHz band). */
-  static calibrateImage(c: Sx1262Chip, p: Uint8Array): void {
-    c.busyUntilUs = c.clock.nowUs() + BUSY_US.CALIBRATE_IMAGE;
+  static calibrateImage(c: Sx1262Sim, p: Uint8Array): void {
+    c.setBusy(BUSY_US.CALIBRATE_IMAGE);
     if (!c.clockRunning()) {
       c.deviceErrors |= DEVICE_ERROR.IMG_CALIB;
       return;
@@ -646,7 +516,7 @@ export class Sx1262Chip {
     c.imageBand = [p[0] * 4e6, p[1] * 4e6];
   }
 
-  static writeRegister(c: Sx1262Chip, p: Uint8Array): void {
+  static writeRegister(c: Sx1262Sim, p: Uint8Array): void {
     const address = (p[0] << 8) | p[1];
     for (let i = 2; i < p.length; i++) {
       const a = (address + i - 2) & 0xffff;
@@ -654,7 +524,8 @@ export class Sx1262Chip {
     }
   }
 
-  static setPacketParams(c: Sx1262Chip, p: Uint8Array): void {
+  /** §13.4.6 GFSK: preamble length (2), detector, sync bits, address filter, length type, payload, CRC, whitening. */
+  static setPacketParams(c: Sx1262Sim, p: Uint8Array): void {
     c.preambleDetector = p[2];
     c.syncWordBits = p[3];
     c.variableLength = p[5] === 0x01;
@@ -662,7 +533,8 @@ export class Sx1262Chip {
     c.crcType = p[7];
   }
 
-  static setModulationParams(c: Sx1262Chip, p: Uint8Array): void {
+  /** §13.4.5 GFSK: bit rate (3), pulse shape, bandwidth, deviation (3). */
+  static setModulationParams(c: Sx1262Sim, p: Uint8Array): void {
     c.bitrateWord = (p[0] << 16) | (p[1] << 8) | p[2];
     c.pulseShape = p[3];
     c.bandwidthCode = p[4];
@@ -670,7 +542,7 @@ export class Sx1262Chip {
     if (RX_BANDWIDTH_HZ[c.bandwidthCode] === undefined) c.cmdStatus = CMD_STATUS.PROCESSING_ERROR;
   }
 
-  static setDioIrqParams(c: Sx1262Chip, p: Uint8Array): void {
+  static setDioIrqParams(c: Sx1262Sim, p: Uint8Array): void {
     c.irqMask = (p[0] << 8) | p[1];
     c.dio1Mask = (p[2] << 8) | p[3];
     c.setIrq(c.irqStatus);
@@ -678,43 +550,49 @@ export class Sx1262Chip {
 
   /** §13.4.8: sets both base addresses; the model also moves the RX data pointer there, so a host re-arming
    * continuous RX knows where the next packet starts. */
-  static setBufferBase(c: Sx1262Chip, p: Uint8Array): void {
+  static setBufferBase(c: Sx1262Sim, p: Uint8Array): void {
     c.txBase = p[0];
     c.rxBase = p[1];
     c.rxPointer = p[1];
   }
 
-  static setTcxo(c: Sx1262Chip, p: Uint8Array): void {
+  /** §13.3.6 SetDIO3AsTcxoCtrl: voltage code, start-up delay in 15.625 µs steps. */
+  static setTcxo(c: Sx1262Sim, p: Uint8Array): void {
     c.tcxoCode = p[0] & 7;
     c.tcxoDelayUs = ((p[1] << 16) | (p[2] << 8) | p[3]) * TIMEOUT_STEP_US;
   }
 }
 
+function rssiByte(dbm: number): number {
+  return Math.max(0, Math.min(255, Math.round(-2 * dbm)));
+}
+
 /** Opcode → [minimum parameter bytes, handler] (§13 command list). Get commands answer in `answer`. */
 const COMMANDS = new Map<number, readonly [number, Handler]>([
-  [OP.SET_STANDBY, [1, Sx1262Chip.setStandby]],
-  [OP.SET_RX, [3, Sx1262Chip.setRx]],
-  [OP.SET_SLEEP, [1, (c) => { c.mode = CHIP_MODE.SLEEP; }]],
-  [OP.SET_FS, [0, (c) => { c.mode = CHIP_MODE.FS; }]],
+  [OP.SET_STANDBY, [1, Sx1262Sim.setStandby]],
+  [OP.SET_RX, [3, Sx1262Sim.setRx]],
+  [OP.SET_SLEEP, [1, (c) => c.endRx(CHIP_MODE.SLEEP)]],
+  [OP.SET_FS, [0, (c) => c.endRx(CHIP_MODE.FS)]],
   [OP.SET_PACKET_TYPE, [1, (c, p) => { c.packetType = p[0]; }]],
-  [OP.SET_RF_FREQUENCY, [4, (c, p) => { c.rfFrequencyWord = ((p[0] << 24) >>> 0) + ((p[1] << 16) | (p[2] << 8) | p[3]); }]],
-  [OP.SET_MODULATION_PARAMS, [8, Sx1262Chip.setModulationParams]],
-  [OP.SET_PACKET_PARAMS, [9, Sx1262Chip.setPacketParams]],
-  [OP.WRITE_REGISTER, [3, Sx1262Chip.writeRegister]],
+  [OP.SET_RF_FREQUENCY, [4, (c, p) => { c.rfFrequencyWord = p[0] * 0x1000000 + ((p[1] << 16) | (p[2] << 8) | p[3]); }]],
+  [OP.SET_MODULATION_PARAMS, [8, Sx1262Sim.setModulationParams]],
+  [OP.SET_PACKET_PARAMS, [9, Sx1262Sim.setPacketParams]],
+  [OP.WRITE_REGISTER, [3, Sx1262Sim.writeRegister]],
   [OP.WRITE_BUFFER, [2, (c, p) => { for (let i = 1; i < p.length; i++) c.buffer[(p[0] + i - 1) & 0xff] = p[i]; }]],
-  [OP.SET_DIO_IRQ_PARAMS, [8, Sx1262Chip.setDioIrqParams]],
+  [OP.SET_DIO_IRQ_PARAMS, [8, Sx1262Sim.setDioIrqParams]],
   [OP.CLEAR_IRQ_STATUS, [2, (c, p) => c.setIrq(c.irqStatus & ~((p[0] << 8) | p[1]))]],
-  [OP.SET_DIO3_AS_TCXO_CTRL, [4, Sx1262Chip.setTcxo]],
+  [OP.SET_DIO3_AS_TCXO_CTRL, [4, Sx1262Sim.setTcxo]],
   [OP.SET_DIO2_AS_RF_SWITCH_CTRL, [1, (c, p) => { c.dio2RfSwitch = p[0] === 1; }]],
-  [OP.CALIBRATE, [1, Sx1262Chip.calibrate]],
-  [OP.CALIBRATE_IMAGE, [2, Sx1262Chip.calibrateImage]],
+  [OP.CALIBRATE, [1, Sx1262Sim.calibrate]],
+  [OP.CALIBRATE_IMAGE, [2, Sx1262Sim.calibrateImage]],
   [OP.SET_REGULATOR_MODE, [1, (c, p) => { c.regulatorMode = p[0]; }]],
-  [OP.SET_BUFFER_BASE_ADDRESS, [2, Sx1262Chip.setBufferBase]],
+  [OP.SET_BUFFER_BASE_ADDRESS, [2, Sx1262Sim.setBufferBase]],
   [OP.SET_RX_TX_FALLBACK_MODE, [1, () => undefined]],
   [OP.CLEAR_DEVICE_ERRORS, [2, (c) => { c.deviceErrors = 0; }]],
 ]);
 
-const GETTERS = new Set<number>([
-  OP.GET_IRQ_STATUS, OP.GET_RX_BUFFER_STATUS, OP.GET_PACKET_STATUS, OP.GET_RSSI_INST, OP.GET_DEVICE_ERRORS,
-  OP.GET_PACKET_TYPE,
+/** Commands that only read (answered while clocking, nothing to execute at NSS high). */
+const READS = new Set<number>([
+  OP.GET_STATUS, OP.READ_REGISTER, OP.READ_BUFFER, OP.GET_IRQ_STATUS, OP.GET_RX_BUFFER_STATUS,
+  OP.GET_PACKET_STATUS, OP.GET_RSSI_INST, OP.GET_DEVICE_ERRORS, OP.GET_PACKET_TYPE,
 ]);

@@ -1,0 +1,501 @@
+/**
+ * SX1262 wM-Bus receiver (Semtech DS_SX1261-2 rev. 2.1), ECMA-419 style: one options object of io bundles
+ * (radio.ts), io objects in private fields, `close()` releases them. Pure TypeScript: runs on the device
+ * with `embedded:io/*` and on the host against host-tests/sim/sx1262.
+ *
+ * Receive path (T1+C1 together, or S1):
+ *   - GFSK, fixed-length packets, CRC and whitening off, 16-bit sync 0x543D / 0x7696 at 0x06C0: the chip's
+ *     data buffer then holds exactly the FIFO bytes phy/frame-assembler expects (C: `54 CD`/`54 3D`, L, …;
+ *     T: 3-of-6 chips; S: Manchester chips).
+ *   - Continuous RX (§13.1.4, timeout 0xFFFFFF); DIO1 = SyncWordValid | RxDone | Timeout (§13.3.1).
+ *   - On SyncWordValid the driver caches RSSI (GetPacketStatus reads 0 outside RX), then reads the 256-byte
+ *     ring as the frame arrives (0x0803 = RX data pointer, ReadBuffer wraps at 255: §7.2). As soon as the
+ *     header gives the FIFO length it programs 0x06BB so RxDone fires on the last frame byte; frames longer
+ *     than 255 FIFO bytes keep 0x06BB ahead of the engine's 8-bit byte count until fewer than 256 remain
+ *     (Semtech AN1200.53, long packets). Reads happen at least every LONG_POLL_BYTES, so the ring never laps.
+ *   - RxDone: GetRxBufferStatus gives the packet's start and 8-bit length, so the read pointer is re-synced
+ *     after every packet; the next packet starts there ("in continuous mode the pointer is incremented
+ *     starting from the previous position", §7.2).
+ *   - Every frame's DLL CRCs are verified (link/frame-format) before `onFrame`; failures are counted.
+ *
+ * BUSY (§8.3.1) is polled before every command with a timeout; TCXO on DIO3 (§13.3.6) before Calibrate
+ * (§13.1.12), then CalibrateImage 0xD7 0xDB for 863–870 MHz (§9.2.1). A watchdog checks every
+ * WATCHDOG_MS that the chip is in RX with the programmed sync word and re-initialises it (NRESET pulse)
+ * otherwise, so a wedged chip is back within well under a second.
+ */
+import { FIFO_ERR_CODING, FIFO_ERR_SYNC, FIFO_FRAME, FIFO_MORE, FrameAssembler } from "../../phy/frame-assembler.js";
+import { fifoByteMicros } from "../../phy/modes.js";
+import { stripFrameA, stripFrameB } from "../../link/frame-format.js";
+import { SX1262_TCXO_VOLTAGES } from "../../platform/board.js";
+import type { IoBundle, Radio, RadioListen, RadioOptions, RadioStats, RadioTimers } from "../radio.js";
+import { emptyRadioStats } from "../radio.js";
+import type { Sx1262Channel } from "./sx1262-settings.js";
+import {
+  SX1262_CHANNELS, SX_IMAGE_863_870, SX_IRQ, SX_MODE_RX, SX_OP, SX_REG, SX_RX_CONTINUOUS, SX_TCXO_DELAY_STEPS,
+  modulationWords,
+} from "./sx1262-settings.js";
+
+interface SpiPort {
+  transfer(buffer: Uint8Array): void;
+  close(): void;
+}
+
+interface DigitalPin {
+  read(): number;
+  write(value: number): void;
+  close(): void;
+}
+
+interface DigitalClass {
+  new (options: Record<string, unknown>): DigitalPin;
+  readonly Input?: number;
+  readonly Output?: number;
+  readonly Rising?: number;
+}
+
+/** Watchdog period: a stuck chip is found within this and re-initialised right away (< 1 s in total). */
+const WATCHDOG_MS = 250;
+/** Delay before retrying a failed initialisation. */
+const RETRY_MS = 100;
+/** Longest BUSY wait: reset start-up + TCXO + full calibration take ~9 ms (§8.3.1, §9.2). */
+const BUSY_TIMEOUT_US = 20_000;
+const BUSY_POLL_US = 10;
+/** NRESET low time (§8.1: ≥ 100 µs). */
+const RESET_PULSE_US = 200;
+/** The ring is read at least this often (in FIFO bytes) while a frame arrives: well under 256. */
+const LONG_POLL_BYTES = 128;
+/** Extra bytes of slack after the expected end before a poll gives up waiting for RxDone. */
+const END_SLACK_BYTES = 4;
+
+interface FrameState {
+  rssiDbm: number;
+  /** FIFO bytes read from the ring for this frame. */
+  read: number;
+  /** 0x06BB holds the frame's final length (mod 256). */
+  lengthFinal: boolean;
+  /** Frame complete or failed: only the packet end (RxDone) is still awaited. */
+  finished: boolean;
+  lastReadMs: number;
+  startedMs: number;
+}
+
+const DEFAULT_XTAL_HZ = 32_000_000;
+
+export class SX1262 implements Radio {
+  readonly kind = "sx1262" as const;
+  #stats: RadioStats = emptyRadioStats();
+  #spi: SpiPort;
+  #select: DigitalPin;
+  #reset: DigitalPin | null;
+  #busy: DigitalPin | null;
+  #dio1: DigitalPin;
+  #timers: RadioTimers;
+  #onFrame: RadioOptions["onFrame"];
+  #diag: (message: string) => void;
+  #xtalHz: number;
+  #tcxoCode: number;
+  #dio2AsRfSwitch: boolean;
+  #listen: RadioListen | null = null;
+  #channel: Sx1262Channel = SX1262_CHANNELS.TC;
+  #assembler = new FrameAssembler("TC");
+  #byteMs = 0.08;
+  #ready = false;
+  #closed = false;
+  #initialised = false;
+  #readPtr = 0;
+  #frame: FrameState | null = null;
+  #poll: unknown = null;
+  #watchdog: unknown = null;
+  #retry: unknown = null;
+  #buf = new Uint8Array(4 + 256);
+
+  constructor(options: RadioOptions) {
+    this.#timers = options.timers;
+    this.#onFrame = options.onFrame;
+    this.#diag = options.onDiagnostic ?? (() => undefined);
+    this.#xtalHz = options.xtalHz ?? DEFAULT_XTAL_HZ;
+    this.#tcxoCode = tcxoCode(options.tcxoVoltage ?? null);
+    this.#dio2AsRfSwitch = options.dio2AsRfSwitch ?? false;
+    this.#spi = open<SpiPort>(options.spi, {});
+    const output = (b: IoBundle) => open<DigitalPin>(b, { mode: (b.io as DigitalClass).Output ?? 8, initialValue: 1 });
+    const input = (b: IoBundle, extra: Record<string, unknown> = {}) =>
+      open<DigitalPin>(b, { mode: (b.io as DigitalClass).Input ?? 0, ...extra });
+    this.#select = output(options.select);
+    this.#reset = options.reset ? output(options.reset) : null;
+    this.#busy = options.busy ? input(options.busy) : null;
+    this.#dio1 = input(options.interrupt, {
+      edge: (options.interrupt.io as DigitalClass).Rising ?? 1,
+      onReadable: () => this.#onDio1(),
+    });
+  }
+
+  get stats(): Readonly<RadioStats> {
+    return this.#stats;
+  }
+
+  start(listen: RadioListen): void {
+    if (this.#closed) return;
+    const ch = SX1262_CHANNELS[listen];
+    if (!ch) {
+      this.#diag(`sx1262: unknown channel "${String(listen)}" (expected "TC" or "S")`);
+      return;
+    }
+    this.#listen = listen;
+    this.#channel = ch;
+    this.#assembler = new FrameAssembler(listen);
+    this.#byteMs = fifoByteMicros(ch.bitrate) / 1000;
+    this.#initialise();
+    if (this.#watchdog === null) this.#armWatchdog();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#cancel();
+    if (this.#watchdog !== null) this.#timers.clear(this.#watchdog);
+    this.#watchdog = null;
+    if (this.#ready) this.#command([SX_OP.SET_STANDBY, 0x00]);
+    this.#ready = false;
+    this.#closed = true;
+    for (const io of [this.#dio1, this.#busy, this.#reset, this.#select, this.#spi]) io?.close();
+  }
+
+  // ------------------------------------------------------------------ initialisation
+
+  #cancel(): void {
+    if (this.#poll !== null) this.#timers.clear(this.#poll);
+    if (this.#retry !== null) this.#timers.clear(this.#retry);
+    this.#poll = this.#retry = null;
+    this.#frame = null;
+  }
+
+  /** Hardware reset and full configuration (§14.5 order); on failure retries after RETRY_MS. */
+  #initialise(): void {
+    this.#cancel();
+    this.#ready = false;
+    if (this.#initialised) this.#stats.resets++;
+    const problem = this.#configure();
+    if (problem) {
+      this.#diag(`sx1262: initialisation failed: ${problem}; retrying`);
+      this.#retry = this.#timers.set(() => {
+        this.#retry = null;
+        this.#initialise();
+      }, RETRY_MS);
+      return;
+    }
+    this.#initialised = true;
+    this.#ready = true;
+  }
+
+  /** Returns "" when the chip is receiving, else what went wrong. */
+  #configure(): string {
+    const ch = this.#channel;
+    if (this.#reset) {
+      this.#reset.write(0);
+      this.#timers.delayMicros(RESET_PULSE_US);
+      this.#reset.write(1);
+    }
+    const words = modulationWords(ch, this.#xtalHz);
+    const steps: number[][] = [[SX_OP.SET_STANDBY, 0x00]];
+    if (this.#tcxoCode >= 0) steps.push([SX_OP.SET_DIO3_AS_TCXO_CTRL, this.#tcxoCode, ...be(SX_TCXO_DELAY_STEPS, 3)]);
+    steps.push(
+      [SX_OP.CLEAR_DEVICE_ERRORS, 0x00, 0x00], // a TCXO board reports XOSC_START from power-on
+      [SX_OP.SET_REGULATOR_MODE, 0x00], // LDO: works on every module (DC-DC needs the inductor)
+      [SX_OP.CALIBRATE, 0x7f], // all blocks, after the TCXO is powered (esp32-receivers §4.4)
+      [SX_OP.SET_PACKET_TYPE, 0x00], // GFSK
+      [SX_OP.SET_RF_FREQUENCY, ...be(words.frequency, 4)],
+      [SX_OP.CALIBRATE_IMAGE, ...SX_IMAGE_863_870],
+      [SX_OP.SET_MODULATION_PARAMS, ...be(words.bitrate, 3), ch.pulseShape, ch.bandwidthCode, ...be(words.deviation, 3)],
+      // preamble (TX only), detector, 16 sync bits, no address filter, fixed length, 255, CRC off, no whitening
+      [SX_OP.SET_PACKET_PARAMS, 0x00, 0x20, ch.preambleDetector, 16, 0x00, 0x00, 0xff, 0x01, 0x00],
+      [SX_OP.WRITE_REGISTER, ...be(SX_REG.SYNC_WORD, 2), ...be(ch.syncWord, 2)],
+      [SX_OP.WRITE_REGISTER, ...be(SX_REG.RX_GAIN, 2), 0x96],
+      [SX_OP.SET_DIO_IRQ_PARAMS, ...be(IRQ_MASK, 2), ...be(IRQ_MASK, 2), 0, 0, 0, 0],
+      [SX_OP.SET_RX_TX_FALLBACK_MODE, 0x30], // STDBY_XOSC: keeps the TCXO running
+    );
+    if (this.#dio2AsRfSwitch) steps.push([SX_OP.SET_DIO2_AS_RF_SWITCH_CTRL, 0x01]);
+    for (const s of steps) if (!this.#command(s)) return `no answer (BUSY stuck) at opcode 0x${s[0].toString(16)}`;
+    const errors = this.#get(SX_OP.GET_DEVICE_ERRORS, 2);
+    if (errors < 0) return "no answer to GetDeviceErrors";
+    if (errors & 0x1ff) return `device errors 0x${errors.toString(16)} after calibration (TCXO voltage?)`;
+    if (!this.#armRx()) return "no answer to SetRx";
+    const status = this.#status();
+    if (status < 0 || ((status >> 4) & 7) !== SX_MODE_RX) return `not in RX after SetRx (status 0x${(status & 0xff).toString(16)})`;
+    return "";
+  }
+
+  /** (Re)starts continuous RX with an empty ring: the next packet is written from address 0. */
+  #armRx(): boolean {
+    this.#frame = null;
+    this.#readPtr = 0;
+    return (
+      this.#command([SX_OP.SET_STANDBY, 0x01]) &&
+      this.#command([SX_OP.SET_BUFFER_BASE_ADDRESS, 0x00, 0x00]) &&
+      this.#command([SX_OP.WRITE_REGISTER, ...be(SX_REG.PAYLOAD_LENGTH, 2), 0xff]) &&
+      this.#command([SX_OP.CLEAR_IRQ_STATUS, ...be(SX_IRQ.ALL, 2)]) &&
+      this.#command([SX_OP.SET_RX, ...be(SX_RX_CONTINUOUS, 3)])
+    );
+  }
+
+  // ------------------------------------------------------------------ SPI commands
+
+  #waitBusy(): boolean {
+    const busy = this.#busy;
+    if (!busy) return true;
+    for (let waited = 0; busy.read(); waited += BUSY_POLL_US) {
+      if (waited >= BUSY_TIMEOUT_US) return false;
+      this.#timers.delayMicros(BUSY_POLL_US);
+    }
+    return true;
+  }
+
+  /** One command frame: wait for BUSY low, NSS low, transfer in place, NSS high (§8.3.1). */
+  #transfer(bytes: Uint8Array): boolean {
+    if (!this.#waitBusy()) return false;
+    this.#select.write(0);
+    this.#spi.transfer(bytes);
+    this.#select.write(1);
+    return true;
+  }
+
+  #command(bytes: number[]): boolean {
+    return this.#transfer(Uint8Array.from(bytes));
+  }
+
+  /** A Get command answering `n` bytes after the status byte, as one big-endian number; -1 when stuck. */
+  #get(op: number, n: number): number {
+    const b = this.#buf.subarray(0, 2 + n);
+    b.fill(0);
+    b[0] = op;
+    if (!this.#transfer(b)) return -1;
+    let v = 0;
+    for (let i = 2; i < b.length; i++) v = v * 256 + b[i];
+    return v;
+  }
+
+  #status(): number {
+    const b = this.#buf.subarray(0, 2);
+    b[0] = SX_OP.GET_STATUS;
+    b[1] = 0;
+    return this.#transfer(b) ? b[1] : -1;
+  }
+
+  #readRegister(address: number, n: number): Uint8Array | null {
+    const b = this.#buf.subarray(0, 4 + n);
+    b.fill(0);
+    b[0] = SX_OP.READ_REGISTER;
+    b[1] = address >> 8;
+    b[2] = address & 0xff;
+    return this.#transfer(b) ? b.subarray(4) : null;
+  }
+
+  /** `n` bytes of the ring from `offset` (ReadBuffer wraps past 255, §13.2.5). */
+  #readBuffer(offset: number, n: number): Uint8Array | null {
+    const b = this.#buf.subarray(0, 3 + n);
+    b.fill(0);
+    b[0] = SX_OP.READ_BUFFER;
+    b[1] = offset;
+    return this.#transfer(b) ? b.subarray(3) : null;
+  }
+
+  #setPayloadLength(value: number): boolean {
+    return this.#command([SX_OP.WRITE_REGISTER, ...be(SX_REG.PAYLOAD_LENGTH, 2), value & 0xff]);
+  }
+
+  // ------------------------------------------------------------------ receive
+
+  #onDio1(): void {
+    if (!this.#ready || this.#closed) return;
+    const irq = this.#get(SX_OP.GET_IRQ_STATUS, 2);
+    if (irq < 0 || !this.#command([SX_OP.CLEAR_IRQ_STATUS, ...be(irq, 2)])) return this.#wedged("BUSY stuck in the interrupt");
+    // A frame in progress ends before the next sync can start; with none in progress a sync comes first.
+    const doneFirst = this.#frame !== null && (irq & SX_IRQ.RX_DONE) !== 0;
+    if (doneFirst) this.#packetDone();
+    if (irq & SX_IRQ.SYNC_WORD_VALID) this.#beginFrame();
+    if (!doneFirst && irq & SX_IRQ.RX_DONE) this.#packetDone();
+    if (irq & SX_IRQ.TIMEOUT && !this.#armRx()) this.#wedged("no answer re-arming RX");
+  }
+
+  #beginFrame(): void {
+    const status = this.#get(SX_OP.GET_PACKET_STATUS, 3); // RxStatus, RssiSync, RssiAvg (§13.5.3)
+    if (status < 0) return this.#wedged("no answer to GetPacketStatus");
+    const now = this.#timers.now();
+    this.#frame = { rssiDbm: -((status >> 8) & 0xff) / 2, read: 0, lengthFinal: false, finished: false, lastReadMs: now, startedMs: now };
+    this.#assembler.reset();
+    this.#schedulePoll(this.#channel.headerBytes + 1);
+  }
+
+  #schedulePoll(bytes: number): void {
+    if (this.#poll !== null) this.#timers.clear(this.#poll);
+    this.#poll = this.#timers.set(() => {
+      this.#poll = null;
+      this.#pollFrame();
+    }, bytes * this.#byteMs);
+  }
+
+  /** Reads what the ring holds now, feeds the assembler and keeps 0x06BB where the frame ends. */
+  #pollFrame(): void {
+    const f = this.#frame;
+    if (!f) return;
+    if (f.finished) {
+      this.#restart("the packet did not end with the frame");
+      return;
+    }
+    const wp = this.#readRegister(SX_REG.RX_DATA_POINTER, 1);
+    if (!wp) return this.#wedged("no answer reading the RX pointer");
+    if (!this.#drain(f, (wp[0] - this.#readPtr) & 0xff)) return;
+    const a = this.#assembler;
+    if (f.finished) return;
+    if (a.rawTotal === 0) return this.#schedulePoll(1);
+    const remaining = a.rawTotal - f.read;
+    if (!f.lengthFinal) {
+      // The engine ends the packet when its 8-bit count equals 0x06BB. While ≥ 256 bytes remain, write
+      // count − 1 (next match 255 bytes on); once fewer remain, the final length mod 256 (AN1200.53).
+      const ok = remaining > 255 ? this.#setPayloadLength(f.read - 1) : this.#setPayloadLength(a.rawTotal);
+      if (!ok) return this.#wedged("no answer writing the payload length");
+      f.lengthFinal = remaining <= 255;
+    }
+    this.#schedulePoll(f.lengthFinal ? Math.min(remaining, LONG_POLL_BYTES) + END_SLACK_BYTES : LONG_POLL_BYTES);
+  }
+
+  /** Reads `n` ring bytes into the assembler; handles a finished or failed frame. False when the chip is stuck. */
+  #drain(f: FrameState, n: number): boolean {
+    const now = this.#timers.now();
+    if (now - f.lastReadMs > 250 * this.#byteMs) {
+      // More than the ring holds may have arrived since the last read: the frame is lost (§7.2 ring).
+      this.#stats.overflows++;
+      return this.#restart("ring overrun");
+    }
+    f.lastReadMs = now;
+    if (n > 0) {
+      const bytes = this.#readBuffer(this.#readPtr, n);
+      if (!bytes) {
+        this.#wedged("no answer reading the buffer");
+        return false;
+      }
+      this.#readPtr = (this.#readPtr + n) & 0xff;
+      f.read += n;
+      this.#assembler.feed(bytes);
+    }
+    const status = this.#assembler.status;
+    if (status === FIFO_MORE) return true;
+    f.finished = true;
+    if (this.#poll !== null) this.#timers.clear(this.#poll);
+    this.#poll = null;
+    if (status === FIFO_FRAME) {
+      this.#deliver(f);
+      // The chip ends the packet at the frame's end (0x06BB) and RxDone re-syncs the pointer; should it
+      // not come, the poll below restarts RX.
+      this.#schedulePoll(END_SLACK_BYTES);
+      return true;
+    }
+    if (status === FIFO_ERR_CODING) this.#stats.codingErrors++;
+    else if (status === FIFO_ERR_SYNC) this.#stats.syncErrors++;
+    else this.#stats.lengthErrors++;
+    // The packet engine would run on to 0x06BB: restart RX to listen for the next frame at once.
+    return this.#restart("");
+  }
+
+  #restart(why: string): boolean {
+    if (why) this.#diag(`sx1262: ${why}; receive restarted`);
+    if (this.#armRx()) return true;
+    this.#wedged("no answer re-arming RX");
+    return false;
+  }
+
+  /** RxDone: read the rest of the packet and re-sync the ring pointer from GetRxBufferStatus (§13.5.2). */
+  #packetDone(): void {
+    const f = this.#frame;
+    const st = this.#get(SX_OP.GET_RX_BUFFER_STATUS, 2); // PayloadLengthRx, RxStartBufferPointer
+    if (st < 0) return this.#wedged("no answer to GetRxBufferStatus");
+    const end = ((st & 0xff) + (st >> 8)) & 0xff;
+    if (f && !f.finished) {
+      if (!this.#drain(f, (end - this.#readPtr) & 0xff)) return;
+      if (!f.finished) {
+        // The packet ended before the frame did (0x06BB not yet programmed): truncated.
+        this.#stats.lengthErrors++;
+        f.finished = true;
+      }
+    }
+    if (this.#frame !== f) return; // restarted by #drain
+    // The packet may have been one the driver never saw begin (a sync lost while re-arming): skip it too.
+    this.#readPtr = end;
+    this.#frame = null;
+    if (this.#poll !== null) this.#timers.clear(this.#poll);
+    this.#poll = null;
+    if (!this.#setPayloadLength(0xff)) this.#wedged("no answer restoring the payload length");
+  }
+
+  #deliver(f: FrameState): void {
+    const a = this.#assembler;
+    const bytes = a.frame();
+    const intact = a.format === "B" ? stripFrameB(bytes) !== null : stripFrameA(bytes) !== null;
+    if (!intact) {
+      this.#stats.crcErrors++;
+      return;
+    }
+    this.#stats.framesDelivered++;
+    const mode = a.mode === "" ? "T" : a.mode;
+    const format = a.format === "" ? "A" : a.format;
+    try {
+      this.#onFrame({ bytes, mode, format, rssiDbm: f.rssiDbm, receivedAt: this.#timers.now() });
+    } catch (e) {
+      this.#diag(`sx1262: onFrame threw: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ watchdog
+
+  #armWatchdog(): void {
+    this.#watchdog = this.#timers.set(() => {
+      this.#watchdog = null;
+      if (this.#closed) return;
+      this.#check();
+      this.#armWatchdog();
+    }, WATCHDOG_MS);
+  }
+
+  /** Healthy = answers, reports RX mode with reserved bits clear, and still holds our sync word. */
+  #check(): void {
+    if (!this.#ready) return;
+    const status = this.#status();
+    if (status < 0) return this.#wedged("BUSY stuck");
+    if ((status & 0x81) !== 0 || ((status >> 4) & 7) !== SX_MODE_RX) {
+      return this.#wedged(`status 0x${status.toString(16)} is not RX`);
+    }
+    const sync = this.#readRegister(SX_REG.SYNC_WORD, 2);
+    if (!sync) return this.#wedged("BUSY stuck");
+    if (((sync[0] << 8) | sync[1]) !== this.#channel.syncWord) return this.#wedged("sync word register lost");
+    const f = this.#frame;
+    // A frame is at most 435 FIFO bytes (T, L = 255) or 580 (S): twice that without progress is a hang.
+    if (f && this.#timers.now() - f.startedMs > 1200 * this.#byteMs) this.#restart("frame never ended");
+  }
+
+  #wedged(why: string): void {
+    if (this.#closed) return;
+    this.#stats.watchdogRecoveries++;
+    this.#diag(`sx1262: chip not responding (${why}); re-initialising`);
+    this.#initialise();
+  }
+}
+
+const IRQ_MASK = SX_IRQ.SYNC_WORD_VALID | SX_IRQ.RX_DONE | SX_IRQ.TIMEOUT;
+
+/** `n` bytes of `value`, most significant first. */
+function be(value: number, n: number): number[] {
+  const out: number[] = [];
+  for (let i = n - 1; i >= 0; i--) out.push(Math.floor(value / 2 ** (8 * i)) & 0xff);
+  return out;
+}
+
+/** SetDIO3AsTcxoCtrl voltage code for the board's TCXO (the lowest code not below it), -1 for a crystal. */
+function tcxoCode(volts: number | null): number {
+  if (volts === null) return -1;
+  for (let i = 0; i < SX1262_TCXO_VOLTAGES.length; i++) if (SX1262_TCXO_VOLTAGES[i] >= volts - 1e-9) return i;
+  return SX1262_TCXO_VOLTAGES.length - 1;
+}
+
+/** Constructs an io object from its bundle: the bundle's own options win over the driver's defaults. */
+function open<T>(bundle: IoBundle, defaults: Record<string, unknown>): T {
+  const { io, ...options } = bundle;
+  return new io({ ...defaults, ...options }) as T;
+}
