@@ -55,6 +55,8 @@ export interface Cc1101Stats {
 }
 
 const WATCHDOG_MS = 250;
+/** Longest calibration + settling (SWRS061 Table 34: about 0.8 ms at 26 MHz), with margin. */
+const CALIBRATION_US = 1000;
 /** SRES → CHIP_RDYn low: poll SNOP every 20 µs, give up after 5 ms. */
 const READY_POLL_US = 20;
 const READY_TRIES = 250;
@@ -253,7 +255,7 @@ export class CC1101 implements Radio {
       }
     }
     this.#strobe(STROBE.SCAL);
-    this.#timers.delayMicros(800);
+    this.#timers.delayMicros(CALIBRATION_US);
     this.#armRx();
     if (reason !== "start") this.#onDiagnostic(`cc1101: re-initialised (${reason})`);
     return true;
@@ -444,7 +446,13 @@ export class CC1101 implements Radio {
     this.#buf[1] = this.#buf[2] = 0;
     const sync = this.#transfer(3);
     if (sync[1] !== image[REG.SYNC1] || sync[2] !== image[REG.SYNC0]) return this.#recover("registers lost");
-    const marc = this.#readStatus(STATUS.MARCSTATE) & 0x1f;
+    this.#service(); // finish a packet whose end interrupt is still queued behind this timer
+    let marc = this.#readStatus(STATUS.MARCSTATE) & 0x1f;
+    if (marc !== MARC.RX && marc !== MARC.RXFIFO_OVERFLOW) {
+      // calibration and settling after SRX take < 1 ms (SWRS061 Table 34): look again after them
+      this.#timers.delayMicros(CALIBRATION_US);
+      marc = this.#readStatus(STATUS.MARCSTATE) & 0x1f;
+    }
     if (marc === MARC.RXFIFO_OVERFLOW) {
       this.#stats.overflows++;
       this.#armRx();
