@@ -101,7 +101,8 @@ export class SX1262 implements Radio {
   #byteMs = 0.08;
   #ready = false;
   #closed = false;
-  #initialised = false;
+  /** Initialisations started (the first is not a reset). */
+  #attempts = 0;
   #readPtr = 0;
   #frame: FrameState | null = null;
   #poll: unknown = null;
@@ -172,7 +173,7 @@ export class SX1262 implements Radio {
   #initialise(): void {
     this.#cancel();
     this.#ready = false;
-    if (this.#initialised) this.#stats.resets++;
+    if (this.#attempts++ > 0) this.#stats.resets++;
     const problem = this.#configure();
     if (problem) {
       this.#diag(`sx1262: initialisation failed: ${problem}; retrying`);
@@ -182,7 +183,6 @@ export class SX1262 implements Radio {
       }, RETRY_MS);
       return;
     }
-    this.#initialised = true;
     this.#ready = true;
   }
 
