@@ -26,8 +26,9 @@
  * is off). FREQEST = carrier error in steps of f_xosc / 2^14.
  *
  * Faults (`inject`): "miso-stuck" (every byte read is 0xFF), "garbage" (random bytes), "frozen" (the state
- * machine stops: no reception, strobes other than SRES ignored) and "brownout" (registers back to reset
- * values, IDLE). All but brownout last until SRES or until `untilUs`.
+ * machine hangs in calibration, MARCSTATE STARTCAL: no reception, strobes other than SRES ignored) and
+ * "brownout" (registers back to reset values, IDLE). Without `untilUs` a fault lasts until SRES; with it, until
+ * that time whatever the driver does.
  */
 import type { Air, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
 import type { SimBoard, SpiDevice } from "../io.js";
@@ -151,8 +152,17 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
     }
     this.fault = fault;
     if (this.faultEnd) this.board.scheduler.cancel(this.faultEnd);
-    this.faultEnd = untilUs === undefined ? null : this.board.scheduler.at(untilUs, () => (this.fault = null), "chip");
-    if (fault === "frozen") this.link.release();
+    this.faultEnd = untilUs === undefined ? null : this.board.scheduler.at(untilUs, () => {
+      this.fault = null;
+      this.faultEnd = null;
+    }, "chip");
+    if (fault === "frozen") {
+      // the synthesizer calibration never completes (PLL does not lock): MARCSTATE hangs in STARTCAL
+      this.cancelTransition();
+      if (this.inPacket) this.endPacketState();
+      this.marc = MARC.STARTCAL;
+      this.updateGdo();
+    }
   }
 
   get activeFault(): Cc1101Fault | null {
@@ -338,9 +348,7 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
     this.flushRx();
     this.syncGdo = false;
     this.readyAt = this.now + READY_US;
-    this.fault = null;
-    if (this.faultEnd) this.board.scheduler.cancel(this.faultEnd);
-    this.faultEnd = null;
+    if (!this.faultEnd) this.fault = null; // a fault with an end time outlasts resets
     this.board.scheduler.after(READY_US, () => this.updateGdo(), "chip");
     this.updateGdo();
   }
