@@ -68,13 +68,15 @@ const LONG_POLL_BYTES = 128;
 const END_SLACK_BYTES = 4;
 
 interface FrameState {
+  /** Ring address of the frame's first FIFO byte. */
+  startPtr: number;
   rssiDbm: number;
   /** FIFO bytes read from the ring for this frame. */
   read: number;
   /** 0x06BB holds the frame's final length (mod 256). */
   lengthFinal: boolean;
-  /** Frame complete or failed: only the packet end (RxDone) is still awaited. */
-  finished: boolean;
+  /** …and was written before the engine's count passed it, so the packet ends exactly with the frame. */
+  endsInTime: boolean;
   lastReadMs: number;
   startedMs: number;
 }
@@ -307,19 +309,21 @@ export class SX1262 implements Radio {
     if (!this.#ready || this.#closed) return;
     const irq = this.#get(SX_OP.GET_IRQ_STATUS, 2);
     if (irq < 0 || !this.#command([SX_OP.CLEAR_IRQ_STATUS, ...be(irq, 2)])) return this.#wedged("BUSY stuck in the interrupt");
-    // A frame in progress ends before the next sync can start; with none in progress a sync comes first.
-    const doneFirst = this.#frame !== null && (irq & SX_IRQ.RX_DONE) !== 0;
+    // The active frame's RxDone comes before any newer sync. With no frame active the sync is handled
+    // first and #packetDone tells from the packet's start address which packet ended.
+    const done = (irq & SX_IRQ.RX_DONE) !== 0;
+    const doneFirst = done && this.#frame !== null;
     if (doneFirst) this.#packetDone();
     if (irq & SX_IRQ.SYNC_WORD_VALID) this.#beginFrame();
-    if (!doneFirst && irq & SX_IRQ.RX_DONE) this.#packetDone();
-    if (irq & SX_IRQ.TIMEOUT && !this.#armRx()) this.#wedged("no answer re-arming RX");
+    if (done && !doneFirst) this.#packetDone();
+    if (irq & SX_IRQ.TIMEOUT) this.#restart("");
   }
 
   #beginFrame(): void {
     const status = this.#get(SX_OP.GET_PACKET_STATUS, 3); // RxStatus, RssiSync, RssiAvg (§13.5.3)
     if (status < 0) return this.#wedged("no answer to GetPacketStatus");
     const now = this.#timers.now();
-    this.#frame = { rssiDbm: -((status >> 8) & 0xff) / 2, read: 0, lengthFinal: false, finished: false, lastReadMs: now, startedMs: now };
+    this.#frame = { startPtr: this.#readPtr, rssiDbm: -((status >> 8) & 0xff) / 2, read: 0, lengthFinal: false, endsInTime: false, lastReadMs: now, startedMs: now };
     this.#assembler.reset();
     this.#schedulePoll(this.#channel.headerBytes + 1);
   }
@@ -332,19 +336,20 @@ export class SX1262 implements Radio {
     }, bytes * this.#byteMs);
   }
 
+  /** Bytes the chip has written past the driver's read pointer (0x0803 RX data pointer); -1 when stuck. */
+  #unread(): number {
+    const wp = this.#readRegister(SX_REG.RX_DATA_POINTER, 1);
+    return wp ? (wp[0] - this.#readPtr) & 0xff : -1;
+  }
+
   /** Reads what the ring holds now, feeds the assembler and keeps 0x06BB where the frame ends. */
   #pollFrame(): void {
     const f = this.#frame;
     if (!f) return;
-    if (f.finished) {
-      this.#restart("the packet did not end with the frame");
-      return;
-    }
-    const wp = this.#readRegister(SX_REG.RX_DATA_POINTER, 1);
-    if (!wp) return this.#wedged("no answer reading the RX pointer");
-    if (!this.#drain(f, (wp[0] - this.#readPtr) & 0xff)) return;
+    const n = this.#unread();
+    if (n < 0) return this.#wedged("no answer reading the RX pointer");
+    if (!this.#drain(f, n)) return;
     const a = this.#assembler;
-    if (f.finished) return;
     if (a.rawTotal === 0) return this.#schedulePoll(1);
     const remaining = a.rawTotal - f.read;
     if (!f.lengthFinal) {
@@ -352,18 +357,25 @@ export class SX1262 implements Radio {
       // count − 1 (next match 255 bytes on); once fewer remain, the final length mod 256 (AN1200.53).
       const ok = remaining > 255 ? this.#setPayloadLength(f.read - 1) : this.#setPayloadLength(a.rawTotal);
       if (!ok) return this.#wedged("no answer writing the payload length");
-      f.lengthFinal = remaining <= 255;
+      if (remaining <= 255) {
+        f.lengthFinal = true;
+        // In time only if the engine had not yet passed the end when the register was written.
+        const after = this.#unread();
+        if (after < 0) return this.#wedged("no answer reading the RX pointer");
+        f.endsInTime = f.read + after < a.rawTotal;
+      }
     }
     this.#schedulePoll(f.lengthFinal ? Math.min(remaining, LONG_POLL_BYTES) + END_SLACK_BYTES : LONG_POLL_BYTES);
   }
 
-  /** Reads `n` ring bytes into the assembler; handles a finished or failed frame. False when the chip is stuck. */
+  /** Reads `n` ring bytes into the assembler. True while the frame goes on; false once it ended (or the chip is stuck). */
   #drain(f: FrameState, n: number): boolean {
     const now = this.#timers.now();
     if (now - f.lastReadMs > 250 * this.#byteMs) {
       // More than the ring holds may have arrived since the last read: the frame is lost (§7.2 ring).
       this.#stats.overflows++;
-      return this.#restart("ring overrun");
+      this.#restart("ring overrun");
+      return false;
     }
     f.lastReadMs = now;
     if (n > 0) {
@@ -378,50 +390,58 @@ export class SX1262 implements Radio {
     }
     const status = this.#assembler.status;
     if (status === FIFO_MORE) return true;
-    f.finished = true;
-    if (this.#poll !== null) this.#timers.clear(this.#poll);
-    this.#poll = null;
+    this.#endFrame();
     if (status === FIFO_FRAME) {
       this.#deliver(f);
-      // The chip ends the packet at the frame's end (0x06BB) and RxDone re-syncs the pointer; should it
-      // not come, the poll below restarts RX.
-      this.#schedulePoll(END_SLACK_BYTES);
-      return true;
+      // All rawTotal bytes are read, so an engine told the length in time has ended the packet exactly
+      // here; otherwise it runs on towards 0x06BB and RX is restarted.
+      if (f.endsInTime) {
+        if (!this.#setPayloadLength(0xff)) this.#wedged("no answer restoring the payload length");
+      } else this.#restart("");
+      return false;
     }
     if (status === FIFO_ERR_CODING) this.#stats.codingErrors++;
     else if (status === FIFO_ERR_SYNC) this.#stats.syncErrors++;
     else this.#stats.lengthErrors++;
     // The packet engine would run on to 0x06BB: restart RX to listen for the next frame at once.
-    return this.#restart("");
-  }
-
-  #restart(why: string): boolean {
-    if (why) this.#diag(`sx1262: ${why}; receive restarted`);
-    if (this.#armRx()) return true;
-    this.#wedged("no answer re-arming RX");
+    this.#restart("");
     return false;
   }
 
-  /** RxDone: read the rest of the packet and re-sync the ring pointer from GetRxBufferStatus (§13.5.2). */
-  #packetDone(): void {
-    const f = this.#frame;
-    const st = this.#get(SX_OP.GET_RX_BUFFER_STATUS, 2); // PayloadLengthRx, RxStartBufferPointer
-    if (st < 0) return this.#wedged("no answer to GetRxBufferStatus");
-    const end = ((st & 0xff) + (st >> 8)) & 0xff;
-    if (f && !f.finished) {
-      if (!this.#drain(f, (end - this.#readPtr) & 0xff)) return;
-      if (!f.finished) {
-        // The packet ended before the frame did (0x06BB not yet programmed): truncated.
-        this.#stats.lengthErrors++;
-        f.finished = true;
-      }
-    }
-    if (this.#frame !== f) return; // restarted by #drain
-    // The packet may have been one the driver never saw begin (a sync lost while re-arming): skip it too.
-    this.#readPtr = end;
+  #endFrame(): void {
     this.#frame = null;
     if (this.#poll !== null) this.#timers.clear(this.#poll);
     this.#poll = null;
+  }
+
+  #restart(why: string): void {
+    if (why) this.#diag(`sx1262: ${why}; receive restarted`);
+    this.#endFrame();
+    if (!this.#armRx()) this.#wedged("no answer re-arming RX");
+  }
+
+  /**
+   * RxDone: GetRxBufferStatus (§13.5.2) gives the start and 8-bit length of the packet that ended. If it is
+   * the active frame's, the rest is read (a frame still incomplete then was cut: length error); if it is an
+   * older packet, the ring pointer is re-synced to its end, where the next packet starts (§7.2).
+   */
+  #packetDone(): void {
+    const st = this.#get(SX_OP.GET_RX_BUFFER_STATUS, 2); // PayloadLengthRx, RxStartBufferPointer
+    if (st < 0) return this.#wedged("no answer to GetRxBufferStatus");
+    const start = st & 0xff;
+    const end = (start + (st >> 8)) & 0xff;
+    const f = this.#frame;
+    if (f && start === f.startPtr) {
+      if (!this.#drain(f, (end - this.#readPtr) & 0xff)) return;
+      this.#stats.lengthErrors++; // the packet ended before the frame did
+      this.#endFrame();
+      this.#readPtr = end;
+    } else if (f) {
+      // An older packet ended just before this frame's sync: this frame starts where that one ended.
+      if (f.read > 0) return this.#restart("ring pointer out of step");
+      f.startPtr = this.#readPtr = end;
+      return;
+    } else this.#readPtr = end;
     if (!this.#setPayloadLength(0xff)) this.#wedged("no answer restoring the payload length");
   }
 
