@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BoardDescription } from "../../firmware/platform/board.js";
-import { createRadio } from "../../firmware/radio/create-radio.js";
+import { createRadio, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
 import type { Radio, RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import type { Air } from "./air.js";
 import { Cc1101Sim } from "./cc1101/cc1101-sim.js";
@@ -66,7 +66,9 @@ export function createSimRadio(o: SimRadioOptions): SimRadio {
     o.chip === "cc1101"
       ? new Cc1101Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, gdo0Gpio: p.radioGdo0, gdo2Gpio: p.radioGdo2, xtalHz: description.radio.xtalHz, seed: o.seed })
       : new Sx1262Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, busyGpio: p.radioBusy, dio1Gpio: p.radioDio1, resetGpio: p.radioReset, tcxoVoltage: description.radio.tcxoVoltage ?? null, seed: o.seed });
-  const radio = createRadio(description, { SPI: board.SPI, Digital: board.Digital as unknown as SimBoard["SPI"] }, { timers, onFrame: o.onFrame, onDiagnostic: o.onDiagnostic });
+  // the sim classes take typed option objects; the contract's IoBundle types them loosely
+  const io = { SPI: board.SPI, Digital: board.Digital } as unknown as RadioIoClasses;
+  const radio = createRadio(description, io, { timers, onFrame: o.onFrame, onDiagnostic: o.onDiagnostic });
   const listen = o.listen === undefined ? "TC" : o.listen;
   if (listen) radio.start(listen);
   return { radio, chip, board, timers, description };
