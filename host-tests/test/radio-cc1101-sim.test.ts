@@ -30,6 +30,16 @@ function bench() {
   return { scheduler, air, board, chip, tx, status, write, configure };
 }
 
+/** A chip set up with `image` (after `tweak`), strobed into RX and past its calibration. */
+function listening(image: Uint8Array = settingsImage("TC"), tweak?: (b: ReturnType<typeof bench>) => void) {
+  const b = bench();
+  b.configure(image);
+  tweak?.(b);
+  b.tx(STROBE.SRX);
+  b.scheduler.advance(1000);
+  return b;
+}
+
 describe("CC1101 model: SPI protocol", () => {
   it("answers the status byte, identifies itself and keeps reset values", () => {
     const b = bench();
@@ -83,11 +93,7 @@ describe("CC1101 model: reception", () => {
     const want = fifoBytes("T", "A", frame);
     expect(want.length).toBe(435);
     for (const switchFixed of [true, false]) {
-      const b = bench();
-      b.configure(settingsImage("TC"));
-      b.write(REG.PKTLEN, 435 & 0xff);
-      b.tx(STROBE.SRX);
-      b.scheduler.advance(1000);
+      const b = listening(settingsImage("TC"), (c) => c.write(REG.PKTLEN, 435 & 0xff));
       b.air.transmit({ mode: "T", format: "A", frame, rssiDbm: -60 });
       const got: number[] = [];
       for (let i = 0; i < 200; i++) {
@@ -109,10 +115,7 @@ describe("CC1101 model: reception", () => {
   });
 
   it("reports RX FIFO overflow in RXBYTES and MARCSTATE until SFRX (§20)", () => {
-    const b = bench();
-    b.configure(settingsImage("TC"));
-    b.tx(STROBE.SRX);
-    b.scheduler.advance(1000);
+    const b = listening();
     b.air.transmit({ mode: "C", format: "A", frame, rssiDbm: -60 });
     b.scheduler.advance(20_000);
     expect(b.status(STATUS.RXBYTES)).toBe(0x80 | 64);
@@ -126,10 +129,7 @@ describe("CC1101 model: reception", () => {
   });
 
   it("gives RSSI in the datasheet offset format and FREQEST in f_xosc/2^14 steps", () => {
-    const b = bench();
-    b.configure(settingsImage("TC"));
-    b.tx(STROBE.SRX);
-    b.scheduler.advance(1000);
+    const b = listening();
     const quiet = (b.status(STATUS.RSSI) << 24) >> 24;
     expect(quiet / 2 - 74).toBe(-110);
     b.air.transmit({ mode: "C", format: "A", frame, rssiDbm: -63.5, freqOffsetHz: -15_870 });
@@ -147,12 +147,9 @@ describe("CC1101 model: reception", () => {
       ["no sync mode", (i) => (i[REG.MDMCFG2] = 0x04)],
     ];
     for (const [, spoil] of wrong) {
-      const b = bench();
       const img = settingsImage("TC");
       spoil(img);
-      b.configure(img);
-      b.tx(STROBE.SRX);
-      b.scheduler.advance(1000);
+      const b = listening(img);
       b.air.transmit({ mode: "C", format: "A", frame, rssiDbm: -60 });
       b.scheduler.advance(30_000);
       expect(b.status(STATUS.RXBYTES)).toBe(0);
@@ -161,13 +158,10 @@ describe("CC1101 model: reception", () => {
   });
 
   it("drives GDO0 = sync/end of packet and GDO2 = FIFO threshold", () => {
-    const b = bench();
-    const img = settingsImage("TC");
-    b.configure(img);
-    b.write(REG.PKTCTRL0, 0x00);
-    b.write(REG.PKTLEN, 20);
-    b.tx(STROBE.SRX);
-    b.scheduler.advance(1000);
+    const b = listening(settingsImage("TC"), (c) => {
+      c.write(REG.PKTCTRL0, 0x00);
+      c.write(REG.PKTLEN, 20);
+    });
     const gdo0 = b.board.pin(4), gdo2 = b.board.pin(2);
     const edges: string[] = [];
     gdo0.watch((l) => edges.push(`gdo0=${l}`));
