@@ -115,7 +115,7 @@ describe("SX1262 under noise and collisions", () => {
 });
 
 describe("SX1262 watchdog", () => {
-  for (const fault of ["stuckBusy", "garbageSpi", "frozen"] as const) {
+  for (const fault of ["stuckBusy", "garbageSpi", "frozen", "pllUnlock"] as const) {
     it(`${fault}: re-initialised within 1 s of simulated time, then receives again`, () => {
       const rig = started("TC");
       rig.run(100);

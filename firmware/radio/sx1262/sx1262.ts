@@ -29,22 +29,12 @@ import { stripFrameA, stripFrameB } from "../../link/frame-format.js";
 import { SX1262_TCXO_VOLTAGES } from "../../platform/board.js";
 import type { IoBundle, Radio, RadioListen, RadioOptions, RadioStats, RadioTimers } from "../radio.js";
 import { emptyRadioStats } from "../radio.js";
+import { type DigitalPin, type SpiPort, Sx1262Bus } from "./sx1262-bus.js";
 import type { Sx1262Channel } from "./sx1262-settings.js";
 import {
   SX1262_CHANNELS, SX_IMAGE_863_870, SX_IRQ, SX_MODE_RX, SX_OP, SX_REG, SX_RX_CONTINUOUS, SX_TCXO_DELAY_STEPS,
   modulationWords,
 } from "./sx1262-settings.js";
-
-interface SpiPort {
-  transfer(buffer: Uint8Array): void;
-  close(): void;
-}
-
-interface DigitalPin {
-  read(): number;
-  write(value: number): void;
-  close(): void;
-}
 
 interface DigitalClass {
   new (options: Record<string, unknown>): DigitalPin;
@@ -57,9 +47,6 @@ interface DigitalClass {
 const WATCHDOG_MS = 250;
 /** Delay before retrying a failed initialisation. */
 const RETRY_MS = 100;
-/** Longest BUSY wait: reset start-up + TCXO + full calibration take ~9 ms (§8.3.1, §9.2). */
-const BUSY_TIMEOUT_US = 20_000;
-const BUSY_POLL_US = 10;
 /** NRESET low time (§8.1: ≥ 100 µs). */
 const RESET_PULSE_US = 200;
 /** The ring is read at least this often (in FIFO bytes) while a frame arrives: well under 256. */
@@ -86,10 +73,10 @@ const DEFAULT_XTAL_HZ = 32_000_000;
 export class SX1262 implements Radio {
   readonly kind = "sx1262" as const;
   #stats: RadioStats = emptyRadioStats();
-  #spi: SpiPort;
-  #select: DigitalPin;
+  #bus: Sx1262Bus;
+  /** Every io object opened, for close(). */
+  #io: { close(): void }[];
   #reset: DigitalPin | null;
-  #busy: DigitalPin | null;
   #dio1: DigitalPin;
   #timers: RadioTimers;
   #onFrame: RadioOptions["onFrame"];
@@ -110,7 +97,6 @@ export class SX1262 implements Radio {
   #poll: unknown = null;
   #watchdog: unknown = null;
   #retry: unknown = null;
-  #buf = new Uint8Array(4 + 256);
 
   constructor(options: RadioOptions) {
     this.#timers = options.timers;
@@ -119,17 +105,21 @@ export class SX1262 implements Radio {
     this.#xtalHz = options.xtalHz ?? DEFAULT_XTAL_HZ;
     this.#tcxoCode = tcxoCode(options.tcxoVoltage ?? null);
     this.#dio2AsRfSwitch = options.dio2AsRfSwitch ?? false;
-    this.#spi = open<SpiPort>(options.spi, {});
+    const spi = open<SpiPort>(options.spi, {});
     const output = (b: IoBundle) => open<DigitalPin>(b, { mode: (b.io as DigitalClass).Output ?? 8, initialValue: 1 });
     const input = (b: IoBundle, extra: Record<string, unknown> = {}) =>
       open<DigitalPin>(b, { mode: (b.io as DigitalClass).Input ?? 0, ...extra });
-    this.#select = output(options.select);
+    const select = output(options.select);
     this.#reset = options.reset ? output(options.reset) : null;
-    this.#busy = options.busy ? input(options.busy) : null;
+    const busy = options.busy ? input(options.busy) : null;
     this.#dio1 = input(options.interrupt, {
       edge: (options.interrupt.io as DigitalClass).Rising ?? 1,
       onReadable: () => this.#onDio1(),
     });
+    this.#bus = new Sx1262Bus(spi, select, busy, this.#timers);
+    this.#io = [this.#dio1, select, spi];
+    if (busy) this.#io.push(busy);
+    if (this.#reset) this.#io.push(this.#reset);
   }
 
   get stats(): Readonly<RadioStats> {
@@ -156,10 +146,10 @@ export class SX1262 implements Radio {
     this.#cancel();
     if (this.#watchdog !== null) this.#timers.clear(this.#watchdog);
     this.#watchdog = null;
-    if (this.#ready) this.#command([SX_OP.SET_STANDBY, 0x00]);
+    if (this.#ready) this.#bus.command([SX_OP.SET_STANDBY, 0x00]);
     this.#ready = false;
     this.#closed = true;
-    for (const io of [this.#dio1, this.#busy, this.#reset, this.#select, this.#spi]) io?.close();
+    for (const io of this.#io) io.close();
   }
 
   // ------------------------------------------------------------------ initialisation
@@ -215,12 +205,12 @@ export class SX1262 implements Radio {
       [SX_OP.SET_RX_TX_FALLBACK_MODE, 0x30], // STDBY_XOSC: keeps the TCXO running
     );
     if (this.#dio2AsRfSwitch) steps.push([SX_OP.SET_DIO2_AS_RF_SWITCH_CTRL, 0x01]);
-    for (const s of steps) if (!this.#command(s)) return `no answer (BUSY stuck) at opcode 0x${s[0].toString(16)}`;
-    const errors = this.#get(SX_OP.GET_DEVICE_ERRORS, 2);
+    for (const s of steps) if (!this.#bus.command(s)) return `no answer (BUSY stuck) at opcode 0x${s[0].toString(16)}`;
+    const errors = this.#bus.get(SX_OP.GET_DEVICE_ERRORS, 2);
     if (errors < 0) return "no answer to GetDeviceErrors";
     if (errors & 0x1ff) return `device errors 0x${errors.toString(16)} after calibration (TCXO voltage?)`;
     if (!this.#armRx()) return "no answer to SetRx";
-    const status = this.#status();
+    const status = this.#bus.status();
     if (status < 0 || ((status >> 4) & 7) !== SX_MODE_RX) return `not in RX after SetRx (status 0x${(status & 0xff).toString(16)})`;
     return "";
   }
@@ -230,85 +220,20 @@ export class SX1262 implements Radio {
     this.#frame = null;
     this.#readPtr = 0;
     return (
-      this.#command([SX_OP.SET_STANDBY, 0x01]) &&
-      this.#command([SX_OP.SET_BUFFER_BASE_ADDRESS, 0x00, 0x00]) &&
-      this.#command([SX_OP.WRITE_REGISTER, ...be(SX_REG.PAYLOAD_LENGTH, 2), 0xff]) &&
-      this.#command([SX_OP.CLEAR_IRQ_STATUS, ...be(SX_IRQ.ALL, 2)]) &&
-      this.#command([SX_OP.SET_RX, ...be(SX_RX_CONTINUOUS, 3)])
+      this.#bus.command([SX_OP.SET_STANDBY, 0x01]) &&
+      this.#bus.command([SX_OP.SET_BUFFER_BASE_ADDRESS, 0x00, 0x00]) &&
+      this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, 0xff) &&
+      this.#bus.command([SX_OP.CLEAR_IRQ_STATUS, ...be(SX_IRQ.ALL, 2)]) &&
+      this.#bus.command([SX_OP.SET_RX, ...be(SX_RX_CONTINUOUS, 3)])
     );
-  }
-
-  // ------------------------------------------------------------------ SPI commands
-
-  #waitBusy(): boolean {
-    const busy = this.#busy;
-    if (!busy) return true;
-    for (let waited = 0; busy.read(); waited += BUSY_POLL_US) {
-      if (waited >= BUSY_TIMEOUT_US) return false;
-      this.#timers.delayMicros(BUSY_POLL_US);
-    }
-    return true;
-  }
-
-  /** One command frame: wait for BUSY low, NSS low, transfer in place, NSS high (§8.3.1). */
-  #transfer(bytes: Uint8Array): boolean {
-    if (!this.#waitBusy()) return false;
-    this.#select.write(0);
-    this.#spi.transfer(bytes);
-    this.#select.write(1);
-    return true;
-  }
-
-  #command(bytes: number[]): boolean {
-    return this.#transfer(Uint8Array.from(bytes));
-  }
-
-  /** A Get command answering `n` bytes after the status byte, as one big-endian number; -1 when stuck. */
-  #get(op: number, n: number): number {
-    const b = this.#buf.subarray(0, 2 + n);
-    b.fill(0);
-    b[0] = op;
-    if (!this.#transfer(b)) return -1;
-    let v = 0;
-    for (let i = 2; i < b.length; i++) v = v * 256 + b[i];
-    return v;
-  }
-
-  #status(): number {
-    const b = this.#buf.subarray(0, 2);
-    b[0] = SX_OP.GET_STATUS;
-    b[1] = 0;
-    return this.#transfer(b) ? b[1] : -1;
-  }
-
-  #readRegister(address: number, n: number): Uint8Array | null {
-    const b = this.#buf.subarray(0, 4 + n);
-    b.fill(0);
-    b[0] = SX_OP.READ_REGISTER;
-    b[1] = address >> 8;
-    b[2] = address & 0xff;
-    return this.#transfer(b) ? b.subarray(4) : null;
-  }
-
-  /** `n` bytes of the ring from `offset` (ReadBuffer wraps past 255, §13.2.5). */
-  #readBuffer(offset: number, n: number): Uint8Array | null {
-    const b = this.#buf.subarray(0, 3 + n);
-    b.fill(0);
-    b[0] = SX_OP.READ_BUFFER;
-    b[1] = offset;
-    return this.#transfer(b) ? b.subarray(3) : null;
-  }
-
-  #setPayloadLength(value: number): boolean {
-    return this.#command([SX_OP.WRITE_REGISTER, ...be(SX_REG.PAYLOAD_LENGTH, 2), value & 0xff]);
   }
 
   // ------------------------------------------------------------------ receive
 
   #onDio1(): void {
     if (!this.#ready || this.#closed) return;
-    const irq = this.#get(SX_OP.GET_IRQ_STATUS, 2);
-    if (irq < 0 || !this.#command([SX_OP.CLEAR_IRQ_STATUS, ...be(irq, 2)])) return this.#wedged("BUSY stuck in the interrupt");
+    const irq = this.#bus.get(SX_OP.GET_IRQ_STATUS, 2);
+    if (irq < 0 || !this.#bus.command([SX_OP.CLEAR_IRQ_STATUS, ...be(irq, 2)])) return this.#wedged("BUSY stuck in the interrupt");
     // The active frame's RxDone comes before any newer sync. With no frame active the sync is handled
     // first and #packetDone tells from the packet's start address which packet ended.
     const done = (irq & SX_IRQ.RX_DONE) !== 0;
@@ -320,7 +245,7 @@ export class SX1262 implements Radio {
   }
 
   #beginFrame(): void {
-    const status = this.#get(SX_OP.GET_PACKET_STATUS, 3); // RxStatus, RssiSync, RssiAvg (§13.5.3)
+    const status = this.#bus.get(SX_OP.GET_PACKET_STATUS, 3); // RxStatus, RssiSync, RssiAvg (§13.5.3)
     if (status < 0) return this.#wedged("no answer to GetPacketStatus");
     const now = this.#timers.now();
     this.#frame = { startPtr: this.#readPtr, rssiDbm: -((status >> 8) & 0xff) / 2, read: 0, lengthFinal: false, endsInTime: false, lastReadMs: now, startedMs: now };
@@ -338,7 +263,7 @@ export class SX1262 implements Radio {
 
   /** Bytes the chip has written past the driver's read pointer (0x0803 RX data pointer); -1 when stuck. */
   #unread(): number {
-    const wp = this.#readRegister(SX_REG.RX_DATA_POINTER, 1);
+    const wp = this.#bus.readRegister(SX_REG.RX_DATA_POINTER, 1);
     return wp ? (wp[0] - this.#readPtr) & 0xff : -1;
   }
 
@@ -355,7 +280,7 @@ export class SX1262 implements Radio {
     if (!f.lengthFinal) {
       // The engine ends the packet when its 8-bit count equals 0x06BB. While ≥ 256 bytes remain, write
       // count − 1 (next match 255 bytes on); once fewer remain, the final length mod 256 (AN1200.53).
-      const ok = remaining > 255 ? this.#setPayloadLength(f.read - 1) : this.#setPayloadLength(a.rawTotal);
+      const ok = remaining > 255 ? this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, f.read - 1) : this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, a.rawTotal);
       if (!ok) return this.#wedged("no answer writing the payload length");
       if (remaining <= 255) {
         f.lengthFinal = true;
@@ -379,7 +304,7 @@ export class SX1262 implements Radio {
     }
     f.lastReadMs = now;
     if (n > 0) {
-      const bytes = this.#readBuffer(this.#readPtr, n);
+      const bytes = this.#bus.readBuffer(this.#readPtr, n);
       if (!bytes) {
         this.#wedged("no answer reading the buffer");
         return false;
@@ -396,7 +321,7 @@ export class SX1262 implements Radio {
       // All rawTotal bytes are read, so an engine told the length in time has ended the packet exactly
       // here; otherwise it runs on towards 0x06BB and RX is restarted.
       if (f.endsInTime) {
-        if (!this.#setPayloadLength(0xff)) this.#wedged("no answer restoring the payload length");
+        if (!this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, 0xff)) this.#wedged("no answer restoring the payload length");
       } else this.#restart("");
       return false;
     }
@@ -426,7 +351,7 @@ export class SX1262 implements Radio {
    * older packet, the ring pointer is re-synced to its end, where the next packet starts (§7.2).
    */
   #packetDone(): void {
-    const st = this.#get(SX_OP.GET_RX_BUFFER_STATUS, 2); // PayloadLengthRx, RxStartBufferPointer
+    const st = this.#bus.get(SX_OP.GET_RX_BUFFER_STATUS, 2); // PayloadLengthRx, RxStartBufferPointer
     if (st < 0) return this.#wedged("no answer to GetRxBufferStatus");
     const start = st & 0xff;
     const end = (start + (st >> 8)) & 0xff;
@@ -442,7 +367,7 @@ export class SX1262 implements Radio {
       f.startPtr = this.#readPtr = end;
       return;
     } else this.#readPtr = end;
-    if (!this.#setPayloadLength(0xff)) this.#wedged("no answer restoring the payload length");
+    if (!this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, 0xff)) this.#wedged("no answer restoring the payload length");
   }
 
   #deliver(f: FrameState): void {
@@ -474,17 +399,19 @@ export class SX1262 implements Radio {
     }, WATCHDOG_MS);
   }
 
-  /** Healthy = answers, reports RX mode with reserved bits clear, and still holds our sync word. */
+  /** Healthy = answers, reports RX mode with reserved bits clear, still holds our sync word, no device errors. */
   #check(): void {
     if (!this.#ready) return;
-    const status = this.#status();
+    const status = this.#bus.status();
     if (status < 0) return this.#wedged("BUSY stuck");
     if ((status & 0x81) !== 0 || ((status >> 4) & 7) !== SX_MODE_RX) {
       return this.#wedged(`status 0x${status.toString(16)} is not RX`);
     }
-    const sync = this.#readRegister(SX_REG.SYNC_WORD, 2);
+    const sync = this.#bus.readRegister(SX_REG.SYNC_WORD, 2);
     if (!sync) return this.#wedged("BUSY stuck");
     if (((sync[0] << 8) | sync[1]) !== this.#channel.syncWord) return this.#wedged("sync word register lost");
+    const errors = this.#bus.get(SX_OP.GET_DEVICE_ERRORS, 2); // e.g. PLL lock lost (§13.6.1)
+    if (errors !== 0) return this.#wedged(errors < 0 ? "BUSY stuck" : `device errors 0x${errors.toString(16)}`);
     const f = this.#frame;
     // A frame is at most 435 FIFO bytes (T, L = 255) or 580 (S): twice that without progress is a hang.
     if (f && this.#timers.now() - f.startedMs > 1200 * this.#byteMs) this.#restart("frame never ended");

@@ -34,7 +34,7 @@ import {
 } from "./datasheet.js";
 
 /** Faults a test can inject; a NRESET pulse clears them (a wedged chip that a hardware reset revives). */
-export type Sx1262Fault = "stuckBusy" | "garbageSpi" | "frozen";
+export type Sx1262Fault = "stuckBusy" | "garbageSpi" | "frozen" | "pllUnlock";
 
 export interface Sx1262SimOptions {
   board: SimBoard;
@@ -156,6 +156,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.faults.add(fault);
     if (fault === "stuckBusy") this.board.pin(this.busyGpio).drive(1);
     if (fault === "frozen") this.endRx(this.mode);
+    if (fault === "pllUnlock") this.deviceErrors |= DEVICE_ERROR.PLL_LOCK; // answers normally, hears nothing
   }
 
   get faulty(): boolean {
@@ -331,6 +332,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   /** Why the chip cannot hear anything right now ("" when it can). */
   deafness(): string {
     if (this.faults.has("frozen") || this.inReset) return "frozen or in reset";
+    if (this.faults.has("pllUnlock")) return "PLL unlocked";
     if (this.mode !== CHIP_MODE.RX || this.now < this.rxFromUs) return "not in RX";
     if (this.packetType !== 0x00) return "packet type is not GFSK";
     if (!this.clockRunning()) return "reference clock not running (TCXO on DIO3 not powered)";
