@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const imp = (p: string) => JSON.stringify(join(here, "..", "..", p));
 
 const ENTRY = `
-import { addFrameACrc, addFrameBCrc } from ${imp("firmware/link/frame-format.ts")};
+import { airRandomFrames, lcg } from ${imp("host-tests/sim/random-frames.ts")};
 import { toHex } from ${imp("firmware/util/hex.ts")};
 import { CC1101 } from ${imp("firmware/radio/cc1101/cc1101.ts")};
 import { Air } from ${imp("host-tests/sim/air.ts")};
@@ -20,8 +20,7 @@ import { SimBoard } from ${imp("host-tests/sim/io.ts")};
 import { Scheduler, SimTimers } from ${imp("host-tests/sim/scheduler.ts")};
 import { Cc1101Sim } from ${imp("host-tests/sim/cc1101/cc1101-sim.ts")};
 const out = typeof print === "function" ? print : console.log;
-let seed = 0x1101;
-const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+const rnd = lcg(0x1101);
 const scheduler = new Scheduler();
 const board = new SimBoard(scheduler);
 const air = new Air(scheduler, { seed: 5 });
@@ -33,25 +32,11 @@ const radio = new CC1101({
   onFrame: (f) => out([f.mode, f.format, f.rssiDbm, f.lqi, f.freqOffsetHz, toHex(f.bytes)].join(" ")),
   onDiagnostic: (m) => out("diag " + m),
 });
-const send = (listen, kinds, count) => {
-  scheduler.at(scheduler.now, () => radio.start(listen));
+for (const [listen, kinds, count] of [["TC", ["T", "CA", "CB"], 30], ["S", ["S"], 8]]) {
+  radio.start(listen);
   scheduler.advance(2000);
-  let at = scheduler.now + 1000;
-  for (let i = 0; i < count; i++) {
-    const kind = kinds[i % kinds.length];
-    const len = kind === "CB" ? 12 + rnd(240) : 10 + rnd(246);
-    const body = new Uint8Array(len);
-    for (let k = 0; k < len; k++) body[k] = rnd(256);
-    body[0] = len - 1;
-    const frame = kind === "CB" ? addFrameBCrc(body) : addFrameACrc(body);
-    const mode = kind === "CA" || kind === "CB" ? "C" : kind;
-    const s = air.transmit({ mode, format: kind === "CB" ? "B" : "A", frame, rssiDbm: -60 - rnd(40), at, freqOffsetHz: rnd(20000) });
-    at = s.end + 2000 + rnd(3000);
-  }
-  scheduler.runUntil(at + 10000);
-};
-send("TC", ["T", "CA", "CB"], 30);
-send("S", ["S"], 8);
+  airRandomFrames(air, rnd, kinds, count, 20000);
+}
 chip.inject("frozen");
 scheduler.advance(1000000);
 out(JSON.stringify(radio.stats), chip.marcState);
