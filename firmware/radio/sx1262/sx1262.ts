@@ -18,10 +18,16 @@
  *     starting from the previous position", §7.2).
  *   - Every frame's DLL CRCs are verified (link/frame-format) before `onFrame`; failures are counted.
  *
- * BUSY (§8.3.1) is polled before every command with a timeout; TCXO on DIO3 (§13.3.6) before Calibrate
- * (§13.1.12), then CalibrateImage 0xD7 0xDB for 863–870 MHz (§9.2.1). A watchdog checks every
- * WATCHDOG_MS that the chip is in RX with the programmed sync word and re-initialises it (NRESET pulse)
- * otherwise, so a wedged chip is back within well under a second.
+ * BUSY (§8.3.1) is polled before every command with a timeout (sx1262-bus.ts); TCXO on DIO3 (§13.3.6)
+ * before Calibrate (§13.1.12), then CalibrateImage 0xD7 0xDB for 863–870 MHz (§9.2.1). A watchdog checks
+ * every WATCHDOG_MS that the chip answers, is in RX, still holds the programmed sync word and reports no
+ * device errors (§13.6.1), and re-initialises it (NRESET pulse) otherwise: a wedged chip is back well
+ * within a second. Errors on the way (BUSY stuck mid-frame, failed initialisation) take the same path.
+ *
+ * Timing limits: the DIO1 callback may run late (on the device it is a message to the XS task). Frames
+ * survive as long as the sync interrupt is served before ~200 FIFO bytes have arrived (16 ms at T/C, 49 ms
+ * at S), the ring's size. A frame shorter than that latency is still received, but the packet engine runs
+ * on past it until the driver restarts RX, and a frame that follows within that time is missed.
  */
 import { FIFO_ERR_CODING, FIFO_ERR_SYNC, FIFO_FRAME, FIFO_MORE, FrameAssembler } from "../../phy/frame-assembler.js";
 import { fifoByteMicros } from "../../phy/modes.js";
@@ -51,7 +57,7 @@ const RETRY_MS = 100;
 const RESET_PULSE_US = 200;
 /** The ring is read at least this often (in FIFO bytes) while a frame arrives: well under 256. */
 const LONG_POLL_BYTES = 128;
-/** Extra bytes of slack after the expected end before a poll gives up waiting for RxDone. */
+/** A poll this many byte times after the expected end reads the rest even when RxDone is served late. */
 const END_SLACK_BYTES = 4;
 
 interface FrameState {
@@ -84,7 +90,6 @@ export class SX1262 implements Radio {
   #xtalHz: number;
   #tcxoCode: number;
   #dio2AsRfSwitch: boolean;
-  #listen: RadioListen | null = null;
   #channel: Sx1262Channel = SX1262_CHANNELS.TC;
   #assembler = new FrameAssembler("TC");
   #byteMs = 0.08;
@@ -133,7 +138,6 @@ export class SX1262 implements Radio {
       this.#diag(`sx1262: unknown channel "${String(listen)}" (expected "TC" or "S")`);
       return;
     }
-    this.#listen = listen;
     this.#channel = ch;
     this.#assembler = new FrameAssembler(listen);
     this.#byteMs = fifoByteMicros(ch.bitrate) / 1000;
@@ -280,8 +284,8 @@ export class SX1262 implements Radio {
     if (!f.lengthFinal) {
       // The engine ends the packet when its 8-bit count equals 0x06BB. While ≥ 256 bytes remain, write
       // count − 1 (next match 255 bytes on); once fewer remain, the final length mod 256 (AN1200.53).
-      const ok = remaining > 255 ? this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, f.read - 1) : this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, a.rawTotal);
-      if (!ok) return this.#wedged("no answer writing the payload length");
+      const length = remaining > 255 ? f.read - 1 : a.rawTotal;
+      if (!this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, length)) return this.#wedged("no answer writing the payload length");
       if (remaining <= 255) {
         f.lengthFinal = true;
         // In time only if the engine had not yet passed the end when the register was written.
