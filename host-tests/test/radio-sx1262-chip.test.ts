@@ -42,12 +42,12 @@ function bench(tcxoVoltage: number | null = null) {
     return raw(bytes);
   };
   /** The T+C receive set the driver uses, with one field replaceable. */
-  const configure = (o: { freq?: number[]; br?: number[]; sync?: number[]; syncBits?: number; payload?: number; tcxo?: boolean } = {}) => {
+  const configure = (o: { freq?: number[]; br?: number[]; sync?: number[]; syncBits?: number; payload?: number; tcxo?: boolean; image?: boolean } = {}) => {
     if (o.tcxo ?? tcxoVoltage !== null) cmd([OP.SET_DIO3_AS_TCXO_CTRL, 0x02, 0x00, 0x01, 0x40]);
     cmd([OP.CALIBRATE, 0x7f]);
     cmd([OP.SET_PACKET_TYPE, 0x00]);
     cmd([OP.SET_RF_FREQUENCY, ...(o.freq ?? [0x36, 0x4f, 0x33, 0x33])]);
-    cmd([OP.CALIBRATE_IMAGE, 0xd7, 0xdb]);
+    if (o.image !== false) cmd([OP.CALIBRATE_IMAGE, 0xd7, 0xdb]);
     cmd([OP.SET_MODULATION_PARAMS, ...(o.br ?? [0x00, 0x28, 0x00]), 0x00, 0x19, 0x00, 0xcc, 0xcd]);
     cmd([OP.SET_PACKET_PARAMS, 0x00, 0x20, 0x05, o.syncBits ?? 16, 0x00, 0x00, o.payload ?? 0xff, 0x01, 0x00]);
     cmd([OP.WRITE_REGISTER, 0x06, 0xc0, ...(o.sync ?? [0x54, 0x3d])]);
@@ -155,6 +155,19 @@ describe("SX1262 model: receive", () => {
       b.run(s.end - b.scheduler.now + 1_000);
       expect({ name, packets: b.chip.packets, syncs: b.air.stats.syncs }).toEqual({ name, packets: 0, syncs: 0 });
     }
+  });
+
+
+  it("without CalibrateImage for 863–870 MHz (power-on default 902–928 MHz) weak signals are lost", () => {
+    const heard = (image: boolean) => {
+      const b = bench();
+      b.configure({ image, payload: 20 });
+      const s = b.air.transmit({ mode: "C", format: "A", frame: addFrameACrc(telegram(20)), rssiDbm: -100, at: b.scheduler.now + 100 });
+      b.run(s.end - b.scheduler.now + 1_000);
+      return [b.chip.packets, b.chip.declined];
+    };
+    expect(heard(true)).toEqual([1, 0]);
+    expect(heard(false)).toEqual([0, 1]);
   });
 });
 

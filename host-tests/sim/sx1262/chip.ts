@@ -72,7 +72,7 @@ type Handler = (chip: Sx1262Sim, p: Uint8Array) => void;
 export class Sx1262Sim implements SpiDevice, AirReceiver {
   /** Everything the host did wrong (command while BUSY, unknown opcode, short parameters): test evidence. */
   readonly protocolErrors: string[] = [];
-  /** Syncs declined (packet engine busy, too weak for the image calibration). */
+  /** Syncs declined because the signal is below sensitivity (raised when the image calibration misses the band). */
   declined = 0;
   commands = 0;
   /** NRESET pulses seen. */
