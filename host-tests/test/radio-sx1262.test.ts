@@ -92,6 +92,7 @@ describe("SX1262 under noise and collisions", () => {
     // Every frame synced is either delivered intact or counted as rejected.
     expect(s.framesDelivered + rejected).toBe(rig.air.stats.syncs);
     expect(s.framesDelivered).toBeGreaterThan(frames.length * 0.7);
+    expect(rig.chip.protocolErrors).toEqual([]);
   });
 
   it("overlapping transmissions: collisions counted by the air, corrupted frames counted and not delivered", () => {
@@ -117,6 +118,7 @@ describe("SX1262 under noise and collisions", () => {
     expect(s.crcErrors).toBeGreaterThan(0);
     expect(s.codingErrors).toBeGreaterThan(0);
     expect(s.framesDelivered + s.crcErrors + s.codingErrors + s.lengthErrors + s.syncErrors).toBe(rig.air.stats.syncs);
+    expect(rig.chip.protocolErrors).toEqual([]);
   });
 });
 
