@@ -1,0 +1,547 @@
+/**
+ * Register/command-level model of a TI CC1101 (SWRS061I) behind the simulated SPI bus, receiving from the air.
+ *
+ * SPI (§10): CSn low starts a transaction; each header byte (bit 7 read, bit 6 burst, address) is answered
+ * with the chip status byte (§10.1: CHIP_RDYn, STATE, FIFO bytes available: RX FIFO for read headers, free TX
+ * FIFO bytes for writes). 0x30–0x3D without burst are command strobes; with burst and read they are the
+ * status registers. 0x3F is the FIFO, 0x3E the PATABLE. Config registers auto-increment in burst mode; a
+ * single access is followed by a new header. Writes answer each data byte with the status byte.
+ *
+ * Radio: the tuning is decoded from the registers (carrier FREQ2..0 · f_xosc / 2^16 + FSCTRL0 offset, data
+ * rate from MDMCFG4/3, filter bandwidth from MDMCFG4, sync mode and modulation from MDMCFG2, bit-sync limit
+ * from BSCFG), so a wrongly configured chip hears nothing. In RX (MARCSTATE 0x0D) a sync match starts a
+ * packet: bytes go to the 64-byte RX FIFO; an 8-bit byte counter ends the packet in fixed-length mode when it
+ * equals PKTLEN (so PKTLEN = length mod 256 plus an infinite→fixed switch gives packets above 255 bytes,
+ * §15.3), variable mode takes the first byte as length, infinite mode never ends. After the packet MCSM1
+ * RXOFF_MODE decides: IDLE, or back to RX. A byte arriving on a full FIFO sets RXFIFO_OVERFLOW (MARCSTATE
+ * 0x11, RXBYTES bit 7); only SFRX leaves it (§20). GDO0/GDO2 follow IOCFG0/2 (Table 41: 0x00, 0x01, 0x06,
+ * 0x0E, 0x29, inversion bit 6; other selections read 0 and are counted).
+ *
+ * Modelled timing (approximate, SWRS061 Table 34): SRES → not ready (CHIP_RDYn high) for 100 µs, during which
+ * transactions are ignored; IDLE→RX with calibration (MCSM0 FS_AUTOCAL = 1) 721 µs + 88 µs settling, without
+ * 88 µs; SCAL 721 µs.
+ *
+ * RSSI (§17.3) is the live channel level in the datasheet's format (2·(dBm + 74), two's complement); LQI and
+ * FREQEST are latched at sync (LQI is synthetic: lower for stronger signals, CRC_OK bit clear as the chip CRC
+ * is off). FREQEST = carrier error in steps of f_xosc / 2^14.
+ *
+ * Faults (`inject`): "miso-stuck" (every byte read is 0xFF), "garbage" (random bytes), "frozen" (the state
+ * machine hangs in calibration, MARCSTATE STARTCAL: no reception, strobes other than SRES ignored) and
+ * "brownout" (registers back to reset values, IDLE). Without `untilUs` a fault lasts until SRES; with it, until
+ * that time whatever the driver does.
+ */
+import type { Air, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
+import type { SimBoard, SpiDevice } from "../io.js";
+import { Prng } from "../prng.js";
+import {
+  BURST, CONFIG_REGISTERS, FIFO, FIFO_SIZE, GDO, LENGTH, MARC, PARTNUM_CC1101, PATABLE, READ, REG, RSSI_OFFSET_DB,
+  RXBYTES_OVERFLOW, STATE, STATUS, STROBE, VERSION_CC1101,
+} from "../../../firmware/radio/cc1101/cc1101-registers.js";
+
+/** Reset values of 0x00–0x2E (SWRS061 §29, "Reset" column). */
+const RESET_VALUES = Uint8Array.from([
+  0x29, 0x2e, 0x3f, 0x07, 0xd3, 0x91, 0xff, 0x04, 0x45, 0x00, 0x00, 0x0f, 0x00, 0x1e, 0xc4, 0xec,
+  0x8c, 0x22, 0x02, 0x22, 0xf8, 0x47, 0x07, 0x30, 0x04, 0x36, 0x6c, 0x03, 0x40, 0x91, 0x87, 0x6b,
+  0xf8, 0x56, 0x10, 0xa9, 0x0a, 0x20, 0x0d, 0x41, 0x00, 0x59, 0x7f, 0x3f, 0x88, 0x31, 0x0b,
+]);
+
+const READY_US = 100;
+const CAL_US = 721;
+const SETTLE_US = 88;
+const NOISE_FLOOR_DBM = -110;
+/** BSCFG BS_LIMIT (bits 1..0) → data-rate offset compensated (§14.3), plus 2 % the clock recovery takes anyway. */
+const BS_LIMIT = [0, 0.03125, 0.0625, 0.125];
+
+export type Cc1101Fault = "miso-stuck" | "garbage" | "frozen" | "brownout";
+
+export interface Cc1101SimOptions {
+  air: Air;
+  board: SimBoard;
+  spiPort: number;
+  selectGpio: number;
+  gdo0Gpio: number;
+  gdo2Gpio: number;
+  xtalHz?: number;
+  seed?: number;
+}
+
+export interface Cc1101SimStats {
+  strobes: Record<string, number>;
+  /** Strobes with no effect in the current state (e.g. SFRX in RX). */
+  ignoredStrobes: number;
+  /** Transactions started while CHIP_RDYn was high (ignored). */
+  notReadyTransactions: number;
+  packets: number;
+  overflows: number;
+  /** RX FIFO reads while it was empty. */
+  underflowReads: number;
+  /** Reads that emptied the RX FIFO while a packet was still arriving (SWRZ020 erratum: never do that). */
+  drainedWhileReceiving: number;
+  /** GDO selections the model does not implement (they read 0). */
+  unmodeledGdo: number;
+}
+
+const STROBE_NAME = new Map<number, string>(Object.entries(STROBE).map(([k, v]) => [v, k]));
+
+export class Cc1101Sim implements SpiDevice, AirReceiver {
+  readonly regs = RESET_VALUES.slice();
+  readonly patable = new Uint8Array(8);
+  readonly stats: Cc1101SimStats = { strobes: {}, ignoredStrobes: 0, notReadyTransactions: 0, packets: 0, overflows: 0, underflowReads: 0, drainedWhileReceiving: 0, unmodeledGdo: 0 };
+  readonly xtalHz: number;
+  private readonly fifo = new Uint8Array(FIFO_SIZE);
+  private head = 0;
+  private count = 0;
+  private overflowed = false;
+  private marc: number = MARC.IDLE;
+  private readyAt = 0;
+  private inPacket = false;
+  private syncGdo = false;
+  private endLatched = false;
+  private counter = 0;
+  private variableLength = -1;
+  private lqi = 0;
+  private freqEst = 0;
+  private rssiDbm = NOISE_FLOOR_DBM;
+  private transition: unknown = null;
+  private fault: Cc1101Fault | null = null;
+  private faultEnd: unknown = null;
+  // SPI transaction state
+  private selected = false;
+  private ignoring = false;
+  private expectHeader = true;
+  private addr = 0;
+  private isRead = false;
+  private isBurst = false;
+  private patIndex = 0;
+  private readonly prng: Prng;
+  private readonly link: AirLink;
+  private readonly air: Air;
+  private readonly board: SimBoard;
+  private readonly gdo0Gpio: number;
+  private readonly gdo2Gpio: number;
+
+  constructor(options: Cc1101SimOptions) {
+    this.xtalHz = options.xtalHz ?? 26_000_000;
+    this.prng = new Prng(options.seed ?? 0x1101);
+    this.board = options.board;
+    this.gdo0Gpio = options.gdo0Gpio;
+    this.gdo2Gpio = options.gdo2Gpio;
+    this.board.attachSpi(this, options.selectGpio, options.spiPort);
+    this.air = options.air;
+    this.link = options.air.attach(this);
+    this.updateGdo();
+  }
+
+  private get now(): number {
+    return this.board.scheduler.now;
+  }
+
+  /** Current MARCSTATE (for tests). */
+  get marcState(): number {
+    return this.marc;
+  }
+
+  get rxFifoBytes(): number {
+    return this.count;
+  }
+
+  inject(fault: Cc1101Fault, untilUs?: number): void {
+    if (fault === "brownout") {
+      this.powerOnReset();
+      return;
+    }
+    this.fault = fault;
+    if (this.faultEnd) this.board.scheduler.cancel(this.faultEnd);
+    this.faultEnd = untilUs === undefined ? null : this.board.scheduler.at(untilUs, () => {
+      this.fault = null;
+      this.faultEnd = null;
+    }, "chip");
+    if (fault === "frozen") {
+      // the synthesizer calibration never completes (PLL does not lock): MARCSTATE hangs in STARTCAL
+      this.cancelTransition();
+      if (this.inPacket) this.endPacketState();
+      this.marc = MARC.STARTCAL;
+      this.updateGdo();
+    }
+  }
+
+  get activeFault(): Cc1101Fault | null {
+    return this.fault;
+  }
+
+  // ---- radio configuration decoded from the registers ------------------------------------------------
+
+  /** Carrier in Hz: FREQ · f_xosc / 2^16 + CHANNR · channel spacing + FSCTRL0 · f_xosc / 2^14 (§21, §16). */
+  get frequencyHz(): number {
+    const r = this.regs;
+    const freq = (r[REG.FREQ2] << 16) | (r[REG.FREQ1] << 8) | r[REG.FREQ0];
+    const spacing = (this.xtalHz / 2 ** 18) * (256 + r[REG.MDMCFG0]) * 2 ** (r[REG.MDMCFG1] & 3);
+    const offset = ((r[REG.FSCTRL0] << 24) >> 24) * (this.xtalHz / 2 ** 14);
+    return (this.xtalHz / 2 ** 16) * freq + r[REG.CHANNR] * spacing + offset;
+  }
+
+  /** Data rate (§12): (256 + DRATE_M) · 2^DRATE_E · f_xosc / 2^28. */
+  get dataRate(): number {
+    const r = this.regs;
+    return ((256 + r[REG.MDMCFG3]) * 2 ** (r[REG.MDMCFG4] & 15) * this.xtalHz) / 2 ** 28;
+  }
+
+  /** Channel filter bandwidth (§13): f_xosc / (8 · (4 + CHANBW_M) · 2^CHANBW_E). */
+  get bandwidthHz(): number {
+    const m4 = this.regs[REG.MDMCFG4];
+    return this.xtalHz / (8 * (4 + ((m4 >> 4) & 3)) * 2 ** (m4 >> 6));
+  }
+
+  tuning(): RxTuning | null {
+    const m2 = this.regs[REG.MDMCFG2];
+    const modFormat = (m2 >> 4) & 7;
+    const syncMode = m2 & 3; // bit 2 adds carrier sense only
+    if (modFormat > 1 || m2 & 0x08 || syncMode === 0) return null; // not 2-FSK/GFSK, chip Manchester, no sync
+    return {
+      frequencyHz: this.frequencyHz,
+      bandwidthHz: this.bandwidthHz,
+      chipRate: this.dataRate,
+      rateTolerance: BS_LIMIT[this.regs[REG.BSCFG] & 3] + 0.02,
+      syncWord: (this.regs[REG.SYNC1] << 8) | this.regs[REG.SYNC0],
+      syncBits: syncMode === 3 ? 32 : 16,
+      syncErrors: syncMode === 1 ? 1 : syncMode === 3 ? 2 : 0,
+    };
+  }
+
+  // ---- air side ----------------------------------------------------------------------------------------
+
+  onSync(s: AirSignal): boolean {
+    if (this.fault === "frozen" || this.marc !== MARC.RX || this.inPacket) return false;
+    this.inPacket = true;
+    this.syncGdo = true;
+    this.endLatched = false;
+    this.counter = 0;
+    this.variableLength = -1;
+    this.rssiDbm = s.rssiDbm;
+    this.lqi = Math.max(0, Math.min(127, Math.round(-40 - s.rssiDbm))); // synthetic: lower = better, as on the chip
+    const step = this.xtalHz / 2 ** 14;
+    this.freqEst = Math.max(-128, Math.min(127, Math.round((s.frequencyHz - this.frequencyHz) / step)));
+    this.updateGdo();
+    return true;
+  }
+
+  onByte(b: number): void {
+    if (!this.inPacket || this.marc !== MARC.RX || this.fault === "frozen") {
+      this.link.release();
+      return;
+    }
+    if (this.count === FIFO_SIZE) {
+      this.stats.overflows++;
+      this.overflowed = true;
+      this.marc = MARC.RXFIFO_OVERFLOW;
+      this.endPacketState();
+      this.updateGdo();
+      return;
+    }
+    this.push(b);
+    this.counter = (this.counter + 1) & 0xff;
+    const mode = this.regs[REG.PKTCTRL0] & 3;
+    if (mode === LENGTH.VARIABLE && this.counter === 1) this.variableLength = b;
+    const done =
+      mode === LENGTH.FIXED ? this.counter === this.regs[REG.PKTLEN] : mode === LENGTH.VARIABLE ? this.counter === this.variableLength + 1 : false;
+    if (done) this.endPacket();
+    this.updateGdo();
+  }
+
+  onCarrierLost(): void {
+    this.rssiDbm = NOISE_FLOOR_DBM;
+  }
+
+  private push(b: number): void {
+    this.fifo[(this.head + this.count) % FIFO_SIZE] = b;
+    this.count++;
+  }
+
+  private endPacketState(): void {
+    this.inPacket = false;
+    this.syncGdo = false;
+    this.link.release();
+  }
+
+  private endPacket(): void {
+    this.stats.packets++;
+    this.endPacketState();
+    this.endLatched = true;
+    if (this.regs[REG.PKTCTRL1] & 0x04) {
+      // APPEND_STATUS: RSSI, then CRC_OK | LQI (§15.3)
+      if (this.count < FIFO_SIZE) this.push(this.rssiByte());
+      if (this.count < FIFO_SIZE) this.push(this.lqi & 0x7f);
+    }
+    const rxoff = (this.regs[REG.MCSM1] >> 2) & 3;
+    this.marc = rxoff === 3 ? MARC.RX : MARC.IDLE;
+  }
+
+  // ---- state machine ---------------------------------------------------------------------------------
+
+  private statusByte(readHeader: boolean): number {
+    const ready = this.now >= this.readyAt ? 0 : 0x80;
+    const state = this.stateCode();
+    const fifo = readHeader ? Math.min(15, this.count) : 15; // the TX FIFO is never used: 64 free bytes
+    return ready | (state << 4) | fifo;
+  }
+
+  private stateCode(): number {
+    switch (this.marc) {
+      case MARC.IDLE:
+      case MARC.SLEEP:
+      case MARC.XOFF:
+        return STATE.IDLE;
+      case MARC.RX:
+      case MARC.RX_END:
+      case MARC.RX_RST:
+        return STATE.RX;
+      case MARC.MANCAL:
+      case MARC.STARTCAL:
+        return STATE.CALIBRATE;
+      case MARC.FS_LOCK:
+        return STATE.SETTLING;
+      case MARC.RXFIFO_OVERFLOW:
+        return STATE.RXFIFO_OVERFLOW;
+      default:
+        return STATE.IDLE;
+    }
+  }
+
+  private go(marc: number, afterUs: number, then: () => void): void {
+    this.marc = marc;
+    this.cancelTransition();
+    this.transition = this.board.scheduler.after(afterUs, () => {
+      this.transition = null;
+      then();
+      this.updateGdo();
+    }, "chip");
+  }
+
+  private cancelTransition(): void {
+    if (this.transition) this.board.scheduler.cancel(this.transition);
+    this.transition = null;
+  }
+
+  private enterRx(): void {
+    const autocal = (this.regs[REG.MCSM0] >> 4) & 3;
+    const settle = () => this.go(MARC.FS_LOCK, SETTLE_US, () => (this.marc = MARC.RX));
+    if (autocal === 1) this.go(MARC.STARTCAL, CAL_US, settle);
+    else settle();
+  }
+
+  private toIdle(): void {
+    this.cancelTransition();
+    if (this.inPacket) this.endPacketState();
+    this.marc = MARC.IDLE;
+  }
+
+  private flushRx(): void {
+    this.head = 0;
+    this.count = 0;
+    this.overflowed = false;
+    this.endLatched = false;
+  }
+
+  private powerOnReset(): void {
+    this.regs.set(RESET_VALUES);
+    this.toIdle();
+    this.flushRx();
+    this.syncGdo = false;
+    this.readyAt = this.now + READY_US;
+    if (!this.faultEnd) this.fault = null; // a fault with an end time outlasts resets
+    this.board.scheduler.after(READY_US, () => this.updateGdo(), "chip");
+    this.updateGdo();
+  }
+
+  private strobe(cmd: number): void {
+    const name = STROBE_NAME.get(cmd) ?? `0x${cmd.toString(16)}`;
+    this.stats.strobes[name] = (this.stats.strobes[name] ?? 0) + 1;
+    if (cmd === STROBE.SRES) return this.powerOnReset();
+    if (this.fault === "frozen") {
+      this.stats.ignoredStrobes++;
+      return;
+    }
+    switch (cmd) {
+      case STROBE.SIDLE:
+        if (this.marc === MARC.RXFIFO_OVERFLOW) this.stats.ignoredStrobes++;
+        else this.toIdle();
+        break;
+      case STROBE.SFRX:
+        if (this.marc === MARC.IDLE || this.marc === MARC.RXFIFO_OVERFLOW) {
+          this.flushRx();
+          this.marc = MARC.IDLE;
+        } else this.stats.ignoredStrobes++;
+        break;
+      case STROBE.SRX:
+        if (this.marc === MARC.IDLE) this.enterRx();
+        else this.stats.ignoredStrobes++;
+        break;
+      case STROBE.SCAL:
+        if (this.marc === MARC.IDLE) this.go(MARC.MANCAL, CAL_US, () => (this.marc = MARC.IDLE));
+        else this.stats.ignoredStrobes++;
+        break;
+      case STROBE.SNOP:
+        break;
+      default:
+        this.stats.ignoredStrobes++; // TX, WOR, power-down and XOFF are not used by a receiver
+    }
+    this.updateGdo();
+  }
+
+  // ---- registers -------------------------------------------------------------------------------------
+
+  private rssiByte(): number {
+    return Math.max(-128, Math.min(127, Math.round((this.rssiDbm + RSSI_OFFSET_DB) * 2))) & 0xff;
+  }
+
+  /** In RX: the locked signal's level during a packet, else the strongest level in the channel filter. */
+  private liveRssi(): number {
+    if (this.marc === MARC.RX && !this.inPacket) {
+      const t = this.tuning();
+      this.rssiDbm = (t && this.air.levelAt(t.frequencyHz, t.bandwidthHz)) ?? NOISE_FLOOR_DBM;
+    }
+    return this.rssiByte();
+  }
+
+  private readStatus(addr: number): number {
+    switch (addr) {
+      case STATUS.PARTNUM:
+        return PARTNUM_CC1101;
+      case STATUS.VERSION:
+        return VERSION_CC1101;
+      case STATUS.FREQEST:
+        return this.freqEst & 0xff;
+      case STATUS.LQI:
+        return this.lqi & 0x7f;
+      case STATUS.RSSI:
+        return this.liveRssi();
+      case STATUS.MARCSTATE:
+        return this.marc & 0x1f;
+      case STATUS.PKTSTATUS:
+        return (this.inPacket ? 0x48 : 0) | (this.gdoLevel(this.regs[REG.IOCFG2]) << 2) | this.gdoLevel(this.regs[REG.IOCFG0]);
+      case STATUS.VCO_VC_DAC:
+        return 0x94;
+      case STATUS.RXBYTES:
+        return (this.overflowed ? RXBYTES_OVERFLOW : 0) | this.count;
+      default:
+        return 0; // TXBYTES, WORTIME, RCCTRL status
+    }
+  }
+
+  private readFifo(): number {
+    if (this.count === 0) {
+      this.stats.underflowReads++;
+      return 0;
+    }
+    const b = this.fifo[this.head];
+    this.head = (this.head + 1) % FIFO_SIZE;
+    this.count--;
+    if (this.count === 0 && this.inPacket) this.stats.drainedWhileReceiving++;
+    if (this.count === 0) this.endLatched = false;
+    this.updateGdo();
+    return b;
+  }
+
+  private writeConfig(addr: number, v: number): void {
+    if (addr >= CONFIG_REGISTERS) return;
+    this.regs[addr] = v;
+    // a fixed-length switch while the counter already equals PKTLEN ends the packet at the next match only
+    this.updateGdo();
+  }
+
+  // ---- SPI ---------------------------------------------------------------------------------------------
+
+  select(active: boolean): void {
+    this.selected = active;
+    this.expectHeader = true;
+    this.ignoring = active && this.now < this.readyAt;
+    if (this.ignoring) this.stats.notReadyTransactions++;
+  }
+
+  exchange(mosi: number): number {
+    const out = this.clock(mosi);
+    if (this.fault === "miso-stuck") return 0xff;
+    if (this.fault === "garbage") return this.prng.byte();
+    return out;
+  }
+
+  private clock(b: number): number {
+    if (!this.selected) return 0xff;
+    if (this.ignoring) {
+      // CHIP_RDYn high: the chip is not listening yet; SRES still gets through once ready
+      if (this.now >= this.readyAt) this.ignoring = false;
+      else return this.statusByte(false);
+    }
+    if (this.expectHeader) {
+      this.isRead = (b & READ) !== 0;
+      this.isBurst = (b & BURST) !== 0;
+      this.addr = b & 0x3f;
+      const status = this.statusByte(this.isRead);
+      if (this.addr >= 0x30 && this.addr <= 0x3d && !this.isBurst) {
+        this.strobe(this.addr);
+        return status;
+      }
+      if (this.addr === PATABLE) this.patIndex = 0;
+      this.expectHeader = false;
+      return status;
+    }
+    const status = this.statusByte(this.isRead);
+    let out = status;
+    const a = this.addr;
+    if (a === FIFO) {
+      if (this.isRead) out = this.readFifo();
+    } else if (a === PATABLE) {
+      if (this.isRead) out = this.patable[this.patIndex];
+      else this.patable[this.patIndex] = b;
+      this.patIndex = (this.patIndex + 1) & 7;
+    } else if (a >= 0x30) {
+      if (this.isRead) out = this.readStatus(a);
+      this.expectHeader = true; // status registers are read one per header
+      return out;
+    } else {
+      if (this.isRead) out = a < CONFIG_REGISTERS ? this.regs[a] : 0;
+      else this.writeConfig(a, b);
+      if (this.isBurst) this.addr = a + 1;
+    }
+    if (!this.isBurst) this.expectHeader = true;
+    return out;
+  }
+
+  // ---- GDO pins ----------------------------------------------------------------------------------------
+
+  private gdoLevel(cfg: number): number {
+    const sel = cfg & 0x3f;
+    const thr = 4 * ((this.regs[REG.FIFOTHR] & 15) + 1);
+    let v: boolean;
+    switch (sel) {
+      case GDO.RX_THRESHOLD:
+        v = this.count >= thr;
+        break;
+      case GDO.RX_THRESHOLD_OR_END:
+        v = this.count >= thr || (this.endLatched && this.count > 0);
+        break;
+      case GDO.SYNC_EOP:
+        v = this.syncGdo;
+        break;
+      case GDO.CARRIER_SENSE:
+        v = this.inPacket;
+        break;
+      case GDO.CHIP_RDYN:
+        v = this.now < this.readyAt;
+        break;
+      case GDO.HIGH_Z:
+      case GDO.HW_LOW:
+        v = false;
+        break;
+      default:
+        this.stats.unmodeledGdo++;
+        v = false;
+    }
+    return (v ? 1 : 0) ^ (cfg & GDO.INVERT ? 1 : 0);
+  }
+
+  private updateGdo(): void {
+    this.board.pin(this.gdo0Gpio).drive(this.gdoLevel(this.regs[REG.IOCFG0]));
+    this.board.pin(this.gdo2Gpio).drive(this.gdoLevel(this.regs[REG.IOCFG2]));
+  }
+}

@@ -1,0 +1,600 @@
+/**
+ * Command-level model of a Semtech SX1262 in GFSK receive (DS_SX1261-2 rev. 2.1 §13) on the simulated board
+ * (host-tests/sim/io.ts) and air (host-tests/sim/air.ts):
+ *
+ *   - SPI: a command is the bytes clocked while NSS is low and executes on the NSS rising edge (§8.3.1).
+ *     MISO returns the status byte (§13.5.1) on command bytes and the data of Get/Read commands.
+ *   - BUSY is high while a command executes (BUSY_US in datasheet.ts). NSS falling while BUSY is high is a
+ *     protocol error: the chip ignores that command and `protocolErrors` records it (§8.3.1: the host must
+ *     wait for BUSY low before every command).
+ *   - DIO1 = (IRQ status & DIO1 mask) ≠ 0; only IRQs enabled in the IRQ mask are flagged (§13.3.1).
+ *   - Receive: the chip offers the air a tuning (frequency, RX bandwidth, bit rate, 16-bit sync word of
+ *     0x06C0) only when it is in RX, in GFSK, calibrated, with its reference clock running (a TCXO board
+ *     needs DIO3 powered at ≥ its voltage) and a deviation near the 50 kHz the meters use: a wrongly
+ *     configured chip hears nothing. The air finds the sync word (its search stands in for the preamble
+ *     detector) and then hands over the bytes after it, each when its last chip has been received.
+ *
+ * Data buffer (§7.2): 256 bytes addressed with 8 bits, so it is a ring. "In continuous mode the RX data
+ * pointer is incremented starting from the previous position": packets follow each other and wrap past 255.
+ * GetRxBufferStatus gives the start address and the 8-bit length of the last packet (§13.5.2).
+ *
+ * Frames longer than 255 bytes, the method modelled (Semtech AN1200.53, "SX126x GFSK long packets"): the
+ * packet engine counts the bytes of a packet modulo 256 and ends the packet (RxDone) when the count equals
+ * the payload-length register 0x06BB, which it reads live; 0x0803 reads the RX data pointer. A host that
+ * reads the ring while the packet arrives and keeps 0x06BB ahead of the count receives packets of any
+ * length; one that only waits for RxDone gets at most 255 bytes, as the datasheet's 8-bit lengths allow.
+ * Continuous RX (SetRx 0xFFFFFF) searches for the next sync word right after RxDone.
+ */
+import type { Air, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
+import type { SimBoard, SpiDevice } from "../io.js";
+import { Prng } from "../prng.js";
+import {
+  BUSY_US, CHIP_MODE, CMD_STATUS, DEVICE_ERROR, FREQ_STEP_HZ, IRQ, OP, REG, RX_BANDWIDTH_HZ, TCXO_VOLTS,
+  TIMEOUT_STEP_US, XTAL_HZ,
+} from "./datasheet.js";
+
+/** Faults a test can inject; a NRESET pulse clears them (a wedged chip that a hardware reset revives). */
+export type Sx1262Fault = "stuckBusy" | "garbageSpi" | "frozen" | "pllUnlock";
+
+export interface Sx1262SimOptions {
+  board: SimBoard;
+  air: Air;
+  spiPort: number;
+  selectGpio: number;
+  busyGpio: number;
+  dio1Gpio: number;
+  resetGpio?: number;
+  /** The board's TCXO supply voltage on DIO3, or null for a crystal (then no DIO3 setup is needed). */
+  tcxoVoltage?: number | null;
+  /** GFSK sensitivity in dBm (datasheet §3.5 order of magnitude). */
+  sensitivityDbm?: number;
+  seed?: number;
+}
+
+/** Sensitivity lost when the image calibration does not cover the frequency (assumption, order of magnitude). */
+const IMAGE_PENALTY_DB = 10;
+/** Bit-rate offset the GFSK demodulator tolerates (assumption). */
+const BITRATE_TOLERANCE = 0.1;
+/** wM-Bus FSK deviation; the chip's setting must be within a factor of two of it. */
+const METER_DEVIATION_HZ = 50_000;
+const NOISE_RSSI_DBM = -115;
+
+interface Packet {
+  startPtr: number;
+  count: number;
+  /** Variable-length packets: total bytes from the length byte; -1 for fixed length (register 0x06BB). */
+  variableTotal: number;
+  rssiDbm: number;
+}
+
+type Handler = (chip: Sx1262Sim, p: Uint8Array) => void;
+
+export class Sx1262Sim implements SpiDevice, AirReceiver {
+  /** Everything the host did wrong (command while BUSY, unknown opcode, short parameters): test evidence. */
+  readonly protocolErrors: string[] = [];
+  /** Syncs declined because the signal is below sensitivity (raised when the image calibration misses the band). */
+  declined = 0;
+  commands = 0;
+  /** NRESET pulses seen. */
+  resets = 0;
+  packets = 0;
+
+  // --- chip state (reset by NRESET) ---
+  mode: number = CHIP_MODE.STBY_RC;
+  packetType = 0x01;
+  rfFrequencyWord = 0;
+  bitrateWord = 0;
+  pulseShape = 0;
+  bandwidthCode = 0;
+  fdevWord = 0;
+  preambleDetector = 0;
+  syncWordBits = 0;
+  variableLength = false;
+  crcType = 0x01;
+  irqMask = 0;
+  dio1Mask = 0;
+  irqStatus = 0;
+  deviceErrors = 0;
+  tcxoCode = -1;
+  tcxoDelayUs = 0;
+  dio2RfSwitch = false;
+  regulatorMode = 0;
+  /** Set by Calibrate(0x7F) with a running clock; crystal boards calibrate at power-on. */
+  calibrated = false;
+  /** [low, high] Hz covered by the last CalibrateImage; the power-on default is 902–928 MHz (§9.2.1). */
+  imageBand: [number, number] = [902e6, 928e6];
+  rxBase = 0;
+  txBase = 0;
+  rxPointer = 0;
+  readonly buffer = new Uint8Array(256);
+  regs = new Map<number, number>();
+  cmdStatus: number = CMD_STATUS.IDLE;
+  private lastRxStart = 0;
+  private lastRxLength = 0;
+  private rssiSync = 0;
+  private rssiAvg = 0;
+  private rxStatus = 0;
+  private rxContinuous = false;
+  private rxFromUs = 0;
+  private rxTimeout: unknown = null;
+  private packet: Packet | null = null;
+
+  // --- pins, bus ---
+  private readonly board: SimBoard;
+  private readonly link: AirLink;
+  private readonly busyGpio: number;
+  private readonly dio1Gpio: number;
+  private readonly tcxoNeeded: number | null;
+  private readonly sensitivityDbm: number;
+  private readonly prng: Prng;
+  private busyUntilUs = 0;
+  private inReset = false;
+  private readonly faults = new Set<Sx1262Fault>();
+  private selected = false;
+  private frameRejected = false;
+  private mosi: number[] = [];
+  private response: number[] | null = null;
+
+  constructor(options: Sx1262SimOptions) {
+    this.board = options.board;
+    this.busyGpio = options.busyGpio;
+    this.dio1Gpio = options.dio1Gpio;
+    this.tcxoNeeded = options.tcxoVoltage ?? null;
+    this.sensitivityDbm = options.sensitivityDbm ?? -104;
+    this.prng = new Prng(options.seed ?? 0x1262);
+    this.board.attachSpi(this, options.selectGpio, options.spiPort);
+    if (options.resetGpio !== undefined) this.board.pin(options.resetGpio, 1).watch((level) => this.nreset(level));
+    this.link = options.air.attach(this);
+    this.powerOn();
+  }
+
+  private get now(): number {
+    return this.board.scheduler.now;
+  }
+
+  inject(fault: Sx1262Fault): void {
+    this.faults.add(fault);
+    if (fault === "stuckBusy") this.board.pin(this.busyGpio).drive(1);
+    if (fault === "frozen") this.endRx(this.mode);
+    if (fault === "pllUnlock") this.deviceErrors |= DEVICE_ERROR.PLL_LOCK; // answers normally, hears nothing
+  }
+
+  get faulty(): boolean {
+    return this.faults.size > 0;
+  }
+
+  /** Carrier frequency the chip is tuned to, in Hz (§13.4.1). */
+  get frequencyHz(): number {
+    return this.rfFrequencyWord * FREQ_STEP_HZ;
+  }
+
+  /** GFSK bit rate: 32 · Fxtal / BR (§13.4.5). */
+  get bitrate(): number {
+    return this.bitrateWord ? (32 * XTAL_HZ) / this.bitrateWord : 0;
+  }
+
+  get deviationHz(): number {
+    return this.fdevWord * FREQ_STEP_HZ;
+  }
+
+  get tcxoVolts(): number | null {
+    return this.tcxoCode >= 0 ? TCXO_VOLTS[this.tcxoCode] : null;
+  }
+
+  register(address: number): number {
+    if (address === REG.RX_DATA_POINTER) return this.rxPointer;
+    return this.regs.get(address) ?? 0;
+  }
+
+  // ---------------------------------------------------------------- pins
+
+  /** NRESET: low holds the chip in reset, the rising edge starts it (§8.1). */
+  private nreset(level: number): void {
+    if (!level) {
+      this.inReset = true;
+      this.endRx(this.mode);
+      this.board.pin(this.busyGpio).drive(1);
+      return;
+    }
+    if (!this.inReset) return;
+    this.inReset = false;
+    this.resets++;
+    this.powerOn();
+  }
+
+  private setBusy(us: number): void {
+    const until = this.now + us;
+    if (until > this.busyUntilUs) this.busyUntilUs = until;
+    this.board.pin(this.busyGpio).drive(1);
+    this.board.scheduler.at(this.busyUntilUs, () => this.releaseBusy(), "chip");
+  }
+
+  private releaseBusy(): void {
+    if (this.now >= this.busyUntilUs && !this.inReset && !this.faults.has("stuckBusy")) this.board.pin(this.busyGpio).drive(0);
+  }
+
+  private get busy(): boolean {
+    return this.board.pin(this.busyGpio).level === 1;
+  }
+
+  setIrq(value: number): void {
+    this.irqStatus = value & 0xffff;
+    this.board.pin(this.dio1Gpio).drive(this.irqStatus & this.dio1Mask ? 1 : 0);
+  }
+
+  private raise(bits: number): void {
+    this.setIrq(this.irqStatus | (bits & this.irqMask));
+  }
+
+  // ---------------------------------------------------------------- SPI (io.ts SpiDevice)
+
+  select(active: boolean): void {
+    if (active) {
+      this.selected = true;
+      this.mosi = [];
+      this.response = null;
+      this.frameRejected = false;
+      if (this.inReset) this.reject("NSS low while the chip is held in reset");
+      else if (this.busy) this.reject("NSS low while BUSY is high");
+      else if (this.mode === CHIP_MODE.SLEEP) {
+        // Wake-up on NSS falling (§9.3); the command is lost.
+        this.mode = CHIP_MODE.STBY_RC;
+        this.frameRejected = true;
+        this.setBusy(BUSY_US.RESET);
+      }
+      return;
+    }
+    if (!this.selected) return;
+    this.selected = false;
+    if (!this.frameRejected && this.mosi.length > 0 && !this.faults.has("frozen") && !this.faults.has("garbageSpi")) {
+      this.execute(Uint8Array.from(this.mosi));
+    }
+  }
+
+  exchange(mosi: number): number {
+    const index = this.mosi.length;
+    this.mosi.push(mosi);
+    return this.miso(index);
+  }
+
+  private reject(why: string): void {
+    this.frameRejected = true;
+    this.protocolErrors.push(`${why} (t = ${this.now} µs)`);
+  }
+
+  private status(): number {
+    return ((this.mode & 7) << 4) | ((this.cmdStatus & 7) << 1);
+  }
+
+  /** MISO for byte `index` of the current NSS frame (§13: Get commands answer after one status byte). */
+  private miso(index: number): number {
+    if (this.faults.has("garbageSpi")) return this.prng.byte();
+    if (this.faults.has("frozen") || this.frameRejected) return 0x00;
+    const op = this.mosi[0];
+    if (op === OP.READ_REGISTER) {
+      if (index < 4) return this.status();
+      return this.register((((this.mosi[1] << 8) | this.mosi[2]) + index - 4) & 0xffff);
+    }
+    if (op === OP.READ_BUFFER) {
+      if (index < 3) return this.status();
+      return this.buffer[(this.mosi[1] + index - 3) & 0xff];
+    }
+    if (index < 2) return this.status();
+    if (this.response === null) this.response = this.answer(op);
+    return this.response[index - 2] ?? 0;
+  }
+
+  /** Data bytes of a Get command, captured at its first data byte. */
+  private answer(op: number): number[] {
+    const rx = this.mode === CHIP_MODE.RX;
+    switch (op) {
+      case OP.GET_IRQ_STATUS: return [this.irqStatus >> 8, this.irqStatus & 0xff];
+      case OP.GET_RX_BUFFER_STATUS: return [this.lastRxLength, this.lastRxStart];
+      // Packet status reads 0 once the chip has left RX (esp32-receivers §4.11): the host must cache it.
+      case OP.GET_PACKET_STATUS: return rx ? [this.rxStatus, this.rssiSync, this.rssiAvg] : [0, 0, 0];
+      case OP.GET_RSSI_INST: return [rssiByte(this.packet ? this.packet.rssiDbm : NOISE_RSSI_DBM)];
+      case OP.GET_DEVICE_ERRORS: return [this.deviceErrors >> 8, this.deviceErrors & 0xff];
+      case OP.GET_PACKET_TYPE: return [this.packetType];
+      default: return [];
+    }
+  }
+
+  private execute(frame: Uint8Array): void {
+    const op = frame[0];
+    this.setBusy(BUSY_US.DEFAULT);
+    const entry = COMMANDS.get(op);
+    if (!entry) {
+      if (!READS.has(op)) {
+        this.cmdStatus = CMD_STATUS.PROCESSING_ERROR;
+        this.protocolErrors.push(`unknown opcode 0x${op.toString(16)}`);
+      }
+      return;
+    }
+    const [need, handler] = entry;
+    const p = frame.subarray(1);
+    if (p.length < need) {
+      this.cmdStatus = CMD_STATUS.PROCESSING_ERROR;
+      this.protocolErrors.push(`opcode 0x${op.toString(16)}: ${p.length} parameter bytes, needs ${need}`);
+      return;
+    }
+    this.commands++;
+    this.cmdStatus = CMD_STATUS.IDLE;
+    handler(this, p);
+  }
+
+  // ---------------------------------------------------------------- air (air.ts AirReceiver)
+
+  /** Whether the reference clock runs: a TCXO board needs DIO3 to supply at least its voltage. */
+  clockRunning(): boolean {
+    return this.tcxoNeeded === null || (this.tcxoVolts !== null && this.tcxoVolts >= this.tcxoNeeded - 1e-9);
+  }
+
+  /** Why the chip cannot hear anything right now ("" when it can). */
+  deafness(): string {
+    if (this.faults.has("frozen") || this.inReset) return "frozen or in reset";
+    if (this.faults.has("pllUnlock")) return "PLL unlocked";
+    if (this.mode !== CHIP_MODE.RX || this.now < this.rxFromUs) return "not in RX";
+    if (this.packetType !== 0x00) return "packet type is not GFSK";
+    if (!this.clockRunning()) return "reference clock not running (TCXO on DIO3 not powered)";
+    if (!this.calibrated) return "not calibrated";
+    if (RX_BANDWIDTH_HZ[this.bandwidthCode] === undefined) return "invalid RX bandwidth";
+    if (this.deviationHz < METER_DEVIATION_HZ / 2 || this.deviationHz > METER_DEVIATION_HZ * 2) return "deviation far from 50 kHz";
+    if (this.syncWordBits !== 16) return "sync word length is not 16 bits";
+    return "";
+  }
+
+  tuning(): RxTuning | null {
+    if (this.deafness()) return null;
+    return {
+      frequencyHz: this.frequencyHz,
+      bandwidthHz: RX_BANDWIDTH_HZ[this.bandwidthCode],
+      chipRate: this.bitrate,
+      rateTolerance: BITRATE_TOLERANCE,
+      syncWord: (this.register(REG.SYNC_WORD_0) << 8) | this.register(REG.SYNC_WORD_0 + 1),
+      syncBits: 16,
+      syncErrors: 0,
+    };
+  }
+
+  onSync(s: AirSignal): boolean {
+    if (this.packet || this.deafness()) return false;
+    const band = this.imageBand;
+    const inBand = s.frequencyHz >= band[0] && s.frequencyHz <= band[1];
+    if (s.rssiDbm < this.sensitivityDbm + (inBand ? 0 : IMAGE_PENALTY_DB)) {
+      this.declined++;
+      return false;
+    }
+    this.packet = { startPtr: this.rxPointer, count: 0, variableTotal: -1, rssiDbm: s.rssiDbm };
+    this.rssiSync = rssiByte(s.rssiDbm);
+    this.rxStatus = 0;
+    if (this.rxTimeout) this.board.scheduler.cancel(this.rxTimeout); // the RX timer stops at sync (§13.1.7)
+    this.rxTimeout = null;
+    this.raise(IRQ.PREAMBLE_DETECTED | IRQ.SYNC_WORD_VALID);
+    return true;
+  }
+
+  /** One demodulated byte after the sync word: into the ring; ends the packet at the programmed length. */
+  onByte(b: number): void {
+    const p = this.packet;
+    if (!p) return;
+    this.buffer[this.rxPointer] = b;
+    this.rxPointer = (this.rxPointer + 1) & 0xff;
+    p.count++;
+    if (this.variableLength && p.count === 1) {
+      // Variable length (§6.2.3.1): the first byte is the payload length; above the maximum → HeaderErr.
+      if (b > this.register(REG.PAYLOAD_LENGTH)) return this.endPacket(p, IRQ.HEADER_ERR);
+      p.variableTotal = 1 + b + (this.crcType === 0x01 ? 0 : this.crcType & 2 ? 2 : 1);
+    }
+    const done = p.variableTotal >= 0 ? p.count === p.variableTotal : (p.count & 0xff) === this.register(REG.PAYLOAD_LENGTH);
+    if (done) this.endPacket(p, this.crcFails(p) ? IRQ.CRC_ERR | IRQ.RX_DONE : IRQ.RX_DONE);
+  }
+
+  onCarrierLost(): void {
+    // The packet engine cannot tell: it keeps storing noise bytes until the programmed length.
+  }
+
+  /**
+   * The optional GFSK CRC (§6.2.3.4): CRC-16 with the seed and polynomial of 0x06BC–0x06BF, inverted for
+   * types 0x04/0x06; 1-byte types use the low byte. wM-Bus leaves it off (0x01): its CRCs are per block.
+   */
+  private crcFails(p: Packet): boolean {
+    if (this.crcType === 0x01) return false;
+    const width = this.crcType & 2 ? 2 : 1;
+    const n = p.count - width;
+    const poly = (this.register(REG.CRC_POLY_MSB) << 8) | this.register(REG.CRC_POLY_MSB + 1);
+    let crc = (this.register(REG.CRC_INIT_MSB) << 8) | this.register(REG.CRC_INIT_MSB + 1);
+    for (let i = 0; i < n; i++) {
+      crc ^= this.buffer[(p.startPtr + i) & 0xff] << 8;
+      for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ poly) & 0xffff : (crc << 1) & 0xffff;
+    }
+    if (this.crcType & 4) crc ^= 0xffff;
+    const at = (i: number) => this.buffer[(p.startPtr + n + i) & 0xff];
+    return width === 2 ? ((at(0) << 8) | at(1)) !== crc : at(0) !== (crc & 0xff);
+  }
+
+  private endPacket(p: Packet, irq: number): void {
+    this.link.release();
+    this.packet = null;
+    this.packets++;
+    this.lastRxStart = p.startPtr;
+    this.lastRxLength = p.count & 0xff;
+    this.rssiAvg = rssiByte(p.rssiDbm);
+    this.rxStatus = irq & IRQ.CRC_ERR ? 0x12 : irq & IRQ.HEADER_ERR ? 0x08 : 0x02;
+    this.raise(irq);
+    if (!this.rxContinuous) this.mode = CHIP_MODE.STBY_RC; // single mode: fallback to STDBY_RC (§13.1.3)
+  }
+
+  /** Leaves RX (or aborts a packet) and sets `mode`. */
+  endRx(mode: number): void {
+    if (this.packet) this.link.release();
+    this.packet = null;
+    if (this.rxTimeout) this.board.scheduler.cancel(this.rxTimeout);
+    this.rxTimeout = null;
+    this.mode = mode;
+  }
+
+  // ---------------------------------------------------------------- power-on and command handlers
+
+  private powerOn(): void {
+    this.faults.clear();
+    this.endRx(CHIP_MODE.STBY_RC);
+    this.packetType = 0x01; // LoRa after reset (§13.4.2)
+    this.rfFrequencyWord = this.bitrateWord = this.fdevWord = this.pulseShape = this.bandwidthCode = 0;
+    this.preambleDetector = this.syncWordBits = 0;
+    this.variableLength = false;
+    this.crcType = 0x01;
+    this.irqMask = this.dio1Mask = 0;
+    this.tcxoCode = -1;
+    this.tcxoDelayUs = 0;
+    this.dio2RfSwitch = false;
+    this.regulatorMode = 0;
+    // A crystal board calibrates itself at power-on; with a TCXO the clock does not run yet, so that
+    // calibration fails (XOSC start error) until the host powers the TCXO and calibrates again.
+    this.calibrated = this.tcxoNeeded === null;
+    this.deviceErrors = this.calibrated ? 0 : DEVICE_ERROR.XOSC_START;
+    this.imageBand = [902e6, 928e6];
+    this.rxBase = this.txBase = this.rxPointer = 0;
+    this.regs = new Map([
+      [REG.PAYLOAD_LENGTH, 0xff], [REG.RX_GAIN, 0x94],
+      [REG.CRC_INIT_MSB, 0x1d], [REG.CRC_INIT_MSB + 1, 0x0f], [REG.CRC_POLY_MSB, 0x10], [REG.CRC_POLY_MSB + 1, 0x21],
+    ]);
+    this.cmdStatus = CMD_STATUS.IDLE;
+    this.busyUntilUs = 0;
+    this.setIrq(0);
+    this.setBusy(BUSY_US.RESET);
+  }
+
+  /** §13.1.2 SetStandby: 0 = STDBY_RC, 1 = STDBY_XOSC. A TCXO's start-up delay applies when it was off. */
+  static setStandby(c: Sx1262Sim, p: Uint8Array): void {
+    const xosc = p[0] === 1;
+    const oscOff = c.mode === CHIP_MODE.STBY_RC || c.mode === CHIP_MODE.SLEEP;
+    c.endRx(xosc ? CHIP_MODE.STBY_XOSC : CHIP_MODE.STBY_RC);
+    if (xosc && !c.clockRunning()) c.deviceErrors |= DEVICE_ERROR.XOSC_START;
+    c.setBusy(xosc ? BUSY_US.STANDBY_XOSC + (oscOff ? c.tcxoDelayUs : 0) : BUSY_US.SET_STANDBY);
+  }
+
+  /** §13.1.3 SetRx: timeout × 15.625 µs; 0 = single (back to STDBY_RC after a packet), 0xFFFFFF = continuous. */
+  static setRx(c: Sx1262Sim, p: Uint8Array): void {
+    const timeout = (p[0] << 16) | (p[1] << 8) | p[2];
+    if (!c.clockRunning()) {
+      c.deviceErrors |= DEVICE_ERROR.XOSC_START | DEVICE_ERROR.PLL_LOCK;
+      c.cmdStatus = CMD_STATUS.EXEC_FAILURE;
+    }
+    const oscOff = c.mode === CHIP_MODE.STBY_RC || c.mode === CHIP_MODE.SLEEP;
+    const delay = c.mode === CHIP_MODE.RX ? BUSY_US.DEFAULT : BUSY_US.SET_RX + (oscOff ? c.tcxoDelayUs : 0);
+    c.endRx(CHIP_MODE.RX);
+    c.rxContinuous = timeout === 0xffffff;
+    if (!c.rxContinuous) c.rxPointer = c.rxBase; // §7.2: single mode restarts at RxBaseAddr
+    c.setBusy(delay);
+    c.rxFromUs = c.now + delay;
+    if (timeout !== 0 && !c.rxContinuous) {
+      c.rxTimeout = c.board.scheduler.at(c.rxFromUs + timeout * TIMEOUT_STEP_US, () => {
+        c.rxTimeout = null;
+        if (c.mode !== CHIP_MODE.RX || c.packet) return;
+        c.mode = CHIP_MODE.STBY_RC;
+        c.raise(IRQ.TIMEOUT);
+      }, "chip");
+    }
+  }
+
+  /** §13.1.12 Calibrate: 0x7F = every block; needs the reference clock. */
+  static calibrate(c: Sx1262Sim, p: Uint8Array): void {
+    c.setBusy(BUSY_US.CALIBRATE + c.tcxoDelayUs);
+    if (!c.clockRunning()) {
+      c.deviceErrors |= DEVICE_ERROR.XOSC_START | DEVICE_ERROR.PLL_CALIB | DEVICE_ERROR.ADC_CALIB;
+      c.calibrated = false;
+      return;
+    }
+    if ((p[0] & 0x7f) === 0x7f) c.calibrated = true;
+  }
+
+  /** §9.2.1 CalibrateImage: two frequencies in 4 MHz steps (0xD7 0xDB = 860–876 MHz, the 863–870 MHz band). */
+  static calibrateImage(c: Sx1262Sim, p: Uint8Array): void {
+    c.setBusy(BUSY_US.CALIBRATE_IMAGE);
+    if (!c.clockRunning()) {
+      c.deviceErrors |= DEVICE_ERROR.IMG_CALIB;
+      return;
+    }
+    c.imageBand = [p[0] * 4e6, p[1] * 4e6];
+  }
+
+  static writeRegister(c: Sx1262Sim, p: Uint8Array): void {
+    const address = (p[0] << 8) | p[1];
+    for (let i = 2; i < p.length; i++) {
+      const a = (address + i - 2) & 0xffff;
+      if (a !== REG.RX_DATA_POINTER) c.regs.set(a, p[i]);
+    }
+  }
+
+  /** §13.4.6 GFSK: preamble length (2), detector, sync bits, address filter, length type, payload, CRC, whitening. */
+  static setPacketParams(c: Sx1262Sim, p: Uint8Array): void {
+    c.preambleDetector = p[2];
+    c.syncWordBits = p[3];
+    c.variableLength = p[5] === 0x01;
+    c.regs.set(REG.PAYLOAD_LENGTH, p[6]);
+    c.crcType = p[7];
+  }
+
+  /** §13.4.5 GFSK: bit rate (3), pulse shape, bandwidth, deviation (3). */
+  static setModulationParams(c: Sx1262Sim, p: Uint8Array): void {
+    c.bitrateWord = (p[0] << 16) | (p[1] << 8) | p[2];
+    c.pulseShape = p[3];
+    c.bandwidthCode = p[4];
+    c.fdevWord = (p[5] << 16) | (p[6] << 8) | p[7];
+    if (RX_BANDWIDTH_HZ[c.bandwidthCode] === undefined) c.cmdStatus = CMD_STATUS.PROCESSING_ERROR;
+  }
+
+  static setDioIrqParams(c: Sx1262Sim, p: Uint8Array): void {
+    c.irqMask = (p[0] << 8) | p[1];
+    c.dio1Mask = (p[2] << 8) | p[3];
+    c.setIrq(c.irqStatus);
+  }
+
+  /** §13.4.8: sets both base addresses; the model also moves the RX data pointer there, so a host re-arming
+   * continuous RX knows where the next packet starts. */
+  static setBufferBase(c: Sx1262Sim, p: Uint8Array): void {
+    c.txBase = p[0];
+    c.rxBase = p[1];
+    c.rxPointer = p[1];
+  }
+
+  /** §13.3.6 SetDIO3AsTcxoCtrl: voltage code, start-up delay in 15.625 µs steps. */
+  static setTcxo(c: Sx1262Sim, p: Uint8Array): void {
+    c.tcxoCode = p[0] & 7;
+    c.tcxoDelayUs = ((p[1] << 16) | (p[2] << 8) | p[3]) * TIMEOUT_STEP_US;
+  }
+}
+
+function rssiByte(dbm: number): number {
+  return Math.max(0, Math.min(255, Math.round(-2 * dbm)));
+}
+
+/** Opcode → [minimum parameter bytes, handler] (§13 command list). Get commands answer in `answer`. */
+const COMMANDS = new Map<number, readonly [number, Handler]>([
+  [OP.SET_STANDBY, [1, Sx1262Sim.setStandby]],
+  [OP.SET_RX, [3, Sx1262Sim.setRx]],
+  [OP.SET_SLEEP, [1, (c) => c.endRx(CHIP_MODE.SLEEP)]],
+  [OP.SET_FS, [0, (c) => c.endRx(CHIP_MODE.FS)]],
+  [OP.SET_PACKET_TYPE, [1, (c, p) => { c.packetType = p[0]; }]],
+  [OP.SET_RF_FREQUENCY, [4, (c, p) => { c.rfFrequencyWord = p[0] * 0x1000000 + ((p[1] << 16) | (p[2] << 8) | p[3]); }]],
+  [OP.SET_MODULATION_PARAMS, [8, Sx1262Sim.setModulationParams]],
+  [OP.SET_PACKET_PARAMS, [9, Sx1262Sim.setPacketParams]],
+  [OP.WRITE_REGISTER, [3, Sx1262Sim.writeRegister]],
+  [OP.WRITE_BUFFER, [2, (c, p) => { for (let i = 1; i < p.length; i++) c.buffer[(p[0] + i - 1) & 0xff] = p[i]; }]],
+  [OP.SET_DIO_IRQ_PARAMS, [8, Sx1262Sim.setDioIrqParams]],
+  [OP.CLEAR_IRQ_STATUS, [2, (c, p) => c.setIrq(c.irqStatus & ~((p[0] << 8) | p[1]))]],
+  [OP.SET_DIO3_AS_TCXO_CTRL, [4, Sx1262Sim.setTcxo]],
+  [OP.SET_DIO2_AS_RF_SWITCH_CTRL, [1, (c, p) => { c.dio2RfSwitch = p[0] === 1; }]],
+  [OP.CALIBRATE, [1, Sx1262Sim.calibrate]],
+  [OP.CALIBRATE_IMAGE, [2, Sx1262Sim.calibrateImage]],
+  [OP.SET_REGULATOR_MODE, [1, (c, p) => { c.regulatorMode = p[0]; }]],
+  [OP.SET_BUFFER_BASE_ADDRESS, [2, Sx1262Sim.setBufferBase]],
+  [OP.SET_RX_TX_FALLBACK_MODE, [1, () => undefined]],
+  [OP.CLEAR_DEVICE_ERRORS, [2, (c) => { c.deviceErrors = 0; }]],
+]);
+
+/** Commands that only read (answered while clocking, nothing to execute at NSS high). */
+const READS = new Set<number>([
+  OP.GET_STATUS, OP.READ_REGISTER, OP.READ_BUFFER, OP.GET_IRQ_STATUS, OP.GET_RX_BUFFER_STATUS,
+  OP.GET_PACKET_STATUS, OP.GET_RSSI_INST, OP.GET_DEVICE_ERRORS, OP.GET_PACKET_TYPE,
+]);

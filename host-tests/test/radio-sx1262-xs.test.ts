@@ -1,0 +1,77 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
+
+/**
+ * The SX1262 driver runs on the device under XS. One esbuild bundle wires driver + chip model + air on
+ * simulated time (no Node imports), sends pseudo-random T/C-A/C-B frames (some longer than the 255-byte
+ * ring) and S frames, then wedges the chip; Node and xsnap (XS 13.3) must print the same lines.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const imp = (p: string) => JSON.stringify(join(here, "..", "..", p));
+
+const ENTRY = `
+import { addFrameACrc, addFrameBCrc } from ${imp("firmware/link/frame-format.ts")};
+import { toHex } from ${imp("firmware/util/hex.ts")};
+import { SX1262 } from ${imp("firmware/radio/sx1262/sx1262.ts")};
+import { Air } from ${imp("host-tests/sim/air.ts")};
+import { SimBoard } from ${imp("host-tests/sim/io.ts")};
+import { Scheduler, SimTimers } from ${imp("host-tests/sim/scheduler.ts")};
+import { Sx1262Sim } from ${imp("host-tests/sim/sx1262/chip.ts")};
+const out = typeof print === "function" ? print : console.log;
+let seed = 0x1262;
+const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+const scheduler = new Scheduler();
+const board = new SimBoard(scheduler);
+const air = new Air(scheduler, { seed: 3 });
+const chip = new Sx1262Sim({ board, air, spiPort: 1, selectGpio: 8, busyGpio: 13, dio1Gpio: 14, resetGpio: 12, tcxoVoltage: 1.8 });
+const pin = (p) => ({ io: board.Digital, pin: p });
+const radio = new SX1262({
+  spi: { io: board.SPI, clock: 9, out: 10, in: 11, hz: 8000000, port: 1 },
+  select: pin(8), reset: pin(12), busy: pin(13), interrupt: pin(14),
+  timers: new SimTimers(scheduler), tcxoVoltage: 1.8, dio2AsRfSwitch: true,
+  onFrame: (f) => out([f.mode, f.format, f.rssiDbm, toHex(f.bytes)].join(" ")),
+  onDiagnostic: (m) => out("diag " + m),
+});
+const send = (listen, kinds, count) => {
+  scheduler.at(scheduler.now, () => radio.start(listen));
+  scheduler.advance(0);
+  let at = scheduler.now + 1000;
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i % kinds.length];
+    const len = kind === "CB" ? 12 + rnd(200) : 10 + rnd(240);
+    const body = new Uint8Array(len);
+    for (let k = 0; k < len; k++) body[k] = rnd(256);
+    body[0] = len - 1;
+    const frame = kind === "CB" ? addFrameBCrc(body) : addFrameACrc(body);
+    const mode = kind === "CA" || kind === "CB" ? "C" : kind;
+    const s = air.transmit({ mode, format: kind === "CB" ? "B" : "A", frame, rssiDbm: -60 - rnd(40), at });
+    at = s.end + 1000 + rnd(3000);
+  }
+  scheduler.runUntil(at + 10000);
+};
+send("TC", ["T", "CA", "CB"], 30);
+send("S", ["S"], 8);
+chip.inject("stuckBusy");
+scheduler.advance(1000000);
+out(JSON.stringify(radio.stats), chip.protocolErrors.length, chip.faulty);
+`;
+
+describe("SX1262 driver under XS", () => {
+  it("prints identical results under Node and xsnap", async () => {
+    const entry = writeTempModule("sx1262-entry.js", ENTRY);
+    const xs = (await runUnderXs(entry)).split("\n").filter((l) => l !== "");
+    const dir = mkdtempSync(join(tmpdir(), "wmbus-sx1262-node-"));
+    const bundle = join(dir, "bundle.mjs");
+    await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2022", platform: "neutral", outfile: bundle, logLevel: "error" });
+    const node = execFileSync(process.execPath, [bundle], { encoding: "utf8" }).split("\n").filter((l) => l !== "");
+    expect(node.filter((l) => /^[TCS] [AB] /.test(l))).toHaveLength(38);
+    expect(node[node.length - 1]).toMatch(/"framesDelivered":38,.*"watchdogRecoveries":1\} 0 false$/);
+    expect(xs).toEqual(node);
+  });
+});
