@@ -49,9 +49,9 @@ export const SX_REG = Object.freeze({
   SYNC_WORD: 0x06c0,
   /** RX gain: 0x96 = boosted (§9.6). */
   RX_GAIN: 0x08ac,
-  /** GFSK payload length compared live with the packet byte counter (Semtech AN1200.53, long packets). */
+  /** "RX/TX payload length", compared live with the packet byte count (Semtech AN1200.53; sx126x_regs.h). */
   PAYLOAD_LENGTH: 0x06bb,
-  /** Current RX data pointer in the 256-byte buffer (AN1200.53). */
+  /** "RX address pointer": where the next received byte goes in the 256-byte buffer (same sources). */
   RX_DATA_POINTER: 0x0803,
 });
 
