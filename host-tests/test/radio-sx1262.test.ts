@@ -79,9 +79,9 @@ describe("SX1262 driver + chip model: every wireless corpus telegram", () => {
 });
 
 describe("SX1262 under noise and collisions", () => {
-  it("BER 1e-4: no corrupted frame is delivered; rejected frames are counted", () => {
-    const frames = corpus.frames.filter((f) => TC_VARIANTS.includes(f.variant));
-    const rig = started("TC", { ber: 1e-4, seed: 7 });
+  it.each(["TC", "S"] as const)("BER 1e-4 on %s: no corrupted frame is delivered; rejected frames are counted", (listen) => {
+    const frames = corpus.frames.filter((f) => (f.variant === "S1") === (listen === "S"));
+    const rig = started(listen, { ber: 1e-4, seed: 7 });
     sendAll(rig, frames);
     const sent = new Set(frames.map((f) => hex(f.frame)));
     for (const f of rig.frames) expect(sent.has(hex(f.bytes))).toBe(true);

@@ -49,9 +49,9 @@ export const SX_REG = Object.freeze({
   SYNC_WORD: 0x06c0,
   /** RX gain: 0x96 = boosted (§9.6). */
   RX_GAIN: 0x08ac,
-  /** GFSK payload length compared live with the packet byte counter (Semtech AN1200.53, long packets). */
+  /** "RX/TX payload length", compared live with the packet byte count (Semtech AN1200.53; sx126x_regs.h). */
   PAYLOAD_LENGTH: 0x06bb,
-  /** Current RX data pointer in the 256-byte buffer (AN1200.53). */
+  /** "RX address pointer": where the next received byte goes in the 256-byte buffer (same sources). */
   RX_DATA_POINTER: 0x0803,
 });
 
@@ -59,8 +59,11 @@ export const SX_REG = Object.freeze({
 export const SX_MODE_RX = 5;
 export const SX_MODE_STBY_RC = 2;
 
-/** SetRx timeout 0xFFFFFF = continuous receive (§13.1.4). */
-export const SX_RX_CONTINUOUS = 0xffffff;
+/** SetRx timeout 0 = single mode without timeout: RX until one packet is received, then the fallback mode (§13.1.4). */
+export const SX_RX_SINGLE = 0x000000;
+/** SetRxTxFallbackMode 0x30 = STDBY_XOSC: the TCXO keeps running, so re-arming RX is quick (§13.1.9). */
+export const SX_FALLBACK_STDBY_XOSC = 0x30;
+export const SX_MODE_STBY_XOSC = 3;
 /** CalibrateImage for the 863–870 MHz band (§9.2.1, table 9-2). */
 export const SX_IMAGE_863_870 = Object.freeze([0xd7, 0xdb]);
 /** TCXO start-up time given to SetDIO3AsTcxoCtrl, in 15.625 µs steps: 320 = 5 ms (§13.3.6). */

@@ -7,15 +7,18 @@
  *   - GFSK, fixed-length packets, CRC and whitening off, 16-bit sync 0x543D / 0x7696 at 0x06C0: the chip's
  *     data buffer then holds exactly the FIFO bytes phy/frame-assembler expects (C: `54 CD`/`54 3D`, L, …;
  *     T: 3-of-6 chips; S: Manchester chips).
- *   - Continuous RX (§13.1.4, timeout 0xFFFFFF); DIO1 = SyncWordValid | RxDone | Timeout (§13.3.1).
+ *   - Single-mode RX without timeout (§13.1.4, SetRx 0), re-armed after every packet with the buffer base at
+ *     0: "in single mode the RX data pointer is initialised to RxBaseAddr each time the chip enters RX"
+ *     (§7.2), so every packet starts at ring address 0, where Semtech's long-packet method (below) works.
+ *     Fallback STDBY_XOSC keeps the TCXO running between packets. DIO1 = SyncWordValid | RxDone | Timeout.
  *   - On SyncWordValid the driver caches RSSI (GetPacketStatus reads 0 outside RX), then reads the 256-byte
- *     ring as the frame arrives (0x0803 = RX data pointer, ReadBuffer wraps at 255: §7.2). As soon as the
- *     header gives the FIFO length it programs 0x06BB so RxDone fires on the last frame byte; frames longer
- *     than 255 FIFO bytes keep 0x06BB ahead of the engine's 8-bit byte count until fewer than 256 remain
- *     (Semtech AN1200.53, long packets). Reads happen at least every LONG_POLL_BYTES, so the ring never laps.
- *   - RxDone: GetRxBufferStatus gives the packet's start and 8-bit length, so the read pointer is re-synced
- *     after every packet; the next packet starts there ("in continuous mode the pointer is incremented
- *     starting from the previous position", §7.2).
+ *     ring as the frame arrives (0x0803 = RX address pointer, ReadBuffer wraps at 255: §7.2). As soon as the
+ *     header gives the FIFO length it programs 0x06BB so the packet ends on the last frame byte; frames
+ *     longer than 255 FIFO bytes keep 0x06BB ahead of the engine's 8-bit count until fewer than 256 remain
+ *     (Semtech AN1200.53 and its sx126x_long_pkt library). Reads happen at least every LONG_POLL_BYTES, so
+ *     the ring never laps.
+ *   - A frame ends when the assembler has all its FIFO bytes (or on RxDone: GetRxBufferStatus gives the
+ *     packet's length, §13.5.2); then RX is re-armed at once for the next one.
  *   - Every frame's DLL CRCs are verified (link/frame-format) before `onFrame`; failures are counted.
  *
  * BUSY (§8.3.1) is polled before every command with a timeout (sx1262-bus.ts); TCXO on DIO3 (§13.3.6)
@@ -38,7 +41,7 @@ import { emptyRadioStats } from "../radio.js";
 import { type DigitalPin, type SpiPort, Sx1262Bus } from "./sx1262-bus.js";
 import type { Sx1262Channel } from "./sx1262-settings.js";
 import {
-  SX1262_CHANNELS, SX_IMAGE_863_870, SX_IRQ, SX_MODE_RX, SX_OP, SX_REG, SX_RX_CONTINUOUS, SX_TCXO_DELAY_STEPS,
+  SX1262_CHANNELS, SX_FALLBACK_STDBY_XOSC, SX_IMAGE_863_870, SX_MODE_STBY_XOSC, SX_IRQ, SX_MODE_RX, SX_OP, SX_REG, SX_RX_SINGLE, SX_TCXO_DELAY_STEPS,
   modulationWords,
 } from "./sx1262-settings.js";
 
@@ -61,15 +64,11 @@ const LONG_POLL_BYTES = 128;
 const END_SLACK_BYTES = 4;
 
 interface FrameState {
-  /** Ring address of the frame's first FIFO byte. */
-  startPtr: number;
   rssiDbm: number;
   /** FIFO bytes read from the ring for this frame. */
   read: number;
   /** 0x06BB holds the frame's final length (mod 256). */
   lengthFinal: boolean;
-  /** …and was written before the engine's count passed it, so the packet ends exactly with the frame. */
-  endsInTime: boolean;
   lastReadMs: number;
   startedMs: number;
 }
@@ -206,7 +205,7 @@ export class SX1262 implements Radio {
       [SX_OP.WRITE_REGISTER, ...be(SX_REG.SYNC_WORD, 2), ...be(ch.syncWord, 2)],
       [SX_OP.WRITE_REGISTER, ...be(SX_REG.RX_GAIN, 2), 0x96],
       [SX_OP.SET_DIO_IRQ_PARAMS, ...be(IRQ_MASK, 2), ...be(IRQ_MASK, 2), 0, 0, 0, 0],
-      [SX_OP.SET_RX_TX_FALLBACK_MODE, 0x30], // STDBY_XOSC: keeps the TCXO running
+      [SX_OP.SET_RX_TX_FALLBACK_MODE, SX_FALLBACK_STDBY_XOSC],
     );
     if (this.#dio2AsRfSwitch) steps.push([SX_OP.SET_DIO2_AS_RF_SWITCH_CTRL, 0x01]);
     for (const s of steps) if (!this.#bus.command(s)) return `no answer (BUSY stuck) at opcode 0x${s[0].toString(16)}`;
@@ -219,7 +218,7 @@ export class SX1262 implements Radio {
     return "";
   }
 
-  /** (Re)starts continuous RX with an empty ring: the next packet is written from address 0. */
+  /** (Re)arms single-mode RX: the next packet is written from ring address 0 (§7.2). */
   #armRx(): boolean {
     this.#frame = null;
     this.#readPtr = 0;
@@ -228,7 +227,7 @@ export class SX1262 implements Radio {
       this.#bus.command([SX_OP.SET_BUFFER_BASE_ADDRESS, 0x00, 0x00]) &&
       this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, 0xff) &&
       this.#bus.command([SX_OP.CLEAR_IRQ_STATUS, ...be(SX_IRQ.ALL, 2)]) &&
-      this.#bus.command([SX_OP.SET_RX, ...be(SX_RX_CONTINUOUS, 3)])
+      this.#bus.command([SX_OP.SET_RX, ...be(SX_RX_SINGLE, 3)])
     );
   }
 
@@ -238,21 +237,17 @@ export class SX1262 implements Radio {
     if (!this.#ready || this.#closed) return;
     const irq = this.#bus.get(SX_OP.GET_IRQ_STATUS, 2);
     if (irq < 0 || !this.#bus.command([SX_OP.CLEAR_IRQ_STATUS, ...be(irq, 2)])) return this.#wedged("BUSY stuck in the interrupt");
-    // The active frame's RxDone comes before any newer sync. With no frame active the sync is handled
-    // first and #packetDone tells from the packet's start address which packet ended.
-    const done = (irq & SX_IRQ.RX_DONE) !== 0;
-    const doneFirst = done && this.#frame !== null;
-    if (doneFirst) this.#packetDone();
-    if (irq & SX_IRQ.SYNC_WORD_VALID) this.#beginFrame();
-    if (done && !doneFirst) this.#packetDone();
-    if (irq & SX_IRQ.TIMEOUT) this.#restart("");
+    // Single mode: one packet per SetRx, so a sync and an RxDone read together belong to the same packet.
+    if (irq & SX_IRQ.SYNC_WORD_VALID && !this.#frame) this.#beginFrame();
+    if (irq & SX_IRQ.RX_DONE) this.#packetDone();
+    else if (irq & SX_IRQ.TIMEOUT) this.#restart("");
   }
 
   #beginFrame(): void {
     const status = this.#bus.get(SX_OP.GET_PACKET_STATUS, 3); // RxStatus, RssiSync, RssiAvg (§13.5.3)
     if (status < 0) return this.#wedged("no answer to GetPacketStatus");
     const now = this.#timers.now();
-    this.#frame = { startPtr: this.#readPtr, rssiDbm: -((status >> 8) & 0xff) / 2, read: 0, lengthFinal: false, endsInTime: false, lastReadMs: now, startedMs: now };
+    this.#frame = { rssiDbm: -((status >> 8) & 0xff) / 2, read: 0, lengthFinal: false, lastReadMs: now, startedMs: now };
     this.#assembler.reset();
     this.#schedulePoll(this.#channel.headerBytes + 1);
   }
@@ -286,13 +281,7 @@ export class SX1262 implements Radio {
       // count − 1 (next match 255 bytes on); once fewer remain, the final length mod 256 (AN1200.53).
       const length = remaining > 255 ? f.read - 1 : a.rawTotal;
       if (!this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, length)) return this.#wedged("no answer writing the payload length");
-      if (remaining <= 255) {
-        f.lengthFinal = true;
-        // In time only if the engine had not yet passed the end when the register was written.
-        const after = this.#unread();
-        if (after < 0) return this.#wedged("no answer reading the RX pointer");
-        f.endsInTime = f.read + after < a.rawTotal;
-      }
+      f.lengthFinal = remaining <= 255;
     }
     this.#schedulePoll(f.lengthFinal ? Math.min(remaining, LONG_POLL_BYTES) + END_SLACK_BYTES : LONG_POLL_BYTES);
   }
@@ -320,19 +309,11 @@ export class SX1262 implements Radio {
     const status = this.#assembler.status;
     if (status === FIFO_MORE) return true;
     this.#endFrame();
-    if (status === FIFO_FRAME) {
-      this.#deliver(f);
-      // All rawTotal bytes are read, so an engine told the length in time has ended the packet exactly
-      // here; otherwise it runs on towards 0x06BB and RX is restarted.
-      if (f.endsInTime) {
-        if (!this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, 0xff)) this.#wedged("no answer restoring the payload length");
-      } else this.#restart("");
-      return false;
-    }
-    if (status === FIFO_ERR_CODING) this.#stats.codingErrors++;
+    if (status === FIFO_FRAME) this.#deliver(f);
+    else if (status === FIFO_ERR_CODING) this.#stats.codingErrors++;
     else if (status === FIFO_ERR_SYNC) this.#stats.syncErrors++;
     else this.#stats.lengthErrors++;
-    // The packet engine would run on to 0x06BB: restart RX to listen for the next frame at once.
+    // Whether the packet engine has stopped (0x06BB told in time) or would run on: re-arm for the next frame.
     this.#restart("");
     return false;
   }
@@ -350,28 +331,20 @@ export class SX1262 implements Radio {
   }
 
   /**
-   * RxDone: GetRxBufferStatus (§13.5.2) gives the start and 8-bit length of the packet that ended. If it is
-   * the active frame's, the rest is read (a frame still incomplete then was cut: length error); if it is an
-   * older packet, the ring pointer is re-synced to its end, where the next packet starts (§7.2).
+   * RxDone (§13.1.4: the chip is now in the fallback mode): read the rest of the packet, whose length
+   * GetRxBufferStatus gives (§13.5.2). A frame still incomplete then was cut short (0x06BB programmed too
+   * late): a length error. Then RX is re-armed.
    */
   #packetDone(): void {
-    const st = this.#bus.get(SX_OP.GET_RX_BUFFER_STATUS, 2); // PayloadLengthRx, RxStartBufferPointer
-    if (st < 0) return this.#wedged("no answer to GetRxBufferStatus");
-    const start = st & 0xff;
-    const end = (start + (st >> 8)) & 0xff;
     const f = this.#frame;
-    if (f && start === f.startPtr) {
+    if (f) {
+      const st = this.#bus.get(SX_OP.GET_RX_BUFFER_STATUS, 2); // PayloadLengthRx, RxStartBufferPointer
+      if (st < 0) return this.#wedged("no answer to GetRxBufferStatus");
+      const end = ((st >> 8) + (st & 0xff)) & 0xff;
       if (!this.#drain(f, (end - this.#readPtr) & 0xff)) return;
-      this.#stats.lengthErrors++; // the packet ended before the frame did
-      this.#endFrame();
-      this.#readPtr = end;
-    } else if (f) {
-      // An older packet ended just before this frame's sync: this frame starts where that one ended.
-      if (f.read > 0) return this.#restart("ring pointer out of step");
-      f.startPtr = this.#readPtr = end;
-      return;
-    } else this.#readPtr = end;
-    if (!this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, 0xff)) this.#wedged("no answer restoring the payload length");
+      this.#stats.lengthErrors++;
+    }
+    this.#restart("");
   }
 
   #deliver(f: FrameState): void {
@@ -408,9 +381,9 @@ export class SX1262 implements Radio {
     if (!this.#ready) return;
     const status = this.#bus.status();
     if (status < 0) return this.#wedged("BUSY stuck");
-    if ((status & 0x81) !== 0 || ((status >> 4) & 7) !== SX_MODE_RX) {
-      return this.#wedged(`status 0x${status.toString(16)} is not RX`);
-    }
+    const mode = (status >> 4) & 7;
+    if ((status & 0x81) === 0 && mode === SX_MODE_STBY_XOSC && this.#packetEnded()) return;
+    if ((status & 0x81) !== 0 || mode !== SX_MODE_RX) return this.#wedged(`status 0x${status.toString(16)} is not RX`);
     const sync = this.#bus.readRegister(SX_REG.SYNC_WORD, 2);
     if (!sync) return this.#wedged("BUSY stuck");
     if (((sync[0] << 8) | sync[1]) !== this.#channel.syncWord) return this.#wedged("sync word register lost");
@@ -419,6 +392,14 @@ export class SX1262 implements Radio {
     const f = this.#frame;
     // A frame is at most 435 FIFO bytes (T, L = 255) or 580 (S): twice that without progress is a hang.
     if (f && this.#timers.now() - f.startedMs > 1200 * this.#byteMs) this.#restart("frame never ended");
+  }
+
+  /** In the fallback mode right after a packet, before its DIO1 callback ran: handle the packet now. */
+  #packetEnded(): boolean {
+    const irq = this.#bus.get(SX_OP.GET_IRQ_STATUS, 2);
+    if (irq < 0 || !(irq & (SX_IRQ.RX_DONE | SX_IRQ.TIMEOUT))) return false;
+    this.#onDio1();
+    return true;
   }
 
   #wedged(why: string): void {

@@ -23,7 +23,11 @@
  * the payload-length register 0x06BB, which it reads live; 0x0803 reads the RX data pointer. A host that
  * reads the ring while the packet arrives and keeps 0x06BB ahead of the count receives packets of any
  * length; one that only waits for RxDone gets at most 255 bytes, as the datasheet's 8-bit lengths allow.
- * Continuous RX (SetRx 0xFFFFFF) searches for the next sync word right after RxDone.
+ * Continuous RX (SetRx 0xFFFFFF) searches for the next sync word right after RxDone; single RX (SetRx 0)
+ * goes to the fallback mode and restarts at RxBaseAddr on the next SetRx (§7.2). Semtech's long-packet
+ * library computes its 0x06BB values from the RX pointer of packets that start at address 0, where the
+ * pointer and the byte count agree; the model counts bytes, and the driver keeps every packet at address 0
+ * (single RX, re-armed per packet) so both readings give the same result.
  */
 import type { Air, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
 import type { SimBoard, SpiDevice } from "../io.js";
@@ -99,6 +103,8 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   tcxoDelayUs = 0;
   dio2RfSwitch = false;
   regulatorMode = 0;
+  /** Where single-mode RX goes after a packet or timeout. */
+  fallbackMode: number = CHIP_MODE.STBY_RC;
   /** Set by Calibrate(0x7F) with a running clock; crystal boards calibrate at power-on. */
   calibrated = false;
   /** [low, high] Hz covered by the last CalibrateImage; the power-on default is 902–928 MHz (§9.2.1). */
@@ -421,7 +427,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.rssiAvg = rssiByte(p.rssiDbm);
     this.rxStatus = irq & IRQ.CRC_ERR ? 0x12 : irq & IRQ.HEADER_ERR ? 0x08 : 0x02;
     this.raise(irq);
-    if (!this.rxContinuous) this.mode = CHIP_MODE.STBY_RC; // single mode: fallback to STDBY_RC (§13.1.3)
+    if (!this.rxContinuous) this.mode = this.fallbackMode; // single mode: to the fallback mode (§13.1.3, §13.1.9)
   }
 
   /** Leaves RX (or aborts a packet) and sets `mode`. */
@@ -448,6 +454,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.tcxoDelayUs = 0;
     this.dio2RfSwitch = false;
     this.regulatorMode = 0;
+    this.fallbackMode = CHIP_MODE.STBY_RC;
     // A crystal board calibrates itself at power-on; with a TCXO the clock does not run yet, so that
     // calibration fails (XOSC start error) until the host powers the TCXO and calibrates again.
     this.calibrated = this.tcxoNeeded === null;
@@ -491,7 +498,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
       c.rxTimeout = c.board.scheduler.at(c.rxFromUs + timeout * TIMEOUT_STEP_US, () => {
         c.rxTimeout = null;
         if (c.mode !== CHIP_MODE.RX || c.packet) return;
-        c.mode = CHIP_MODE.STBY_RC;
+        c.mode = c.fallbackMode;
         c.raise(IRQ.TIMEOUT);
       }, "chip");
     }
@@ -550,6 +557,13 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     c.setIrq(c.irqStatus);
   }
 
+  /** §13.1.9 SetRxTxFallbackMode: 0x20 STDBY_RC (default), 0x30 STDBY_XOSC, 0x40 FS. */
+  static setFallbackMode(c: Sx1262Sim, p: Uint8Array): void {
+    const mode = FALLBACK_MODES.get(p[0]);
+    if (mode === undefined) c.cmdStatus = CMD_STATUS.PROCESSING_ERROR;
+    else c.fallbackMode = mode;
+  }
+
   /** §13.4.8: sets both base addresses; the model also moves the RX data pointer there, so a host re-arming
    * continuous RX knows where the next packet starts. */
   static setBufferBase(c: Sx1262Sim, p: Uint8Array): void {
@@ -589,9 +603,11 @@ const COMMANDS = new Map<number, readonly [number, Handler]>([
   [OP.CALIBRATE_IMAGE, [2, Sx1262Sim.calibrateImage]],
   [OP.SET_REGULATOR_MODE, [1, (c, p) => { c.regulatorMode = p[0]; }]],
   [OP.SET_BUFFER_BASE_ADDRESS, [2, Sx1262Sim.setBufferBase]],
-  [OP.SET_RX_TX_FALLBACK_MODE, [1, () => undefined]],
+  [OP.SET_RX_TX_FALLBACK_MODE, [1, Sx1262Sim.setFallbackMode]],
   [OP.CLEAR_DEVICE_ERRORS, [2, (c) => { c.deviceErrors = 0; }]],
 ]);
+
+const FALLBACK_MODES = new Map<number, number>([[0x20, CHIP_MODE.STBY_RC], [0x30, CHIP_MODE.STBY_XOSC], [0x40, CHIP_MODE.FS]]);
 
 /** Commands that only read (answered while clocking, nothing to execute at NSS high). */
 const READS = new Set<number>([

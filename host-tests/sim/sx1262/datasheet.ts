@@ -66,7 +66,8 @@ export const DEVICE_ERROR = Object.freeze({
   PLL_LOCK: 0x040,
 });
 
-/** Registers (§12, table 12-1) and the two long-packet registers of AN1200.53. */
+/** Registers (§12, table 12-1) and the two long-packet registers of AN1200.53 (names as in Semtech's
+ * sx126x_regs.h: 0x06BB "RX/TX payload length", 0x0803 "RX address pointer"). */
 export const REG = Object.freeze({
   SYNC_WORD_0: 0x06c0, // 8 bytes, 0x06C0..0x06C7, first transmitted byte first
   CRC_INIT_MSB: 0x06bc,
