@@ -11,7 +11,6 @@ import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS } from "./status.js";
 import { detectDriver, driverByName, GENERIC } from "./drivers/index.js";
 import type { ByteBlock, Driver, FieldValue, Reading } from "./types.js";
-import { lenientRecords } from "./lenient.js";
 import { round6 } from "./units.js";
 import { enhancedAddress, swappedAddress } from "./address.js";
 import type { BlockCipher } from "../security/block-cipher.js";
@@ -86,7 +85,7 @@ function keyBytes(k: string | Uint8Array | undefined): Uint8Array | undefined {
 
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
 export function applyDriver(d: Driver, t: Telegram, out: Reading, opts: { cipher?: BlockCipher; key?: string | Uint8Array } = {}): void {
-  const records = t.records.length > 0 ? t.records : lenientRecords(t);
+  const records = t.records; // a damaged APL keeps the records before the damage (decoder apl_error)
   const mfct = mfctArea(t, records);
   if (d.addressFromEnhancedId) {
     const a = enhancedAddress(records);
