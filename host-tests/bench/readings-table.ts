@@ -22,6 +22,7 @@ export const MASK = "1111-11-11T11:11:11Z";
 
 interface Rec {
   index: number;
+  id: string | null;
   test_name: string | null;
   driver: string | null;
   key: string | null;
@@ -97,6 +98,8 @@ export interface ReadingJob {
   telegram: string;
   prelude: string[];
   key?: string;
+  /** The meter id the record's key is configured for (see runJobs). */
+  meterId?: string;
   name: string;
   driver?: string;
   device?: string;
@@ -107,14 +110,20 @@ export interface ReadingJob {
 export function readingJobs(path = CORPUS): ReadingJob[] {
   return loadRecords(path).map((r) => {
     const key = r.key !== null && r.key.length === 32 ? r.key : undefined;
-    return { index: r.index, telegram: r.telegram, prelude: r.prelude, key, name: configuredName(r), driver: r.driver ?? undefined, ...captureMetadata(r), read: r.expected !== null };
+    const meterId = key !== undefined && r.id !== null && /^[0-9a-fA-F]{8}$/.test(r.id) ? r.id : undefined;
+    return { index: r.index, telegram: r.telegram, prelude: r.prelude, key, meterId, name: configuredName(r), driver: r.driver ?? undefined, ...captureMetadata(r), read: r.expected !== null };
   });
 }
 
-/** Runs the jobs through one reading session (the algorithm the XS test repeats under XS). */
+/**
+ * Runs the jobs through one reading session (the algorithm the XS test repeats under XS). A record's key
+ * configures its meter, as a gateway's meter list does: later telegrams of that meter without a key of
+ * their own (e.g. a test that gave the key on the command line, which the corpus does not keep) use it.
+ */
 export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): { index: number; reading: Reading }[] {
   const out: { index: number; reading: Reading }[] = [];
   for (const j of jobs) {
+    if (j.key !== undefined && j.meterId !== undefined) session.decoder.keys.set(j.meterId, j.key);
     for (const p of j.prelude) session.feed(fromHex(p), j.key);
     if (!j.read) {
       session.feed(fromHex(j.telegram), j.key);

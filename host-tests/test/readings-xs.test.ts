@@ -29,6 +29,7 @@ import { nobleCipher } from ${built("host-tests/host/aes-noble.js")};
 const cipher = nobleCipher();
 const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
 for (const j of jobs) {
+  if (j.key !== undefined && j.meterId !== undefined) session.decoder.keys.set(j.meterId, j.key);
   for (const p of j.prelude) session.feed(fromHex(p), j.key);
   if (!j.read) { session.feed(fromHex(j.telegram), j.key); continue; }
   const { reading } = session.read(fromHex(j.telegram), {
