@@ -73,3 +73,16 @@ describe("identification records coded in binary", () => {
     expect(one("0C7878563412").value).toBe("12345678"); // BCD fabrication number unchanged
   });
 });
+
+describe("pre-seeded Kamstrup flowIQ format 36D4", () => {
+  it("decodes corpus #223 without a full frame, and the full-frame CRC confirms the derived header list", () => {
+    const r = new TelegramDecoder().decode(fromHex(telegram(223)));
+    expect(r.ok).toBe(true);
+    expect(r.telegram.compactSignature).toBe(0x36d4);
+    const v = Object.fromEntries(r.telegram.records.map((x) => [x.name, x.value]));
+    expect(v).toMatchObject({
+      volume: 60.77, volume_storage_1: 51.508, date_storage_1: "2026-07-01", flow_temperature_storage_1_min: 17,
+      external_temperature_storage_1_min: 15, external_temperature_storage_1_max: 23,
+    });
+  });
+});
