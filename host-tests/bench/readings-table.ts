@@ -104,14 +104,28 @@ export interface ReadingJob {
   driver?: string;
   device?: string;
   rssi_dbm?: number;
+  conversions?: string[];
+  extra?: { [field: string]: string };
+  fieldOrigin?: boolean;
   read: boolean;
 }
 
+/**
+ * Options of the wmbusmeters run behind a record that change its JSON (its command line, not telegram
+ * content): #418 --json_floor=5 --json_address="RoodRd 42" --field_city="Stockholm" (constant fields),
+ * #459 --addconversions=GJ,L,F, #611 --detailedfirst (the source record index of each field).
+ */
+type RunOptions = Pick<ReadingJob, "conversions" | "extra" | "fieldOrigin">;
+const RUN_OPTIONS: { readonly [index: number]: RunOptions } = {
+  418: { extra: { floor: "5", address: "RoodRd 42", city: "Stockholm" } },
+  459: { conversions: ["gj", "l", "f"] },
+  611: { fieldOrigin: true },
+};
 export function readingJobs(path = CORPUS): ReadingJob[] {
   return loadRecords(path).map((r) => {
     const key = r.key !== null && r.key.length === 32 ? r.key : undefined;
     const meterId = key !== undefined && r.id !== null && /^[0-9a-fA-F]{8}$/.test(r.id) ? r.id : undefined;
-    return { index: r.index, telegram: r.telegram, prelude: r.prelude, key, meterId, name: configuredName(r), driver: r.driver ?? undefined, ...captureMetadata(r), read: r.expected !== null };
+    return { index: r.index, telegram: r.telegram, prelude: r.prelude, key, meterId, name: configuredName(r), driver: r.driver ?? undefined, ...captureMetadata(r), ...RUN_OPTIONS[r.index], read: r.expected !== null };
   });
 }
 
@@ -130,7 +144,8 @@ export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): {
       continue;
     }
     const { reading } = session.read(fromHex(j.telegram), {
-      name: j.name, driver: j.driver, key: j.key, timestamp: MASK, device: j.device, rssi_dbm: j.rssi_dbm, cipher: session.cipher,
+      name: j.name, driver: j.driver, key: j.key, timestamp: MASK, device: j.device, rssi_dbm: j.rssi_dbm,
+      conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, cipher: session.cipher,
     });
     out.push({ index: j.index, reading });
   }

@@ -4,6 +4,7 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { loadCorpus } from "./corpus-helpers.js";
 import { one } from "./apl-helpers.js";
+import { FormatCache } from "../../firmware/application/compact.js";
 
 /** Decoder corrections found while comparing readings with the corpus (issue 5). */
 
@@ -43,11 +44,19 @@ describe("reserved security modes (CFG bits 12..8 = 16..31 and the other reserve
 });
 
 describe("encrypted compact frames", () => {
-  it("take the format signature after the 2F2F decryption check (corpus #96)", () => {
+  it("take the format signature after the 2F2F decryption check (corpus #96) and decode with the derived format", () => {
     const rec = corpus.find((r) => r.index === 96)!;
     const r = new TelegramDecoder({ cipher: nodeCipher() }).decode(fromHex(rec.telegram), { key: rec.key! });
     expect(r.telegram.payloadState).toBe("decrypted");
     expect(r.telegram.compactSignature).toBe(0x052d);
+    expect(r.ok).toBe(true); // the full-frame CRC over the rebuilt frame matched
+    const v = Object.fromEntries(r.telegram.records.map((x) => [x.name, x.value]));
+    expect(v).toMatchObject({ date_storage_1: "2025-12-31", volume_storage_1: 228.854, volume_storage_16: 172.538, date_time: "2026-05-04 11:58", volume: 253.409 });
+  });
+
+  it("without a format the error names the real signature, not 2F2F", () => {
+    const rec = corpus.find((r) => r.index === 96)!;
+    const r = new TelegramDecoder({ cipher: nodeCipher(), formats: new FormatCache() }).decode(fromHex(rec.telegram), { key: rec.key! });
     expect(r.error!.code).toBe("unknown_format_signature");
     expect(r.error!.message).toContain("0x052D");
   });

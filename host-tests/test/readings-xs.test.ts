@@ -33,7 +33,8 @@ for (const j of jobs) {
   for (const p of j.prelude) session.feed(fromHex(p), j.key);
   if (!j.read) { session.feed(fromHex(j.telegram), j.key); continue; }
   const { reading } = session.read(fromHex(j.telegram), {
-    name: j.name, driver: j.driver, key: j.key, timestamp: ${JSON.stringify(MASK)}, device: j.device, rssi_dbm: j.rssi_dbm, cipher,
+    name: j.name, driver: j.driver, key: j.key, timestamp: ${JSON.stringify(MASK)}, device: j.device, rssi_dbm: j.rssi_dbm,
+    conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, cipher,
   });
   print(JSON.stringify({ index: j.index, reading }));
 }
