@@ -14,6 +14,7 @@ import type { ByteBlock, Driver, FieldValue, Reading } from "./types.js";
 import { addConversions, round6 } from "./units.js";
 import { enhancedAddress, swappedAddress } from "./address.js";
 import type { BlockCipher } from "../security/block-cipher.js";
+import { applyCalculations, type Calculations } from "./calculate.js";
 
 export type { Reading, FieldValue, Driver } from "./types.js";
 
@@ -42,6 +43,8 @@ export interface ReadingOptions {
   extra?: { readonly [field: string]: string };
   /** Add "<field>_field": the index of the data record each field came from (for checking a driver). */
   fieldOrigin?: boolean;
+  /** Calculated fields, e.g. {"heat_jh": "power_kw"} (see calculate.ts). */
+  calculate?: Calculations;
   /** The receiver that heard the telegram (wmbusmeters' "device", e.g. "rtlwmbus[]"). */
   device?: string;
   /** The decoder's error for this telegram, if any: a wrong key is reported in the reading. */
@@ -90,7 +93,9 @@ function keyBytes(k: string | Uint8Array | undefined): Uint8Array | undefined {
 }
 
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
-export function applyDriver(d: Driver, t: Telegram, out: Reading, opts: { cipher?: BlockCipher; key?: string | Uint8Array; fieldOrigin?: boolean } = {}): void {
+export function applyDriver(
+  d: Driver, t: Telegram, out: Reading, opts: { cipher?: BlockCipher; key?: string | Uint8Array; fieldOrigin?: boolean; calculate?: Calculations } = {},
+): void {
   const records = t.records; // a damaged APL keeps the records before the damage (decoder apl_error)
   const mfct = mfctArea(t, records);
   if (d.addressFromEnhancedId) {
@@ -100,9 +105,10 @@ export function applyDriver(d: Driver, t: Telegram, out: Reading, opts: { cipher
       out.media = mediaText(a.deviceType);
     }
   }
-  const origin: Reading | undefined = opts.fieldOrigin ? {} : undefined;
+  const origin: Reading | undefined = opts.fieldOrigin || opts.calculate ? {} : undefined;
   applyRules(d.fields, records, out, origin);
-  if (origin) for (const k of Object.keys(origin)) out[k] = origin[k];
+  if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
+  if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
   if (d.blocks) for (const b of d.blocks) applyBlock(b, records, mfct, out);
   const flags: string[] = [];
   if (d.decode) {

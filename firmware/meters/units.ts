@@ -26,6 +26,8 @@ const CONVERSIONS: readonly Conv[] = [
   ["W/month", "kw", 1, 1000], // maximum power of a month (VIFE "per month" on a power VIF)
   ["J/h", "kw", 1, 3600000],
   ["J/h", "w", 1, 3600],
+  ["J/h", "jh", 1, 1],
+  ["W", "jh", 3600, 1],
   ["VAR", "kvar", 1, 1000],
   ["VA", "kva", 1, 1000],
   // volume and flow

@@ -107,19 +107,22 @@ export interface ReadingJob {
   conversions?: string[];
   extra?: { [field: string]: string };
   fieldOrigin?: boolean;
+  calculate?: { [field: string]: string };
   read: boolean;
 }
 
 /**
  * Options of the wmbusmeters run behind a record that change its JSON (its command line, not telegram
  * content): #418 --json_floor=5 --json_address="RoodRd 42" --field_city="Stockholm" (constant fields),
- * #459 --addconversions=GJ,L,F, #611 --detailedfirst (the source record index of each field).
+ * #459 --addconversions=GJ,L,F, #611 --detailedfirst (the source record index of each field),
+ * #621 --calculate_gurka_jh=power_kw.
  */
-type RunOptions = Pick<ReadingJob, "conversions" | "extra" | "fieldOrigin">;
+type RunOptions = Pick<ReadingJob, "conversions" | "extra" | "fieldOrigin" | "calculate">;
 const RUN_OPTIONS: { readonly [index: number]: RunOptions } = {
   418: { extra: { floor: "5", address: "RoodRd 42", city: "Stockholm" } },
   459: { conversions: ["gj", "l", "f"] },
   611: { fieldOrigin: true },
+  621: { calculate: { gurka_jh: "power_kw" } },
 };
 export function readingJobs(path = CORPUS): ReadingJob[] {
   return loadRecords(path).map((r) => {
@@ -145,7 +148,7 @@ export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): {
     }
     const { reading } = session.read(fromHex(j.telegram), {
       name: j.name, driver: j.driver, key: j.key, timestamp: MASK, device: j.device, rssi_dbm: j.rssi_dbm,
-      conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, cipher: session.cipher,
+      conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate, cipher: session.cipher,
     });
     out.push({ index: j.index, reading });
   }

@@ -97,4 +97,15 @@ describe("reading options from the meter configuration", () => {
     expect(names[r.total_m3_field as number]).toBe("volume");
     expect(names[r.target_m3_field as number]).toBe("volume_storage_1");
   });
+
+  it("calculate converts from the record, so a value that rounds to 0 kW is exact in J/h (corpus #621)", () => {
+    const h = corpus.find((x) => x.index === 621)!;
+    const t2 = new TelegramDecoder().decode(fromHex(h.telegram)).telegram;
+    const r = makeReading(t2, { timestamp: TS, driver: "hydrocalm4", calculate: { heat_jh: "power_kw", heat_w: "power_kw", nothing_jh: "no_such_field" } });
+    expect(r.power_kw).toBe(0);
+    expect(r.heat_jh).toBe(1);
+    expect(r.heat_w).toBe(0.000278); // 1/3600 W, rounded to 6 decimals
+    expect(r.nothing_jh).toBeUndefined();
+    expect(r.power_kw_field).toBeUndefined(); // origins stay internal unless fieldOrigin is asked for
+  });
 });

@@ -34,7 +34,7 @@ for (const j of jobs) {
   if (!j.read) { session.feed(fromHex(j.telegram), j.key); continue; }
   const { reading } = session.read(fromHex(j.telegram), {
     name: j.name, driver: j.driver, key: j.key, timestamp: ${JSON.stringify(MASK)}, device: j.device, rssi_dbm: j.rssi_dbm,
-    conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, cipher,
+    conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate, cipher,
   });
   print(JSON.stringify({ index: j.index, reading }));
 }
