@@ -132,9 +132,16 @@ function year(y: number, hy: number): number {
   return hy === 0 && y <= 80 ? 2000 + y : 1900 + 100 * hy + y;
 }
 
+/**
+ * EN 13757-3 Annex A: the all-ones year 127 is no year but "every year" (a recurring date such as a
+ * yearly due date), so it prints as the ISO 8601 year-less date "--MM-DD", never as 2027.
+ */
+const EVERY_YEAR = 127;
+
 function ymd(b0: number, b1: number, hy: number): string {
   const y = ((b0 >> 5) & 7) | ((b1 >> 1) & 0x78);
-  return `${year(y, hy)}-${pad2(b1 & 0x0f)}-${pad2(b0 & 0x1f)}`;
+  const md = `${pad2(b1 & 0x0f)}-${pad2(b0 & 0x1f)}`;
+  return y === EVERY_YEAR ? "--" + md : `${year(y, hy)}-${md}`;
 }
 
 /** Type G date (2 bytes LE) "YYYY-MM-DD" (EN 13757-3 Annex A table A.5). */

@@ -25,7 +25,8 @@ export interface DataRecord {
   /** Power of ten applied to the raw integer (value = raw × 10^exponent). 0 for non-numeric. */
   exponent: number;
   /**
-   * Decoded value: a number (already scaled), a string (dates "YYYY-MM-DD", date-times "YYYY-MM-DD HH:MM",
+   * Decoded value: a number (already scaled), a string (dates "YYYY-MM-DD" or "--MM-DD" for the recurring
+   * year 127, date-times "YYYY-MM-DD HH:MM", identification numbers as digit strings,
    * texts, integers beyond 2^53 as decimal strings), or null when the data is invalid/absent.
    */
   value: number | string | null;

@@ -35,6 +35,12 @@ function scaled(raw: number | string, info: VifInfo): number | string {
   return scaleNumber(scaleNumber(raw, info.exponent - e) + scaleNumber(1, add - e), e);
 }
 
+function hexMsbFirst(buf: Uint8Array, p: number, n: number): string {
+  let s = "";
+  for (let i = p + n - 1; i >= p; i--) s += hex8(buf[i]);
+  return s;
+}
+
 /** Integer data (fixed-length data fields 1-4, 6, 7, and LVAR E0-E8) by value kind. */
 function intValue(buf: Uint8Array, p: number, n: number, info: VifInfo): DecodedValue {
   switch (info.kind) {
@@ -56,7 +62,9 @@ function intValue(buf: Uint8Array, p: number, n: number, info: VifInfo): Decoded
     case "unsigned":
       return { value: scaled(readInt(buf, p, n, false), info), length: n, numeric: true };
     case "id":
-      return { value: readInt(buf, p, n, false), length: n };
+      // Identification numbers are digit strings (EN 13757-3 §6.4: fabrication no., enhanced id, customer …);
+      // a binary-coded one prints its hex digits, most significant first, as the BCD form would.
+      return { value: hexMsbFirst(buf, p, n), length: n };
     default:
       return { value: scaled(readInt(buf, p, n, true), info), length: n, numeric: true };
   }

@@ -10,6 +10,7 @@ import { ciInfo } from "../transport/ci-table.js";
 import { readTpl } from "../transport/tpl.js";
 import { hex8 } from "../util/hex.js";
 import { decodeApl } from "./apl-dispatch.js";
+import { parseRecordsWithHeaders } from "../application/records.js";
 import type { FormatCache } from "../application/compact.js";
 import type { DecodeResult, Telegram } from "./telegram.js";
 
@@ -152,6 +153,12 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
     if (r.end > p && t.payloadState !== "decrypted") t.payloadState = "plaintext_in_place";
     return;
   }
+  if (RESERVED_MODES[mode] && parsesAsRecords(t.bytes, p, r.end)) {
+    // A reserved mode defines no cipher, so nothing says the payload is encrypted; some Diehl/Hydrometer
+    // radios set these bits over plain records. Read them, and say so.
+    t.warnings.push(`CFG security mode ${mode} is reserved (EN 13757-7 security modes); the payload parses as plain records`);
+    return;
+  }
   t.payloadState = "encrypted";
   // Without a key the user's next step is to configure one, whatever the mode; say so first.
   if (!opts.security || !opts.security.hasKey(t)) fail("no_key", `${noKeyMessage(t)} (security mode ${mode})`, p);
@@ -159,6 +166,21 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
   opts.security.decryptTpl(t); // checks the leading 2F2F itself: wrong_key naming the meter
   t.security.push(mode === 7 ? "mode7" : "mode5");
   t.payloadState = "decrypted";
+}
+
+/** Security modes EN 13757-7 leaves reserved (no cipher defined; protocol.md §5.4): 4, 6, 11, 12, 14, 16–31. */
+const RESERVED_MODES: { readonly [mode: number]: true } = {
+  4: true, 6: true, 11: true, 12: true, 14: true, 16: true, 17: true, 18: true, 19: true, 20: true, 21: true, 22: true,
+  23: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true, 31: true,
+};
+
+/** True when [start, end) is a complete, well-formed list of data records (no junk, no reserved codes). */
+function parsesAsRecords(bytes: Uint8Array, start: number, end: number): boolean {
+  try {
+    return parseRecordsWithHeaders(bytes, start, end).records.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 export function who(t: Telegram): string {

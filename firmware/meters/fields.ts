@@ -160,8 +160,11 @@ export function fieldName(rule: { n: string; u?: string }): string {
   return rule.u ? rule.n + "_" + rule.u : rule.n;
 }
 
-/** Applies the rules in order; the first rule that yields a field wins unless a later one says `over`. */
-export function applyRules(rules: readonly FieldRule[], records: readonly DataRecord[], out: Reading): void {
+/**
+ * Applies the rules in order; the first rule that yields a field wins unless a later one says `over`.
+ * With `origin`, each field's source record index is noted there under "<field>_field".
+ */
+export function applyRules(rules: readonly FieldRule[], records: readonly DataRecord[], out: Reading, origin?: Reading): void {
   for (const rule of rules) {
     const name = fieldName(rule);
     if (!rule.over && out[name] !== undefined && out[name] !== null) continue;
@@ -173,5 +176,6 @@ export function applyRules(rules: readonly FieldRule[], records: readonly DataRe
     // an invalid number (e.g. BCD FFFF) is left out; an invalid date prints as null
     if (rec.value === null && (rule.as === undefined || rule.as === "num") && !rule.always && !rule.nul) continue;
     out[name] = ruleValue(rule, rec);
+    if (origin) origin[name + "_field"] = records.indexOf(rec);
   }
 }

@@ -11,10 +11,10 @@ import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS } from "./status.js";
 import { detectDriver, driverByName, GENERIC } from "./drivers/index.js";
 import type { ByteBlock, Driver, FieldValue, Reading } from "./types.js";
-import { lenientRecords } from "./lenient.js";
-import { round6 } from "./units.js";
+import { addConversions, round6 } from "./units.js";
 import { enhancedAddress, swappedAddress } from "./address.js";
 import type { BlockCipher } from "../security/block-cipher.js";
+import { applyCalculations, type Calculations } from "./calculate.js";
 
 export type { Reading, FieldValue, Driver } from "./types.js";
 
@@ -37,6 +37,14 @@ export interface ReadingOptions {
    */
   cipher?: BlockCipher;
   key?: string | Uint8Array;
+  /** Extra units to add next to the driver's fields, e.g. ["l", "f"] (see units.ts addConversions). */
+  conversions?: readonly string[];
+  /** Constant fields from the meter configuration (e.g. {"floor": "5"}), added after the driver's fields. */
+  extra?: { readonly [field: string]: string };
+  /** Add "<field>_field": the index of the data record each field came from (for checking a driver). */
+  fieldOrigin?: boolean;
+  /** Calculated fields, e.g. {"heat_jh": "power_kw"} (see calculate.ts). */
+  calculate?: Calculations;
   /** The receiver that heard the telegram (wmbusmeters' "device", e.g. "rtlwmbus[]"). */
   device?: string;
   /** The decoder's error for this telegram, if any: a wrong key is reported in the reading. */
@@ -85,8 +93,10 @@ function keyBytes(k: string | Uint8Array | undefined): Uint8Array | undefined {
 }
 
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
-export function applyDriver(d: Driver, t: Telegram, out: Reading, opts: { cipher?: BlockCipher; key?: string | Uint8Array } = {}): void {
-  const records = t.records.length > 0 ? t.records : lenientRecords(t);
+export function applyDriver(
+  d: Driver, t: Telegram, out: Reading, opts: { cipher?: BlockCipher; key?: string | Uint8Array; fieldOrigin?: boolean; calculate?: Calculations } = {},
+): void {
+  const records = t.records; // a damaged APL keeps the records before the damage (decoder apl_error)
   const mfct = mfctArea(t, records);
   if (d.addressFromEnhancedId) {
     const a = enhancedAddress(records);
@@ -95,7 +105,10 @@ export function applyDriver(d: Driver, t: Telegram, out: Reading, opts: { cipher
       out.media = mediaText(a.deviceType);
     }
   }
-  applyRules(d.fields, records, out);
+  const origin: Reading | undefined = opts.fieldOrigin || opts.calculate ? {} : undefined;
+  applyRules(d.fields, records, out, origin);
+  if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
+  if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
   if (d.blocks) for (const b of d.blocks) applyBlock(b, records, mfct, out);
   const flags: string[] = [];
   if (d.decode) {
@@ -127,6 +140,8 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
     }
   }
   if (t.payloadState !== "encrypted") applyDriver(d, t, out, opts);
+  if (opts.conversions) addConversions(out, opts.conversions);
+  if (opts.extra) for (const k of Object.keys(opts.extra)) if (!HEADER_FIELDS[k]) out[k] = opts.extra[k];
   for (const k of Object.keys(out)) {
     const v = out[k];
     if (typeof v === "number") out[k] = round6(v);

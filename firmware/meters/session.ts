@@ -8,10 +8,13 @@ import type { DecodeResult } from "../decoder/telegram.js";
 import { makeReading, type ReadingOptions } from "./reading.js";
 import type { Reading } from "./types.js";
 import type { BlockCipher } from "../security/block-cipher.js";
+import type { CrcMode } from "../link/frame-format.js";
 
 export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw"> {
   /** AES key for this telegram only (32 hex digits). */
   key?: string;
+  /** DLL CRC handling (default "auto"). */
+  crc?: CrcMode;
 }
 
 export class ReadingSession {
@@ -26,13 +29,13 @@ export class ReadingSession {
   }
 
   /** Decodes a telegram without making a reading (e.g. a full frame that teaches a compact format). */
-  feed(bytes: Uint8Array, key?: string): DecodeResult {
-    return this.decoder.decode(bytes, key === undefined ? {} : { key });
+  feed(bytes: Uint8Array, key?: string, crc?: CrcMode): DecodeResult {
+    return this.decoder.decode(bytes, { key, crc });
   }
 
   /** Decodes a telegram and makes its reading. */
   read(bytes: Uint8Array, opts: SessionReadOptions): { result: DecodeResult; reading: Reading } {
-    const result = this.feed(bytes, opts.key);
+    const result = this.feed(bytes, opts.key, opts.crc);
     const meter = result.telegram.meter;
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
     const reading = makeReading(result.telegram, {

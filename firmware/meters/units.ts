@@ -26,6 +26,8 @@ const CONVERSIONS: readonly Conv[] = [
   ["W/month", "kw", 1, 1000], // maximum power of a month (VIFE "per month" on a power VIF)
   ["J/h", "kw", 1, 3600000],
   ["J/h", "w", 1, 3600],
+  ["J/h", "jh", 1, 1],
+  ["W", "jh", 3600, 1],
   ["VAR", "kvar", 1, 1000],
   ["VA", "kva", 1, 1000],
   // volume and flow
@@ -90,6 +92,40 @@ export function convert(v: number, from: string, to: string): number | undefined
   if (c[2] !== 1) r = r * c[2];
   if (c[3] !== 1) r = r / c[3];
   return r;
+}
+
+/**
+ * Extra units a user may ask for next to the driver's own (wmbusmeters' "addconversions"):
+ * [field suffix, extra suffix, mul, div, offset]: extra = value × mul / div + offset.
+ */
+const EXTRA_UNITS: readonly (readonly [from: string, to: string, mul: number, div: number, add: number])[] = [
+  ["m3", "l", 1000, 1, 0],
+  ["m3h", "lh", 1000, 1, 0],
+  ["c", "f", 9, 5, 32],
+  ["kwh", "gj", 36, 10000, 0],
+  ["kwh", "mj", 36, 10, 0],
+  ["kwh", "mwh", 1, 1000, 0],
+  ["kw", "w", 1000, 1, 0],
+];
+
+/**
+ * Adds, for every numeric field with a suffix that converts into one of `units` ("l", "f", "gj" …),
+ * the same value in that unit under the same name with the new suffix (total_m3 → total_l).
+ * A field the driver already gives is not overwritten.
+ */
+export function addConversions(out: { [k: string]: unknown }, units: readonly string[]): void {
+  for (const key of Object.keys(out)) {
+    const v = out[key];
+    if (typeof v !== "number") continue;
+    const cut = key.lastIndexOf("_");
+    if (cut <= 0) continue;
+    const suffix = key.slice(cut + 1);
+    for (const [from, to, mul, div, add] of EXTRA_UNITS) {
+      const name = key.slice(0, cut + 1) + to;
+      if (from !== suffix || units.indexOf(to) < 0 || out[name] !== undefined) continue;
+      out[name] = (v * mul) / div + add;
+    }
+  }
 }
 
 /** Field suffix used when a rule does not name one (generic driver). */

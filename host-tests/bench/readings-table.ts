@@ -22,6 +22,7 @@ export const MASK = "1111-11-11T11:11:11Z";
 
 interface Rec {
   index: number;
+  id: string | null;
   test_name: string | null;
   driver: string | null;
   key: string | null;
@@ -97,31 +98,57 @@ export interface ReadingJob {
   telegram: string;
   prelude: string[];
   key?: string;
+  /** The meter id the record's key is configured for (see runJobs). */
+  meterId?: string;
   name: string;
   driver?: string;
   device?: string;
   rssi_dbm?: number;
+  conversions?: string[];
+  extra?: { [field: string]: string };
+  fieldOrigin?: boolean;
+  calculate?: { [field: string]: string };
   read: boolean;
 }
 
+/**
+ * Options of the wmbusmeters run behind a record that change its JSON (its command line, not telegram
+ * content): #418 --json_floor=5 --json_address="RoodRd 42" --field_city="Stockholm" (constant fields),
+ * #459 --addconversions=GJ,L,F, #611 --detailedfirst (the source record index of each field),
+ * #621 --calculate_gurka_jh=power_kw.
+ */
+type RunOptions = Pick<ReadingJob, "conversions" | "extra" | "fieldOrigin" | "calculate">;
+const RUN_OPTIONS: { readonly [index: number]: RunOptions } = {
+  418: { extra: { floor: "5", address: "RoodRd 42", city: "Stockholm" } },
+  459: { conversions: ["gj", "l", "f"] },
+  611: { fieldOrigin: true },
+  621: { calculate: { gurka_jh: "power_kw" } },
+};
 export function readingJobs(path = CORPUS): ReadingJob[] {
   return loadRecords(path).map((r) => {
     const key = r.key !== null && r.key.length === 32 ? r.key : undefined;
-    return { index: r.index, telegram: r.telegram, prelude: r.prelude, key, name: configuredName(r), driver: r.driver ?? undefined, ...captureMetadata(r), read: r.expected !== null };
+    const meterId = key !== undefined && r.id !== null && /^[0-9a-fA-F]{8}$/.test(r.id) ? r.id : undefined;
+    return { index: r.index, telegram: r.telegram, prelude: r.prelude, key, meterId, name: configuredName(r), driver: r.driver ?? undefined, ...captureMetadata(r), ...RUN_OPTIONS[r.index], read: r.expected !== null };
   });
 }
 
-/** Runs the jobs through one reading session (the algorithm the XS test repeats under XS). */
+/**
+ * Runs the jobs through one reading session (the algorithm the XS test repeats under XS). A record's key
+ * configures its meter, as a gateway's meter list does: later telegrams of that meter without a key of
+ * their own (e.g. a test that gave the key on the command line, which the corpus does not keep) use it.
+ */
 export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): { index: number; reading: Reading }[] {
   const out: { index: number; reading: Reading }[] = [];
   for (const j of jobs) {
+    if (j.key !== undefined && j.meterId !== undefined) session.decoder.keys.set(j.meterId, j.key);
     for (const p of j.prelude) session.feed(fromHex(p), j.key);
     if (!j.read) {
       session.feed(fromHex(j.telegram), j.key);
       continue;
     }
     const { reading } = session.read(fromHex(j.telegram), {
-      name: j.name, driver: j.driver, key: j.key, timestamp: MASK, device: j.device, rssi_dbm: j.rssi_dbm, cipher: session.cipher,
+      name: j.name, driver: j.driver, key: j.key, timestamp: MASK, device: j.device, rssi_dbm: j.rssi_dbm,
+      conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate, cipher: session.cipher,
     });
     out.push({ index: j.index, reading });
   }

@@ -128,7 +128,7 @@ describe("JM-5 Kamstrup compact frames (CI 79 after ELL 8D)", () => {
     const r = decodeCompact(short.b, short.start, short.end, cache);
     expect(r.length).toBe(13);
     expect(summary(r)).toEqual([
-      ["enhanced_identification_vife_15", 0x1101, ""],
+      ["enhanced_identification_vife_15", "1101", ""], // binary-coded id: hex digits
       ["energy", 25879000, "Wh"],
       ["hca_vife_07", 43199, ""],
       ["hca_vife_08", 20434, ""],

@@ -47,4 +47,49 @@ describe("wmbus decode", () => {
     expect(lines[0].frame.compact_signature).toBe("82DD");
     expect(lines.slice(1).map((l) => l.error.code)).toEqual(["bad_argument", "bad_argument", "truncated"]);
   });
+
+  // corpus #138: a Hydrometer IZAR RS water meter (reserved CFG mode 29 over plain records)
+  const izarRs = "1E4424238B07797389607A8F00107D041312170100426CBF23441344100100";
+
+  it("adds the reading (detected driver, --name, --timestamp) to the single-telegram output", () => {
+    const r = run(["decode", izarRs, "--name", "Cellar", "--timestamp", "2024-05-01T12:00:00Z"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).reading).toEqual({
+      _: "telegram", media: "water", meter: "hydrus", name: "Cellar", id: "60897379",
+      total_m3: 71.442, total_at_date_m3: 69.7, at_date: "2021-03-31", status: "OK", timestamp: "2024-05-01T12:00:00Z",
+    });
+  });
+
+  it("--driver forces a driver; an unknown driver is a usage error; the default timestamp is UTC ISO", () => {
+    const reading = JSON.parse(run(["decode", izarRs, "--driver", "unknown"]).stdout).reading;
+    expect(reading).toMatchObject({ meter: "unknown", name: "", total_m3: 71.442, target_m3: 69.7, target_date: "2021-03-31" });
+    expect(reading.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const bad = run(["decode", izarRs, "--driver", "nosuchmeter"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('unknown driver "nosuchmeter"');
+  });
+
+  it("--jsonl: every line gets its reading; request fields override the options; a frame without a meter has none", () => {
+    const input = [
+      JSON.stringify({ telegram: izarRs, name: "A", timestamp: "2024-05-01T12:00:00Z" }),
+      JSON.stringify({ telegram: izarRs, driver: "unknown" }),
+      JSON.stringify({ telegram: izarRs, driver: "bogus" }),
+      JSON.stringify({ telegram: "2E4493" }),
+    ].join("\n");
+    const lines = run(["decode", "--jsonl", "--name", "B", "--timestamp", "2020-01-01T00:00:00Z"], input).stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0].reading).toMatchObject({ meter: "hydrus", name: "A", total_m3: 71.442, timestamp: "2024-05-01T12:00:00Z" });
+    expect(lines[1].reading).toMatchObject({ meter: "unknown", name: "B", total_m3: 71.442, timestamp: "2020-01-01T00:00:00Z" });
+    expect(lines[2].error).toMatchObject({ code: "bad_argument", message: 'unknown driver "bogus"' });
+    expect(lines[3].ok).toBe(false);
+    expect(lines[3].reading).toBeUndefined();
+  });
+
+  it("a wrong key gives ok:false and a reading that says so, without the key", () => {
+    const key = "00112233445566778899AABBCCDDEEF0";
+    const r = run(["decode", "2E44 9315 78563412 3303 7A 2A00 2025 5923C95AAA26D1B2E7493B013EC4A6F6D3529B520EDFF0EA6DEFC99D6D69EBF3", "--key", key]);
+    const out = JSON.parse(r.stdout);
+    expect(out.error.code).toBe("wrong_key");
+    expect(out.reading).toMatchObject({ id: "12345678", error: "decryption failed, please check key" });
+    expect(r.stdout).not.toContain(key);
+  });
 });

@@ -40,9 +40,19 @@ function decodeApator162(c: MfctContext): void {
 
 /**
  * Apator NA-1 (CI A0/A1): ACC, a flags byte (bit 0 summer time), then one AES-128 block,
- * CBC-decrypted with IV = A-field (8 bytes) + ACC × 8. Plaintext: check byte, total volume
- * (litres; 20 bits: byte 1 low nibble, bytes 2..3), …, byte 15 bit 7 minimum-flow flag of the
- * historic value. The other fields' layout is not known well enough to publish.
+ * CBC-decrypted with IV = A-field (8 bytes) + ACC × 8. Plaintext layout, as the corpus shows it
+ * (8 telegrams of one meter, every field checked against the meter's printed values):
+ *
+ * | bytes | content |
+ * |---|---|
+ * | 0 | check byte |
+ * | 1 low nibble, 2, 3 | total volume in litres (20 bits: byte 3 · 4096 + byte 2 · 16 + nibble) |
+ * | 5..8 | meter clock: seconds since 2000-01-01 00:00 (LE), printed as sent (local time) |
+ * | 9, 10 bits 7..2 | age of the historic value in hours (byte 9 + 256 · (byte 10 >> 2)) |
+ * | 10 bits 1..0, 11..13 | volume since the historic value in litres ((bytes 11..13 << 2) + bits 1..0) |
+ * | 15 bit 7 | minimum-flow flag of the historic value |
+ *
+ * The historic value is total − that volume; its time is the meter clock − the age.
  */
 function decodeApatorNa1(c: MfctContext): void {
   const m = c.mfct;
@@ -51,10 +61,27 @@ function decodeApatorNa1(c: MfctContext): void {
   const x = c.aesDecrypt(m.subarray(2, 18));
   const p = new Uint8Array(16);
   for (let i = 0; i < 16; i++) p[i] = x[i] ^ (i < 8 ? a.bytes[i] : m[0]);
-  c.out.total_m3 = (p[3] * 4096 + p[2] * 16 + (p[1] & 0x0f)) / 1000;
+  const totalL = p[3] * 4096 + p[2] * 16 + (p[1] & 0x0f);
+  const clockS = le(p, 5, 4);
+  const ageH = p[9] + 256 * (p[10] >> 2);
+  const sinceL = le(p, 11, 3) * 4 + (p[10] & 3);
+  c.out.historic_m3 = (totalL - sinceL) / 1000;
+  c.out.historic_datetime = minutesText(clockS - ageH * 3600);
+  c.out.historic_age_h = ageH;
+  c.out.meter_datetime = minutesText(clockS);
+  c.out.total_m3 = totalL / 1000;
   c.out.current_status = "OK";
   c.out.frame_status = m[1] & 0x01 ? "SUMMER_TIME" : "OK";
   c.out.historic_status = p[15] & 0x80 ? "MINIMUM_FLOW" : "OK";
+}
+
+/** 2000-01-01 00:00 as milliseconds since 1970 (a literal: no time-zone or engine dependence). */
+const Y2000_MS = 946684800000;
+
+/** Seconds since 2000-01-01 as "YYYY-MM-DD HH:MM" (calendar arithmetic only, no time zone). */
+function minutesText(s: number): string {
+  const iso = new Date(Y2000_MS + s * 1000).toISOString();
+  return iso.slice(0, 10) + " " + iso.slice(11, 16);
 }
 
 const AMIPLUS_FIELDS: readonly FieldRule[] = [

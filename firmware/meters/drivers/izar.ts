@@ -1,37 +1,70 @@
 /**
- * Diehl / Sappel IZAR RC 868 water meters (CI A1–A3). Five plain header bytes follow the CI
- * (period, battery, alarm bits), then a payload whitened with the PRIOS scrambler: a 32-bit
- * LFSR (taps 31, 11, 2, 1) seeded from a default installation key and the frame header; the
- * first unscrambled byte is 0x4B. Payload: check byte, total (l, LE), last month total (l),
- * last month date (type G).
+ * Diehl / Sappel IZAR RC 868 water meters (CI A1–A3). Four plain header bytes follow the CI
+ * (period, battery, alarm bits), then a payload whitened with Diehl's PRIOS scrambler (the algorithm
+ * is written down in docs/readings.md, "Provenance"). Payload: check byte 0x4B, total (l, LE),
+ * last month total (l), last month date (type G).
  */
 import type { Driver, FieldValue, MfctContext, Reading } from "../types.js";
 import { dateG, le } from "../bytes.js";
 
-/** Default PRIOS installation keys (two 32-bit halves each, combined by XOR). */
-const PRIOS_KEYS: readonly (readonly [number, number])[] = [
-  [0x39bc8a10, 0xe66d83f8],
-  [0x51728910, 0xe66d83f8],
-];
+/**
+ * The two published default PRIOS installation keys (each the XOR of the two 32-bit halves in
+ * which they are usually quoted). Meters with an individual key cannot be read without it.
+ */
+const DEFAULT_INSTALLATION_KEYS: readonly number[] = [0xdfd109e8, 0xb71f0ae8];
 
-function be32(b: Uint8Array, p: number): number {
-  return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+/** Feedback taps of the 32-bit shift register: bits 31, 11, 2 and 1. */
+const TAPS = 0x80000806;
+
+/** The first payload byte of every correctly unscrambled IZAR frame. */
+const CHECK_BYTE = 0x4b;
+
+/** Parity (XOR of all bits) of a 32-bit word. */
+function parity32(x: number): number {
+  x ^= x >>> 16;
+  x ^= x >>> 8;
+  x ^= x >>> 4;
+  x ^= x >>> 2;
+  x ^= x >>> 1;
+  return x & 1;
 }
 
-/** Unscrambles frame bytes [start, end) (frame without CRCs: L C M(2) ID(4) V T CI …). */
+/** Four frame bytes as one big-endian 32-bit word. */
+function word(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+}
+
+/**
+ * Register start value: the installation key XOR three big-endian words of the frame, the M-field and the
+ * first two ID bytes (bytes 2..5), the rest of the A-field (6..9), and the CI with the next three bytes.
+ */
+function seed(frame: Uint8Array, ci: number, installationKey: number): number {
+  return (installationKey ^ word(frame, 2) ^ word(frame, 6) ^ word(frame, ci)) >>> 0;
+}
+
+/**
+ * XORs bytes [start, end) with the PRIOS keystream: before each byte the register is shifted left
+ * eight times, each time shifting in the parity of its tapped bits; the low byte is the key byte.
+ */
+function unscramble(frame: Uint8Array, start: number, end: number, register: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  let r = register;
+  for (let i = 0; i < out.length; i++) {
+    for (let k = 0; k < 8; k++) r = ((r << 1) | parity32(r & TAPS)) >>> 0;
+    out[i] = frame[start + i] ^ (r & 0xff);
+  }
+  return out;
+}
+
+/**
+ * Unscrambles frame bytes [start, end) (frame without CRCs: L C M(2) ID(4) V T CI …) with the first
+ * default installation key whose result starts with the check byte; undefined when none does.
+ */
 export function prios(frame: Uint8Array, ci: number, start: number, end: number): Uint8Array | undefined {
   if (ci + 4 > frame.length || start >= end) return undefined;
-  for (const k of PRIOS_KEYS) {
-    let key = (k[0] ^ k[1] ^ be32(frame, 2) ^ be32(frame, 6) ^ be32(frame, ci)) >>> 0;
-    const out = new Uint8Array(end - start);
-    for (let i = 0; i < out.length; i++) {
-      for (let j = 0; j < 8; j++) {
-        const bit = ((key >>> 1) ^ (key >>> 2) ^ (key >>> 11) ^ (key >>> 31)) & 1;
-        key = ((key << 1) | bit) >>> 0;
-      }
-      out[i] = frame[start + i] ^ (key & 0xff);
-    }
-    if (out[0] === 0x4b) return out;
+  for (const key of DEFAULT_INSTALLATION_KEYS) {
+    const out = unscramble(frame, start, end, seed(frame, ci, key));
+    if (out[0] === CHECK_BYTE) return out;
   }
   return undefined;
 }
