@@ -18,6 +18,11 @@ export interface OutgoingReading {
   /** Driver name (reading.meter). */
   driver: string;
   media: string;
+  /**
+   * Optional: manufacturer of the meter (three-letter flag code or a name) for the Home Assistant
+   * device; "wM-Bus meter" when absent.
+   */
+  manufacturer?: string;
   /** wmbusmeters-style JSON object from firmware/meters. */
   reading: Reading;
   /** Milliseconds since epoch (Clock). */
@@ -45,4 +50,10 @@ export interface UplinkHub {
   gatewayStatus(s: Record<string, unknown>): void;
   stats(): UplinkStats;
   close(): Promise<void> | void;
+}
+
+/** One-shot timers (Moddable `Timer` on the device, `setTimeout` or a test clock on the host). */
+export interface UplinkTimers {
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
 }
