@@ -10,6 +10,8 @@
 import { driverByName } from "../meters/drivers/index.js";
 import type { RadioListen } from "../radio/radio.js";
 import type { KeyValueStore } from "../platform/services.js";
+import { parseMqttUrl } from "../uplink/mqtt-transport.js";
+import { parseHttpUrl } from "../uplink/http-uplink.js";
 
 export const CONFIG_KEY = "gateway.config";
 
@@ -66,21 +68,20 @@ function describe(v: unknown): string {
 const ID_RE = /^[0-9A-Fa-f]{8}$/;
 const HEX_RE = /^[0-9A-Fa-f]*$/;
 const GATEWAY_ID_RE = /^[A-Za-z0-9_-]{1,32}$/;
-/** scheme://[user@]host[:port][/path]: enough for the uplinks; no URL class on the device. */
-const URL_RE = /^([a-z][a-z0-9+.-]*):\/\/([^\s/?#@]+@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:(\d{1,5}))?([/?#]\S*)?$/;
-
-const MQTT_SCHEMES = ["mqtt", "mqtts", "ws", "wss"];
-const HTTP_SCHEMES = ["http", "https"];
-
-/** Problems for a URL setting (never echoes credentials: only the scheme or the fault is named). */
-export function urlProblem(url: unknown, schemes: readonly string[]): string | undefined {
+/**
+ * The uplinks' own URL parsers decide what a valid URL is (one grammar for config and transport); their
+ * errors name the URL with any password masked, and credentials in URLs are refused anyway.
+ */
+function urlProblem(url: unknown, parse: (url: string) => unknown): string | undefined {
   if (typeof url !== "string") return `expected a URL text, got ${describe(url)}`;
-  const m = URL_RE.exec(url);
-  if (!m) return `not a URL (expected ${schemes[0]}://host[:port])`;
-  if (schemes.indexOf(m[1]) < 0) return `scheme "${m[1]}" not supported (use ${schemes.join(", ")})`;
-  if (m[2]) return "put the user name and password in their own settings, not in the URL";
-  if (m[5] !== undefined && (+m[5] < 1 || +m[5] > 65535)) return `port ${m[5]} out of range 1..65535`;
-  return undefined;
+  // A URL with user:password@ is refused without quoting it: the password must not reach a status or log.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(url)) return "credentials in the URL are not supported; use the user and password settings";
+  try {
+    parse(url);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 class Collector {
@@ -137,13 +138,13 @@ function parseMqtt(raw: unknown, c: Collector): MqttConfig | undefined {
     c.add("mqtt", `expected an object, got ${describe(raw)}`);
     return undefined;
   }
-  const bad = urlProblem(raw.url, MQTT_SCHEMES);
+  const bad = urlProblem(raw.url, parseMqttUrl);
   if (bad) {
     c.add("mqtt.url", bad + " — MQTT is off");
     return undefined;
   }
   const url = raw.url as string;
-  const tls = raw.tls === undefined ? url.startsWith("mqtts:") || url.startsWith("wss:") : raw.tls;
+  const tls = raw.tls === undefined ? url.startsWith("mqtts:") : raw.tls;
   if (typeof tls !== "boolean") c.add("mqtt.tls", `expected true or false, got ${describe(tls)}`);
   let prefix = c.text(raw, "topicPrefix", "mqtt.") ?? "wmbus";
   if (!/^[^#+\s]+$/.test(prefix) || prefix.endsWith("/")) {
@@ -192,7 +193,7 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   const mqtt = parseMqtt(o.mqtt, c);
   if (mqtt) config.mqtt = mqtt;
   if (isObj(o.http)) {
-    const bad = urlProblem(o.http.url, HTTP_SCHEMES);
+    const bad = urlProblem(o.http.url, parseHttpUrl);
     if (bad) c.add("http.url", bad + " — HTTP is off");
     else config.http = { url: o.http.url as string };
   } else if (o.http !== undefined && o.http !== null) c.add("http", `expected an object, got ${describe(o.http)}`);

@@ -171,8 +171,8 @@ describe("bad config", () => {
     const texts = g.gateway.status().config_problems as string[];
     expect(texts).toContain("meters[1].key: expected 32 hex digits, got 30");
     expect(texts).toContain('meters[2].driver: unknown driver "no-such-driver"');
-    expect(texts.find((t) => t.startsWith("mqtt.url: not a URL"))).toBeDefined();
-    expect(texts.find((t) => t.startsWith('http.url: scheme "ftp" not supported'))).toBeDefined();
+    expect(texts).toContain('mqtt.url: bad MQTT URL "mqtt//broker:1883" (expected mqtt://host[:port] or mqtts://host[:port]) — MQTT is off');
+    expect(texts.find((t) => t.startsWith('http.url: bad HTTP URL "ftp://example.com/x"'))).toBeDefined();
     expect(texts).toHaveLength(4);
     expect(g.gateway.config.mqtt).toBeUndefined();
     expect(g.gateway.config.meters.map((m) => m.id)).not.toContain(raw.meters[1].id);
@@ -193,6 +193,14 @@ describe("bad config", () => {
     expect(published).not.toContain("hunter2");
     expect(published).not.toContain("correct horse");
     expect(published).toContain('"key":"set"');
+  });
+
+  it("refuses credentials in a URL without quoting them", () => {
+    const { config, problems } = parseConfig({ mqtt: { url: "mqtt://me:s3cret-pw@broker:1883" }, http: { url: "https://me:s3cret-pw@example.com/in" } });
+    expect(problems.map((p) => p.path)).toEqual(["mqtt.url", "http.url"]);
+    expect(JSON.stringify(problems)).not.toContain("s3cret");
+    expect(config.mqtt).toBeUndefined();
+    expect(config.http).toBeUndefined();
   });
 
   it("reports type errors, duplicates and a bad radio mode by path", () => {
