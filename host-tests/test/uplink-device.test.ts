@@ -1,0 +1,238 @@
+/**
+ * The device halves of the uplinks, run on the host against fakes of the Moddable modules that
+ * keep the documented behaviour (/work/shared/docs/moddable.md; types/moddable-*.d.ts):
+ *   - `moddable:preference`: binary values must be ArrayBuffers and are stored as copies; names of
+ *     at most 15 characters; each set is atomic; a power cut can stop a run of sets;
+ *   - `moddable:mqtt`: the classic client, here on the `mqtt` package against the real broker:
+ *     clean session, callbacks from a timer, publish throws "connection closed" before onReady,
+ *     QoS 0 subscriptions, and no PUBACK report (so ModdableMqttTransport must confirm by echo).
+ */
+import mqtt from "mqtt";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
+
+const nvs = vi.hoisted(() => {
+  const state = { data: new Map<string, ArrayBuffer>(), sets: 0, cutAt: 0 };
+  const name = (domain: string, key: string) => {
+    if (!domain || !key || domain.length > 15 || key.length > 15) throw new Error("nvs name too long");
+    return `${domain}\u0001${key}`;
+  };
+  const Preference = {
+    set(domain: string, key: string, value: unknown) {
+      if (!(value instanceof ArrayBuffer)) throw new Error("unsupported type");
+      state.sets++;
+      if (state.cutAt && state.sets >= state.cutAt) throw new Error("power cut");
+      state.data.set(name(domain, key), value.slice(0));
+    },
+    get(domain: string, key: string) {
+      const v = state.data.get(name(domain, key));
+      return v && v.slice(0);
+    },
+    delete(domain: string, key: string) {
+      state.data.delete(name(domain, key));
+    },
+    keys() {
+      return [];
+    },
+  };
+  return { state, Preference };
+});
+vi.mock("moddable:preference", () => ({ default: nvs.Preference }));
+
+vi.mock("moddable:mqtt", async () => {
+  const { default: lib } = await import("mqtt");
+  type Opt = { host: string; port?: number; id?: string; user?: string; password?: string; timeout?: number; will?: { topic: string; message: string; retain?: boolean; quality?: 0 | 1 } };
+  class Client {
+    onReady?: () => void;
+    onClose?: () => void;
+    onMessage?: (topic: string, data: ArrayBuffer) => void;
+    readonly #c: ReturnType<typeof lib.connect>;
+    #ready = false;
+    #closed = false;
+    constructor(o: Opt) {
+      this.#c = lib.connect({
+        host: o.host,
+        port: o.port ?? 1883,
+        clientId: o.id ?? "",
+        username: o.user,
+        password: o.password,
+        keepalive: Math.ceil((o.timeout ?? 0) / 1000),
+        clean: true,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+        will: o.will && { topic: o.will.topic, payload: Buffer.from(o.will.message), qos: o.will.quality ?? 0, retain: !!o.will.retain },
+      });
+      this.#c.on("connect", () => {
+        this.#ready = true;
+        setTimeout(() => this.onReady?.());
+      });
+      this.#c.on("message", (topic, p) => {
+        const data = p.buffer.slice(p.byteOffset, p.byteOffset + p.length) as ArrayBuffer;
+        setTimeout(() => this.onMessage?.(topic, data));
+      });
+      this.#c.on("error", () => {});
+      this.#c.on("close", () => {
+        if (this.#closed) return;
+        this.#closed = true;
+        this.#ready = false;
+        this.#c.end(true);
+        setTimeout(() => this.onClose?.());
+      });
+    }
+    publish(topic: string, data: string, flags?: { retain?: boolean; quality?: 0 | 1 }) {
+      if (!this.#ready) throw new Error("connection closed");
+      this.#c.publish(topic, data, { qos: flags?.quality ?? 0, retain: !!flags?.retain });
+    }
+    subscribe(topic: string) {
+      if (!this.#ready) throw new Error("connection closed");
+      this.#c.subscribe(topic, { qos: 0 });
+    }
+    unsubscribe(topic: string) {
+      this.#c.unsubscribe(topic);
+    }
+    close() {
+      this.#closed = true;
+      this.#ready = false;
+      this.#c.end(false);
+    }
+  }
+  return { default: Client };
+});
+
+const { PreferenceBlockStorage } = await import("../../firmware/uplink/block-storage-preference.js");
+const { ModdableMqttTransport } = await import("../../firmware/uplink/mqtt-moddable.js");
+const { RecordRing } = await import("../../firmware/uplink/ring-buffer.js");
+const { DeliveryHub } = await import("../../firmware/uplink/hub.js");
+const { MqttUplink } = await import("../../firmware/uplink/mqtt-uplink.js");
+const { nodeTimers } = await import("../host/uplink-host.js");
+const { startTestBroker, TcpProxy } = await import("../host/uplink-test-broker.js");
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+describe("PreferenceBlockStorage (NVS chunks)", () => {
+  it("reads back what was written across chunk borders, erased bytes as 0xFF", () => {
+    const s = new PreferenceBlockStorage("wbuf1", 4, 100);
+    expect(s.size).toBe(400);
+    expect([...s.read(95, 10)]).toEqual(new Array(10).fill(0xff));
+    const data = Uint8Array.from({ length: 250 }, (_, i) => i);
+    s.write(80, data);
+    expect([...s.read(80, 250)]).toEqual([...data]);
+    expect(s.read(79, 1)[0]).toBe(0xff);
+    expect(() => s.read(390, 20)).toThrow(/outside/);
+    expect(() => new PreferenceBlockStorage("a-domain-too-long", 4)).toThrow(/1\.\.15 characters/);
+  });
+
+  it("carries the ring through wraps, reboots and power cuts between chunk writes", () => {
+    let written = 0;
+    let cuts = 0;
+    for (let cutAfter = 1; cutAfter <= 20; cutAfter++) {
+      nvs.state.data.clear();
+      nvs.state.sets = 0;
+      nvs.state.cutAt = 0;
+      const open = () => RecordRing.open(new PreferenceBlockStorage("wbuf2", 6, 64));
+      let ring = open();
+      const sent: string[] = [];
+      /** The receiver: keeps the first copy of each reading (a repeat after a lost ack is dropped by id). */
+      const received: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        if (i === 6) nvs.state.cutAt = nvs.state.sets + cutAfter;
+        const text = `r${i}-${"x".repeat(20 + (i % 5))}`;
+        try {
+          ring.append(enc.encode(text));
+          sent.push(text);
+          const batch = ring.peek(2);
+          for (const r of batch) if (!received.includes(dec.decode(r.payload))) received.push(dec.decode(r.payload));
+          if (batch.length) ring.ack(batch[batch.length - 1].seq);
+        } catch {
+          cuts++;
+          nvs.state.cutAt = 0; // reboot
+          ring = open();
+        }
+      }
+      for (const r of ring.peek(100)) if (!received.includes(dec.decode(r.payload))) received.push(dec.decode(r.payload));
+      written += sent.length;
+      // Nothing lost, nothing out of order (the ring is large enough: no drops).
+      expect(received, `cut after ${cutAfter}`).toEqual(sent);
+    }
+    expect(cuts).toBeGreaterThan(10);
+    expect(written).toBeGreaterThan(100);
+  });
+});
+
+describe("ModdableMqttTransport on a real broker (echo acknowledgement)", () => {
+  let broker: Awaited<ReturnType<typeof startTestBroker>>;
+  let proxy: InstanceType<typeof TcpProxy>;
+  const gw = `d${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    proxy = await TcpProxy.start(broker.host, broker.port);
+  });
+  afterAll(async () => {
+    const sweep = await mqtt.connectAsync({ host: broker.host, port: broker.port, reconnectPeriod: 0 });
+    const topics = new Set<string>();
+    sweep.on("message", (t, p, pk) => pk.retain && p.length && topics.add(t));
+    await sweep.subscribeAsync([`wmbus/${gw}/#`, `homeassistant/sensor/${gw}/#`]);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const t of topics) await sweep.publishAsync(t, "", { qos: 1, retain: true });
+    await sweep.endAsync();
+    await proxy.close();
+    await broker.close();
+  });
+
+  it("delivers in order, once, across an outage, confirmed by echoes", async () => {
+    const sub = await mqtt.connectAsync({ host: broker.host, port: broker.port, reconnectPeriod: 0 });
+    const ids: string[] = [];
+    sub.on("message", (t, p) => {
+      if (t === `wmbus/${gw}/00000042` && p.length) ids.push(JSON.parse(p.toString()).reading_id);
+    });
+    await sub.subscribeAsync(`wmbus/${gw}/#`, { qos: 1 });
+    const sink = new MqttUplink({
+      transport: new ModdableMqttTransport({ timers: nodeTimers, ackTimeoutMs: 3000 }),
+      connect: { host: "127.0.0.1", port: proxy.port, tls: false, clientId: `${gw}-dev`, keepAliveMs: 5000 },
+      gatewayId: gw,
+      timers: nodeTimers,
+      reconnectMinMs: 50,
+      reconnectMaxMs: 200,
+    });
+    nvs.state.cutAt = 0;
+    const hub = new DeliveryHub({ sink, ring: RecordRing.open(new PreferenceBlockStorage("wbuf3", 16, 1024)), timers: nodeTimers, retryMinMs: 50, retryMaxMs: 200 });
+    const sent: string[] = [];
+    const submit = (i: number) => {
+      const r: OutgoingReading = {
+        readingId: `${gw}:${i}`,
+        telegramId: `t${i}`,
+        meterId: "00000042",
+        meterName: "",
+        driver: "izar",
+        media: "water",
+        reading: { _: "telegram", media: "water", meter: "izar", name: "", id: "00000042", total_m3: i },
+        receivedAt: i,
+      };
+      sent.push(r.readingId);
+      hub.submit(r);
+    };
+    const until = async (cond: () => boolean, what: string) => {
+      const end = Date.now() + 15_000;
+      while (!cond()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await until(() => sink.ready(), "connect");
+    for (let i = 0; i < 8; i++) submit(i);
+    await until(() => hub.stats().delivered === 8, "acknowledged by echo");
+    proxy.cut();
+    await until(() => !sink.ready(), "disconnect");
+    for (let i = 8; i < 20; i++) submit(i);
+    proxy.restore();
+    await until(() => hub.stats().delivered === 20, "drain");
+    await until(() => ids.length >= 20, "subscriber");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ids).toEqual(sent);
+    expect(hub.stats()).toMatchObject({ buffered: 0, dropped: 0 });
+    await hub.close();
+    await sub.endAsync();
+  });
+});
