@@ -10,6 +10,7 @@
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
+import { startTestBroker, TcpProxy, type TestBroker } from "../host/uplink-test-broker.js";
 
 const nvs = vi.hoisted(() => {
   const state = { data: new Map<string, ArrayBuffer>(), sets: 0, cutAt: 0 };
@@ -105,7 +106,6 @@ const { RecordRing } = await import("../../firmware/uplink/ring-buffer.js");
 const { DeliveryHub } = await import("../../firmware/uplink/hub.js");
 const { MqttUplink } = await import("../../firmware/uplink/mqtt-uplink.js");
 const { nodeTimers } = await import("../host/uplink-host.js");
-const { startTestBroker, TcpProxy } = await import("../host/uplink-test-broker.js");
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -161,8 +161,8 @@ describe("PreferenceBlockStorage (NVS chunks)", () => {
 });
 
 describe("ModdableMqttTransport on a real broker (echo acknowledgement)", () => {
-  let broker: Awaited<ReturnType<typeof startTestBroker>>;
-  let proxy: InstanceType<typeof TcpProxy>;
+  let broker: TestBroker;
+  let proxy: TcpProxy;
   const gw = `d${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
   beforeAll(async () => {
