@@ -5,7 +5,9 @@
  *     at most 15 characters; each set is atomic; a power cut can stop a run of sets;
  *   - `moddable:mqtt`: the classic client, here on the `mqtt` package against the real broker:
  *     clean session, callbacks from a timer, publish throws "connection closed" before onReady,
- *     QoS 0 subscriptions, and no PUBACK report (so ModdableMqttTransport must confirm by echo).
+ *     QoS 0 subscriptions, and no PUBACK report (so ModdableMqttTransport must confirm by echo);
+ *   - `moddable:http` Request: the callback gets status / responseComplete / error messages
+ *     (numbers only through the statics), the body must be an ASCII string or an ArrayBuffer.
  */
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -100,6 +102,40 @@ vi.mock("moddable:mqtt", async () => {
   return { default: Client };
 });
 
+vi.mock("moddable:http", async () => {
+  const { request } = await import("node:http");
+  type Opt = { host: string; port?: number; path?: string; method?: string; headers?: string[]; body?: string | ArrayBuffer; response?: unknown };
+  class Request {
+    static readonly requestFragment = 0;
+    static readonly status = 1;
+    static readonly header = 2;
+    static readonly headersComplete = 3;
+    static readonly responseFragment = 4;
+    static readonly responseComplete = 5;
+    static readonly error = -2;
+    callback: (message: number, v1?: unknown, v2?: unknown) => void = () => {};
+    constructor(o: Opt) {
+      if (typeof o.body === "string" && /[^\x00-\x7f]/.test(o.body)) throw new Error("string body must be ASCII");
+      const headers: Record<string, string> = {};
+      for (let i = 0; i + 1 < (o.headers ?? []).length; i += 2) headers[o.headers![i]] = o.headers![i + 1];
+      const body = o.body === undefined ? undefined : typeof o.body === "string" ? Buffer.from(o.body) : Buffer.from(new Uint8Array(o.body));
+      if (body) headers["content-length"] = String(body.length);
+      const req = request({ host: o.host, port: o.port ?? 80, path: o.path ?? "/", method: o.method ?? "GET", headers }, (res) => {
+        setTimeout(() => this.callback(Request.status, res.statusCode));
+        const parts: Buffer[] = [];
+        res.on("data", (c: Buffer) => parts.push(c));
+        res.on("end", () => setTimeout(() => this.callback(Request.responseComplete, Buffer.concat(parts).toString())));
+      });
+      req.on("error", () => setTimeout(() => this.callback(Request.error)));
+      req.end(body);
+    }
+    close() {}
+  }
+  return { Request };
+});
+
+const { ModdableHttpClient } = await import("../../firmware/uplink/http-moddable.js");
+const { parseHttpUrl } = await import("../../firmware/uplink/http-uplink.js");
 const { PreferenceBlockStorage } = await import("../../firmware/uplink/block-storage-preference.js");
 const { ModdableMqttTransport } = await import("../../firmware/uplink/mqtt-moddable.js");
 const { RecordRing } = await import("../../firmware/uplink/ring-buffer.js");
@@ -234,5 +270,30 @@ describe("ModdableMqttTransport on a real broker (echo acknowledgement)", () => 
     expect(hub.stats()).toMatchObject({ buffered: 0, dropped: 0 });
     await hub.close();
     await sub.endAsync();
+  });
+});
+
+describe("ModdableHttpClient (classic Request)", () => {
+  it("posts UTF-8 JSON as bytes and reports the status; a refused connection rejects", async () => {
+    const { createServer } = await import("node:http");
+    const bodies: string[] = [];
+    const server = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on("data", (c: Buffer) => parts.push(c));
+      req.on("end", () => {
+        bodies.push(`${req.headers["content-type"]} ${Buffer.concat(parts).toString("utf8")}`);
+        res.writeHead(bodies.length === 1 ? 204 : 500).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as { port: number }).port;
+    const client = new ModdableHttpClient({ timers: nodeTimers, timeoutMs: 2000 });
+    const target = parseHttpUrl(`http://127.0.0.1:${port}/in`);
+    expect(await client.post(target, '{"name":"Küche"}', { "content-type": "application/json" })).toBe(204);
+    expect(await client.post(target, "{}", { "content-type": "application/json" })).toBe(500);
+    expect(bodies).toEqual(['application/json {"name":"Küche"}', "application/json {}"]);
+    await expect(client.post(parseHttpUrl("http://127.0.0.1:9/x"), "{}", {})).rejects.toThrow(/HTTP request to 127.0.0.1:9 failed/);
+    await expect(client.post(parseHttpUrl("https://127.0.0.1/x"), "{}", {})).rejects.toThrow(/SecureSocket/);
+    await new Promise<void>((r) => server.close(() => r()));
   });
 });
