@@ -96,10 +96,12 @@ export class MqttUplink implements UplinkSink {
     if (!conn) return;
     if (this.#ready) {
       // A clean DISCONNECT suppresses the will, so say "offline" ourselves (bounded wait).
+      let timer: unknown;
       await Promise.race([
         conn.publish(this.topics.status, JSON.stringify({ state: OFFLINE }), QOS1_RETAINED).catch(() => undefined),
-        new Promise<void>((done) => this.#o.timers.set(done, 2000)),
+        new Promise<void>((done) => (timer = this.#o.timers.set(done, 2000))),
       ]);
+      this.#o.timers.clear(timer);
     }
     this.#ready = false;
     this.#conn = undefined;
