@@ -2,9 +2,10 @@
  * Test helpers for MQTT runs on the host: a broker (the local Mosquitto on 127.0.0.1:1883 when it
  * answers, else an embedded aedes broker on a free port) and a TCP proxy in front of it that a test
  * can cut (every connection dropped without DISCONNECT, new ones refused) and restore, to simulate
- * a broker outage without stopping the shared broker.
+ * a broker outage without stopping the shared broker. Also a polling wait and a sample reading.
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
+import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
 
 export interface TestBroker {
   host: string;
@@ -106,4 +107,27 @@ export class TcpProxy {
     this.cut();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/** Polls `cond` every 10 ms; throws naming `what` after `timeoutMs` (a bound, never asserted). */
+export async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A small water reading `i` of one meter, with the stable id `<prefix>:<i>`. */
+export function waterReading(prefix: string, i: number, meterId = "76348799", name = ""): OutgoingReading {
+  return {
+    readingId: `${prefix}:${i}`,
+    telegramId: `t${i}`,
+    meterId,
+    meterName: name,
+    driver: "kamwater",
+    media: "water",
+    reading: { _: "telegram", media: "water", meter: "kamwater", name, id: meterId, total_m3: i },
+    receivedAt: Date.UTC(2026, 0, 1, 0, 0, 0) + i * 1000,
+  };
 }

@@ -11,8 +11,7 @@
  */
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
-import { startTestBroker, TcpProxy, type TestBroker } from "../host/uplink-test-broker.js";
+import { startTestBroker, TcpProxy, until, waterReading, type TestBroker } from "../host/uplink-test-broker.js";
 
 const nvs = vi.hoisted(() => {
   const state = { data: new Map<string, ArrayBuffer>(), sets: 0, cutAt: 0 };
@@ -141,7 +140,7 @@ const { ModdableMqttTransport } = await import("../../firmware/uplink/mqtt-modda
 const { RecordRing } = await import("../../firmware/uplink/ring-buffer.js");
 const { DeliveryHub } = await import("../../firmware/uplink/hub.js");
 const { MqttUplink } = await import("../../firmware/uplink/mqtt-uplink.js");
-const { nodeTimers } = await import("../host/uplink-host.js");
+const { nodeTimers } = await import("../host/uplink-node-timers.js");
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -236,25 +235,9 @@ describe("ModdableMqttTransport on a real broker (echo acknowledgement)", () => 
     const hub = new DeliveryHub({ sink, ring: RecordRing.open(new PreferenceBlockStorage("wbuf3", 16, 1024)), timers: nodeTimers, retryMinMs: 50, retryMaxMs: 200 });
     const sent: string[] = [];
     const submit = (i: number) => {
-      const r: OutgoingReading = {
-        readingId: `${gw}:${i}`,
-        telegramId: `t${i}`,
-        meterId: "00000042",
-        meterName: "",
-        driver: "izar",
-        media: "water",
-        reading: { _: "telegram", media: "water", meter: "izar", name: "", id: "00000042", total_m3: i },
-        receivedAt: i,
-      };
+      const r = waterReading(gw, i, "00000042");
       sent.push(r.readingId);
       hub.submit(r);
-    };
-    const until = async (cond: () => boolean, what: string) => {
-      const end = Date.now() + 15_000;
-      while (!cond()) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
     };
     await until(() => sink.ready(), "connect");
     for (let i = 0; i < 8; i++) submit(i);

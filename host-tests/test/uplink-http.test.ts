@@ -9,8 +9,9 @@ import { MemoryBlockStorage } from "../../firmware/uplink/block-storage.js";
 import { HttpUplink, parseHttpUrl } from "../../firmware/uplink/http-uplink.js";
 import { DeliveryHub } from "../../firmware/uplink/hub.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
-import type { OutgoingReading, UplinkTimers } from "../../firmware/uplink/uplink.js";
+import type { UplinkTimers } from "../../firmware/uplink/uplink.js";
 import { NodeHttpClient } from "../host/uplink-http-node.js";
+import { until, waterReading } from "../host/uplink-test-broker.js";
 
 interface Post {
   path: string;
@@ -54,24 +55,7 @@ class FastTimers implements UplinkTimers {
   }
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const reading = (i: number): OutgoingReading => ({
-  readingId: `gw:${i}`,
-  telegramId: `t${i}`,
-  meterId: "76348799",
-  meterName: "Küche",
-  driver: "kamwater",
-  media: "water",
-  reading: { _: "telegram", media: "water", meter: "kamwater", name: "Küche", id: "76348799", total_m3: i },
-  receivedAt: Date.UTC(2026, 0, 1, 0, 0, i),
-});
+const reading = (i: number) => waterReading("gw", i, "76348799", "Küche");
 
 describe("HTTP uplink", () => {
   it("posts JSON batches in order, retrying with exponential backoff until a 2xx", async () => {

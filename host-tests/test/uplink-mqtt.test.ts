@@ -14,9 +14,9 @@ import { MqttUplink } from "../../firmware/uplink/mqtt-uplink.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { FileBlockStorage } from "../host/uplink-file-storage.js";
-import { createHostUplinks, nodeTimers } from "../host/uplink-host.js";
+import { nodeTimers } from "../host/uplink-node-timers.js";
 import { NodeMqttTransport } from "../host/uplink-mqtt-node.js";
-import { startTestBroker, TcpProxy, type TestBroker } from "../host/uplink-test-broker.js";
+import { startTestBroker, TcpProxy, until, type TestBroker } from "../host/uplink-test-broker.js";
 
 const RUN = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
@@ -25,14 +25,6 @@ interface Seen {
   payload: string;
   qos: number;
   retain: boolean;
-}
-
-async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function subscriber(broker: TestBroker, topics: string[]): Promise<{ client: MqttClient; seen: Seen[] }> {
@@ -187,22 +179,4 @@ describe("MQTT uplink on a real broker", () => {
     run.storage.close();
   });
 
-  it("wires MQTT and HTTP uplinks from settings and names a bad setting", async () => {
-    expect(() => createHostUplinks({ gatewayId: "x", bufferDir: dir, mqtt: { url: "mqtt://bad host" } })).toThrow(/^mqtt\.url: bad MQTT URL "mqtt:\/\/bad host"/);
-    expect(() => createHostUplinks({ gatewayId: "x", bufferDir: dir, http: { url: "http://user:secret@h/x" } })).toThrow(/^http\.url: .*\*\*\*@h/);
-    try {
-      createHostUplinks({ gatewayId: "x", bufferDir: dir, http: { url: "http://user:secret@h/x" } });
-    } catch (e) {
-      expect(String(e)).not.toContain("secret");
-    }
-    const gw = `${RUN}c`;
-    gateways.push(gw);
-    const up = createHostUplinks({ gatewayId: gw, bufferDir: dir, mqtt: { url: `mqtt://127.0.0.1:${proxy.port}` } });
-    open.push(up.hub);
-    const sub = await subscriber(broker, [`wmbus/${gw}/#`]);
-    up.hub.submit(reading(gw, "00000001", 1));
-    await until(() => readingIds(sub.seen, gw).length === 1, "reading via createHostUplinks");
-    await sub.client.endAsync();
-    await up.close();
-  });
 });
