@@ -178,5 +178,4 @@ describe("MQTT uplink on a real broker", () => {
     await run.hub.close();
     run.storage.close();
   });
-
 });
