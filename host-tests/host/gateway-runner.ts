@@ -43,6 +43,8 @@ export interface RunOptions {
   onStatus?: (now: number) => void;
   /** Checked between steps; true stops the run early (Ctrl-C). */
   stopped?: () => boolean;
+  /** Awaited after every status step (tests: let the uplinks deliver before simulated time runs on). */
+  settle?: () => Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -69,6 +71,7 @@ export async function runApartment(o: RunOptions): Promise<void> {
       for (const g of o.gateways) g.gateway.publishStatus({ radio: g.source.stats() });
       if (o.onStatus) o.onStatus(o.clock.now());
       nextStatus += every;
+      if (o.settle) await o.settle();
     }
     if (o.speed && isFinite(o.speed)) await sleep(realStep);
     else await new Promise<void>((r) => setImmediate(r)); // lets the uplinks' I/O run between steps

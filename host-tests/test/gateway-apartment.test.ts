@@ -7,35 +7,9 @@ import { nodeCipher } from "../host/aes-node.js";
 import { MemoryHub } from "../host/gateway-memory-hub.js";
 import { connect, runApartment, SimClock } from "../host/gateway-runner.js";
 import { DirectFrameSource } from "../host/gateway-direct-source.js";
-import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
+import { checkReadings } from "./gateway-helpers.js";
 
 const cipher = nodeCipher();
-
-/** Every expected telegram of every configured meter the gateway can hear, against the readings, in order. */
-export function checkReadings(ap: Apartment, readings: readonly OutgoingReading[], listen: "TC" | "S"): { meters: number; telegrams: number } {
-  let meters = 0;
-  let telegrams = 0;
-  for (const m of ap.meters) {
-    const got = readings.filter((r) => r.meterId === m.id);
-    if (!m.configured || !DirectFrameSource.hears(listen, m.mode)) {
-      expect(got, m.describe()).toHaveLength(0);
-      continue;
-    }
-    const want = m.sent;
-    expect(got.length, m.describe()).toBe(want.length);
-    for (let i = 0; i < want.length; i++) {
-      for (const [field, v] of Object.entries(want[i].values)) {
-        const actual = got[i].reading[field];
-        if (typeof v === "number") expect(actual, `${m.describe()} #${i + 1} ${field}`).toBeCloseTo(v, 6);
-        else expect(actual, `${m.describe()} #${i + 1} ${field}`).toBe(v);
-      }
-    }
-    expect(new Set(got.map((r) => r.telegramId)).size).toBe(got.length);
-    meters++;
-    telegrams += want.length;
-  }
-  return { meters, telegrams };
-}
 
 describe("simulated apartment", () => {
   it("has ≈40 meters of every kind, on T1, C1 and S1, encrypted in modes 5, 7 and ELL, some behind a repeater", () => {
