@@ -7,7 +7,9 @@
  * the same payload back on that topic. MQTT keeps the order of one connection's packets (MQTT
  * 3.1.1 §4.6), so the SUBSCRIBE is in force before the PUBLISH, and an echo also confirms every
  * earlier publish to that topic. No echo within `ackTimeoutMs` closes the connection (MqttUplink
- * then reconnects and the hub delivers again). Cost: each message is received once more.
+ * then reconnects and the hub delivers again). Cost: each reading is received once more; messages
+ * sent with `confirm: false` (discovery configs, status: republished after every reconnect) are
+ * not echoed, so the connection holds one subscription per meter, not per sensor.
  */
 import Client, { type MQTTOptions } from "moddable:mqtt";
 import type { MqttConnectOptions, MqttConnection, MqttConnectionEvents, MqttMessageOptions, MqttTransport } from "./mqtt-transport.js";
@@ -95,8 +97,8 @@ export class ModdableMqttTransport implements MqttTransport {
       publish(topic: string, payload: string, opt: MqttMessageOptions): Promise<void> {
         if (closed) return Promise.reject(new Error("MQTT connection closed"));
         try {
-          if (opt.qos === 0) {
-            client.publish(topic, payload, { retain: opt.retain, quality: 0 });
+          if (opt.qos === 0 || opt.confirm === false) {
+            client.publish(topic, payload, { retain: opt.retain, quality: opt.qos });
             return Promise.resolve();
           }
           if (!subscribed.has(topic)) {

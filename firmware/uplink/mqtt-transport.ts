@@ -10,6 +10,12 @@ export type QoS = 0 | 1;
 export interface MqttMessageOptions {
   qos: QoS;
   retain: boolean;
+  /**
+   * false: the caller does not need to know that the broker took the message (it publishes it
+   * again after every reconnect, like discovery configs and status), so a transport without
+   * PUBACK reports may resolve as soon as the message is written. Default true.
+   */
+  confirm?: boolean;
 }
 
 export interface MqttWill extends MqttMessageOptions {

@@ -29,6 +29,8 @@ export interface MqttUplinkOptions extends TopicOptions {
 export const ONLINE = "online";
 export const OFFLINE = "offline";
 const QOS1_RETAINED = { qos: 1, retain: true } as const;
+/** Discovery and status: sent again after every reconnect, so no need to wait for the broker on the device. */
+const QOS1_RETAINED_UNCONFIRMED = { qos: 1, retain: true, confirm: false } as const;
 
 export class MqttUplink implements UplinkSink {
   readonly name = "mqtt";
@@ -73,7 +75,7 @@ export class MqttUplink implements UplinkSink {
         const key = `${r.meterId}|${sensorFields(r).join(",")}`;
         if (!this.#announced.has(key) && !announcing.includes(key)) {
           announcing.push(key);
-          for (const m of discoveryConfigs(r, this.topics)) sent.push(conn.publish(m.topic, m.payload, QOS1_RETAINED));
+          for (const m of discoveryConfigs(r, this.topics)) sent.push(conn.publish(m.topic, m.payload, QOS1_RETAINED_UNCONFIRMED));
         }
       }
       const payload = JSON.stringify({ ...r.reading, reading_id: r.readingId, telegram_id: r.telegramId });
@@ -111,7 +113,7 @@ export class MqttUplink implements UplinkSink {
   #sendStatus(): void {
     if (!this.#ready || !this.#conn) return;
     const payload = JSON.stringify({ state: ONLINE, ...this.#status, mqtt: this.connectionStats() });
-    this.#conn.publish(this.topics.status, payload, QOS1_RETAINED).catch((e: unknown) => this.#diag(`status publish failed: ${message(e)}`));
+    this.#conn.publish(this.topics.status, payload, QOS1_RETAINED_UNCONFIRMED).catch((e: unknown) => this.#diag(`status publish failed: ${message(e)}`));
   }
 
   #connect(): void {

@@ -41,6 +41,9 @@ const nvs = vi.hoisted(() => {
 });
 vi.mock("moddable:preference", () => ({ default: nvs.Preference }));
 
+/** Topics the fake Moddable MQTT client subscribed to, in order. */
+const mqttFake = vi.hoisted(() => ({ subscriptions: [] as string[] }));
+
 vi.mock("moddable:mqtt", async () => {
   const { default: lib } = await import("mqtt");
   type Opt = { host: string; port?: number; id?: string; user?: string; password?: string; timeout?: number; will?: { topic: string; message: string; retain?: boolean; quality?: 0 | 1 } };
@@ -87,6 +90,7 @@ vi.mock("moddable:mqtt", async () => {
     }
     subscribe(topic: string) {
       if (!this.#ready) throw new Error("connection closed");
+      mqttFake.subscriptions.push(topic);
       this.#c.subscribe(topic, { qos: 0 });
     }
     unsubscribe(topic: string) {
@@ -251,6 +255,9 @@ describe("ModdableMqttTransport on a real broker (echo acknowledgement)", () => 
     await new Promise((r) => setTimeout(r, 200));
     expect(ids).toEqual(sent);
     expect(hub.stats()).toMatchObject({ buffered: 0, dropped: 0 });
+    // Only the reading topic is echoed (once per connection); discovery and status are not.
+    expect(mqttFake.subscriptions.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(mqttFake.subscriptions)).toEqual(new Set([`wmbus/${gw}/00000042`]));
     await hub.close();
     await sub.endAsync();
   });
