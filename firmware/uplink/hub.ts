@@ -32,6 +32,8 @@ interface Batch {
   items: OutgoingReading[];
   /** Ring sequence numbers: the whole batch came from, or was moved to, the ring. */
   lastSeq?: number;
+  /** Readings of the batch the ring could not take (counted lost unless the delivery succeeds). */
+  unsaved?: number;
 }
 
 export class DeliveryHub implements UplinkHub {
@@ -46,6 +48,8 @@ export class DeliveryHub implements UplinkHub {
   #delivered = 0;
   #retries = 0;
   #errors = 0;
+  /** Readings neither RAM nor the buffer could keep (buffer write failures); part of `dropped`. */
+  #lost = 0;
 
   constructor(o: HubOptions) {
     this.#o = { retryMinMs: 1000, retryMaxMs: 300_000, maxInMemory: 50, ...o };
@@ -54,12 +58,19 @@ export class DeliveryHub implements UplinkHub {
         this.#clearRetry();
         this.#kick();
       },
-      onDown: () => this.#spill(),
+      onDown: () => {
+        try {
+          this.#spill();
+        } catch (e) {
+          this.#error("saving readings to the buffer", e);
+        }
+      },
     };
     this.#kick();
   }
 
   submit(r: OutgoingReading): void {
+    let kept = false;
     try {
       if (this.#closed) throw new Error("uplink closed");
       const direct =
@@ -69,8 +80,10 @@ export class DeliveryHub implements UplinkHub {
         this.#spill();
         this.#append(r);
       }
+      kept = true;
       this.#kick();
     } catch (e) {
+      if (!kept) this.#lost++;
       this.#error(`submit of reading ${r?.readingId}`, e);
     }
   }
@@ -87,8 +100,8 @@ export class DeliveryHub implements UplinkHub {
     const ring = this.#o.ring.stats();
     return {
       delivered: this.#delivered,
-      buffered: ring.pending + this.#queue.length + (this.#inflight && this.#inflight.lastSeq === undefined ? this.#inflight.items.length : 0),
-      dropped: ring.dropped,
+      buffered: ring.pending + this.#queue.length + (this.#inflight && this.#inflight.lastSeq === undefined && !this.#inflight.unsaved ? this.#inflight.items.length : 0),
+      dropped: ring.dropped + this.#lost,
       retries: this.#retries,
       errors: this.#errors,
     };
@@ -111,15 +124,24 @@ export class DeliveryHub implements UplinkHub {
     this.#o.ring.append(encodeReading(r));
   }
 
-  /** Moves the RAM readings (in flight first, then queued) into the ring, in order. */
+  /**
+   * Moves the RAM readings (in flight first, then queued) into the ring, in order. When the buffer
+   * cannot be written, the readings not yet moved are counted as lost (`dropped`) and it throws.
+   */
   #spill(): void {
     const b = this.#inflight;
-    if (b && b.lastSeq === undefined) {
-      for (const r of b.items) b.lastSeq = this.#o.ring.append(encodeReading(r));
-    }
+    const moving = b && b.lastSeq === undefined && !b.unsaved ? b.items.length : 0;
     const q = this.#queue;
     this.#queue = [];
-    for (const r of q) this.#append(r);
+    let moved = 0;
+    try {
+      for (; moved < moving; moved++) b!.lastSeq = this.#o.ring.append(encodeReading(b!.items[moved]));
+      for (; moved < moving + q.length; moved++) this.#append(q[moved - moving]);
+    } catch (e) {
+      if (moved < moving) b!.unsaved = moving - moved;
+      this.#lost += moving + q.length - moved;
+      throw e;
+    }
   }
 
   #kick(): void {
@@ -138,10 +160,14 @@ export class DeliveryHub implements UplinkHub {
           await this.#o.sink.deliver(batch.items);
         } catch (e) {
           this.#inflight = undefined;
-          if (batch.lastSeq === undefined) {
+          if (batch.lastSeq === undefined && !batch.unsaved) {
             // Not yet in the ring: it must go there ahead of everything else.
             this.#inflight = batch;
-            this.#spill();
+            try {
+              this.#spill();
+            } catch (spillError) {
+              this.#error("saving readings to the buffer", spillError);
+            }
             this.#inflight = undefined;
           }
           this.#failures++;
@@ -152,6 +178,7 @@ export class DeliveryHub implements UplinkHub {
         this.#inflight = undefined;
         this.#failures = 0;
         this.#delivered += batch.items.length;
+        this.#lost -= batch.unsaved ?? 0; // delivered after all
         if (batch.lastSeq !== undefined) this.#o.ring.ack(batch.lastSeq);
       }
     } catch (e) {
