@@ -137,6 +137,17 @@ vi.mock("moddable:http", async () => {
   return { Request };
 });
 
+vi.mock("moddable:timer", () => ({
+  default: {
+    set: (cb: (t: unknown) => void, ms = 0) => {
+      const t: ReturnType<typeof setTimeout> = setTimeout(() => cb(t), ms);
+      return t;
+    },
+    clear: (t: ReturnType<typeof setTimeout> | undefined) => clearTimeout(t),
+  },
+}));
+
+const { createDeviceUplinks } = await import("../../firmware/uplink/device-uplinks.js");
 const { ModdableHttpClient } = await import("../../firmware/uplink/http-moddable.js");
 const { parseHttpUrl } = await import("../../firmware/uplink/http-uplink.js");
 const { PreferenceBlockStorage } = await import("../../firmware/uplink/block-storage-preference.js");
@@ -212,7 +223,7 @@ describe("ModdableMqttTransport on a real broker (echo acknowledgement)", () => 
     const sweep = await mqtt.connectAsync({ host: broker.host, port: broker.port, reconnectPeriod: 0 });
     const topics = new Set<string>();
     sweep.on("message", (t, p, pk) => pk.retain && p.length && topics.add(t));
-    await sweep.subscribeAsync([`wmbus/${gw}/#`, `homeassistant/sensor/${gw}/#`]);
+    await sweep.subscribeAsync([`wmbus/${gw}/#`, `homeassistant/sensor/${gw}/#`, `wmbus/${gw}w/#`, `homeassistant/sensor/${gw}w/#`]);
     await new Promise((r) => setTimeout(r, 300));
     for (const t of topics) await sweep.publishAsync(t, "", { qos: 1, retain: true });
     await sweep.endAsync();
@@ -260,6 +271,25 @@ describe("ModdableMqttTransport on a real broker (echo acknowledgement)", () => 
     expect(new Set(mqttFake.subscriptions)).toEqual(new Set([`wmbus/${gw}/00000042`]));
     await hub.close();
     await sub.endAsync();
+  });
+
+  it("is wired from the gateway settings by createDeviceUplinks (NVS buffer, Moddable timers)", async () => {
+    nvs.state.cutAt = 0;
+    const sub = await mqtt.connectAsync({ host: broker.host, port: broker.port, reconnectPeriod: 0 });
+    const got: string[] = [];
+    sub.on("message", (t, p) => p.length && t.endsWith("/00000043") && got.push(JSON.parse(p.toString()).reading_id));
+    await sub.subscribeAsync(`wmbus/${gw}w/#`, { qos: 1 });
+    const hub = createDeviceUplinks({ gatewayId: `${gw}w`, mqtt: { url: `mqtt://127.0.0.1:${proxy.port}` } }, { bufferChunks: 4 });
+    hub.submit(waterReading(`${gw}w`, 1, "00000043"));
+    await until(() => hub.stats().delivered === 1 && got.length === 1, "reading via createDeviceUplinks");
+    expect(got).toEqual([`${gw}w:1`]);
+    expect(nvs.state.data.size).toBeGreaterThan(0);
+    await hub.close();
+    await sub.endAsync();
+    expect(() => createDeviceUplinks({ gatewayId: "x", mqtt: { url: "mqtt://bad host" } })).toThrow(/bad MQTT URL/);
+    const none = createDeviceUplinks({ gatewayId: "x" });
+    none.submit(waterReading("x", 1));
+    expect(none.stats()).toMatchObject({ delivered: 0, dropped: 1 });
   });
 });
 
