@@ -57,7 +57,7 @@ export function createHostHub(cfg: GatewayConfig, o: HostHubOptions = {}): Uplin
     const sink = new HttpUplink({ client: new NodeHttpClient(), url: cfg.http.url, gatewayId: cfg.gatewayId });
     hubs.push(new DeliveryHub({ sink, ring: ring(o, "http", cfg.gatewayId), timers, onDiagnostic: o.onDiagnostic }));
   }
-  if (hubs.length === 0) return new MemoryHub();
+  if (hubs.length === 0) return new MemoryHub(0); // local printout only: count, keep nothing
   return hubs.length === 1 ? hubs[0] : new FanoutHub(hubs);
 }
 
