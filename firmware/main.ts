@@ -5,9 +5,8 @@
  * this file only wires Moddable objects to them. Start-up errors are traced, because the SDK drops an exception
  * thrown while the main module loads.
  *
- * Seams, clearly marked below (filled when the other issues land):
- *   RADIO  — firmware/radio/create-radio.ts (issue "Radio") builds the CC1101/SX1262 driver for the board.
- *   UPLINK — the device MQTT transport and the flash-backed offline ring (issue "Gateway", uplinks part).
+ * Seam, clearly marked below (filled when the issue "Radio" lands):
+ *   RADIO — firmware/radio/create-radio.ts builds the CC1101/SX1262 driver for the board.
  */
 import "./platform/text-globals.js";
 import WiFi from "embedded:network/interface/wifi";
@@ -23,7 +22,8 @@ import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js
 import { RadioFrameSource, type FrameSource } from "./gateway/frame-source.js";
 import { Supervisor } from "./gateway/supervisor.js";
 import type { Radio, RadioFrame } from "./radio/radio.js";
-import type { OutgoingReading, UplinkHub, UplinkStats } from "./uplink/uplink.js";
+import type { UplinkHub } from "./uplink/uplink.js";
+import { createDeviceUplinks } from "./uplink/device-uplinks.js";
 
 /** Wi-Fi `connection` above this value: associated and an IP address assigned (embedded:network/interface/wifi). */
 const WIFI_HAS_ADDRESS = 500;
@@ -43,23 +43,15 @@ function createBoardRadio(onFrame: (frame: RadioFrame) => void): Radio {
   throw new Error(`no radio driver yet for "${kind}" (firmware/radio/create-radio.ts)`);
 }
 
-/**
- * SEAM UPLINK: the device hub (MqttUplink over the Moddable MQTT client + DeliveryHub with a flash ring).
- * Until those land, readings are only counted and traced by meter id (never their keys).
- */
-function createDeviceHub(cfg: GatewayConfig): UplinkHub {
-  let count = 0;
-  const stats: UplinkStats = { delivered: 0, buffered: 0, dropped: 0, retries: 0, errors: 0 };
-  if (cfg.mqtt) log(`MQTT uplink to ${cfg.mqtt.url} not available in this build yet`);
-  return {
-    submit: (r: OutgoingReading) => {
-      count++;
-      log(`reading ${count}: ${r.meterId} ${r.driver}`);
-    },
-    gatewayStatus: () => undefined,
-    stats: () => stats,
-    close: () => undefined,
-  };
+/** The uplinks of the settings (MQTT/HTTP with NVS offline buffers); on failure a hub that only counts. */
+function createHub(cfg: GatewayConfig): UplinkHub {
+  try {
+    return createDeviceUplinks(cfg, { onDiagnostic: log });
+  } catch (e) {
+    log(`uplinks unavailable: ${String(e)}`); // parseConfig already checked the URLs; this is storage trouble
+    let dropped = 0;
+    return { submit: () => void dropped++, gatewayStatus: () => undefined, stats: () => ({ delivered: 0, buffered: 0, dropped, retries: 0, errors: 1 }), close: () => undefined };
+  }
 }
 
 /** The board's status LED (pins.json "led"), or a no-op. */
@@ -77,7 +69,7 @@ export default function main(): void {
     const { config, problems } = loadConfig(store);
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
     const cipher = new ModdableAes();
-    const hub = createDeviceHub(config);
+    const hub = createHub(config);
     const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub, device: String(mcConfig.board ?? "esp32") });
 
     let supervisor: Supervisor | undefined;

@@ -153,16 +153,20 @@ export class RecordRing {
     return { pending: this.#pending.length, pendingBytes: bytes, capacity: this.#areaSize, dropped: this.#dropped, acked: this.#acked };
   }
 
-  /** Drops pending records overlapping [start, end); `erase` also destroys their magic on storage. */
+  /**
+   * Drops pending records overlapping [start, end); `erase` also destroys their magic on storage.
+   * The region always starts where writing goes on, and the oldest pending records lie right
+   * after it, so the records it overlaps are a prefix of the (sequence-ordered) pending list.
+   */
   #drop(start: number, end: number, erase: boolean): void {
-    const keep: Entry[] = [];
-    for (const e of this.#pending) {
-      if (e.offset < end && e.offset + e.total > start) {
-        this.#dropped++;
-        if (erase) this.#storage.write(AREA_START + e.offset, new Uint8Array(2));
-      } else keep.push(e);
+    let n = 0;
+    for (; n < this.#pending.length; n++) {
+      const e = this.#pending[n];
+      if (!(e.offset < end && e.offset + e.total > start)) break;
+      this.#dropped++;
+      if (erase) this.#storage.write(AREA_START + e.offset, new Uint8Array(2));
     }
-    this.#pending = keep;
+    this.#pending.splice(0, n);
   }
 
   #writeCommit(): void {
