@@ -125,12 +125,25 @@ export class RecordRing {
     return seq;
   }
 
-  /** Up to `max` oldest pending records, in order. */
+  /**
+   * Up to `max` oldest pending records, in order. Each is checked again (CRC and sequence number):
+   * one that no longer checks out (storage corrupted since) is dropped and counted, never returned.
+   */
   peek(max: number): RingRecord[] {
-    return this.#pending.slice(0, max).map((e) => ({
-      seq: e.seq,
-      payload: this.#storage.read(AREA_START + e.offset + RECORD_HEAD, e.total - RECORD_OVERHEAD),
-    }));
+    const out: RingRecord[] = [];
+    for (let i = 0; i < this.#pending.length && out.length < max; ) {
+      const e = this.#pending[i];
+      const bytes = this.#storage.read(AREA_START + e.offset, e.total);
+      const again = recordAt(bytes, 0);
+      if (again && again.seq === e.seq && again.total === e.total) {
+        out.push({ seq: e.seq, payload: bytes.subarray(RECORD_HEAD, e.total - 2) });
+        i++;
+      } else {
+        this.#pending.splice(i, 1);
+        this.#dropped++;
+      }
+    }
+    return out;
   }
 
   /** Marks every record up to and including `seq` as delivered (persisted). */

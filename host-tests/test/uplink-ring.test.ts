@@ -176,6 +176,15 @@ describe("RecordRing", () => {
     }
   });
 
+  it("drops and counts a pending record corrupted after it was written, never returning it", () => {
+    const mem = new MemoryBlockStorage(512);
+    const ring = RecordRing.open(mem);
+    for (let i = 0; i < 3; i++) ring.append(text(i));
+    mem.bytes[24 + 30 + 12] ^= 0x40; // a payload byte of the second record (records are 30 bytes)
+    expect(drain(ring)).toEqual([0, 2]);
+    expect(ring.stats().dropped).toBe(1);
+  });
+
   it("ignores garbage and rejects records larger than the area", () => {
     const mem = new MemoryBlockStorage(256);
     for (let i = 0; i < 256; i++) mem.bytes[i] = (i * 131 + 7) & 0xff;
