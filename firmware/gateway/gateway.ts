@@ -119,7 +119,8 @@ export class Gateway {
       s.duplicates++;
       return "duplicate";
     }
-    const meter = this.#meters.get(ident.dllId) ?? (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined);
+    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (protocol.md §5.2).
+    const meter = (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined) ?? this.#meters.get(ident.dllId);
     if (!meter) {
       s.unknownFrames++;
       this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
