@@ -57,6 +57,7 @@ export function createDeviceUplinks(s: DeviceUplinkSettings, o: DeviceUplinkOpti
       connect: { host, port, tls: tls || s.mqtt.tls === true, clientId: `wmbus-${s.gatewayId}`, username: s.mqtt.user, password: s.mqtt.password, keepAliveMs: 60_000 },
       gatewayId: s.gatewayId,
       prefix: s.mqtt.topicPrefix,
+      maxBatch: 10,
       timers,
       onDiagnostic: o.onDiagnostic,
     });

@@ -21,7 +21,12 @@ export interface MqttUplinkOptions extends TopicOptions {
   /** Reconnect delays: first (default 1 s), doubled per failed attempt up to the maximum (60 s). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
-  /** Readings per batch (default 10). */
+  /**
+   * Readings per batch (default 50). A batch waits for its last PUBACK, which a broker with Nagle's
+   * algorithm on (Mosquitto's default) delays by the peer's delayed ACK (~40 ms on Linux), so
+   * larger batches drain a buffer faster: measured against Mosquitto on loopback, 10 → 220
+   * readings/s, 50 → 1000 readings/s. The device uses 10 to bound RAM.
+   */
   maxBatch?: number;
   onDiagnostic?: (message: string) => void;
 }
@@ -52,7 +57,7 @@ export class MqttUplink implements UplinkSink {
 
   constructor(o: MqttUplinkOptions) {
     this.#o = o;
-    this.maxBatch = o.maxBatch ?? 10;
+    this.maxBatch = o.maxBatch ?? 50;
     this.topics = new Topics(o.gatewayId, o);
     this.#connect();
   }
