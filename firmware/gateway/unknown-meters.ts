@@ -64,17 +64,6 @@ export class UnknownMeterTable {
     v.setUint32(at + 12, Math.floor(nowMs / 1000) >>> 0, true);
   }
 
-  /** Forgets a meter (e.g. once it is configured), by 8-digit id. */
-  remove(id: string): void {
-    for (let at = 0; at < this.#used * UNKNOWN_ENTRY_BYTES; at += UNKNOWN_ENTRY_BYTES) {
-      if (idString(this.#slots, at + 2) !== id.toLowerCase()) continue;
-      const last = (this.#used - 1) * UNKNOWN_ENTRY_BYTES;
-      this.#slots.copyWithin(at, last, last + UNKNOWN_ENTRY_BYTES);
-      this.#used--;
-      return;
-    }
-  }
-
   /** The meters, most recently heard first. */
   list(): UnknownMeter[] {
     const out: UnknownMeter[] = [];
