@@ -117,7 +117,9 @@ export class MqttUplink implements UplinkSink {
 
   #sendStatus(): void {
     if (!this.#ready || !this.#conn) return;
-    const payload = JSON.stringify({ state: ONLINE, ...this.#status, mqtt: this.connectionStats() });
+    const body: Record<string, unknown> = { state: ONLINE, ...this.#status, mqtt: this.connectionStats() };
+    body.state = ONLINE; // availability reads this key: the gateway's stats must not replace it
+    const payload = JSON.stringify(body);
     this.#conn.publish(this.topics.status, payload, QOS1_RETAINED_UNCONFIRMED).catch((e: unknown) => this.#diag(`status publish failed: ${message(e)}`));
   }
 

@@ -228,4 +228,24 @@ describe("bad config", () => {
     expect(g.gateway.stats().decodeErrors.no_key).toBe(1);
     expect(g.hub.readings).toHaveLength(0);
   });
+
+  it("counts a wrong key and a frame with a broken CRC, and goes on", () => {
+    const ap = new Apartment({ cipher, seed: 17 });
+    const raw = ap.settings("gw-wrong") as { meters: { id: string; key?: string }[] };
+    const m = raw.meters.find((x) => x.key && ap.meter(x.id)!.security === "mode5")!;
+    m.key = "00112233445566778899AABBCCDDEEFF";
+    const g = gatewayFor(ap, "gw-wrong", raw as unknown as Record<string, unknown>);
+    const bad = firstTelegram(ap, m.id)[0];
+    expect(g.gateway.handleFrame(frameOf(bad))).toBe("decode_error");
+    const broken = { ...frameOf(bad), bytes: bad.bytes.slice() };
+    broken.bytes[broken.bytes.length - 3] ^= 0xff;
+    expect(g.gateway.handleFrame(broken)).toBe("bad_frame");
+    const other = raw.meters.find((x) => x !== m && ap.meter(x.id)!.mode === "T")!;
+    expect(g.gateway.handleFrame(frameOf(firstTelegram(ap, other.id)[0]))).toBe("reading");
+    const s = g.gateway.stats();
+    expect(s.decodeErrors).toEqual({ wrong_key: 1 });
+    expect(s.badFrames).toBe(1);
+    expect(s.frames).toBe(3);
+    expect(s.readings).toBe(1);
+  });
 });

@@ -67,6 +67,9 @@ describe("MqttUplink", () => {
     t.last.onReady();
     expect(up.ready()).toBe(true);
     expect(JSON.parse(t.published[0].payload).state).toBe("online");
+    up.publishStatus({ state: "starting", frames: 3 });
+    expect(JSON.parse(t.published[1].payload)).toMatchObject({ state: "online", frames: 3 });
+    t.published.length = 0;
     await up.deliver([r]);
     await up.deliver([r]);
     const topics = t.published.map((p) => p.topic);
