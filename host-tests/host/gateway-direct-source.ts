@@ -4,14 +4,14 @@
  * the receiver's sensitivity. This is the seam where the chip simulators + air model plug in later: they take
  * the same Transmission, put its chips on the air and let the CC1101/SX1262 driver deliver the RadioFrame.
  */
-import type { FrameSource } from "../../firmware/gateway/frame-source.js";
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import type { Transmission } from "../sim/apartment.js";
+import type { SimulatedReceiver } from "./gateway-runner.js";
 
 /** Weakest frame the direct source delivers (≈ CC1101 at 100 kcps, datasheet table "RX sensitivity"). */
 export const DIRECT_SENSITIVITY_DBM = -105;
 
-export class DirectFrameSource implements FrameSource {
+export class DirectFrameSource implements SimulatedReceiver {
   readonly sensitivityDbm: number;
   #listen?: RadioListen;
   #onFrame?: (frame: RadioFrame) => void;

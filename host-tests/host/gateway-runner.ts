@@ -5,8 +5,16 @@
  */
 import type { Clock } from "../../firmware/platform/services.js";
 import type { Gateway } from "../../firmware/gateway/gateway.js";
+import type { FrameSource } from "../../firmware/gateway/frame-source.js";
 import type { Apartment, Transmission } from "../sim/apartment.js";
-import { DirectFrameSource } from "./gateway-direct-source.js";
+
+/**
+ * A frame source on the simulated air: the runner offers it every transmission at its time. Today
+ * DirectFrameSource (gateway-direct-source.ts); the chip simulators + air model implement the same to plug in.
+ */
+export interface SimulatedReceiver extends FrameSource {
+  transmit(tx: Transmission): void;
+}
 
 export class SimClock implements Clock {
   #now: number;
@@ -24,7 +32,7 @@ export class SimClock implements Clock {
 
 export interface RunnedGateway {
   gateway: Gateway;
-  source: DirectFrameSource;
+  source: SimulatedReceiver;
 }
 
 export interface RunOptions {
