@@ -30,7 +30,7 @@ export class SimClock implements Clock {
   }
 }
 
-export interface RunnedGateway {
+export interface SimulatedGateway {
   gateway: Gateway;
   source: SimulatedReceiver;
 }
@@ -38,7 +38,7 @@ export interface RunnedGateway {
 export interface RunOptions {
   apartment: Apartment;
   clock: SimClock;
-  gateways: RunnedGateway[];
+  gateways: SimulatedGateway[];
   /** Simulated duration in ms from the clock's current time. */
   durationMs: number;
   /** Simulated time between status snapshots (default 60 s). */
@@ -58,7 +58,7 @@ export interface RunOptions {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Wires each gateway to its source (source.start(gateway listen mode → gateway.handleFrame)). */
-export function connect(g: RunnedGateway): void {
+export function connect(g: SimulatedGateway): void {
   g.source.start(g.gateway.config.radioMode, (f) => g.gateway.handleFrame(f));
 }
 
