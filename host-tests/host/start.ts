@@ -1,53 +1,169 @@
 /**
- * `npm start` for now: replays a log of real telegrams (with keys) through the decoder and prints each decoded
- * telegram. The issue "Gateway" turns this into the whole gateway on host (simulated radios, MQTT, web).
- * Usage: node build/host-tests/host/start.js [log.jsonl] [--json]
+ * `npm start`: the whole gateway on the host — the simulated apartment on the air, a frame source, the gateway
+ * pipeline, and the MQTT uplink to an embedded broker (aedes) or a real one — in accelerated simulated time.
+ * Prints every reading and a stats line per simulated minute; Ctrl-C stops cleanly.
+ *
+ *   npm start -- [--mqtt mqtt://host:port | --no-mqtt] [--http URL] [--speed 60] [--duration 1h]
+ *                [--seed 1] [--meters 49] [--radio TC|S] [--gateway ID] [--config settings.json]
+ *                [--data DIR] [--json] [--quiet]
+ *   npm start -- --replay [log.jsonl] [--json]      the old decoder replay
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { fromHex } from "../../firmware/util/hex.js";
-import { idString } from "../../firmware/link/dll.js";
-import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
-import { resultJson } from "../../firmware/decoder/json.js";
+import { Gateway } from "../../firmware/gateway/gateway.js";
+import { loadConfig, problemText, saveConfig, CONFIG_KEY } from "../../firmware/gateway/config.js";
+import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
+import type { KeyValueStore } from "../../firmware/platform/services.js";
+import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
+import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "./aes-node.js";
+import { startEmbeddedBroker, type EmbeddedBroker } from "./gateway-broker.js";
+import { DirectFrameSource } from "./gateway-direct-source.js";
+import { SettingsFileStore } from "./gateway-file-store.js";
+import { createHostHub, tapHub } from "./gateway-hub.js";
+import { replay } from "./gateway-replay.js";
+import { connect, runApartment, SimClock } from "./gateway-runner.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const asJson = args.includes("--json");
-const file = args.find((a) => !a.startsWith("--")) ?? join(here, "../../../host-tests/data/replay.jsonl");
-
-const dec = new TelegramDecoder({ cipher: nodeCipher() });
-const stats = { telegrams: 0, ok: 0, records: 0, errors: {} as Record<string, number> };
-for (const line of readFileSync(file, "utf8").split("\n")) {
-  if (!line.trim()) continue;
-  const req = JSON.parse(line) as { telegram: string; key?: string; prelude?: string[]; name?: string };
-  if (req.key) dec.keys.set(idOf(req.telegram), req.key);
-  for (const p of req.prelude ?? []) dec.decode(fromHex(p));
-  const res = dec.decode(fromHex(req.telegram));
-  const out = resultJson(res);
-  stats.telegrams++;
-  if (asJson) {
-    console.log(JSON.stringify(out));
-    continue;
-  }
-  const m = res.telegram.meter;
-  const head = m ? `${m.manufacturer} ${m.id} ${(out.frame as { media?: string })?.media ?? ""}` : "?";
-  if (res.ok) {
-    stats.ok++;
-    stats.records += res.telegram.records.length;
-    console.log(`✔ ${head} [${res.telegram.payloadState}] ${res.telegram.records.length} records`);
-    for (const r of res.telegram.records.slice(0, 6)) console.log(`    ${r.name} = ${r.value}${r.unit ? " " + r.unit : ""}`);
-  } else {
-    const code = res.error!.code;
-    stats.errors[code] = (stats.errors[code] ?? 0) + 1;
-    console.log(`✘ ${head} ${code}: ${res.error!.message}`);
-  }
+export interface StartFlags {
+  replay?: string;
+  mqtt?: string;
+  noMqtt: boolean;
+  http?: string;
+  speed: number;
+  durationMs: number;
+  seed: number;
+  meters?: number;
+  radio?: "TC" | "S";
+  gateway: string;
+  config?: string;
+  data?: string;
+  json: boolean;
+  quiet: boolean;
 }
-console.log(`\n${stats.telegrams} telegrams, ${stats.ok} decoded, ${stats.records} records, errors: ${JSON.stringify(stats.errors)}`);
 
-/** The DLL id of a wireless telegram (bytes 4..7) or the long-header id of a wired one (bytes 7..10). */
-function idOf(hex: string): string {
-  const b = fromHex(hex);
-  return idString(b, b[0] === 0x68 ? 7 : 4);
+const UNITS: { [u: string]: number } = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "30m", "1h", "2d", plain seconds; Infinity for "forever". */
+export function parseDuration(text: string): number {
+  if (text === "forever" || text === "inf") return Infinity;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text);
+  if (!m) throw new Error(`--duration: expected e.g. 90s, 30m, 1h or forever, got "${text}"`);
+  return Number(m[1]) * UNITS[m[2] ?? "s"];
+}
+
+export function parseFlags(argv: readonly string[]): StartFlags {
+  const f: StartFlags = { noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false };
+  const value = (i: number, name: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    switch (a) {
+      case "--replay": f.replay = argv[i + 1] && !argv[i + 1].startsWith("--") ? argv[++i] : ""; break;
+      case "--mqtt": f.mqtt = value(i++, a); break;
+      case "--no-mqtt": f.noMqtt = true; break;
+      case "--http": f.http = value(i++, a); break;
+      case "--speed": f.speed = Number(value(i++, a)); if (!(f.speed > 0)) throw new Error("--speed: expected a positive number (simulated seconds per real second), or Infinity"); break;
+      case "--duration": f.durationMs = parseDuration(value(i++, a)); break;
+      case "--seed": f.seed = Number(value(i++, a)); break;
+      case "--meters": f.meters = Number(value(i++, a)); break;
+      case "--radio": { const r = value(i++, a); if (r !== "TC" && r !== "S") throw new Error('--radio: expected "TC" or "S"'); f.radio = r; break; }
+      case "--gateway": f.gateway = value(i++, a); break;
+      case "--config": f.config = value(i++, a); break;
+      case "--data": f.data = value(i++, a); break;
+      case "--json": f.json = true; break;
+      case "--quiet": f.quiet = true; break;
+      default: throw new Error(`unknown flag ${a} (see the top of host-tests/host/start.ts or README.md)`);
+    }
+  }
+  return f;
+}
+
+/** One reading as a short line: time, name, id and its first numeric fields. */
+export function readingLine(r: OutgoingReading): string {
+  const skip = new Set(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
+  const fields: string[] = [];
+  for (const [k, v] of Object.entries(r.reading)) {
+    if (skip.has(k) || typeof v !== "number") continue;
+    fields.push(`${k}=${v}`);
+    if (fields.length === 3) break;
+  }
+  const t = String(r.reading.timestamp).slice(11, 19);
+  return `${t}  ${r.meterId} ${r.driver.padEnd(12)} ${r.media.padEnd(20)} ${fields.join(" ")}  (${r.reading.rssi_dbm} dBm)`;
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  if (flags.replay !== undefined) {
+    const here = dirname(fileURLToPath(import.meta.url));
+    replay(flags.replay || join(here, "../../../host-tests/data/replay.jsonl"), flags.json);
+    return;
+  }
+  const cipher = nodeCipher();
+  const apartment = new Apartment({ cipher, seed: flags.seed, meters: flags.meters });
+  let broker: EmbeddedBroker | undefined;
+  if (!flags.noMqtt && !flags.mqtt) {
+    broker = await startEmbeddedBroker(1883).catch(() => startEmbeddedBroker(0)); // 1883 taken: any free port
+    console.log(`embedded MQTT broker on ${broker.url} (try: mosquitto_sub -p ${broker.port} -t 'wmbus/#' -v)`);
+  }
+  const mqttUrl = flags.noMqtt ? undefined : flags.mqtt ?? broker!.url;
+
+  // Settings: a file when --config is given (created from the apartment on first use), else in memory.
+  const store: KeyValueStore = flags.config ? new SettingsFileStore(flags.config) : new MemoryKeyValueStore();
+  if (store.get(CONFIG_KEY) === undefined) {
+    saveConfig(store, apartment.settings(flags.gateway, { radioMode: flags.radio ?? "TC", ...(mqttUrl ? { mqtt: { url: mqttUrl } } : {}), ...(flags.http ? { http: { url: flags.http } } : {}) }));
+  }
+  const { config, problems } = loadConfig(store);
+  if (!flags.config) {
+    if (mqttUrl) config.mqtt = { ...(config.mqtt ?? { tls: false, topicPrefix: "wmbus" }), url: mqttUrl };
+    if (flags.radio) config.radioMode = flags.radio;
+  }
+  for (const p of problems) console.log(`settings: ${problemText(p)}`);
+
+  const clock = new SimClock(apartment.startMs);
+  const hub = createHostHub(config, { dataDir: flags.data, onDiagnostic: (m) => console.log(`uplink: ${m}`) });
+  const shown = tapHub(hub, (r) => {
+    if (flags.json) console.log(JSON.stringify(r.reading));
+    else if (!flags.quiet) console.log(readingLine(r));
+  });
+  const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: shown, device: "sim" });
+  const source = new DirectFrameSource(); // ← the chip simulators (CC1101/SX1262 + air model) plug in here
+  const g = { gateway, source };
+  connect(g);
+  console.log(`gateway ${config.gatewayId}: ${config.meters.length} meters configured, ${apartment.meters.length} in the building, radio ${config.radioMode}, ` +
+    `speed ×${flags.speed}, ${isFinite(flags.durationMs) ? `${flags.durationMs / 60_000} simulated minutes` : "until Ctrl-C"}`);
+
+  let stop = false;
+  process.once("SIGINT", () => {
+    stop = true;
+    console.log("\nstopping…");
+  });
+  await runApartment({
+    apartment, clock, gateways: [g], durationMs: flags.durationMs, speed: flags.speed, stopped: () => stop,
+    onStatus: (now) => {
+      if (flags.json) return;
+      const s = gateway.stats();
+      const u = hub.stats();
+      const errors = Object.entries(s.decodeErrors).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
+      console.log(`── ${new Date(now).toISOString().slice(11, 16)} sim │ frames ${s.frames} · readings ${s.readings} · duplicates ${s.duplicates} (repeated ${s.repeated}) · unknown meters ${s.unknownMeters} · errors ${errors} │ uplink delivered ${u.delivered} · buffered ${u.buffered} · dropped ${u.dropped}`);
+    },
+  });
+  gateway.publishStatus({ radio: source.stats() });
+  await hub.close();
+  source.close();
+  if (broker) await broker.close();
+  const s = gateway.stats();
+  console.log(`done: ${s.frames} frames, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(
+    () => process.exit(0), // everything is closed; do not wait for sockets lingering in TIME_WAIT
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exit(1);
+    },
+  );
 }

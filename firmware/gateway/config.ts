@@ -1,0 +1,247 @@
+/**
+ * Gateway settings: Wi-Fi, MQTT, HTTP, radio mode, gateway identity and the meters with their keys.
+ * Stored as one JSON text in the KeyValueStore (device: `preference`; host: a JSON file) under CONFIG_KEY.
+ *
+ * `parseConfig` never throws: every bad setting becomes a ConfigProblem naming its path
+ * (`meters[3].key: expected 32 hex digits, got 30`) and only that part is left out — a bad meter is skipped,
+ * a bad MQTT URL disables MQTT — so the gateway starts with the rest and reports each problem in its status.
+ * Keys and passwords are write-only: problems never quote them and `publicConfig` replaces them by "set".
+ */
+import { driverByName } from "../meters/drivers/index.js";
+import type { RadioListen } from "../radio/radio.js";
+import type { KeyValueStore } from "../platform/services.js";
+import { parseMqttUrl } from "../uplink/mqtt-transport.js";
+import { parseHttpUrl } from "../uplink/http-uplink.js";
+
+export const CONFIG_KEY = "gateway.config";
+
+export interface MeterConfig {
+  /** 8 hex digits, lower case (as readings print it). */
+  id: string;
+  /** AES-128 key, 32 hex digits; absent for unencrypted meters. Write-only. */
+  key?: string;
+  name: string;
+  /** Driver name from firmware/meters/drivers, or "auto" to detect it from the telegram. */
+  driver: string;
+}
+
+export interface MqttConfig {
+  url: string;
+  user?: string;
+  password?: string;
+  tls: boolean;
+  topicPrefix: string;
+}
+
+export interface GatewayConfig {
+  gatewayId: string;
+  gatewayName: string;
+  wifi?: { ssid: string; password?: string };
+  mqtt?: MqttConfig;
+  http?: { url: string };
+  radioMode: RadioListen;
+  meters: MeterConfig[];
+}
+
+export interface ConfigProblem {
+  /** The setting, e.g. "meters[3].key", "mqtt.url". */
+  path: string;
+  message: string;
+}
+
+export function problemText(p: ConfigProblem): string {
+  return p.path + ": " + p.message;
+}
+
+type Obj = { [k: string]: unknown };
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  return typeof v === "string" ? "a text" : "a " + typeof v;
+}
+
+const ID_RE = /^[0-9A-Fa-f]{8}$/;
+const HEX_RE = /^[0-9A-Fa-f]*$/;
+const GATEWAY_ID_RE = /^[A-Za-z0-9_-]{1,32}$/;
+/**
+ * The uplinks' own URL parsers decide what a valid URL is (one grammar for config and transport); their
+ * errors name the URL with any password masked, and credentials in URLs are refused anyway.
+ */
+function urlProblem(url: unknown, parse: (url: string) => unknown): string | undefined {
+  if (typeof url !== "string") return `expected a URL text, got ${describe(url)}`;
+  // A URL with user:password@ is refused without quoting it: the password must not reach a status or log.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(url)) return "credentials in the URL are not supported; use the user and password settings";
+  try {
+    parse(url);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+class Collector {
+  readonly problems: ConfigProblem[] = [];
+  add(path: string, message: string): void {
+    this.problems.push({ path, message });
+  }
+  /** An optional text setting; a wrong type is a problem and yields undefined. */
+  text(o: Obj, key: string, path: string): string | undefined {
+    const v = o[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "string") {
+      this.add(path + key, `expected a text, got ${describe(v)}`);
+      return undefined;
+    }
+    return v;
+  }
+}
+
+function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): MeterConfig | undefined {
+  const at = `meters[${i}]`;
+  if (!isObj(raw)) {
+    c.add(at, `expected an object, got ${describe(raw)}`);
+    return undefined;
+  }
+  const before = c.problems.length;
+  const id = raw.id;
+  if (typeof id !== "string" || !ID_RE.test(id)) {
+    c.add(at + ".id", typeof id === "string" ? `expected 8 hex digits, got "${id.slice(0, 16)}"` : `expected 8 hex digits, got ${describe(id)}`);
+  } else if (seen.has(id.toLowerCase())) {
+    c.add(at + ".id", `meter ${id.toLowerCase()} is configured twice`);
+  }
+  const key = raw.key;
+  if (key !== undefined && key !== null && key !== "") {
+    // The key text is never echoed: only its length or the fact that it is not hex.
+    if (typeof key !== "string") c.add(at + ".key", `expected 32 hex digits, got ${describe(key)}`);
+    else if (!HEX_RE.test(key)) c.add(at + ".key", "expected 32 hex digits, got other characters");
+    else if (key.length !== 32) c.add(at + ".key", `expected 32 hex digits, got ${key.length}`);
+  }
+  const driver = c.text(raw, "driver", at + ".") ?? "auto";
+  if (driver !== "auto" && driver !== "" && !driverByName(driver)) c.add(at + ".driver", `unknown driver "${driver.slice(0, 32)}"`);
+  const name = c.text(raw, "name", at + ".");
+  if (c.problems.length > before) return undefined;
+  const meterId = (id as string).toLowerCase();
+  seen.add(meterId);
+  const m: MeterConfig = { id: meterId, name: name ?? meterId, driver: driver === "" ? "auto" : driver };
+  if (typeof key === "string" && key !== "") m.key = key.toUpperCase();
+  return m;
+}
+
+function parseMqtt(raw: unknown, c: Collector): MqttConfig | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isObj(raw)) {
+    c.add("mqtt", `expected an object, got ${describe(raw)}`);
+    return undefined;
+  }
+  const bad = urlProblem(raw.url, parseMqttUrl);
+  if (bad) {
+    c.add("mqtt.url", bad + " — MQTT is off");
+    return undefined;
+  }
+  const url = raw.url as string;
+  const tls = raw.tls === undefined ? url.startsWith("mqtts:") : raw.tls;
+  if (typeof tls !== "boolean") c.add("mqtt.tls", `expected true or false, got ${describe(tls)}`);
+  let prefix = c.text(raw, "topicPrefix", "mqtt.") ?? "wmbus";
+  if (!/^[^#+\s]+$/.test(prefix) || prefix.endsWith("/")) {
+    c.add("mqtt.topicPrefix", "expected topic levels without +, #, spaces or a trailing /; using \"wmbus\"");
+    prefix = "wmbus";
+  }
+  const m: MqttConfig = { url, tls: tls === true, topicPrefix: prefix };
+  const user = c.text(raw, "user", "mqtt.");
+  const password = c.text(raw, "password", "mqtt.");
+  if (user !== undefined && user !== "") m.user = user;
+  if (password !== undefined && password !== "") m.password = password;
+  return m;
+}
+
+/** Validates raw settings (parsed JSON). Never throws; see the module comment. */
+export function parseConfig(raw: unknown): { config: GatewayConfig; problems: ConfigProblem[] } {
+  const c = new Collector();
+  const o: Obj = isObj(raw) ? raw : {};
+  if (!isObj(raw)) c.add("(settings)", `expected an object, got ${describe(raw)}; using defaults`);
+  let gatewayId = c.text(o, "gatewayId", "") ?? "wmbus-gateway";
+  if (!GATEWAY_ID_RE.test(gatewayId)) {
+    c.add("gatewayId", "expected 1..32 letters, digits, - or _; using \"wmbus-gateway\"");
+    gatewayId = "wmbus-gateway";
+  }
+  const config: GatewayConfig = {
+    gatewayId,
+    gatewayName: c.text(o, "gatewayName", "") ?? gatewayId,
+    radioMode: "TC",
+    meters: [],
+  };
+  const mode = o.radioMode;
+  if (mode === "TC" || mode === "S") config.radioMode = mode;
+  else if (mode !== undefined) c.add("radioMode", `expected "TC" (T1+C1) or "S" (S1), got ${typeof mode === "string" ? `"${mode.slice(0, 8)}"` : describe(mode)}; using "TC"`);
+  if (isObj(o.wifi)) {
+    const ssid = c.text(o.wifi, "ssid", "wifi.");
+    if (ssid === undefined || ssid === "" || ssid.length > 32) c.add("wifi.ssid", "expected 1..32 characters — Wi-Fi is off");
+    else {
+      config.wifi = { ssid };
+      const pw = c.text(o.wifi, "password", "wifi.");
+      if (pw !== undefined && pw !== "") {
+        if (pw.length < 8 || pw.length > 63) c.add("wifi.password", `expected 8..63 characters (WPA2), got ${pw.length}`);
+        config.wifi.password = pw;
+      }
+    }
+  } else if (o.wifi !== undefined) c.add("wifi", `expected an object, got ${describe(o.wifi)}`);
+  const mqtt = parseMqtt(o.mqtt, c);
+  if (mqtt) config.mqtt = mqtt;
+  if (isObj(o.http)) {
+    const bad = urlProblem(o.http.url, parseHttpUrl);
+    if (bad) c.add("http.url", bad + " — HTTP is off");
+    else config.http = { url: o.http.url as string };
+  } else if (o.http !== undefined && o.http !== null) c.add("http", `expected an object, got ${describe(o.http)}`);
+  const meters = o.meters;
+  if (Array.isArray(meters)) {
+    const seen = new Set<string>();
+    for (let i = 0; i < meters.length; i++) {
+      const m = parseMeter(meters[i], i, seen, c);
+      if (m) config.meters.push(m);
+    }
+  } else if (meters !== undefined) c.add("meters", `expected a list, got ${describe(meters)}`);
+  return { config, problems: c.problems };
+}
+
+/** The settings without secrets, for status, logs and web pages: keys and passwords become "set". */
+export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { gatewayId: cfg.gatewayId, gatewayName: cfg.gatewayName, radioMode: cfg.radioMode };
+  if (cfg.wifi) out.wifi = { ssid: cfg.wifi.ssid, password: cfg.wifi.password ? "set" : "none" };
+  if (cfg.mqtt) {
+    const m = cfg.mqtt;
+    out.mqtt = { url: m.url, tls: m.tls, topicPrefix: m.topicPrefix, user: m.user ?? "", password: m.password ? "set" : "none" };
+  }
+  if (cfg.http) out.http = { url: cfg.http.url };
+  out.meters = cfg.meters.map((m) => ({ id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" }));
+  return out;
+}
+
+/**
+ * Reads the settings from the store. A missing entry gives the defaults; text that is not JSON is a problem
+ * at "(settings)" and also gives the defaults (the stored text is kept for repair, never echoed).
+ */
+export function loadConfig(store: KeyValueStore): { config: GatewayConfig; problems: ConfigProblem[] } {
+  const text = store.get(CONFIG_KEY);
+  if (text === undefined) return parseConfig({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    const res = parseConfig({});
+    res.problems.unshift({ path: "(settings)", message: `stored settings are not JSON (${text.length} characters); using defaults` });
+    return res;
+  }
+  return parseConfig(raw);
+}
+
+/** Stores raw settings (validated first; returns the problems, stores even with problems so nothing is lost). */
+export function saveConfig(store: KeyValueStore, raw: unknown): ConfigProblem[] {
+  const { problems } = parseConfig(raw);
+  store.set(CONFIG_KEY, JSON.stringify(raw));
+  return problems;
+}

@@ -1,0 +1,208 @@
+/**
+ * The gateway pipeline: RadioFrame → telegram id → dedup → meter registry → decode/decrypt → reading → uplink.
+ * Pure: clock, AES and uplink hub are injected; no Node or Moddable import. Never throws for frame content:
+ * every frame ends in exactly one counter (duplicate, unknown meter, decode error by code, or reading).
+ *
+ * Dedup runs before decryption (telegram-id.ts hashes the frame minus the repeater bits), so a repeated copy
+ * costs no AES work and does not trip the replay guard, and two gateways name the same telegram alike.
+ */
+import { TelegramDecoder } from "../decoder/decoder.js";
+import { ReadingSession } from "../meters/session.js";
+import { ReplayGuard } from "../security/replay.js";
+import type { BlockCipher } from "../security/block-cipher.js";
+import type { Clock } from "../platform/services.js";
+import type { RadioFrame } from "../radio/radio.js";
+import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
+import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
+import { DedupWindow, type DedupOptions } from "./dedup.js";
+import { telegramIdentity } from "./telegram-id.js";
+import { manufacturerCode } from "../link/manufacturer.js";
+import { UnknownMeterTable, type UnknownMeter } from "./unknown-meters.js";
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** Problems found while loading the config; reported in every status snapshot. */
+  configProblems?: readonly ConfigProblem[];
+  clock: Clock;
+  cipher?: BlockCipher;
+  hub: UplinkHub;
+  dedup?: DedupOptions;
+  /** Unknown meters remembered (16 bytes each, default 64). */
+  unknownCapacity?: number;
+  /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
+  device?: string;
+}
+
+/** What happened to one frame. */
+export type FrameVerdict = "reading" | "duplicate" | "unknown_meter" | "bad_frame" | "decode_error";
+
+export interface GatewayStats {
+  /** Frames handed to the gateway. */
+  frames: number;
+  /** Frames that carried a set H/R bit (heard via a repeater), duplicates included. */
+  repeated: number;
+  /** Copies of a telegram already handled within the dedup window. */
+  duplicates: number;
+  /** Frames whose DLL CRCs did not verify or that were too short (radios normally filter these). */
+  badFrames: number;
+  /** Telegrams of configured meters that decoded. */
+  decoded: number;
+  /** Readings handed to the uplink hub. */
+  readings: number;
+  /** Decode failures by WmbusError code (no_key, wrong_key, mac_mismatch, replayed, …). */
+  decodeErrors: { [code: string]: number };
+  /** Telegrams of configured meters that needed a key the config does not have. */
+  noKey: number;
+  /** Frames from meters that are not configured. */
+  unknownFrames: number;
+  /** Distinct unknown meters in the table now. */
+  unknownMeters: number;
+}
+
+interface MeterState {
+  cfg: MeterConfig;
+  count: number;
+  lastSeen: number;
+  rssiDbm: number;
+}
+
+/** "2024-05-01T12:00:00Z" (readings carry whole seconds, as wmbusmeters prints them). */
+export function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19) + "Z";
+}
+
+export class Gateway {
+  readonly config: GatewayConfig;
+  readonly configProblems: readonly ConfigProblem[];
+  readonly unknown: UnknownMeterTable;
+  readonly #clock: Clock;
+  readonly #hub: UplinkHub;
+  readonly #session: ReadingSession;
+  readonly #dedup: DedupWindow;
+  readonly #meters = new Map<string, MeterState>();
+  readonly #device?: string;
+  readonly #startedAt: number;
+  readonly #stats: GatewayStats = {
+    frames: 0, repeated: 0, duplicates: 0, badFrames: 0, decoded: 0, readings: 0,
+    decodeErrors: {}, noKey: 0, unknownFrames: 0, unknownMeters: 0,
+  };
+
+  constructor(opts: GatewayOptions) {
+    this.config = opts.config;
+    this.configProblems = opts.configProblems ?? [];
+    this.#clock = opts.clock;
+    this.#hub = opts.hub;
+    this.#device = opts.device;
+    this.#dedup = new DedupWindow(opts.dedup);
+    this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
+    const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard() });
+    for (const m of opts.config.meters) {
+      if (m.key) decoder.keys.set(m.id, m.key); // validated by parseConfig
+      this.#meters.set(m.id, { cfg: m, count: 0, lastSeen: 0, rssiDbm: 0 });
+    }
+    this.#session = new ReadingSession(decoder, opts.cipher);
+    this.#startedAt = opts.clock.now();
+  }
+
+  /** Handles one frame from the radio. Never throws for frame content. */
+  handleFrame(frame: RadioFrame): FrameVerdict {
+    const s = this.#stats;
+    s.frames++;
+    const now = this.#clock.now();
+    const ident = telegramIdentity(frame.bytes, frame.format);
+    if (!ident) {
+      s.badFrames++;
+      return "bad_frame";
+    }
+    if (ident.repeated) s.repeated++;
+    if (this.#dedup.isDuplicate(ident.id, now)) {
+      s.duplicates++;
+      return "duplicate";
+    }
+    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (protocol.md §5.2).
+    const meter = (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined) ?? this.#meters.get(ident.dllId);
+    if (!meter) {
+      s.unknownFrames++;
+      this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
+      s.unknownMeters = this.unknown.size;
+      return "unknown_meter";
+    }
+    meter.count++;
+    meter.lastSeen = now;
+    meter.rssiDbm = frame.rssiDbm;
+    const cfg = meter.cfg;
+    const { result, reading } = this.#session.read(frame.bytes, {
+      name: cfg.name,
+      driver: cfg.driver === "auto" ? undefined : cfg.driver,
+      timestamp: isoSeconds(now),
+      rssi_dbm: frame.rssiDbm,
+      device: this.#device,
+    });
+    if (!result.ok) {
+      const code = result.error ? result.error.code : "unknown";
+      s.decodeErrors[code] = (s.decodeErrors[code] ?? 0) + 1;
+      if (code === "no_key") s.noKey++;
+      return "decode_error";
+    }
+    s.decoded++;
+    const out: OutgoingReading = {
+      readingId: this.config.gatewayId + "/" + ident.id,
+      telegramId: ident.id,
+      meterId: typeof reading.id === "string" && reading.id !== "" ? reading.id : cfg.id,
+      meterName: cfg.name,
+      driver: String(reading.meter),
+      media: String(reading.media),
+      manufacturer: manufacturerCode(ident.stripped[2] | (ident.stripped[3] << 8)),
+      reading,
+      receivedAt: now,
+    };
+    s.readings++;
+    this.#hub.submit(out);
+    return "reading";
+  }
+
+  /** A copy of the counters. */
+  stats(): GatewayStats {
+    const s = this.#stats;
+    return { ...s, decodeErrors: { ...s.decodeErrors }, unknownMeters: this.unknown.size };
+  }
+
+  unknownMeters(): UnknownMeter[] {
+    return this.unknown.list();
+  }
+
+  /**
+   * The status snapshot for the status topic / web page: identity, counters, config problems, configured
+   * meters with their last contact, and the unknown meters heard (at most `maxUnknown`, most recent first).
+   * Contains no key or password (publicConfig).
+   */
+  status(extra: Record<string, unknown> = {}, maxUnknown = 20): Record<string, unknown> {
+    const now = this.#clock.now();
+    const meters: Record<string, unknown>[] = [];
+    for (const m of this.#meters.values()) {
+      meters.push({ id: m.cfg.id, name: m.cfg.name, driver: m.cfg.driver, telegrams: m.count, last_seen: m.count ? isoSeconds(m.lastSeen) : null, rssi_dbm: m.count ? m.rssiDbm : null });
+    }
+    const unknown = this.unknown.list().slice(0, maxUnknown).map((u) => ({
+      id: u.id, manufacturer: u.manufacturer, version: u.version, device_type: u.deviceType, media: u.media,
+      rssi_dbm: u.rssiDbm, mode: u.mode, count: u.count, last_seen: isoSeconds(u.lastSeen),
+    }));
+    return {
+      gateway: this.config.gatewayId,
+      name: this.config.gatewayName,
+      time: isoSeconds(now),
+      uptime_s: Math.floor((now - this.#startedAt) / 1000),
+      radio_mode: this.config.radioMode,
+      stats: this.stats(),
+      config_problems: this.configProblems.map(problemText),
+      config: publicConfig(this.config),
+      meters,
+      unknown_meters: unknown,
+      ...extra,
+    };
+  }
+
+  /** Sends the status snapshot to the hub (status/stats topic). */
+  publishStatus(extra: Record<string, unknown> = {}): void {
+    this.#hub.gatewayStatus(this.status(extra));
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Telegram identity for dedup. The same telegram can reach a gateway directly and through repeaters, and
+ * reach several gateways (OMS Vol.1 §2.2, topologies 1–3). A repeater re-sends the meter's bytes but sets the
+ * hop/repeat bits and recomputes the DLL CRCs, and may send it in the other frame format. So the id is a hash
+ * of the frame *without DLL CRCs* (format A view) with the parts a repeater changes masked:
+ *   - ELL CC bits H (0x10, hop count) and R (0x02, repeated access) — EN 13757-4 Table 45, protocol.md §3.2;
+ *   - TPL CFG bits 1..0 (R, H) in security modes 0 and 5 — EN 13757-7 §7.6.2, protocol.md §5.4
+ *     (mode 7 has no such bits; its access information is in the ELL CC).
+ * Everything else (address, ACC, SN, MCR, encrypted payload) is the meter's, so two gateways compute the same
+ * id for the same transmission and a head-end can dedup across gateways on it. Pure; no decryption needed.
+ */
+import { idString } from "../link/dll.js";
+import { manufacturerCode } from "../link/manufacturer.js";
+import { stripFrameA, stripFrameB } from "../link/frame-format.js";
+import { ciInfo } from "../transport/ci-table.js";
+import { hex8 } from "../util/hex.js";
+import type { FrameFormat } from "../phy/sync.js";
+
+/** ELL CC bits a repeater sets (H, R). */
+export const ELL_CC_REPEATER_BITS = 0x10 | 0x02;
+/** TPL CFG bits a repeater sets in modes 0/5 (H bit 0, R bit 1). */
+export const TPL_CFG_REPEATER_BITS = 0x0003;
+
+/** ELL header length after its CI, by CI (EN 13757-4 §13): CC ACC [M2 A2] [SN PayloadCRC]. */
+const ELL_LENGTH: { readonly [ci: number]: number } = { 0x8c: 2, 0x8d: 8, 0x8e: 10, 0x8f: 16 };
+
+/** Where the repeater-changed bits sit in a stripped frame (offsets, or -1). */
+export interface RepeaterFields {
+  /** Offset of the ELL CC byte. */
+  ellCc: number;
+  /** Offset of the low CFG byte of a mode 0/5 TPL header that is readable without decryption. */
+  tplCfg: number;
+  /** Offset of the TPL long-header address (ID M V T), the meter behind a converter or repeater. */
+  tplAddress: number;
+}
+
+/**
+ * Finds the ELL CC and the TPL CFG in a stripped wireless frame (L C M A CI …). Stops at an encrypted ELL
+ * (the TPL is then inside the ciphertext, which a repeater cannot change).
+ */
+export function repeaterFields(f: Uint8Array): RepeaterFields {
+  const out: RepeaterFields = { ellCc: -1, tplCfg: -1, tplAddress: -1 };
+  let p = 10;
+  if (f.length <= p) return out;
+  let ci = f[p];
+  const ell = ELL_LENGTH[ci];
+  if (ell !== undefined) {
+    if (f.length < p + 1 + ell) return out;
+    out.ellCc = p + 1;
+    const hasSn = ci === 0x8d || ci === 0x8f;
+    if (hasSn && (f[p + ell - 2] >> 5) !== 0) return out; // SN.ENC ≠ 0: the rest is ciphertext
+    p += 1 + ell;
+    if (f.length <= p) return out;
+    ci = f[p];
+  }
+  if (ci === 0x90) {
+    // AFL: CI, AFL.L, then L bytes (EN 13757-7 §6.3.1)
+    if (f.length <= p + 1) return out;
+    p += 2 + f[p + 1];
+    if (f.length <= p) return out;
+    ci = f[p];
+  }
+  const info = ciInfo(ci);
+  if (!info || info.layer !== "tpl" || info.header === "none") return out;
+  const cfgAt = p + 1 + (info.header === "long" ? 8 : 0) + 2; // after [address] ACC STS
+  if (f.length < cfgAt + 2) return out;
+  if (info.header === "long") out.tplAddress = p + 1;
+  const mode = f[cfgAt + 1] & 0x1f;
+  if (mode === 0 || mode === 5) out.tplCfg = cfgAt;
+  return out;
+}
+
+/** FNV-1a, 32 bits, over `f` with the bytes at `maskAt` AND-ed with `maskWith`. */
+function fnv1a(f: Uint8Array, seed: number, mask: RepeaterFields): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < f.length; i++) {
+    let b = f[i];
+    if (i === mask.ellCc) b &= ~ELL_CC_REPEATER_BITS & 0xff;
+    else if (i === mask.tplCfg) b &= ~TPL_CFG_REPEATER_BITS & 0xff;
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+function hex32(v: number): string {
+  return hex8(v >>> 24) + hex8(v >>> 16) + hex8(v >>> 8) + hex8(v);
+}
+
+export interface TelegramIdentity {
+  /** "<MFCT><id>-<16 hex digits>", e.g. "KAM12345678-0F3A…": meter plus a 64-bit content hash. */
+  id: string;
+  /** The frame without DLL CRCs (L counts the bytes after it, format A view). */
+  stripped: Uint8Array;
+  /** True when the frame carries a set H or R bit (it came through a repeater). */
+  repeated: boolean;
+  /** The DLL id and, when the TPL has a long header, its id (8 hex digits, lower case). */
+  dllId: string;
+  tplId?: string;
+}
+
+/**
+ * Strips the DLL CRCs of `bytes` (frame format `format`) and computes the telegram id. Returns undefined
+ * when the CRCs do not verify or the frame is shorter than a DLL header.
+ */
+export function telegramIdentity(bytes: Uint8Array, format: FrameFormat): TelegramIdentity | undefined {
+  const stripped = format === "B" ? stripFrameB(bytes) : stripFrameA(bytes);
+  if (!stripped || stripped.length < 11) return undefined;
+  const mask = repeaterFields(stripped);
+  // Two FNV-1a passes with different offset bases: 64 bits keep collisions negligible per meter.
+  const h1 = fnv1a(stripped, 0x811c9dc5, mask);
+  const h2 = fnv1a(stripped, 0x050c5d1f, mask);
+  const meter = manufacturerCode(stripped[2] | (stripped[3] << 8)) + idString(stripped, 4).toUpperCase();
+  const repeated =
+    (mask.ellCc >= 0 && (stripped[mask.ellCc] & ELL_CC_REPEATER_BITS) !== 0) ||
+    (mask.tplCfg >= 0 && (stripped[mask.tplCfg] & TPL_CFG_REPEATER_BITS) !== 0);
+  const ident: TelegramIdentity = { id: meter + "-" + hex32(h1) + hex32(h2), stripped, repeated, dllId: idString(stripped, 4) };
+  if (mask.tplAddress >= 0) ident.tplId = idString(stripped, mask.tplAddress);
+  return ident;
+}
