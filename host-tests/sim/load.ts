@@ -22,7 +22,10 @@
  */
 import { decodeTelegram } from "../../firmware/decoder/decode.js";
 import { encodeOnAir } from "../../firmware/phy/on-air.js";
+import { CC1101 } from "../../firmware/radio/cc1101/cc1101.js";
+import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
 import { RadioService } from "../../firmware/radio/radio-service.js";
+import type { Radio } from "../../firmware/radio/radio.js";
 import { Air, CHIP_RATE, type AirReceiver, type AirSignal } from "./air.js";
 import { wirelessCorpusFrames, type CodedFrame } from "./corpus-frames.js";
 import { ThreadedScheduler, type JsThreadStats, type RadioServiceKind } from "./load-thread.js";
@@ -47,6 +50,9 @@ export const SERVICE_LATENCY_US: Readonly<Record<RadioServiceKind, number>> = Ob
 
 export type Traffic = "poisson" | "back-to-back";
 
+/** The CC1101 gateway set-up the experiment uses: manual calibration once a minute (see Cc1101Options). */
+export const CC1101_CALIBRATE_EVERY_MS = 60_000;
+
 export interface LoadOptions {
   chip: SimChipKind;
   service: RadioServiceKind;
@@ -60,6 +66,11 @@ export interface LoadOptions {
   /** XS computrons of decode + reading for one frame (default DEFAULT_DECODE_COMPUTRONS). */
   computrons?: (frame: CodedFrame) => number;
   queueSlots?: number;
+  /**
+   * CC1101 only: calibrate from the watchdog every N ms instead of on every IDLE→RX (Cc1101Options
+   * `calibrateEveryMs`; 0 = the driver default). Undefined = CC1101_CALIBRATE_EVERY_MS.
+   */
+  cc1101CalibrateEveryMs?: number;
   /** Frames the meters pick from (default: every corpus telegram as T1, C1-A and C1-B). */
   frames?: readonly CodedFrame[];
 }
@@ -168,8 +179,15 @@ export function runLoad(o: LoadOptions): LoadResult {
   const onFrame = service.frameSink;
   const syncs = watchSyncs(air);
   const sim = createSimRadio({ chip: o.chip, air, scheduler, listen: null, onFrame, latencyUs: SERVICE_LATENCY_US[o.service], seed: o.seed });
+  let radio: Radio = sim.radio;
+  const calibrateEveryMs = o.cc1101CalibrateEveryMs ?? CC1101_CALIBRATE_EVERY_MS;
+  if (o.chip === "cc1101" && calibrateEveryMs > 0) {
+    radio.close(); // same board and io, driver built with the CC1101-only option
+    const io = { SPI: sim.board.SPI, Digital: sim.board.Digital } as unknown as RadioIoClasses;
+    radio = new CC1101({ ...radioOptionsForBoard(sim.description, io, { timers: sim.timers, onFrame }), calibrateEveryMs });
+  }
   scheduler.spiBytes = () => sim.board.stats.spiBytes;
-  scheduler.at(0, () => sim.radio.start("TC"));
+  scheduler.at(0, () => radio.start("TC"));
   scheduler.advance(5_000); // calibration and RX before the first meter speaks
 
   // traffic
@@ -222,8 +240,8 @@ export function runLoad(o: LoadOptions): LoadResult {
     }
   }
   lostOnAir += missedBehindCollision;
-  const st = sim.radio.stats;
-  sim.radio.close();
+  const st = radio.stats;
+  radio.close();
   return {
     chip: o.chip,
     service: o.service,

@@ -44,6 +44,20 @@ interface DigitalIo {
   close(): void;
 }
 
+/**
+ * CC1101-only options. `calibrateEveryMs` (hook for the channel-load work, host-tests/sim/load.ts): 0 (default)
+ * keeps MCSM0 FS_AUTOCAL = 1, the synthesizer calibrates on every IDLE→RX, so the chip is deaf for ≈ 809 µs
+ * after each frame (721 µs calibration + 88 µs settling, SWRS061I Table 34), longer than a C1 or T1 preamble
+ * plus sync word. N > 0 sets FS_AUTOCAL = 0 and calibrates with SCAL at start and then from the watchdog
+ * every N ms while no frame is in progress (§19.2: manual calibration), so re-arming takes 88 µs.
+ */
+export interface Cc1101Options extends RadioOptions {
+  calibrateEveryMs?: number;
+}
+
+/** MCSM0 FS_AUTOCAL field (bits 5:4, §29 MCSM0). */
+const MCSM0_FS_AUTOCAL = 0x30;
+
 /** Driver-specific counters beyond `RadioStats`. */
 export interface Cc1101Stats {
   /** Frames aborted because they did not finish within their airtime plus margin. */
@@ -52,6 +66,8 @@ export interface Cc1101Stats {
   services: number;
   /** Re-initialisations that failed (chip still not answering); retried at the next watchdog tick. */
   failedInits: number;
+  /** Manual calibrations by the watchdog (`calibrateEveryMs`). */
+  calibrations: number;
 }
 
 const WATCHDOG_MS = 250;
@@ -73,11 +89,13 @@ function ioConst(bundle: IoBundle, name: keyof typeof DIGITAL_DEFAULTS): number 
 export class CC1101 implements Radio {
   readonly kind = "cc1101" as const;
   readonly #stats: RadioStats = emptyRadioStats();
-  readonly #extra: Cc1101Stats = { frameTimeouts: 0, services: 0, failedInits: 0 };
+  readonly #extra: Cc1101Stats = { frameTimeouts: 0, services: 0, failedInits: 0, calibrations: 0 };
   readonly #timers: RadioTimers;
   readonly #onFrame: (frame: RadioFrame) => void;
   readonly #onDiagnostic: (message: string) => void;
   readonly #xtalHz: number;
+  readonly #calibrateEveryMs: number;
+  #calibratedAt = 0;
   readonly #buf = new Uint8Array(FIFO_SIZE + 1);
   #spi: SpiIo | null = null;
   #select: DigitalIo | null = null;
@@ -100,11 +118,12 @@ export class CC1101 implements Radio {
   #poll: unknown = null;
   #servicing = false;
 
-  constructor(options: RadioOptions) {
+  constructor(options: Cc1101Options) {
     this.#timers = options.timers;
     this.#onFrame = options.onFrame;
     this.#onDiagnostic = options.onDiagnostic ?? (() => undefined);
     this.#xtalHz = options.xtalHz ?? 26_000_000;
+    this.#calibrateEveryMs = Math.max(0, options.calibrateEveryMs ?? 0);
     try {
       this.#spi = new options.spi.io({ ...options.spi }) as SpiIo;
       const sel = options.select;
@@ -149,6 +168,7 @@ export class CC1101 implements Radio {
     }
     this.#listen = listen;
     this.#image = settingsImage(listen, this.#xtalHz);
+    if (this.#calibrateEveryMs > 0) this.#image[REG.MCSM0] &= ~MCSM0_FS_AUTOCAL;
     this.#asm = new FrameAssembler(listen, FIFO_CAPACITY);
     this.#init("start");
     this.#armWatchdog();
@@ -256,6 +276,7 @@ export class CC1101 implements Radio {
     }
     this.#strobe(STROBE.SCAL);
     this.#timers.delayMicros(CALIBRATION_US);
+    this.#calibratedAt = this.#timers.now();
     this.#armRx();
     if (reason !== "start") this.#onDiagnostic(`cc1101: re-initialised (${reason})`);
     return true;
@@ -460,9 +481,20 @@ export class CC1101 implements Radio {
     }
     if (marc === MARC.RX || this.#inFrame) {
       this.#strikes = 0;
+      if (!this.#inFrame && this.#calibrateEveryMs > 0 && this.#timers.now() - this.#calibratedAt >= this.#calibrateEveryMs) this.#calibrate();
       return;
     }
     if (++this.#strikes >= 2) return this.#recover(`stuck in MARCSTATE 0x${marc.toString(16)}`);
+    this.#armRx();
+  }
+
+  /** Manual calibration between frames (FS_AUTOCAL = 0): SIDLE, SCAL, wait, re-arm (§19.2). */
+  #calibrate(): void {
+    this.#extra.calibrations++;
+    this.#strobe(STROBE.SIDLE);
+    this.#strobe(STROBE.SCAL);
+    this.#timers.delayMicros(CALIBRATION_US);
+    this.#calibratedAt = this.#timers.now();
     this.#armRx();
   }
 
