@@ -95,7 +95,12 @@ static int finish(wmbus_cc1101_service_t *s, const wmbus_cc1101_bus_t *bus)
 		s->stats.crc_errors++;
 	} else {
 		s->stats.frames++;
-		queued = wmbus_rq_push(s->queue, f->buf, f->len, f->mode ? f->mode : WMBUS_MODE_T, format, s->rssi_half_db, bus->now(bus->ctx));
+		uint32_t now = bus->now(bus->ctx);
+		if (bus->lock)
+			bus->lock(bus->ctx, 1);
+		queued = wmbus_rq_push(s->queue, f->buf, f->len, f->mode ? f->mode : WMBUS_MODE_T, format, s->rssi_half_db, now);
+		if (bus->lock)
+			bus->lock(bus->ctx, 0);
 		if (!queued)
 			s->stats.queue_drops++;
 	}

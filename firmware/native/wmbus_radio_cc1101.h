@@ -34,6 +34,7 @@ typedef struct wmbus_cc1101_bus {
 	void (*strobe)(void *ctx, uint8_t cmd);                       /* command strobe 0x30..0x3D */
 	int (*gdo0)(void *ctx);                                       /* level of GDO0 (sync .. end of packet) */
 	uint32_t (*now)(void *ctx);                                   /* time stamp for the queue */
+	void (*lock)(void *ctx, int locked); /* optional (NULL): held around the queue push, which the XS task pops */
 } wmbus_cc1101_bus_t;
 
 typedef struct wmbus_cc1101_stats {

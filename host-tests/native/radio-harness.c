@@ -157,7 +157,7 @@ static wmbus_cc1101_service_t service;
 static void op_cc(const char *p)
 {
 	fake_chip_t chip;
-	wmbus_cc1101_bus_t bus = {&chip, fake_status, fake_fifo, fake_write, fake_strobe, fake_gdo0, fake_now};
+	wmbus_cc1101_bus_t bus = {&chip, fake_status, fake_fifo, fake_write, fake_strobe, fake_gdo0, fake_now, NULL};
 	uint8_t rx = strncmp(p, "S ", 2) == 0 ? WMBUS_RX_S : WMBUS_RX_TC;
 	char *end;
 	const char *q;
