@@ -11,7 +11,9 @@ import { stripFrameA, stripFrameB } from "../../firmware/link/frame-format.js";
 import { FIFO_ERR_CODING, FIFO_ERR_SYNC, FIFO_FRAME, FIFO_MORE, FrameAssembler } from "../../firmware/phy/frame-assembler.js";
 import { fifoBytes } from "../../firmware/phy/on-air.js";
 import { FrameQueue } from "../../firmware/radio/frame-queue.js";
-import { buildRadioHarness, runHarness } from "../native/harness.js";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { buildRadioHarness, NATIVE_DIR, ROOT, runHarness, xsIncludeDirs } from "../native/harness.js";
 import { lcg, randomFrame, type FrameKind } from "../sim/random-frames.js";
 
 const RUNS = Number(process.env.WMBUS_QUEUE_RUNS ?? 25_000);
@@ -142,5 +144,20 @@ describe("CC1101 FIFO service of the radio task (C) ≡ FIFO state machine + CRC
     expect(delivered).toBeLessThan(400);
     expect(programmed).toBeGreaterThan(200);
     expect(unhex(c.find((l) => l.startsWith("1 "))!.split("|")[2].split(" ")[0]).length).toBeGreaterThan(10);
+  });
+});
+
+describe("native radio task, device-only C", () => {
+  it("wmbus_radio_task_esp32.c compiles with -Wall -Wextra -Werror against stubs of the ESP-IDF calls it makes", () => {
+    // host-tests/native/esp-idf-stubs/README.md: declarations only, the esp32 build checks the real headers
+    const args = ["-fsyntax-only", "-std=gnu99", "-Wall", "-Wextra", "-Werror", "-I", join(ROOT, "host-tests/native/esp-idf-stubs"), "-I", NATIVE_DIR];
+    for (const d of xsIncludeDirs()) args.push("-I", d);
+    let err = "";
+    try {
+      execFileSync("gcc", [...args, join(NATIVE_DIR, "wmbus_radio_task_esp32.c")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      err = (e as { stderr?: string }).stderr || String(e);
+    }
+    expect(err).toBe("");
   });
 });
