@@ -18,19 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness-hex.h"
 #include "wmbus_radio_cc1101.h"
 #include "wmbus_radio_queue.h"
-
-static const char HEX[] = "0123456789ABCDEF";
-
-static int nibble(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static size_t parse_hex(const char *p, const char **end, uint8_t *out, size_t cap)
 {
@@ -45,17 +35,6 @@ static size_t parse_hex(const char *p, const char **end, uint8_t *out, size_t ca
 	}
 	*end = p;
 	return n;
-}
-
-static void put_hex(const uint8_t *b, size_t n)
-{
-	size_t i;
-	if (n == 0)
-		putchar('-');
-	for (i = 0; i < n; i++) {
-		putchar(HEX[b[i] >> 4]);
-		putchar(HEX[b[i] & 15]);
-	}
 }
 
 static wmbus_radio_queue_t queue;
