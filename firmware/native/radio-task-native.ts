@@ -5,11 +5,14 @@
  * for `RadioService.drain` (firmware/radio/radio-service.ts), which decodes one per turn. Importing it off the
  * device fails: `Native()`/`native()` are resolved by xsc (mcconfig compiles with -c).
  *
- * Use: configure the chip with the CC1101 driver, then hand the FIFO to the task (the JS driver must no longer
- * service GDO0/GDO2); wrap any later JS access to the chip (watchdog) in `pause(true)` … `pause(false)`.
+ * Use: pass it as `fifoService` to the CC1101 driver (Cc1101Options). The driver configures the chip, calls
+ * `start`, and wraps its own later SPI use (watchdog) in `pause(true)` … `pause(false, rearmed)`; the GDO
+ * interrupts then belong to the task. Frames are taken with `RadioService.drain(task)` from `onFrames`.
  */
-import type { FrameSource, QueuedFrame } from "../radio/radio-service.js";
+import type { Cc1101FifoService } from "../radio/cc1101/cc1101.js";
 import { QUEUE_MAX_FRAME } from "../radio/frame-queue.js";
+import type { FrameSource, QueuedFrame } from "../radio/radio-service.js";
+import type { RadioListen } from "../radio/radio.js";
 
 declare function Native(name: string): new () => object;
 declare function native(name: string): (...args: any[]) => any;
@@ -32,20 +35,22 @@ export interface NativeRadioTaskOptions {
   select: number;
   gdo0: number;
   gdo2: number;
-  listen: "TC" | "S";
-  /** PKTCTRL0 and FIFOTHR of the register image in use (cc1101-settings.ts settingsImage). */
-  pktctrl0: number;
-  fifothr: number;
   /** Called on the XS thread when frames wait (at most one call pending). */
   onFrames: () => void;
 }
 
-export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") implements FrameSource {
+export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") implements FrameSource, Cc1101FifoService {
   readonly #buffer = new Uint8Array(QUEUE_MAX_FRAME);
+  readonly #o: NativeRadioTaskOptions;
 
   constructor(o: NativeRadioTaskOptions) {
     super();
-    construct.call(this, o.spiPort, o.spiHz, o.select, o.gdo0, o.gdo2, o.listen === "S" ? 1 : 0, o.pktctrl0, o.fifothr, o.onFrames);
+    this.#o = o;
+  }
+  /** Starts the task on a configured chip in RX (called by the CC1101 driver). */
+  start(listen: RadioListen, pktctrl0: number, fifothr: number): void {
+    const o = this.#o;
+    construct.call(this, o.spiPort, o.spiHz, o.select, o.gdo0, o.gdo2, listen === "S" ? 1 : 0, pktctrl0, fifothr, o.onFrames);
   }
   get length(): number {
     return getNative.call(this, WAITING);
@@ -63,8 +68,8 @@ export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") impleme
     STATS.forEach((name, i) => (out[name] = getNative.call(this, 5 + i)));
     return out;
   }
-  pause(paused: boolean): void {
-    pauseNative.call(this, paused);
+  pause(paused: boolean, rearmed = false): void {
+    pauseNative.call(this, paused, rearmed);
   }
   close(): void {
     closeNative.call(this);

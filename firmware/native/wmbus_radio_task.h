@@ -43,9 +43,10 @@ typedef struct wmbus_radio_task_config {
 int wmbus_radio_task_start(const wmbus_radio_task_config_t *config);
 void wmbus_radio_task_stop(void);
 
-/* JS needs the SPI bus (watchdog, re-configuration): pause(1) waits for the end of a service pass and holds
- * the task off; pause(0) lets it run again and re-arms RX. */
-void wmbus_radio_task_pause(int paused);
+/* JS needs the SPI bus (watchdog, re-configuration): pause(1, _) waits for the end of a service pass and holds
+ * the task off; pause(0, rearmed) lets it run again; rearmed = JS re-armed or reset the chip, so the frame in
+ * progress is gone and the service starts over (RX armed once more). */
+void wmbus_radio_task_pause(int paused, int rearmed);
 
 /* Queue access from the XS task: lock around wmbus_rq_head/pop (a critical section shared with the task). */
 void wmbus_radio_task_lock(void);

@@ -192,18 +192,20 @@ void wmbus_radio_task_stop(void)
 	vSemaphoreDelete(bus_mutex);
 }
 
-void wmbus_radio_task_pause(int paused)
+void wmbus_radio_task_pause(int paused, int rearmed)
 {
 	if (!running)
 		return;
 	if (paused) {
 		xSemaphoreTake(bus_mutex, portMAX_DELAY);
-	} else {
-		spi_device_acquire_bus(spi, portMAX_DELAY);
-		wmbus_cc1101_arm(&service, &bus); /* JS may have left the chip anywhere */
-		spi_device_release_bus(spi);
-		xSemaphoreGive(bus_mutex);
+		return;
 	}
+	if (rearmed) { /* JS reset or re-armed the chip: the frame in progress is gone */
+		spi_device_acquire_bus(spi, portMAX_DELAY);
+		wmbus_cc1101_arm(&service, &bus);
+		spi_device_release_bus(spi);
+	}
+	xSemaphoreGive(bus_mutex);
 }
 
 void wmbus_radio_task_lock(void)

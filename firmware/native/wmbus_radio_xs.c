@@ -102,10 +102,12 @@ void xs_wmbus_radio_close(xsMachine *the)
 	xsForget(callback);
 }
 
-/* pause(true | false): JS is about to use / done with the chip's SPI bus. */
+/* pause(paused, rearmed): JS is about to use / done with the chip's SPI bus (see wmbus_radio_task.h). */
 void xs_wmbus_radio_pause(xsMachine *the)
 {
-	wmbus_radio_task_pause(xsmcTest(xsArg(0)) ? 1 : 0);
+	int paused = xsmcTest(xsArg(0)) ? 1 : 0;
+	int rearmed = xsmcArgc > 1 && xsmcTest(xsArg(1)) ? 1 : 0;
+	wmbus_radio_task_pause(paused, rearmed);
 }
 
 /* take(buffer) -> length of the oldest frame copied into buffer, or -1 when none waits. */

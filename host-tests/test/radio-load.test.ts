@@ -5,8 +5,16 @@
  * or the gateway correctly.
  */
 import { describe, expect, it } from "vitest";
+import { CC1101, type Cc1101FifoService } from "../../firmware/radio/cc1101/cc1101.js";
+import { REG } from "../../firmware/radio/cc1101/cc1101-registers.js";
+import { settingsImage } from "../../firmware/radio/cc1101/cc1101-settings.js";
+import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
 import { RadioService, type QueuedFrame } from "../../firmware/radio/radio-service.js";
-import type { RadioFrame } from "../../firmware/radio/radio.js";
+import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
+import { Air } from "../sim/air.js";
+import { lcg, randomFrame } from "../sim/random-frames.js";
+import { Scheduler } from "../sim/scheduler.js";
+import { createSimRadio } from "../sim/sim-radio.js";
 import { runLoad, type LoadResult } from "../sim/load.js";
 import { ThreadedScheduler } from "../sim/load-thread.js";
 
@@ -118,5 +126,47 @@ describe("channel load (simulator)", () => {
 
   it("rejects impossible loads", () => {
     expect(() => runLoad({ chip: "cc1101", service: "native", load: 0, durationMs: 10 })).toThrow(/load 0/);
+  });
+});
+
+describe("CC1101 hook for the native radio task (fifoService)", () => {
+  it("configures the chip, hands it over, keeps its hands off the FIFO and pauses the task around the watchdog", () => {
+    const scheduler = new Scheduler();
+    const air = new Air(scheduler);
+    const frames: RadioFrame[] = [];
+    const sim = createSimRadio({ chip: "cc1101", air, scheduler, listen: null, onFrame: (f) => frames.push(f) });
+    sim.radio.close();
+    const calls: string[] = [];
+    const task: Cc1101FifoService = {
+      start: (listen: RadioListen, pktctrl0: number, fifothr: number) => calls.push(`start ${listen} ${pktctrl0} ${fifothr}`),
+      pause: (paused: boolean, rearmed: boolean) => calls.push(`pause ${paused} ${rearmed}`),
+      close: () => calls.push("close"),
+    };
+    const io = { SPI: sim.board.SPI, Digital: sim.board.Digital } as unknown as RadioIoClasses;
+    const radio = new CC1101({ ...radioOptionsForBoard(sim.description, io, { timers: sim.timers, onFrame: (f) => frames.push(f) }), fifoService: task });
+    scheduler.at(scheduler.now, () => radio.start("TC"));
+    scheduler.advance(2000);
+    const image = settingsImage("TC", sim.description.radio.xtalHz ?? 26_000_000);
+    expect(calls).toEqual([`start TC ${image[REG.PKTCTRL0]} ${image[REG.FIFOTHR]}`]);
+    const rnd = lcg(4);
+    for (let i = 0; i < 5; i++) air.transmit({ ...randomFrame(rnd, "CA"), rssiDbm: -60, at: scheduler.now + 1000 + i * 40_000 });
+    scheduler.advance(600_000);
+    // the fake task services nothing: the chip takes the first frame, its FIFO overflows, and only the
+    // watchdog (paused task) notices and re-arms, telling the task that its frame is gone
+    expect(air.stats.syncs).toBeGreaterThanOrEqual(1);
+    expect(frames.length).toBe(0); // the driver read no FIFO byte …
+    expect(radio.cc1101Stats.services).toBe(0); // … and ran no interrupt service
+    expect(radio.stats.overflows).toBeGreaterThanOrEqual(1);
+    const pauses = calls.slice(1);
+    expect(pauses.length).toBeGreaterThanOrEqual(4);
+    for (let i = 0; i < pauses.length; i += 2) {
+      expect(pauses[i]).toBe("pause true false");
+      expect(pauses[i + 1]).toMatch(/^pause false (true|false)$/);
+    }
+    expect(pauses).toContain("pause false true"); // after the overflow re-arm
+    expect(pauses.at(-1)).toBe("pause false false"); // a healthy chip in RX is left alone
+    radio.close();
+    expect(calls.at(-1)).toBe("close");
+    expect(sim.board.openPins).toBe(0);
   });
 });
