@@ -210,6 +210,42 @@ export function runLoad(o: LoadOptions): LoadResult {
   // let the decoder drain what the radio delivered
   for (let guard = 0; guard < 1000 && (queue.length > 0 || scheduler.busy); guard++) scheduler.advance(10_000);
 
+  const { matched, lostOnAir, lostByGateway, missedBehindCollision, gatewayLosses } = attribute(signals, decoded, syncs);
+  const st = radio.stats;
+  radio.close();
+  return {
+    chip: o.chip,
+    service: o.service,
+    traffic,
+    load: o.load,
+    occupancy: busy / window,
+    sent: signals.length,
+    collided: signals.filter((s) => s.collided).length,
+    lostOnAir,
+    missedBehindCollision,
+    deliveredByRadio: st.framesDelivered,
+    decoded: matched.size,
+    decodeErrors,
+    lostByGateway,
+    gatewayLosses,
+    fifoOverflows: st.overflows,
+    queueOverflows: queue.stats.overflows,
+    queueHighWater: queue.stats.highWater,
+    radioRejects: st.crcErrors + st.lengthErrors + st.codingErrors + st.syncErrors,
+    thread: { ...scheduler.threadStats },
+  };
+}
+
+interface Attribution {
+  matched: Set<AirSignal>;
+  lostOnAir: number;
+  lostByGateway: number;
+  missedBehindCollision: number;
+  gatewayLosses: LoadResult["gatewayLosses"];
+}
+
+/** Puts every transmission in one bucket (see the file comment). */
+function attribute(signals: readonly AirSignal[], decoded: readonly { key: string; at: number }[], syncs: ReturnType<typeof watchSyncs>): Attribution {
   // attribution: each decoded frame to the latest unmatched transmission of the same bytes that had started
   const byKey = new Map<string, AirSignal[]>();
   for (const s of signals) {
@@ -240,29 +276,7 @@ export function runLoad(o: LoadOptions): LoadResult {
     }
   }
   lostOnAir += missedBehindCollision;
-  const st = radio.stats;
-  radio.close();
-  return {
-    chip: o.chip,
-    service: o.service,
-    traffic,
-    load: o.load,
-    occupancy: busy / window,
-    sent: signals.length,
-    collided: signals.filter((s) => s.collided).length,
-    lostOnAir,
-    missedBehindCollision,
-    deliveredByRadio: st.framesDelivered,
-    decoded: matched.size,
-    decodeErrors,
-    lostByGateway,
-    gatewayLosses,
-    fifoOverflows: st.overflows,
-    queueOverflows: queue.stats.overflows,
-    queueHighWater: queue.stats.highWater,
-    radioRejects: st.crcErrors + st.lengthErrors + st.codingErrors + st.syncErrors,
-    thread: { ...scheduler.threadStats },
-  };
+  return { matched, lostOnAir, lostByGateway, missedBehindCollision, gatewayLosses };
 }
 
 /** Which signals the air offered to the gateway's receiver, and which one it locked onto when. */
