@@ -18,6 +18,7 @@ import { meterCost, type MeterCost, type ReadingSample } from "./xs-memory.js";
 import type { MemoryModel } from "./xs-memory-harness.js";
 import { nodeThroughput, tsTwins, type NsPerByte } from "./node-bench.js";
 import { nativeTwins } from "./native-bench.js";
+import { channelLoad, channelLoadRows, type ChannelLoadRun } from "./channel-load.js";
 
 /** Targets of issue 8. */
 export const TARGETS = {
@@ -69,6 +70,8 @@ export interface BenchResult {
   memory: { [model: string]: MeterCost };
   native: NsPerByte;
   ts: NsPerByte;
+  /** Channel-load simulation (channel-load.ts); absent = not run. */
+  load?: ChannelLoadRun;
 }
 
 export function table(res: BenchResult, corpusSize: number): string[] {
@@ -131,8 +134,10 @@ export function table(res: BenchResult, corpusSize: number): string[] {
   twin("frame-A CRC strip (290 B)", "strip");
   twin("3-of-6 decode (255 B)", "threeOfSix");
 
-  rows.push(section("Radio simulator"));
-  rows.push(["  frames lost at 25/50/100 % channel load", "n/a (needs the radio simulator, issue 6)", "", "", "0 at 100 %", "n/a"]);
+  const load = res.load;
+  rows.push(section(load ? `Radio simulator: frames lost, Poisson traffic, ${load.durationMs / 1000} s per run, decode = XS computrons x ${load.usPerComputron} µs` : "Radio simulator"));
+  if (load) rows.push(...channelLoadRows(load, TARGETS.framesLostAtFullLoad));
+  else rows.push(["  frames lost by the gateway at 25/50/100 % channel load", "n/a (not run)", "", "", "0 at 100 %", "n/a"]);
   return rows.map(line);
 }
 
@@ -171,7 +176,8 @@ async function main(argv: string[]): Promise<void> {
   const node = await nodeThroughput(list);
   const ts = tsTwins();
   const native = nativeTwins();
-  const res: BenchResult = { xs, node, memory, native, ts };
+  const load = channelLoad(xs.records);
+  const res: BenchResult = { xs, node, memory, native, ts, load };
   console.log(`wM-Bus gateway bench: XS 13.3 (@agoric/xsnap CLI, meter = computrons), Node ${process.version}, ${readings ? "" : "no readings stage, "}print overhead ${xs.printOverhead} subtracted`);
   for (const l of table(res, list.length)) console.log(l);
   if (argv.includes("--hotspots")) {

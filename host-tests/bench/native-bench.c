@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../native/harness-hex.h"
 #include "wmbus_3of6.h"
 #include "wmbus_crc.h"
 
@@ -27,17 +28,6 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int nibble(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 static size_t read_hex(uint8_t *out, size_t cap)

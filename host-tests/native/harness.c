@@ -22,23 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness-hex.h"
 #include "wmbus_3of6.h"
 #include "wmbus_crc.h"
 #include "wmbus_fifo.h"
 #include "wmbus_manchester.h"
-
-static const char HEX[] = "0123456789ABCDEF";
-
-static int nibble(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* Parses hex from s up to a space, comma or end; returns bytes written and advances *s. Exits on bad hex. */
 static size_t parse_hex(const char **s, uint8_t *out, size_t cap)
@@ -60,19 +48,6 @@ static size_t parse_hex(const char **s, uint8_t *out, size_t cap)
 	}
 	*s = p;
 	return n;
-}
-
-static void put_hex(const uint8_t *b, size_t n)
-{
-	size_t i;
-	if (n == 0) {
-		putchar('-');
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		putchar(HEX[b[i] >> 4]);
-		putchar(HEX[b[i] & 15]);
-	}
 }
 
 static const char *skip_word(const char *p)

@@ -27,31 +27,49 @@ export interface Harness {
   sanitized: boolean;
 }
 
-let cached: Harness | undefined;
+const cache = new Map<string, Harness>();
+
+/** Pure C of the native radio service, harness-tested by radio-harness.c (host-tests/test/radio-load-queue.test.ts). */
+export const RADIO_C = ["wmbus_radio_queue.c", "wmbus_radio_cc1101.c"];
+export const RADIO_HARNESS_C = join(ROOT, "host-tests/native/radio-harness.c");
 
 /**
- * Compiles harness.c with the pure C into a fresh temp dir (once per process). AddressSanitizer and UBSan are
- * used when the toolchain has them (any out-of-bounds access or UB then aborts the run), otherwise plain -O2.
+ * Compiles a harness with the pure C into a fresh temp dir (once per process and harness). AddressSanitizer and
+ * UBSan are used when the toolchain has them (any out-of-bounds access or UB then aborts the run), otherwise
+ * plain -O2.
  */
-export function buildHarness(): Harness {
-  if (cached) return cached;
+function buildC(harnessC: string, pure: readonly string[]): Harness {
+  const hit = cache.get(harnessC);
+  if (hit) return hit;
   const dir = mkdtempSync(join(tmpdir(), "wmbus-native-"));
   const bin = join(dir, "harness");
-  const sources = [...PURE_C.map((f) => join(NATIVE_DIR, f)), HARNESS_C];
+  const sources = [...pure.map((f) => join(NATIVE_DIR, f)), harnessC];
   const base = [...PURE_CFLAGS, "-I", NATIVE_DIR, ...sources, "-o", bin];
   const san = spawnSync("gcc", [...SANITIZE, ...base], { encoding: "utf8" });
+  let built: Harness;
   if (san.status === 0) {
-    cached = { bin, sanitized: true };
+    built = { bin, sanitized: true };
   } else {
     execFileSync("gcc", base, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    cached = { bin, sanitized: false };
+    built = { bin, sanitized: false };
   }
-  return cached;
+  cache.set(harnessC, built);
+  return built;
+}
+
+/** harness.c with the coding/CRC/FIFO C. */
+export function buildHarness(): Harness {
+  return buildC(HARNESS_C, PURE_C);
+}
+
+/** radio-harness.c with the radio queue and CC1101 service C (and the FIFO/CRC C they use). */
+export function buildRadioHarness(): Harness {
+  return buildC(RADIO_HARNESS_C, [...PURE_C, ...RADIO_C]);
 }
 
 /** Runs the harness on one operation per line; returns one result line per operation. */
-export function runHarness(lines: readonly string[]): string[] {
-  const { bin } = buildHarness();
+export function runHarness(lines: readonly string[], harness: Harness = buildHarness()): string[] {
+  const { bin } = harness;
   if (lines.length === 0) return [];
   const out = execFileSync(bin, [], {
     input: lines.join("\n") + "\n",

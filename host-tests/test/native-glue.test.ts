@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { glueCompileArgs, glueFiles, NATIVE_DIR, PURE_C } from "../native/harness.js";
+import { glueCompileArgs, glueFiles, NATIVE_DIR, PURE_C, RADIO_C } from "../native/harness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wmbus-glue-"));
 
@@ -29,8 +29,8 @@ function compile(file: string, extra: string[] = []): string {
 describe("XS glue", () => {
   const files = glueFiles();
 
-  it("exists for CRC, 3-of-6/Manchester and the FIFO", () => {
-    expect(files).toEqual(["wmbus_3of6_xs.c", "wmbus_crc_xs.c", "wmbus_fifo_xs.c"]);
+  it("exists for CRC, 3-of-6/Manchester, the FIFO and the native radio task", () => {
+    expect(files).toEqual(["wmbus_3of6_xs.c", "wmbus_crc_xs.c", "wmbus_fifo_xs.c", "wmbus_radio_xs.c"]);
   });
 
   for (const f of files) {
@@ -43,7 +43,7 @@ describe("XS glue", () => {
   it("defines every native() and Native() name the TypeScript bindings use", () => {
     const glue = files.map((f) => readFileSync(join(NATIVE_DIR, f), "utf8")).join("\n");
     const ts = readdirSync(NATIVE_DIR).filter((f) => f.endsWith("-native.ts"));
-    expect(ts.length).toBe(3);
+    expect(ts.length).toBe(4);
     const names = new Set<string>();
     for (const f of ts) {
       for (const m of readFileSync(join(NATIVE_DIR, f), "utf8").matchAll(/\b(native|Native)\("(\w+)"\)/g)) {
@@ -61,18 +61,21 @@ describe("XS glue", () => {
   it("manifest.json compiles every C file of firmware/native and maps the bindings", () => {
     const manifest = JSON.parse(readFileSync(join(NATIVE_DIR, "manifest.json"), "utf8")) as {
       modules: Record<string, string | string[]>;
+      platforms: { esp32: { modules: Record<string, string | string[]> } };
     };
-    const star = manifest.modules["*"] as string[];
+    // the ESP-IDF radio task and its glue build on esp32 only
+    const star = [...(manifest.modules["*"] as string[]), ...(manifest.platforms.esp32.modules["*"] as string[])];
     const cFiles = readdirSync(NATIVE_DIR).filter((f) => f.endsWith(".c"));
     for (const c of cFiles) expect(star).toContain("./" + c.replace(/\.c$/, ""));
     for (const c of PURE_C) expect(cFiles).toContain(c);
     expect(manifest.modules["native/crc"]).toBe("./crc-native");
     expect(manifest.modules["native/coding"]).toBe("./coding-native");
     expect(manifest.modules["native/fifo"]).toBe("./fifo-native");
+    expect(manifest.platforms.esp32.modules["native/radio-task"]).toBe("./radio-task-native");
   });
 
   it("keeps the pure C free of XS", () => {
-    for (const c of PURE_C) {
+    for (const c of [...PURE_C, ...RADIO_C]) {
       const src = readFileSync(join(NATIVE_DIR, c), "utf8") + readFileSync(join(NATIVE_DIR, c.replace(/\.c$/, ".h")), "utf8");
       expect(src).not.toMatch(/#include\s+"xs/);
       expect(src).not.toMatch(/\bmalloc\(|\bcalloc\(|\bfree\(/);

@@ -21,7 +21,7 @@
  * again, so it is receiving again well within 1 s. A frame that outlasts its airtime is aborted.
  *
  * On the device this class runs in JavaScript only when interrupt latency stays below the FIFO headroom (2.5 ms
- * at the 32-byte threshold); the native FIFO loop (firmware/native/wmbus_fifo.c) is the production path.
+ * at the 32-byte threshold); the production path is the native radio task (`fifoService`, Cc1101Options).
  */
 import { stripFrameA, stripFrameB } from "../../link/frame-format.js";
 import { FIFO_CAPACITY, FIFO_FRAME, FIFO_MORE, FrameAssembler, FIFO_ERR_CODING, FIFO_ERR_SYNC } from "../../phy/frame-assembler.js";
@@ -44,6 +44,36 @@ interface DigitalIo {
   close(): void;
 }
 
+/**
+ * CC1101-only options. `calibrateEveryMs` (hook for the channel-load work, host-tests/sim/load.ts): 0 (default)
+ * keeps MCSM0 FS_AUTOCAL = 1, the synthesizer calibrates on every IDLE→RX, so the chip is deaf for ≈ 809 µs
+ * after each frame (721 µs calibration + 88 µs settling, SWRS061I Table 34), longer than a C1 or T1 preamble
+ * plus sync word. N > 0 sets FS_AUTOCAL = 0 and calibrates with SCAL at start and then from the watchdog
+ * every N ms while no frame is in progress (§19.2: manual calibration), so re-arming takes 88 µs.
+ */
+export interface Cc1101Options extends RadioOptions {
+  calibrateEveryMs?: number;
+  /**
+   * Radio service "native" (hook for the native radio task, firmware/native/radio-task-native.ts): when given,
+   * the driver configures the chip, then hands FIFO servicing to it — no `onReadable` on GDO0/GDO2, frames
+   * reach the gateway through the task's queue, not `onFrame`. The watchdog pauses the task around its own SPI
+   * use. Absent = service "js": this class services the FIFO from its interrupt handlers.
+   */
+  fifoService?: Cc1101FifoService;
+}
+
+/** What the driver needs from a native FIFO service (the device's NativeRadioTask implements it). */
+export interface Cc1101FifoService {
+  /** Takes over a configured chip in RX; `pktctrl0`/`fifothr` are the register image values of `listen`. */
+  start(listen: RadioListen, pktctrl0: number, fifothr: number): void;
+  /** true: the driver is about to use the SPI bus; false: done, `rearmed` = it re-armed or reset the chip. */
+  pause(paused: boolean, rearmed: boolean): void;
+  close(): void;
+}
+
+/** MCSM0 FS_AUTOCAL field (bits 5:4, §29 MCSM0). */
+const MCSM0_FS_AUTOCAL = 0x30;
+
 /** Driver-specific counters beyond `RadioStats`. */
 export interface Cc1101Stats {
   /** Frames aborted because they did not finish within their airtime plus margin. */
@@ -52,6 +82,8 @@ export interface Cc1101Stats {
   services: number;
   /** Re-initialisations that failed (chip still not answering); retried at the next watchdog tick. */
   failedInits: number;
+  /** Manual calibrations by the watchdog (`calibrateEveryMs`). */
+  calibrations: number;
 }
 
 const WATCHDOG_MS = 250;
@@ -73,11 +105,16 @@ function ioConst(bundle: IoBundle, name: keyof typeof DIGITAL_DEFAULTS): number 
 export class CC1101 implements Radio {
   readonly kind = "cc1101" as const;
   readonly #stats: RadioStats = emptyRadioStats();
-  readonly #extra: Cc1101Stats = { frameTimeouts: 0, services: 0, failedInits: 0 };
+  readonly #extra: Cc1101Stats = { frameTimeouts: 0, services: 0, failedInits: 0, calibrations: 0 };
   readonly #timers: RadioTimers;
   readonly #onFrame: (frame: RadioFrame) => void;
   readonly #onDiagnostic: (message: string) => void;
   readonly #xtalHz: number;
+  readonly #calibrateEveryMs: number;
+  readonly #native: Cc1101FifoService | null;
+  #nativeStarted = false;
+  #arms = 0;
+  #calibratedAt = 0;
   readonly #buf = new Uint8Array(FIFO_SIZE + 1);
   #spi: SpiIo | null = null;
   #select: DigitalIo | null = null;
@@ -96,15 +133,21 @@ export class CC1101 implements Radio {
   #focAccumulator = 0;
   #strikes = 0;
   #initialised = false;
+  /** The last initialisation succeeded (chip configured and in RX). */
+  #initialisedOk = false;
   #watchdog: unknown = null;
   #poll: unknown = null;
   #servicing = false;
 
-  constructor(options: RadioOptions) {
+  constructor(options: Cc1101Options) {
     this.#timers = options.timers;
     this.#onFrame = options.onFrame;
     this.#onDiagnostic = options.onDiagnostic ?? (() => undefined);
     this.#xtalHz = options.xtalHz ?? 26_000_000;
+    this.#calibrateEveryMs = Math.max(0, options.calibrateEveryMs ?? 0);
+    this.#native = options.fifoService ?? null;
+    // with a native FIFO service the task owns the GDO interrupts: the pins are opened as plain inputs
+    const onReadable = this.#native ? undefined : () => this.#service();
     try {
       this.#spi = new options.spi.io({ ...options.spi }) as SpiIo;
       const sel = options.select;
@@ -115,11 +158,11 @@ export class CC1101 implements Radio {
         ...irq,
         mode: irq.mode ?? ioConst(irq, "Input"),
         edge: ioConst(irq, "Rising") | ioConst(irq, "Falling"),
-        onReadable: () => this.#service(),
+        onReadable,
       }) as DigitalIo;
       const irq2 = options.interrupt2;
       if (irq2) {
-        this.#gdo2 = new irq2.io({ ...irq2, mode: irq2.mode ?? ioConst(irq2, "Input"), edge: ioConst(irq2, "Rising"), onReadable: () => this.#service() }) as DigitalIo;
+        this.#gdo2 = new irq2.io({ ...irq2, mode: irq2.mode ?? ioConst(irq2, "Input"), edge: ioConst(irq2, "Rising"), onReadable }) as DigitalIo;
       }
     } catch (e) {
       this.close();
@@ -149,13 +192,17 @@ export class CC1101 implements Radio {
     }
     this.#listen = listen;
     this.#image = settingsImage(listen, this.#xtalHz);
+    if (this.#calibrateEveryMs > 0) this.#image[REG.MCSM0] &= ~MCSM0_FS_AUTOCAL;
     this.#asm = new FrameAssembler(listen, FIFO_CAPACITY);
-    this.#init("start");
+    this.#nativeStarted = false;
+    if (this.#init("start")) this.#handOver();
     this.#armWatchdog();
   }
 
   close(): void {
     this.#listen = null;
+    this.#native?.close();
+    this.#nativeStarted = false;
     if (this.#watchdog !== null) this.#timers.clear(this.#watchdog);
     if (this.#poll !== null) this.#timers.clear(this.#poll);
     this.#watchdog = this.#poll = null;
@@ -225,6 +272,7 @@ export class CC1101 implements Radio {
   #init(reason: string): boolean {
     if (this.#initialised) this.#stats.resets++;
     this.#initialised = true;
+    this.#initialisedOk = false;
     this.#inFrame = false;
     this.#strikes = 0;
     this.#strobe(STROBE.SRES);
@@ -256,13 +304,16 @@ export class CC1101 implements Radio {
     }
     this.#strobe(STROBE.SCAL);
     this.#timers.delayMicros(CALIBRATION_US);
+    this.#calibratedAt = this.#timers.now();
     this.#armRx();
+    this.#initialisedOk = true;
     if (reason !== "start") this.#onDiagnostic(`cc1101: re-initialised (${reason})`);
     return true;
   }
 
   /** SIDLE, SFRX, infinite length with the header threshold, SRX (§15.3, §20). */
   #armRx(): void {
+    this.#arms++;
     this.#strobe(STROBE.SIDLE);
     this.#strobe(STROBE.SFRX);
     const image = this.#image!;
@@ -286,7 +337,7 @@ export class CC1101 implements Radio {
   // ---- reception ---------------------------------------------------------------------------------------
 
   #service(): void {
-    if (!this.#listen || !this.#spi || this.#servicing) return;
+    if (!this.#listen || !this.#spi || this.#servicing || this.#native) return;
     this.#servicing = true;
     try {
       this.#extra.services++;
@@ -433,7 +484,15 @@ export class CC1101 implements Radio {
     this.#watchdog = this.#timers.set(() => {
       this.#watchdog = null;
       if (!this.#listen) return;
-      this.#check();
+      const paused = this.#nativeStarted;
+      const arms = this.#arms;
+      if (paused) this.#native!.pause(true, false);
+      try {
+        this.#check();
+      } finally {
+        if (paused) this.#native!.pause(false, this.#arms !== arms);
+      }
+      this.#handOver(); // a start whose first initialisation failed
       this.#armWatchdog();
     }, WATCHDOG_MS);
   }
@@ -460,10 +519,29 @@ export class CC1101 implements Radio {
     }
     if (marc === MARC.RX || this.#inFrame) {
       this.#strikes = 0;
+      if (!this.#inFrame && this.#calibrateEveryMs > 0 && this.#timers.now() - this.#calibratedAt >= this.#calibrateEveryMs) this.#calibrate();
       return;
     }
     if (++this.#strikes >= 2) return this.#recover(`stuck in MARCSTATE 0x${marc.toString(16)}`);
     this.#armRx();
+  }
+
+  /** Manual calibration between frames (FS_AUTOCAL = 0): SIDLE, SCAL, wait, re-arm (§19.2). */
+  #calibrate(): void {
+    this.#extra.calibrations++;
+    this.#strobe(STROBE.SIDLE);
+    this.#strobe(STROBE.SCAL);
+    this.#timers.delayMicros(CALIBRATION_US);
+    this.#calibratedAt = this.#timers.now();
+    this.#armRx();
+  }
+
+  /** Service "native": hands the configured chip to the FIFO service once. */
+  #handOver(): void {
+    if (!this.#native || this.#nativeStarted || !this.#listen || !this.#initialisedOk) return;
+    const image = this.#image!;
+    this.#native.start(this.#listen, image[REG.PKTCTRL0], image[REG.FIFOTHR]);
+    this.#nativeStarted = true;
   }
 
   #recover(why: string): void {

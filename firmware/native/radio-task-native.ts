@@ -1,0 +1,77 @@
+/**
+ * Device-only binding of the native radio task (glue: wmbus_radio_xs.c; task: wmbus_radio_task_esp32.c): the
+ * CC1101 FIFO is serviced in C by a FreeRTOS task, frames wait in the C queue (twin of
+ * firmware/radio/frame-queue.ts) and `onFrames` runs on the XS thread when some arrived. It is a `FrameSource`
+ * for `RadioService.drain` (firmware/radio/radio-service.ts), which decodes one per turn. Importing it off the
+ * device fails: `Native()`/`native()` are resolved by xsc (mcconfig compiles with -c).
+ *
+ * Use: pass it as `fifoService` to the CC1101 driver (Cc1101Options). The driver configures the chip, calls
+ * `start`, and wraps its own later SPI use (watchdog) in `pause(true)` … `pause(false, rearmed)`; the GDO
+ * interrupts then belong to the task. Frames are taken with `RadioService.drain(task)` from `onFrames`.
+ */
+import type { Cc1101FifoService } from "../radio/cc1101/cc1101.js";
+import { QUEUE_MAX_FRAME } from "../radio/frame-queue.js";
+import type { FrameSource, QueuedFrame } from "../radio/radio-service.js";
+import type { RadioListen } from "../radio/radio.js";
+
+declare function Native(name: string): new () => object;
+declare function native(name: string): (...args: any[]) => any;
+
+// Field selectors of xs_wmbus_radio_get (enum in wmbus_radio_xs.c).
+const WAITING = 0, MODE = 1, FORMAT = 2, RSSI = 3, TIME = 4;
+const STATS = ["frames", "crcErrors", "lengthErrors", "codingErrors", "syncErrors", "overflows", "queueDrops", "highWater"] as const;
+
+const construct = native("xs_wmbus_radio");
+const closeNative = native("xs_wmbus_radio_close");
+const pauseNative = native("xs_wmbus_radio_pause");
+const takeNative = native("xs_wmbus_radio_take");
+const getNative = native("xs_wmbus_radio_get");
+
+export interface NativeRadioTaskOptions {
+  /** ESP-IDF SPI host of the bus (the `port` of the embedded:io/spi bundle) and its clock. */
+  spiPort: number;
+  spiHz: number;
+  /** GPIOs: chip select, GDO0 (sync / end of packet), GDO2 (FIFO threshold, or -1). */
+  select: number;
+  gdo0: number;
+  gdo2: number;
+  /** Called on the XS thread when frames wait (at most one call pending). */
+  onFrames: () => void;
+}
+
+export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") implements FrameSource, Cc1101FifoService {
+  readonly #buffer = new Uint8Array(QUEUE_MAX_FRAME);
+  readonly #o: NativeRadioTaskOptions;
+
+  constructor(o: NativeRadioTaskOptions) {
+    super();
+    this.#o = o;
+  }
+  /** Starts the task on a configured chip in RX (called by the CC1101 driver). */
+  start(listen: RadioListen, pktctrl0: number, fifothr: number): void {
+    const o = this.#o;
+    construct.call(this, o.spiPort, o.spiHz, o.select, o.gdo0, o.gdo2, listen === "S" ? 1 : 0, pktctrl0, fifothr, o.onFrames);
+  }
+  get length(): number {
+    return getNative.call(this, WAITING);
+  }
+  take(): QueuedFrame | null {
+    const n: number = takeNative.call(this, this.#buffer);
+    if (n < 0) return null;
+    const format = getNative.call(this, FORMAT) === 66 ? "B" : "A";
+    const mode = String.fromCharCode(getNative.call(this, MODE)) as QueuedFrame["mode"];
+    return { bytes: this.#buffer.slice(0, n), mode, format, rssiDbm: getNative.call(this, RSSI) / 2, time: getNative.call(this, TIME) };
+  }
+  /** Counters of the C service (frames, CRC/length/coding/sync errors, FIFO overflows, queue drops, high water). */
+  stats(): Record<(typeof STATS)[number], number> {
+    const out = {} as Record<(typeof STATS)[number], number>;
+    STATS.forEach((name, i) => (out[name] = getNative.call(this, 5 + i)));
+    return out;
+  }
+  pause(paused: boolean, rearmed = false): void {
+    pauseNative.call(this, paused, rearmed);
+  }
+  close(): void {
+    closeNative.call(this);
+  }
+}

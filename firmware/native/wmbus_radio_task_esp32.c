@@ -1,0 +1,234 @@
+/*
+ * ESP-IDF part of the native radio task (see wmbus_radio_task.h). Device only: listed under the esp32
+ * platform in manifest.json; not compiled on the host (no ESP-IDF headers there). Everything that decides is
+ * in the pure C (wmbus_radio_cc1101.c, wmbus_radio_queue.c); this file moves bytes and wakes tasks.
+ *
+ * Concurrency: the queue is shared with the XS task under a spinlock critical section (portENTER_CRITICAL,
+ * what modCriticalSectionBegin is on esp32); a pass of the service holds `bus_mutex`, which JS takes through
+ * wmbus_radio_task_pause() before it touches the chip itself. At most one "frames waiting" message is in
+ * the XS queue at a time (`wake_pending`), so modMessagePostToMachine never blocks the radio task on a full
+ * XS queue (it would: MODDEF_TASK_QUEUEWAIT, moddable.md section 9).
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "driver/gpio.h"
+#include "driver/spi_master.h"
+#include "esp_attr.h"
+#include "esp_timer.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/semphr.h"
+#include "freertos/task.h"
+
+#include "xsHost.h" /* modMessagePostToMachine */
+
+#include "wmbus_radio_task.h"
+
+#define TASK_STACK 3072
+#define TASK_PRIORITY 10 /* above the XS task (moddable.md section 9: higher than 4) */
+#define TASK_CORE 1
+#define POLL_MS 2        /* in-frame poll, as the JS driver's FRAME_POLL_MS */
+#define READ 0x80
+#define BURST 0x40
+#define FIFO 0x3F
+
+static wmbus_radio_task_config_t cfg;
+static wmbus_radio_queue_t queue;
+static wmbus_cc1101_service_t service;
+static spi_device_handle_t spi;
+static TaskHandle_t task;
+static SemaphoreHandle_t bus_mutex;
+static portMUX_TYPE queue_mux = portMUX_INITIALIZER_UNLOCKED;
+static volatile int wake_pending, running;
+static uint8_t tx[1 + 64], rx_buf[1 + 64];
+
+static void transfer(unsigned n)
+{
+	spi_transaction_t t;
+	memset(&t, 0, sizeof(t));
+	t.length = 8 * n;
+	t.tx_buffer = tx;
+	t.rx_buffer = rx_buf;
+	gpio_set_level(cfg.select, 0);
+	spi_device_polling_transmit(spi, &t);
+	gpio_set_level(cfg.select, 1);
+}
+
+static uint8_t bus_read_status(void *ctx, uint8_t reg)
+{
+	(void)ctx;
+	tx[0] = READ | BURST | reg;
+	tx[1] = 0;
+	transfer(2);
+	return rx_buf[1];
+}
+
+static void bus_read_fifo(void *ctx, uint8_t *out, unsigned n)
+{
+	(void)ctx;
+	memset(tx, 0, n + 1);
+	tx[0] = READ | BURST | FIFO;
+	transfer(n + 1);
+	memcpy(out, rx_buf + 1, n);
+}
+
+static void bus_write_reg(void *ctx, uint8_t reg, uint8_t value)
+{
+	(void)ctx;
+	tx[0] = reg;
+	tx[1] = value;
+	transfer(2);
+}
+
+static void bus_strobe(void *ctx, uint8_t cmd)
+{
+	(void)ctx;
+	tx[0] = cmd;
+	transfer(1);
+}
+
+static int bus_gdo0(void *ctx)
+{
+	(void)ctx;
+	return gpio_get_level(cfg.gdo0);
+}
+
+static uint32_t bus_now(void *ctx)
+{
+	(void)ctx;
+	return (uint32_t)(esp_timer_get_time() / 1000);
+}
+
+static void bus_lock(void *ctx, int locked)
+{
+	(void)ctx;
+	if (locked)
+		portENTER_CRITICAL(&queue_mux);
+	else
+		portEXIT_CRITICAL(&queue_mux);
+}
+
+static const wmbus_cc1101_bus_t bus = {NULL, bus_read_status, bus_read_fifo, bus_write_reg, bus_strobe, bus_gdo0, bus_now, bus_lock};
+
+static void IRAM_ATTR gdo_isr(void *arg)
+{
+	BaseType_t woken = pdFALSE;
+	(void)arg;
+	vTaskNotifyGiveFromISR(task, &woken);
+	if (woken)
+		portYIELD_FROM_ISR();
+}
+
+/* One service pass per notification or poll; the queue push inside it is the only critical section. */
+static void radio_task(void *arg)
+{
+	(void)arg;
+	while (running) {
+		int pushed;
+		ulTaskNotifyTake(pdTRUE, pdMS_TO_TICKS(POLL_MS));
+		if (xSemaphoreTake(bus_mutex, 0) != pdTRUE)
+			continue; /* JS holds the chip */
+		spi_device_acquire_bus(spi, portMAX_DELAY);
+		pushed = wmbus_cc1101_service(&service, &bus);
+		spi_device_release_bus(spi);
+		xSemaphoreGive(bus_mutex);
+		if (pushed > 0 && !wake_pending) {
+			wake_pending = 1;
+			modMessagePostToMachine((xsMachine *)cfg.machine, NULL, 0, (modMessageDeliver)cfg.deliver, NULL);
+		}
+	}
+	vTaskDelete(NULL);
+}
+
+int wmbus_radio_task_start(const wmbus_radio_task_config_t *config)
+{
+	spi_device_interface_config_t dev;
+	esp_err_t err;
+
+	if (running)
+		return -1;
+	cfg = *config;
+	wmbus_rq_init(&queue, WMBUS_RQ_SLOTS, WMBUS_RQ_MAX_FRAME);
+	wmbus_cc1101_service_init(&service, cfg.rx, cfg.pktctrl0, cfg.fifothr, &queue);
+	memset(&dev, 0, sizeof(dev));
+	dev.clock_speed_hz = (int)cfg.spi_hz;
+	dev.mode = 0;
+	dev.spics_io_num = -1; /* CSn is ours, toggled per transaction (SWRS061I section 10) */
+	dev.queue_size = 1;
+	err = spi_bus_add_device((spi_host_device_t)cfg.spi_host, &dev, &spi);
+	if (err != ESP_OK)
+		return -(int)err;
+	bus_mutex = xSemaphoreCreateMutex();
+	wake_pending = 0;
+	running = 1;
+	if (xTaskCreatePinnedToCore(radio_task, "wmbus_radio", TASK_STACK, NULL, TASK_PRIORITY, &task, TASK_CORE) != pdPASS) {
+		running = 0;
+		spi_bus_remove_device(spi);
+		return -2;
+	}
+	gpio_install_isr_service(0); /* ESP_ERR_INVALID_STATE when Digital installed it already: fine */
+	gpio_set_intr_type((gpio_num_t)cfg.gdo0, GPIO_INTR_ANYEDGE);
+	gpio_isr_handler_add((gpio_num_t)cfg.gdo0, gdo_isr, NULL);
+	if (cfg.gdo2 >= 0) {
+		gpio_set_intr_type((gpio_num_t)cfg.gdo2, GPIO_INTR_POSEDGE);
+		gpio_isr_handler_add((gpio_num_t)cfg.gdo2, gdo_isr, NULL);
+	}
+	return 0;
+}
+
+void wmbus_radio_task_stop(void)
+{
+	if (!running)
+		return;
+	gpio_isr_handler_remove((gpio_num_t)cfg.gdo0);
+	if (cfg.gdo2 >= 0)
+		gpio_isr_handler_remove((gpio_num_t)cfg.gdo2);
+	xSemaphoreTake(bus_mutex, portMAX_DELAY);
+	running = 0;
+	xTaskNotifyGive(task);
+	xSemaphoreGive(bus_mutex);
+	vTaskDelay(pdMS_TO_TICKS(2 * POLL_MS)); /* the task leaves its loop and deletes itself */
+	spi_bus_remove_device(spi);
+	vSemaphoreDelete(bus_mutex);
+}
+
+void wmbus_radio_task_pause(int paused, int rearmed)
+{
+	if (!running)
+		return;
+	if (paused) {
+		xSemaphoreTake(bus_mutex, portMAX_DELAY);
+		return;
+	}
+	if (rearmed) { /* JS reset or re-armed the chip: the frame in progress is gone */
+		spi_device_acquire_bus(spi, portMAX_DELAY);
+		wmbus_cc1101_arm(&service, &bus);
+		spi_device_release_bus(spi);
+	}
+	xSemaphoreGive(bus_mutex);
+}
+
+void wmbus_radio_task_lock(void)
+{
+	portENTER_CRITICAL(&queue_mux);
+}
+
+void wmbus_radio_task_unlock(void)
+{
+	portEXIT_CRITICAL(&queue_mux);
+}
+
+wmbus_radio_queue_t *wmbus_radio_task_queue(void)
+{
+	return &queue;
+}
+
+void wmbus_radio_task_woken(void)
+{
+	wake_pending = 0;
+}
+
+const wmbus_cc1101_stats_t *wmbus_radio_task_stats(void)
+{
+	return &service.stats;
+}

@@ -1,0 +1,167 @@
+/*
+ * XS glue of the native radio task (device only; see wmbus_radio_task.h). JS side:
+ * firmware/native/radio-task-native.ts (NativeRadioTask), a FrameSource for firmware/radio/radio-service.ts.
+ *
+ * One radio task per firmware, so the state is static: the JS callback (remembered, so the GC keeps it) that
+ * the deliver function calls on the XS task when frames wait, and the metadata of the frame last taken.
+ * The queue is read inside the task's critical section and copied out before anything allocates.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "xsmc.h"
+
+#include "wmbus_radio_task.h"
+
+/* Field selectors of xs_wmbus_radio_get, mirrored in radio-task-native.ts. */
+enum {
+	FIELD_WAITING = 0,
+	FIELD_MODE,
+	FIELD_FORMAT,
+	FIELD_RSSI_HALF_DB,
+	FIELD_TIME,
+	FIELD_FRAMES,
+	FIELD_CRC_ERRORS,
+	FIELD_LENGTH_ERRORS,
+	FIELD_CODING_ERRORS,
+	FIELD_SYNC_ERRORS,
+	FIELD_OVERFLOWS,
+	FIELD_QUEUE_DROPS,
+	FIELD_HIGH_WATER
+};
+
+static xsSlot callback;
+static int started;
+static struct {
+	uint8_t mode, format;
+	int16_t rssi;
+	uint32_t time;
+} last;
+
+void xs_wmbus_radio_destructor(void *data)
+{
+	(void)data;
+}
+
+/* Runs on the XS task (modMessagePostToMachine): tells JS that frames wait. */
+static void deliver(void *machine, void *refcon, uint8_t *message, uint16_t length)
+{
+	xsMachine *the = (xsMachine *)machine;
+	(void)refcon;
+	(void)message;
+	(void)length;
+	wmbus_radio_task_woken();
+	if (!started)
+		return;
+	xsBeginHost(the);
+	xsCallFunction0(callback, xsGlobal);
+	xsEndHost(the);
+}
+
+/* constructor(spiHost, spiHz, select, gdo0, gdo2, rx, pktctrl0, fifothr, onFrames) */
+void xs_wmbus_radio(xsMachine *the)
+{
+	wmbus_radio_task_config_t c;
+	int err;
+
+	if (started)
+		xsUnknownError("radio task already running");
+	if (xsmcArgc < 9 || !xsmcIsInstanceOf(xsArg(8), xsFunctionPrototype))
+		xsTypeError("onFrames must be a function");
+	memset(&c, 0, sizeof(c));
+	c.spi_host = xsmcToInteger(xsArg(0));
+	c.spi_hz = (uint32_t)xsmcToInteger(xsArg(1));
+	c.select = xsmcToInteger(xsArg(2));
+	c.gdo0 = xsmcToInteger(xsArg(3));
+	c.gdo2 = xsmcToInteger(xsArg(4));
+	c.rx = (uint8_t)xsmcToInteger(xsArg(5));
+	c.pktctrl0 = (uint8_t)xsmcToInteger(xsArg(6));
+	c.fifothr = (uint8_t)xsmcToInteger(xsArg(7));
+	if (c.rx != WMBUS_RX_TC && c.rx != WMBUS_RX_S)
+		xsRangeError("bad rx");
+	c.machine = the;
+	c.deliver = deliver;
+	callback = xsArg(8);
+	xsRemember(callback);
+	started = 1;
+	err = wmbus_radio_task_start(&c);
+	if (err != 0) {
+		started = 0;
+		xsForget(callback);
+		xsUnknownError("radio task start failed");
+	}
+}
+
+void xs_wmbus_radio_close(xsMachine *the)
+{
+	if (!started)
+		return;
+	wmbus_radio_task_stop();
+	started = 0;
+	xsForget(callback);
+}
+
+/* pause(paused, rearmed): JS is about to use / done with the chip's SPI bus (see wmbus_radio_task.h). */
+void xs_wmbus_radio_pause(xsMachine *the)
+{
+	int paused = xsmcTest(xsArg(0)) ? 1 : 0;
+	int rearmed = xsmcArgc > 1 && xsmcTest(xsArg(1)) ? 1 : 0;
+	wmbus_radio_task_pause(paused, rearmed);
+}
+
+/* take(buffer) -> length of the oldest frame copied into buffer, or -1 when none waits. */
+void xs_wmbus_radio_take(xsMachine *the)
+{
+	uint8_t frame[WMBUS_RQ_MAX_FRAME];
+	void *data;
+	xsUnsignedValue size;
+	wmbus_radio_queue_t *q = wmbus_radio_task_queue();
+	int h, n = -1;
+
+	xsmcGetBufferWritable(xsArg(0), &data, &size);
+	wmbus_radio_task_lock();
+	h = wmbus_rq_head(q);
+	if (h >= 0 && q->length[h] <= size) {
+		n = q->length[h];
+		memcpy(frame, q->data[h], (size_t)n);
+		last.mode = q->mode[h];
+		last.format = q->format[h];
+		last.rssi = q->rssi[h];
+		last.time = q->time[h];
+		wmbus_rq_pop(q);
+	}
+	wmbus_radio_task_unlock();
+	if (h >= 0 && n < 0)
+		xsRangeError("buffer too small");
+	if (n > 0)
+		memcpy(data, frame, (size_t)n); /* no allocation since the buffer pointer was taken */
+	xsmcSetInteger(xsResult, n);
+}
+
+/* get(field) -> number */
+void xs_wmbus_radio_get(xsMachine *the)
+{
+	xsIntegerValue field = xsmcToInteger(xsArg(0));
+	const wmbus_cc1101_stats_t *s = wmbus_radio_task_stats();
+	wmbus_radio_queue_t *q = wmbus_radio_task_queue();
+	xsIntegerValue v;
+
+	switch (field) {
+	case FIELD_WAITING: v = q->count; break;
+	case FIELD_MODE: v = last.mode; break;
+	case FIELD_FORMAT: v = last.format; break;
+	case FIELD_RSSI_HALF_DB: v = last.rssi; break;
+	case FIELD_TIME: v = (xsIntegerValue)last.time; break;
+	case FIELD_FRAMES: v = (xsIntegerValue)s->frames; break;
+	case FIELD_CRC_ERRORS: v = (xsIntegerValue)s->crc_errors; break;
+	case FIELD_LENGTH_ERRORS: v = (xsIntegerValue)s->length_errors; break;
+	case FIELD_CODING_ERRORS: v = (xsIntegerValue)s->coding_errors; break;
+	case FIELD_SYNC_ERRORS: v = (xsIntegerValue)s->sync_errors; break;
+	case FIELD_OVERFLOWS: v = (xsIntegerValue)s->overflows; break;
+	case FIELD_QUEUE_DROPS: v = (xsIntegerValue)(s->queue_drops); break;
+	case FIELD_HIGH_WATER: v = (xsIntegerValue)q->high_water; break;
+	default: xsRangeError("bad field"); return;
+	}
+	xsmcSetInteger(xsResult, v);
+}

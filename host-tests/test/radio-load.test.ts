@@ -1,0 +1,172 @@
+/**
+ * Radio service under load: the simulated JS thread (host-tests/sim/load-thread.ts), the RadioService
+ * (firmware/radio/radio-service.ts) and short deterministic channel-load runs (host-tests/sim/load.ts):
+ * 0 frames lost by the gateway at 100 % occupancy with the native service, and losses attributed to the air
+ * or the gateway correctly.
+ */
+import { describe, expect, it } from "vitest";
+import { CC1101, type Cc1101FifoService } from "../../firmware/radio/cc1101/cc1101.js";
+import { REG } from "../../firmware/radio/cc1101/cc1101-registers.js";
+import { settingsImage } from "../../firmware/radio/cc1101/cc1101-settings.js";
+import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import { RadioService, type QueuedFrame } from "../../firmware/radio/radio-service.js";
+import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
+import { Air } from "../sim/air.js";
+import { lcg, randomFrame } from "../sim/random-frames.js";
+import { Scheduler } from "../sim/scheduler.js";
+import { createSimRadio } from "../sim/sim-radio.js";
+import { runLoad, type LoadResult } from "../sim/load.js";
+import { ThreadedScheduler } from "../sim/load-thread.js";
+
+function accounted(r: LoadResult): void {
+  // every transmission is in exactly one bucket
+  expect(r.decoded + r.lostOnAir + r.lostByGateway).toBe(r.sent);
+  expect(r.lostOnAir).toBeLessThanOrEqual(r.collided + r.missedBehindCollision);
+  const g = r.gatewayLosses;
+  expect(g.notInRx + g.held + g.dropped).toBe(r.lostByGateway);
+  expect(r.decoded).toBeLessThanOrEqual(r.deliveredByRadio);
+}
+
+describe("simulated JS thread", () => {
+  it("holds interrupts and timers while a job runs, then runs them in arrival order", () => {
+    const s = new ThreadedScheduler();
+    s.service = "js";
+    s.costs = { handlerUs: 10, spiByteUs: 0 };
+    const log: string[] = [];
+    s.post(() => (log.push(`decode@${s.now}`), 1000));
+    s.at(300, () => log.push(`irq-a@${s.now}`));
+    s.at(200, () => log.push(`irq-b@${s.now}`));
+    const cancelled = s.at(400, () => log.push("never"));
+    s.cancel(cancelled);
+    s.at(2000, () => log.push(`idle@${s.now}`));
+    s.advance(3000);
+    expect(log).toEqual(["decode@0", "irq-b@1000", "irq-a@1010", "idle@2000"]);
+    expect(s.threadStats.jobs).toBe(4);
+    expect(s.threadStats.busyUs).toBe(1030);
+    expect(s.threadStats.maxWaitUs).toBe(800);
+  });
+
+  it("runs host events on time with the native service; only posted jobs use the thread", () => {
+    const s = new ThreadedScheduler();
+    s.service = "native";
+    const log: string[] = [];
+    s.post(() => (log.push(`decode@${s.now}`), 1000));
+    s.at(300, () => log.push(`task@${s.now}`));
+    s.post(() => (log.push(`decode@${s.now}`), 1000), 500);
+    s.advance(3000);
+    expect(log).toEqual(["decode@0", "task@300", "decode@1000"]);
+  });
+});
+
+describe("RadioService", () => {
+  const frame = (n: number): RadioFrame => ({ bytes: Uint8Array.of(n, 1, 2), mode: "C", format: "B", rssiDbm: -70.5, receivedAt: n });
+
+  it("decodes one frame per posted turn, in order, and counts decoder exceptions", () => {
+    const turns: (() => void)[] = [];
+    const got: QueuedFrame[] = [];
+    const svc = new RadioService({
+      slots: 2,
+      post: (t) => turns.push(t),
+      decode: (f) => {
+        if (f.bytes[0] === 2) throw new Error("bad");
+        got.push(f);
+      },
+    });
+    for (const n of [1, 2, 3]) svc.frameSink(frame(n));
+    expect(turns.length).toBe(1); // one turn pending, not one per frame
+    expect(svc.queue.stats.overflows).toBe(1); // frame 3: both slots taken, counted
+    while (turns.length) turns.shift()!();
+    expect(got.map((f) => [f.bytes[0], f.mode, f.format, f.rssiDbm, f.time])).toEqual([[1, "C", "B", -70.5, 1]]);
+    expect(svc.stats).toEqual({ turns: 2, decoded: 1, decodeErrors: 1 });
+  });
+});
+
+describe("channel load (simulator)", () => {
+  for (const chip of ["cc1101", "sx1262"] as const) {
+    it(`${chip}, native service: 0 frames lost by the gateway at 100 % load`, () => {
+      const r = runLoad({ chip, service: "native", load: 1, durationMs: 1500, seed: 3 });
+      accounted(r);
+      expect(r.occupancy).toBeGreaterThan(0.8);
+      expect(r.collided).toBeGreaterThan(r.sent / 2); // Poisson at G = 1: most frames overlap
+      expect(r.lostOnAir).toBeGreaterThan(0);
+      expect(r.decoded).toBeGreaterThan(20);
+      expect(r.lostByGateway).toBe(0);
+      expect(r.fifoOverflows + r.queueOverflows).toBe(0);
+    });
+  }
+
+  it("back-to-back traffic has no air losses, so every loss is the gateway's", () => {
+    const r = runLoad({ chip: "cc1101", service: "native", load: 1, traffic: "back-to-back", durationMs: 600, seed: 5 });
+    accounted(r);
+    expect(r.collided).toBe(0);
+    expect(r.lostOnAir).toBe(0);
+    expect(r.decoded).toBe(r.sent);
+  });
+
+  it("the JS service with a slow decoder loses frames to FIFO overflows and books them on the gateway", () => {
+    const o = { chip: "cc1101" as const, load: 0.5, traffic: "back-to-back" as const, durationMs: 1500, seed: 9, computrons: () => 60_000 };
+    const js = runLoad({ ...o, service: "js" });
+    accounted(js);
+    expect(js.lostOnAir).toBe(0);
+    expect(js.fifoOverflows).toBeGreaterThan(0);
+    expect(js.lostByGateway).toBeGreaterThan(0);
+    expect(js.gatewayLosses.dropped).toBeGreaterThan(0);
+    const native = runLoad({ ...o, service: "native" });
+    expect(native.sent).toBe(js.sent); // same meters, same air
+    expect(native.lostByGateway).toBe(0);
+    expect(native.queueHighWater).toBeGreaterThan(1); // the queue absorbed the decoder's backlog
+  });
+
+  it("the CC1101 calibrating on every IDLE→RX misses frames that follow right after another", () => {
+    const r = runLoad({ chip: "cc1101", service: "native", load: 1, traffic: "back-to-back", durationMs: 600, seed: 5, cc1101CalibrateEveryMs: 0 });
+    accounted(r);
+    expect(r.lostOnAir).toBe(0);
+    expect(r.gatewayLosses.notInRx).toBeGreaterThan(r.sent / 4);
+  });
+
+  it("rejects impossible loads", () => {
+    expect(() => runLoad({ chip: "cc1101", service: "native", load: 0, durationMs: 10 })).toThrow(/load 0/);
+  });
+});
+
+describe("CC1101 hook for the native radio task (fifoService)", () => {
+  it("configures the chip, hands it over, keeps its hands off the FIFO and pauses the task around the watchdog", () => {
+    const scheduler = new Scheduler();
+    const air = new Air(scheduler);
+    const frames: RadioFrame[] = [];
+    const sim = createSimRadio({ chip: "cc1101", air, scheduler, listen: null, onFrame: (f) => frames.push(f) });
+    sim.radio.close();
+    const calls: string[] = [];
+    const task: Cc1101FifoService = {
+      start: (listen: RadioListen, pktctrl0: number, fifothr: number) => calls.push(`start ${listen} ${pktctrl0} ${fifothr}`),
+      pause: (paused: boolean, rearmed: boolean) => calls.push(`pause ${paused} ${rearmed}`),
+      close: () => calls.push("close"),
+    };
+    const io = { SPI: sim.board.SPI, Digital: sim.board.Digital } as unknown as RadioIoClasses;
+    const radio = new CC1101({ ...radioOptionsForBoard(sim.description, io, { timers: sim.timers, onFrame: (f) => frames.push(f) }), fifoService: task });
+    scheduler.at(scheduler.now, () => radio.start("TC"));
+    scheduler.advance(2000);
+    const image = settingsImage("TC", sim.description.radio.xtalHz ?? 26_000_000);
+    expect(calls).toEqual([`start TC ${image[REG.PKTCTRL0]} ${image[REG.FIFOTHR]}`]);
+    const rnd = lcg(4);
+    for (let i = 0; i < 5; i++) air.transmit({ ...randomFrame(rnd, "CA"), rssiDbm: -60, at: scheduler.now + 1000 + i * 40_000 });
+    scheduler.advance(600_000);
+    // the fake task services nothing: the chip takes the first frame, its FIFO overflows, and only the
+    // watchdog (paused task) notices and re-arms, telling the task that its frame is gone
+    expect(air.stats.syncs).toBeGreaterThanOrEqual(1);
+    expect(frames.length).toBe(0); // the driver read no FIFO byte …
+    expect(radio.cc1101Stats.services).toBe(0); // … and ran no interrupt service
+    expect(radio.stats.overflows).toBeGreaterThanOrEqual(1);
+    const pauses = calls.slice(1);
+    expect(pauses.length).toBeGreaterThanOrEqual(4);
+    for (let i = 0; i < pauses.length; i += 2) {
+      expect(pauses[i]).toBe("pause true false");
+      expect(pauses[i + 1]).toMatch(/^pause false (true|false)$/);
+    }
+    expect(pauses).toContain("pause false true"); // after the overflow re-arm
+    expect(pauses.at(-1)).toBe("pause false false"); // a healthy chip in RX is left alone
+    radio.close();
+    expect(calls.at(-1)).toBe("close");
+    expect(sim.board.openPins).toBe(0);
+  });
+});
