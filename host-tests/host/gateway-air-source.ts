@@ -120,8 +120,8 @@ export interface AirFrameSourceOptions {
 export class AirFrameSource implements SimulatedReceiver {
   readonly chip: SimChipKind;
   readonly air: SimulatedAir;
-  /** Telegrams (telegramKey) this receiver delivered at least one intact frame of. */
-  readonly heard = new Set<string>();
+  /** Intact frames this receiver delivered per telegram (telegramKey): 2 when the direct and the repeated copy came through. */
+  readonly heard = new Map<string, number>();
   readonly #o: AirFrameSourceOptions;
   #sim?: SimRadio;
   #unmatched = 0;
@@ -141,7 +141,10 @@ export class AirFrameSource implements SimulatedReceiver {
         const at = air.nowMs();
         air.clock.advanceTo(at);
         const tx = air.match(frame);
-        if (tx) this.heard.add(telegramKey(tx.meterId, tx.seq));
+        if (tx) {
+          const key = telegramKey(tx.meterId, tx.seq);
+          this.heard.set(key, (this.heard.get(key) ?? 0) + 1);
+        }
         else this.#unmatched++; // an intact frame nobody sent: the CRCs let noise through (counted, still handed on)
         // the driver's receivedAt is on the scheduler's ms; the gateway's clock is epoch ms
         onFrame({ ...frame, receivedAt: at });
