@@ -95,8 +95,9 @@ export async function runApartment(o: RunOptions): Promise<void> {
     if (o.speed && isFinite(o.speed)) await sleep(realStep);
     else await new Promise<void>((r) => setImmediate(r)); // lets the uplinks' I/O run between steps
   }
-  if (!(o.stopped && o.stopped())) {
-    runSources(o.gateways, o.clock.now() + IN_FLIGHT_MS); // frames that started before the end still arrive
+  // frames that started before the end still arrive (receivers with their own simulation only)
+  if (!(o.stopped && o.stopped()) && o.gateways.some((g) => g.source.runUntil)) {
+    runSources(o.gateways, o.clock.now() + IN_FLIGHT_MS);
     if (o.settle) await o.settle();
   }
 }
