@@ -1,12 +1,16 @@
 /**
  * Device entry (manifest `creation.main` = "wmbus/main"): settings from the preferences, Wi-Fi with reconnect,
- * SNTP, the radio of the board, the gateway pipeline, the uplinks, a radio watchdog and the status LED.
- * Everything that can be decided without hardware lives in pure modules (gateway/*, uplink/*) tested on the host;
- * this file only wires Moddable objects to them. Start-up errors are traced, because the SDK drops an exception
- * thrown while the main module loads.
+ * SNTP, the radio of the board, the gateway pipeline, the uplinks, a radio watchdog, the status LED and the
+ * local web page. Everything that can be decided without hardware lives in pure modules (gateway/*, uplink/*,
+ * radio/*, web/*) tested on the host; this file only wires Moddable objects to them. Start-up errors are traced,
+ * because the SDK drops an exception thrown while the main module loads.
  *
- * Seam, clearly marked below (filled when the issue "Radio" lands):
- *   RADIO — firmware/radio/create-radio.ts builds the CC1101/SX1262 driver for the board.
+ *   radio    firmware/radio/create-radio.ts builds the CC1101/SX1262 driver the board's pins.json names
+ *            (`wmbus/board`, the data boards/common/provider.js also turns into the `device` global), with the
+ *            board's ECMA-419 io classes (`device.io`) — the same call the host simulator makes.
+ *   uplinks  uplink/device-uplinks.ts; SecureSocket for mqtts:// and https:// (modules/crypt/tls.json).
+ *   web      web/status-page.ts over the classic `http` Server on mc/config `httpPort` (default 80), started
+ *            once Wi-Fi has an address.
  */
 import "./platform/text-globals.js";
 import WiFi from "embedded:network/interface/wifi";
@@ -14,6 +18,9 @@ import SNTP from "moddable:sntp";
 import Timer from "moddable:timer";
 import Digital from "embedded:io/digital";
 import mcConfig from "moddable:mc/config";
+import SecureSocket from "moddable:securesocket";
+import { Server as HttpServer } from "moddable:http";
+import board from "wmbus/board";
 import { ModdableAes } from "./platform/aes-crypt.js";
 import { DeviceClock } from "./platform/clock.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
@@ -22,8 +29,12 @@ import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js
 import { RadioFrameSource, type FrameSource } from "./gateway/frame-source.js";
 import { Supervisor } from "./gateway/supervisor.js";
 import type { Radio, RadioFrame } from "./radio/radio.js";
+import { createRadio, type RadioIoClasses } from "./radio/create-radio.js";
+import { deviceRadioTimers } from "./platform/radio-timers.js";
 import type { UplinkHub } from "./uplink/uplink.js";
 import { createDeviceUplinks } from "./uplink/device-uplinks.js";
+import { LastReadings } from "./web/last-readings.js";
+import { statusDocument, webRespond } from "./web/status-page.js";
 
 /** Wi-Fi `connection` above this value: associated and an IP address assigned (embedded:network/interface/wifi). */
 const WIFI_HAS_ADDRESS = 500;
@@ -34,24 +45,50 @@ function log(message: string): void {
 }
 
 /**
- * SEAM RADIO: replace the body with `return createRadio(device.peripheral.radio, timers, onFrame)` from
- * "./radio/create-radio.js" once it exists. Until then the gateway runs without a receiver and says so.
+ * The board's radio driver (not started). createRadio checks pins.json first and throws naming the bad pin;
+ * the embedded:io classes have the constructor shape the driver contract types loosely.
  */
 function createBoardRadio(onFrame: (frame: RadioFrame) => void): Radio {
-  void onFrame;
-  const kind = device.peripheral.radio ? device.peripheral.radio.kind : "none";
-  throw new Error(`no radio driver yet for "${kind}" (firmware/radio/create-radio.ts)`);
+  const io = { SPI: device.io.SPI, Digital: device.io.Digital } as unknown as RadioIoClasses;
+  return createRadio(board, io, { timers: deviceRadioTimers, onFrame, onDiagnostic: (m) => log(`radio: ${m}`) });
 }
 
-/** The uplinks of the settings (MQTT/HTTP with NVS offline buffers); on failure a hub that only counts. */
+/**
+ * The uplinks of the settings (MQTT/HTTP with NVS offline buffers); on failure a hub that only counts.
+ * SecureSocket is handed over always; the transports use it only for mqtts:// / `tls: true` and https://.
+ */
 function createHub(cfg: GatewayConfig): UplinkHub {
   try {
-    return createDeviceUplinks(cfg, { onDiagnostic: log });
+    return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket } });
   } catch (e) {
     log(`uplinks unavailable: ${String(e)}`); // parseConfig already checked the URLs; this is storage trouble
     let dropped = 0;
     return { submit: () => void dropped++, gatewayStatus: () => undefined, stats: () => ({ delivered: 0, buffered: 0, dropped, retries: 0, errors: 1 }), close: () => undefined };
   }
+}
+
+/**
+ * The local status page: `webRespond` answers; the classic Server gives the path and method in its `status`
+ * message and takes the response in `prepareResponse`. The body goes as UTF-8 bytes (a string body must be ASCII).
+ */
+function startWebServer(port: number, document: () => Record<string, unknown>): void {
+  const server = new HttpServer({ port });
+  const utf8 = new TextEncoder();
+  server.callback = function (message, value1, value2) {
+    if (message === HttpServer.status) {
+      this.path = value1;
+      this.method = value2;
+    } else if (message === HttpServer.prepareResponse) {
+      const r = webRespond(String(this.method ?? "GET"), String(this.path ?? "/"), document);
+      const bytes = utf8.encode(r.body);
+      const body = bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+      return { status: r.status, headers: ["content-type", r.contentType, "cache-control", "no-store"], body };
+    } else if (message === HttpServer.error) {
+      log("web: request failed");
+    }
+    return undefined;
+  };
+  log(`status page on port ${port}`);
 }
 
 /** The board's status LED (pins.json "led"), or a no-op. */
@@ -70,7 +107,8 @@ export default function main(): void {
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
     const cipher = new ModdableAes();
     const hub = createHub(config);
-    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub, device: String(mcConfig.board ?? "esp32") });
+    const last = new LastReadings();
+    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32") });
 
     let supervisor: Supervisor | undefined;
     const source: FrameSource & { restart(): void } = new RadioFrameSource((onFrame) => createBoardRadio(onFrame));
@@ -88,6 +126,19 @@ export default function main(): void {
     const ssid = config.wifi?.ssid ?? mcConfig.ssid;
     const password = config.wifi?.password ?? mcConfig.password;
     let wifi: WiFi | undefined;
+    let webStarted = false;
+    const webPort = Number(mcConfig.httpPort ?? 80);
+    const webDocument = () => statusDocument(gateway.status({ radio: source.stats(), uplink: hub.stats(), device: supervisor?.stats() }), last);
+    const wifiChanged = (up: boolean) => {
+      supervisor?.wifiChanged(up);
+      if (!up || webStarted) return;
+      webStarted = true; // the listener survives reconnects: start it once, with the first address
+      try {
+        startWebServer(webPort, webDocument);
+      } catch (e) {
+        log(`web: ${String(e)}`);
+      }
+    };
     // Monotonic ms for the supervisor: `ticks` is a wrapping 32-bit value, so accumulate wrap-safe deltas.
     let lastTicks = clock.ticks();
     let monotonic = 0;
@@ -104,7 +155,7 @@ export default function main(): void {
       actions: {
         connectWifi: () => {
           if (!ssid) return;
-          if (!wifi) wifi = new WiFi({ onChanged: () => supervisor?.wifiChanged((wifi?.connection ?? 0) > WIFI_HAS_ADDRESS) });
+          if (!wifi) wifi = new WiFi({ onChanged: () => wifiChanged((wifi?.connection ?? 0) > WIFI_HAS_ADDRESS) });
           wifi.connect(password ? { SSID: ssid, password } : { SSID: ssid });
         },
         requestTime: () => {

@@ -9,6 +9,11 @@ declare module "moddable:time" {
     set(seconds: number): void;
     /** Milliseconds since boot: a signed 32-bit value that wraps; compare only with `delta`. */
     readonly ticks: number;
+    /**
+     * Microseconds since boot (esp_timer_get_time on ESP32), a non-wrapping double; only when the project
+     * includes $(MODDABLE)/modules/base/microseconds/manifest.json (modules/base/microseconds/microseconds.js).
+     */
+    readonly microseconds?: number;
     /** `end - start` in ms, correct across the wrap of `ticks`; `end` defaults to now. */
     delta(start: number, end?: number): number;
     /** Offset from UTC in seconds (used by local-time Date methods only). */

@@ -9,12 +9,21 @@ import type { FrameSource } from "../../firmware/gateway/frame-source.js";
 import type { Apartment, Transmission } from "../sim/apartment.js";
 
 /**
- * A frame source on the simulated air: the runner offers it every transmission at its time. Today
- * DirectFrameSource (gateway-direct-source.ts); the chip simulators + air model implement the same to plug in.
+ * A frame source on the simulated air: the runner offers it every transmission at its time.
+ * DirectFrameSource (gateway-direct-source.ts, an ideal radio) or AirFrameSource (gateway-air-source.ts: the
+ * air model and a CC1101/SX1262 driver on its chip simulator).
  */
 export interface SimulatedReceiver extends FrameSource {
   transmit(tx: Transmission): void;
+  /**
+   * Lets the receiver's own simulation (air, chips, drivers) run up to `ms`; called before the runner moves
+   * the clock there, so frames still in flight are delivered at their own time.
+   */
+  runUntil?(ms: number): void;
 }
+
+/** After the last transmission, time for the frames still on air to arrive (longest S1 frame ≈ 125 ms). */
+export const IN_FLIGHT_MS = 200;
 
 export class SimClock implements Clock {
   #now: number;
@@ -70,10 +79,12 @@ export async function runApartment(o: RunOptions): Promise<void> {
   while (o.clock.now() < end && !(o.stopped && o.stopped())) {
     const stepEnd = Math.min(end, nextStatus, o.speed && isFinite(o.speed) ? o.clock.now() + realStep * o.speed : Infinity);
     for (const tx of o.apartment.takeUntil(stepEnd)) {
+      runSources(o.gateways, tx.at);
       o.clock.advanceTo(tx.at);
       for (const g of o.gateways) g.source.transmit(tx);
       if (o.onTransmission) o.onTransmission(tx);
     }
+    runSources(o.gateways, stepEnd);
     o.clock.advanceTo(stepEnd);
     if (stepEnd >= nextStatus) {
       for (const g of o.gateways) g.gateway.publishStatus({ radio: g.source.stats() });
@@ -84,4 +95,13 @@ export async function runApartment(o: RunOptions): Promise<void> {
     if (o.speed && isFinite(o.speed)) await sleep(realStep);
     else await new Promise<void>((r) => setImmediate(r)); // lets the uplinks' I/O run between steps
   }
+  // frames that started before the end still arrive (receivers with their own simulation only)
+  if (!(o.stopped && o.stopped()) && o.gateways.some((g) => g.source.runUntil)) {
+    runSources(o.gateways, o.clock.now() + IN_FLIGHT_MS);
+    if (o.settle) await o.settle();
+  }
+}
+
+function runSources(gateways: readonly SimulatedGateway[], ms: number): void {
+  for (const g of gateways) if (g.source.runUntil) g.source.runUntil(ms);
 }

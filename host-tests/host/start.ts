@@ -1,11 +1,12 @@
 /**
- * `npm start`: the whole gateway on the host — the simulated apartment on the air, a frame source, the gateway
- * pipeline, and the MQTT uplink to an embedded broker (aedes) or a real one — in accelerated simulated time.
- * Prints every reading and a stats line per simulated minute; Ctrl-C stops cleanly.
+ * `npm start`: the whole gateway on the host — the simulated apartment on the air model, received by the
+ * SX1262 (default, as on the Heltec board) or CC1101 driver on its chip simulator, the gateway pipeline, the
+ * MQTT uplink to an embedded broker (aedes) or a real one, and the local web page — in accelerated simulated
+ * time. Prints every reading and a stats line per simulated minute; Ctrl-C stops cleanly.
  *
  *   npm start -- [--mqtt mqtt://host:port | --no-mqtt] [--http URL] [--speed 60] [--duration 1h]
- *                [--seed 1] [--meters 49] [--radio TC|S] [--gateway ID] [--config settings.json]
- *                [--data DIR] [--json] [--quiet]
+ *                [--seed 1] [--meters 49] [--radio TC|S] [--radio-chip sx1262|cc1101 | --direct]
+ *                [--http-port 8080] [--gateway ID] [--config settings.json] [--data DIR] [--json] [--quiet]
  *   npm start -- --replay [log.jsonl] [--json]      the old decoder replay
  */
 import { fileURLToPath } from "node:url";
@@ -19,6 +20,10 @@ import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "./aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./gateway-broker.js";
 import { DirectFrameSource } from "./gateway-direct-source.js";
+import { AirFrameSource, SimulatedAir, type SimChipKind } from "./gateway-air-source.js";
+import { LastReadings } from "../../firmware/web/last-readings.js";
+import { statusDocument } from "../../firmware/web/status-page.js";
+import { startWebServer } from "./web-server.js";
 import { SettingsFileStore } from "./gateway-file-store.js";
 import { createHostHub, tapHub } from "./gateway-hub.js";
 import { replay } from "./gateway-replay.js";
@@ -34,6 +39,12 @@ export interface StartFlags {
   seed: number;
   meters?: number;
   radio?: "TC" | "S";
+  /** The chip simulator the driver runs on; ignored with `direct`. */
+  radioChip: SimChipKind;
+  /** Frames straight from the apartment (an ideal radio), no air and no chip: fast. */
+  direct: boolean;
+  /** Port of the local web page; 0 = any free port. Default 8080 (a free one when taken). */
+  httpPort?: number;
   gateway: string;
   config?: string;
   data?: string;
@@ -52,7 +63,7 @@ export function parseDuration(text: string): number {
 }
 
 export function parseFlags(argv: readonly string[]): StartFlags {
-  const f: StartFlags = { noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false };
+  const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
@@ -70,6 +81,9 @@ export function parseFlags(argv: readonly string[]): StartFlags {
       case "--seed": f.seed = Number(value(i++, a)); break;
       case "--meters": f.meters = Number(value(i++, a)); break;
       case "--radio": { const r = value(i++, a); if (r !== "TC" && r !== "S") throw new Error('--radio: expected "TC" or "S"'); f.radio = r; break; }
+      case "--radio-chip": { const c = value(i++, a); if (c !== "sx1262" && c !== "cc1101") throw new Error('--radio-chip: expected "sx1262" or "cc1101"'); f.radioChip = c; break; }
+      case "--direct": f.direct = true; break;
+      case "--http-port": f.httpPort = Number(value(i++, a)); if (!Number.isInteger(f.httpPort) || f.httpPort < 0 || f.httpPort > 65535) throw new Error("--http-port: expected a port number 0..65535 (0 = any free port)"); break;
       case "--gateway": f.gateway = value(i++, a); break;
       case "--config": f.config = value(i++, a); break;
       case "--data": f.data = value(i++, a); break;
@@ -92,6 +106,12 @@ export function readingLine(r: OutgoingReading): string {
   }
   const t = String(r.reading.timestamp).slice(11, 19);
   return `${t}  ${r.meterId} ${r.driver.padEnd(12)} ${r.media.padEnd(20)} ${fields.join(" ")}  (${r.reading.rssi_dbm} dBm)`;
+}
+
+/** The radio part of the stats line: what the driver delivered and lost, and what happened on the air. */
+export function radioLine(r: Record<string, number>): string {
+  if (r.airTransmissions === undefined) return `radio delivered ${r.framesDelivered}`;
+  return `radio delivered ${r.framesDelivered} · crc errors ${r.crcErrors} · coding errors ${r.codingErrors} · air collisions ${r.airCollisions}`;
 }
 
 async function main(): Promise<void> {
@@ -124,15 +144,19 @@ async function main(): Promise<void> {
 
   const clock = new SimClock(apartment.startMs);
   const hub = createHostHub(config, { dataDir: flags.data, onDiagnostic: (m) => console.log(`uplink: ${m}`) });
-  const shown = tapHub(hub, (r) => {
+  const last = new LastReadings();
+  const shown = tapHub(last.tap(hub), (r) => {
     if (flags.json) console.log(JSON.stringify(r.reading));
     else if (!flags.quiet) console.log(readingLine(r));
   });
   const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: shown, device: "sim" });
-  const source = new DirectFrameSource(); // ← the chip simulators (CC1101/SX1262 + air model) plug in here
+  const source = flags.direct ? new DirectFrameSource() : new AirFrameSource({ air: new SimulatedAir({ clock }), chip: flags.radioChip, onDiagnostic: (m) => console.log(`radio: ${m}`) });
   const g = { gateway, source };
   connect(g);
-  console.log(`gateway ${config.gatewayId}: ${config.meters.length} meters configured, ${apartment.meters.length} in the building, radio ${config.radioMode}, ` +
+  const web = await startWebServer(flags.httpPort ?? 8080, () => statusDocument(gateway.status({ radio: source.stats(), uplink: hub.stats() }), last), flags.httpPort === undefined);
+  console.log(`status page on ${web.url} (JSON: ${web.url}status.json)`);
+  const receiver = flags.direct ? "direct (ideal radio)" : `${flags.radioChip} driver on its chip simulator`;
+  console.log(`gateway ${config.gatewayId}: ${config.meters.length} meters configured, ${apartment.meters.length} in the building, radio ${config.radioMode} via ${receiver}, ` +
     `speed ×${flags.speed}, ${isFinite(flags.durationMs) ? `${flags.durationMs / 60_000} simulated minutes` : "until Ctrl-C"}`);
 
   let stop = false;
@@ -147,11 +171,12 @@ async function main(): Promise<void> {
       const s = gateway.stats();
       const u = hub.stats();
       const errors = Object.entries(s.decodeErrors).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
-      console.log(`── ${new Date(now).toISOString().slice(11, 16)} sim │ frames ${s.frames} · readings ${s.readings} · duplicates ${s.duplicates} (repeated ${s.repeated}) · unknown meters ${s.unknownMeters} · errors ${errors} │ uplink delivered ${u.delivered} · buffered ${u.buffered} · dropped ${u.dropped}`);
+      console.log(`── ${new Date(now).toISOString().slice(11, 16)} sim │ frames ${s.frames} · readings ${s.readings} · duplicates ${s.duplicates} (repeated ${s.repeated}) · unknown meters ${s.unknownMeters} · errors ${errors} │ ${radioLine(source.stats())} │ uplink delivered ${u.delivered} · buffered ${u.buffered} · dropped ${u.dropped}`);
     },
   });
   gateway.publishStatus({ radio: source.stats() });
   await hub.close();
+  await web.close();
   source.close();
   if (broker) await broker.close();
   const s = gateway.stats();

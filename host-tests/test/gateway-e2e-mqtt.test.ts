@@ -1,7 +1,7 @@
 /**
  * End to end against a real MQTT broker: Mosquitto on 127.0.0.1:1883 when one answers (the CI machine has
- * one), else the embedded aedes broker. The simulated apartment runs for a simulated hour through the gateway
- * and the MQTT uplink; a subscriber checks that every reading arrives once, decrypted, with the values the
+ * one), else the embedded aedes broker. The simulated apartment runs for a simulated hour on the air model,
+ * received by the SX1262 driver on its chip simulator (the Heltec board), through the gateway and the MQTT uplink; a subscriber checks that every reading arrives once, decrypted, with the values the
  * meters encoded, and that the Home Assistant discovery configs are valid. Retained topics are cleaned up.
  */
 import { connect as netConnect } from "node:net";
@@ -12,7 +12,7 @@ import { parseConfig } from "../../firmware/gateway/config.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../host/gateway-broker.js";
-import { DirectFrameSource } from "../host/gateway-direct-source.js";
+import { AirFrameSource, SimulatedAir, telegramKey } from "../host/gateway-air-source.js";
 import { createHostHub } from "../host/gateway-hub.js";
 import { connect, runApartment, SimClock } from "../host/gateway-runner.js";
 import { checkReadings, type ReceivedReading } from "./gateway-helpers.js";
@@ -70,7 +70,8 @@ describe("gateway → MQTT broker", () => {
       const clock = new SimClock(ap.startMs);
       const hub = createHostHub(config);
       const gateway = new Gateway({ config, clock, cipher, hub });
-      const g = { gateway, source: new DirectFrameSource() };
+      const source = new AirFrameSource({ air: new SimulatedAir({ clock }), chip: "sx1262" });
+      const g = { gateway, source };
       connect(g);
       await waitFor(() => messages.has(`wmbus/${gatewayId}/status`), 5000); // connected: the online status is there
       await runApartment({
@@ -92,7 +93,7 @@ describe("gateway → MQTT broker", () => {
       }
       expect(received).toHaveLength(readings);
       expect(new Set(received.map((r) => r.reading.reading_id)).size).toBe(readings);
-      const { meters, telegrams } = checkReadings(ap, received, "TC");
+      const { meters, telegrams } = checkReadings(ap, received, "TC", (id, seq) => source.heard.has(telegramKey(id, seq)));
       expect(telegrams).toBe(readings);
       expect(meters).toBeGreaterThanOrEqual(30);
 
@@ -122,8 +123,15 @@ describe("gateway → MQTT broker", () => {
         }
       }
       expect(devices.size).toBe(meters);
-      const status = JSON.parse(messages.get(`wmbus/${gatewayId}/status`)!.at(-1)!);
+      const statuses = messages.get(`wmbus/${gatewayId}/status`)!.map((t) => JSON.parse(t));
+      expect(statuses.at(-1).state).toBe("offline"); // closed: the gateway said goodbye
+      const status = statuses.filter((x) => x.state === "online").at(-1);
       expect(JSON.stringify(status)).not.toMatch(/[0-9A-F]{32}/); // no key in the status
+      // the radio's counters ride along in the status: frames delivered by the driver, CRC errors, air collisions
+      expect(status.radio.framesDelivered).toBe(status.stats.frames);
+      expect(status.stats.frames).toBeGreaterThan(readings);
+      expect(status.radio.crcErrors).toBeGreaterThanOrEqual(0);
+      expect(status.radio.airCollisions).toBeGreaterThan(0);
     } finally {
       // clean every retained topic of this run
       await Promise.all([...messages.keys()].map((t) => sub.publishAsync(t, "", { qos: 1, retain: true })));

@@ -10,11 +10,13 @@ import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { MemoryHub } from "../host/gateway-memory-hub.js";
 import { SimClock } from "../host/gateway-runner.js";
+import { LastReadings } from "../../firmware/web/last-readings.js";
+import { renderStatusPage, statusDocument } from "../../firmware/web/status-page.js";
 
 /**
  * The gateway pipeline (telegram id, dedup, registry, unknown meters, readings) must behave identically under
  * XS: ten simulated minutes of the apartment go through the compiled core under xsnap (portable AES) and
- * must give, frame by frame, the verdicts and readings Node gives.
+ * must give, frame by frame, the verdicts and readings Node gives, and the same local web page (firmware/web).
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const built = (p: string) => JSON.stringify(join(root, "build", p));
@@ -30,7 +32,8 @@ describe("gateway under XS", () => {
     const { config, problems } = parseConfig(settings);
     const clock = new SimClock(ap.startMs);
     const hub = new MemoryHub();
-    const gw = new Gateway({ config, configProblems: problems, clock, cipher, hub });
+    const last = new LastReadings();
+    const gw = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub) });
     const node: string[] = [];
     for (const f of frames) {
       clock.advanceTo(f.at);
@@ -39,6 +42,7 @@ describe("gateway under XS", () => {
       node.push(JSON.stringify({ verdict, reading: hub.readings.length > before ? hub.readings[before] : null }));
     }
     node.push(JSON.stringify(gw.status()));
+    node.push(JSON.stringify(renderStatusPage(statusDocument(gw.status(), last))));
 
     const data = writeTempModule("gateway-frames.js", `export const frames = ${JSON.stringify(frames)};\nexport const settings = ${JSON.stringify(settings)};\n`);
     const entry = writeTempModule(
@@ -48,11 +52,14 @@ import { fromHex } from ${built("firmware/util/hex.js")};
 import { Gateway } from ${built("firmware/gateway/gateway.js")};
 import { parseConfig } from ${built("firmware/gateway/config.js")};
 import { nobleCipher } from ${built("host-tests/host/aes-noble.js")};
+import { LastReadings } from ${built("firmware/web/last-readings.js")};
+import { renderStatusPage, statusDocument } from ${built("firmware/web/status-page.js")};
 let now = ${ap.startMs};
 const readings = [];
 const hub = { submit: (r) => readings.push(r), gatewayStatus: () => {}, stats: () => ({}), close: () => {} };
 const { config, problems } = parseConfig(settings);
-const gw = new Gateway({ config, configProblems: problems, clock: { now: () => now }, cipher: nobleCipher(), hub });
+const last = new LastReadings();
+const gw = new Gateway({ config, configProblems: problems, clock: { now: () => now }, cipher: nobleCipher(), hub: last.tap(hub) });
 for (const f of frames) {
   if (f.at > now) now = f.at;
   const before = readings.length;
@@ -60,6 +67,7 @@ for (const f of frames) {
   print(JSON.stringify({ verdict, reading: readings.length > before ? readings[before] : null }));
 }
 print(JSON.stringify(gw.status()));
+print(JSON.stringify(renderStatusPage(statusDocument(gw.status(), last))));
 `,
     );
     const xs = (await runUnderXs(entry)).split("\n").filter((l) => l !== "");

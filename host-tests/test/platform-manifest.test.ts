@@ -62,6 +62,8 @@ describe("manifest.json", () => {
       "modules/io/manifest.json",
       "modules/network/mqtt/manifest.json",
       "modules/network/http/manifest.json",
+      "modules/crypt/tls.json", // SecureSocket for mqtts:// and https://
+      "modules/base/microseconds/manifest.json", // Time.microseconds for the radio's busy-waits
       "modules/network/sntp/manifest.json",
       "modules/crypt/digest/manifest.json",
       "modules/files/preference/manifest.json",

@@ -1,0 +1,113 @@
+/**
+ * The gateway's local web page and its JSON twin. Pure: the device serves it with the Moddable `http` Server
+ * (firmware/main.ts), the host with node:http (host-tests/host/web-server.ts); both only call `webRespond`.
+ *
+ *   GET /             HTML status page (refreshes every 30 s)
+ *   GET /status.json  the same data as JSON
+ *
+ * The data is the gateway's status snapshot (Gateway.status(): counters, settings with keys and passwords shown
+ * only as "set", configured and unknown meters) plus the radio and uplink counters and each meter's last reading.
+ * Every value put into the HTML goes through `escapeHtml`: meter names and ids come from the settings file and
+ * from the air, so they are untrusted text.
+ */
+import type { LastReadings } from "./last-readings.js";
+
+export interface WebResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+type Json = Record<string, unknown>;
+
+const ESCAPES: Readonly<Record<string, string>> = Object.freeze({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" });
+
+/** Text safe inside HTML element content and inside quoted attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
+
+/** Reading fields the meter table leaves out: identity and bookkeeping, shown in their own columns. */
+const IDENTITY_FIELDS = new Set(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
+
+/**
+ * The JSON document: the status snapshot with each configured meter's last reading (`last_reading`, the
+ * wmbusmeters-style object, or null) added.
+ */
+export function statusDocument(status: Json, readings: LastReadings): Json {
+  const meters = list(status.meters).map((m) => {
+    const r = readings.get(String(m.id));
+    return { ...m, last_reading: r ? r.reading : null };
+  });
+  return { ...status, meters };
+}
+
+function table(headers: readonly string[], rows: readonly unknown[][]): string {
+  if (rows.length === 0) return "<p>none</p>";
+  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c === null || c === undefined ? "–" : c)}</td>`).join("")}</tr>`).join("\n");
+  return `<table><tr>${head}</tr>\n${body}</table>`;
+}
+
+/** Counters as a two-column table; nested counter objects (decodeErrors) become "name.key" rows. */
+function counters(o: unknown): string {
+  const rows: unknown[][] = [];
+  const walk = (prefix: string, v: unknown) => {
+    if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+    else rows.push([prefix, typeof v === "object" ? JSON.stringify(v) : v]);
+  };
+  walk("", o);
+  return table(["counter", "value"], rows);
+}
+
+function readingSummary(r: unknown): string {
+  if (!isObject(r)) return "–";
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(r)) if (!IDENTITY_FIELDS.has(k) && v !== null && typeof v !== "object") parts.push(`${k}=${v}`);
+  return parts.join(", ") || "–";
+}
+
+/** The HTML page for a status document (statusDocument). */
+export function renderStatusPage(doc: Json): string {
+  const title = `wM-Bus gateway ${String(doc.name ?? doc.gateway ?? "")}`;
+  const meters = list(doc.meters).map((m) => {
+    const r = m.last_reading as Json | null;
+    return [m.name, m.id, m.driver, m.telegrams, m.last_seen, m.rssi_dbm, r ? r.timestamp : null, readingSummary(r)];
+  });
+  const unknown = list(doc.unknown_meters).map((u) => [u.id, u.manufacturer, u.media, u.mode, u.rssi_dbm, u.count, u.last_seen]);
+  const problems = Array.isArray(doc.config_problems) ? doc.config_problems.map((p) => [p]) : [];
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style>
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<p>id ${escapeHtml(doc.gateway)} · time ${escapeHtml(doc.time)} · up ${escapeHtml(doc.uptime_s)} s · radio ${escapeHtml(doc.radio_mode)} · <a href="/status.json">JSON</a></p>
+<h2>Setting problems</h2>
+${table(["problem"], problems)}
+<h2>Meters</h2>
+${table(["name", "id", "driver", "telegrams", "last seen", "RSSI dBm", "last reading", "values"], meters)}
+<h2>Unknown meters heard</h2>
+${table(["id", "manufacturer", "media", "mode", "RSSI dBm", "count", "last seen"], unknown)}
+<h2>Gateway</h2>
+${counters(doc.stats)}
+<h2>Radio</h2>
+${counters(doc.radio)}
+<h2>Uplink</h2>
+${counters(doc.uplink)}
+</body></html>
+`;
+}
+
+/** Answers one request; `document` builds the status document only when a page is asked for. */
+export function webRespond(method: string, path: string, document: () => Json): WebResponse {
+  const p = path.split("?")[0];
+  if (method !== "GET" && method !== "HEAD") return { status: 405, contentType: "text/plain; charset=utf-8", body: "only GET\n" };
+  if (p === "/" || p === "/index.html") return { status: 200, contentType: "text/html; charset=utf-8", body: renderStatusPage(document()) };
+  if (p === "/status.json") return { status: 200, contentType: "application/json", body: JSON.stringify(document()) };
+  return { status: 404, contentType: "text/plain; charset=utf-8", body: "not found\n" };
+}
