@@ -30,6 +30,7 @@ import { RadioFrameSource, type FrameSource } from "./gateway/frame-source.js";
 import { Supervisor } from "./gateway/supervisor.js";
 import type { Radio, RadioFrame } from "./radio/radio.js";
 import { createRadio, type RadioIoClasses } from "./radio/create-radio.js";
+import { RadioService } from "./radio/radio-service.js";
 import { deviceRadioTimers } from "./platform/radio-timers.js";
 import type { UplinkHub } from "./uplink/uplink.js";
 import { createDeviceUplinks } from "./uplink/device-uplinks.js";
@@ -112,11 +113,21 @@ export default function main(): void {
 
     let supervisor: Supervisor | undefined;
     const source: FrameSource & { restart(): void } = new RadioFrameSource((onFrame) => createBoardRadio(onFrame));
+    // The driver's interrupt path only enqueues; each frame is decoded in its own Timer turn, so interrupt
+    // messages that arrive meanwhile run between frames (firmware/radio/radio-service.ts explains why).
+    const service = new RadioService({
+      post: (turn) => {
+        Timer.set(turn, 0);
+      },
+      decode: (q) => {
+        gateway.handleFrame({ bytes: q.bytes, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time });
+      },
+    });
     const startRadio = () => {
       try {
         source.start(config.radioMode, (frame) => {
           supervisor?.frame();
-          gateway.handleFrame(frame);
+          service.frameSink(frame);
         });
       } catch (e) {
         log(`radio: ${String(e)}`);
@@ -176,7 +187,7 @@ export default function main(): void {
     });
     supervisor.start();
     startRadio();
-    Timer.repeat(() => gateway.publishStatus({ radio: source.stats(), device: supervisor?.stats() }), STATUS_EVERY_MS);
+    Timer.repeat(() => gateway.publishStatus({ radio: { ...source.stats(), ...service.stats, queueOverflows: service.queue.stats.overflows }, device: supervisor?.stats() }), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {
     log(`start-up failed: ${String(e)}`);
