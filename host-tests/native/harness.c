@@ -27,18 +27,9 @@
 #include "wmbus_fifo.h"
 #include "wmbus_manchester.h"
 
-static const char HEX[] = "0123456789ABCDEF";
+#include "hex.h"
 
-static int nibble(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
+static const char HEX[] = "0123456789ABCDEF";
 
 /* Parses hex from s up to a space, comma or end; returns bytes written and advances *s. Exits on bad hex. */
 static size_t parse_hex(const char **s, uint8_t *out, size_t cap)
@@ -50,7 +41,7 @@ static size_t parse_hex(const char **s, uint8_t *out, size_t cap)
 		return 0;
 	}
 	while (*p && *p != ' ' && *p != ',' && *p != '\n' && *p != '\r') {
-		int h = nibble(p[0]), l = p[1] ? nibble(p[1]) : -1;
+		int h = hex_nibble(p[0]), l = p[1] ? hex_nibble(p[1]) : -1;
 		if (h < 0 || l < 0 || n >= cap) {
 			fprintf(stderr, "harness: bad hex near '%.20s'\n", p);
 			exit(2);
