@@ -11,40 +11,55 @@ const int8_t wmbus_3of6_table[64] = {
 };
 #undef X
 
+/*
+ * Decodes one byte from its two 6-chip symbols into *out. Returns -1 when both are codes, else the
+ * index (0 high, 1 low) of the first symbol that is not; *out is then left alone.
+ */
+static inline int decode_byte(int sym_hi, int sym_lo, uint8_t *out)
+{
+	int hi = wmbus_3of6_table[sym_hi], lo;
+
+	if (hi < 0)
+		return 0;
+	lo = wmbus_3of6_table[sym_lo];
+	if (lo < 0)
+		return 1;
+	*out = (uint8_t)((hi << 4) | lo);
+	return -1;
+}
+
+/* Three chip bytes carry two bytes: the first in the high 12 chips, the second in the low 12. */
+static inline int decode_first(const uint8_t *p, uint8_t *out)
+{
+	return decode_byte(p[0] >> 2, ((p[0] & 0x03) << 4) | (p[1] >> 4), out);
+}
+
+static inline int decode_second(const uint8_t *p, uint8_t *out)
+{
+	return decode_byte(((p[1] & 0x0F) << 2) | (p[2] >> 6), p[2] & 0x3F, out);
+}
+
 int32_t wmbus_3of6_decode(const uint8_t *chips, size_t chip_len, uint8_t *out, size_t n)
 {
 	size_t k, max = WMBUS_3OF6_DECODED_LEN(chip_len);
 	const uint8_t *p;
-	int hi, lo;
+	int bad;
 
 	if (n > max)
 		n = max;
-	/* Two bytes per 3 chip bytes. */
 	for (k = 0, p = chips; k + 1 < n; k += 2, p += 3) {
-		hi = wmbus_3of6_table[p[0] >> 2];
-		if (hi < 0)
-			return (int32_t)(2 * k);
-		lo = wmbus_3of6_table[((p[0] & 0x03) << 4) | (p[1] >> 4)];
-		if (lo < 0)
-			return (int32_t)(2 * k + 1);
-		out[k] = (uint8_t)((hi << 4) | lo);
-		hi = wmbus_3of6_table[((p[1] & 0x0F) << 2) | (p[2] >> 6)];
-		if (hi < 0)
-			return (int32_t)(2 * k + 2);
-		lo = wmbus_3of6_table[p[2] & 0x3F];
-		if (lo < 0)
-			return (int32_t)(2 * k + 3);
-		out[k + 1] = (uint8_t)((hi << 4) | lo);
+		bad = decode_first(p, &out[k]);
+		if (bad >= 0)
+			return (int32_t)(2 * k) + bad;
+		bad = decode_second(p, &out[k + 1]);
+		if (bad >= 0)
+			return (int32_t)(2 * k + 2) + bad;
 	}
+	/* Odd count: the last byte is the high 12 chips of two chip bytes. */
 	if (k < n) {
-		/* Odd count: the last byte is the high 12 chips of two chip bytes. */
-		hi = wmbus_3of6_table[p[0] >> 2];
-		if (hi < 0)
-			return (int32_t)(2 * k);
-		lo = wmbus_3of6_table[((p[0] & 0x03) << 4) | (p[1] >> 4)];
-		if (lo < 0)
-			return (int32_t)(2 * k + 1);
-		out[k] = (uint8_t)((hi << 4) | lo);
+		bad = decode_first(p, &out[k]);
+		if (bad >= 0)
+			return (int32_t)(2 * k) + bad;
 	}
 	return -1;
 }

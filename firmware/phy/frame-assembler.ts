@@ -108,9 +108,12 @@ export class FrameAssembler {
     return FIFO_MORE;
   }
 
-  /** Decodes one 3-of-6 byte from 12 chips; returns false (and stops) on a bad symbol. */
-  private put36(hi: number, lo: number): boolean {
-    const h = D36[hi], l = D36[lo];
+  /**
+   * Decodes one byte from its two symbols through `table` (D36: two 6-chip symbols; DMAN: two chip
+   * bytes); returns false (and stops) on a bad symbol.
+   */
+  private put(table: Int8Array, hi: number, lo: number): boolean {
+    const h = table[hi], l = table[lo];
     if (h < 0 || l < 0) {
       this.stop(FIFO_ERR_CODING, this.length);
       return false;
@@ -119,14 +122,14 @@ export class FrameAssembler {
     return true;
   }
 
-  private putMan(c0: number, c1: number): boolean {
-    const h = DMAN[c0], l = DMAN[c1];
-    if (h < 0 || l < 0) {
-      this.stop(FIFO_ERR_CODING, this.length);
-      return false;
-    }
-    this.buf[this.length++] = (h << 4) | l;
-    return true;
+  /** 3-of-6: three chip bytes carry two bytes; the first is in the high 12 chips of p[0], p[1]. */
+  private put36First(p: Uint8Array): boolean {
+    return this.put(D36, p[0] >> 2, ((p[0] & 3) << 4) | (p[1] >> 4));
+  }
+
+  /** 3-of-6: the second byte of a group, in the low 12 chips of p[1], p[2]. */
+  private put36Second(p: Uint8Array): boolean {
+    return this.put(D36, ((p[1] & 15) << 2) | (p[2] >> 6), p[2] & 63);
   }
 
   /**
@@ -151,7 +154,7 @@ export class FrameAssembler {
           this.npend = 0;
           this.mode = "S";
           this.format = "A";
-          if (!this.putMan(pend[0], pend[1])) return this.status;
+          if (!this.put(DMAN, pend[0], pend[1])) return this.status;
           if (this.header(this.buf[0], "S", "A") !== FIFO_MORE) return this.status;
           continue;
         }
@@ -169,8 +172,7 @@ export class FrameAssembler {
         }
         this.mode = "T";
         this.format = "A";
-        if (!this.put36(pend[0] >> 2, ((pend[0] & 3) << 4) | (pend[1] >> 4))) return this.status;
-        if (!this.put36(((pend[1] & 15) << 2) | (pend[2] >> 6), pend[2] & 63)) return this.status;
+        if (!this.put36First(pend) || !this.put36Second(pend)) return this.status;
         if (this.header(this.buf[0], "T", "A") !== FIFO_MORE) return this.status;
         continue;
       }
@@ -181,17 +183,16 @@ export class FrameAssembler {
         pend[this.npend++] = b;
         if (this.npend === 2) {
           this.npend = 0;
-          if (!this.putMan(pend[0], pend[1])) return this.status;
+          if (!this.put(DMAN, pend[0], pend[1])) return this.status;
         }
       } else {
         pend[this.npend++] = b;
         if (this.npend === 3) {
           this.npend = 0;
-          if (!this.put36(pend[0] >> 2, ((pend[0] & 3) << 4) | (pend[1] >> 4))) return this.status;
-          if (!this.put36(((pend[1] & 15) << 2) | (pend[2] >> 6), pend[2] & 63)) return this.status;
+          if (!this.put36First(pend) || !this.put36Second(pend)) return this.status;
         } else if (this.npend === 2 && this.rawReceived === this.rawTotal) {
           this.npend = 0;
-          if (!this.put36(pend[0] >> 2, ((pend[0] & 3) << 4) | (pend[1] >> 4))) return this.status;
+          if (!this.put36First(pend)) return this.status;
         }
       }
       if (this.rawReceived === this.rawTotal) return this.stop(FIFO_FRAME, -1);

@@ -6,7 +6,7 @@
  * violation and reports the index of that bit (chip pair). The native twin is
  * firmware/native/wmbus_manchester.c (`wmbus_manchester_decode`).
  */
-import type { CodingResult } from "./three-of-six.js";
+import { decodeAll, type CodingResult, type DecodeInto } from "./coding.js";
 
 /** Nibble → 8 chips. */
 const ENC: Uint8Array = /* @__PURE__ */ (() => {
@@ -50,14 +50,7 @@ function firstViolation(c: number): number {
  * Returns -1 when there is no violation, otherwise the index of the first bad bit (bit 8k is the MSB of
  * byte k). Only whole bytes before the bad bit's byte are written.
  */
-export function decodeManchesterInto(
-  chips: Uint8Array,
-  chipStart: number,
-  chipLength: number,
-  out: Uint8Array,
-  outStart: number,
-  n: number,
-): number {
+export const decodeManchesterInto: DecodeInto = (chips, chipStart, chipLength, out, outStart, n) => {
   const max = chipLength >> 1;
   if (n > max) n = max;
   for (let k = 0; k < n; k++) {
@@ -70,14 +63,8 @@ export function decodeManchesterInto(
     out[outStart + k] = (hi << 4) | lo;
   }
   return -1;
-}
+};
 
 export function decodeManchester(chips: Uint8Array, n = chips.length >> 1): CodingResult {
-  const max = chips.length >> 1;
-  if (n > max) n = max;
-  if (n < 0) n = 0;
-  const out = new Uint8Array(n);
-  const bad = decodeManchesterInto(chips, 0, chips.length, out, 0, n);
-  if (bad < 0) return { ok: true, bytes: out, errorAt: -1 };
-  return { ok: false, bytes: out.subarray(0, bad >> 3), errorAt: bad };
+  return decodeAll(decodeManchesterInto, chips, n, chips.length >> 1, 3);
 }

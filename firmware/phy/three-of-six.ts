@@ -10,6 +10,9 @@
  * 6-chip pattern that is not a code and reports that symbol's index. The native twin is
  * firmware/native/wmbus_3of6.c (`wmbus_3of6_decode`), with identical results.
  */
+import { decodeAll, type CodingResult, type DecodeInto } from "./coding.js";
+
+export type { CodingResult };
 
 /** Nibble → 6-chip code. */
 export const CODE_3OF6: readonly number[] = [
@@ -59,14 +62,7 @@ export function encode3of6(bytes: Uint8Array, start = 0, end = bytes.length): Ui
  * relative to `chipStart`; symbol 2k is the high nibble of byte k) of the first invalid symbol. Only whole
  * bytes before that symbol's byte are written.
  */
-export function decode3of6Into(
-  chips: Uint8Array,
-  chipStart: number,
-  chipLength: number,
-  out: Uint8Array,
-  outStart: number,
-  n: number,
-): number {
+export const decode3of6Into: DecodeInto = (chips, chipStart, chipLength, out, outStart, n) => {
   const max = decodedLength3of6(chipLength);
   if (n > max) n = max;
   for (let k = 0; k < n; k++) {
@@ -86,24 +82,9 @@ export function decode3of6Into(
     out[outStart + k] = (h << 4) | l;
   }
   return -1;
-}
-
-export interface CodingResult {
-  /** True when every symbol (chip pair for Manchester) was valid. */
-  ok: boolean;
-  /** The bytes decoded before the first error (all of them when ok). */
-  bytes: Uint8Array;
-  /** Index of the first invalid 6-chip symbol (3-of-6) or bit (Manchester), -1 when ok. */
-  errorAt: number;
-}
+};
 
 /** Decodes `n` bytes (default: as many as the chips hold) from packed chips. */
 export function decode3of6(chips: Uint8Array, n = decodedLength3of6(chips.length)): CodingResult {
-  const max = decodedLength3of6(chips.length);
-  if (n > max) n = max;
-  if (n < 0) n = 0;
-  const out = new Uint8Array(n);
-  const bad = decode3of6Into(chips, 0, chips.length, out, 0, n);
-  if (bad < 0) return { ok: true, bytes: out, errorAt: -1 };
-  return { ok: false, bytes: out.subarray(0, bad >> 1), errorAt: bad };
+  return decodeAll(decode3of6Into, chips, n, decodedLength3of6(chips.length), 1);
 }

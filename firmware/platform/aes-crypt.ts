@@ -37,21 +37,21 @@ export class ModdableAes implements BlockCipher {
   }
 
   encryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
-    checkKey(key);
-    checkBlock(block, "AES block");
-    const entry = this.#lookup(key);
-    entry.enc ??= new NativeCipher("AES", entry.key.slice().buffer);
-    this.#inputBytes.set(block);
-    return new Uint8Array(entry.enc.encrypt(this.#input));
+    return new Uint8Array(this.#load(key, block, "enc").encrypt(this.#input));
   }
 
   decryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
+    return new Uint8Array(this.#load(key, block, "dec").decrypt(this.#input));
+  }
+
+  /** Checks key and block, copies the block into the private input buffer, returns the key's cipher for `dir`. */
+  #load(key: Uint8Array, block: Uint8Array, dir: "enc" | "dec"): NativeCipher {
     checkKey(key);
     checkBlock(block, "AES block");
     const entry = this.#lookup(key);
-    entry.dec ??= new NativeCipher("AES", entry.key.slice().buffer);
+    const cipher = (entry[dir] ??= new NativeCipher("AES", entry.key.slice().buffer));
     this.#inputBytes.set(block);
-    return new Uint8Array(entry.dec.decrypt(this.#input));
+    return cipher;
   }
 
   /** Drops every cached key (zeroing the private copies). */

@@ -15,8 +15,10 @@ export function corpusPath(): string {
   return "../shared/corpus/wmbus-telegrams.jsonl";
 }
 
-interface RawRecord {
+/** One line of the corpus JSONL, as stored (the fields the host tools read; see the corpus README). */
+export interface CorpusLine {
   index: number;
+  id: string | null;
   test_name: string | null;
   driver: string | null;
   key: string | null;
@@ -25,6 +27,24 @@ interface RawRecord {
   expected: Record<string, unknown> | null;
   decrypt_check: string;
   frame: Record<string, unknown>;
+  notes?: string[];
+}
+
+/** Every corpus line, in corpus order. */
+export function readCorpusLines(path = corpusPath()): CorpusLine[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as CorpusLine);
+}
+
+/**
+ * The meter name is configuration, not telegram content. The corpus' test_name is the meter name
+ * for most records but a test title for some; the name the expected JSON echoes is the configured one.
+ */
+export function configuredName(r: CorpusLine): string {
+  const n = r.expected?.name;
+  return typeof n === "string" ? n : r.test_name ?? "";
 }
 
 export interface CorpusEntry extends BenchRecord {
@@ -32,19 +52,15 @@ export interface CorpusEntry extends BenchRecord {
   ciChain: string[];
 }
 
-/** All corpus records, in corpus order. The meter name is the configured one (expected.name, else test_name). */
+/** All corpus records, in corpus order, with their configured meter name. */
 export function loadBenchCorpus(path = corpusPath()): CorpusEntry[] {
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as RawRecord)
-    .map((r) => ({
+  return readCorpusLines(path).map((r) => ({
       index: r.index,
       telegram: r.telegram,
       prelude: r.prelude,
       key: r.key,
       driver: r.driver,
-      name: typeof r.expected?.name === "string" ? r.expected.name : r.test_name ?? "",
+      name: configuredName(r),
       decryptCheck: r.decrypt_check,
       ciChain: Array.isArray(r.frame?.ci_chain) ? (r.frame.ci_chain as string[]) : [],
     }));

@@ -20,6 +20,7 @@
 #include "wmbus_3of6.h"
 #include "wmbus_crc.h"
 
+
 #define SECONDS 0.3
 #define ROUNDS 5
 
@@ -45,42 +46,40 @@ static size_t read_hex(uint8_t *out, size_t cap)
 
 static volatile uint32_t sink;
 
+/*
+ * best = the fastest of ROUNDS rounds (each about SECONDS / ROUNDS long) in seconds per run of `stmt`.
+ * A macro, not a function taking a callback, so the timed loop holds the direct call only.
+ */
+#define FASTEST(best, stmt)                                                                    \
+	do {                                                                                   \
+		double t0_, t_;                                                                \
+		unsigned long calls_, i_;                                                      \
+		int k_;                                                                        \
+		for ((best) = 1e30, k_ = 0; k_ < ROUNDS; k_++) {                               \
+			for (calls_ = 0, t0_ = t_ = now(); t_ - t0_ < SECONDS / ROUNDS; t_ = now()) \
+				for (i_ = 0; i_ < 10000; i_++, calls_++)                           \
+					stmt;                                                      \
+			if ((t_ - t0_) / (double)calls_ < (best))                              \
+				(best) = (t_ - t0_) / (double)calls_;                          \
+		}                                                                              \
+	} while (0)
+
 int main(void)
 {
 	static uint8_t data[512], framed[512], chips[512], out[512];
 	size_t nd = read_hex(data, sizeof data), nf = read_hex(framed, sizeof framed), nc = read_hex(chips, sizeof chips);
 	unsigned long n3 = 0;
-	double t0, t, best;
-	unsigned long calls, i;
-	int k;
+	double best;
 
 	if (scanf("%lu", &n3) != 1 || n3 > sizeof out) {
 		fprintf(stderr, "native-bench: bad 3-of-6 count\n");
 		return 2;
 	}
-	for (best = 1e30, k = 0; k < ROUNDS; k++) {
-		for (calls = 0, t0 = t = now(); t - t0 < SECONDS / ROUNDS; t = now())
-			for (i = 0; i < 10000; i++, calls++)
-				sink ^= wmbus_crc16(data, nd);
-		if ((t - t0) / (double)calls < best)
-			best = (t - t0) / (double)calls;
-	}
+	FASTEST(best, sink ^= wmbus_crc16(data, nd));
 	printf("crc %.4f\n", best * 1e9 / (double)nd);
-	for (best = 1e30, k = 0; k < ROUNDS; k++) {
-		for (calls = 0, t0 = t = now(); t - t0 < SECONDS / ROUNDS; t = now())
-			for (i = 0; i < 10000; i++, calls++)
-				sink ^= (uint32_t)wmbus_strip_frame_a(framed, nf, out);
-		if ((t - t0) / (double)calls < best)
-			best = (t - t0) / (double)calls;
-	}
+	FASTEST(best, sink ^= (uint32_t)wmbus_strip_frame_a(framed, nf, out));
 	printf("strip %.4f\n", best * 1e9 / (double)nf);
-	for (best = 1e30, k = 0; k < ROUNDS; k++) {
-		for (calls = 0, t0 = t = now(); t - t0 < SECONDS / ROUNDS; t = now())
-			for (i = 0; i < 10000; i++, calls++)
-				sink ^= (uint32_t)wmbus_3of6_decode(chips, nc, out, n3);
-		if ((t - t0) / (double)calls < best)
-			best = (t - t0) / (double)calls;
-	}
+	FASTEST(best, sink ^= (uint32_t)wmbus_3of6_decode(chips, nc, out, n3));
 	printf("3of6 %.4f\n", best * 1e9 / (double)n3);
 	return 0;
 }

@@ -8,29 +8,16 @@
  *   node build/host-tests/bench/readings-table.js            per-driver table
  *   node build/host-tests/bench/readings-table.js --diff X   mismatches of driver X (or record index X)
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { fromHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import type { Reading } from "../../firmware/meters/reading.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
 import { nodeCipher } from "../host/aes-node.js";
-import { corpusPath } from "./corpus.js";
+import { configuredName, corpusPath, readCorpusLines, type CorpusLine } from "./corpus.js";
 
 export const CORPUS = corpusPath();
 export const MASK = "1111-11-11T11:11:11Z";
-
-interface Rec {
-  index: number;
-  id: string | null;
-  test_name: string | null;
-  driver: string | null;
-  key: string | null;
-  telegram: string;
-  prelude: string[];
-  expected: Record<string, unknown> | null;
-  notes?: string[];
-}
 
 export interface Mismatch {
   index: number;
@@ -67,24 +54,12 @@ export function sameValue(e: unknown, g: unknown): boolean {
   return e === g;
 }
 
-function loadRecords(path = CORPUS): Rec[] {
-  return readFileSync(path, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Rec);
-}
-
-/**
- * The meter name is configuration, not telegram content. The corpus' test_name is the meter name
- * for most records but a test title for some; the name the expected JSON echoes is the configured one.
- */
-function configuredName(r: Rec): string {
-  const n = r.expected?.name;
-  return typeof n === "string" ? n : r.test_name ?? "";
-}
 
 /**
  * Receiver metadata from the capture notes: telegrams captured by rtl_wmbus carry "rssi=N"; the
  * reading reports the receiver as wmbusmeters does ("rtlwmbus[]").
  */
-export function captureMetadata(r: Rec): { device?: string; rssi_dbm?: number } {
+export function captureMetadata(r: CorpusLine): { device?: string; rssi_dbm?: number } {
   for (const n of r.notes ?? []) {
     const m = /^rtl_wmbus line: .*rssi=(-?\d+)/.exec(n);
     if (m) return { device: "rtlwmbus[]", rssi_dbm: Number(m[1]) };
@@ -125,7 +100,7 @@ const RUN_OPTIONS: { readonly [index: number]: RunOptions } = {
   621: { calculate: { gurka_jh: "power_kw" } },
 };
 export function readingJobs(path = CORPUS): ReadingJob[] {
-  return loadRecords(path).map((r) => {
+  return readCorpusLines(path).map((r) => {
     const key = r.key !== null && r.key.length === 32 ? r.key : undefined;
     const meterId = key !== undefined && r.id !== null && /^[0-9a-fA-F]{8}$/.test(r.id) ? r.id : undefined;
     return { index: r.index, telegram: r.telegram, prelude: r.prelude, key, meterId, name: configuredName(r), driver: r.driver ?? undefined, ...captureMetadata(r), ...RUN_OPTIONS[r.index], read: r.expected !== null };
@@ -160,8 +135,8 @@ export function compareCorpus(path = CORPUS): CorpusComparison {
   const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
   const res: CorpusComparison = { fields: 0, fieldsOk: 0, numeric: 0, numericOk: 0, drivers: [], mismatches: [], readings: [] };
   const byDriver: { [d: string]: DriverStat } = {};
-  const recs = new Map<number, Rec>();
-  for (const r of loadRecords(path)) recs.set(r.index, r);
+  const recs = new Map<number, CorpusLine>();
+  for (const r of readCorpusLines(path)) recs.set(r.index, r);
   for (const { index, reading } of runJobs(readingJobs(path), session)) {
     const r = recs.get(index)!;
     res.readings.push({ index, reading });
@@ -213,7 +188,7 @@ function main(argv: string[]): void {
   if (i >= 0) {
     const want = argv.slice(i + 1);
     const drivers = new Map<number, string>();
-    for (const r of loadRecords()) drivers.set(r.index, r.driver ?? "");
+    for (const r of readCorpusLines()) drivers.set(r.index, r.driver ?? "");
     for (const m of c.mismatches) {
       const d = drivers.get(m.index) ?? "";
       if (want.length && !want.includes(d) && !want.includes(String(m.index))) continue;

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
+import { ENTRY_OUT, repoImport, runInNodeAndXs } from "../xs/node-and-xs.js";
+import { writeTempModule } from "../xs/xsnap.js";
 import { loadCorpus } from "./corpus-helpers.js";
 
 /**
@@ -14,7 +9,7 @@ import { loadCorpus } from "./corpus-helpers.js";
  * APL (full frames learnt, compact frames decoded) and prints JSON lines; Node and xsnap must print
  * the same bytes.
  */
-const app = join(dirname(fileURLToPath(import.meta.url)), "../../firmware/application");
+const app = (p: string) => repoImport("firmware/application/" + p);
 
 const VECTORS = [
   "2F2F0B6E341200426CFE044B6E563402015B19",
@@ -49,10 +44,10 @@ function corpusApls(): { full: string[]; compact: string[] } {
 
 const ENTRY = (data: string) => `
 import data from ${JSON.stringify(data)};
-import { fromHex } from ${JSON.stringify(join(app, "../util/hex.ts"))};
-import { parseRecordsLenient } from ${JSON.stringify(join(app, "records.ts"))};
-import { FormatCache, decodeCompact, learnFromFullFrame } from ${JSON.stringify(join(app, "compact.ts"))};
-const out = typeof print === "function" ? print : console.log;
+import { fromHex } from ${repoImport("firmware/util/hex.ts")};
+import { parseRecordsLenient } from ${app("records.ts")};
+import { FormatCache, decodeCompact, learnFromFullFrame } from ${app("compact.ts")};
+${ENTRY_OUT}
 const cache = new FormatCache(500);
 const show = (f) => { try { return JSON.stringify(f()); } catch (e) { return "error " + e.code + " " + e.message; } };
 for (const h of data.vectors) { const b = fromHex(h); out(show(() => parseRecordsLenient(b, 0, b.length))); }
@@ -66,15 +61,7 @@ describe("application layer under XS", () => {
     const { full, compact } = corpusApls();
     expect(full.length).toBeGreaterThan(100);
     const data = writeTempModule("apl-data.js", "export default " + JSON.stringify({ vectors: VECTORS, full, compact }) + ";\n");
-    const entry = writeTempModule("apl-entry.js", ENTRY(data));
-    const xs = (await runUnderXs(entry)).split("\n").filter((l) => l !== "");
-
-    const dir = mkdtempSync(join(tmpdir(), "wmbus-apl-node-"));
-    const bundle = join(dir, "bundle.mjs");
-    await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2022", platform: "neutral", outfile: bundle, logLevel: "error" });
-    const node = execFileSync(process.execPath, [bundle], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
-      .split("\n")
-      .filter((l) => l !== "");
+    const { node, xs } = await runInNodeAndXs("apl", ENTRY(data));
 
     expect(node.length).toBe(VECTORS.length + full.length + compact.length + 1);
     expect(node.filter((l) => l.startsWith("error ")).every((l) => /^error (truncated|bad_dif|unknown_format_signature) /.test(l))).toBe(true);

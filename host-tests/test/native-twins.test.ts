@@ -231,45 +231,36 @@ describe(`native C ≡ TS twins: ${RUNS} random inputs per function (seed ${SEED
     twin(inputs.map((b) => `crc ${hex(b)}`));
   });
 
-  it("wmbus_strip_frame_a ≡ stripFrameA", () => {
-    const validA = bodyArb(9, 255).map(addFrameACrc);
-    const arb = fc.oneof(
-      { arbitrary: mutated(validA), weight: 3 },
-      { arbitrary: bytesArb(1, 300), weight: 1 },
-    );
-    const inputs = sample(arb, SEED + 1).filter((b) => b.length > 0);
-    const c = twin(inputs.map((b, i) => `${i & 1 ? "sai" : "sa"} ${hex(b)}`));
-    expect(c.filter((r) => r !== "null").length).toBeGreaterThan(inputs.length / 10); // many valid frames
-  });
+  // Frame A/B stripping: mostly valid frames (mutated), some random bytes; every other input stripped in place.
+  const FRAMES = [
+    { format: "a", ts: "stripFrameA", addCrc: addFrameACrc, minBody: 9, maxBody: 255, seed: SEED + 1 },
+    { format: "b", ts: "stripFrameB", addCrc: addFrameBCrc, minBody: 10, maxBody: 251, seed: SEED + 2 },
+  ];
+  for (const k of FRAMES) {
+    it(`wmbus_strip_frame_${k.format} ≡ ${k.ts}`, () => {
+      const valid = bodyArb(k.minBody, k.maxBody).map((b) => k.addCrc(b));
+      const arb = fc.oneof({ arbitrary: mutated(valid), weight: 3 }, { arbitrary: bytesArb(1, 300), weight: 1 });
+      const inputs = sample(arb, k.seed).filter((b) => b.length > 0);
+      const c = twin(inputs.map((b, i) => `s${k.format}${i & 1 ? "i" : ""} ${hex(b)}`));
+      expect(c.filter((r) => r !== "null").length).toBeGreaterThan(inputs.length / 10); // many valid frames
+    });
+  }
 
-  it("wmbus_strip_frame_b ≡ stripFrameB", () => {
-    const validB = bodyArb(10, 251).map(addFrameBCrc);
-    const arb = fc.oneof(
-      { arbitrary: mutated(validB), weight: 3 },
-      { arbitrary: bytesArb(1, 300), weight: 1 },
-    );
-    const inputs = sample(arb, SEED + 2).filter((b) => b.length > 0);
-    const c = twin(inputs.map((b, i) => `${i & 1 ? "sbi" : "sb"} ${hex(b)}`));
-    expect(c.filter((r) => r !== "null").length).toBeGreaterThan(inputs.length / 10);
-  });
-
-  it("wmbus_3of6_decode ≡ decode3of6Into", () => {
-    const valid = bytesArb(0, 64).map(encode3of6);
-    const arb = fc.tuple(fc.oneof(mutated(valid), bytesArb(0, 30)), fc.integer({ min: 0, max: 70 }));
-    const inputs = sample(arb, SEED + 3);
-    const c = twin(inputs.map(([chips, n]) => `d36 ${n} ${hex(chips)}`));
-    expect(c.filter((r) => r.startsWith("-1 ")).length).toBeGreaterThan(inputs.length / 10);
-    expect(c.every((r) => r.endsWith(" clean"))).toBe(true);
-  });
-
-  it("wmbus_manchester_decode ≡ decodeManchesterInto", () => {
-    const valid = bytesArb(0, 48).map(encodeManchester);
-    const arb = fc.tuple(fc.oneof(mutated(valid), bytesArb(0, 20)), fc.integer({ min: 0, max: 52 }));
-    const inputs = sample(arb, SEED + 4);
-    const c = twin(inputs.map(([chips, n]) => `dman ${n} ${hex(chips)}`));
-    expect(c.filter((r) => r.startsWith("-1 ")).length).toBeGreaterThan(inputs.length / 10);
-    expect(c.every((r) => r.endsWith(" clean"))).toBe(true);
-  });
+  // Line decoders: valid encodings (mutated) and random chips, asking for up to a few bytes more than they hold.
+  const CODINGS = [
+    { c: "wmbus_3of6_decode", ts: "decode3of6Into", op: "d36", encode: encode3of6, maxBytes: 64, maxChips: 30, maxN: 70, seed: SEED + 3 },
+    { c: "wmbus_manchester_decode", ts: "decodeManchesterInto", op: "dman", encode: encodeManchester, maxBytes: 48, maxChips: 20, maxN: 52, seed: SEED + 4 },
+  ];
+  for (const k of CODINGS) {
+    it(`${k.c} ≡ ${k.ts}`, () => {
+      const valid = bytesArb(0, k.maxBytes).map((b) => k.encode(b));
+      const arb = fc.tuple(fc.oneof(mutated(valid), bytesArb(0, k.maxChips)), fc.integer({ min: 0, max: k.maxN }));
+      const inputs = sample(arb, k.seed);
+      const c = twin(inputs.map(([chips, n]) => `${k.op} ${n} ${hex(chips)}`));
+      expect(c.filter((r) => r.startsWith("-1 ")).length).toBeGreaterThan(inputs.length / 10);
+      expect(c.every((r) => r.endsWith(" clean"))).toBe(true);
+    });
+  }
 
   it("wmbus_fifo ≡ FrameAssembler on chunked FIFO streams", () => {
     const KINDS = ["T", "CA", "CB", "S"] as const;

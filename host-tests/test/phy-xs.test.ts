@@ -1,19 +1,12 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
+import { ENTRY_OUT, repoImport, runInNodeAndXs } from "../xs/node-and-xs.js";
 
 /**
  * The PHY code runs on the device under XS. One esbuild bundle encodes pseudo-random frames in every mode,
  * feeds them through the FrameAssembler in chunks, decodes corrupted 3-of-6/Manchester chips and tabulates
  * detectTC and the lengths for every L; Node and xsnap (XS 13.3) must print the same lines.
  */
-const fw = join(dirname(fileURLToPath(import.meta.url)), "../../firmware");
-const imp = (p: string) => JSON.stringify(join(fw, p));
+const imp = (p: string) => repoImport("firmware/" + p);
 
 const ENTRY = `
 import { addFrameACrc, addFrameBCrc } from ${imp("link/frame-format.ts")};
@@ -25,9 +18,9 @@ import { LINK_MODES, airtimeMicros } from ${imp("phy/modes.ts")};
 import { fifoBytes } from ${imp("phy/on-air.ts")};
 import { detectTC, fifoLength, packetLength } from ${imp("phy/sync.ts")};
 import { decode3of6, encode3of6 } from ${imp("phy/three-of-six.ts")};
-const out = typeof print === "function" ? print : console.log;
-let seed = 0x13757;
-const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+import { lcg } from ${repoImport("host-tests/sim/random-frames.ts")};
+${ENTRY_OUT}
+const rnd = lcg(0x13757);
 const kinds = ["T", "CA", "CB", "S"];
 for (let i = 0; i < 200; i++) {
   const kind = kinds[i & 3];
@@ -69,12 +62,7 @@ out(LINK_MODES.map((m) => m.name + "=" + airtimeMicros(m, "A", 0x2e)).join(" "))
 
 describe("PHY under XS", () => {
   it("prints identical results under Node and xsnap", async () => {
-    const entry = writeTempModule("phy-entry.js", ENTRY);
-    const xs = (await runUnderXs(entry)).split("\n").filter((l) => l !== "");
-    const dir = mkdtempSync(join(tmpdir(), "wmbus-phy-node-"));
-    const bundle = join(dir, "bundle.mjs");
-    await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2022", platform: "neutral", outfile: bundle, logLevel: "error" });
-    const node = execFileSync(process.execPath, [bundle], { encoding: "utf8" }).split("\n").filter((l) => l !== "");
+    const { node, xs } = await runInNodeAndXs("phy", ENTRY);
     expect(node.length).toBe(200 + 100 + 3);
     expect(node.filter((l) => / 1 \d+ [TCS] [AB] /.test(l)).length).toBeGreaterThan(120); // most frames complete
     expect(xs).toEqual(node);

@@ -1,15 +1,11 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runInNodeAndXs } from "../xs/node-and-xs.js";
+import { ENTRY_OUT, repoImport as imp, runInNodeAndXs } from "../xs/node-and-xs.js";
 
 /**
  * The CC1101 driver runs on the device under XS. One bundle wires driver + chip model + air on simulated time
  * (no Node imports), sends pseudo-random T/C-A/C-B frames (FIFO lengths up to 435 bytes) and S frames, then
  * freezes the chip; Node and xsnap (XS 13.3) must print the same lines.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const imp = (p: string) => JSON.stringify(join(here, "..", "..", p));
 
 const ENTRY = `
 import { airRandomFrames, lcg } from ${imp("host-tests/sim/random-frames.ts")};
@@ -19,7 +15,7 @@ import { Air } from ${imp("host-tests/sim/air.ts")};
 import { SimBoard } from ${imp("host-tests/sim/io.ts")};
 import { Scheduler, SimTimers } from ${imp("host-tests/sim/scheduler.ts")};
 import { Cc1101Sim } from ${imp("host-tests/sim/cc1101/cc1101-sim.ts")};
-const out = typeof print === "function" ? print : console.log;
+${ENTRY_OUT}
 const rnd = lcg(0x1101);
 const scheduler = new Scheduler();
 const board = new SimBoard(scheduler);

@@ -1,19 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
+import { ENTRY_OUT, repoImport as imp, runInNodeAndXs } from "../xs/node-and-xs.js";
 
 /**
  * The SX1262 driver runs on the device under XS. One esbuild bundle wires driver + chip model + air on
  * simulated time (no Node imports), sends pseudo-random T/C-A/C-B frames (some longer than the 255-byte
  * ring) and S frames, then wedges the chip; Node and xsnap (XS 13.3) must print the same lines.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const imp = (p: string) => JSON.stringify(join(here, "..", "..", p));
 
 const ENTRY = `
 import { addFrameACrc, addFrameBCrc } from ${imp("firmware/link/frame-format.ts")};
@@ -23,9 +15,9 @@ import { Air } from ${imp("host-tests/sim/air.ts")};
 import { SimBoard } from ${imp("host-tests/sim/io.ts")};
 import { Scheduler, SimTimers } from ${imp("host-tests/sim/scheduler.ts")};
 import { Sx1262Sim } from ${imp("host-tests/sim/sx1262/chip.ts")};
-const out = typeof print === "function" ? print : console.log;
-let seed = 0x1262;
-const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+import { lcg } from ${imp("host-tests/sim/random-frames.ts")};
+${ENTRY_OUT}
+const rnd = lcg(0x1262);
 const scheduler = new Scheduler();
 const board = new SimBoard(scheduler);
 const air = new Air(scheduler, { seed: 3 });
@@ -64,12 +56,7 @@ out(JSON.stringify(radio.stats), chip.protocolErrors.length, chip.faulty);
 
 describe("SX1262 driver under XS", () => {
   it("prints identical results under Node and xsnap", async () => {
-    const entry = writeTempModule("sx1262-entry.js", ENTRY);
-    const xs = (await runUnderXs(entry)).split("\n").filter((l) => l !== "");
-    const dir = mkdtempSync(join(tmpdir(), "wmbus-sx1262-node-"));
-    const bundle = join(dir, "bundle.mjs");
-    await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2022", platform: "neutral", outfile: bundle, logLevel: "error" });
-    const node = execFileSync(process.execPath, [bundle], { encoding: "utf8" }).split("\n").filter((l) => l !== "");
+    const { node, xs } = await runInNodeAndXs("sx1262", ENTRY);
     expect(node.filter((l) => /^[TCS] [AB] /.test(l))).toHaveLength(38);
     expect(node[node.length - 1]).toMatch(/"framesDelivered":38,.*"watchdogRecoveries":1\} 0 false$/);
     expect(xs).toEqual(node);

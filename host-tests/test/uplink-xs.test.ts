@@ -3,17 +3,10 @@
  * drop-oldest, torn writes, reopen), the reading codec, the HA discovery configs and the delivery
  * hub (scripted sink, manual timers); Node and xsnap (XS 13.3) must print the same lines.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
+import { ENTRY_OUT, repoImport, runInNodeAndXs } from "../xs/node-and-xs.js";
 
-const fw = join(dirname(fileURLToPath(import.meta.url)), "../../firmware");
-const imp = (p: string) => JSON.stringify(join(fw, p));
+const imp = (p: string) => repoImport("firmware/" + p);
 
 const ENTRY = `
 import { MemoryBlockStorage } from ${imp("uplink/block-storage.ts")};
@@ -22,9 +15,9 @@ import { encodeReading, decodeReading } from ${imp("uplink/codec.ts")};
 import { discoveryConfigs } from ${imp("uplink/ha-discovery.ts")};
 import { Topics } from ${imp("uplink/topics.ts")};
 import { DeliveryHub } from ${imp("uplink/hub.ts")};
-const out = typeof print === "function" ? print : console.log;
-let seed = 0x2a;
-const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+import { lcg } from ${repoImport("host-tests/sim/random-frames.ts")};
+${ENTRY_OUT}
+const rnd = lcg(0x2a);
 const enc = new TextEncoder(), dec = new TextDecoder();
 const reading = (i) => ({ readingId: "gw:" + i, telegramId: "t" + i, meterId: "1234567" + (i % 3), meterName: i % 2 ? "Küche" : "", driver: "kamwater", media: "water",
   reading: { _: "telegram", media: "water", meter: "kamwater", name: "", id: "1234567" + (i % 3), total_m3: i / 1000, flow_temperature_c: 12.5, target_date: "2024-01-31", status: "OK", rssi_dbm: -70 }, receivedAt: 1700000000000 + i });
@@ -81,12 +74,7 @@ main().then(() => out("done"), (e) => out("error " + e));
 
 describe("uplink core under XS", () => {
   it("prints identical results under Node and xsnap", async () => {
-    const entry = writeTempModule("uplink-entry.js", ENTRY);
-    const xs = (await runUnderXs(entry)).split("\n").filter((l) => l !== "");
-    const dir = mkdtempSync(join(tmpdir(), "wmbus-uplink-node-"));
-    const bundle = join(dir, "bundle.mjs");
-    await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2022", platform: "neutral", outfile: bundle, logLevel: "error" });
-    const node = execFileSync(process.execPath, [bundle], { encoding: "utf8" }).split("\n").filter((l) => l !== "");
+    const { node, xs } = await runInNodeAndXs("uplink", ENTRY);
     expect(node.at(-1)).toBe("done");
     expect(node.filter((l) => l.startsWith("cut ")).length).toBeGreaterThan(3);
     const got = node.find((l) => l.startsWith("received "))!.slice(9).split(",");

@@ -4,6 +4,7 @@
 import type { Driver, FieldRule, FieldValue, FlagTable, MfctContext } from "../types.js";
 import { round6 } from "../units.js";
 import { series } from "./history.js";
+import { errorFlags, errorsThenStatus, phases, stsAndErrors } from "./rules.js";
 
 /** 0 → "", else prefix + hex: status words that print empty when clear. */
 const word = (prefix: string) => (v: FieldValue): FieldValue =>
@@ -24,26 +25,15 @@ const IEM3000_FIELDS: readonly FieldRule[] = [
   { n: "total_reactive_energy_production", u: "kvarh", vib: "83FF09", su: 1 },
   { n: "partial_energy_consumption", u: "kwh", vib: "83FF0D", su: 0 },
   { n: "partial_reactive_energy_consumption", u: "kvarh", vib: "83FF0D", su: 1 },
-  { n: "total_energy_consumption_l1", u: "kwh", vib: "83FF01" },
-  { n: "total_energy_consumption_l2", u: "kwh", vib: "83FF02" },
-  { n: "total_energy_consumption_l3", u: "kwh", vib: "83FF03" },
-  { n: "total_energy_consumption_tariff_1", u: "kwh", r: "energy_tariff_1" },
-  { n: "total_energy_consumption_tariff_2", u: "kwh", r: "energy_tariff_2" },
-  { n: "total_energy_consumption_tariff_3", u: "kwh", r: "energy_tariff_3" },
-  { n: "total_energy_consumption_tariff_4", u: "kwh", r: "energy_tariff_4" },
+  ...phases((i) => "total_energy_consumption_l" + i, "kwh", "83FF"),
+  ...series(4, (i) => "total_energy_consumption_tariff_" + i, "kwh", (i) => "energy_tariff_" + i),
   { n: "active_consumption", u: "kw", r: "power" },
-  { n: "active_consumption_l1", u: "kw", vib: "AEFF01" },
-  { n: "active_consumption_l2", u: "kw", vib: "AEFF02" },
-  { n: "active_consumption_l3", u: "kw", vib: "AEFF03" },
+  ...phases((i) => "active_consumption_l" + i, "kw", "AEFF"),
   { n: "reactive_consumption", u: "kw", r: "power_subunit_1" },
   { n: "apparent_consumption", u: "kw", r: "power_subunit_2" },
   { n: "current_average", u: "a", vib: "FDDCFF00" },
-  { n: "current_l1", u: "a", vib: "FDDCFF01" },
-  { n: "current_l2", u: "a", vib: "FDDCFF02" },
-  { n: "current_l3", u: "a", vib: "FDDCFF03" },
-  { n: "voltage_l1_n", u: "v", vib: "FDC9FF01" },
-  { n: "voltage_l2_n", u: "v", vib: "FDC9FF02" },
-  { n: "voltage_l3_n", u: "v", vib: "FDC9FF03" },
+  ...phases((i) => "current_l" + i, "a", "FDDCFF"),
+  ...phases((i) => "voltage_l" + i + "_n", "v", "FDC9FF"),
   { n: "voltage_average_ln", u: "v", vib: "FDC9FF04" },
   { n: "voltage_l1_l2", u: "v", vib: "FDC9FF05" },
   { n: "voltage_l2_l3", u: "v", vib: "FDC9FF06" },
@@ -94,9 +84,7 @@ const ESYSWM_FIELDS: readonly FieldRule[] = [
   { n: "total_energy_consumption_tariff1", u: "kwh", r: "energy_tariff_1" },
   { n: "total_energy_consumption_tariff2", u: "kwh", r: "energy_tariff_2" },
   { n: "current_power_consumption", u: "kw", r: "power" },
-  { n: "current_power_consumption_phase1", u: "kw", vib: "A9FF01" },
-  { n: "current_power_consumption_phase2", u: "kw", vib: "A9FF02" },
-  { n: "current_power_consumption_phase3", u: "kw", vib: "A9FF03" },
+  ...phases((i) => "current_power_consumption_phase" + i, "kw", "A9FF"),
   { n: "fabrication_no", r: "fabrication_number", as: "str" },
   { n: "enhanced_id", r: "enhanced_identification", as: "str" },
   { n: "location", r: "customer_location", as: "hex" },
@@ -141,12 +129,8 @@ const NEMO_FIELDS: readonly FieldRule[] = [
   { n: "total_reactive_partial_3phase", u: "kwh", r: "energy_tariff_2_subunit_2" },
   { n: "reactive_negative_3phase", u: "kw", r: "power_tariff_2_subunit_2" },
   { n: "power_factor", r: "dimensionless" },
-  { n: "current_at_phase_1", u: "a", vib: "FDD9FF01" },
-  { n: "current_at_phase_2", u: "a", vib: "FDD9FF02" },
-  { n: "current_at_phase_3", u: "a", vib: "FDD9FF03" },
-  { n: "voltage_at_phase_1", u: "v", vib: "FDC8FF01" },
-  { n: "voltage_at_phase_2", u: "v", vib: "FDC8FF02" },
-  { n: "voltage_at_phase_3", u: "v", vib: "FDC8FF03" },
+  ...phases((i) => "current_at_phase_" + i, "a", "FDD9FF"),
+  ...phases((i) => "voltage_at_phase_" + i, "v", "FDC8FF"),
   { n: "frequency", u: "hz", r: "frequency", always: true },
 ];
 
@@ -190,9 +174,7 @@ function em24Apparent(c: MfctContext): void {
 
 const EBZWMBE_FIELDS: readonly FieldRule[] = [
   { n: "total_energy_consumption", u: "kwh", r: "energy" },
-  { n: "current_power_consumption_phase1", u: "kw", vib: "A9FF01" },
-  { n: "current_power_consumption_phase2", u: "kw", vib: "A9FF02" },
-  { n: "current_power_consumption_phase3", u: "kw", vib: "A9FF03" },
+  ...phases((i) => "current_power_consumption_phase" + i, "kw", "A9FF"),
   { n: "customer", r: "customer", as: "str" },
 ];
 
@@ -233,10 +215,7 @@ export const ELECTRICITY: readonly Driver[] = [
     name: "em24",
     detect: [{ m: "GAV", t: 0x02 }],
     fields: EM24_FIELDS,
-    status: [
-      { n: "error", parts: [{ rec: { n: "", r: "error_flags" }, flags: EM24_ERRORS }], ok: "" },
-      { n: "status", parts: [{ sts: true }, { of: "error" }] },
-    ],
+    status: errorsThenStatus({ n: "error", parts: [errorFlags(EM24_ERRORS)], ok: "" }),
     decode: em24Apparent,
   },
   { name: "ebzwmbe", detect: [{ m: "EBZ", t: 0x02 }], fields: EBZWMBE_FIELDS, status: [], decode: phaseSum },
@@ -248,8 +227,8 @@ export const ELECTRICITY: readonly Driver[] = [
     detect: [{ m: "GSS", t: 0x02 }],
     fields: GRANSYSTEMS_FIELDS,
     status: [
-      { n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" }, flags: GRAN_ERRORS }] },
-      { n: "info", parts: [{ rec: { n: "", r: "error_flags" }, flags: GRAN_INFO }], ok: "", need: true },
+      stsAndErrors({ errors: GRAN_ERRORS }),
+      { n: "info", parts: [errorFlags(GRAN_INFO)], ok: "", need: true },
     ],
   },
   { name: "esyswm", detect: [{ m: "ESY", t: 0x02 }, { m: "ETY", t: 0x02 }], fields: ESYSWM_FIELDS, status: [] },
@@ -257,9 +236,6 @@ export const ELECTRICITY: readonly Driver[] = [
     name: "iem3000",
     detect: [{ m: "SEC", t: 0x02 }],
     fields: IEM3000_FIELDS,
-    status: [
-      { n: "error_flags", parts: [{ rec: { n: "", r: "error_flags" }, flags: IEM_ERRORS }], need: true },
-      { n: "status", parts: [{ sts: true }, { of: "error_flags" }] },
-    ],
+    status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(IEM_ERRORS)], need: true }),
   },
 ];

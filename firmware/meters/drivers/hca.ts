@@ -7,6 +7,7 @@ import { bcd as bcdNum, be, le } from "../bytes.js";
 import { monthsBack, series } from "./history.js";
 import { dataHex } from "../fields.js";
 import { fromHex } from "../../util/hex.js";
+import { errorFlags, errorsThenStatus, stsAndErrors } from "./rules.js";
 
 function hex2(n: number): string {
   return (n < 16 ? "0" : "") + n.toString(16);
@@ -202,7 +203,7 @@ export const HCA: readonly Driver[] = [
     name: "kaden",
     detect: [{ m: "VIP", t: 0x08 }, { m: "KDN", t: 0x08 }],
     fields: KADEN_FIELDS,
-    status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" }, flags: { e: [[0x08, "TAMPERING"]], rest: "ERROR_FLAGS_" } }] }],
+    status: [stsAndErrors({ errors: { e: [[0x08, "TAMPERING"]], rest: "ERROR_FLAGS_" } })],
   },
   { name: "sontex868", detect: [{ m: "SON", t: 0x08 }], fields: SONTEX868_FIELDS, status: [] },
   {
@@ -216,7 +217,7 @@ export const HCA: readonly Driver[] = [
     detect: [{ m: "ZRI", t: 0x08, v: 0xfc }],
     fields: CALTOSE_FIELDS,
     // this allocator shows its radio mode (2F) in STS bit 6
-    status: [{ n: "status", parts: [{ sts: true, flags: { e: [[0x40, "MODE_2F"]] } }, { rec: { n: "", r: "error_flags" } }] }],
+    status: [stsAndErrors({ sts: { e: [[0x40, "MODE_2F"]] } })],
     decode: decodeCaltose,
   },
   {
@@ -234,10 +235,7 @@ export const HCA: readonly Driver[] = [
     name: "eurisii",
     detect: [{ m: "INE", t: 0x08 }, { m: "RAM", t: 0x08 }],
     fields: EURISII_FIELDS,
-    status: [
-      { n: "error_flags", parts: [{ rec: { n: "", r: "error_flags" }, flags: EURISII_ERRORS }] },
-      { n: "status", parts: [{ sts: true }, { of: "error_flags" }] },
-    ],
+    status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(EURISII_ERRORS)] }),
   },
   {
     name: "hcae2",

@@ -5,6 +5,7 @@
  * FF20 water info codes, FF21/FF22 heat info codes, FF23 water error flags.
  */
 import type { Driver, FieldRule, FieldValue, FlagTable } from "../types.js";
+import { stsAndErrors } from "./rules.js";
 
 /** MULTICAL 21 info code: 4 event bits, then a 3-bit duration per event. */
 const WATER_EVENTS: FlagTable = { e: [[0x01, "DRY"], [0x02, "REVERSED"], [0x04, "LEAK"], [0x08, "BURST"]], rest: "" };
@@ -109,7 +110,7 @@ export const KAMSTRUP: readonly Driver[] = [
       { n: "alfa_counter", vib: "FF09" },
       { n: "beta_counter", vib: "FF0A" },
     ],
-    status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" }, flags: { e: [[0x08, "LOW"]] } }] }],
+    status: [stsAndErrors({ errors: { e: [[0x08, "LOW"]] } })],
   },
   {
     name: "omnipower",

@@ -4,6 +4,7 @@
  * (FD 3A) told apart by sub-unit and storage.
  */
 import type { Driver, FieldValue } from "../types.js";
+import { stsAndErrors } from "./rules.js";
 
 const WEEKDAYS: readonly (readonly [number, string])[] = [
   [0x01, "SU"], [0x02, "MO"], [0x04, "TU"], [0x08, "WE"], [0x10, "TH"], [0x20, "FR"], [0x40, "SA"],
@@ -26,7 +27,7 @@ export const LANSEN: readonly Driver[] = [
     ],
     status: [
       { n: "status", parts: [{ rec: { n: "", r: "digital_input" }, flags: { e: [[0xff, 0x11, "CLOSED"], [0xff, 0x55, "OPEN"]], rest: "INPUT_" } }] },
-      { n: "error_flags", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" } }] },
+      stsAndErrors({ n: "error_flags" }),
     ],
   },
   {
@@ -44,7 +45,7 @@ export const LANSEN: readonly Driver[] = [
       { n: "async_msg_id_counter", r: "access_number" },
       { n: "minutes_since_last_manual_test_counter", r: "dimensionless" },
     ],
-    status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" }, flags: { e: [[0x04, "SMOKE"]], rest: "ERROR_FLAGS_" } }] }],
+    status: [stsAndErrors({ errors: { e: [[0x04, "SMOKE"]], rest: "ERROR_FLAGS_" } })],
   },
   {
     name: "lansenth",
@@ -58,7 +59,7 @@ export const LANSEN: readonly Driver[] = [
       { n: "average_relative_humidity_24h", u: "rh", r: "relative_humidity_storage_2" },
       { n: "on_time", u: "h", r: "on_time" },
     ],
-    status: [{ n: "status", parts: [{ sts: true, flags: { e: [[0x40, "SABOTAGE_ENCLOSURE"]] } }, { rec: { n: "", r: "error_flags" } }] }],
+    status: [stsAndErrors({ sts: { e: [[0x40, "SABOTAGE_ENCLOSURE"]] } })],
   },
   {
     name: "lansenrp",

@@ -5,6 +5,7 @@
 import type { Driver, FieldRule, FieldValue, FlagTable, MfctContext } from "../types.js";
 import { dateG, le } from "../bytes.js";
 import { historyDates, series } from "./history.js";
+import { stsAndErrors } from "./rules.js";
 
 const HYDRUS_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
@@ -132,7 +133,7 @@ export const WATER: readonly Driver[] = [
     name: "waterstarm",
     detect: [{ m: "DWZ", t: [0x06, 0x07] }, { m: "EFE", t: [0x06, 0x07], v: 0x70 }],
     fields: WATERSTARM_FIELDS,
-    status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" }, flags: WATERSTARM_ERRORS }] }],
+    status: [stsAndErrors({ errors: WATERSTARM_ERRORS })],
     decode: (c) => historyDates(c.out, "meter_datetime", 15),
   },
   { name: "q400", detect: [{ m: "AXI", t: 0x07 }], fields: Q400_FIELDS },

@@ -3,9 +3,10 @@
  * B METERS IWM-TX5, Zenner (minomess, 0B), Aerius, Itron/Sensus variants, Maddalena EVO 868,
  * Kaden, Ecomess picoflux, Aventies, Wehrle, Amiplus topas, Engelmann, LSE.
  */
-import type { Driver, FieldRule, FlagTable, MfctContext } from "../types.js";
+import type { Driver, FieldRule, FlagTable, MfctContext, StatusField } from "../types.js";
 import { le } from "../bytes.js";
 import { historyDates, series } from "./history.js";
+import { errorFlags, errorsThenStatus, stsAndErrors } from "./rules.js";
 const LSE_07_17_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
   { n: "due", u: "m3", r: "volume_storage_1" },
@@ -105,6 +106,15 @@ const APTMBUSNA_ERRORS: FlagTable = {
 const GWF_STATUS = { n: "", at: 0, len: 1 };
 const GWF_FLAGS: FlagTable = { e: [[0x01, ""]], rest: "UNKNOWN_MFCT_STATUS_" };
 
+/** GWF water and gas meters send the same records and status. */
+const GWF_FIELDS: readonly FieldRule[] = [
+  { n: "total", u: "m3", r: "volume" },
+  { n: "target", u: "m3", r: "volume_storage_1" },
+  { n: "target_date", r: "date_storage_1", as: "date" },
+  { n: "actuality_duration", u: "s", r: "actuality_duration" },
+];
+const GWF_STATUS_FIELDS: readonly StatusField[] = [{ n: "status", parts: [{ sts: true }, { bytes: GWF_STATUS, flags: GWF_FLAGS }] }];
+
 export const WATER2: readonly Driver[] = [
   {
     name: "aptmbusna",
@@ -118,29 +128,19 @@ export const WATER2: readonly Driver[] = [
       { n: "fabrication_no", r: "fabrication_number", as: "str" },
       { n: "meter_datetime", r: "date_time", as: "datetime" },
     ],
-    status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" }, flags: APTMBUSNA_ERRORS }] }],
+    status: [stsAndErrors({ errors: APTMBUSNA_ERRORS })],
   },
   {
     name: "gwfwater",
     detect: [{ m: "GWF", t: [0x06, 0x07] }],
-    fields: [
-      { n: "total", u: "m3", r: "volume" },
-      { n: "target", u: "m3", r: "volume_storage_1" },
-      { n: "target_date", r: "date_storage_1", as: "date" },
-      { n: "actuality_duration", u: "s", r: "actuality_duration" },
-    ],
-    status: [{ n: "status", parts: [{ sts: true }, { bytes: GWF_STATUS, flags: GWF_FLAGS }] }],
+    fields: GWF_FIELDS,
+    status: GWF_STATUS_FIELDS,
   },
   {
     name: "gwfgas",
     detect: [{ m: "GWF", t: 0x03 }],
-    fields: [
-      { n: "total", u: "m3", r: "volume" },
-      { n: "target", u: "m3", r: "volume_storage_1" },
-      { n: "target_date", r: "date_storage_1", as: "date" },
-      { n: "actuality_duration", u: "s", r: "actuality_duration" },
-    ],
-    status: [{ n: "status", parts: [{ sts: true }, { bytes: GWF_STATUS, flags: GWF_FLAGS }] }],
+    fields: GWF_FIELDS,
+    status: GWF_STATUS_FIELDS,
   },
   {
     name: "elster",
@@ -179,7 +179,7 @@ export const WATER2: readonly Driver[] = [
       { n: "target", u: "m3", r: "volume_storage_1" },
       { n: "total_backward_flow", u: "m3", r: "volume_backward_flow" },
     ],
-    status: [{ n: "current_status", parts: [{ rec: { n: "", r: "error_flags" }, flags: ULTRIMIS_ERRORS }] }],
+    status: [{ n: "current_status", parts: [errorFlags(ULTRIMIS_ERRORS)] }],
   },
   {
     name: "ultrimisv2",
@@ -189,7 +189,7 @@ export const WATER2: readonly Driver[] = [
       { n: "target", u: "m3", r: "volume_storage_1" },
       { n: "total_backward", u: "m3", r: "volume_backward_flow" },
     ],
-    status: [{ n: "status", parts: [{ rec: { n: "", r: "error_flags" }, flags: ULTRIMIS_ERRORS }] }],
+    status: [{ n: "status", parts: [errorFlags(ULTRIMIS_ERRORS)] }],
   },
   { name: "zenner0b", detect: [{ m: "ZRI", t: [0x06, 0x07, 0x16], v: 0x0b }], fields: [], decode: decodeZenner0b },
   {
@@ -235,13 +235,13 @@ export const WATER2: readonly Driver[] = [
       { n: "actuality_duration", u: "s", r: "actuality_duration" },
       { n: "meter_datetime", r: "date_time", as: "datetime" },
     ],
-    status: [{ n: "status", parts: [{ sts: true, flags: LEAK_BITS }, { rec: { n: "", r: "error_flags" } }] }],
+    status: [stsAndErrors({ sts: LEAK_BITS })],
   },
   {
     name: "kadenwater",
     detect: [{ m: "KDN", t: 0x07 }, { m: "VIP", t: 0x07 }],
     fields: KADENWATER_FIELDS,
-    status: [{ n: "status", parts: [{ sts: true, flags: LEAK_BITS }, { rec: { n: "", r: "error_flags" } }] }],
+    status: [stsAndErrors({ sts: LEAK_BITS })],
   },
   {
     name: "aventieswm",
@@ -250,10 +250,7 @@ export const WATER2: readonly Driver[] = [
       { n: "total", u: "m3", r: "volume" },
       ...series(14, (i) => "consumption_at_set_date_" + i, "m3", (i) => "volume_storage_" + i),
     ],
-    status: [
-      { n: "error_flags", parts: [{ rec: { n: "", r: "error_flags" }, flags: AVENTIES_ERRORS }] },
-      { n: "status", parts: [{ sts: true }, { of: "error_flags" }] },
-    ],
+    status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(AVENTIES_ERRORS)] }),
   },
   { name: "werhlemodwm", detect: [{ m: "WZG", t: [0x06, 0x07, 0x16] }], fields: WERHLE_FIELDS, status: [] },
   { name: "topaseskr", detect: [{ m: "AMT", t: 0x07 }], fields: TOPASESKR_FIELDS, status: [] },
@@ -261,7 +258,7 @@ export const WATER2: readonly Driver[] = [
     name: "evo868",
     detect: [{ m: "MAD", t: [0x06, 0x07, 0x16] }],
     fields: EVO868_FIELDS,
-    status: [{ n: "current_status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" } }] }],
+    status: [stsAndErrors({ n: "current_status" })],
     decode: (c) => historyDates(c.out, "history_reference_date", 12, -1),
   },
   { name: "engelmann_faw", detect: [{ m: "EFE", t: 0x07, v: 0x00 }], fields: ENGELMANN_FAW_FIELDS },
@@ -270,6 +267,6 @@ export const WATER2: readonly Driver[] = [
     detect: [{ m: "LSE", t: [0x06, 0x07] }],
     fields: LSE_07_17_FIELDS,
     // "error_code" accompanies the error block (error flags and/or error date)
-    status: [{ n: "error_code", parts: [{ rec: { n: "", r: "error_flags" } }, { rec: { n: "", r: "date_error" }, flags: { e: [], rest: "" } }], need: true }],
+    status: [{ n: "error_code", parts: [errorFlags(), { rec: { n: "", r: "date_error" }, flags: { e: [], rest: "" } }], need: true }],
   },
 ];

@@ -1,0 +1,37 @@
+/**
+ * Builders for the rule shapes many drivers share. Each returns the plain data a driver would
+ * otherwise spell out (same keys, same order), so driver tables stay data; they only name the
+ * shape once.
+ */
+import type { FieldRule, FlagTable, StatusField, StatusPart } from "../types.js";
+
+/** The standard error-flags record (EN 13757-3 VIF FD 17) as a status source. */
+export const ERROR_FLAGS: FieldRule = { n: "", r: "error_flags" };
+
+/** The error-flags record as a status part; `names` names its bits (default: ERROR_FLAGS_ + hex). */
+export function errorFlags(names?: FlagTable): StatusPart {
+  return names ? { rec: ERROR_FLAGS, flags: names } : { rec: ERROR_FLAGS };
+}
+
+/**
+ * The usual status field: the TPL STS byte (EN 13757-7 table 5; `sts` names the manufacturer bits
+ * 5..7) and the error-flags record (`errors` names its bits). `n` defaults to "status".
+ */
+export function stsAndErrors(o: { n?: string; sts?: FlagTable; errors?: FlagTable } = {}): StatusField {
+  return { n: o.n ?? "status", parts: [o.sts ? { sts: true, flags: o.sts } : { sts: true }, errorFlags(o.errors)] };
+}
+
+/** A field of error flags, then "status" = the STS byte plus those same flags. */
+export function errorsThenStatus(errors: StatusField): StatusField[] {
+  return [errors, { n: "status", parts: [{ sts: true }, { of: errors.n }] }];
+}
+
+/**
+ * Phases 1..3 sent with manufacturer VIF extensions that end in the phase number:
+ * `name(i)` ← VIB `vibPrefix` + "0" + i (e.g. FDC9FF01..03).
+ */
+export function phases(name: (i: number) => string, u: string, vibPrefix: string): FieldRule[] {
+  const out: FieldRule[] = [];
+  for (let i = 1; i <= 3; i++) out.push({ n: name(i), u, vib: vibPrefix + "0" + i });
+  return out;
+}
