@@ -160,12 +160,64 @@ export function fieldName(rule: { n: string; u?: string }): string {
   return rule.u ? rule.n + "_" + rule.u : rule.n;
 }
 
+/** Output names of a rule list, built once per list (drivers are constant data). */
+const NAMES = new WeakMap<readonly FieldRule[], string[]>();
+
+function fieldNames(rules: readonly FieldRule[]): string[] {
+  let names = NAMES.get(rules);
+  if (names === undefined) {
+    names = rules.map(fieldName);
+    NAMES.set(rules, names);
+  }
+  return names;
+}
+
+/**
+ * The records of one telegram indexed by record name, so a rule that names its record (`r`, the
+ * common case) looks at the records of that name only instead of scanning them all. `first` maps a
+ * name to its first record, `next[i]` is the next record with the same name as record i (-1: none).
+ */
+export class RecordIndex {
+  readonly records: readonly DataRecord[];
+  readonly #first = new Map<string, number>();
+  readonly #next: number[];
+
+  constructor(records: readonly DataRecord[]) {
+    this.records = records;
+    this.#next = new Array<number>(records.length);
+    for (let i = records.length - 1; i >= 0; i--) {
+      const name = records[i].name;
+      const f = this.#first.get(name);
+      this.#next[i] = f === undefined ? -1 : f;
+      this.#first.set(name, i);
+    }
+  }
+
+  /** Same result as findRecord(rule, records). */
+  find(rule: FieldRule): DataRecord | undefined {
+    const r = rule.r;
+    if (typeof r !== "string" || rule.vib !== undefined || rule.h !== undefined) return findRecord(rule, this.records);
+    let n = rule.nth ?? 0;
+    const f = this.#first.get(r);
+    for (let i = f === undefined ? -1 : f; i >= 0; i = this.#next[i]) {
+      const rec = this.records[i];
+      if (rule.ru !== undefined && rec.unit !== rule.ru) continue;
+      if (n === 0) return rec;
+      n--;
+    }
+    return undefined;
+  }
+}
+
 /** Applies the rules in order; the first rule that yields a field wins unless a later one says `over`. */
-export function applyRules(rules: readonly FieldRule[], records: readonly DataRecord[], out: Reading): void {
-  for (const rule of rules) {
-    const name = fieldName(rule);
+export function applyRules(rules: readonly FieldRule[], records: readonly DataRecord[] | RecordIndex, out: Reading): void {
+  const index = records instanceof RecordIndex ? records : new RecordIndex(records);
+  const names = fieldNames(rules);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    const name = names[i];
     if (!rule.over && out[name] !== undefined && out[name] !== null) continue;
-    const rec = findRecord(rule, records);
+    const rec = index.find(rule);
     if (rec === undefined) {
       if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
       continue;

@@ -5,7 +5,7 @@
 import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../decoder/telegram.js";
 import { readByteField } from "./bytes.js";
-import { applyRules, dataHex, fieldName, findRecord } from "./fields.js";
+import { applyRules, dataHex, fieldName, RecordIndex } from "./fields.js";
 import { fromHex, toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS } from "./status.js";
@@ -61,14 +61,14 @@ function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
   return new Uint8Array(0);
 }
 
-function blockBytes(b: ByteBlock, records: readonly DataRecord[], mfct: Uint8Array): Uint8Array | undefined {
+function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array): Uint8Array | undefined {
   if (!b.rec) return mfct;
-  const r = findRecord(b.rec, records);
+  const r = records.find(b.rec);
   return r === undefined ? undefined : fromHex(dataHex(r));
 }
 
 /** Byte fields of one manufacturer block (see ByteBlock). */
-function applyBlock(b: ByteBlock, records: readonly DataRecord[], mfct: Uint8Array, out: Reading): void {
+function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading): void {
   const bytes = blockBytes(b, records, mfct);
   if (bytes === undefined || bytes.length < (b.min ?? 1)) return;
   if (b.sig !== undefined && toHex(bytes, 0, b.sig.length >> 1) !== b.sig) return;
@@ -95,8 +95,9 @@ export function applyDriver(d: Driver, t: Telegram, out: Reading, opts: { cipher
       out.media = mediaText(a.deviceType);
     }
   }
-  applyRules(d.fields, records, out);
-  if (d.blocks) for (const b of d.blocks) applyBlock(b, records, mfct, out);
+  const index = new RecordIndex(records);
+  applyRules(d.fields, index, out);
+  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out);
   const flags: string[] = [];
   if (d.decode) {
     const key = keyBytes(opts.key);
