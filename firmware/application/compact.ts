@@ -13,13 +13,13 @@ import { fromHex, hex16, toHex } from "../util/hex.js";
 import { Reader } from "../util/reader.js";
 import { FormatCache, formatSignature, parseHeaderList, type FormatScope } from "./format-cache.js";
 import type { DataRecord } from "./record.js";
-import { decodeRecordData, parseRecordsWithHeaders, type RecordHeader } from "./records.js";
+import { decodeRecordData, parseRecordsWithHeaders, type RecordHeader, type RecordShape } from "./records.js";
 
 export { FormatCache, formatSignature, parseHeaderList };
 export type { Format, FormatScope } from "./format-cache.js";
 
 /** Header bytes of the records that form a compact format (no fillers, no manufacturer data). */
-export function formatHeaderBytes(headers: readonly RecordHeader[]): Uint8Array {
+export function formatHeaderBytes(headers: readonly RecordShape[]): Uint8Array {
   let n = 0;
   for (const h of headers) if (h.vib !== null) n += h.bytes.length;
   const out = new Uint8Array(n);

@@ -11,12 +11,12 @@ import type { DataRecord, RecordFunction } from "./record.js";
 import { decodeValue } from "./values.js";
 import { readVif, resolveVif, type VifChain, type VifInfo } from "./vif.js";
 
-/** Everything the header bytes say about a record; compact frames keep these per format. */
-export interface RecordHeader {
-  /** Offset of the DIF in the buffer. */
-  offset: number;
+/** Everything the header bytes say about a record, wherever it sits; shared by all records with these bytes. */
+export interface RecordShape {
   /** Header bytes (DIF, DIFEs, VIF, VIFEs, plain-text unit), copied. */
   bytes: Uint8Array;
+  /** The header bytes as upper-case hex (DataRecord.header). */
+  hex: string;
   dif: DifInfo;
   /** null for special DIFs (0F, 1F, 2F, 7F). */
   vib: VifChain | null;
@@ -25,6 +25,12 @@ export interface RecordHeader {
   dataLength: number;
   /** Stable record name (quantity, labels, storage, tariff, sub-unit, function). */
   name: string;
+}
+
+/** A record header at a place in a buffer; compact frames keep these per format. */
+export interface RecordHeader extends RecordShape {
+  /** Offset of the DIF in the buffer. */
+  offset: number;
 }
 
 const FUNCTION_SUFFIX: { readonly [f in RecordFunction]: string } = {
@@ -56,33 +62,70 @@ const SPECIAL_QUANTITY = {
  * byte alone: 2F fillers and 7F have no data, 0F/1F have manufacturer data up to `end`.
  */
 export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): RecordHeader {
+  const s = parseShape(buf, pos, end);
+  return {
+    offset: pos, bytes: s.bytes, hex: s.hex, dif: s.dif, vib: s.vib, info: s.info, dataLength: s.dataLength, name: s.name,
+  };
+}
+
+function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
   const r = new Reader(buf, pos, end);
   const dif = readDif(r);
   if (dif.special !== undefined) {
     const mfct = dif.special === "manufacturer" || dif.special === "more_records";
     const info: VifInfo = { quantity: SPECIAL_QUANTITY[dif.special], unit: "", exponent: 0, kind: "hex", labels: [], nameLabels: [] };
     if (dif.special === "more_records") info.labels.push("more_records_follow");
-    return {
-      offset: pos,
-      bytes: buf.slice(pos, r.pos),
-      dif,
-      vib: null,
-      info,
-      dataLength: mfct ? -2 : 0,
-      name: info.quantity,
-    };
+    const bytes = buf.slice(pos, r.pos);
+    return { bytes, hex: toHex(bytes), dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity };
   }
   const vib = readVif(r);
   const info = resolveVif(vib);
-  return {
-    offset: pos,
-    bytes: buf.slice(pos, r.pos),
-    dif,
-    vib,
-    info,
-    dataLength: dif.dataLength,
-    name: recordName(info.quantity, info.nameLabels, dif),
-  };
+  const bytes = buf.slice(pos, r.pos);
+  return { bytes, hex: toHex(bytes), dif, vib, info, dataLength: dif.dataLength, name: recordName(info.quantity, info.nameLabels, dif) };
+}
+
+/**
+ * Parsed headers by their bytes. A meter repeats the same few headers in every telegram and the
+ * meters of one model share them, so most records skip the DIF/VIF parse and the name building.
+ * Only headers of at most MEMO_BYTES bytes without a plain-text unit are kept (the key must be an
+ * exact number); the memo is emptied when full, which bounds its memory.
+ */
+const MEMO_MAX = 128;
+const MEMO_BYTES = 6;
+const memo = new Map<number, RecordShape>();
+
+/** The memo key of the header at `pos`: its bytes as a number, times 8, plus its length; -1 = not memoisable. */
+function shapeKey(buf: Uint8Array, pos: number, end: number): number {
+  let p = pos;
+  let key = 0;
+  let b = 0;
+  const limit = end - pos < MEMO_BYTES ? end : pos + MEMO_BYTES;
+  if ((buf[pos] & 0x0f) === 0x0f) return -1; // special DIF
+  do {
+    if (p >= limit) return -1;
+    b = buf[p++];
+    key = key * 256 + b;
+  } while (b & 0x80); // DIF, DIFEs
+  if (p >= limit || (buf[p] & 0x7f) === 0x7c) return -1; // plain-text unit: variable
+  do {
+    if (p >= limit) return -1;
+    b = buf[p++];
+    key = key * 256 + b;
+  } while (b & 0x80); // VIF, VIFEs
+  return key * 8 + (p - pos);
+}
+
+/** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
+export function recordShapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
+  const key = shapeKey(buf, pos, end);
+  if (key < 0) return parseShape(buf, pos, end);
+  let s = memo.get(key);
+  if (s === undefined) {
+    s = parseShape(buf, pos, end);
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(key, s);
+  }
+  return s;
 }
 
 /**
@@ -91,11 +134,11 @@ export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): Re
  * data offset). Returns the record and the position after its data.
  */
 export function decodeRecordData(
-  header: RecordHeader,
+  header: RecordShape & { offset?: number },
   buf: Uint8Array,
   dataPos: number,
   end: number,
-  offset = header.offset,
+  offset = header.offset ?? dataPos,
 ): { record: DataRecord; next: number } {
   const { dif, info } = header;
   let value: number | string | null;
@@ -121,7 +164,7 @@ export function decodeRecordData(
   }
   const record: DataRecord = {
     offset,
-    header: toHex(header.bytes),
+    header: header.hex,
     data: toHex(buf, dataPos, dataPos + length),
     dif: dif.dif,
     vif: header.vib === null ? null : header.vib.vif,
@@ -145,7 +188,7 @@ export function decodeRecordData(
 /** Records together with the headers they were decoded from (used to learn compact formats). */
 export interface ParsedRecords {
   records: DataRecord[];
-  headers: RecordHeader[];
+  headers: RecordShape[];
   /** Lenient mode only: the error that stopped parsing; `records` holds everything before it. */
   error?: WmbusError;
 }
@@ -159,7 +202,7 @@ export interface ParsedRecords {
  */
 export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: number, lenient = false): ParsedRecords {
   const records: DataRecord[] = [];
-  const headers: RecordHeader[] = [];
+  const headers: RecordShape[] = [];
   if (end > buf.length) end = buf.length;
   let pos = start < 0 ? 0 : start;
   while (pos < end) {
@@ -168,8 +211,8 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       continue;
     }
     try {
-      const h = parseRecordHeader(buf, pos, end);
-      const { record, next } = decodeRecordData(h, buf, pos + h.bytes.length, end);
+      const h = recordShapeAt(buf, pos, end);
+      const { record, next } = decodeRecordData(h, buf, pos + h.bytes.length, end, pos);
       records.push(record);
       headers.push(h);
       pos = next;
