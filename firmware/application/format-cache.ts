@@ -100,9 +100,19 @@ export class FormatCache {
     return this.map.size;
   }
 
-  /** Learns a format from its header bytes (copied); returns its signature. */
+  /**
+   * Learns a format from its header bytes (copied); returns its signature. A meter repeats its format
+   * in every full frame: when the meter already has exactly these header bytes under this signature,
+   * nothing is stored again (the entries keep their place in the eviction order).
+   */
   learn(headers: Uint8Array, scope?: FormatScope): number {
-    return this.store(scopeKeys(scope), headers);
+    const keys = scopeKeys(scope);
+    if (scope !== undefined && scope.id !== undefined) {
+      const signature = formatSignature(headers);
+      const f = this.map.get(keys[0] + "|" + hex16(signature));
+      if (f !== undefined && sameBytes(f.bytes, headers)) return signature;
+    }
+    return this.store(keys, headers);
   }
 
   /**
@@ -177,7 +187,7 @@ export class FormatCache {
     let format: Format | undefined;
     for (const k of keys) {
       const f = this.map.get(k + "|" + sig);
-      if (f !== undefined && sameBytes(f.bytes, headers)) format = f; // relearnt: no new parse
+      if (f !== undefined && f !== format && sameBytes(f.bytes, headers)) format = f; // relearnt: no new parse
     }
     if (format === undefined) {
       const bytes = headers.slice();

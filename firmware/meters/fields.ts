@@ -42,6 +42,16 @@ export function ruleMatches(rule: FieldRule, rec: DataRecord): boolean {
 
 export function findRecord(rule: FieldRule, records: readonly DataRecord[]): DataRecord | undefined {
   let n = rule.nth ?? 0;
+  const r = rule.r;
+  if (typeof r === "string" && rule.vib === undefined && rule.h === undefined) {
+    // the common rule names its record: compare names only (same result as ruleMatches)
+    for (const rec of records) {
+      if (rec.name !== r || (rule.ru !== undefined && rec.unit !== rule.ru)) continue;
+      if (n === 0) return rec;
+      n--;
+    }
+    return undefined;
+  }
   for (const rec of records) {
     if (!ruleMatches(rule, rec)) continue;
     if (n === 0) return rec;
@@ -116,7 +126,10 @@ function asDatetime(v: FieldValue, rec: DataRecord, seconds: boolean): FieldValu
 
 /** The value a rule gives for a record (null record: the rule's "no data" value). */
 export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
-  if (rec === null) return rule.fmt ? rule.fmt(null, null) : null;
+  if (rec === null) {
+    const none = rule.fmt ? rule.fmt(null, null) : null;
+    return typeof none === "number" ? round6(none) : none;
+  }
   let v: FieldValue = rec.value;
   switch (rule.as) {
     case "date":

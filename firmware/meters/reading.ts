@@ -74,7 +74,7 @@ function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: R
   if (b.sig !== undefined && toHex(bytes, 0, b.sig.length >> 1) !== b.sig) return;
   for (const f of b.fields) {
     const v = readByteField(f, bytes);
-    if (v !== undefined) out[fieldName(f)] = v;
+    if (v !== undefined) out[fieldName(f)] = typeof v === "number" ? round6(v) : v;
   }
 }
 
@@ -127,10 +127,15 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
       if (d.media === undefined) out.media = mediaText(a.deviceType);
     }
   }
-  if (t.payloadState !== "encrypted") applyDriver(d, t, out, opts);
-  for (const k of Object.keys(out)) {
-    const v = out[k];
-    if (typeof v === "number") out[k] = round6(v);
+  if (t.payloadState !== "encrypted") {
+    applyDriver(d, t, out, opts);
+    // Rule and byte-field values are rounded where they are set; a manufacturer decoder's are rounded here.
+    if (d.decode) {
+      for (const k of Object.keys(out)) {
+        const v = out[k];
+        if (typeof v === "number") out[k] = round6(v);
+      }
+    }
   }
   const prev = opts.previous;
   if (prev) for (const k of Object.keys(prev)) if (!HEADER_FIELDS[k] && out[k] === undefined) out[k] = prev[k];
