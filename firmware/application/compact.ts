@@ -21,13 +21,13 @@ export type { Format, FormatScope } from "./format-cache.js";
 /** Header bytes of the records that form a compact format (no fillers, no manufacturer data). */
 export function formatHeaderBytes(headers: readonly RecordShape[]): Uint8Array {
   let n = 0;
-  for (const h of headers) if (h.vib !== null) n += h.bytes.length;
+  for (let i = 0; i < headers.length; i++) if (headers[i].vib !== null) n += headers[i].bytes.length;
   const out = new Uint8Array(n);
   let p = 0;
-  for (const h of headers) {
-    if (h.vib === null) continue;
-    out.set(h.bytes, p);
-    p += h.bytes.length;
+  for (let i = 0; i < headers.length; i++) {
+    const b = headers[i].bytes;
+    if (headers[i].vib === null) continue;
+    for (let k = 0; k < b.length; k++) out[p++] = b[k];
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import { WmbusError } from "../errors.js";
 import { toHex } from "../util/hex.js";
 import { Reader } from "../util/reader.js";
+import { scaleNumber } from "./datatypes.js";
 import { readDif, type DifInfo } from "./dif.js";
 import type { DataRecord, RecordFunction } from "./record.js";
 import { decodeValue } from "./values.js";
@@ -25,6 +26,11 @@ export interface RecordShape {
   dataLength: number;
   /** Stable record name (quantity, labels, storage, tariff, sub-unit, function). */
   name: string;
+  /**
+   * The most common data, a plain binary number of at most 6 bytes without an additive VIFE, is read
+   * by decodeRecordData itself: 1 = signed (type B), 2 = unsigned (type C), 0 = decodeValue decides.
+   */
+  plainInt: number;
 }
 
 /** A record header at a place in a buffer; compact frames keep these per format. */
@@ -65,6 +71,7 @@ export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): Re
   const s = parseShape(buf, pos, end);
   return {
     offset: pos, bytes: s.bytes, hex: s.hex, dif: s.dif, vib: s.vib, info: s.info, dataLength: s.dataLength, name: s.name,
+    plainInt: s.plainInt,
   };
 }
 
@@ -76,13 +83,23 @@ function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
     const info: VifInfo = { quantity: SPECIAL_QUANTITY[dif.special], unit: "", exponent: 0, kind: "hex", labels: [], nameLabels: [] };
     if (dif.special === "more_records") info.labels.push("more_records_follow");
     const bytes = buf.slice(pos, r.pos);
-    return { bytes, hex: toHex(bytes), dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity };
+    return { bytes, hex: toHex(bytes), dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, plainInt: 0 };
   }
   const vib = readVif(r);
   const info = resolveVif(vib);
   const bytes = buf.slice(pos, r.pos);
-  return { bytes, hex: toHex(bytes), dif, vib, info, dataLength: dif.dataLength, name: recordName(info.quantity, info.nameLabels, dif) };
+  const name = recordName(info.quantity, info.nameLabels, dif);
+  return { bytes, hex: toHex(bytes), dif, vib, info, dataLength: dif.dataLength, name, plainInt: plainInt(dif, info) };
 }
+
+/** See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes. */
+function plainInt(dif: DifInfo, info: VifInfo): number {
+  if (dif.coding !== "int" || dif.dataLength > 6 || info.additive !== undefined) return 0;
+  return info.kind === "num" ? 1 : info.kind === "unsigned" ? 2 : 0;
+}
+
+/** 2^(8·n) for n = 0..6: the offset of a negative n-byte two's complement number. */
+const POW256: readonly number[] = [1, 256, 65536, 16777216, 4294967296, 1099511627776, 281474976710656];
 
 /**
  * Parsed headers by their bytes. A meter repeats the same few headers in every telegram and the
@@ -140,12 +157,28 @@ export function decodeRecordData(
   end: number,
   offset = header.offset ?? dataPos,
 ): { record: DataRecord; next: number } {
-  const { dif, info } = header;
+  const record = decodeRecord(header, buf, dataPos, end, offset);
+  return { record, next: dataPos + (record.data.length >> 1) };
+}
+
+/** decodeRecordData without the result pair: the data length is record.data.length / 2. */
+function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number): DataRecord {
+  const dif = header.dif;
+  const info = header.info;
   let value: number | string | null;
   let length: number;
   let error: string | undefined;
   let numeric = false;
-  if (header.dataLength === -2) {
+  const n = header.dataLength;
+  if (header.plainInt !== 0 && dataPos + n <= end) {
+    // values.ts intValue for kinds num / unsigned, inlined (readInt, then scaled without additive)
+    let v = 0;
+    for (let i = dataPos + n - 1; i >= dataPos; i--) v = v * 256 + buf[i];
+    if (header.plainInt === 1 && buf[dataPos + n - 1] & 0x80) v -= POW256[n];
+    value = scaleNumber(v, info.exponent);
+    length = n;
+    numeric = true;
+  } else if (n === -2) {
     length = end > dataPos ? end - dataPos : 0;
     value = length > 0 ? toHex(buf, dataPos, dataPos + length) : null;
   } else if (header.vib === null) {
@@ -162,13 +195,14 @@ export function decodeRecordData(
     const e = "record error: " + info.recordError;
     error = error === undefined ? e : error + "; " + e;
   }
+  const vib = header.vib;
   const record: DataRecord = {
     offset,
     header: header.hex,
     data: toHex(buf, dataPos, dataPos + length),
     dif: dif.dif,
-    vif: header.vib === null ? null : header.vib.vif,
-    vifes: header.vib === null ? [] : header.vib.vifes.slice(),
+    vif: vib === null ? null : vib.vif,
+    vifes: vib === null ? [] : vib.vifes.slice(),
     storage: dif.storage,
     tariff: dif.tariff,
     subunit: dif.subunit,
@@ -180,9 +214,9 @@ export function decodeRecordData(
     name: header.name,
   };
   if (info.labels.length > 0) record.labels = info.labels.slice();
-  if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
+  if (vib !== null && vib.textUnit !== undefined) record.text_unit = vib.textUnit;
   if (error !== undefined) record.error = error;
-  return { record, next: dataPos + length };
+  return record;
 }
 
 /** Records together with the headers they were decoded from (used to learn compact formats). */
@@ -212,10 +246,11 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
     }
     try {
       const h = recordShapeAt(buf, pos, end);
-      const { record, next } = decodeRecordData(h, buf, pos + h.bytes.length, end, pos);
+      const dataPos = pos + h.bytes.length;
+      const record = decodeRecord(h, buf, dataPos, end, pos);
       records.push(record);
       headers.push(h);
-      pos = next;
+      pos = dataPos + (record.data.length >> 1);
       if (h.dataLength === -2) break;
     } catch (e) {
       if (!lenient || !(e instanceof WmbusError)) throw e;
