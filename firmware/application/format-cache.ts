@@ -17,7 +17,7 @@
 import { fail } from "../errors.js";
 import { crc16 } from "../link/crc16.js";
 import { fromHex, hex8, hex16, toHex } from "../util/hex.js";
-import { parseRecordHeader, type RecordHeader } from "./records.js";
+import { parseRecordHeader, type RecordHeader, type RecordShape } from "./records.js";
 
 export interface FormatScope {
   /** M-field value (e.g. 0x2C2D for KAM). */
@@ -32,6 +32,11 @@ export interface Format {
   signature: number;
   /** Header bytes as learnt (the signature is their CRC). */
   bytes: Uint8Array;
+  /**
+   * The record shapes of the full frame this format was last learnt from. Shapes are memoised by
+   * their bytes (records.ts recordShapeAt), so the same shapes in the same order mean the same bytes.
+   */
+  shapes?: readonly RecordShape[];
 }
 
 /** How many formats keep their parsed headers (the rest are re-parsed when used). */
@@ -81,6 +86,27 @@ function lookupKeys(scope: FormatScope): string[] {
   return keys;
 }
 
+/** Header bytes of the records that form a compact format (no fillers, no manufacturer data). */
+export function formatHeaderBytes(headers: readonly RecordShape[]): Uint8Array {
+  let n = 0;
+  for (let i = 0; i < headers.length; i++) if (headers[i].vib !== null) n += headers[i].bytes.length;
+  const out = new Uint8Array(n);
+  let p = 0;
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i];
+    if (h.vib === null) continue;
+    out.set(h.bytes, p);
+    p += h.bytes.length;
+  }
+  return out;
+}
+
+function sameShapes(a: readonly RecordShape[] | undefined, b: readonly RecordShape[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -106,13 +132,29 @@ export class FormatCache {
    * nothing is stored again (the entries keep their place in the eviction order).
    */
   learn(headers: Uint8Array, scope?: FormatScope): number {
+    return this.learnKnown(headers, scope, undefined);
+  }
+
+  /**
+   * Learns the format of a full frame from its record shapes (fillers and manufacturer data are left
+   * out of the format). Same as learn(formatHeaderBytes(shapes)), but a meter's unchanged format is
+   * recognised by its shapes without comparing bytes. Returns the signature.
+   */
+  learnShapes(shapes: readonly RecordShape[], scope?: FormatScope): number {
+    return this.learnKnown(formatHeaderBytes(shapes), scope, shapes);
+  }
+
+  private learnKnown(headers: Uint8Array, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): number {
     const keys = scopeKeys(scope);
     if (scope !== undefined && scope.id !== undefined) {
       const signature = formatSignature(headers);
       const f = this.map.get(keys[0] + "|" + hex16(signature));
-      if (f !== undefined && sameBytes(f.bytes, headers)) return signature;
+      if (f !== undefined && ((shapes !== undefined && sameShapes(f.shapes, shapes)) || sameBytes(f.bytes, headers))) {
+        if (shapes !== undefined) f.shapes = shapes;
+        return signature;
+      }
     }
-    return this.store(keys, headers);
+    return this.store(keys, headers, shapes);
   }
 
   /**
@@ -181,7 +223,7 @@ export class FormatCache {
     }
   }
 
-  private store(keys: readonly string[], headers: Uint8Array): number {
+  private store(keys: readonly string[], headers: Uint8Array, shapes?: readonly RecordShape[]): number {
     const signature = formatSignature(headers);
     const sig = hex16(signature);
     let format: Format | undefined;
@@ -194,6 +236,7 @@ export class FormatCache {
       format = { signature, bytes };
       this.headersOf(format); // validates: a malformed header list throws here, before it is stored
     }
+    if (shapes !== undefined) format.shapes = shapes;
     for (const k of keys) this.put(k + "|" + sig, format);
     return signature;
   }
