@@ -67,11 +67,15 @@ export function parseHeaderList(bytes: Uint8Array): RecordHeader[] {
   return out;
 }
 
+/** Map key prefix of a meter-scoped format (scope.id given). */
+function meterKey(scope: FormatScope): string {
+  return `meter:${scope.m === undefined ? "*" : hex16(scope.m)}:${scope.id}`;
+}
+
 function scopeKeys(scope: FormatScope | undefined): string[] {
   const keys: string[] = [];
   if (scope !== undefined) {
-    const m = scope.m === undefined ? "*" : hex16(scope.m);
-    if (scope.id !== undefined) keys.push(`meter:${m}:${scope.id}`);
+    if (scope.id !== undefined) keys.push(meterKey(scope));
     if (scope.m !== undefined) keys.push(`mt:${hex16(scope.m & 0x7fff)}:${scope.deviceType === undefined ? "*" : hex8(scope.deviceType)}`);
   }
   if (keys.length === 0) keys.push("");
@@ -113,10 +117,22 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** A full frame's record shapes with their header bytes and signature (see FormatCache.learnShapes). */
+interface FrameFormat {
+  shapes: readonly RecordShape[];
+  bytes: Uint8Array;
+  signature: number;
+  sig: string;
+}
+
+/** How many frame formats keep their header bytes and signature, by first record shape. */
+const FRAME_MEMO = 32;
+
 export class FormatCache {
   readonly maxEntries: number;
   private readonly map = new Map<string, Format>();
   private readonly parsed = new Map<Format, RecordHeader[]>();
+  private readonly frames = new Map<RecordShape, FrameFormat>();
 
   constructor(maxEntries = 128) {
     this.maxEntries = maxEntries > 0 ? maxEntries : 1;
@@ -132,7 +148,13 @@ export class FormatCache {
    * nothing is stored again (the entries keep their place in the eviction order).
    */
   learn(headers: Uint8Array, scope?: FormatScope): number {
-    return this.learnKnown(headers, scope, undefined);
+    const keys = scopeKeys(scope);
+    if (scope !== undefined && scope.id !== undefined) {
+      const signature = formatSignature(headers);
+      const f = this.map.get(keys[0] + "|" + hex16(signature));
+      if (f !== undefined && sameBytes(f.bytes, headers)) return signature;
+    }
+    return this.store(keys, headers);
   }
 
   /**
@@ -141,20 +163,24 @@ export class FormatCache {
    * recognised by its shapes without comparing bytes. Returns the signature.
    */
   learnShapes(shapes: readonly RecordShape[], scope?: FormatScope): number {
-    return this.learnKnown(formatHeaderBytes(shapes), scope, shapes);
-  }
-
-  private learnKnown(headers: Uint8Array, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): number {
-    const keys = scopeKeys(scope);
+    if (shapes.length === 0) return this.learn(new Uint8Array(0), scope);
+    // Meters of one model send the same records: their header bytes and CRC are worked out once.
+    let frame = this.frames.get(shapes[0]);
+    if (frame === undefined || !sameShapes(frame.shapes, shapes)) {
+      const bytes = formatHeaderBytes(shapes);
+      const signature = formatSignature(bytes);
+      frame = { shapes, bytes, signature, sig: hex16(signature) };
+      if (this.frames.size >= FRAME_MEMO) this.frames.clear();
+      this.frames.set(shapes[0], frame);
+    }
     if (scope !== undefined && scope.id !== undefined) {
-      const signature = formatSignature(headers);
-      const f = this.map.get(keys[0] + "|" + hex16(signature));
-      if (f !== undefined && ((shapes !== undefined && sameShapes(f.shapes, shapes)) || sameBytes(f.bytes, headers))) {
-        if (shapes !== undefined) f.shapes = shapes;
-        return signature;
+      const f = this.map.get(meterKey(scope) + "|" + frame.sig);
+      if (f !== undefined && (sameShapes(f.shapes, shapes) || sameBytes(f.bytes, frame.bytes))) {
+        f.shapes = shapes;
+        return frame.signature;
       }
     }
-    return this.store(keys, headers, shapes);
+    return this.store(scopeKeys(scope), frame.bytes, shapes);
   }
 
   /**
@@ -199,6 +225,7 @@ export class FormatCache {
   clear(): void {
     this.map.clear();
     this.parsed.clear();
+    this.frames.clear();
   }
 
   /** All entries in the persisted string form, oldest first. */
