@@ -45,7 +45,8 @@ export function findRecord(rule: FieldRule, records: readonly DataRecord[]): Dat
   const r = rule.r;
   if (typeof r === "string" && rule.vib === undefined && rule.h === undefined) {
     // the common rule names its record: compare names only (same result as ruleMatches)
-    for (const rec of records) {
+    for (let i = 0; i < records.length; i++) {
+      const rec = records[i];
       if (rec.name !== r || (rule.ru !== undefined && rec.unit !== rule.ru)) continue;
       if (n === 0) return rec;
       n--;

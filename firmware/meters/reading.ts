@@ -52,7 +52,8 @@ const HEADER_FIELDS: { readonly [k: string]: true } = {
 /** Manufacturer area: the APL of a manufacturer CI, or the bytes after a 0F/1F DIF. */
 function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
   if (t.manufacturerData) return t.manufacturerData;
-  for (const r of records) {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
     if (r.quantity === "manufacturer_data" && r.vif === null) {
       const at = r.offset + 1;
       return t.bytes.subarray(at, at + (r.data.length >> 1));
@@ -138,7 +139,13 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
     }
   }
   const prev = opts.previous;
-  if (prev) for (const k of Object.keys(prev)) if (!HEADER_FIELDS[k] && out[k] === undefined) out[k] = prev[k];
+  if (prev) {
+    const keys = Object.keys(prev);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (out[k] === undefined && !HEADER_FIELDS[k]) out[k] = prev[k];
+    }
+  }
   if (opts.error && (opts.error.code === "wrong_key" || opts.error.code === "mac_mismatch")) {
     out.error = "decryption failed, please check key";
     if (opts.raw) out.telegram = toHex(opts.raw);
