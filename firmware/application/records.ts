@@ -18,6 +18,8 @@ export interface RecordShape {
   bytes: Uint8Array;
   /** The header bytes as upper-case hex (DataRecord.header). */
   hex: string;
+  /** VIF, VIFEs and plain-text unit as upper-case hex: the header without DIF and DIFEs. */
+  vibHex: string;
   dif: DifInfo;
   /** null for special DIFs (0F, 1F, 2F, 7F). */
   vib: VifChain | null;
@@ -70,8 +72,8 @@ const SPECIAL_QUANTITY = {
 export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): RecordHeader {
   const s = parseShape(buf, pos, end);
   return {
-    offset: pos, bytes: s.bytes, hex: s.hex, dif: s.dif, vib: s.vib, info: s.info, dataLength: s.dataLength, name: s.name,
-    plainInt: s.plainInt,
+    offset: pos, bytes: s.bytes, hex: s.hex, vibHex: s.vibHex, dif: s.dif, vib: s.vib, info: s.info, dataLength: s.dataLength,
+    name: s.name, plainInt: s.plainInt,
   };
 }
 
@@ -83,13 +85,15 @@ function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
     const info: VifInfo = { quantity: SPECIAL_QUANTITY[dif.special], unit: "", exponent: 0, kind: "hex", labels: [], nameLabels: [] };
     if (dif.special === "more_records") info.labels.push("more_records_follow");
     const bytes = buf.slice(pos, r.pos);
-    return { bytes, hex: toHex(bytes), dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, plainInt: 0 };
+    return { bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, plainInt: 0 };
   }
   const vib = readVif(r);
   const info = resolveVif(vib);
   const bytes = buf.slice(pos, r.pos);
   const name = recordName(info.quantity, info.nameLabels, dif);
-  return { bytes, hex: toHex(bytes), dif, vib, info, dataLength: dif.dataLength, name, plainInt: plainInt(dif, info) };
+  const hex = toHex(bytes);
+  const vibHex = hex.slice(2 + 2 * dif.difes.length);
+  return { bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, plainInt: plainInt(dif, info) };
 }
 
 /** See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes. */
@@ -158,11 +162,11 @@ export function decodeRecordData(
   offset = header.offset ?? dataPos,
 ): { record: DataRecord; next: number } {
   const record = decodeRecord(header, buf, dataPos, end, offset);
-  return { record, next: dataPos + (record.data.length >> 1) };
+  return { record, next: dataPos + record.dataLength };
 }
 
 /** decodeRecordData without the result pair: the data length is record.data.length / 2. */
-function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number): DataRecord {
+function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number): DecodedRecord {
   const dif = header.dif;
   const info = header.info;
   let value: number | string | null;
@@ -195,28 +199,116 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
     const e = "record error: " + info.recordError;
     error = error === undefined ? e : error + "; " + e;
   }
-  const vib = header.vib;
-  const record: DataRecord = {
-    offset,
-    header: header.hex,
-    data: toHex(buf, dataPos, dataPos + length),
-    dif: dif.dif,
-    vif: vib === null ? null : vib.vif,
-    vifes: vib === null ? [] : vib.vifes.slice(),
-    storage: dif.storage,
-    tariff: dif.tariff,
-    subunit: dif.subunit,
-    function: dif.function,
-    quantity: info.quantity,
-    unit: info.unit,
-    exponent: numeric ? info.exponent : 0,
-    value,
-    name: header.name,
-  };
+  const record = new DecodedRecord(header, offset, buf, dataPos, length, numeric ? info.exponent : 0, value);
   if (info.labels.length > 0) record.labels = info.labels.slice();
-  if (vib !== null && vib.textUnit !== undefined) record.text_unit = vib.textUnit;
+  if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
   if (error !== undefined) record.error = error;
   return record;
+}
+
+/**
+ * A DataRecord whose `data` hex is spelt only when it is read (JSON output, readings that take raw
+ * bytes): most readings need the values only, and the hex costs as much as decoding the value.
+ * JSON.stringify gives the same text as for a plain DataRecord (toJSON, contract key order).
+ */
+class DecodedRecord implements DataRecord {
+  // `declare`: no field initialisers; the constructor sets the properties in the contract order
+  declare offset: number;
+  declare header: string;
+  declare dif: number;
+  declare vif: number | null;
+  declare vifes: number[];
+  declare storage: number;
+  declare tariff: number;
+  declare subunit: number;
+  declare function: RecordFunction;
+  declare quantity: string;
+  declare unit: string;
+  declare exponent: number;
+  declare value: number | string | null;
+  declare name: string;
+  declare labels?: string[];
+  declare text_unit?: string;
+  declare error?: string;
+  #shape: RecordShape;
+  #buf: Uint8Array;
+  #start: number;
+  /** Data length in bytes while the hex is not spelt yet; -1 once it is in #data. */
+  #length: number;
+  #data = "";
+
+  constructor(h: RecordShape, offset: number, buf: Uint8Array, start: number, length: number, exponent: number, value: number | string | null) {
+    const dif = h.dif;
+    this.offset = offset;
+    this.header = h.hex;
+    this.dif = dif.dif;
+    this.vif = h.vib === null ? null : h.vib.vif;
+    this.vifes = h.vib === null ? [] : h.vib.vifes.slice();
+    this.storage = dif.storage;
+    this.tariff = dif.tariff;
+    this.subunit = dif.subunit;
+    this.function = dif.function;
+    this.quantity = h.info.quantity;
+    this.unit = h.info.unit;
+    this.exponent = exponent;
+    this.value = value;
+    this.name = h.name;
+    this.#shape = h;
+    this.#buf = buf;
+    this.#start = start;
+    this.#length = length;
+  }
+
+  /** Data bytes as upper-case hex (for LVAR including the LVAR byte). */
+  get data(): string {
+    if (this.#length >= 0) {
+      this.#data = toHex(this.#buf, this.#start, this.#start + this.#length);
+      this.#length = -1;
+    }
+    return this.#data;
+  }
+
+  set data(hex: string) {
+    this.#data = hex;
+    this.#length = -1;
+  }
+
+  /** VIF, VIFEs and plain-text unit as hex (the header without DIF and DIFEs). */
+  get vibHex(): string {
+    return this.#shape.vibHex;
+  }
+
+  /** Data length in bytes (without spelling the hex). */
+  get dataLength(): number {
+    return this.#length >= 0 ? this.#length : this.#data.length >> 1;
+  }
+
+  toJSON(): DataRecord {
+    return {
+      offset: this.offset, header: this.header, data: this.data, dif: this.dif, vif: this.vif, vifes: this.vifes,
+      storage: this.storage, tariff: this.tariff, subunit: this.subunit, function: this.function,
+      quantity: this.quantity, unit: this.unit, exponent: this.exponent, value: this.value, name: this.name,
+      labels: this.labels, text_unit: this.text_unit, error: this.error,
+    };
+  }
+}
+
+/** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs); kept per shape for decoded records. */
+export function recordVibHex(r: DataRecord): string {
+  if (r instanceof DecodedRecord) return r.vibHex;
+  const h = r.header;
+  let i = 0;
+  while (i + 2 <= h.length) {
+    const b = parseInt(h.substr(i, 2), 16);
+    i += 2;
+    if ((b & 0x80) === 0) break;
+  }
+  return h.slice(i);
+}
+
+/** Data length in bytes of a record, without spelling its hex when it was decoded here. */
+export function recordDataLength(r: DataRecord): number {
+  return r instanceof DecodedRecord ? r.dataLength : r.data.length >> 1;
 }
 
 /** Records together with the headers they were decoded from (used to learn compact formats). */
@@ -250,7 +342,7 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       const record = decodeRecord(h, buf, dataPos, end, pos);
       records.push(record);
       headers.push(h);
-      pos = dataPos + (record.data.length >> 1);
+      pos = dataPos + record.dataLength;
       if (h.dataLength === -2) break;
     } catch (e) {
       if (!lenient || !(e instanceof WmbusError)) throw e;

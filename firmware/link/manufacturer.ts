@@ -1,11 +1,11 @@
-/**
- * M-field (EN 13757-4 §5.6, EN 62056-21 flag association): three letters A–Z packed 5 bits each,
- * sent little-endian. Bit 15 is masked off because some meters set it (e.g. "aPT").
- */
 /** Codes already spelt: a gateway hears a few dozen manufacturers (bounded, emptied when full). */
 const CODES = new Map<number, string>();
 const CODES_MAX = 64;
 
+/**
+ * M-field (EN 13757-4 §5.6, EN 62056-21 flag association): three letters A–Z packed 5 bits each,
+ * sent little-endian. Bit 15 is masked off because some meters set it (e.g. "aPT").
+ */
 export function manufacturerCode(m: number): string {
   const v = m & 0x7fff;
   let code = CODES.get(v);
@@ -17,7 +17,6 @@ export function manufacturerCode(m: number): string {
   }
   return code;
 }
-
 
 /** Letters outside A–Z (codes 0 and 27–31) show as "?" rather than punctuation. */
 function letter(n: number): string {

@@ -6,18 +6,10 @@ import type { FieldRule, FieldValue, Reading } from "./types.js";
 import { convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
+import { recordVibHex } from "../application/records.js";
 
 /** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs). */
-export function vibHex(r: DataRecord): string {
-  const h = r.header;
-  let i = 0;
-  while (i + 2 <= h.length) {
-    const b = parseInt(h.substr(i, 2), 16);
-    i += 2;
-    if ((b & 0x80) === 0) break;
-  }
-  return h.slice(i);
-}
+export const vibHex = recordVibHex;
 
 function nameMatches(rule: FieldRule, rec: DataRecord): boolean {
   const r = rule.r;
@@ -132,7 +124,14 @@ export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
     return typeof none === "number" ? round6(none) : none;
   }
   let v: FieldValue = rec.value;
-  switch (rule.as) {
+  const as = rule.as;
+  if (as === undefined && typeof v === "number") {
+    // the common case first: a number converted into the field unit (the switch's default branch)
+    if (rule.u !== undefined) {
+      const c = convert(v, rec.unit, rule.u);
+      if (c !== undefined) v = c;
+    }
+  } else switch (as) {
     case "date":
     case "date_raw":
       v = asDate(v, rec, rule.as === "date_raw");
@@ -193,17 +192,17 @@ function fieldNames(rules: readonly FieldRule[]): string[] {
  */
 export class RecordIndex {
   readonly records: readonly DataRecord[];
-  readonly #first = new Map<string, number>();
-  readonly #next: number[];
+  private readonly first = new Map<string, number>();
+  private readonly next: number[];
 
   constructor(records: readonly DataRecord[]) {
     this.records = records;
-    this.#next = new Array<number>(records.length);
+    this.next = new Array<number>(records.length);
     for (let i = records.length - 1; i >= 0; i--) {
       const name = records[i].name;
-      const f = this.#first.get(name);
-      this.#next[i] = f === undefined ? -1 : f;
-      this.#first.set(name, i);
+      const f = this.first.get(name);
+      this.next[i] = f === undefined ? -1 : f;
+      this.first.set(name, i);
     }
   }
 
@@ -212,8 +211,8 @@ export class RecordIndex {
     const r = rule.r;
     if (typeof r !== "string" || rule.vib !== undefined || rule.h !== undefined) return findRecord(rule, this.records);
     let n = rule.nth ?? 0;
-    const f = this.#first.get(r);
-    for (let i = f === undefined ? -1 : f; i >= 0; i = this.#next[i]) {
+    const f = this.first.get(r);
+    for (let i = f === undefined ? -1 : f; i >= 0; i = this.next[i]) {
       const rec = this.records[i];
       if (rule.ru !== undefined && rec.unit !== rule.ru) continue;
       if (n === 0) return rec;
