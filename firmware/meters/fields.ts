@@ -173,16 +173,28 @@ export function fieldName(rule: { n: string; u?: string }): string {
   return rule.u ? rule.n + "_" + rule.u : rule.n;
 }
 
-/** Output names of a rule list, built once per list (drivers are constant data). */
-const NAMES = new WeakMap<readonly FieldRule[], string[]>();
+/** What applyRules needs to know about a rule list, worked out once per list (drivers are constant data). */
+interface RulePlan {
+  /** Output field name per rule. */
+  names: string[];
+  /** Enough rules pick records by VIB that indexing the records by VIB pays off. */
+  vibIndex: boolean;
+}
 
-function fieldNames(rules: readonly FieldRule[]): string[] {
-  let names = NAMES.get(rules);
-  if (names === undefined) {
-    names = rules.map(fieldName);
-    NAMES.set(rules, names);
+/** Below this many VIB rules a scan of the records is cheaper than building the VIB index (XS bench). */
+const VIB_INDEX_RULES = 8;
+
+const PLANS = new WeakMap<readonly FieldRule[], RulePlan>();
+
+function rulePlan(rules: readonly FieldRule[]): RulePlan {
+  let plan = PLANS.get(rules);
+  if (plan === undefined) {
+    let vibRules = 0;
+    for (const r of rules) if (r.vib !== undefined && r.r === undefined && r.h === undefined) vibRules++;
+    plan = { names: rules.map(fieldName), vibIndex: vibRules >= VIB_INDEX_RULES };
+    PLANS.set(rules, plan);
   }
-  return names;
+  return plan;
 }
 
 /**
@@ -194,6 +206,9 @@ export class RecordIndex {
   readonly records: readonly DataRecord[];
   private readonly first = new Map<string, number>();
   private readonly next: number[];
+  /** The same chains by VIB hex, built on demand (withVibIndex). */
+  private vibFirst?: Map<string, number>;
+  private vibNext?: number[];
 
   constructor(records: readonly DataRecord[]) {
     this.records = records;
@@ -206,14 +221,46 @@ export class RecordIndex {
     }
   }
 
+  /** Also index the records by VIB hex, for rule lists with many VIB rules. */
+  withVibIndex(): void {
+    if (this.vibFirst !== undefined) return;
+    const first = new Map<string, number>();
+    const next = new Array<number>(this.records.length);
+    for (let i = this.records.length - 1; i >= 0; i--) {
+      const vib = recordVibHex(this.records[i]);
+      const f = first.get(vib);
+      next[i] = f === undefined ? -1 : f;
+      first.set(vib, i);
+    }
+    this.vibFirst = first;
+    this.vibNext = next;
+  }
+
   /** Same result as findRecord(rule, records). */
   find(rule: FieldRule): DataRecord | undefined {
     const r = rule.r;
-    if (typeof r !== "string" || rule.vib !== undefined || rule.h !== undefined) return findRecord(rule, this.records);
+    if (typeof r !== "string" || rule.vib !== undefined || rule.h !== undefined) return this.findOther(rule);
     let n = rule.nth ?? 0;
     const f = this.first.get(r);
     for (let i = f === undefined ? -1 : f; i >= 0; i = this.next[i]) {
       const rec = this.records[i];
+      if (rule.ru !== undefined && rec.unit !== rule.ru) continue;
+      if (n === 0) return rec;
+      n--;
+    }
+    return undefined;
+  }
+
+  /** Rules that do not name one record: by the VIB index when built, else a scan. */
+  private findOther(rule: FieldRule): DataRecord | undefined {
+    if (this.vibFirst === undefined || rule.vib === undefined || rule.r !== undefined || rule.h !== undefined) return findRecord(rule, this.records);
+    let n = rule.nth ?? 0;
+    const f = this.vibFirst.get(rule.vib);
+    for (let i = f === undefined ? -1 : f; i >= 0; i = this.vibNext![i]) {
+      const rec = this.records[i];
+      if (rule.st !== undefined && rec.storage !== rule.st) continue;
+      if (rule.tf !== undefined && rec.tariff !== rule.tf) continue;
+      if (rule.su !== undefined && rec.subunit !== rule.su) continue;
       if (rule.ru !== undefined && rec.unit !== rule.ru) continue;
       if (n === 0) return rec;
       n--;
@@ -225,7 +272,9 @@ export class RecordIndex {
 /** Applies the rules in order; the first rule that yields a field wins unless a later one says `over`. */
 export function applyRules(rules: readonly FieldRule[], records: readonly DataRecord[] | RecordIndex, out: Reading): void {
   const index = records instanceof RecordIndex ? records : new RecordIndex(records);
-  const names = fieldNames(rules);
+  const plan = rulePlan(rules);
+  const names = plan.names;
+  if (plan.vibIndex) index.withVibIndex();
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     const name = names[i];
