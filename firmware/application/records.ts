@@ -4,7 +4,7 @@
  * Only WmbusError is ever thrown: truncated / bad_dif / too_many_dife / too_many_vife / bad_lvar.
  */
 import { WmbusError } from "../errors.js";
-import { toHex } from "../util/hex.js";
+import { fromHex, toHex } from "../util/hex.js";
 import { Reader } from "../util/reader.js";
 import { scaleNumber } from "./datatypes.js";
 import { readDif, type DifInfo } from "./dif.js";
@@ -278,6 +278,11 @@ class DecodedRecord implements DataRecord {
     return this.#shape.vibHex;
   }
 
+  /** The data bytes (a view, not a copy). */
+  get dataBytes(): Uint8Array {
+    return this.#length >= 0 ? this.#buf.subarray(this.#start, this.#start + this.#length) : fromHex(this.#data);
+  }
+
   /** Data length in bytes (without spelling the hex). */
   get dataLength(): number {
     return this.#length >= 0 ? this.#length : this.#data.length >> 1;
@@ -304,6 +309,11 @@ export function recordVibHex(r: DataRecord): string {
     if ((b & 0x80) === 0) break;
   }
   return h.slice(i);
+}
+
+/** The data bytes of a record (for LVAR including the LVAR byte), without going through hex when it was decoded here. */
+export function recordDataBytes(r: DataRecord): Uint8Array {
+  return r instanceof DecodedRecord ? r.dataBytes : fromHex(r.data);
 }
 
 /** Data length in bytes of a record, without spelling its hex when it was decoded here. */

@@ -6,7 +6,7 @@ import type { FieldRule, FieldValue, Reading } from "./types.js";
 import { convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
-import { recordVibHex } from "../application/records.js";
+import { recordDataBytes, recordVibHex } from "../application/records.js";
 
 /** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs). */
 export const vibHex = recordVibHex;
@@ -58,11 +58,12 @@ export function dataHex(r: DataRecord): string {
   return (r.dif & 0x0f) === 0x0d && r.data.length >= 2 ? r.data.slice(2) : r.data;
 }
 
-/** Unsigned little-endian integer of the record's data bytes (at most 6 bytes are exact). */
+/** Unsigned little-endian integer of the record's data bytes, LVAR byte skipped (at most 6 bytes are exact). */
 export function dataInt(r: DataRecord): number {
-  const h = dataHex(r);
+  const b = recordDataBytes(r);
+  const from = (r.dif & 0x0f) === 0x0d && b.length >= 1 ? 1 : 0;
   let v = 0;
-  for (let i = h.length - 2; i >= 0; i -= 2) v = v * 256 + parseInt(h.substr(i, 2), 16);
+  for (let i = b.length - 1; i >= from; i--) v = v * 256 + b[i];
   return v;
 }
 
@@ -177,12 +178,9 @@ export function fieldName(rule: { n: string; u?: string }): string {
 interface RulePlan {
   /** Output field name per rule. */
   names: string[];
-  /** Enough rules pick records by VIB that indexing the records by VIB pays off. */
+  /** Some rules pick records by VIB alone: index the records by VIB too. */
   vibIndex: boolean;
 }
-
-/** Below this many VIB rules a scan of the records is cheaper than building the VIB index (XS bench). */
-const VIB_INDEX_RULES = 8;
 
 const PLANS = new WeakMap<readonly FieldRule[], RulePlan>();
 
@@ -191,7 +189,7 @@ function rulePlan(rules: readonly FieldRule[]): RulePlan {
   if (plan === undefined) {
     let vibRules = 0;
     for (const r of rules) if (r.vib !== undefined && r.r === undefined && r.h === undefined) vibRules++;
-    plan = { names: rules.map(fieldName), vibIndex: vibRules >= VIB_INDEX_RULES };
+    plan = { names: rules.map(fieldName), vibIndex: vibRules > 0 };
     PLANS.set(rules, plan);
   }
   return plan;
@@ -221,7 +219,26 @@ export class RecordIndex {
     }
   }
 
-  /** Also index the records by VIB hex, for rule lists with many VIB rules. */
+  /** A rule with a list of record names: the nth record, in record order, that has one of them. */
+  private findAnyName(rule: FieldRule, names: readonly string[]): DataRecord | undefined {
+    const hits: number[] = [];
+    for (let k = 0; k < names.length; k++) {
+      const f = this.first.get(names[k]);
+      for (let i = f === undefined ? -1 : f; i >= 0; i = this.next[i]) {
+        if (rule.ru === undefined || this.records[i].unit === rule.ru) hits.push(i);
+      }
+    }
+    if (hits.length > 1) hits.sort((a, b) => a - b);
+    let n = rule.nth ?? 0;
+    for (let k = 0; k < hits.length; k++) {
+      if (k > 0 && hits[k] === hits[k - 1]) continue; // a name listed twice
+      if (n === 0) return this.records[hits[k]];
+      n--;
+    }
+    return undefined;
+  }
+
+  /** Also index the records by VIB hex, for rule lists with VIB rules. */
   withVibIndex(): void {
     if (this.vibFirst !== undefined) return;
     const first = new Map<string, number>();
@@ -251,8 +268,10 @@ export class RecordIndex {
     return undefined;
   }
 
-  /** Rules that do not name one record: by the VIB index when built, else a scan. */
+  /** Rules that do not name one record: a list of names, by the VIB index when built, else a scan. */
   private findOther(rule: FieldRule): DataRecord | undefined {
+    const r = rule.r;
+    if (typeof r === "object" && rule.vib === undefined && rule.h === undefined) return this.findAnyName(rule, r);
     if (this.vibFirst === undefined || rule.vib === undefined || rule.r !== undefined || rule.h !== undefined) return findRecord(rule, this.records);
     let n = rule.nth ?? 0;
     const f = this.vibFirst.get(rule.vib);
