@@ -5,7 +5,9 @@
  * A format can be scoped to one meter (M + ID) and to a manufacturer + device type
  * (M & 0x7FFF, as wmbusmeters keys its predeclared formats), or be global. Lookup tries the
  * meter, then M/type, then M with any type ("*"), then global. The link-layer Address is a
- * valid scope. The cache is bounded (least recently learnt or used entry dropped first) and
+ * valid scope. A format learnt from a meter is kept under its M/type, shared by the meters of the
+ * model; the meter gets an entry of its own only when its format collides with the model's (same
+ * signature, other header bytes). The cache is bounded (least recently learnt or used entry dropped first) and
  * memory-lean for the device: an entry holds only the header bytes; parsed headers are kept
  * for the few most recently used formats.
  *
@@ -72,11 +74,16 @@ function meterKey(scope: FormatScope): string {
   return `meter:${scope.m === undefined ? "*" : hex16(scope.m)}:${scope.id}`;
 }
 
+/** Map key prefix of a manufacturer + device type format (device type undefined: any). */
+function modelKey(m: number, deviceType: number | undefined): string {
+  return `mt:${hex16(m & 0x7fff)}:${deviceType === undefined ? "*" : hex8(deviceType)}`;
+}
+
 function scopeKeys(scope: FormatScope | undefined): string[] {
   const keys: string[] = [];
   if (scope !== undefined) {
     if (scope.id !== undefined) keys.push(meterKey(scope));
-    if (scope.m !== undefined) keys.push(`mt:${hex16(scope.m & 0x7fff)}:${scope.deviceType === undefined ? "*" : hex8(scope.deviceType)}`);
+    if (scope.m !== undefined) keys.push(modelKey(scope.m, scope.deviceType));
   }
   if (keys.length === 0) keys.push("");
   return keys;
@@ -85,7 +92,7 @@ function scopeKeys(scope: FormatScope | undefined): string[] {
 /** Keys tried by lookup: meter, M/type, M/any type, global. */
 function lookupKeys(scope: FormatScope): string[] {
   const keys = scopeKeys(scope);
-  if (scope.m !== undefined && scope.deviceType !== undefined) keys.push(`mt:${hex16(scope.m & 0x7fff)}:*`);
+  if (scope.m !== undefined && scope.deviceType !== undefined) keys.push(modelKey(scope.m, undefined));
   keys.push("");
   return keys;
 }
@@ -133,6 +140,8 @@ export class FormatCache {
   private readonly map = new Map<string, Format>();
   private readonly parsed = new Map<Format, RecordHeader[]>();
   private readonly frames = new Map<RecordShape, FrameFormat>();
+  /** How many keys are meter-scoped (kept only on collisions, or imported). */
+  private meterEntries = 0;
 
   constructor(maxEntries = 128) {
     this.maxEntries = maxEntries > 0 ? maxEntries : 1;
@@ -143,28 +152,27 @@ export class FormatCache {
   }
 
   /**
-   * Learns a format from its header bytes (copied); returns its signature. A meter repeats its format
-   * in every full frame: when the meter already has exactly these header bytes under this signature,
-   * nothing is stored again (the entries keep their place in the eviction order).
+   * Learns a format from its header bytes (copied); returns its signature. See learnShapes for where a
+   * format with a meter scope is kept.
    */
   learn(headers: Uint8Array, scope?: FormatScope): number {
-    const keys = scopeKeys(scope);
-    if (scope !== undefined && scope.id !== undefined) {
-      const signature = formatSignature(headers);
-      const f = this.map.get(keys[0] + "|" + hex16(signature));
-      if (f !== undefined && sameBytes(f.bytes, headers)) return signature;
-    }
-    return this.store(keys, headers);
+    const signature = formatSignature(headers);
+    return this.keep(headers, signature, hex16(signature), scope, undefined);
   }
 
   /**
    * Learns the format of a full frame from its record shapes (fillers and manufacturer data are left
-   * out of the format). Same as learn(formatHeaderBytes(shapes)), but a meter's unchanged format is
-   * recognised by its shapes without comparing bytes. Returns the signature.
+   * out of the format); returns its signature. Same as learn(formatHeaderBytes(shapes)), but the
+   * header bytes and signature of a frame format are worked out once per model, and a known format
+   * is recognised by its memoised shapes without comparing bytes.
+   *
+   * With a meter scope the format is kept under the M/type key, which all meters of the model share
+   * (the meters of one model send the same formats); the meter key gets an entry of its own only when
+   * the model's entry has other header bytes under the same signature (a CRC-16 collision), so a
+   * registered meter costs no cache entry (docs/performance.md).
    */
   learnShapes(shapes: readonly RecordShape[], scope?: FormatScope): number {
     if (shapes.length === 0) return this.learn(new Uint8Array(0), scope);
-    // Meters of one model send the same records: their header bytes and CRC are worked out once.
     let frame = this.frames.get(shapes[0]);
     if (frame === undefined || !sameShapes(frame.shapes, shapes)) {
       const bytes = formatHeaderBytes(shapes);
@@ -173,14 +181,28 @@ export class FormatCache {
       if (this.frames.size >= FRAME_MEMO) this.frames.clear();
       this.frames.set(shapes[0], frame);
     }
-    if (scope !== undefined && scope.id !== undefined) {
-      const f = this.map.get(meterKey(scope) + "|" + frame.sig);
-      if (f !== undefined && (sameShapes(f.shapes, shapes) || sameBytes(f.bytes, frame.bytes))) {
-        f.shapes = shapes;
-        return frame.signature;
-      }
+    return this.keep(frame.bytes, frame.signature, frame.sig, scope, shapes);
+  }
+
+  /** Stores or refreshes a learnt format (see learnShapes). */
+  private keep(headers: Uint8Array, signature: number, sig: string, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): number {
+    if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(scopeKeys(scope), headers, shapes);
+    const mtKey = modelKey(scope.m, scope.deviceType) + "|" + sig;
+    const shared = this.map.get(mtKey);
+    const same = (f: Format) => (shapes !== undefined && sameShapes(f.shapes, shapes)) || sameBytes(f.bytes, headers);
+    if (shared === undefined || same(shared)) {
+      const f = shared ?? this.newFormat(signature, headers);
+      if (shapes !== undefined) f.shapes = shapes;
+      this.put(mtKey, f);
+      if (this.meterEntries > 0) this.remove(meterKey(scope) + "|" + sig); // an own entry is stale now
+      return signature;
     }
-    return this.store(scopeKeys(scope), frame.bytes, shapes);
+    const own = meterKey(scope) + "|" + sig;
+    const f = this.map.get(own);
+    const format = f !== undefined && same(f) ? f : this.newFormat(signature, headers);
+    if (shapes !== undefined) format.shapes = shapes;
+    this.put(own, format);
+    return signature;
   }
 
   /**
@@ -226,6 +248,7 @@ export class FormatCache {
     this.map.clear();
     this.parsed.clear();
     this.frames.clear();
+    this.meterEntries = 0;
   }
 
   /** All entries in the persisted string form, oldest first. */
@@ -258,26 +281,33 @@ export class FormatCache {
       const f = this.map.get(k + "|" + sig);
       if (f !== undefined && f !== format && sameBytes(f.bytes, headers)) format = f; // relearnt: no new parse
     }
-    if (format === undefined) {
-      const bytes = headers.slice();
-      format = { signature, bytes };
-      this.headersOf(format); // validates: a malformed header list throws here, before it is stored
-    }
+    if (format === undefined) format = this.newFormat(signature, headers);
     if (shapes !== undefined) format.shapes = shapes;
     for (const k of keys) this.put(k + "|" + sig, format);
     return signature;
   }
 
+  /** A new format from header bytes (copied). A malformed header list throws here, before it is stored. */
+  private newFormat(signature: number, headers: Uint8Array): Format {
+    const format: Format = { signature, bytes: headers.slice() };
+    this.headersOf(format);
+    return format;
+  }
+
   private put(key: string, format: Format): void {
-    this.map.delete(key);
+    if (!this.map.delete(key) && key.startsWith("meter:")) this.meterEntries++;
     this.map.set(key, format);
     while (this.map.size > this.maxEntries) {
       const oldest = this.map.keys().next();
       if (oldest.done) break;
       const f = this.map.get(oldest.value);
-      this.map.delete(oldest.value);
+      this.remove(oldest.value);
       if (f !== undefined) this.parsed.delete(f);
     }
+  }
+
+  private remove(key: string): void {
+    if (this.map.delete(key) && key.startsWith("meter:")) this.meterEntries--;
   }
 }
 

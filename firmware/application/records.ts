@@ -109,11 +109,20 @@ const POW256: readonly number[] = [1, 256, 65536, 16777216, 4294967296, 10995116
  * Parsed headers by their bytes. A meter repeats the same few headers in every telegram and the
  * meters of one model share them, so most records skip the DIF/VIF parse and the name building.
  * Only headers of at most MEMO_BYTES bytes without a plain-text unit are kept (the key must be an
- * exact number); the memo is emptied when full, which bounds its memory.
+ * exact number); when full, the oldest shape makes room, which bounds its memory. A shape costs about 1 KB
+ * of XS heap on the ESP32 (objects for DIF, VIB and meaning, header bytes and strings), so the
+ * default suits a device that hears a handful of models (about 8 headers each); a host gateway
+ * sets more with setRecordShapeMemo.
  */
-const MEMO_MAX = 128;
+let memoMax = 64;
 const MEMO_BYTES = 6;
 const memo = new Map<number, RecordShape>();
+
+/** Sets how many parsed record headers are kept (0: none); the memo is emptied. */
+export function setRecordShapeMemo(max: number): void {
+  memoMax = max > 0 ? max : 0;
+  memo.clear();
+}
 
 /** The memo key of the header at `pos`: its bytes as a number, times 8, plus its length; -1 = not memoisable. */
 function shapeKey(buf: Uint8Array, pos: number, end: number): number {
@@ -138,12 +147,12 @@ function shapeKey(buf: Uint8Array, pos: number, end: number): number {
 
 /** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
 export function recordShapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
-  const key = shapeKey(buf, pos, end);
+  const key = memoMax > 0 ? shapeKey(buf, pos, end) : -1;
   if (key < 0) return parseShape(buf, pos, end);
   let s = memo.get(key);
   if (s === undefined) {
     s = parseShape(buf, pos, end);
-    if (memo.size >= MEMO_MAX) memo.clear();
+    if (memo.size >= memoMax) memo.delete(memo.keys().next().value!); // the oldest shape goes first
     memo.set(key, s);
   }
   return s;
