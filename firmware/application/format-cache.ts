@@ -133,7 +133,7 @@ interface FrameFormat {
 }
 
 /** How many frame formats keep their header bytes and signature, by first record shape. */
-const FRAME_MEMO = 32;
+const FRAME_MEMO = 64;
 
 export class FormatCache {
   readonly maxEntries: number;
