@@ -110,11 +110,11 @@ const POW256: readonly number[] = [1, 256, 65536, 16777216, 4294967296, 10995116
  * meters of one model share them, so most records skip the DIF/VIF parse and the name building.
  * Only headers of at most MEMO_BYTES bytes without a plain-text unit are kept (the key must be an
  * exact number); when full, the oldest shape makes room, which bounds its memory. A shape costs about 1 KB
- * of XS heap on the ESP32 (objects for DIF, VIB and meaning, header bytes and strings), so the
- * default suits a device that hears a handful of models (about 8 headers each); a host gateway
- * sets more with setRecordShapeMemo.
+ * of XS heap on the ESP32 (990 B measured: objects for DIF, VIB and meaning, header bytes and strings),
+ * so the default suits a device that hears a few models; a host gateway sets more with setRecordShapeMemo.
  */
-let memoMax = 64;
+export const DEFAULT_SHAPE_MEMO = 32;
+let memoMax = DEFAULT_SHAPE_MEMO;
 const MEMO_BYTES = 6;
 const memo = new Map<number, RecordShape>();
 

@@ -82,7 +82,7 @@ function timeLoop(pass: () => number, seconds: number, rounds = 5): Throughput {
  * No replay guard: the corpus is decoded again and again, which a guard would (rightly) refuse.
  */
 export async function nodeThroughput(list: readonly CorpusEntry[], seconds = 2): Promise<{ plain: Throughput; full?: Throughput }> {
-  // A host gateway keeps every header the corpus's ~100 meter models send (the device default is 64).
+  // A host gateway keeps every header the corpus's ~100 meter models send (the device default is 32).
   setRecordShapeMemo(HOST_SHAPE_MEMO);
   const cipher = nodeCipher();
   const makeReading = await loadMakeReading();

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson, stringify } from "../../firmware/decoder/json.js";
-import { parseRecords, recordDataBytes, recordDataLength, recordVibHex, setRecordShapeMemo } from "../../firmware/application/records.js";
+import { DEFAULT_SHAPE_MEMO, parseRecords, recordDataBytes, recordDataLength, recordVibHex, setRecordShapeMemo } from "../../firmware/application/records.js";
 import type { DataRecord } from "../../firmware/application/record.js";
 import { findRecord, RecordIndex } from "../../firmware/meters/fields.js";
 import { DRIVERS } from "../../firmware/meters/drivers/index.js";
@@ -34,13 +34,13 @@ function decodeAll(): string[] {
   return out;
 }
 
-afterEach(() => setRecordShapeMemo(64));
+afterEach(() => setRecordShapeMemo(DEFAULT_SHAPE_MEMO));
 
 describe("record shape memo", () => {
   it("decodes the corpus to the same JSON with and without the memo, and with a memo too small to hold it", () => {
     setRecordShapeMemo(0);
     const plain = decodeAll();
-    setRecordShapeMemo(64);
+    setRecordShapeMemo(DEFAULT_SHAPE_MEMO);
     expect(decodeAll()).toEqual(plain);
     setRecordShapeMemo(3);
     expect(decodeAll()).toEqual(plain);
