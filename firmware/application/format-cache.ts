@@ -74,9 +74,19 @@ function meterKey(scope: FormatScope): string {
   return `meter:${scope.m === undefined ? "*" : hex16(scope.m)}:${scope.id}`;
 }
 
+/** Model keys already spelt, by M × 512 + device type (256: any); a gateway hears a few dozen models. */
+const MODEL_KEYS = new Map<number, string>();
+
 /** Map key prefix of a manufacturer + device type format (device type undefined: any). */
 function modelKey(m: number, deviceType: number | undefined): string {
-  return `mt:${hex16(m & 0x7fff)}:${deviceType === undefined ? "*" : hex8(deviceType)}`;
+  const n = (m & 0x7fff) * 512 + (deviceType === undefined ? 256 : deviceType & 0xff);
+  let key = MODEL_KEYS.get(n);
+  if (key === undefined) {
+    key = `mt:${hex16(m & 0x7fff)}:${deviceType === undefined ? "*" : hex8(deviceType)}`;
+    if (MODEL_KEYS.size >= 64) MODEL_KEYS.clear();
+    MODEL_KEYS.set(n, key);
+  }
+  return key;
 }
 
 function scopeKeys(scope: FormatScope | undefined): string[] {
@@ -118,6 +128,11 @@ function sameShapes(a: readonly RecordShape[] | undefined, b: readonly RecordSha
   return true;
 }
 
+/** A stored format has these header bytes (recognised by the shapes they were parsed into when known). */
+function sameFormat(f: Format, headers: Uint8Array, shapes: readonly RecordShape[] | undefined): boolean {
+  return (shapes !== undefined && sameShapes(f.shapes, shapes)) || sameBytes(f.bytes, headers);
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -132,14 +147,22 @@ interface FrameFormat {
   sig: string;
 }
 
-/** How many frame formats keep their header bytes and signature, by first record shape. */
-const FRAME_MEMO = 64;
+/** How many frame formats keep their header bytes and signature (about 150 B each). */
+const FRAME_MEMO = 128;
+
+/**
+ * Memo key of a list of shapes: first and last shape and the count (exact below 2^53). Equal lists get
+ * equal keys; two lists that only share these are told apart by sameShapes. No loop: this runs per frame.
+ */
+function shapesKey(shapes: readonly RecordShape[]): number {
+  return (shapes[0].serial * 4096 + (shapes[shapes.length - 1].serial % 4096)) * 256 + (shapes.length % 256);
+}
 
 export class FormatCache {
   readonly maxEntries: number;
   private readonly map = new Map<string, Format>();
   private readonly parsed = new Map<Format, RecordHeader[]>();
-  private readonly frames = new Map<RecordShape, FrameFormat>();
+  private readonly frames = new Map<number, FrameFormat>();
   /** How many keys are meter-scoped (kept only on collisions, or imported). */
   private meterEntries = 0;
 
@@ -173,13 +196,14 @@ export class FormatCache {
    */
   learnShapes(shapes: readonly RecordShape[], scope?: FormatScope): number {
     if (shapes.length === 0) return this.learn(new Uint8Array(0), scope);
-    let frame = this.frames.get(shapes[0]);
+    const hash = shapesKey(shapes);
+    let frame = this.frames.get(hash);
     if (frame === undefined || !sameShapes(frame.shapes, shapes)) {
       const bytes = formatHeaderBytes(shapes);
       const signature = formatSignature(bytes);
       frame = { shapes, bytes, signature, sig: hex16(signature) };
-      if (this.frames.size >= FRAME_MEMO) this.frames.clear();
-      this.frames.set(shapes[0], frame);
+      if (this.frames.size >= FRAME_MEMO) this.frames.delete(this.frames.keys().next().value!);
+      this.frames.set(hash, frame);
     }
     return this.keep(frame.bytes, frame.signature, frame.sig, scope, shapes);
   }
@@ -189,8 +213,7 @@ export class FormatCache {
     if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(scopeKeys(scope), headers, shapes);
     const mtKey = modelKey(scope.m, scope.deviceType) + "|" + sig;
     const shared = this.map.get(mtKey);
-    const same = (f: Format) => (shapes !== undefined && sameShapes(f.shapes, shapes)) || sameBytes(f.bytes, headers);
-    if (shared === undefined || same(shared)) {
+    if (shared === undefined || sameFormat(shared, headers, shapes)) {
       const f = shared ?? this.newFormat(signature, headers);
       if (shapes !== undefined) f.shapes = shapes;
       this.put(mtKey, f);
@@ -199,7 +222,7 @@ export class FormatCache {
     }
     const own = meterKey(scope) + "|" + sig;
     const f = this.map.get(own);
-    const format = f !== undefined && same(f) ? f : this.newFormat(signature, headers);
+    const format = f !== undefined && sameFormat(f, headers, shapes) ? f : this.newFormat(signature, headers);
     if (shapes !== undefined) format.shapes = shapes;
     this.put(own, format);
     return signature;

@@ -28,6 +28,8 @@ export interface RecordShape {
   dataLength: number;
   /** Stable record name (quantity, labels, storage, tariff, sub-unit, function). */
   name: string;
+  /** A number unique to this shape object (so that a list of shapes can be hashed, see format-cache.ts). */
+  serial: number;
   /**
    * The most common data, a plain binary number of at most 6 bytes without an additive VIFE, is read
    * by decodeRecordData itself: 1 = signed (type B), 2 = unsigned (type C), 0 = decodeValue decides.
@@ -73,7 +75,7 @@ export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): Re
   const s = parseShape(buf, pos, end);
   return {
     offset: pos, bytes: s.bytes, hex: s.hex, vibHex: s.vibHex, dif: s.dif, vib: s.vib, info: s.info, dataLength: s.dataLength,
-    name: s.name, plainInt: s.plainInt,
+    name: s.name, serial: s.serial, plainInt: s.plainInt,
   };
 }
 
@@ -85,7 +87,7 @@ function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
     const info: VifInfo = { quantity: SPECIAL_QUANTITY[dif.special], unit: "", exponent: 0, kind: "hex", labels: [], nameLabels: [] };
     if (dif.special === "more_records") info.labels.push("more_records_follow");
     const bytes = buf.slice(pos, r.pos);
-    return { bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, plainInt: 0 };
+    return { bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, serial: nextSerial(), plainInt: 0 };
   }
   const vib = readVif(r);
   const info = resolveVif(vib);
@@ -93,7 +95,14 @@ function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
   const name = recordName(info.quantity, info.nameLabels, dif);
   const hex = toHex(bytes);
   const vibHex = hex.slice(2 + 2 * dif.difes.length);
-  return { bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, plainInt: plainInt(dif, info) };
+  return { bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial: nextSerial(), plainInt: plainInt(dif, info) };
+}
+
+let serials = 0;
+
+function nextSerial(): number {
+  serials = (serials + 1) % 0x40000000;
+  return serials;
 }
 
 /** See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes. */
