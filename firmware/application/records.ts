@@ -228,6 +228,9 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
  * A DataRecord whose `data` hex is spelt only when it is read (JSON output, readings that take raw
  * bytes): most readings need the values only, and the hex costs as much as decoding the value.
  * JSON.stringify gives the same text as for a plain DataRecord (toJSON, contract key order).
+ * The record keeps a view of the buffer it was decoded from until the hex is spelt: the decoder
+ * decodes its private copy of the telegram; a caller that parses its own buffer must not change
+ * it while the records are in use.
  */
 class DecodedRecord implements DataRecord {
   // `declare`: no field initialisers; the constructor sets the properties in the contract order
