@@ -35,13 +35,35 @@ export class WmbusError extends Error {
   readonly code: ErrorCode;
   readonly offset: number;
   constructor(code: ErrorCode, message: string, offset = -1) {
-    super(message);
+    super(withoutStack(message));
+    restoreStack();
     this.code = code;
     this.offset = offset;
   }
   toJSON(): { code: ErrorCode; message: string; offset: number } {
     return { code: this.code, message: this.message, offset: this.offset };
   }
+}
+
+/**
+ * A WmbusError reports bad input, not a fault in the code, so it needs no stack trace; V8 would spend
+ * more time capturing one than decoding the telegram (Node bench). `Error.stackTraceLimit` exists only
+ * in V8: elsewhere (XS, where the linker may freeze Error) nothing is touched.
+ */
+const V8_ERROR = Error as unknown as { stackTraceLimit?: number };
+const HAS_LIMIT = typeof V8_ERROR.stackTraceLimit === "number";
+let savedLimit: number | undefined;
+
+function withoutStack(message: string): string {
+  if (HAS_LIMIT) {
+    savedLimit = V8_ERROR.stackTraceLimit;
+    V8_ERROR.stackTraceLimit = 0;
+  }
+  return message;
+}
+
+function restoreStack(): void {
+  if (HAS_LIMIT) V8_ERROR.stackTraceLimit = savedLimit;
 }
 
 export function fail(code: ErrorCode, message: string, offset = -1): never {

@@ -11,26 +11,12 @@ import { fail } from "../errors.js";
 import { crc16 } from "../link/crc16.js";
 import { fromHex, hex16, toHex } from "../util/hex.js";
 import { Reader } from "../util/reader.js";
-import { FormatCache, formatSignature, parseHeaderList, type FormatScope } from "./format-cache.js";
+import { FormatCache, formatHeaderBytes, formatSignature, parseHeaderList, type FormatScope } from "./format-cache.js";
 import type { DataRecord } from "./record.js";
 import { decodeRecordData, parseRecordsWithHeaders, type RecordHeader } from "./records.js";
 
-export { FormatCache, formatSignature, parseHeaderList };
+export { FormatCache, formatHeaderBytes, formatSignature, parseHeaderList };
 export type { Format, FormatScope } from "./format-cache.js";
-
-/** Header bytes of the records that form a compact format (no fillers, no manufacturer data). */
-export function formatHeaderBytes(headers: readonly RecordHeader[]): Uint8Array {
-  let n = 0;
-  for (const h of headers) if (h.vib !== null) n += h.bytes.length;
-  const out = new Uint8Array(n);
-  let p = 0;
-  for (const h of headers) {
-    if (h.vib === null) continue;
-    out.set(h.bytes, p);
-    p += h.bytes.length;
-  }
-  return out;
-}
 
 /**
  * Parses the full frame APL buf[start, end) and learns its format. Returns the records and the

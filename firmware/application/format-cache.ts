@@ -5,7 +5,9 @@
  * A format can be scoped to one meter (M + ID) and to a manufacturer + device type
  * (M & 0x7FFF, as wmbusmeters keys its predeclared formats), or be global. Lookup tries the
  * meter, then M/type, then M with any type ("*"), then global. The link-layer Address is a
- * valid scope. The cache is bounded (least recently learnt or used entry dropped first) and
+ * valid scope. A format learnt from a meter is kept under its M/type, shared by the meters of the
+ * model; the meter gets an entry of its own only when its format collides with the model's (same
+ * signature, other header bytes). The cache is bounded (least recently learnt or used entry dropped first) and
  * memory-lean for the device: an entry holds only the header bytes; parsed headers are kept
  * for the few most recently used formats.
  *
@@ -17,7 +19,7 @@
 import { fail } from "../errors.js";
 import { crc16 } from "../link/crc16.js";
 import { fromHex, hex8, hex16, toHex } from "../util/hex.js";
-import { parseRecordHeader, type RecordHeader } from "./records.js";
+import { parseRecordHeader, type RecordHeader, type RecordShape } from "./records.js";
 
 export interface FormatScope {
   /** M-field value (e.g. 0x2C2D for KAM). */
@@ -32,6 +34,11 @@ export interface Format {
   signature: number;
   /** Header bytes as learnt (the signature is their CRC). */
   bytes: Uint8Array;
+  /**
+   * The record shapes of the full frame this format was last learnt from. Shapes are memoised by
+   * their bytes (records.ts recordShapeAt), so the same shapes in the same order mean the same bytes.
+   */
+  shapes?: readonly RecordShape[];
 }
 
 /** How many formats keep their parsed headers (the rest are re-parsed when used). */
@@ -62,12 +69,31 @@ export function parseHeaderList(bytes: Uint8Array): RecordHeader[] {
   return out;
 }
 
+/** Map key prefix of a meter-scoped format (scope.id given). */
+function meterKey(scope: FormatScope): string {
+  return `meter:${scope.m === undefined ? "*" : hex16(scope.m)}:${scope.id}`;
+}
+
+/** Model keys already spelt, by M × 512 + device type (256: any); a gateway hears a few dozen models. */
+const MODEL_KEYS = new Map<number, string>();
+
+/** Map key prefix of a manufacturer + device type format (device type undefined: any). */
+function modelKey(m: number, deviceType: number | undefined): string {
+  const n = (m & 0x7fff) * 512 + (deviceType === undefined ? 256 : deviceType & 0xff);
+  let key = MODEL_KEYS.get(n);
+  if (key === undefined) {
+    key = `mt:${hex16(m & 0x7fff)}:${deviceType === undefined ? "*" : hex8(deviceType)}`;
+    if (MODEL_KEYS.size >= 64) MODEL_KEYS.clear();
+    MODEL_KEYS.set(n, key);
+  }
+  return key;
+}
+
 function scopeKeys(scope: FormatScope | undefined): string[] {
   const keys: string[] = [];
   if (scope !== undefined) {
-    const m = scope.m === undefined ? "*" : hex16(scope.m);
-    if (scope.id !== undefined) keys.push(`meter:${m}:${scope.id}`);
-    if (scope.m !== undefined) keys.push(`mt:${hex16(scope.m & 0x7fff)}:${scope.deviceType === undefined ? "*" : hex8(scope.deviceType)}`);
+    if (scope.id !== undefined) keys.push(meterKey(scope));
+    if (scope.m !== undefined) keys.push(modelKey(scope.m, scope.deviceType));
   }
   if (keys.length === 0) keys.push("");
   return keys;
@@ -76,9 +102,35 @@ function scopeKeys(scope: FormatScope | undefined): string[] {
 /** Keys tried by lookup: meter, M/type, M/any type, global. */
 function lookupKeys(scope: FormatScope): string[] {
   const keys = scopeKeys(scope);
-  if (scope.m !== undefined && scope.deviceType !== undefined) keys.push(`mt:${hex16(scope.m & 0x7fff)}:*`);
+  if (scope.m !== undefined && scope.deviceType !== undefined) keys.push(modelKey(scope.m, undefined));
   keys.push("");
   return keys;
+}
+
+/** Header bytes of the records that form a compact format (no fillers, no manufacturer data). */
+export function formatHeaderBytes(headers: readonly RecordShape[]): Uint8Array {
+  let n = 0;
+  for (let i = 0; i < headers.length; i++) if (headers[i].vib !== null) n += headers[i].bytes.length;
+  const out = new Uint8Array(n);
+  let p = 0;
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i];
+    if (h.vib === null) continue;
+    out.set(h.bytes, p);
+    p += h.bytes.length;
+  }
+  return out;
+}
+
+function sameShapes(a: readonly RecordShape[] | undefined, b: readonly RecordShape[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A stored format has these header bytes (recognised by the shapes they were parsed into when known). */
+function sameFormat(f: Format, headers: Uint8Array, shapes: readonly RecordShape[] | undefined): boolean {
+  return (shapes !== undefined && sameShapes(f.shapes, shapes)) || sameBytes(f.bytes, headers);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -87,10 +139,32 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** A full frame's record shapes with their header bytes and signature (see FormatCache.learnShapes). */
+interface FrameFormat {
+  shapes: readonly RecordShape[];
+  bytes: Uint8Array;
+  signature: number;
+  sig: string;
+}
+
+/** How many frame formats keep their header bytes and signature (about 150 B each). */
+const FRAME_MEMO = 128;
+
+/**
+ * Memo key of a list of shapes: first and last shape and the count (exact below 2^53). Equal lists get
+ * equal keys; two lists that only share these are told apart by sameShapes. No loop: this runs per frame.
+ */
+function shapesKey(shapes: readonly RecordShape[]): number {
+  return (shapes[0].serial * 4096 + (shapes[shapes.length - 1].serial % 4096)) * 256 + (shapes.length % 256);
+}
+
 export class FormatCache {
   readonly maxEntries: number;
   private readonly map = new Map<string, Format>();
   private readonly parsed = new Map<Format, RecordHeader[]>();
+  private readonly frames = new Map<number, FrameFormat>();
+  /** How many keys are meter-scoped (kept only on collisions, or imported). */
+  private meterEntries = 0;
 
   constructor(maxEntries = 128) {
     this.maxEntries = maxEntries > 0 ? maxEntries : 1;
@@ -100,9 +174,58 @@ export class FormatCache {
     return this.map.size;
   }
 
-  /** Learns a format from its header bytes (copied); returns its signature. */
+  /**
+   * Learns a format from its header bytes (copied); returns its signature. See learnShapes for where a
+   * format with a meter scope is kept.
+   */
   learn(headers: Uint8Array, scope?: FormatScope): number {
-    return this.store(scopeKeys(scope), headers);
+    const signature = formatSignature(headers);
+    return this.keep(headers, signature, hex16(signature), scope, undefined);
+  }
+
+  /**
+   * Learns the format of a full frame from its record shapes (fillers and manufacturer data are left
+   * out of the format); returns its signature. Same as learn(formatHeaderBytes(shapes)), but the
+   * header bytes and signature of a frame format are worked out once per model, and a known format
+   * is recognised by its memoised shapes without comparing bytes.
+   *
+   * With a meter scope the format is kept under the M/type key, which all meters of the model share
+   * (the meters of one model send the same formats); the meter key gets an entry of its own only when
+   * the model's entry has other header bytes under the same signature (a CRC-16 collision), so a
+   * registered meter costs no cache entry (docs/performance.md).
+   */
+  learnShapes(shapes: readonly RecordShape[], scope?: FormatScope): number {
+    if (shapes.length === 0) return this.learn(new Uint8Array(0), scope);
+    const hash = shapesKey(shapes);
+    let frame = this.frames.get(hash);
+    if (frame === undefined || !sameShapes(frame.shapes, shapes)) {
+      const bytes = formatHeaderBytes(shapes);
+      const signature = formatSignature(bytes);
+      frame = { shapes, bytes, signature, sig: hex16(signature) };
+      if (this.frames.size >= FRAME_MEMO) this.frames.delete(this.frames.keys().next().value!);
+      this.frames.set(hash, frame);
+    }
+    return this.keep(frame.bytes, frame.signature, frame.sig, scope, shapes);
+  }
+
+  /** Stores or refreshes a learnt format (see learnShapes). */
+  private keep(headers: Uint8Array, signature: number, sig: string, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): number {
+    if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(scopeKeys(scope), headers, shapes);
+    const mtKey = modelKey(scope.m, scope.deviceType) + "|" + sig;
+    const shared = this.map.get(mtKey);
+    if (shared === undefined || sameFormat(shared, headers, shapes)) {
+      const f = shared ?? this.newFormat(signature, headers);
+      if (shapes !== undefined) f.shapes = shapes;
+      this.put(mtKey, f);
+      if (this.meterEntries > 0) this.remove(meterKey(scope) + "|" + sig); // an own entry is stale now
+      return signature;
+    }
+    const own = meterKey(scope) + "|" + sig;
+    const f = this.map.get(own);
+    const format = f !== undefined && sameFormat(f, headers, shapes) ? f : this.newFormat(signature, headers);
+    if (shapes !== undefined) format.shapes = shapes;
+    this.put(own, format);
+    return signature;
   }
 
   /**
@@ -147,6 +270,8 @@ export class FormatCache {
   clear(): void {
     this.map.clear();
     this.parsed.clear();
+    this.frames.clear();
+    this.meterEntries = 0;
   }
 
   /** All entries in the persisted string form, oldest first. */
@@ -171,33 +296,41 @@ export class FormatCache {
     }
   }
 
-  private store(keys: readonly string[], headers: Uint8Array): number {
+  private store(keys: readonly string[], headers: Uint8Array, shapes?: readonly RecordShape[]): number {
     const signature = formatSignature(headers);
     const sig = hex16(signature);
     let format: Format | undefined;
     for (const k of keys) {
       const f = this.map.get(k + "|" + sig);
-      if (f !== undefined && sameBytes(f.bytes, headers)) format = f; // relearnt: no new parse
+      if (f !== undefined && f !== format && sameBytes(f.bytes, headers)) format = f; // relearnt: no new parse
     }
-    if (format === undefined) {
-      const bytes = headers.slice();
-      format = { signature, bytes };
-      this.headersOf(format); // validates: a malformed header list throws here, before it is stored
-    }
+    if (format === undefined) format = this.newFormat(signature, headers);
+    if (shapes !== undefined) format.shapes = shapes;
     for (const k of keys) this.put(k + "|" + sig, format);
     return signature;
   }
 
+  /** A new format from header bytes (copied). A malformed header list throws here, before it is stored. */
+  private newFormat(signature: number, headers: Uint8Array): Format {
+    const format: Format = { signature, bytes: headers.slice() };
+    this.headersOf(format);
+    return format;
+  }
+
   private put(key: string, format: Format): void {
-    this.map.delete(key);
+    if (!this.map.delete(key) && key.startsWith("meter:")) this.meterEntries++;
     this.map.set(key, format);
     while (this.map.size > this.maxEntries) {
       const oldest = this.map.keys().next();
       if (oldest.done) break;
       const f = this.map.get(oldest.value);
-      this.map.delete(oldest.value);
+      this.remove(oldest.value);
       if (f !== undefined) this.parsed.delete(f);
     }
+  }
+
+  private remove(key: string): void {
+    if (this.map.delete(key) && key.startsWith("meter:")) this.meterEntries--;
   }
 }
 

@@ -4,19 +4,22 @@
  * Only WmbusError is ever thrown: truncated / bad_dif / too_many_dife / too_many_vife / bad_lvar.
  */
 import { WmbusError } from "../errors.js";
-import { toHex } from "../util/hex.js";
+import { fromHex, toHex } from "../util/hex.js";
 import { Reader } from "../util/reader.js";
+import { scaleNumber } from "./datatypes.js";
 import { readDif, type DifInfo } from "./dif.js";
 import type { DataRecord, RecordFunction } from "./record.js";
 import { decodeValue } from "./values.js";
 import { readVif, resolveVif, type VifChain, type VifInfo } from "./vif.js";
 
-/** Everything the header bytes say about a record; compact frames keep these per format. */
-export interface RecordHeader {
-  /** Offset of the DIF in the buffer. */
-  offset: number;
+/** Everything the header bytes say about a record, wherever it sits; shared by all records with these bytes. */
+export interface RecordShape {
   /** Header bytes (DIF, DIFEs, VIF, VIFEs, plain-text unit), copied. */
   bytes: Uint8Array;
+  /** The header bytes as upper-case hex (DataRecord.header). */
+  hex: string;
+  /** VIF, VIFEs and plain-text unit as upper-case hex: the header without DIF and DIFEs. */
+  vibHex: string;
   dif: DifInfo;
   /** null for special DIFs (0F, 1F, 2F, 7F). */
   vib: VifChain | null;
@@ -25,6 +28,19 @@ export interface RecordHeader {
   dataLength: number;
   /** Stable record name (quantity, labels, storage, tariff, sub-unit, function). */
   name: string;
+  /** A number unique to this shape object (so that a list of shapes can be hashed, see format-cache.ts). */
+  serial: number;
+  /**
+   * The most common data, a plain binary number of at most 6 bytes without an additive VIFE, is read
+   * by decodeRecordData itself: 1 = signed (type B), 2 = unsigned (type C), 0 = decodeValue decides.
+   */
+  plainInt: number;
+}
+
+/** A record header at a place in a buffer; compact frames keep these per format. */
+export interface RecordHeader extends RecordShape {
+  /** Offset of the DIF in the buffer. */
+  offset: number;
 }
 
 const FUNCTION_SUFFIX: { readonly [f in RecordFunction]: string } = {
@@ -56,33 +72,99 @@ const SPECIAL_QUANTITY = {
  * byte alone: 2F fillers and 7F have no data, 0F/1F have manufacturer data up to `end`.
  */
 export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): RecordHeader {
+  const s = parseShape(buf, pos, end);
+  return {
+    offset: pos, bytes: s.bytes, hex: s.hex, vibHex: s.vibHex, dif: s.dif, vib: s.vib, info: s.info, dataLength: s.dataLength,
+    name: s.name, serial: s.serial, plainInt: s.plainInt,
+  };
+}
+
+function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
   const r = new Reader(buf, pos, end);
   const dif = readDif(r);
   if (dif.special !== undefined) {
     const mfct = dif.special === "manufacturer" || dif.special === "more_records";
     const info: VifInfo = { quantity: SPECIAL_QUANTITY[dif.special], unit: "", exponent: 0, kind: "hex", labels: [], nameLabels: [] };
     if (dif.special === "more_records") info.labels.push("more_records_follow");
-    return {
-      offset: pos,
-      bytes: buf.slice(pos, r.pos),
-      dif,
-      vib: null,
-      info,
-      dataLength: mfct ? -2 : 0,
-      name: info.quantity,
-    };
+    const bytes = buf.slice(pos, r.pos);
+    return { bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, serial: nextSerial(), plainInt: 0 };
   }
   const vib = readVif(r);
   const info = resolveVif(vib);
-  return {
-    offset: pos,
-    bytes: buf.slice(pos, r.pos),
-    dif,
-    vib,
-    info,
-    dataLength: dif.dataLength,
-    name: recordName(info.quantity, info.nameLabels, dif),
-  };
+  const bytes = buf.slice(pos, r.pos);
+  const name = recordName(info.quantity, info.nameLabels, dif);
+  const hex = toHex(bytes);
+  const vibHex = hex.slice(2 + 2 * dif.difes.length);
+  return { bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial: nextSerial(), plainInt: plainInt(dif, info) };
+}
+
+let serials = 0;
+
+function nextSerial(): number {
+  serials = (serials + 1) % 0x40000000;
+  return serials;
+}
+
+/** See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes. */
+function plainInt(dif: DifInfo, info: VifInfo): number {
+  if (dif.coding !== "int" || dif.dataLength > 6 || info.additive !== undefined) return 0;
+  return info.kind === "num" ? 1 : info.kind === "unsigned" ? 2 : 0;
+}
+
+/** 2^(8·n) for n = 0..6: the offset of a negative n-byte two's complement number. */
+const POW256: readonly number[] = [1, 256, 65536, 16777216, 4294967296, 1099511627776, 281474976710656];
+
+/**
+ * Parsed headers by their bytes. A meter repeats the same few headers in every telegram and the
+ * meters of one model share them, so most records skip the DIF/VIF parse and the name building.
+ * Only headers of at most MEMO_BYTES bytes without a plain-text unit are kept (the key must be an
+ * exact number); when full, the oldest shape makes room, which bounds its memory. A shape costs about 1 KB
+ * of XS heap on the ESP32 (990 B measured: objects for DIF, VIB and meaning, header bytes and strings),
+ * so the default suits a device that hears a few models; a host gateway sets more with setRecordShapeMemo.
+ */
+export const DEFAULT_SHAPE_MEMO = 32;
+let memoMax = DEFAULT_SHAPE_MEMO;
+const MEMO_BYTES = 6;
+const memo = new Map<number, RecordShape>();
+
+/** Sets how many parsed record headers are kept (0: none); the memo is emptied. */
+export function setRecordShapeMemo(max: number): void {
+  memoMax = max > 0 ? max : 0;
+  memo.clear();
+}
+
+/** The memo key of the header at `pos`: its bytes as a number, times 8, plus its length; -1 = not memoisable. */
+function shapeKey(buf: Uint8Array, pos: number, end: number): number {
+  let p = pos;
+  let key = 0;
+  let b = 0;
+  const limit = end - pos < MEMO_BYTES ? end : pos + MEMO_BYTES;
+  if ((buf[pos] & 0x0f) === 0x0f) return -1; // special DIF
+  do {
+    if (p >= limit) return -1;
+    b = buf[p++];
+    key = key * 256 + b;
+  } while (b & 0x80); // DIF, DIFEs
+  if (p >= limit || (buf[p] & 0x7f) === 0x7c) return -1; // plain-text unit: variable
+  do {
+    if (p >= limit) return -1;
+    b = buf[p++];
+    key = key * 256 + b;
+  } while (b & 0x80); // VIF, VIFEs
+  return key * 8 + (p - pos);
+}
+
+/** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
+export function recordShapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
+  const key = memoMax > 0 ? shapeKey(buf, pos, end) : -1;
+  if (key < 0) return parseShape(buf, pos, end);
+  let s = memo.get(key);
+  if (s === undefined) {
+    s = parseShape(buf, pos, end);
+    if (memo.size >= memoMax) memo.delete(memo.keys().next().value!); // the oldest shape goes first
+    memo.set(key, s);
+  }
+  return s;
 }
 
 /**
@@ -91,18 +173,34 @@ export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): Re
  * data offset). Returns the record and the position after its data.
  */
 export function decodeRecordData(
-  header: RecordHeader,
+  header: RecordShape & { offset?: number },
   buf: Uint8Array,
   dataPos: number,
   end: number,
-  offset = header.offset,
+  offset = header.offset ?? dataPos,
 ): { record: DataRecord; next: number } {
-  const { dif, info } = header;
+  const record = decodeRecord(header, buf, dataPos, end, offset);
+  return { record, next: dataPos + record.dataLength };
+}
+
+/** decodeRecordData without the result pair: the data length is record.data.length / 2. */
+function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number): DecodedRecord {
+  const dif = header.dif;
+  const info = header.info;
   let value: number | string | null;
   let length: number;
   let error: string | undefined;
   let numeric = false;
-  if (header.dataLength === -2) {
+  const n = header.dataLength;
+  if (header.plainInt !== 0 && dataPos + n <= end) {
+    // values.ts intValue for kinds num / unsigned, inlined (readInt, then scaled without additive)
+    let v = 0;
+    for (let i = dataPos + n - 1; i >= dataPos; i--) v = v * 256 + buf[i];
+    if (header.plainInt === 1 && buf[dataPos + n - 1] & 0x80) v -= POW256[n];
+    value = scaleNumber(v, info.exponent);
+    length = n;
+    numeric = true;
+  } else if (n === -2) {
     length = end > dataPos ? end - dataPos : 0;
     value = length > 0 ? toHex(buf, dataPos, dataPos + length) : null;
   } else if (header.vib === null) {
@@ -119,33 +217,135 @@ export function decodeRecordData(
     const e = "record error: " + info.recordError;
     error = error === undefined ? e : error + "; " + e;
   }
-  const record: DataRecord = {
-    offset,
-    header: toHex(header.bytes),
-    data: toHex(buf, dataPos, dataPos + length),
-    dif: dif.dif,
-    vif: header.vib === null ? null : header.vib.vif,
-    vifes: header.vib === null ? [] : header.vib.vifes.slice(),
-    storage: dif.storage,
-    tariff: dif.tariff,
-    subunit: dif.subunit,
-    function: dif.function,
-    quantity: info.quantity,
-    unit: info.unit,
-    exponent: numeric ? info.exponent : 0,
-    value,
-    name: header.name,
-  };
+  const record = new DecodedRecord(header, offset, buf, dataPos, length, numeric ? info.exponent : 0, value);
   if (info.labels.length > 0) record.labels = info.labels.slice();
   if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
   if (error !== undefined) record.error = error;
-  return { record, next: dataPos + length };
+  return record;
+}
+
+/**
+ * A DataRecord whose `data` hex is spelt only when it is read (JSON output, readings that take raw
+ * bytes): most readings need the values only, and the hex costs as much as decoding the value.
+ * JSON.stringify gives the same text as for a plain DataRecord (toJSON, contract key order).
+ * The record keeps a view of the buffer it was decoded from until the hex is spelt: the decoder
+ * decodes its private copy of the telegram; a caller that parses its own buffer must not change
+ * it while the records are in use.
+ */
+class DecodedRecord implements DataRecord {
+  // `declare`: no field initialisers; the constructor sets the properties in the contract order
+  declare offset: number;
+  declare header: string;
+  declare dif: number;
+  declare vif: number | null;
+  declare vifes: number[];
+  declare storage: number;
+  declare tariff: number;
+  declare subunit: number;
+  declare function: RecordFunction;
+  declare quantity: string;
+  declare unit: string;
+  declare exponent: number;
+  declare value: number | string | null;
+  declare name: string;
+  declare labels?: string[];
+  declare text_unit?: string;
+  declare error?: string;
+  #shape: RecordShape;
+  #buf: Uint8Array;
+  #start: number;
+  /** Data length in bytes while the hex is not spelt yet; -1 once it is in #data. */
+  #length: number;
+  #data = "";
+
+  constructor(h: RecordShape, offset: number, buf: Uint8Array, start: number, length: number, exponent: number, value: number | string | null) {
+    const dif = h.dif;
+    this.offset = offset;
+    this.header = h.hex;
+    this.dif = dif.dif;
+    this.vif = h.vib === null ? null : h.vib.vif;
+    this.vifes = h.vib === null ? [] : h.vib.vifes.slice();
+    this.storage = dif.storage;
+    this.tariff = dif.tariff;
+    this.subunit = dif.subunit;
+    this.function = dif.function;
+    this.quantity = h.info.quantity;
+    this.unit = h.info.unit;
+    this.exponent = exponent;
+    this.value = value;
+    this.name = h.name;
+    this.#shape = h;
+    this.#buf = buf;
+    this.#start = start;
+    this.#length = length;
+  }
+
+  /** Data bytes as upper-case hex (for LVAR including the LVAR byte). */
+  get data(): string {
+    if (this.#length >= 0) {
+      this.#data = toHex(this.#buf, this.#start, this.#start + this.#length);
+      this.#length = -1;
+    }
+    return this.#data;
+  }
+
+  set data(hex: string) {
+    this.#data = hex;
+    this.#length = -1;
+  }
+
+  /** VIF, VIFEs and plain-text unit as hex (the header without DIF and DIFEs). */
+  get vibHex(): string {
+    return this.#shape.vibHex;
+  }
+
+  /** The data bytes (a view, not a copy). */
+  get dataBytes(): Uint8Array {
+    return this.#length >= 0 ? this.#buf.subarray(this.#start, this.#start + this.#length) : fromHex(this.#data);
+  }
+
+  /** Data length in bytes (without spelling the hex). */
+  get dataLength(): number {
+    return this.#length >= 0 ? this.#length : this.#data.length >> 1;
+  }
+
+  toJSON(): DataRecord {
+    return {
+      offset: this.offset, header: this.header, data: this.data, dif: this.dif, vif: this.vif, vifes: this.vifes,
+      storage: this.storage, tariff: this.tariff, subunit: this.subunit, function: this.function,
+      quantity: this.quantity, unit: this.unit, exponent: this.exponent, value: this.value, name: this.name,
+      labels: this.labels, text_unit: this.text_unit, error: this.error,
+    };
+  }
+}
+
+/** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs); kept per shape for decoded records. */
+export function recordVibHex(r: DataRecord): string {
+  if (r instanceof DecodedRecord) return r.vibHex;
+  const h = r.header;
+  let i = 0;
+  while (i + 2 <= h.length) {
+    const b = parseInt(h.substr(i, 2), 16);
+    i += 2;
+    if ((b & 0x80) === 0) break;
+  }
+  return h.slice(i);
+}
+
+/** The data bytes of a record (for LVAR including the LVAR byte), without going through hex when it was decoded here. */
+export function recordDataBytes(r: DataRecord): Uint8Array {
+  return r instanceof DecodedRecord ? r.dataBytes : fromHex(r.data);
+}
+
+/** Data length in bytes of a record, without spelling its hex when it was decoded here. */
+export function recordDataLength(r: DataRecord): number {
+  return r instanceof DecodedRecord ? r.dataLength : r.data.length >> 1;
 }
 
 /** Records together with the headers they were decoded from (used to learn compact formats). */
 export interface ParsedRecords {
   records: DataRecord[];
-  headers: RecordHeader[];
+  headers: RecordShape[];
   /** Lenient mode only: the error that stopped parsing; `records` holds everything before it. */
   error?: WmbusError;
 }
@@ -159,7 +359,7 @@ export interface ParsedRecords {
  */
 export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: number, lenient = false): ParsedRecords {
   const records: DataRecord[] = [];
-  const headers: RecordHeader[] = [];
+  const headers: RecordShape[] = [];
   if (end > buf.length) end = buf.length;
   let pos = start < 0 ? 0 : start;
   while (pos < end) {
@@ -168,11 +368,12 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       continue;
     }
     try {
-      const h = parseRecordHeader(buf, pos, end);
-      const { record, next } = decodeRecordData(h, buf, pos + h.bytes.length, end);
+      const h = recordShapeAt(buf, pos, end);
+      const dataPos = pos + h.bytes.length;
+      const record = decodeRecord(h, buf, dataPos, end, pos);
       records.push(record);
       headers.push(h);
-      pos = next;
+      pos = dataPos + record.dataLength;
       if (h.dataLength === -2) break;
     } catch (e) {
       if (!lenient || !(e instanceof WmbusError)) throw e;

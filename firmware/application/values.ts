@@ -70,11 +70,34 @@ function intValue(buf: Uint8Array, p: number, n: number, info: VifInfo): Decoded
   }
 }
 
+/**
+ * Type A BCD of at most 7 bytes (14 digits, always an exact double) read straight into a number, with
+ * the same rules as readBcd + bcdValue: a top nibble F of the last byte means negative. Returns NaN when
+ * a nibble is not a digit, so the caller takes the general path that words the error.
+ */
+function bcdNumber(buf: Uint8Array, p: number, n: number, negative: boolean): number {
+  let v = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    const b = buf[p + i];
+    const hi = b >> 4, lo = b & 15;
+    if (i === n - 1 && hi === 15) negative = true;
+    else if (hi > 9) return NaN;
+    else v = v * 10 + hi;
+    if (lo > 9) return NaN;
+    v = v * 10 + lo;
+  }
+  return negative ? -v : v;
+}
+
 /** BCD data (type A) by value kind: identification numbers keep their digits as a string. */
 function bcdData(buf: Uint8Array, p: number, n: number, info: VifInfo, negative: boolean, length: number): DecodedValue {
   if (info.kind === "hex" || info.kind === "container") return { value: toHex(buf, p, p + n), length };
-  const r = readBcd(buf, p, n);
   const numeric = info.kind !== "id";
+  if (numeric && n <= 7) {
+    const v = bcdNumber(buf, p, n, negative);
+    if (v === v) return { value: scaled(v, info), length, numeric };
+  }
+  const r = readBcd(buf, p, n);
   if (r.digits === null) return { value: null, length, numeric, error: `invalid BCD digits ${toHex(buf, p, p + n)}` };
   r.negative = r.negative || negative;
   if (!numeric) return { value: r.negative ? "-" + r.digits : r.digits, length };

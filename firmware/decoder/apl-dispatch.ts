@@ -1,5 +1,5 @@
 import { parseRecordsWithHeaders } from "../application/records.js";
-import { FormatCache, decodeCompact, decodeFormatFrame, formatHeaderBytes } from "../application/compact.js";
+import { FormatCache, decodeCompact, decodeFormatFrame } from "../application/compact.js";
 import type { WmbusError } from "../errors.js";
 import type { Telegram } from "./telegram.js";
 
@@ -17,7 +17,7 @@ export function decodeApl(t: Telegram, formats: FormatCache | undefined): void {
       const parsed = parseRecordsWithHeaders(bytes, start, end, true);
       t.records = parsed.records;
       if (parsed.error) keepUnparsed(t, parsed.error);
-      else if (formats && parsed.headers.length > 0) formats.learn(formatHeaderBytes(parsed.headers), t.meter);
+      else if (formats && parsed.headers.length > 0) formats.learnShapes(parsed.headers, t.meter);
       return;
     }
     case "compact": {

@@ -20,8 +20,18 @@ export interface Address {
  * print their hex digits in lower case, as wmbusmeters does, so ids match existing configurations.
  */
 export function idString(b: Uint8Array, p: number): string {
-  return (hex8(b[p + 3]) + hex8(b[p + 2]) + hex8(b[p + 1]) + hex8(b[p])).toLowerCase();
+  const w = b[p + 3], x = b[p + 2], y = b[p + 1], z = b[p];
+  const c = LOWER_HEX;
+  // one string built from 8 char codes: every telegram has one or two ids, so this is a hot path
+  return String.fromCharCode(c[w >> 4], c[w & 15], c[x >> 4], c[x & 15], c[y >> 4], c[y & 15], c[z >> 4], c[z & 15]);
 }
+
+/** Char codes of "0123456789abcdef". */
+const LOWER_HEX = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) t[i] = i < 10 ? 48 + i : 87 + i;
+  return t;
+})();
 
 /** DLL order: M (2), ID (4), version, type. */
 export function readDllAddress(r: Reader): Address {

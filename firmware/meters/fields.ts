@@ -6,18 +6,10 @@ import type { FieldRule, FieldValue, Reading } from "./types.js";
 import { convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
+import { recordDataBytes, recordVibHex } from "../application/records.js";
 
 /** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs). */
-export function vibHex(r: DataRecord): string {
-  const h = r.header;
-  let i = 0;
-  while (i + 2 <= h.length) {
-    const b = parseInt(h.substr(i, 2), 16);
-    i += 2;
-    if ((b & 0x80) === 0) break;
-  }
-  return h.slice(i);
-}
+export const vibHex = recordVibHex;
 
 function nameMatches(rule: FieldRule, rec: DataRecord): boolean {
   const r = rule.r;
@@ -42,6 +34,17 @@ export function ruleMatches(rule: FieldRule, rec: DataRecord): boolean {
 
 export function findRecord(rule: FieldRule, records: readonly DataRecord[]): DataRecord | undefined {
   let n = rule.nth ?? 0;
+  const r = rule.r;
+  if (typeof r === "string" && rule.vib === undefined && rule.h === undefined) {
+    // the common rule names its record: compare names only (same result as ruleMatches)
+    for (let i = 0; i < records.length; i++) {
+      const rec = records[i];
+      if (rec.name !== r || (rule.ru !== undefined && rec.unit !== rule.ru)) continue;
+      if (n === 0) return rec;
+      n--;
+    }
+    return undefined;
+  }
   for (const rec of records) {
     if (!ruleMatches(rule, rec)) continue;
     if (n === 0) return rec;
@@ -55,11 +58,12 @@ export function dataHex(r: DataRecord): string {
   return (r.dif & 0x0f) === 0x0d && r.data.length >= 2 ? r.data.slice(2) : r.data;
 }
 
-/** Unsigned little-endian integer of the record's data bytes (at most 6 bytes are exact). */
+/** Unsigned little-endian integer of the record's data bytes, LVAR byte skipped (at most 6 bytes are exact). */
 export function dataInt(r: DataRecord): number {
-  const h = dataHex(r);
+  const b = recordDataBytes(r);
+  const from = (r.dif & 0x0f) === 0x0d && b.length >= 1 ? 1 : 0;
   let v = 0;
-  for (let i = h.length - 2; i >= 0; i -= 2) v = v * 256 + parseInt(h.substr(i, 2), 16);
+  for (let i = b.length - 1; i >= from; i--) v = v * 256 + b[i];
   return v;
 }
 
@@ -116,9 +120,19 @@ function asDatetime(v: FieldValue, rec: DataRecord, seconds: boolean): FieldValu
 
 /** The value a rule gives for a record (null record: the rule's "no data" value). */
 export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
-  if (rec === null) return rule.fmt ? rule.fmt(null, null) : null;
+  if (rec === null) {
+    const none = rule.fmt ? rule.fmt(null, null) : null;
+    return typeof none === "number" ? round6(none) : none;
+  }
   let v: FieldValue = rec.value;
-  switch (rule.as) {
+  const as = rule.as;
+  if (as === undefined && typeof v === "number") {
+    // the common case first: a number converted into the field unit (the switch's default branch)
+    if (rule.u !== undefined) {
+      const c = convert(v, rec.unit, rule.u);
+      if (c !== undefined) v = c;
+    }
+  } else switch (as) {
     case "date":
     case "date_raw":
       v = asDate(v, rec, rule.as === "date_raw");
@@ -160,15 +174,134 @@ export function fieldName(rule: { n: string; u?: string }): string {
   return rule.u ? rule.n + "_" + rule.u : rule.n;
 }
 
+/** What applyRules needs to know about a rule list, worked out once per list (drivers are constant data). */
+interface RulePlan {
+  /** Output field name per rule. */
+  names: string[];
+  /** Some rules pick records by VIB alone: index the records by VIB too. */
+  vibIndex: boolean;
+}
+
+const PLANS = new WeakMap<readonly FieldRule[], RulePlan>();
+
+function rulePlan(rules: readonly FieldRule[]): RulePlan {
+  let plan = PLANS.get(rules);
+  if (plan === undefined) {
+    let vibRules = 0;
+    for (const r of rules) if (r.vib !== undefined && r.r === undefined && r.h === undefined) vibRules++;
+    plan = { names: rules.map(fieldName), vibIndex: vibRules > 0 };
+    PLANS.set(rules, plan);
+  }
+  return plan;
+}
+
+/**
+ * The records of one telegram indexed by record name, so a rule that names its record (`r`, the
+ * common case) looks at the records of that name only instead of scanning them all. `first` maps a
+ * name to its first record, `next[i]` is the next record with the same name as record i (-1: none).
+ */
+export class RecordIndex {
+  readonly records: readonly DataRecord[];
+  private readonly first = new Map<string, number>();
+  private readonly next: number[];
+  /** The same chains by VIB hex, built on demand (withVibIndex). */
+  private vibFirst?: Map<string, number>;
+  private vibNext?: number[];
+
+  constructor(records: readonly DataRecord[]) {
+    this.records = records;
+    this.next = new Array<number>(records.length);
+    for (let i = records.length - 1; i >= 0; i--) {
+      const name = records[i].name;
+      const f = this.first.get(name);
+      this.next[i] = f === undefined ? -1 : f;
+      this.first.set(name, i);
+    }
+  }
+
+  /** A rule with a list of record names: the nth record, in record order, that has one of them. */
+  private findAnyName(rule: FieldRule, names: readonly string[]): DataRecord | undefined {
+    const hits: number[] = [];
+    for (let k = 0; k < names.length; k++) {
+      const f = this.first.get(names[k]);
+      for (let i = f === undefined ? -1 : f; i >= 0; i = this.next[i]) {
+        if (rule.ru === undefined || this.records[i].unit === rule.ru) hits.push(i);
+      }
+    }
+    if (hits.length > 1) hits.sort((a, b) => a - b);
+    let n = rule.nth ?? 0;
+    for (let k = 0; k < hits.length; k++) {
+      if (k > 0 && hits[k] === hits[k - 1]) continue; // a name listed twice
+      if (n === 0) return this.records[hits[k]];
+      n--;
+    }
+    return undefined;
+  }
+
+  /** Also index the records by VIB hex, for rule lists with VIB rules. */
+  withVibIndex(): void {
+    if (this.vibFirst !== undefined) return;
+    const first = new Map<string, number>();
+    const next = new Array<number>(this.records.length);
+    for (let i = this.records.length - 1; i >= 0; i--) {
+      const vib = recordVibHex(this.records[i]);
+      const f = first.get(vib);
+      next[i] = f === undefined ? -1 : f;
+      first.set(vib, i);
+    }
+    this.vibFirst = first;
+    this.vibNext = next;
+  }
+
+  /** Same result as findRecord(rule, records). */
+  find(rule: FieldRule): DataRecord | undefined {
+    const r = rule.r;
+    if (typeof r !== "string" || rule.vib !== undefined || rule.h !== undefined) return this.findOther(rule);
+    let n = rule.nth ?? 0;
+    const f = this.first.get(r);
+    for (let i = f === undefined ? -1 : f; i >= 0; i = this.next[i]) {
+      const rec = this.records[i];
+      if (rule.ru !== undefined && rec.unit !== rule.ru) continue;
+      if (n === 0) return rec;
+      n--;
+    }
+    return undefined;
+  }
+
+  /** Rules that do not name one record: a list of names, by the VIB index when built, else a scan. */
+  private findOther(rule: FieldRule): DataRecord | undefined {
+    const r = rule.r;
+    if (typeof r === "object" && rule.vib === undefined && rule.h === undefined) return this.findAnyName(rule, r);
+    if (this.vibFirst === undefined || rule.vib === undefined || rule.r !== undefined || rule.h !== undefined) return findRecord(rule, this.records);
+    let n = rule.nth ?? 0;
+    const f = this.vibFirst.get(rule.vib);
+    for (let i = f === undefined ? -1 : f; i >= 0; i = this.vibNext![i]) {
+      const rec = this.records[i];
+      if (rule.st !== undefined && rec.storage !== rule.st) continue;
+      if (rule.tf !== undefined && rec.tariff !== rule.tf) continue;
+      if (rule.su !== undefined && rec.subunit !== rule.su) continue;
+      if (rule.ru !== undefined && rec.unit !== rule.ru) continue;
+      if (n === 0) return rec;
+      n--;
+    }
+    return undefined;
+  }
+}
+
 /**
  * Applies the rules in order; the first rule that yields a field wins unless a later one says `over`.
  * With `origin`, each field's source record index is noted there under "<field>_field".
  */
-export function applyRules(rules: readonly FieldRule[], records: readonly DataRecord[], out: Reading, origin?: Reading): void {
-  for (const rule of rules) {
-    const name = fieldName(rule);
+export function applyRules(rules: readonly FieldRule[], records: readonly DataRecord[] | RecordIndex, out: Reading, origin?: Reading): void {
+  const index = records instanceof RecordIndex ? records : new RecordIndex(records);
+  const plan = rulePlan(rules);
+  const names = plan.names;
+  if (plan.vibIndex) index.withVibIndex();
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    const name = names[i];
     if (!rule.over && out[name] !== undefined && out[name] !== null) continue;
-    const rec = findRecord(rule, records);
+    const rec = index.find(rule);
     if (rec === undefined) {
       if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
       continue;
@@ -176,6 +309,6 @@ export function applyRules(rules: readonly FieldRule[], records: readonly DataRe
     // an invalid number (e.g. BCD FFFF) is left out; an invalid date prints as null
     if (rec.value === null && (rule.as === undefined || rule.as === "num") && !rule.always && !rule.nul) continue;
     out[name] = ruleValue(rule, rec);
-    if (origin) origin[name + "_field"] = records.indexOf(rec);
+    if (origin) origin[name + "_field"] = index.records.indexOf(rec);
   }
 }

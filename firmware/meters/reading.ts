@@ -5,7 +5,7 @@
 import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../decoder/telegram.js";
 import { readByteField } from "./bytes.js";
-import { applyRules, dataHex, fieldName, findRecord } from "./fields.js";
+import { applyRules, dataHex, fieldName, RecordIndex } from "./fields.js";
 import { fromHex, toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS } from "./status.js";
@@ -60,7 +60,8 @@ const HEADER_FIELDS: { readonly [k: string]: true } = {
 /** Manufacturer area: the APL of a manufacturer CI, or the bytes after a 0F/1F DIF. */
 function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
   if (t.manufacturerData) return t.manufacturerData;
-  for (const r of records) {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
     if (r.quantity === "manufacturer_data" && r.vif === null) {
       const at = r.offset + 1;
       return t.bytes.subarray(at, at + (r.data.length >> 1));
@@ -69,20 +70,20 @@ function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
   return new Uint8Array(0);
 }
 
-function blockBytes(b: ByteBlock, records: readonly DataRecord[], mfct: Uint8Array): Uint8Array | undefined {
+function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array): Uint8Array | undefined {
   if (!b.rec) return mfct;
-  const r = findRecord(b.rec, records);
+  const r = records.find(b.rec);
   return r === undefined ? undefined : fromHex(dataHex(r));
 }
 
 /** Byte fields of one manufacturer block (see ByteBlock). */
-function applyBlock(b: ByteBlock, records: readonly DataRecord[], mfct: Uint8Array, out: Reading): void {
+function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading): void {
   const bytes = blockBytes(b, records, mfct);
   if (bytes === undefined || bytes.length < (b.min ?? 1)) return;
   if (b.sig !== undefined && toHex(bytes, 0, b.sig.length >> 1) !== b.sig) return;
   for (const f of b.fields) {
     const v = readByteField(f, bytes);
-    if (v !== undefined) out[fieldName(f)] = v;
+    if (v !== undefined) out[fieldName(f)] = typeof v === "number" ? round6(v) : v;
   }
 }
 
@@ -105,11 +106,12 @@ export function applyDriver(
       out.media = mediaText(a.deviceType);
     }
   }
+  const index = new RecordIndex(records);
   const origin: Reading | undefined = opts.fieldOrigin || opts.calculate ? {} : undefined;
-  applyRules(d.fields, records, out, origin);
+  applyRules(d.fields, index, out, origin);
   if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
   if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
-  if (d.blocks) for (const b of d.blocks) applyBlock(b, records, mfct, out);
+  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out);
   const flags: string[] = [];
   if (d.decode) {
     const key = keyBytes(opts.key);
@@ -139,15 +141,26 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
       if (d.media === undefined) out.media = mediaText(a.deviceType);
     }
   }
-  if (t.payloadState !== "encrypted") applyDriver(d, t, out, opts);
+  const decoded = t.payloadState !== "encrypted";
+  if (decoded) applyDriver(d, t, out, opts);
   if (opts.conversions) addConversions(out, opts.conversions);
   if (opts.extra) for (const k of Object.keys(opts.extra)) if (!HEADER_FIELDS[k]) out[k] = opts.extra[k];
-  for (const k of Object.keys(out)) {
-    const v = out[k];
-    if (typeof v === "number") out[k] = round6(v);
+  // Rule and byte-field values are rounded where they are set; values computed afterwards (a manufacturer
+  // decoder, conversions, calculations, constant extras) are rounded here.
+  if ((decoded && d.decode) || opts.conversions || opts.calculate || opts.extra) {
+    for (const k of Object.keys(out)) {
+      const v = out[k];
+      if (typeof v === "number") out[k] = round6(v);
+    }
   }
   const prev = opts.previous;
-  if (prev) for (const k of Object.keys(prev)) if (!HEADER_FIELDS[k] && out[k] === undefined) out[k] = prev[k];
+  if (prev) {
+    const keys = Object.keys(prev);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (out[k] === undefined && !HEADER_FIELDS[k]) out[k] = prev[k];
+    }
+  }
   if (opts.error && (opts.error.code === "wrong_key" || opts.error.code === "mac_mismatch")) {
     out.error = "decryption failed, please check key";
     if (opts.raw) out.telegram = toHex(opts.raw);

@@ -4,6 +4,7 @@
  * never return them, and no error message ever contains key text.
  */
 import { fail } from "../errors.js";
+import { manufacturerCode, manufacturerValue } from "../link/manufacturer.js";
 
 export interface KeyDescription {
   /** Meter ID, 8 hex digits, upper case (BCD IDs are plain decimal digits). */
@@ -13,8 +14,6 @@ export interface KeyDescription {
   key_set: true;
 }
 
-const ID_RE = /^[0-9A-Fa-f]{8}$/;
-const MFCT_RE = /^[A-Za-z]{3}$/;
 
 function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -42,12 +41,44 @@ export function parseKeyHex(text: string): Uint8Array | undefined {
   return key;
 }
 
-function slot(id: string, mfct: string | null): string {
-  return mfct === null ? id : id + "/" + mfct;
+/** 2^32: a slot number is M-field × 2^32 + the id's 32 bits (M = 0: any manufacturer). */
+const ID_SPAN = 0x100000000;
+
+const ID_RE = /^[0-9A-Fa-f]{8}$/;
+const MFCT_RE = /^[A-Za-z]{3}$/;
+
+// Lookups run per telegram: the regex and parseInt are single native calls, cheaper under XS than a loop.
+
+/** The 8 id digits as a 32-bit number, or -1 when `id` is not 8 hex digits. */
+function idNumber(id: string): number {
+  return typeof id === "string" && ID_RE.test(id) ? parseInt(id, 16) : -1;
 }
 
+/** M-field value of a three-letter manufacturer code (either case), or -1. */
+function mfctNumber(code: string): number {
+  return typeof code === "string" && MFCT_RE.test(code) ? manufacturerValue(code) : -1;
+}
+
+/** Id digits of a slot number, upper case as set() stores them. */
+function idText(v: number): string {
+  let s = "";
+  for (let i = 0; i < 8; i++) {
+    s = "0123456789ABCDEF"[v % 16] + s;
+    v = Math.floor(v / 16);
+  }
+  return s;
+}
+
+/**
+ * Keys are kept packed, for gateways with hundreds of meters (docs/performance.md, ≤ 256 B per
+ * registered meter): all key bytes in one pool of 16-byte cells, and a Map from a number (M-field and
+ * id, no strings) to the cell. A removed key's cell is zeroed and reused.
+ */
 export class KeyStore {
-  readonly #keys = new Map<string, Uint8Array>();
+  readonly #slots = new Map<number, number>();
+  #pool = new Uint8Array(16 * 4);
+  readonly #free: number[] = [];
+  #used = 0;
 
   /**
    * Stores a 16-byte key given as 32 hex digits (surrounding white space ignored) for meter `id`
@@ -56,17 +87,29 @@ export class KeyStore {
    * manufacturer and "bad_key" for a bad key; messages never echo the offending text.
    */
   set(id: string, keyHex: string, mfct?: string): void {
-    if (typeof id !== "string" || !ID_RE.test(id)) {
-      fail("bad_argument", `meter id must be 8 hex digits (got ${typeof id === "string" ? id.length + " characters" : typeof id})`);
-    }
-    let m: string | null = null;
+    const n = idNumber(id);
+    if (n < 0) fail("bad_argument", `meter id must be 8 hex digits (got ${typeof id === "string" ? id.length + " characters" : typeof id})`);
+    let m = 0;
     if (mfct !== undefined && mfct !== null && mfct !== "") {
-      if (typeof mfct !== "string" || !MFCT_RE.test(mfct)) fail("bad_argument", `manufacturer for meter ${id} must be 3 letters`);
-      m = mfct.toUpperCase();
+      m = mfctNumber(mfct);
+      if (m < 0) fail("bad_argument", `manufacturer for meter ${id} must be 3 letters`);
     }
     const key = parseKeyHex(typeof keyHex === "string" ? keyHex.trim() : "");
     if (!key) fail("bad_key", `key for meter ${id.toUpperCase()} must be 32 hex digits (AES-128)`);
-    this.#keys.set(slot(id.toUpperCase(), m), key);
+    const slot = m * ID_SPAN + n;
+    let cell = this.#slots.get(slot);
+    if (cell === undefined) {
+      cell = this.#free.length > 0 ? this.#free.pop()! : this.#used++;
+      if (16 * (cell + 1) > this.#pool.length) {
+        const grown = new Uint8Array(this.#pool.length * 2);
+        grown.set(this.#pool);
+        this.#pool.fill(0);
+        this.#pool = grown;
+      }
+      this.#slots.set(slot, cell);
+    }
+    this.#pool.set(key, 16 * cell);
+    key.fill(0);
   }
 
   /**
@@ -76,55 +119,62 @@ export class KeyStore {
    * without matches any. An exact manufacturer match wins over a key without manufacturer.
    */
   lookup(id: string, mfct?: string, altId?: string, altMfct?: string): Uint8Array | undefined {
-    const k = this.#find(id, mfct) ?? (altId !== undefined ? this.#find(altId, altMfct) : undefined);
-    return k === undefined ? undefined : k.slice();
+    let cell = this.#find(id, mfct);
+    if (cell < 0 && altId !== undefined) cell = this.#find(altId, altMfct);
+    return cell < 0 ? undefined : this.#pool.slice(16 * cell, 16 * cell + 16);
   }
 
-  #find(id: string, mfct: string | undefined): Uint8Array | undefined {
-    if (typeof id !== "string" || !ID_RE.test(id)) return undefined;
-    const uid = id.toUpperCase();
-    if (typeof mfct === "string" && MFCT_RE.test(mfct)) {
-      const k = this.#keys.get(slot(uid, mfct.toUpperCase()));
-      if (k !== undefined) return k;
+  #find(id: string, mfct: string | undefined): number {
+    const n = idNumber(id);
+    if (n < 0) return -1;
+    const m = mfct === undefined ? -1 : mfctNumber(mfct);
+    if (m > 0) {
+      const c = this.#slots.get(m * ID_SPAN + n);
+      if (c !== undefined) return c;
     }
-    return this.#keys.get(uid);
+    const c = this.#slots.get(n);
+    return c === undefined ? -1 : c;
   }
 
   /** True when any key (with or without manufacturer) is stored for `id`. */
   has(id: string): boolean {
-    if (typeof id !== "string" || !ID_RE.test(id)) return false;
-    const uid = id.toUpperCase();
-    for (const s of this.#keys.keys()) if (s === uid || s.startsWith(uid + "/")) return true;
+    const n = idNumber(id);
+    if (n < 0) return false;
+    for (const slot of this.#slots.keys()) if (slot % ID_SPAN === n) return true;
     return false;
   }
 
   /** Removes the key for (`id`, `mfct`); without `mfct`, the key stored without manufacturer. */
   delete(id: string, mfct?: string): boolean {
-    if (typeof id !== "string" || !ID_RE.test(id)) return false;
-    const m = typeof mfct === "string" && mfct !== "" ? mfct.toUpperCase() : null;
-    const s = slot(id.toUpperCase(), m);
-    const k = this.#keys.get(s);
-    if (k === undefined) return false;
-    k.fill(0);
-    return this.#keys.delete(s);
+    const n = idNumber(id);
+    const m = typeof mfct === "string" && mfct !== "" ? mfctNumber(mfct) : 0;
+    if (n < 0 || m < 0) return false;
+    const slot = m * ID_SPAN + n;
+    const cell = this.#slots.get(slot);
+    if (cell === undefined) return false;
+    this.#pool.fill(0, 16 * cell, 16 * cell + 16);
+    this.#free.push(cell);
+    return this.#slots.delete(slot);
   }
 
   /** Forgets (and zeroes) every key. */
   clear(): void {
-    for (const k of this.#keys.values()) k.fill(0);
-    this.#keys.clear();
+    this.#pool.fill(0);
+    this.#slots.clear();
+    this.#free.length = 0;
+    this.#used = 0;
   }
 
   get size(): number {
-    return this.#keys.size;
+    return this.#slots.size;
   }
 
   /** Which meters have keys; never the keys themselves. */
   describe(): KeyDescription[] {
     const out: KeyDescription[] = [];
-    for (const s of this.#keys.keys()) {
-      const slash = s.indexOf("/");
-      out.push({ id: slash < 0 ? s : s.slice(0, slash), manufacturer: slash < 0 ? null : s.slice(slash + 1), key_set: true });
+    for (const slot of this.#slots.keys()) {
+      const m = Math.floor(slot / ID_SPAN);
+      out.push({ id: idText(slot % ID_SPAN), manufacturer: m === 0 ? null : manufacturerCode(m), key_set: true });
     }
     return out;
   }
@@ -134,6 +184,6 @@ export class KeyStore {
   }
 
   toString(): string {
-    return `KeyStore(${this.#keys.size} key${this.#keys.size === 1 ? "" : "s"})`;
+    return `KeyStore(${this.#slots.size} key${this.#slots.size === 1 ? "" : "s"})`;
   }
 }

@@ -18,6 +18,7 @@
  * ELL CRC or 2F 2F check), so a forged counter cannot lock a meter out.
  */
 import { fail } from "../errors.js";
+import { manufacturerCode, manufacturerValue } from "../link/manufacturer.js";
 
 export type CounterKind = "mcr" | "sn" | "acc";
 export type ReplayVerdict = "ok" | "replayed";
@@ -55,6 +56,60 @@ interface Counters {
 
 const KINDS: readonly CounterKind[] = ["mcr", "sn", "acc"];
 
+/**
+ * Packed state, for gateways with hundreds of meters (docs/performance.md, ≤ 256 B per registered
+ * meter). A meter almost always uses one counter kind (the one its frames carry): that state is one
+ * number, kind index + 4 × value (values < 2^32, exact). A meter using more kinds gets a Counters
+ * object. The map key is a number, M-field × 2^32 + id, when the meter string reads back from it
+ * exactly ("KAM" + 8 id digits as decoded), else the string itself.
+ */
+type Packed = number | Counters;
+
+function pack(kind: CounterKind, value: number): number {
+  return KINDS.indexOf(kind) + 4 * value;
+}
+
+function unpack(p: Packed): Counters {
+  if (typeof p !== "number") return p;
+  const c: Counters = {};
+  c[KINDS[p % 4]] = Math.floor(p / 4);
+  return c;
+}
+
+function lastOf(p: Packed | undefined, kind: CounterKind): number | undefined {
+  if (p === undefined) return undefined;
+  if (typeof p !== "number") return p[kind];
+  return KINDS[p % 4] === kind ? Math.floor(p / 4) : undefined;
+}
+
+const ID_SPAN = 0x100000000;
+const LOWER_HEX = "0123456789abcdef";
+
+/** The number key of "MMM" + 8 lower-case hex digits, or the string when it does not read back exactly. */
+function meterSlot(meter: string): number | string {
+  if (meter.length !== 11) return meter;
+  let id = 0;
+  for (let i = 3; i < 11; i++) {
+    const d = LOWER_HEX.indexOf(meter[i]);
+    if (d < 0) return meter;
+    id = id * 16 + d;
+  }
+  const code = meter.slice(0, 3);
+  const m = manufacturerValue(code);
+  return manufacturerCode(m) === code ? m * ID_SPAN + id : meter;
+}
+
+function meterText(slot: number | string): string {
+  if (typeof slot === "string") return slot;
+  let id = slot % ID_SPAN;
+  let s = "";
+  for (let i = 0; i < 8; i++) {
+    s = LOWER_HEX[id % 16] + s;
+    id = Math.floor(id / 16);
+  }
+  return manufacturerCode(Math.floor(slot / ID_SPAN)) + s;
+}
+
 function checkWindow(w: number, max: number, what: string): number {
   if (!(w === Infinity || (Number.isInteger(w) && w >= 1 && w <= max))) fail("bad_argument", `${what} must be an integer 1..${max}${max === 255 ? "" : " or Infinity"}`);
   return w;
@@ -71,7 +126,7 @@ function normalise(kind: CounterKind, value: number): number {
 }
 
 export class ReplayGuard {
-  readonly #meters = new Map<string, Counters>();
+  readonly #meters = new Map<number | string, Packed>();
   readonly #accWindow: number;
   readonly #mcrWindow: number;
   readonly #snWindow: number;
@@ -89,7 +144,7 @@ export class ReplayGuard {
   /** "replayed" when `value` is not newer than the last accepted `kind` counter of `meter`. No state change. */
   check(meter: string, kind: CounterKind, value: number): ReplayVerdict {
     const v = normalise(kind, value);
-    const last = this.#meters.get(meter)?.[kind];
+    const last = lastOf(this.#meters.get(meterSlot(meter)), kind);
     if (last === undefined) return "ok";
     if (kind === "acc") return ((last - v) & 0xff) < this.#accWindow ? "replayed" : "ok";
     if (v > last) return "ok";
@@ -101,30 +156,36 @@ export class ReplayGuard {
     if (typeof meter !== "string") fail("bad_argument", "meter key must be a string");
     const verdict = this.check(meter, kind, value);
     if (verdict === "ok") {
-      const c = this.#meters.get(meter) ?? {};
-      c[kind] = normalise(kind, value);
-      this.#touch(meter, c);
+      const slot = meterSlot(meter);
+      const p = this.#meters.get(slot);
+      const v = normalise(kind, value);
+      if (p === undefined || (typeof p === "number" && KINDS[p % 4] === kind)) this.#touch(slot, pack(kind, v));
+      else {
+        const c = unpack(p);
+        c[kind] = v;
+        this.#touch(slot, c);
+      }
     }
     return verdict;
   }
 
-  #touch(meter: string, c: Counters): void {
+  #touch(meter: number | string, c: Packed): void {
     this.#meters.delete(meter);
     this.#meters.set(meter, c);
     while (this.#meters.size > this.#maxMeters) {
-      const oldest = this.#meters.keys().next().value as string;
+      const oldest = this.#meters.keys().next().value as number | string;
       this.#meters.delete(oldest);
     }
   }
 
   /** The last accepted counter (after SN masking), or undefined. */
   last(meter: string, kind: CounterKind): number | undefined {
-    return this.#meters.get(meter)?.[kind];
+    return lastOf(this.#meters.get(meterSlot(meter)), kind);
   }
 
   /** Forgets a meter (operator reset after a meter was replaced or its counters were reset). */
   forget(meter: string): boolean {
-    return this.#meters.delete(meter);
+    return this.#meters.delete(meterSlot(meter));
   }
 
   get size(): number {
@@ -134,8 +195,9 @@ export class ReplayGuard {
   /** The state as plain JSON for persistence. */
   exportState(): ReplayState {
     const meters: ReplayMeterState[] = [];
-    for (const [meter, c] of this.#meters) {
-      const m: ReplayMeterState = { meter };
+    for (const [slot, p] of this.#meters) {
+      const c = unpack(p);
+      const m: ReplayMeterState = { meter: meterText(slot) };
       for (const k of KINDS) if (c[k] !== undefined) m[k] = c[k];
       meters.push(m);
     }
@@ -152,7 +214,7 @@ export class ReplayGuard {
     }
     const list = (state as { meters?: unknown }).meters;
     if (!Array.isArray(list)) fail("bad_argument", "replay state: meters must be an array");
-    const next = new Map<string, Counters>();
+    const next = new Map<number | string, Packed>();
     for (let i = 0; i < list.length; i++) {
       const e = list[i] as Record<string, unknown> | null;
       if (typeof e !== "object" || e === null || typeof e.meter !== "string") fail("bad_argument", `replay state: meters[${i}] needs a string "meter"`);
@@ -163,8 +225,10 @@ export class ReplayGuard {
         if (typeof v !== "number") fail("bad_argument", `replay state: meters[${i}].${k} must be a number`);
         c[k] = normalise(k, v);
       }
-      next.delete(e.meter);
-      next.set(e.meter, c);
+      const slot = meterSlot(e.meter);
+      const kinds = KINDS.filter((k) => c[k] !== undefined);
+      next.delete(slot);
+      next.set(slot, kinds.length === 1 ? pack(kinds[0], c[kinds[0]]!) : c);
     }
     this.#meters.clear();
     for (const [m, c] of next) this.#touch(m, c);

@@ -29,16 +29,29 @@ function named(t: Telegram, e: unknown): never {
  * Decrypted bytes replace the ciphertext in `t.bytes` so every offset stays valid.
  */
 export function createSecurityHook(cipher: BlockCipher, keyFor: KeyLookup): SecurityHook {
+  // The decoder asks hasKey first (no_key comes before unsupported_security_mode), then decrypts: the key
+  // hasKey found is kept for that telegram, so a telegram costs one key lookup. Any other use wipes it.
+  let found: Uint8Array | undefined;
+  let foundFor: Telegram | undefined;
+  const forget = (): void => {
+    if (found) found.fill(0);
+    found = foundFor = undefined;
+  };
   const keyOrFail = (t: Telegram, at: number): Uint8Array => {
-    const k = keyFor(t);
+    const k = foundFor === t && found ? found : keyFor(t);
+    found = foundFor = undefined;
     if (!k) fail("no_key", `payload is encrypted and no key is configured for ${meterName(t)}`, at);
     return k;
   };
   return {
     hasKey(t: Telegram): boolean {
+      forget();
       try {
         const k = keyFor(t);
-        if (k) k.fill(0);
+        if (k) {
+          found = k;
+          foundFor = t;
+        }
         return k !== undefined;
       } catch (e) {
         if (e instanceof WmbusError && e.code === "bad_key") return true; // a key was given; using it will say why it is bad
@@ -55,6 +68,8 @@ export function createSecurityHook(cipher: BlockCipher, keyFor: KeyLookup): Secu
         t.bytes.set(ellDecrypt(cipher, key, icb, t.bytes, ell.crcOffset!));
       } catch (e) {
         named(t, e);
+      } finally {
+        key.fill(0);
       }
     },
     decryptTpl(t: Telegram): void {
@@ -92,6 +107,8 @@ export function createSecurityHook(cipher: BlockCipher, keyFor: KeyLookup): Secu
         t.bytes.set(mode7Decrypt(cipher, keys.kenc, region, start, tpl.encBlocks));
       } catch (e) {
         named(t, e);
+      } finally {
+        key.fill(0);
       }
     },
   };

@@ -15,7 +15,7 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { decodeTelegram, type SecurityHook } from "../../firmware/decoder/decode.js";
 import { decodeApl } from "../../firmware/decoder/apl-dispatch.js";
 import type { Telegram } from "../../firmware/decoder/telegram.js";
-import { stripDllCrc, stripFrameA, addFrameACrc } from "../../firmware/link/frame-format.js";
+import { stripDllCrc, stripFrameA, addFrameACrc, frameALength } from "../../firmware/link/frame-format.js";
 import { readDllHeader } from "../../firmware/link/dll.js";
 import { isWired, parseWired } from "../../firmware/link/wired.js";
 import { crc16 } from "../../firmware/link/crc16.js";
@@ -216,12 +216,13 @@ export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, 
 export function runTwins(): void {
   const data = new Uint8Array(256);
   for (let i = 0; i < data.length; i++) data[i] = (i * 151 + 7) & 0xff;
+  // The sizes line comes first: it ends the last record's group, and building the frame below runs CRCs.
+  print("n " + data.length + " " + frameALength(255) + " " + 255);
   const frame = data.slice(0, 256);
   frame[0] = 255;
   const framed = addFrameACrc(frame);
   const chips = encode3of6(data, 0, 255);
   const out = new Uint8Array(255);
-  print("n " + data.length + " " + framed.length + " " + 255);
   for (let k = 0; k < 3; k++) {
     print("<c");
     crc16(data, 0, data.length);

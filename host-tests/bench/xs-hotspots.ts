@@ -3,7 +3,7 @@
  * with `-q`; same marker protocol as xs-harness.ts. For every corpus telegram with a plain or decrypted
  * full-frame APL (decoded once, unmeasured, with node-equivalent results):
  *
- *   "h" parseRecordHeader per record        "v" decodeRecordData per record   (the APL loop, replayed)
+ *   "h" recordShapeAt per record (memo)     "v" decodeRecordData per record   (the APL loop, replayed)
  *   "x" the two hex strings a record keeps   "n" decodeValue alone             (parts of "v", re-run alone)
  *   "i" readDif + readVif + resolveVif alone "m" recordName alone              (parts of "h", re-run alone)
  *   "f" applyRules of the meter's driver     "b" vibHex once per record        (parts of the reading)
@@ -15,7 +15,7 @@ import { Reader } from "../../firmware/util/reader.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { FormatCache } from "../../firmware/application/compact.js";
 import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
-import { decodeRecordData, parseRecordHeader, recordName } from "../../firmware/application/records.js";
+import { decodeRecordData, recordName, recordShapeAt } from "../../firmware/application/records.js";
 import { decodeValue } from "../../firmware/application/values.js";
 import { readDif } from "../../firmware/application/dif.js";
 import { readVif, resolveVif } from "../../firmware/application/vif.js";
@@ -62,11 +62,11 @@ export function runHotspots(records: readonly BenchRecord[], cipher: BlockCipher
         continue;
       }
       print("<h");
-      const h = parseRecordHeader(buf, pos, end);
+      const h = recordShapeAt(buf, pos, end);
       print(">h");
       const dataPos = pos + h.bytes.length;
       print("<v");
-      const { next } = decodeRecordData(h, buf, dataPos, end);
+      const { next } = decodeRecordData(h, buf, dataPos, end, pos);
       print(">v");
       print("<x");
       toHex(h.bytes);

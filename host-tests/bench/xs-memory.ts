@@ -11,7 +11,7 @@
  * table entries hold pointers, which are half as wide on the device).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -65,11 +65,13 @@ export interface ReadingSample {
 async function snapshotFor(model: MemoryModel, n: number, sample: ReadingSample | undefined): Promise<SnapshotSizes> {
   const q = (p: string) => JSON.stringify(p);
   const withReading = model === "reading";
+  const withTable = model === "unknown-table" && unknownTableAvailable();
   const entry = writeTempModule(
     "mem-entry.js",
     `import { buildMeters } from ${q(repoModule("host-tests/bench/xs-memory-harness"))};
 ${withReading ? `import { makeReading } from ${q(repoModule("firmware/meters/reading"))};` : ""}
-buildMeters(${q(model)}, ${n}${withReading ? `, { ...${JSON.stringify(sample)}, makeReading }` : ""});
+${withTable ? `import { UnknownMeterTable } from ${q(repoModule("firmware/gateway/unknown-meters"))};` : ""}
+buildMeters(${q(model)}, ${n}, ${withReading ? `{ ...${JSON.stringify(sample)}, makeReading }` : "undefined"}, ${withTable ? "UnknownMeterTable" : "undefined"});
 `,
   );
   const dir = mkdtempSync(join(tmpdir(), "wmbus-mem-"));
@@ -82,6 +84,11 @@ buildMeters(${q(model)}, ${n}${withReading ? `, { ...${JSON.stringify(sample)}, 
   } finally {
     rmSync(dir, { recursive: true, force: true }); // snapshots are ~0.5 MB each
   }
+}
+
+/** True when the gateway's unknown-meter table (another worktree's module until merged) is built. */
+export function unknownTableAvailable(): boolean {
+  return existsSync(repoModule("firmware/gateway/unknown-meters"));
 }
 
 /** Heap per meter for one model, from snapshots at `small` and `large` meters. */

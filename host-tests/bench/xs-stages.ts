@@ -3,15 +3,17 @@
  *
  * xsnap `-q` prefixes every printed line with the XS meter ("[n] "). Between two prints the meter grows by
  * the work done in between plus a constant print overhead `o` (measured by the calibration pairs). For a
- * window with k prints inside, the work is Δ − (k + 1)·o. AES block windows ("A") are subtracted from the
- * windows that contain them: on the device the block rounds run in native code, so they are reported apart.
+ * window with k prints inside, the work is Δ − (k + 1)·o. AES block windows ("A") and CRC-16 windows ("N", see
+ * crc-marked.ts) are subtracted from the windows that contain them: on the device both run in native code, so
+ * they are reported apart.
  */
 import { existsSync } from "node:fs";
+import type { Plugin } from "esbuild";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
 import type { BenchRecord } from "./xs-harness.js";
-import { all, calibration, parseLines, total, windows, work, type Event } from "./markers.js";
+import { all, calibration, parseLines, total, windows, work, type Event, type Window } from "./markers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fromSource = fileURLToPath(import.meta.url).endsWith(".ts");
@@ -28,7 +30,32 @@ export function readingsAvailable(): boolean {
   return existsSync(join(ROOT, "firmware/meters/reading.ts")) && existsSync(repoModule("firmware/meters/reading"));
 }
 
-/** XS cost of one record, AES block rounds excluded unless the name says aes. Undefined = the stage did not run. */
+/**
+ * esbuild plugin: imports of firmware/link/crc16 from firmware modules get host-tests/bench/crc-marked, which
+ * wraps every CRC-16 in an "N" window (native on the device: firmware/native/crc-native.ts). Other importers
+ * (the twin measurement, crc-marked itself) keep the TS twin.
+ */
+export function nativeCrcPlugin(): Plugin {
+  const twin = repoModule("firmware/link/crc16").replace(/\.(js|ts)$/, "");
+  const marked = repoModule("host-tests/bench/crc-marked");
+  const firmware = join(dirname(twin), "..");
+  return {
+    name: "native-crc",
+    setup(b) {
+      b.onResolve({ filter: /crc16(\.js)?$/ }, (args) => {
+        if (!args.importer.startsWith(firmware)) return undefined;
+        return resolve(args.resolveDir, args.path).replace(/\.(js|ts)$/, "") === twin ? { path: marked } : undefined;
+      });
+    },
+  };
+}
+
+/** Work of the windows that run natively on the device: AES blocks ("A") and CRC-16 ("N"). */
+function nativeWork(ws: readonly Window[], o: number): number {
+  return total(all(ws, "A"), o) + total(all(ws, "N"), o);
+}
+
+/** XS cost of one record, AES block rounds and CRC-16 loops excluded unless the name says aes or crc. Undefined = the stage did not run. */
 export interface RecordCost {
   /** Corpus index (the position in the run when parsed alone). */
   index: number;
@@ -56,6 +83,9 @@ export interface RecordCost {
   /** Portable AES inside the pipeline, and its block count. */
   aesPipeline: number;
   aesPipelineBlocks: number;
+  /** CRC-16 loops (TS twin under XS) inside the pipeline, and the number of CRC calls. */
+  crcPipeline: number;
+  crcPipelineCalls: number;
 }
 
 export interface TwinCost {
@@ -111,25 +141,28 @@ export function parseStageOutput(out: string, readings: boolean): StageRun {
     const sWins = all([t], "S");
     const aInS = all(sWins, "A");
     const aInP = all([p], "A");
-    const link = work(l, o);
-    const records = c ? work(c, o) : undefined;
-    const security = sWins.length ? total(sWins, o) - total(aInS, o) : undefined;
-    const reading = g2 ? work(g2, o) - total(all([g2], "A"), o) : undefined;
+    const link = work(l, o) - nativeWork([l], o);
+    const records = c ? work(c, o) - nativeWork([c], o) : undefined;
+    const security = sWins.length ? total(sWins, o) - nativeWork(sWins, o) : undefined;
+    const reading = g2 ? work(g2, o) - nativeWork([g2], o) : undefined;
+    const nInP = all([p], "N");
     return {
       index: i,
       link,
-      chain: work(t, o) - total(sWins, o) - link - (records ?? 0),
+      chain: work(t, o) - nativeWork([t], o) - (security ?? 0) - link - (records ?? 0),
       security,
       decrypted: aInS.length > 0,
       aesSecurity: total(aInS, o),
       aesSecurityBlocks: aInS.length,
       records,
-      decode: work(d, o) - total(all([d], "A"), o),
+      decode: work(d, o) - nativeWork([d], o),
       reading,
       readingThrew: g.some((e) => e.tag === "!"),
-      pipeline: work(p, o) - total(aInP, o),
+      pipeline: work(p, o) - nativeWork([p], o),
       aesPipeline: total(aInP, o),
       aesPipelineBlocks: aInP.length,
+      crcPipeline: total(nInP, o),
+      crcPipelineCalls: nInP.length,
     };
   });
 
@@ -165,7 +198,7 @@ runTwins();
 /** Runs the stage harness over `records` under xsnap and returns the costs. */
 export async function runXsStages(records: readonly BenchRecord[], opts: { readings?: boolean } = {}): Promise<StageRun> {
   const readings = opts.readings ?? readingsAvailable();
-  const out = await runUnderXs(stageEntry(records, { readings }), { meter: true });
+  const out = await runUnderXs(stageEntry(records, { readings }), { meter: true, plugins: [nativeCrcPlugin()] });
   const run = parseStageOutput(out, readings);
   if (run.records.length !== records.length) throw new Error(`XS harness reported ${run.records.length} of ${records.length} records`);
   run.records.forEach((r, i) => (r.index = records[i].index));

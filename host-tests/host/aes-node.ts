@@ -13,7 +13,8 @@ interface NodePair {
 }
 
 export class NodeAes implements BlockCipher {
-  readonly #cache = new KeyedCache<NodePair>(8);
+  // A gateway decrypts for many meters in turn; a cipher object per block call costs more than the block.
+  readonly #cache = new KeyedCache<NodePair>(64);
 
   #pair(key: Uint8Array): NodePair {
     checkKey(key);

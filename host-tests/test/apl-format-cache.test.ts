@@ -3,6 +3,7 @@ import { WmbusError } from "../../firmware/errors.js";
 import { fromHex } from "../../firmware/util/hex.js";
 import { decodeCompact, FormatCache, learnFromFullFrame } from "../../firmware/application/compact.js";
 import { crc16 } from "../../firmware/link/crc16.js";
+import { parseRecordsWithHeaders } from "../../firmware/application/records.js";
 import { summary } from "./apl-helpers.js";
 
 const fullFrameCrcOf = (records: Uint8Array) => crc16(records);
@@ -40,18 +41,43 @@ describe("FormatCache scoping (protocol.md §7: per meter and per M/type, pre-se
     expect(c.has(0x3b31)).toBe(false);
   });
 
-  it("the meter's own format wins over the M/type one when both exist", () => {
+  it("meters of one model share one entry: a registered meter costs no entry of its own", () => {
     const c = new FormatCache();
     c.learn(HEADERS, KAM);
     c.learn(HEADERS, KAM_OTHER_METER);
     expect(c.lookup(0x3b31, KAM)).toBeDefined();
-    expect(c.size).toBe(3); // meter KAM, meter other, shared M/type
+    expect(c.export()).toEqual(["mt:2C2D:16=02020215022A"]);
   });
 
   it("relearning the same format does not grow the cache", () => {
     const c = new FormatCache();
     for (let i = 0; i < 5; i++) c.learn(HEADERS, KAM);
-    expect(c.size).toBe(2);
+    expect(c.size).toBe(1);
+  });
+
+  it("a meter whose format collides with its model's (same signature, other headers) keeps its own", () => {
+    // Two header lists with the same CRC-16 signature 0x8530.
+    const a = fromHex("040B041D0210");
+    const b = fromHex("041004000210");
+    const c = new FormatCache();
+    expect(c.learn(a, KAM)).toBe(0x8530);
+    expect(c.learn(b, KAM_OTHER_METER)).toBe(0x8530);
+    expect(c.lookup(0x8530, KAM)!.bytes).toEqual(a);
+    expect(c.lookup(0x8530, KAM_OTHER_METER)!.bytes).toEqual(b);
+    expect(c.export()).toEqual(["mt:2C2D:16=040B041D0210", "meter:2C2D:11111111=041004000210"]);
+    // When that meter sends its model's format again, its own entry goes.
+    c.learn(a, KAM_OTHER_METER);
+    expect(c.lookup(0x8530, KAM_OTHER_METER)!.bytes).toEqual(a);
+    expect(c.export()).toEqual(["mt:2C2D:16=040B041D0210"]);
+  });
+
+  it("learnShapes learns the same format as learn with the header bytes", () => {
+    const full = fromHex("782F0202D2040215 2E16022A34230F0102");
+    const parsed = parseRecordsWithHeaders(full, 1, full.length);
+    const c = new FormatCache();
+    expect(c.learnShapes(parsed.headers, KAM)).toBe(0x3b31);
+    expect(c.learnShapes(parseRecordsWithHeaders(full, 1, full.length).headers, KAM_OTHER_METER)).toBe(0x3b31);
+    expect(c.export()).toEqual(["mt:2C2D:16=02020215022A"]);
   });
 
   it("is bounded and drops the oldest entry first", () => {
@@ -101,11 +127,12 @@ describe("FormatCache export / import", () => {
     const c = new FormatCache();
     c.learn(HEADERS);
     c.learn(OTHER, KAM);
+    c.import(["meter:2C2D:22222222=0413"]);
     const list = c.export();
     expect(list).toEqual([
       "02020215022A",
-      "meter:2C2D:63452869=040504FB827504853C04FB82F53C01FD17",
       "mt:2C2D:16=040504FB827504853C04FB82F53C01FD17",
+      "meter:2C2D:22222222=0413",
     ]);
     const d = new FormatCache();
     d.import(list);

@@ -52,6 +52,26 @@ describe("bench markers", () => {
     expect(run.twins).toEqual({ crc: 290 / 256, strip: 300 / 290, threeOfSix: 1 });
   });
 
+  it("subtracts CRC-16 windows (native on the device) like AES blocks and counts them apart", () => {
+    // D: 180 − 5 prints = 130, less N 40 and A 50 → 40; G 30; P: 250 − 9 prints = 160, less 90 → 70.
+    // L: 70 − 3 prints = 40, less N 30 → 10; T 100 = link 10 + records 25 + chain 65.
+    const out = [
+      "[0] =", "[10] ==", "[20] =", "[30] ==",
+      "[40] #",
+      "[50] <P", "[60] <D", "[70] <N", "[120] >N", "[130] <A", "[190] >A", "[240] >D", "[250] <G", "[290] >G", "[300] >P",
+      "[310] <L", "[320] <N", "[360] >N", "[380] >L",
+      "[390] <T", "[500] >T",
+      "[510] <C", "[545] >C",
+      "[550] #",
+      "[560] n 256 290 255",
+      "[570] <c", "[600] >c", "[610] <s", "[640] >s", "[650] <3", "[680] >3",
+    ].join("\n") + "\n";
+    const r = parseStageOutput(out, true).records[0];
+    expect(r).toMatchObject({
+      link: 10, records: 25, chain: 65, decode: 40, reading: 30, pipeline: 70, aesPipeline: 50, aesPipelineBlocks: 1, crcPipeline: 40, crcPipelineCalls: 1,
+    });
+  });
+
   it("rejects unbalanced markers and a varying print overhead", () => {
     expect(() => windows(parseLines("[0] <P\n[10] >D\n"))).toThrow(/unbalanced/);
     expect(() => calibration(parseLines("[0] =\n[10] ==\n[20] =\n[31] ==\n"))).toThrow(/not constant/);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const require = createRequire(import.meta.url);
 
@@ -18,12 +18,13 @@ export function xsnapPath(): string {
 /**
  * Bundles an ES module entry (tsc output under build/, plus its npm imports) into one ES2022 file that the XS
  * engine can load, then runs it under xsnap. The entry must call the global `print` for output.
- * `meter` prefixes every printed line with the XS meter count ("[n] ").
+ * `meter` prefixes every printed line with the XS meter count ("[n] "). `plugins` are esbuild plugins (the bench
+ * uses one to swap a module for its metered stand-in).
  */
-export async function runUnderXs(entry: string, opts: { meter?: boolean; maxBuffer?: number } = {}): Promise<string> {
+export async function runUnderXs(entry: string, opts: { meter?: boolean; maxBuffer?: number; plugins?: Plugin[] } = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "wmbus-xs-"));
   const out = join(dir, "bundle.js");
-  await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2022", platform: "neutral", outfile: out, logLevel: "error" });
+  await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2022", platform: "neutral", outfile: out, logLevel: "error", plugins: opts.plugins });
   const args = opts.meter ? ["-q", "-m", out] : ["-m", out];
   return execFileSync(xsnapPath(), args, { encoding: "utf8", maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024 });
 }

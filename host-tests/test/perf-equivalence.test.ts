@@ -1,0 +1,200 @@
+/**
+ * The performance shortcuts of issue 8 give the same results as the plain paths they replace:
+ * the record-shape memo, the lazily spelt record hex, the record index of the readings, the packed
+ * key store and replay guard, and the single key lookup per encrypted telegram.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { fromHex, toHex } from "../../firmware/util/hex.js";
+import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
+import { resultJson, stringify } from "../../firmware/decoder/json.js";
+import { DEFAULT_SHAPE_MEMO, parseRecords, recordDataBytes, recordDataLength, recordVibHex, setRecordShapeMemo } from "../../firmware/application/records.js";
+import type { DataRecord } from "../../firmware/application/record.js";
+import { findRecord, RecordIndex } from "../../firmware/meters/fields.js";
+import { DRIVERS } from "../../firmware/meters/drivers/index.js";
+import type { FieldRule } from "../../firmware/meters/types.js";
+import { KeyStore } from "../../firmware/security/key-store.js";
+import { ReplayGuard } from "../../firmware/security/replay.js";
+import { createSecurityHook } from "../../firmware/security/telegram-security.js";
+import { decodeTelegram } from "../../firmware/decoder/decode.js";
+import { WmbusError } from "../../firmware/errors.js";
+import { nodeCipher } from "../host/aes-node.js";
+import { loadCorpus } from "./corpus-helpers.js";
+
+const corpus = loadCorpus();
+
+/** Every corpus telegram decoded with one decoder (preludes first), as JSON text. */
+function decodeAll(): string[] {
+  const dec = new TelegramDecoder({ cipher: nodeCipher() });
+  const out: string[] = [];
+  for (const r of corpus) {
+    const key = r.key && r.key.length === 32 ? r.key : undefined;
+    for (const p of r.prelude) dec.decode(fromHex(p), { key });
+    out.push(stringify(resultJson(dec.decode(fromHex(r.telegram), { key }))));
+  }
+  return out;
+}
+
+afterEach(() => setRecordShapeMemo(DEFAULT_SHAPE_MEMO));
+
+describe("record shape memo", () => {
+  it("decodes the corpus to the same JSON with and without the memo, and with a memo too small to hold it", () => {
+    setRecordShapeMemo(0);
+    const plain = decodeAll();
+    setRecordShapeMemo(DEFAULT_SHAPE_MEMO);
+    expect(decodeAll()).toEqual(plain);
+    setRecordShapeMemo(3);
+    expect(decodeAll()).toEqual(plain);
+  });
+
+  it("gives records with the same header bytes their own offsets and data", () => {
+    const apl = fromHex("0413 10270000 0413 20270000 2F 0413 30270000");
+    const r = parseRecords(apl, 0, apl.length);
+    expect(r.map((x) => [x.offset, x.header, x.data, x.value])).toEqual([
+      [0, "0413", "10270000", 10],
+      [6, "0413", "20270000", 10.016],
+      [13, "0413", "30270000", 10.032],
+    ]);
+  });
+});
+
+describe("decoded records (data hex spelt on demand)", () => {
+  const apl = fromHex("0C1327048502 0D FD0F 05 312E302E31 426CFFFF");
+  const records = parseRecords(apl, 0, apl.length);
+
+  it("serialise exactly like plain records, in the contract key order", () => {
+    const plain = records.map((r) => {
+      const o: DataRecord = {
+        offset: r.offset, header: r.header, data: r.data, dif: r.dif, vif: r.vif, vifes: r.vifes, storage: r.storage,
+        tariff: r.tariff, subunit: r.subunit, function: r.function, quantity: r.quantity, unit: r.unit,
+        exponent: r.exponent, value: r.value, name: r.name,
+      };
+      if (r.labels) o.labels = r.labels;
+      if (r.text_unit) o.text_unit = r.text_unit;
+      if (r.error) o.error = r.error;
+      return o;
+    });
+    expect(JSON.stringify(records)).toBe(JSON.stringify(plain));
+    expect(records.map((r) => r.data)).toEqual(["27048502", "05312E302E31", "FFFF"]);
+  });
+
+  it("give data bytes, length and VIB without hex, and accept a new data text", () => {
+    expect(records.map(recordDataLength)).toEqual([4, 6, 2]);
+    expect(toHex(recordDataBytes(records[1]))).toBe("05312E302E31");
+    expect(records.map(recordVibHex)).toEqual(["13", "FD0F", "6C"]);
+    const plain = { ...records[1], data: "0541" } as DataRecord;
+    expect(recordVibHex(plain)).toBe("FD0F");
+    expect(recordDataLength(plain)).toBe(2);
+    records[2].data = "0102";
+    expect(records[2].data).toBe("0102");
+    expect(recordDataLength(records[2])).toBe(2);
+  });
+});
+
+describe("readings record index", () => {
+  /** Every rule of every driver: fields, block records and status records. */
+  function allRules(): FieldRule[] {
+    const out: FieldRule[] = [];
+    for (const d of DRIVERS) {
+      out.push(...d.fields);
+      for (const b of d.blocks ?? []) if (b.rec) out.push(b.rec);
+      for (const s of d.status ?? []) for (const p of s.parts) if (p.rec) out.push(p.rec);
+    }
+    // nth and unit filters, which the drivers use rarely
+    out.push({ n: "x", r: "volume", nth: 1 }, { n: "x", r: ["volume", "volume", "energy"], nth: 1 }, { n: "x", vib: "13", nth: 1 }, { n: "x", r: "volume", ru: "m3" });
+    return out;
+  }
+
+  it("finds the same record as a scan, for every driver rule on every corpus telegram", () => {
+    const rules = allRules();
+    const dec = new TelegramDecoder({ cipher: nodeCipher() });
+    let checked = 0;
+    for (const r of corpus) {
+      const key = r.key && r.key.length === 32 ? r.key : undefined;
+      for (const p of r.prelude) dec.decode(fromHex(p), { key });
+      const records = dec.decode(fromHex(r.telegram), { key }).telegram.records;
+      const index = new RecordIndex(records);
+      index.withVibIndex();
+      for (const rule of rules) {
+        const want = findRecord(rule, records);
+        expect(index.find(rule), `record ${r.index}, rule ${JSON.stringify(rule)}`).toBe(want);
+        if (want) checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
+
+describe("packed key store", () => {
+  const key = (i: number) => (i.toString(16).padStart(2, "0") + "00112233445566778899AABBCCDDEE").slice(0, 32);
+
+  it("keeps many keys, reuses the cells of deleted ones and describes ids and manufacturers", () => {
+    const ks = new KeyStore();
+    for (let i = 0; i < 40; i++) ks.set((20000000 + i).toString(), key(i));
+    ks.set("ABCDEF01", key(99), "kam");
+    for (let i = 0; i < 40; i += 2) expect(ks.delete((20000000 + i).toString())).toBe(true);
+    for (let i = 100; i < 110; i++) ks.set((30000000 + i).toString(), key(i));
+    expect(ks.size).toBe(31);
+    for (let i = 1; i < 40; i += 2) expect(toHex(ks.lookup((20000000 + i).toString())!)).toBe(key(i).toUpperCase());
+    for (let i = 100; i < 110; i++) expect(toHex(ks.lookup((30000000 + i).toString())!)).toBe(key(i).toUpperCase());
+    expect(ks.lookup("20000000")).toBeUndefined();
+    expect(toHex(ks.lookup("abcdef01", "KAM")!)).toBe(key(99).toUpperCase());
+    expect(ks.lookup("abcdef01", "APA")).toBeUndefined();
+    expect(ks.describe()).toContainEqual({ id: "ABCDEF01", manufacturer: "KAM", key_set: true });
+    expect(ks.describe()).toContainEqual({ id: "20000001", manufacturer: null, key_set: true });
+    expect(ks.has("abcdef01")).toBe(true);
+  });
+});
+
+describe("packed replay guard", () => {
+  it("keeps decoder meter names packed and any other name as it is, through export and import", () => {
+    const g = new ReplayGuard();
+    expect(g.accept("KAM12345678", "acc", 5)).toBe("ok");
+    expect(g.accept("KAMabcdef01", "mcr", 7)).toBe("ok");
+    expect(g.accept("KAMabcdef01", "sn", 9)).toBe("ok"); // a second kind for the same meter
+    expect(g.accept("my meter", "acc", 1)).toBe("ok");
+    expect(g.accept("KAMABCDEF01", "acc", 1)).toBe("ok"); // upper-case id: another meter string
+    expect(g.accept("KAM12345678", "acc", 5)).toBe("replayed");
+    expect(g.accept("KAMabcdef01", "mcr", 7)).toBe("replayed");
+    const state = g.exportState();
+    expect(state.meters).toEqual([
+      { meter: "KAM12345678", acc: 5 },
+      { meter: "KAMabcdef01", mcr: 7, sn: 9 },
+      { meter: "my meter", acc: 1 },
+      { meter: "KAMABCDEF01", acc: 1 },
+    ]);
+    const h = new ReplayGuard();
+    h.importState(JSON.parse(JSON.stringify(state)));
+    expect(h.exportState()).toEqual(state);
+    expect(h.last("KAMabcdef01", "sn")).toBe(9);
+    expect(h.forget("my meter")).toBe(true);
+    expect(h.size).toBe(3);
+  });
+});
+
+describe("one key lookup per encrypted telegram", () => {
+  it("the key hasKey found is the one the decryption uses", () => {
+    const mode5 = corpus.find((r) => r.decrypt_check === "ok" && (r.frame.ci_chain as string[]).join() === "7A" && r.prelude.length === 0)!;
+    const ell = corpus.find((r) => r.decrypt_check === "ok" && (r.frame.ci_chain as string[])[0] === "8D" && r.prelude.length === 0)!;
+    for (const r of [mode5, ell]) {
+      let lookups = 0;
+      const hook = createSecurityHook(nodeCipher(), () => {
+        lookups++;
+        return fromHex(r.key!);
+      });
+      const res = decodeTelegram(fromHex(r.telegram), { security: hook });
+      expect(res.ok, `record ${r.index}`).toBe(true);
+      expect(res.telegram.payloadState).toBe("decrypted");
+      expect(lookups).toBe(1);
+    }
+  });
+});
+
+describe("WmbusError without a stack trace", () => {
+  it("keeps code, message and offset and leaves V8's stack trace limit as it was", () => {
+    const limit = (Error as unknown as { stackTraceLimit: number }).stackTraceLimit;
+    const e = new WmbusError("truncated", "VIF: needs 1 byte(s) at offset 9", 9);
+    expect(e).toMatchObject({ code: "truncated", message: "VIF: needs 1 byte(s) at offset 9", offset: 9, name: "WmbusError" });
+    expect(e instanceof Error).toBe(true);
+    expect((Error as unknown as { stackTraceLimit: number }).stackTraceLimit).toBe(limit);
+  });
+});
