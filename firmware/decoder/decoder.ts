@@ -50,11 +50,15 @@ export class TelegramDecoder {
   #keyFor(t: Telegram): Uint8Array | undefined {
     if (this.#callKeyError) throw this.#callKeyError;
     if (this.#callKey) return this.#callKey.slice(); // a copy: the hook may wipe what it gets
+    // The TPL long-header address names the meter; the DLL address may be a radio converter's, and a
+    // converter can share its id with another meter (corpus: qheat behind DLL 78563412 = a topaseskr's id).
+    // So the meter's own address is tried first, the link address second (KeyStore.lookup).
     const dll = t.dll?.address;
     const tpl = t.tpl?.address;
-    const first = dll ?? tpl;
+    const first = tpl ?? dll;
     if (!first) return undefined;
-    return this.keys.lookup(first.id, first.manufacturer, tpl?.id, tpl?.manufacturer);
+    const second = first === tpl ? dll : undefined;
+    return this.keys.lookup(first.id, first.manufacturer, second?.id, second?.manufacturer);
   }
 
   decode(bytes: Uint8Array, opts: DecodeCallOptions = {}): DecodeResult {

@@ -183,3 +183,24 @@ describe("keys never leak", () => {
     expect(JSON.stringify(resultJson(r)).toUpperCase()).not.toContain("28F64A24988064A079AA2C807D6102AE");
   });
 });
+
+describe("key lookup: the meter's own (TPL) address first", () => {
+  it("a radio converter's DLL id that is another meter's id does not pick that meter's key (corpus 381 qheat)", () => {
+    // Corpus 381: DLL address 78563412 (also the id of a topaseskr meter, corpus 336), TPL long header 32547698.
+    const rec = corpus.find((r) => r.index === 381)!;
+    const base = new TelegramDecoder({ cipher }).decode(fromHex(rec.telegram));
+    expect(base.ok).toBe(true);
+    const sealed = sealMode5(cipher, fromHex(TEST_KEY), base.telegram);
+    const dec = new TelegramDecoder({ cipher });
+    dec.keys.set("78563412", "000102030405060708090A0B0C0D0E0F"); // the other meter's key
+    dec.keys.set("32547698", TEST_KEY);
+    const res = dec.decode(sealed);
+    expect(res.ok, res.error?.message).toBe(true);
+    expect(res.telegram.payloadState).toBe("decrypted");
+    expect(values(res.telegram)).toEqual(values(base.telegram));
+    // Without a key for the TPL id the link address is still tried.
+    const viaDll = new TelegramDecoder({ cipher });
+    viaDll.keys.set("78563412", TEST_KEY);
+    expect(viaDll.decode(sealed).ok).toBe(true);
+  });
+});
