@@ -89,10 +89,10 @@ export interface Cc1101Stats {
 
 const WATCHDOG_MS = 250;
 /**
- * Default manual calibration period. A calibration only goes stale when temperature or supply voltage drift
- * far (SWRS061: the VCO calibration holds over a wide temperature span, the FS_AUTOCAL "every 4th time"
- * setting exists for exactly this), which takes tens of minutes on a mains-powered indoor gateway; once a minute
- * costs 0.8 ms of deafness per minute (0.0013 %) and stays far inside that. A re-initialisation calibrates too.
+ * Default manual calibration period. A synthesizer calibration goes stale only when temperature or supply
+ * voltage drift far from where it was made (SWRS061 §19.2; MCSM0 even offers calibrating only every 4th
+ * RX/TX→IDLE), which takes many minutes on a mains-powered indoor gateway. Once a minute stays far inside that
+ * and costs 0.8 ms of deafness per minute (0.0013 %); every re-initialisation calibrates as well.
  */
 export const DEFAULT_CALIBRATE_EVERY_MS = 60_000;
 
