@@ -297,11 +297,12 @@ export class SX1262 implements Radio {
       return false;
     }
     // Single mode: one packet per SetRx, so a sync and an RxDone read together belong to the same packet.
+    const attempts = this.#attempts; // a re-initialisation on the way makes the bits read stale
     if (irq & SX_IRQ.SYNC_WORD_VALID && !this.#frame) this.#beginFrame();
-    if (!this.#ready) return false;
+    if (attempts !== this.#attempts) return false;
     if (irq & SX_IRQ.RX_DONE) this.#packetDone();
     else if (irq & SX_IRQ.TIMEOUT) this.#restart("");
-    return this.#ready;
+    return attempts === this.#attempts && this.#ready;
   }
 
   #beginFrame(): void {
