@@ -79,7 +79,7 @@ export function channelLoadRows(run: ChannelLoadRun, target: number): BenchRow[]
     rows.push([`    sent / lost on air (collisions) / decoded`, rs.map((r) => `${r.sent}/${r.lostOnAir}/${r.decoded}`).join("  "), "", "", "", "info"]);
   }
   for (const r of run.backToBack) {
-    rows.push([`  back-to-back 100 %, ${NAMES[r.chip]} ${r.service}: lost by gateway of sent`, `${r.lostByGateway} of ${r.sent}`, "", "", "", "info"]);
+    rows.push([`  back-to-back 100 %, ${NAMES[r.chip]} ${r.service}: lost by gateway of sent (queue)`, `${r.lostByGateway} of ${r.sent} (${r.queueOverflows})`, "", "", "", "info"]);
   }
   for (const r of run.slowCpu) {
     rows.push([`  ${NAMES[r.chip]} native, ${2 * run.usPerComputron} µs/computron: lost by gateway at 100 %`, String(r.lostByGateway), "", "", "", "info"]);

@@ -30,7 +30,7 @@ export interface Harness {
 const cache = new Map<string, Harness>();
 
 /** Pure C of the native radio service, harness-tested by radio-harness.c (host-tests/test/radio-load-queue.test.ts). */
-export const RADIO_C = ["wmbus_radio_queue.c", "wmbus_radio_cc1101.c"];
+export const RADIO_C = ["wmbus_radio_queue.c", "wmbus_radio_cc1101.c", "wmbus_radio_sx1262.c"];
 export const RADIO_HARNESS_C = join(ROOT, "host-tests/native/radio-harness.c");
 
 /**
@@ -119,4 +119,12 @@ export function glueCompileArgs(file: string, outObj: string, extra: readonly st
     "-o",
     outObj,
   ];
+}
+
+/** SX1262 buffer service of the radio task (wmbus_radio_sx1262.c), harness-tested by radio-sx1262-harness.c. */
+export const SX1262_HARNESS_C = join(ROOT, "host-tests/native/radio-sx1262-harness.c");
+
+/** radio-sx1262-harness.c with the SX1262 service C (and the queue/FIFO/CRC C it uses). */
+export function buildSx1262Harness(): Harness {
+  return buildC(SX1262_HARNESS_C, [...PURE_C, ...RADIO_C]);
 }

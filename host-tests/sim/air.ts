@@ -100,6 +100,13 @@ export interface AirLink {
   readonly locked: AirSignal | null;
   /** Stops the byte stream of the locked signal (packet done, receiver left RX). */
   release(): void;
+  /**
+   * The receiver (re)entered RX: signals already on air whose sync word is still to come are searched for it
+   * now, as a real demodulator that starts listening during a preamble still finds the sync word after it.
+   * Whether it listened long enough (preamble detector) is the receiver's call in `onSync`. Without this call
+   * a receiver hears only signals that start while it is tuned.
+   */
+  listen(): void;
   /** Leaves the air for good. */
   detach(): void;
 }
@@ -138,6 +145,8 @@ interface Rx {
   from: number;
   carrier: boolean;
   detached: boolean;
+  /** Signals whose sync is already scheduled for this receiver. */
+  scanned: WeakSet<AirSignal>;
 }
 
 function chipAt(chips: Uint8Array, i: number): number {
@@ -188,13 +197,17 @@ export class Air {
   }
 
   attach(receiver: AirReceiver): AirLink {
-    const rx: Rx = { receiver, locked: null, next: null, k: 0, from: 0, carrier: false, detached: false };
+    const rx: Rx = { receiver, locked: null, next: null, k: 0, from: 0, carrier: false, detached: false, scanned: new WeakSet() };
     this.receivers.push(rx);
     return {
       get locked() {
         return rx.locked;
       },
       release: () => this.unlock(rx),
+      listen: () => {
+        const now = this.scheduler.now;
+        for (const s of this.signals) if (s.start < now && now < s.end) this.scanFor(rx, s, now);
+      },
       detach: () => {
         this.unlock(rx);
         rx.detached = true;
@@ -265,13 +278,18 @@ export class Air {
   }
 
   private scan(s: AirSignal): void {
-    for (const rx of this.receivers) {
-      const t = rx.receiver.tuning();
-      if (!t || !hears(t, s, this.sensitivityDbm)) continue;
-      const end = findSync(s, t.syncWord, t.syncBits, t.syncErrors);
-      if (end < 0) continue;
-      this.scheduler.at(s.start + end * s.chipUs, () => this.sync(rx, s, t, end), "chip");
-    }
+    for (const rx of this.receivers) this.scanFor(rx, s, s.start);
+  }
+
+  /** Schedules the sync of `s` for `rx` once (when its sync word ends after `from`). */
+  private scanFor(rx: Rx, s: AirSignal, from: number): void {
+    if (rx.scanned.has(s)) return;
+    const t = rx.receiver.tuning();
+    if (!t || !hears(t, s, this.sensitivityDbm)) return;
+    const end = findSync(s, t.syncWord, t.syncBits, t.syncErrors);
+    if (end < 0 || s.start + end * s.chipUs <= from) return;
+    rx.scanned.add(s);
+    this.scheduler.at(s.start + end * s.chipUs, () => this.sync(rx, s, t, end), "chip");
   }
 
   private sync(rx: Rx, s: AirSignal, scanned: RxTuning, end: number): void {

@@ -50,9 +50,6 @@ export const SERVICE_LATENCY_US: Readonly<Record<RadioServiceKind, number>> = Ob
 
 export type Traffic = "poisson" | "back-to-back";
 
-/** The CC1101 gateway set-up the experiment uses: manual calibration once a minute (see Cc1101Options). */
-export const CC1101_CALIBRATE_EVERY_MS = 60_000;
-
 export interface LoadOptions {
   chip: SimChipKind;
   service: RadioServiceKind;
@@ -67,8 +64,8 @@ export interface LoadOptions {
   computrons?: (frame: CodedFrame) => number;
   queueSlots?: number;
   /**
-   * CC1101 only: calibrate from the watchdog every N ms instead of on every IDLE→RX (Cc1101Options
-   * `calibrateEveryMs`; 0 = the driver default). Undefined = CC1101_CALIBRATE_EVERY_MS.
+   * CC1101 only: Cc1101Options `calibrateEveryMs` (0 = calibrate on every IDLE→RX). Undefined = the driver
+   * default (manual calibration from the watchdog, DEFAULT_CALIBRATE_EVERY_MS).
    */
   cc1101CalibrateEveryMs?: number;
   /** Frames the meters pick from (default: every corpus telegram as T1, C1-A and C1-B). */
@@ -180,8 +177,8 @@ export function runLoad(o: LoadOptions): LoadResult {
   const syncs = watchSyncs(air);
   const sim = createSimRadio({ chip: o.chip, air, scheduler, listen: null, onFrame, latencyUs: SERVICE_LATENCY_US[o.service], seed: o.seed });
   let radio: Radio = sim.radio;
-  const calibrateEveryMs = o.cc1101CalibrateEveryMs ?? CC1101_CALIBRATE_EVERY_MS;
-  if (o.chip === "cc1101" && calibrateEveryMs > 0) {
+  const calibrateEveryMs = o.cc1101CalibrateEveryMs;
+  if (o.chip === "cc1101" && calibrateEveryMs !== undefined) {
     radio.close(); // same board and io, driver built with the CC1101-only option
     const io = { SPI: sim.board.SPI, Digital: sim.board.Digital } as unknown as RadioIoClasses;
     radio = new CC1101({ ...radioOptionsForBoard(sim.description, io, { timers: sim.timers, onFrame }), calibrateEveryMs });

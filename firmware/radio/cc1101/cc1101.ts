@@ -45,11 +45,12 @@ interface DigitalIo {
 }
 
 /**
- * CC1101-only options. `calibrateEveryMs` (hook for the channel-load work, host-tests/sim/load.ts): 0 (default)
- * keeps MCSM0 FS_AUTOCAL = 1, the synthesizer calibrates on every IDLE→RX, so the chip is deaf for ≈ 809 µs
- * after each frame (721 µs calibration + 88 µs settling, SWRS061I Table 34), longer than a C1 or T1 preamble
- * plus sync word. N > 0 sets FS_AUTOCAL = 0 and calibrates with SCAL at start and then from the watchdog
- * every N ms while no frame is in progress (§19.2: manual calibration), so re-arming takes 88 µs.
+ * CC1101-only options. `calibrateEveryMs`: how the frequency synthesizer is calibrated (SWRS061 §19.2, MCSM0
+ * FS_AUTOCAL). Default DEFAULT_CALIBRATE_EVERY_MS: FS_AUTOCAL = 0, one SCAL at every initialisation and then one
+ * from the watchdog every N ms while no frame is in progress, so re-arming after a frame takes 88 µs (SWRS061I
+ * Table 34, IDLE→RX without calibration). 0 = FS_AUTOCAL = 1, calibrate on every IDLE→RX: the chip is then deaf
+ * for ≈ 809 µs after each frame (721 µs calibration + 88 µs), longer than a C1 or T1 preamble plus sync word,
+ * so a frame that follows right after another is missed (docs/performance.md "Channel load").
  */
 export interface Cc1101Options extends RadioOptions {
   calibrateEveryMs?: number;
@@ -87,6 +88,14 @@ export interface Cc1101Stats {
 }
 
 const WATCHDOG_MS = 250;
+/**
+ * Default manual calibration period. A synthesizer calibration goes stale only when temperature or supply
+ * voltage drift far from where it was made (SWRS061 §19.2; MCSM0 even offers calibrating only every 4th
+ * RX/TX→IDLE), which takes many minutes on a mains-powered indoor gateway. Once a minute stays far inside that
+ * and costs 0.8 ms of deafness per minute (0.0013 %); every re-initialisation calibrates as well.
+ */
+export const DEFAULT_CALIBRATE_EVERY_MS = 60_000;
+
 /** Longest calibration + settling (SWRS061 Table 34: about 0.8 ms at 26 MHz), with margin. */
 const CALIBRATION_US = 1000;
 /** SRES → CHIP_RDYn low: poll SNOP every 20 µs, give up after 5 ms. */
@@ -144,7 +153,7 @@ export class CC1101 implements Radio {
     this.#onFrame = options.onFrame;
     this.#onDiagnostic = options.onDiagnostic ?? (() => undefined);
     this.#xtalHz = options.xtalHz ?? 26_000_000;
-    this.#calibrateEveryMs = Math.max(0, options.calibrateEveryMs ?? 0);
+    this.#calibrateEveryMs = Math.max(0, options.calibrateEveryMs ?? DEFAULT_CALIBRATE_EVERY_MS);
     this.#native = options.fifoService ?? null;
     // with a native FIFO service the task owns the GDO interrupts: the pins are opened as plain inputs
     const onReadable = this.#native ? undefined : () => this.#service();

@@ -19,7 +19,12 @@ export interface DigitalPin {
 
 /** Longest BUSY wait: reset start-up + TCXO + full calibration take ~9 ms (§8.3.1, §9.2). */
 const BUSY_TIMEOUT_US = 20_000;
-const BUSY_POLL_US = 10;
+/**
+ * BUSY poll step. Most commands hold BUSY for a few µs only (§8.3.1), and a coarse step would add its whole
+ * length to every command: ten commands between RxDone and the next SetRx cost 100 µs at a 10 µs step, enough
+ * to miss the preamble of a frame that follows right after.
+ */
+const BUSY_POLL_US = 2;
 
 export class Sx1262Bus {
   readonly #spi: SpiPort;

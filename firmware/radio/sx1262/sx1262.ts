@@ -21,11 +21,18 @@
  *     packet's length, §13.5.2); then RX is re-armed at once for the next one.
  *   - Every frame's DLL CRCs are verified (link/frame-format) before `onFrame`; failures are counted.
  *
+ * IRQ handling (§13.3): an IRQ bit is set when its event happens and stays set until cleared; DIO1 is their OR,
+ * so an event that lands between GetIrqStatus and ClearIrqStatus (a BUSY wait, §8.3.1) keeps DIO1 high with no
+ * new edge for the edge-triggered input. The handler therefore runs again while DIO1 still reads 1 (bounded),
+ * and the watchdog services DIO1 whenever it finds it high. RxDone landing before GetPacketStatus loses the
+ * packet's RSSI (it reads 0 outside RX): the frame is delivered with RSSI_UNKNOWN_DBM and counted.
+ *
  * BUSY (§8.3.1) is polled before every command with a timeout (sx1262-bus.ts); TCXO on DIO3 (§13.3.6)
  * before Calibrate (§13.1.12), then CalibrateImage 0xD7 0xDB for 863–870 MHz (§9.2.1). A watchdog checks
  * every WATCHDOG_MS that the chip answers, is in RX, still holds the programmed sync word and reports no
  * device errors (§13.6.1), and re-initialises it (NRESET pulse) otherwise: a wedged chip is back well
- * within a second. Errors on the way (BUSY stuck mid-frame, failed initialisation) take the same path.
+ * within a second. A chip that looks healthy but finds no sync word for DEAF_AFTER_MS while GetRssiInst keeps
+ * showing a busy channel (§13.5.4) is re-initialised too. Errors on the way (BUSY stuck mid-frame, failed initialisation) take the same path.
  *
  * Timing limits: the DIO1 callback may run late (on the device it is a message to the XS task). Frames
  * survive as long as the sync interrupt is served before ~200 FIFO bytes have arrived (16 ms at T/C, 49 ms
@@ -41,7 +48,7 @@ import { emptyRadioStats } from "../radio.js";
 import { type DigitalPin, type SpiPort, Sx1262Bus } from "./sx1262-bus.js";
 import type { Sx1262Channel } from "./sx1262-settings.js";
 import {
-  SX1262_CHANNELS, SX_FALLBACK_STDBY_XOSC, SX_IMAGE_863_870, SX_MODE_STBY_XOSC, SX_IRQ, SX_MODE_RX, SX_OP, SX_REG, SX_RX_SINGLE, SX_TCXO_DELAY_STEPS,
+  SX1262_CHANNELS, SX_FALLBACK_STDBY_XOSC, SX_IMAGE_863_870, SX_IRQ, SX_MODE_RX, SX_OP, SX_REG, SX_RX_SINGLE, SX_TCXO_DELAY_STEPS,
   modulationWords,
 } from "./sx1262-settings.js";
 
@@ -63,6 +70,28 @@ const LONG_POLL_BYTES = 128;
 /** A poll this many byte times after the expected end reads the rest even when RxDone is served late. */
 const END_SLACK_BYTES = 4;
 
+/** Passes of the DIO1 handler per callback while DIO1 stays high; then the watchdog takes over. */
+const MAX_IRQ_PASSES = 4;
+/** Channel level counted as busy by the watchdog's GetRssiInst (≈ 10 dB above the GFSK sensitivity). */
+const BUSY_AIR_DBM = -95;
+/** No sync word for this long although the watchdog found the channel busy DEAF_BUSY_SAMPLES times: deaf. */
+const DEAF_AFTER_MS = 120_000;
+const DEAF_BUSY_SAMPLES = 40;
+/** RSSI reported for a frame whose packet status was gone before the driver could read it. */
+export const RSSI_UNKNOWN_DBM = -127;
+
+/** SX1262-only counters (besides RadioStats). */
+export interface Sx1262Stats {
+  /** Extra handler passes because DIO1 was still high after serving the IRQs read (an event in the window). */
+  irqRepeats: number;
+  /** Watchdog runs that found DIO1 high and served it. */
+  dio1AtWatchdog: number;
+  /** Frames whose RSSI was lost (RxDone before GetPacketStatus). */
+  rssiLost: number;
+  /** Re-initialisations because no sync word came while the channel was busy. */
+  deafResets: number;
+}
+
 interface FrameState {
   rssiDbm: number;
   /** FIFO bytes read from the ring for this frame. */
@@ -78,6 +107,10 @@ const DEFAULT_XTAL_HZ = 32_000_000;
 export class SX1262 implements Radio {
   readonly kind = "sx1262" as const;
   #stats: RadioStats = emptyRadioStats();
+  readonly #extra: Sx1262Stats = { irqRepeats: 0, dio1AtWatchdog: 0, rssiLost: 0, deafResets: 0 };
+  /** Last sync word (or initialisation), and busy-channel samples since then, for the deafness check. */
+  #lastSyncMs = 0;
+  #busySamples = 0;
   #bus: Sx1262Bus;
   /** Every io object opened, for close(). */
   #io: { close(): void }[];
@@ -130,6 +163,10 @@ export class SX1262 implements Radio {
     return this.#stats;
   }
 
+  get sx1262Stats(): Readonly<Sx1262Stats> {
+    return this.#extra;
+  }
+
   start(listen: RadioListen): void {
     if (this.#closed) return;
     const ch = SX1262_CHANNELS[listen];
@@ -179,6 +216,8 @@ export class SX1262 implements Radio {
       return;
     }
     this.#ready = true;
+    this.#lastSyncMs = this.#timers.now();
+    this.#busySamples = 0;
   }
 
   /** Returns "" when the chip is receiving, else what went wrong. */
@@ -218,36 +257,65 @@ export class SX1262 implements Radio {
     return "";
   }
 
-  /** (Re)arms single-mode RX: the next packet is written from ring address 0 (§7.2). */
-  #armRx(): boolean {
+  /**
+   * (Re)arms single-mode RX: the next packet is written from ring address 0 (§7.2). `stopped` = the chip is in
+   * its fallback mode after RxDone (§13.1.9) with the buffer base still 0: then SetStandby and
+   * SetBufferBaseAddress are skipped, so RX is back ≈ 50 µs sooner — a frame that starts right after another
+   * still has its preamble detected (§13.4.6.2).
+   */
+  #armRx(stopped = false): boolean {
     this.#frame = null;
     this.#readPtr = 0;
+    const bus = this.#bus;
     return (
-      this.#bus.command([SX_OP.SET_STANDBY, 0x01]) &&
-      this.#bus.command([SX_OP.SET_BUFFER_BASE_ADDRESS, 0x00, 0x00]) &&
-      this.#bus.writeRegister(SX_REG.PAYLOAD_LENGTH, 0xff) &&
-      this.#bus.command([SX_OP.CLEAR_IRQ_STATUS, ...be(SX_IRQ.ALL, 2)]) &&
-      this.#bus.command([SX_OP.SET_RX, ...be(SX_RX_SINGLE, 3)])
+      (stopped || (bus.command([SX_OP.SET_STANDBY, 0x01]) && bus.command([SX_OP.SET_BUFFER_BASE_ADDRESS, 0x00, 0x00]))) &&
+      bus.writeRegister(SX_REG.PAYLOAD_LENGTH, 0xff) &&
+      bus.command([SX_OP.CLEAR_IRQ_STATUS, ...be(SX_IRQ.ALL, 2)]) &&
+      bus.command([SX_OP.SET_RX, ...be(SX_RX_SINGLE, 3)])
     );
   }
 
   // ------------------------------------------------------------------ receive
 
+  /** DIO1 rose (or the watchdog found it high): serve IRQs until DIO1 is low, at most MAX_IRQ_PASSES times. */
   #onDio1(): void {
-    if (!this.#ready || this.#closed) return;
+    for (let pass = 0; pass < MAX_IRQ_PASSES; pass++) {
+      if (!this.#ready || this.#closed) return;
+      if (pass > 0) {
+        if (!this.#dio1.read()) return;
+        this.#extra.irqRepeats++;
+      }
+      if (!this.#serveIrq()) return;
+    }
+  }
+
+  /** One GetIrqStatus / ClearIrqStatus pass (§13.3.3, §13.3.4); false when the chip stopped answering. */
+  #serveIrq(): boolean {
     const irq = this.#bus.get(SX_OP.GET_IRQ_STATUS, 2);
-    if (irq < 0 || !this.#bus.command([SX_OP.CLEAR_IRQ_STATUS, ...be(irq, 2)])) return this.#wedged("BUSY stuck in the interrupt");
+    if (irq < 0 || !this.#bus.command([SX_OP.CLEAR_IRQ_STATUS, ...be(irq, 2)])) {
+      this.#wedged("BUSY stuck in the interrupt");
+      return false;
+    }
     // Single mode: one packet per SetRx, so a sync and an RxDone read together belong to the same packet.
+    const attempts = this.#attempts; // a re-initialisation on the way makes the bits read stale
     if (irq & SX_IRQ.SYNC_WORD_VALID && !this.#frame) this.#beginFrame();
+    if (attempts !== this.#attempts) return false;
     if (irq & SX_IRQ.RX_DONE) this.#packetDone();
     else if (irq & SX_IRQ.TIMEOUT) this.#restart("");
+    return attempts === this.#attempts && this.#ready;
   }
 
   #beginFrame(): void {
     const status = this.#bus.get(SX_OP.GET_PACKET_STATUS, 3); // RxStatus, RssiSync, RssiAvg (§13.5.3)
     if (status < 0) return this.#wedged("no answer to GetPacketStatus");
     const now = this.#timers.now();
-    this.#frame = { rssiDbm: -((status >> 8) & 0xff) / 2, read: 0, lengthFinal: false, lastReadMs: now, startedMs: now };
+    this.#lastSyncMs = now;
+    this.#busySamples = 0;
+    // 0 = the chip left RX (RxDone came first) before the status was read: the RSSI is gone
+    const rssiSync = (status >> 8) & 0xff;
+    if (rssiSync === 0) this.#extra.rssiLost++;
+    const rssiDbm = rssiSync === 0 ? RSSI_UNKNOWN_DBM : -rssiSync / 2;
+    this.#frame = { rssiDbm, read: 0, lengthFinal: false, lastReadMs: now, startedMs: now };
     this.#assembler.reset();
     this.#schedulePoll(this.#channel.headerBytes + 1);
   }
@@ -287,7 +355,7 @@ export class SX1262 implements Radio {
   }
 
   /** Reads `n` ring bytes into the assembler. True while the frame goes on; false once it ended (or the chip is stuck). */
-  #drain(f: FrameState, n: number): boolean {
+  #drain(f: FrameState, n: number, stopped = false): boolean {
     const now = this.#timers.now();
     if (now - f.lastReadMs > 250 * this.#byteMs) {
       // More than the ring holds may have arrived since the last read: the frame is lost (§7.2 ring).
@@ -314,7 +382,7 @@ export class SX1262 implements Radio {
     else if (status === FIFO_ERR_SYNC) this.#stats.syncErrors++;
     else this.#stats.lengthErrors++;
     // Whether the packet engine has stopped (0x06BB told in time) or would run on: re-arm for the next frame.
-    this.#restart("");
+    this.#restart("", stopped);
     return false;
   }
 
@@ -324,10 +392,10 @@ export class SX1262 implements Radio {
     this.#poll = null;
   }
 
-  #restart(why: string): void {
+  #restart(why: string, stopped = false): void {
     if (why) this.#diag(`sx1262: ${why}; receive restarted`);
     this.#endFrame();
-    if (!this.#armRx()) this.#wedged("no answer re-arming RX");
+    if (!this.#armRx(stopped)) this.#wedged("no answer re-arming RX");
   }
 
   /**
@@ -341,10 +409,10 @@ export class SX1262 implements Radio {
       const st = this.#bus.get(SX_OP.GET_RX_BUFFER_STATUS, 2); // PayloadLengthRx, RxStartBufferPointer
       if (st < 0) return this.#wedged("no answer to GetRxBufferStatus");
       const end = ((st >> 8) + (st & 0xff)) & 0xff;
-      if (!this.#drain(f, (end - this.#readPtr) & 0xff)) return;
+      if (!this.#drain(f, (end - this.#readPtr) & 0xff, true)) return;
       this.#stats.lengthErrors++;
     }
-    this.#restart("");
+    this.#restart("", true);
   }
 
   #deliver(f: FrameState): void {
@@ -376,13 +444,21 @@ export class SX1262 implements Radio {
     }, WATCHDOG_MS);
   }
 
-  /** Healthy = answers, reports RX mode with reserved bits clear, still holds our sync word, no device errors. */
+  /**
+   * Healthy = answers, reports RX mode with reserved bits clear, still holds our sync word, no device errors,
+   * hears sync words while the channel is busy. A high DIO1 is served first: an IRQ whose edge was lost, or a
+   * packet that ended (chip in the fallback mode) before its DIO1 callback ran.
+   */
   #check(): void {
     if (!this.#ready) return;
+    if (this.#dio1.read()) {
+      this.#extra.dio1AtWatchdog++;
+      this.#onDio1();
+      if (!this.#ready) return;
+    }
     const status = this.#bus.status();
     if (status < 0) return this.#wedged("BUSY stuck");
     const mode = (status >> 4) & 7;
-    if ((status & 0x81) === 0 && mode === SX_MODE_STBY_XOSC && this.#packetEnded()) return;
     if ((status & 0x81) !== 0 || mode !== SX_MODE_RX) return this.#wedged(`status 0x${status.toString(16)} is not RX`);
     const sync = this.#bus.readRegister(SX_REG.SYNC_WORD, 2);
     if (!sync) return this.#wedged("BUSY stuck");
@@ -391,15 +467,19 @@ export class SX1262 implements Radio {
     if (errors !== 0) return this.#wedged(errors < 0 ? "BUSY stuck" : `device errors 0x${errors.toString(16)}`);
     const f = this.#frame;
     // A frame is at most 435 FIFO bytes (T, L = 255) or 580 (S): twice that without progress is a hang.
-    if (f && this.#timers.now() - f.startedMs > 1200 * this.#byteMs) this.#restart("frame never ended");
+    if (f && this.#timers.now() - f.startedMs > 1200 * this.#byteMs) return this.#restart("frame never ended");
+    if (!f) this.#watchAir();
   }
 
-  /** In the fallback mode right after a packet, before its DIO1 callback ran: handle the packet now. */
-  #packetEnded(): boolean {
-    const irq = this.#bus.get(SX_OP.GET_IRQ_STATUS, 2);
-    if (irq < 0 || !(irq & (SX_IRQ.RX_DONE | SX_IRQ.TIMEOUT))) return false;
-    this.#onDio1();
-    return true;
+  /** Deafness: the channel keeps being busy (GetRssiInst, §13.5.4) but no sync word comes for DEAF_AFTER_MS. */
+  #watchAir(): void {
+    const rssi = this.#bus.get(SX_OP.GET_RSSI_INST, 1);
+    if (rssi < 0) return this.#wedged("BUSY stuck");
+    if (-rssi / 2 >= BUSY_AIR_DBM) this.#busySamples++;
+    const silentMs = this.#timers.now() - this.#lastSyncMs;
+    if (silentMs < DEAF_AFTER_MS || this.#busySamples < DEAF_BUSY_SAMPLES) return;
+    this.#extra.deafResets++;
+    this.#wedged(`no sync word for ${Math.round(silentMs / 1000)} s while the channel was busy ${this.#busySamples} times`);
   }
 
   #wedged(why: string): void {

@@ -12,7 +12,15 @@
  *     0x06C0) only when it is in RX, in GFSK, calibrated, with its reference clock running (a TCXO board
  *     needs DIO3 powered at ≥ its voltage) and a deviation near the 50 kHz the meters use: a wrongly
  *     configured chip hears nothing. The air finds the sync word (its search stands in for the preamble
- *     detector) and then hands over the bytes after it, each when its last chip has been received.
+ *     detector) and then hands over the bytes after it, each when its last chip has been received. A chip
+ *     that enters RX while a preamble is on air still finds that signal's sync word (AirLink.listen), provided
+ *     it has listened for the preamble detector's length plus the sync word before the sync word ends.
+ *   - IRQ handling (§13.3): an IRQ bit is set the moment its event happens, whatever the host is doing, and
+ *     stays set until ClearIrqStatus clears that bit. DIO1 is the OR of the masked bits, so a bit set while
+ *     another is still pending makes no new edge: a host that clears only the bits it read (GetIrqStatus …
+ *     BUSY … ClearIrqStatus) leaves DIO1 high when an event lands in between, and an edge-triggered input
+ *     never fires again. `afterCommand` lets a test put an event exactly into that window.
+ *   - GetRssiInst (§13.5.4) in RX reports the level on air in the receive bandwidth (noise floor when quiet).
  *
  * Data buffer (§7.2): 256 bytes addressed with 8 bits, so it is a ring. "In continuous mode the RX data
  * pointer is incremented starting from the previous position": packets follow each other and wrap past 255.
@@ -33,12 +41,12 @@ import type { Air, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
 import type { SimBoard, SpiDevice } from "../io.js";
 import { Prng } from "../prng.js";
 import {
-  BUSY_US, CHIP_MODE, CMD_STATUS, DEVICE_ERROR, FREQ_STEP_HZ, IRQ, OP, REG, RX_BANDWIDTH_HZ, TCXO_VOLTS,
-  TIMEOUT_STEP_US, XTAL_HZ,
+  BUSY_US, CHIP_MODE, CMD_STATUS, DEVICE_ERROR, FREQ_STEP_HZ, IRQ, OP, PREAMBLE_DETECTOR_BITS, REG, RX_BANDWIDTH_HZ,
+  TCXO_VOLTS, TIMEOUT_STEP_US, XTAL_HZ,
 } from "./datasheet.js";
 
 /** Faults a test can inject; a NRESET pulse clears them (a wedged chip that a hardware reset revives). */
-export type Sx1262Fault = "stuckBusy" | "garbageSpi" | "frozen" | "pllUnlock";
+export type Sx1262Fault = "stuckBusy" | "garbageSpi" | "frozen" | "pllUnlock" | "deaf";
 
 export interface Sx1262SimOptions {
   board: SimBoard;
@@ -82,6 +90,13 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   /** NRESET pulses seen. */
   resets = 0;
   packets = 0;
+  /** Syncs declined because RX had not been on for the preamble detector plus the sync word. */
+  lateForSync = 0;
+  /**
+   * Test hook: runs after each executed or answered command (opcode given), while its BUSY time runs — the
+   * window between a host's GetIrqStatus and its ClearIrqStatus. `raiseIrq` from here is an event in the window.
+   */
+  afterCommand: ((op: number) => void) | null = null;
 
   // --- chip state (reset by NRESET) ---
   mode: number = CHIP_MODE.STBY_RC;
@@ -128,6 +143,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   // --- pins, bus ---
   private readonly board: SimBoard;
   private readonly link: AirLink;
+  private readonly air: Air;
   private readonly busyGpio: number;
   private readonly dio1Gpio: number;
   private readonly tcxoNeeded: number | null;
@@ -150,6 +166,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.prng = new Prng(options.seed ?? 0x1262);
     this.board.attachSpi(this, options.selectGpio, options.spiPort);
     if (options.resetGpio !== undefined) this.board.pin(options.resetGpio, 1).watch((level) => this.nreset(level));
+    this.air = options.air;
     this.link = options.air.attach(this);
     this.powerOn();
   }
@@ -163,6 +180,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     if (fault === "stuckBusy") this.board.pin(this.busyGpio).drive(1);
     if (fault === "frozen") this.endRx(this.mode);
     if (fault === "pllUnlock") this.deviceErrors |= DEVICE_ERROR.PLL_LOCK; // answers normally, hears nothing
+    // "deaf": the demodulator finds no sync word any more while everything the host can read looks healthy
   }
 
   get faulty(): boolean {
@@ -228,7 +246,8 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.board.pin(this.dio1Gpio).drive(this.irqStatus & this.dio1Mask ? 1 : 0);
   }
 
-  private raise(bits: number): void {
+  /** An IRQ event: sets the bits enabled in the IRQ mask (§13.3.1); DIO1 follows. */
+  raiseIrq(bits: number): void {
     this.setIrq(this.irqStatus | (bits & this.irqMask));
   }
 
@@ -298,14 +317,26 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
       case OP.GET_RX_BUFFER_STATUS: return [this.lastRxLength, this.lastRxStart];
       // Packet status reads 0 once the chip has left RX (esp32-receivers §4.11): the host must cache it.
       case OP.GET_PACKET_STATUS: return rx ? [this.rxStatus, this.rssiSync, this.rssiAvg] : [0, 0, 0];
-      case OP.GET_RSSI_INST: return [rssiByte(this.packet ? this.packet.rssiDbm : NOISE_RSSI_DBM)];
+      case OP.GET_RSSI_INST: return [rssiByte(this.rssiNow())];
       case OP.GET_DEVICE_ERRORS: return [this.deviceErrors >> 8, this.deviceErrors & 0xff];
       case OP.GET_PACKET_TYPE: return [this.packetType];
       default: return [];
     }
   }
 
+  /** Level in the receive bandwidth while in RX (§13.5.4), the noise floor otherwise. */
+  private rssiNow(): number {
+    if (this.mode !== CHIP_MODE.RX) return NOISE_RSSI_DBM;
+    const bw = RX_BANDWIDTH_HZ[this.bandwidthCode] ?? 0;
+    return Math.max(NOISE_RSSI_DBM, this.air.levelAt(this.frequencyHz, bw) ?? NOISE_RSSI_DBM);
+  }
+
   private execute(frame: Uint8Array): void {
+    this.executeCommand(frame);
+    this.afterCommand?.(frame[0]);
+  }
+
+  private executeCommand(frame: Uint8Array): void {
     const op = frame[0];
     this.setBusy(BUSY_US.DEFAULT);
     const entry = COMMANDS.get(op);
@@ -339,6 +370,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   deafness(): string {
     if (this.faults.has("frozen") || this.inReset) return "frozen or in reset";
     if (this.faults.has("pllUnlock")) return "PLL unlocked";
+    if (this.faults.has("deaf")) return "demodulator deaf";
     if (this.mode !== CHIP_MODE.RX || this.now < this.rxFromUs) return "not in RX";
     if (this.packetType !== 0x00) return "packet type is not GFSK";
     if (!this.clockRunning()) return "reference clock not running (TCXO on DIO3 not powered)";
@@ -364,6 +396,12 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
 
   onSync(s: AirSignal): boolean {
     if (this.packet || this.deafness()) return false;
+    // §13.4.6.2: the preamble detector needs its length of preamble, then the 16 sync bits, all while in RX
+    const listenUs = ((PREAMBLE_DETECTOR_BITS[this.preambleDetector] ?? 0) + this.syncWordBits) * s.chipUs;
+    if (this.now - this.rxFromUs < listenUs) {
+      this.lateForSync++;
+      return false;
+    }
     const band = this.imageBand;
     const inBand = s.frequencyHz >= band[0] && s.frequencyHz <= band[1];
     if (s.rssiDbm < this.sensitivityDbm + (inBand ? 0 : IMAGE_PENALTY_DB)) {
@@ -375,7 +413,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.rxStatus = 0;
     if (this.rxTimeout) this.board.scheduler.cancel(this.rxTimeout); // the RX timer stops at sync (§13.1.7)
     this.rxTimeout = null;
-    this.raise(IRQ.PREAMBLE_DETECTED | IRQ.SYNC_WORD_VALID);
+    this.raiseIrq(IRQ.PREAMBLE_DETECTED | IRQ.SYNC_WORD_VALID);
     return true;
   }
 
@@ -426,7 +464,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.lastRxLength = p.count & 0xff;
     this.rssiAvg = rssiByte(p.rssiDbm);
     this.rxStatus = irq & IRQ.CRC_ERR ? 0x12 : irq & IRQ.HEADER_ERR ? 0x08 : 0x02;
-    this.raise(irq);
+    this.raiseIrq(irq);
     if (!this.rxContinuous) this.mode = this.fallbackMode; // single mode: to the fallback mode (§13.1.3, §13.1.9)
   }
 
@@ -494,12 +532,14 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     if (!c.rxContinuous) c.rxPointer = c.rxBase; // §7.2: single mode restarts at RxBaseAddr
     c.setBusy(delay);
     c.rxFromUs = c.now + delay;
+    // once in RX, a preamble already on air can still be caught
+    c.board.scheduler.at(c.rxFromUs, () => { if (c.mode === CHIP_MODE.RX) c.link.listen(); }, "chip");
     if (timeout !== 0 && !c.rxContinuous) {
       c.rxTimeout = c.board.scheduler.at(c.rxFromUs + timeout * TIMEOUT_STEP_US, () => {
         c.rxTimeout = null;
         if (c.mode !== CHIP_MODE.RX || c.packet) return;
         c.mode = c.fallbackMode;
-        c.raise(IRQ.TIMEOUT);
+        c.raiseIrq(IRQ.TIMEOUT);
       }, "chip");
     }
   }

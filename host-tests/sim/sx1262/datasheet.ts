@@ -82,6 +82,8 @@ export const REG = Object.freeze({
 export const XTAL_HZ = 32_000_000;
 /** RF frequency step: Fxtal / 2^25 (§13.4.1). */
 export const FREQ_STEP_HZ = XTAL_HZ / 33_554_432;
+/** GFSK preamble detector length codes → bits (§13.4.6.2, table 13-67); 0x00 = off. */
+export const PREAMBLE_DETECTOR_BITS: Readonly<Record<number, number>> = Object.freeze({ 0x00: 0, 0x04: 8, 0x05: 16, 0x06: 24, 0x07: 32 });
 /** RX timeout / TCXO delay unit: 15.625 µs (§13.1.4). */
 export const TIMEOUT_STEP_US = 15.625;
 /** GFSK RX bandwidth codes → double-sideband bandwidth in Hz (§13.4.5.1, table 13-47). */

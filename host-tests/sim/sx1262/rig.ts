@@ -29,6 +29,8 @@ export interface Sx1262Rig {
   air: Air;
   chip: Sx1262Sim;
   radio: SX1262;
+  /** GPIO of the chip's DIO1 line. */
+  dio1Gpio: number;
   frames: RadioFrame[];
   diagnostics: string[];
   /** Runs simulated time forward by `ms`. */
@@ -52,7 +54,7 @@ export function createSx1262Rig(options: Sx1262RigOptions = {}): Sx1262Rig {
     radio = new SX1262(radioOptionsForBoard(description, io, { timers: sim.timers, ...services }));
   }
   return {
-    scheduler, board: sim.board, air, chip: sim.chip as Sx1262Sim, radio, frames, diagnostics,
+    scheduler, board: sim.board, air, chip: sim.chip as Sx1262Sim, radio, dio1Gpio: sim.description.pins.radioDio1, frames, diagnostics,
     run: (ms) => scheduler.advance(ms * 1000),
     start: (listen) => {
       scheduler.at(scheduler.now, () => radio.start(listen));
