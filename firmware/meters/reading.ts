@@ -119,7 +119,7 @@ export function applyDriver(
     const aesDecrypt = cipher && key ? (b: Uint8Array) => cipher.decryptBlock(key, b) : undefined;
     d.decode({ t, mfct, records, out, flags, aesDecrypt });
   }
-  applyStatus(d.status ?? DEFAULT_STATUS, t, records, mfct, flags, out);
+  applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out);
 }
 
 /** The reading of telegram `t`. Fields the telegram does not carry are left out. */
