@@ -89,6 +89,24 @@ function modelKey(m: number, deviceType: number | undefined): string {
   return key;
 }
 
+/** Model + signature keys already spelt, by (M × 512 + device type) × 2^16 + signature (exact below 2^41). */
+const MODEL_SIG_KEYS = new Map<number, string>();
+
+/**
+ * The map key of a model's format: modelKey + "|" + signature hex, spelt once. The same string object
+ * comes back every time, so the cache's Map hashes it once instead of a new concatenation per frame.
+ */
+function modelSigKey(m: number, deviceType: number | undefined, signature: number, sig: string): string {
+  const n = ((m & 0x7fff) * 512 + (deviceType === undefined ? 256 : deviceType & 0xff)) * 65536 + signature;
+  let key = MODEL_SIG_KEYS.get(n);
+  if (key === undefined) {
+    key = modelKey(m, deviceType) + "|" + sig;
+    if (MODEL_SIG_KEYS.size >= 256) MODEL_SIG_KEYS.clear();
+    MODEL_SIG_KEYS.set(n, key);
+  }
+  return key;
+}
+
 function scopeKeys(scope: FormatScope | undefined): string[] {
   const keys: string[] = [];
   if (scope !== undefined) {
@@ -211,7 +229,7 @@ export class FormatCache {
   /** Stores or refreshes a learnt format (see learnShapes). */
   private keep(headers: Uint8Array, signature: number, sig: string, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): number {
     if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(scopeKeys(scope), headers, shapes);
-    const mtKey = modelKey(scope.m, scope.deviceType) + "|" + sig;
+    const mtKey = modelSigKey(scope.m, scope.deviceType, signature, sig);
     const shared = this.map.get(mtKey);
     if (shared === undefined || sameFormat(shared, headers, shapes)) {
       const f = shared ?? this.newFormat(signature, headers);
