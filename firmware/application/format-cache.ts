@@ -165,8 +165,18 @@ interface FrameFormat {
   sig: string;
 }
 
-/** How many frame formats keep their header bytes and signature (about 150 B each). */
-const FRAME_MEMO = 128;
+/** How many frame formats keep their header bytes and signature by default (about 150 B each). */
+export const DEFAULT_FRAME_MEMO = 128;
+let frameMemo = DEFAULT_FRAME_MEMO;
+
+/**
+ * Sets how many frame formats each cache keeps with their header bytes and signature (at least 1). A host
+ * gateway that hears hundreds of meter models sets more, as it does for the record shapes
+ * (records.ts setRecordShapeMemo); a memo smaller than the formats in turn is worked out again per frame.
+ */
+export function setFrameFormatMemo(n: number): void {
+  frameMemo = n > 1 ? n : 1;
+}
 
 /**
  * Memo key of a list of shapes: first and last shape and the count (exact below 2^53). Equal lists get
@@ -220,7 +230,7 @@ export class FormatCache {
       const bytes = formatHeaderBytes(shapes);
       const signature = formatSignature(bytes);
       frame = { shapes, bytes, signature, sig: hex16(signature) };
-      if (this.frames.size >= FRAME_MEMO) this.frames.delete(this.frames.keys().next().value!);
+      if (this.frames.size >= frameMemo) this.frames.delete(this.frames.keys().next().value!);
       this.frames.set(hash, frame);
     }
     return this.keep(frame.bytes, frame.signature, frame.sig, scope, shapes);

@@ -155,7 +155,10 @@ function shapeKey(buf: Uint8Array, pos: number, end: number): number {
   let key = 0;
   let b = 0;
   const limit = end - pos < MEMO_BYTES ? end : pos + MEMO_BYTES;
-  if ((buf[pos] & 0x0f) === 0x0f) return -1; // special DIF
+  const first = buf[pos];
+  // special DIFs 0F, 1F, 2F, 7F: the shape is the DIF byte alone (no header is 1 byte long otherwise)
+  if (first === 0x0f || first === 0x1f || first === 0x2f || first === 0x7f) return first * 8 + 1;
+  if ((first & 0x0f) === 0x0f) return -1; // other special DIF bytes: let readDif judge them
   do {
     if (p >= limit) return -1;
     b = buf[p++];
@@ -199,7 +202,10 @@ export function decodeRecordData(
   return { record, next: dataPos + record.dataLength };
 }
 
-/** decodeRecordData without the result pair: the data length is record.data.length / 2. */
+/** Data length in bytes of the record decodeRecord returned last (saves parseRecordsWithHeaders a getter call). */
+let decodedLength = 0;
+
+/** decodeRecordData without the result pair: the data length is record.data.length / 2 (also in decodedLength). */
 function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number): DecodedRecord {
   const dif = header.dif;
   const info = header.info;
@@ -237,6 +243,7 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
   if (header.labels !== undefined) record.labels = header.labels as string[]; // shared and frozen
   if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
   if (error !== undefined) record.error = error;
+  decodedLength = length;
   return record;
 }
 
@@ -389,7 +396,7 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       const record = decodeRecord(h, buf, dataPos, end, pos);
       records.push(record);
       headers.push(h);
-      pos = dataPos + record.dataLength;
+      pos = dataPos + decodedLength;
       if (h.dataLength === -2) break;
     } catch (e) {
       if (!lenient || !(e instanceof WmbusError)) throw e;

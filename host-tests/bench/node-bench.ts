@@ -10,6 +10,7 @@ import { FormatCache } from "../../firmware/application/compact.js";
 import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { setRecordShapeMemo } from "../../firmware/application/records.js";
+import { setFrameFormatMemo } from "../../firmware/application/format-cache.js";
 import type { Telegram } from "../../firmware/decoder/telegram.js";
 import { crc16 } from "../../firmware/link/crc16.js";
 import { addFrameACrc, stripFrameA } from "../../firmware/link/frame-format.js";
@@ -30,6 +31,8 @@ export async function loadMakeReading(): Promise<MakeReading | undefined> {
 
 /** Parsed record headers a host gateway keeps (records.ts setRecordShapeMemo). */
 export const HOST_SHAPE_MEMO = 1024;
+/** Frame formats a host gateway keeps worked out (format-cache.ts setFrameFormatMemo; the corpus has about 300). */
+export const HOST_FRAME_MEMO = 1024;
 
 export interface Throughput {
   telegramsPerSecond: number;
@@ -84,6 +87,7 @@ function timeLoop(pass: () => number, seconds: number, rounds = 5): Throughput {
 export async function nodeThroughput(list: readonly CorpusEntry[], seconds = 2): Promise<{ plain: Throughput; full?: Throughput }> {
   // A host gateway keeps every header the corpus's ~100 meter models send (the device default is 32).
   setRecordShapeMemo(HOST_SHAPE_MEMO);
+  setFrameFormatMemo(HOST_FRAME_MEMO);
   const cipher = nodeCipher();
   const makeReading = await loadMakeReading();
   const formats = new FormatCache(256);
