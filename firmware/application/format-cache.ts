@@ -291,6 +291,21 @@ export class FormatCache {
     return h;
   }
 
+  /**
+   * The record shapes a compact frame of this format is decoded with: the memoised shapes of the full frame
+   * it was learnt from when that frame had no special records (the same bytes parse into the same shapes),
+   * else the parsed header list (headersOf). Saves re-parsing when more formats are in use than headersOf keeps.
+   */
+  shapesOf(format: Format): readonly RecordShape[] {
+    const shapes = format.shapes;
+    if (shapes !== undefined) {
+      let plain = true;
+      for (let i = 0; i < shapes.length; i++) if (shapes[i].vib === null) plain = false;
+      if (plain) return shapes;
+    }
+    return this.headersOf(format);
+  }
+
   has(signature: number, scope?: FormatScope): boolean {
     return this.lookup(signature, scope) !== undefined;
   }
