@@ -5,7 +5,7 @@
 import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../decoder/telegram.js";
 import { readByteField } from "./bytes.js";
-import { applyRules, dataHex, fieldName, RecordIndex } from "./fields.js";
+import { applyRules, dataHex, fieldNames, RecordIndex } from "./fields.js";
 import { fromHex, toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS } from "./status.js";
@@ -81,9 +81,10 @@ function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: R
   const bytes = blockBytes(b, records, mfct);
   if (bytes === undefined || bytes.length < (b.min ?? 1)) return;
   if (b.sig !== undefined && toHex(bytes, 0, b.sig.length >> 1) !== b.sig) return;
-  for (const f of b.fields) {
-    const v = readByteField(f, bytes);
-    if (v !== undefined) out[fieldName(f)] = typeof v === "number" ? round6(v) : v;
+  const names = fieldNames(b.fields);
+  for (let i = 0; i < b.fields.length; i++) {
+    const v = readByteField(b.fields[i], bytes);
+    if (v !== undefined) out[names[i]] = typeof v === "number" ? round6(v) : v;
   }
 }
 
