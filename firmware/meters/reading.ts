@@ -129,12 +129,19 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   const d = forced ?? (opts.driver ? GENERIC : detectDriver(t));
   const meter = t.meter;
   const out: Reading = {
+    $: null,
     _: "telegram",
     media: d.media ?? (meter ? mediaText(meter.deviceType) : "unknown"),
     meter: forced ? d.name : opts.driver ? opts.driver : d.name,
     name: opts.name ?? "",
     id: meter ? meter.id.toLowerCase() : "",
   };
+  // A reading is a map of field names, and each driver fills a different set of them. Deleting a field that
+  // is not the last one puts V8 objects into dictionary mode from the start, where every field access is
+  // one hash look-up; otherwise each added field makes a new hidden class, and the property caches of the
+  // rule loop miss on hundreds of them (measured: +7 % Node throughput). Key order is unchanged, and on
+  // XS (where objects always work this way) it costs one property.
+  delete out.$;
   if (d.swappedAddress) {
     const a = swappedAddress(t);
     if (a !== undefined) {
