@@ -141,6 +141,7 @@ export function formatHeaderBytes(headers: readonly RecordShape[]): Uint8Array {
 }
 
 function sameShapes(a: readonly RecordShape[] | undefined, b: readonly RecordShape[]): boolean {
+  if (a === b) return true;
   if (a === undefined || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -233,7 +234,8 @@ export class FormatCache {
       if (this.frames.size >= frameMemo) this.frames.delete(this.frames.keys().next().value!);
       this.frames.set(hash, frame);
     }
-    return this.keep(frame.bytes, frame.signature, frame.sig, scope, shapes);
+    // the memo's own list: a format learnt from it is then recognised by identity (sameShapes)
+    return this.keep(frame.bytes, frame.signature, frame.sig, scope, frame.shapes);
   }
 
   /** Stores or refreshes a learnt format (see learnShapes). */
