@@ -8,13 +8,12 @@
  * All trees are loaded into one process and their rounds alternate (0.25 CPU s each), so a burst of load
  * on the shared machine hits every tree alike; single runs move by ±30 % (docs/performance.md, Noise).
  * Prints each tree's median and best round and the ratio of the medians to the first tree.
- * The set-up is node-bench.ts nodeThroughput's, written against module paths so that older trees load too.
+ * The set-up is node-bench.ts benchItems, given the modules of each tree, so that older trees load too.
  */
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import { loadBenchCorpus } from "./corpus.js";
-import { HOST_FRAME_MEMO, HOST_SHAPE_MEMO } from "./node-bench.js";
-import { TIMESTAMP } from "./xs-harness.js";
+import { benchItems, HOST_FRAME_MEMO, HOST_SHAPE_MEMO } from "./node-bench.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- modules of another build tree, loaded by path */
 type AnyModule = any;
@@ -36,22 +35,8 @@ async function fullPass(dir: string): Promise<() => number> {
   const { nodeCipher } = await load(dir, "host-tests/host/aes-node");
   records.setRecordShapeMemo?.(HOST_SHAPE_MEMO);
   formatCache.setFrameFormatMemo?.(HOST_FRAME_MEMO); // absent before this setting existed
-  const cipher = nodeCipher();
-  const formats = new FormatCache(256);
-  formats.import(KNOWN_FORMATS);
-  const items = loadBenchCorpus().map((rec) => {
-    const key = rec.key !== null && rec.key.length === 32 ? rec.key : undefined;
-    const warm = new TelegramDecoder({ cipher, formats });
-    for (const p of rec.prelude) warm.decode(fromHex(p), { key });
-    const bytes = fromHex(rec.telegram);
-    const w = warm.decode(bytes, { key }).telegram;
-    const keys = new KeyStore();
-    if (key !== undefined) {
-      for (const id of [w.dll?.address.id, w.tpl?.address?.id, w.meter?.id]) if (id !== undefined && /^[0-9A-Fa-f]{8}$/.test(id)) keys.set(id, key);
-    }
-    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, key, previous: undefined as unknown };
-    opts.previous = makeReading(w, opts);
-    return { bytes, dec: new TelegramDecoder({ cipher, formats, keys }), opts };
+  const items = benchItems(loadBenchCorpus(), {
+    fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(),
   });
   return () => {
     for (const it of items) makeReading(it.dec.decode(it.bytes).telegram, it.opts);
