@@ -105,7 +105,9 @@ export function decodeCompact(
   const full = new Uint8Array(format.bytes.length + (end - p));
   let q = 0;
   const records: DataRecord[] = [];
-  for (const h of cache.headersOf(format)) {
+  const shapes = cache.shapesOf(format);
+  for (let i = 0; i < shapes.length; i++) {
+    const h = shapes[i];
     const { record, next } = decodeRecordData(h, buf, p, end, p);
     records.push(record);
     full.set(h.bytes, q);

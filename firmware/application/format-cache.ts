@@ -89,6 +89,24 @@ function modelKey(m: number, deviceType: number | undefined): string {
   return key;
 }
 
+/** Model + signature keys already spelt, by (M × 512 + device type) × 2^16 + signature (exact below 2^41). */
+const MODEL_SIG_KEYS = new Map<number, string>();
+
+/**
+ * The map key of a model's format: modelKey + "|" + signature hex, spelt once. The same string object
+ * comes back every time, so the cache's Map hashes it once instead of a new concatenation per frame.
+ */
+function modelSigKey(m: number, deviceType: number | undefined, signature: number, sig: string): string {
+  const n = ((m & 0x7fff) * 512 + (deviceType === undefined ? 256 : deviceType & 0xff)) * 65536 + signature;
+  let key = MODEL_SIG_KEYS.get(n);
+  if (key === undefined) {
+    key = modelKey(m, deviceType) + "|" + sig;
+    if (MODEL_SIG_KEYS.size >= 256) MODEL_SIG_KEYS.clear();
+    MODEL_SIG_KEYS.set(n, key);
+  }
+  return key;
+}
+
 function scopeKeys(scope: FormatScope | undefined): string[] {
   const keys: string[] = [];
   if (scope !== undefined) {
@@ -123,6 +141,7 @@ export function formatHeaderBytes(headers: readonly RecordShape[]): Uint8Array {
 }
 
 function sameShapes(a: readonly RecordShape[] | undefined, b: readonly RecordShape[]): boolean {
+  if (a === b) return true;
   if (a === undefined || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -147,8 +166,18 @@ interface FrameFormat {
   sig: string;
 }
 
-/** How many frame formats keep their header bytes and signature (about 150 B each). */
-const FRAME_MEMO = 128;
+/** How many frame formats keep their header bytes and signature by default (about 150 B each). */
+export const DEFAULT_FRAME_MEMO = 128;
+let frameMemo = DEFAULT_FRAME_MEMO;
+
+/**
+ * Sets how many frame formats each cache keeps with their header bytes and signature (at least 1). A host
+ * gateway that hears hundreds of meter models sets more, as it does for the record shapes
+ * (records.ts setRecordShapeMemo); a memo smaller than the formats in turn is worked out again per frame.
+ */
+export function setFrameFormatMemo(n: number): void {
+  frameMemo = n > 1 ? n : 1;
+}
 
 /**
  * Memo key of a list of shapes: first and last shape and the count (exact below 2^53). Equal lists get
@@ -202,16 +231,17 @@ export class FormatCache {
       const bytes = formatHeaderBytes(shapes);
       const signature = formatSignature(bytes);
       frame = { shapes, bytes, signature, sig: hex16(signature) };
-      if (this.frames.size >= FRAME_MEMO) this.frames.delete(this.frames.keys().next().value!);
+      if (this.frames.size >= frameMemo) this.frames.delete(this.frames.keys().next().value!);
       this.frames.set(hash, frame);
     }
-    return this.keep(frame.bytes, frame.signature, frame.sig, scope, shapes);
+    // the memo's own list: a format learnt from it is then recognised by identity (sameShapes)
+    return this.keep(frame.bytes, frame.signature, frame.sig, scope, frame.shapes);
   }
 
   /** Stores or refreshes a learnt format (see learnShapes). */
   private keep(headers: Uint8Array, signature: number, sig: string, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): number {
     if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(scopeKeys(scope), headers, shapes);
-    const mtKey = modelKey(scope.m, scope.deviceType) + "|" + sig;
+    const mtKey = modelSigKey(scope.m, scope.deviceType, signature, sig);
     const shared = this.map.get(mtKey);
     if (shared === undefined || sameFormat(shared, headers, shapes)) {
       const f = shared ?? this.newFormat(signature, headers);
@@ -261,6 +291,21 @@ export class FormatCache {
     }
     this.parsed.set(format, h);
     return h;
+  }
+
+  /**
+   * The record shapes a compact frame of this format is decoded with: the memoised shapes of the full frame
+   * it was learnt from when that frame had no special records (the same bytes parse into the same shapes),
+   * else the parsed header list (headersOf). Saves re-parsing when more formats are in use than headersOf keeps.
+   */
+  shapesOf(format: Format): readonly RecordShape[] {
+    const shapes = format.shapes;
+    if (shapes !== undefined) {
+      let plain = true;
+      for (let i = 0; i < shapes.length; i++) if (shapes[i].vib === null) plain = false;
+      if (plain) return shapes;
+    }
+    return this.headersOf(format);
   }
 
   has(signature: number, scope?: FormatScope): boolean {

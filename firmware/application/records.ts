@@ -35,6 +35,10 @@ export interface RecordShape {
    * by decodeRecordData itself: 1 = signed (type B), 2 = unsigned (type C), 0 = decodeValue decides.
    */
   plainInt: number;
+  /** The record's VIFEs, frozen: every record of this shape shares the array (no copy per record). */
+  vifes: readonly number[];
+  /** The record's labels, frozen and shared like `vifes`; undefined when there are none. */
+  labels: readonly string[] | undefined;
 }
 
 /** A record header at a place in a buffer; compact frames keep these per format. */
@@ -75,8 +79,14 @@ export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): Re
   const s = parseShape(buf, pos, end);
   return {
     offset: pos, bytes: s.bytes, hex: s.hex, vibHex: s.vibHex, dif: s.dif, vib: s.vib, info: s.info, dataLength: s.dataLength,
-    name: s.name, serial: s.serial, plainInt: s.plainInt,
+    name: s.name, serial: s.serial, plainInt: s.plainInt, vifes: s.vifes, labels: s.labels,
   };
+}
+
+const NO_VIFES: readonly number[] = Object.freeze([]);
+
+function frozenLabels(labels: readonly string[]): readonly string[] | undefined {
+  return labels.length > 0 ? Object.freeze(labels.slice()) : undefined;
 }
 
 function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
@@ -87,7 +97,10 @@ function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
     const info: VifInfo = { quantity: SPECIAL_QUANTITY[dif.special], unit: "", exponent: 0, kind: "hex", labels: [], nameLabels: [] };
     if (dif.special === "more_records") info.labels.push("more_records_follow");
     const bytes = buf.slice(pos, r.pos);
-    return { bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, serial: nextSerial(), plainInt: 0 };
+    return {
+      bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, serial: nextSerial(), plainInt: 0,
+      vifes: NO_VIFES, labels: frozenLabels(info.labels),
+    };
   }
   const vib = readVif(r);
   const info = resolveVif(vib);
@@ -95,7 +108,10 @@ function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
   const name = recordName(info.quantity, info.nameLabels, dif);
   const hex = toHex(bytes);
   const vibHex = hex.slice(2 + 2 * dif.difes.length);
-  return { bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial: nextSerial(), plainInt: plainInt(dif, info) };
+  return {
+    bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial: nextSerial(), plainInt: plainInt(dif, info),
+    vifes: Object.freeze(vib.vifes.slice()), labels: frozenLabels(info.labels),
+  };
 }
 
 let serials = 0;
@@ -139,7 +155,10 @@ function shapeKey(buf: Uint8Array, pos: number, end: number): number {
   let key = 0;
   let b = 0;
   const limit = end - pos < MEMO_BYTES ? end : pos + MEMO_BYTES;
-  if ((buf[pos] & 0x0f) === 0x0f) return -1; // special DIF
+  const first = buf[pos];
+  // special DIFs 0F, 1F, 2F, 7F: the shape is the DIF byte alone (no header is 1 byte long otherwise)
+  if (first === 0x0f || first === 0x1f || first === 0x2f || first === 0x7f) return first * 8 + 1;
+  if ((first & 0x0f) === 0x0f) return -1; // other special DIF bytes: let readDif judge them
   do {
     if (p >= limit) return -1;
     b = buf[p++];
@@ -183,7 +202,10 @@ export function decodeRecordData(
   return { record, next: dataPos + record.dataLength };
 }
 
-/** decodeRecordData without the result pair: the data length is record.data.length / 2. */
+/** Data length in bytes of the record decodeRecord returned last (saves parseRecordsWithHeaders a getter call). */
+let decodedLength = 0;
+
+/** decodeRecordData without the result pair: the data length is record.data.length / 2 (also in decodedLength). */
 function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number): DecodedRecord {
   const dif = header.dif;
   const info = header.info;
@@ -218,9 +240,10 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
     error = error === undefined ? e : error + "; " + e;
   }
   const record = new DecodedRecord(header, offset, buf, dataPos, length, numeric ? info.exponent : 0, value);
-  if (info.labels.length > 0) record.labels = info.labels.slice();
+  if (header.labels !== undefined) record.labels = header.labels as string[]; // shared and frozen
   if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
   if (error !== undefined) record.error = error;
+  decodedLength = length;
   return record;
 }
 
@@ -264,7 +287,7 @@ class DecodedRecord implements DataRecord {
     this.header = h.hex;
     this.dif = dif.dif;
     this.vif = h.vib === null ? null : h.vib.vif;
-    this.vifes = h.vib === null ? [] : h.vib.vifes.slice();
+    this.vifes = h.vifes as number[]; // shared and frozen (RecordShape.vifes)
     this.storage = dif.storage;
     this.tariff = dif.tariff;
     this.subunit = dif.subunit;
@@ -373,7 +396,7 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       const record = decodeRecord(h, buf, dataPos, end, pos);
       records.push(record);
       headers.push(h);
-      pos = dataPos + record.dataLength;
+      pos = dataPos + decodedLength;
       if (h.dataLength === -2) break;
     } catch (e) {
       if (!lenient || !(e instanceof WmbusError)) throw e;

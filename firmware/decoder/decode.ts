@@ -55,7 +55,9 @@ function decodeInto(t: Telegram, input: Uint8Array, opts: DecodeOptions): void {
   if (input.length === 0) fail("empty", "no bytes", 0);
   if (isWired(input)) return decodeWired(t, input, opts);
   const s = stripDllCrc(input, opts.crc ?? "auto");
-  t.bytes = s.bytes.slice(); // private copy: decryption writes plaintext in place
+  // private copy: decryption writes plaintext in place. A frame whose CRCs were stripped already is a
+  // new buffer (Stripped.bytes), so only a frame taken as it came ("none") is copied.
+  t.bytes = s.kind === "none" ? s.bytes.slice() : s.bytes;
   t.dllCrc = s.kind;
   t.trailing = s.trailing;
   const r = new Reader(t.bytes);

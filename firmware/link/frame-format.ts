@@ -10,7 +10,11 @@ export type DllCrcKind = "none" | "A" | "B";
 export type CrcMode = "auto" | DllCrcKind;
 
 export interface Stripped {
-  bytes: Uint8Array; // L C M A CI … without CRCs; L rewritten where format B
+  /**
+   * L C M A CI … without CRCs; L rewritten where format B. For kinds A and B a new buffer (stripFrameA/B and
+   * their native twins build one), for "none" a view of the input.
+   */
+  bytes: Uint8Array;
   kind: DllCrcKind;
   /** Bytes after the frame (e.g. a stick's RSSI byte), ignored. */
   trailing: number;

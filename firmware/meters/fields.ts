@@ -174,6 +174,30 @@ export function fieldName(rule: { n: string; u?: string }): string {
   return rule.u ? rule.n + "_" + rule.u : rule.n;
 }
 
+/**
+ * The engine's own copy of a property name: a name built by concatenation (n + "_" + u) is a new string
+ * each time, and V8 looks up such a key in its string table on every property access; the key that
+ * Object.keys gives back is the canonical one, which property caches take directly. Field names are
+ * worked out once per rule list, so this runs once per name.
+ */
+export function propertyKey(s: string): string {
+  const o: { [k: string]: number } = {};
+  o[s] = 0;
+  return Object.keys(o)[0];
+}
+
+/** Output field names of a list of rules (field rules, byte fields), spelt once per list (drivers are constant data). */
+const FIELD_NAMES = new WeakMap<readonly { n: string; u?: string }[], string[]>();
+
+export function fieldNames(list: readonly { n: string; u?: string }[]): string[] {
+  let names = FIELD_NAMES.get(list);
+  if (names === undefined) {
+    names = list.map((f) => propertyKey(fieldName(f)));
+    FIELD_NAMES.set(list, names);
+  }
+  return names;
+}
+
 /** What applyRules needs to know about a rule list, worked out once per list (drivers are constant data). */
 interface RulePlan {
   /** Output field name per rule. */
@@ -189,7 +213,7 @@ function rulePlan(rules: readonly FieldRule[]): RulePlan {
   if (plan === undefined) {
     let vibRules = 0;
     for (const r of rules) if (r.vib !== undefined && r.r === undefined && r.h === undefined) vibRules++;
-    plan = { names: rules.map(fieldName), vibIndex: vibRules > 0 };
+    plan = { names: fieldNames(rules), vibIndex: vibRules > 0 };
     PLANS.set(rules, plan);
   }
   return plan;

@@ -5,7 +5,7 @@
 import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../decoder/telegram.js";
 import { readByteField } from "./bytes.js";
-import { dataInt, findRecord } from "./fields.js";
+import { dataInt, findRecord, RecordIndex } from "./fields.js";
 import type { FlagTable, Reading, StatusField, StatusPart } from "./types.js";
 
 const HEX = "0123456789ABCDEF";
@@ -46,29 +46,63 @@ function and(a: number, b: number): number {
   return r;
 }
 
-/** Flag names of word `v` by `table`; leftover bits as `rest` + hex. */
-export function flagNames(v: number, table: FlagTable, out: string[]): void {
-  let known = 0;
-  for (const e of table.e) {
-    const mask = e[0];
-    const value = e.length === 3 ? e[1] : mask;
-    const name = e.length === 3 ? e[2] : e[1];
-    known += mask - and(known, mask); // known |= mask
-    if (and(v, mask) === value) out.push(name);
-  }
-  const left = v - and(v, known);
-  const rest = table.rest ?? "UNKNOWN_";
-  if (left !== 0 && rest !== "") out.push(rest + hexMin(left));
+/**
+ * A flag table split into parallel arrays once (tables are constant driver data), so that a status
+ * word costs one pass of `&` per entry: no entry-shape tests and no running "known" mask per telegram.
+ */
+interface FlagPlan {
+  masks: number[];
+  values: number[];
+  names: string[];
+  /** Union of all masks: the bits the table names. */
+  known: number;
+  /** Every mask fits in 31 bits, so plain `&` is exact for words below 2^31. */
+  small: boolean;
+  rest: string;
 }
 
+const FLAG_PLANS = new WeakMap<FlagTable, FlagPlan>();
+
+function flagPlan(table: FlagTable): FlagPlan {
+  let plan = FLAG_PLANS.get(table);
+  if (plan === undefined) {
+    plan = { masks: [], values: [], names: [], known: 0, small: true, rest: table.rest ?? "UNKNOWN_" };
+    for (const e of table.e) {
+      const mask = e[0];
+      plan.masks.push(mask);
+      plan.values.push(e.length === 3 ? e[1] : mask);
+      plan.names.push(e.length === 3 ? e[2] : e[1]);
+      plan.known += mask - and(plan.known, mask); // known |= mask
+      if (mask >= 0x80000000) plan.small = false;
+    }
+    FLAG_PLANS.set(table, plan);
+  }
+  return plan;
+}
+
+/** Flag names of word `v` by `table`; leftover bits as `rest` + hex. */
+export function flagNames(v: number, table: FlagTable, out: string[]): void {
+  const plan = flagPlan(table);
+  const masks = plan.masks;
+  const small = plan.small && v < 0x80000000;
+  for (let i = 0; i < masks.length; i++) {
+    if ((small ? v & masks[i] : and(v, masks[i])) === plan.values[i]) out.push(plan.names[i]);
+  }
+  const left = v - (small ? v & plan.known : and(v, plan.known));
+  if (left !== 0 && plan.rest !== "") out.push(plan.rest + hexMin(left));
+}
+
+const NO_FLAGS: FlagTable = { e: [] };
+const ERROR_FLAGS: FlagTable = { e: [], rest: "ERROR_FLAGS_" };
+
 /** Adds the flags of one source; false when the source is absent. */
-function partFlags(p: StatusPart, t: Telegram, records: readonly DataRecord[], mfct: Uint8Array, done: { [n: string]: string[] }, out: string[]): boolean {
+function partFlags(p: StatusPart, t: Telegram, records: readonly DataRecord[] | RecordIndex, mfct: Uint8Array, done: { [n: string]: string[] }, out: string[]): boolean {
   if (p.sts) {
     const sts = t.tpl?.sts;
     if (sts === undefined) return false;
     flagNames(sts & 0x1f, p.stsTable ?? STS_STD, out);
     const m = sts & 0xe0;
-    if (m !== 0) flagNames(m, p.flags ?? { e: [] }, out);
+    if (m !== 0) flagNames(m, p.flags ?? NO_FLAGS, out);
     return true;
   }
   if (p.of !== undefined) {
@@ -78,7 +112,7 @@ function partFlags(p: StatusPart, t: Telegram, records: readonly DataRecord[], m
   }
   let v: number | undefined;
   if (p.rec) {
-    const r = findRecord(p.rec, records);
+    const r = records instanceof RecordIndex ? records.find(p.rec) : findRecord(p.rec, records);
     if (r === undefined) return false;
     v = dataInt(r);
   } else if (p.bytes) {
@@ -86,12 +120,15 @@ function partFlags(p: StatusPart, t: Telegram, records: readonly DataRecord[], m
     if (typeof x === "number") v = x;
   }
   if (v === undefined) return false;
-  flagNames(v, p.flags ?? { e: [], rest: "ERROR_FLAGS_" }, out);
+  flagNames(v, p.flags ?? ERROR_FLAGS, out);
   return true;
 }
 
 /** Sorted, de-duplicated flags joined by spaces; `ok` when there are none. */
 export function joinFlags(flags: readonly string[], ok: string): string {
+  // most telegrams carry no flag or one: no filtering, sorting or joining for those
+  if (flags.length === 0) return ok;
+  if (flags.length === 1) return flags[0] === "" ? ok : flags[0];
   const s = flags.filter((f, i) => f !== "" && flags.indexOf(f) === i).sort();
   return s.length === 0 ? ok : s.join(" ");
 }
@@ -101,16 +138,21 @@ export const DEFAULT_STATUS: readonly StatusField[] = [
   { n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" } }] },
 ];
 
-/** Fills the status fields; `extra` flags (from manufacturer decoders) join the first field. */
+/**
+ * Fills the status fields; `extra` flags (from manufacturer decoders) join the first field. `records`
+ * may be the telegram's RecordIndex (reading.ts builds one anyway): error-flag records are then found
+ * by name without a scan, with the same result.
+ */
 export function applyStatus(
-  fields: readonly StatusField[], t: Telegram, records: readonly DataRecord[], mfct: Uint8Array, extra: readonly string[], out: Reading,
+  fields: readonly StatusField[], t: Telegram, records: readonly DataRecord[] | RecordIndex, mfct: Uint8Array, extra: readonly string[], out: Reading,
 ): void {
   const done: { [n: string]: string[] } = {};
-  fields.forEach((f, i) => {
-    const flags: string[] = i === 0 ? extra.slice() : [];
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const flags: string[] = i === 0 && extra.length > 0 ? extra.slice() : [];
     let found = false;
-    for (const p of f.parts) if (partFlags(p, t, records, mfct, done, flags)) found = true;
+    for (let k = 0; k < f.parts.length; k++) if (partFlags(f.parts[k], t, records, mfct, done, flags)) found = true;
     done[f.n] = flags;
     if (found || !f.need) out[f.n] = joinFlags(flags, f.ok ?? "OK");
-  });
+  }
 }

@@ -10,7 +10,9 @@ import { FormatCache } from "../../firmware/application/compact.js";
 import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { setRecordShapeMemo } from "../../firmware/application/records.js";
+import { setFrameFormatMemo } from "../../firmware/application/format-cache.js";
 import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import { crc16 } from "../../firmware/link/crc16.js";
 import { addFrameACrc, stripFrameA } from "../../firmware/link/frame-format.js";
 import { decode3of6Into, encode3of6 } from "../../firmware/phy/three-of-six.js";
@@ -30,6 +32,8 @@ export async function loadMakeReading(): Promise<MakeReading | undefined> {
 
 /** Parsed record headers a host gateway keeps (records.ts setRecordShapeMemo). */
 export const HOST_SHAPE_MEMO = 1024;
+/** Frame formats a host gateway keeps worked out (format-cache.ts setFrameFormatMemo; the corpus has about 300). */
+export const HOST_FRAME_MEMO = 1024;
 
 export interface Throughput {
   telegramsPerSecond: number;
@@ -75,6 +79,48 @@ function timeLoop(pass: () => number, seconds: number, rounds = 5): Throughput {
   return best;
 }
 
+/** The modules the Node set-up uses: this build's, or another build tree's (node-ab.ts). */
+export interface BenchModules {
+  fromHex: (hex: string) => Uint8Array;
+  TelegramDecoder: typeof TelegramDecoder;
+  FormatCache: typeof FormatCache;
+  KNOWN_FORMATS: readonly string[];
+  KeyStore: typeof KeyStore;
+  makeReading?: MakeReading;
+  cipher: BlockCipher;
+}
+
+export interface BenchItem {
+  bytes: Uint8Array;
+  dec: TelegramDecoder;
+  opts: { previous: unknown } & Record<string, unknown>;
+}
+
+/**
+ * Per corpus record: a decoder with a key store holding its key (looked up as the gateway will, no
+ * per-call key parsing) and the shared format cache (preludes fed once), and the reading options with
+ * the meter's previous reading.
+ */
+export function benchItems(list: readonly CorpusEntry[], m: BenchModules): BenchItem[] {
+  const { cipher, makeReading } = m;
+  const formats = new m.FormatCache(256);
+  formats.import(m.KNOWN_FORMATS);
+  return list.map((rec) => {
+    const key = rec.key !== null && rec.key.length === 32 ? rec.key : undefined;
+    const warm = new m.TelegramDecoder({ cipher, formats });
+    for (const p of rec.prelude) warm.decode(m.fromHex(p), { key });
+    const bytes = m.fromHex(rec.telegram);
+    const w = warm.decode(bytes, { key }).telegram;
+    const keys = new m.KeyStore();
+    if (key !== undefined) {
+      for (const id of [w.dll?.address.id, w.tpl?.address?.id, w.meter?.id]) if (id !== undefined && /^[0-9A-Fa-f]{8}$/.test(id)) keys.set(id, key);
+    }
+    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, key, previous: undefined as unknown };
+    if (makeReading) opts.previous = makeReading(w, opts);
+    return { bytes, dec: new m.TelegramDecoder({ cipher, formats, keys }), opts };
+  });
+}
+
 /**
  * Node throughput over the corpus, one core: each record gets a decoder with a key store holding its key
  * (looked up as the gateway will, no per-call key parsing) and the shared format cache (preludes fed
@@ -82,26 +128,11 @@ function timeLoop(pass: () => number, seconds: number, rounds = 5): Throughput {
  * No replay guard: the corpus is decoded again and again, which a guard would (rightly) refuse.
  */
 export async function nodeThroughput(list: readonly CorpusEntry[], seconds = 2): Promise<{ plain: Throughput; full?: Throughput }> {
-  // A host gateway keeps every header the corpus's ~100 meter models send (the device default is 32).
+  // A host gateway keeps every header and frame format the corpus's ~100 meter models send (device: 32 / 128).
   setRecordShapeMemo(HOST_SHAPE_MEMO);
-  const cipher = nodeCipher();
+  setFrameFormatMemo(HOST_FRAME_MEMO);
   const makeReading = await loadMakeReading();
-  const formats = new FormatCache(256);
-  formats.import(KNOWN_FORMATS);
-  const items = list.map((rec) => {
-    const key = rec.key !== null && rec.key.length === 32 ? rec.key : undefined;
-    const warm = new TelegramDecoder({ cipher, formats });
-    for (const p of rec.prelude) warm.decode(fromHex(p), { key });
-    const bytes = fromHex(rec.telegram);
-    const w = warm.decode(bytes, { key }).telegram;
-    const keys = new KeyStore();
-    if (key !== undefined) {
-      for (const id of [w.dll?.address.id, w.tpl?.address?.id, w.meter?.id]) if (id !== undefined && /^[0-9A-Fa-f]{8}$/.test(id)) keys.set(id, key);
-    }
-    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, key, previous: undefined as unknown };
-    if (makeReading) opts.previous = makeReading(w, opts);
-    return { bytes, dec: new TelegramDecoder({ cipher, formats, keys }), opts };
-  });
+  const items = benchItems(list, { fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher() });
   const plain = timeLoop(() => {
     for (const it of items) it.dec.decode(it.bytes);
     return items.length;

@@ -9,6 +9,7 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson, stringify } from "../../firmware/decoder/json.js";
 import { DEFAULT_SHAPE_MEMO, parseRecords, recordDataBytes, recordDataLength, recordVibHex, setRecordShapeMemo } from "../../firmware/application/records.js";
 import type { DataRecord } from "../../firmware/application/record.js";
+import { DEFAULT_FRAME_MEMO, setFrameFormatMemo } from "../../firmware/application/format-cache.js";
 import { findRecord, RecordIndex } from "../../firmware/meters/fields.js";
 import { DRIVERS } from "../../firmware/meters/drivers/index.js";
 import type { FieldRule } from "../../firmware/meters/types.js";
@@ -44,6 +45,27 @@ describe("record shape memo", () => {
     expect(decodeAll()).toEqual(plain);
     setRecordShapeMemo(3);
     expect(decodeAll()).toEqual(plain);
+  });
+
+  it("decodes the corpus, compact frames included, to the same JSON with any frame-format memo size", () => {
+    const plain = decodeAll();
+    try {
+      setFrameFormatMemo(1);
+      expect(decodeAll()).toEqual(plain);
+      setFrameFormatMemo(1024);
+      expect(decodeAll()).toEqual(plain);
+    } finally {
+      setFrameFormatMemo(DEFAULT_FRAME_MEMO);
+    }
+  });
+
+  it("lets the records of one shape share frozen VIFE and label arrays", () => {
+    const apl = fromHex("0493FF01 10270000 0493FF01 20270000");
+    const r = parseRecords(apl, 0, apl.length);
+    expect(r[0].vifes).toEqual([0xff, 0x01]);
+    expect(r[1].vifes).toBe(r[0].vifes);
+    expect(Object.isFrozen(r[0].vifes)).toBe(true);
+    expect(() => r[0].vifes.push(1)).toThrow(TypeError);
   });
 
   it("gives records with the same header bytes their own offsets and data", () => {

@@ -46,6 +46,18 @@ describe("units and values", () => {
     expect(joinFlags(out, "OK")).toBe("ALARM PERMANENT_ERROR UNKNOWN_C0");
     expect(joinFlags([], "OK")).toBe("OK");
     expect(joinFlags(["B", "A", "B", ""], "OK")).toBe("A B");
+    expect(joinFlags([""], "OK")).toBe("OK");
+    expect(joinFlags(["X"], "OK")).toBe("X");
+  });
+
+  it("names the bits of status words above 2^31 exactly (no 32-bit AND)", () => {
+    const table = { e: [[0x100000000, "HIGH"], [0x3, 0x2, "LOW_TWO"], [0x80000000, "BIT31"]] as const, rest: "REST_" };
+    const out: string[] = [];
+    flagNames(0x180000012, table, out);
+    expect(out).toEqual(["HIGH", "LOW_TWO", "BIT31", "REST_10"]);
+    const small: string[] = [];
+    flagNames(0x12, table, small); // a small word through the same table
+    expect(small).toEqual(["LOW_TWO", "REST_10"]);
   });
 });
 

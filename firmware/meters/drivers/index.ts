@@ -94,21 +94,60 @@ function specificity(k: Detect): number {
   return (k.v !== undefined ? 4 : 0) + (k.ci !== undefined ? 2 : 0) + (k.t !== undefined ? 1 : 0);
 }
 
+/** One detection entry of a registered driver; `seq` is its place in registration order. */
+interface DetectEntry {
+  d: Driver;
+  k: Detect;
+  seq: number;
+  spec: number;
+}
+
+/** Detection entries by manufacturer code, in registration order, built on first use (DRIVERS is constant). */
+let byManufacturer: Map<string, DetectEntry[]> | undefined;
+
+function detectEntries(): Map<string, DetectEntry[]> {
+  if (byManufacturer === undefined) {
+    const map = new Map<string, DetectEntry[]>();
+    let seq = 0;
+    for (const d of DRIVERS) {
+      for (const k of d.detect) {
+        let list = map.get(k.m);
+        if (list === undefined) map.set(k.m, (list = []));
+        list.push({ d, k, seq: seq++, spec: specificity(k) });
+      }
+    }
+    byManufacturer = map;
+  }
+  return byManufacturer;
+}
+
 /**
  * The driver for a telegram: among the registered drivers whose detection matches, the one with
  * the most specific entry (first registered on a tie); the generic driver when none matches.
+ * An entry can only match a candidate with its manufacturer, so only the entries of the candidates'
+ * manufacturers are tried (a few instead of every driver's).
  */
 export function detectDriver(t: Telegram): Driver {
   let best: Driver = GENERIC;
   let score = -1;
+  let bestSeq = -1;
   const cands = candidates(t);
-  for (const d of DRIVERS) {
-    for (const k of d.detect) {
-      const m = detectMatches(k, t, cands);
-      const s = m * 8 + specificity(k);
-      if (m > 0 && s > score) {
-        best = d;
+  const entries = detectEntries();
+  for (let c = 0; c < cands.length; c++) {
+    const m = cands[c].manufacturer;
+    if (m === undefined) continue;
+    let seen = false;
+    for (let j = 0; j < c; j++) if (cands[j].manufacturer === m) seen = true;
+    const list = seen ? undefined : entries.get(m);
+    if (list === undefined) continue;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      const hit = detectMatches(e.k, t, cands);
+      const s = hit * 8 + e.spec;
+      if (hit > 0 && (s > score || (s === score && e.seq < bestSeq))) {
+        best = e.d;
         score = s;
+        bestSeq = e.seq;
       }
     }
   }
