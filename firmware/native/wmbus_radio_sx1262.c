@@ -23,6 +23,7 @@
 #define REG_RX_DATA_POINTER 0x0803u
 #define LONG_POLL_BYTES 128u /* the ring is read at least this often while a frame arrives */
 #define END_SLACK_BYTES 4u
+#define RING_SAFE_BYTES 250u /* byte times between ring reads before the ring may have lapped (sx1262.ts #drain) */
 #define MAX_IRQ_PASSES 4
 #define RSSI_UNKNOWN_HALF_DB (-254) /* -127 dBm, RSSI_UNKNOWN_DBM of sx1262.ts */
 #define STUCK (-1)
@@ -80,6 +81,7 @@ static int begin_frame(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus)
 	if (status < 0)
 		return 0;
 	rssi_sync = (unsigned)(status >> 8) & 0xFFu;
+	s->stats.syncs++;
 	if (rssi_sync == 0)
 		s->stats.rssi_lost++; /* the chip left RX before the status was read */
 	s->rssi_half_db = rssi_sync == 0 ? RSSI_UNKNOWN_HALF_DB : (int16_t)-(int)rssi_sync;
@@ -169,6 +171,14 @@ int wmbus_sx1262_poll(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus)
 	}
 	s->next_poll = (uint16_t)(s->length_final ? (remaining < LONG_POLL_BYTES ? remaining : LONG_POLL_BYTES) + END_SLACK_BYTES : LONG_POLL_BYTES);
 	return 0;
+}
+
+int wmbus_sx1262_poll_after(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, unsigned bytes_since_read)
+{
+	if (!s->in_frame || bytes_since_read <= RING_SAFE_BYTES)
+		return wmbus_sx1262_poll(s, bus);
+	s->stats.overflows++;
+	return wmbus_sx1262_arm(s, bus, 0) ? 0 : STUCK;
 }
 
 /* RxDone: the rest of the packet (GetRxBufferStatus, §13.5.2); a frame still incomplete was cut short. */

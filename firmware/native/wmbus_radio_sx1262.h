@@ -36,7 +36,7 @@ typedef struct wmbus_sx1262_bus {
 } wmbus_sx1262_bus_t;
 
 typedef struct wmbus_sx1262_stats {
-	uint32_t irqs, irq_repeats, frames, crc_errors, length_errors, coding_errors, sync_errors, queue_drops, rssi_lost;
+	uint32_t irqs, irq_repeats, syncs, frames, crc_errors, length_errors, coding_errors, sync_errors, overflows, queue_drops, rssi_lost;
 } wmbus_sx1262_stats_t;
 
 typedef struct wmbus_sx1262_service {
@@ -62,6 +62,11 @@ int wmbus_sx1262_on_dio1(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bu
 
 /* Reads the ring while a frame arrives. Frames queued, or -1 when the chip is stuck. */
 int wmbus_sx1262_poll(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus);
+
+/* The task's poll timer, `bytes_since_read` byte times after the previous ring read (the C has no clock): more
+ * than RING_SAFE_BYTES (250) means the 256-byte ring may have lapped (§7.2), so the frame is abandoned (overflow
+ * counted) and RX re-armed; otherwise wmbus_sx1262_poll. Frames queued, or -1 when the chip is stuck. */
+int wmbus_sx1262_poll_after(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, unsigned bytes_since_read);
 
 /* Byte times until the next wmbus_sx1262_poll; 0 = no frame in progress. */
 unsigned wmbus_sx1262_next_poll_bytes(const wmbus_sx1262_service_t *s);
