@@ -3,10 +3,10 @@
  * with its bus answered by the host, so the C drives the simulated chip (host-tests/sim/sx1262) as the ESP32
  * task drives the real one. Driven by host-tests/native/sx1262-task-sim.ts over two pipes, one line each way:
  *
- *   host -> C: init T|S | dio1 | poll BYTES_SINCE_READ | arm STOPPED | next | take | stats
+ *   host -> C: init T|S | pass NOW_US | rearm | take | stats   (pass: wmbus_sx1262_task_pass, the task's wake)
  *   C -> host while serving one: "x HEX" (one command frame; host answers the MISO bytes as HEX, or "!" when
  *   BUSY never dropped), "d" (DIO1 level: host answers 0 or 1), "n" (time stamp: host answers a number);
- *   then "= RESULT": the call's return value; take: "HEX MODE FORMAT RSSI TIME" or "-"; stats: the counters.
+ *   then "= RESULT": pass: "QUEUED WAIT_US"; rearm: 1/0; take: "HEX MODE FORMAT RSSI TIME" or "-"; stats: counters.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -95,14 +95,12 @@ int main(void)
 			wmbus_rq_init(&queue, WMBUS_RQ_SLOTS, WMBUS_RQ_MAX_FRAME);
 			wmbus_sx1262_service_init(&service, cmd[5] == 'S' ? WMBUS_RX_S : WMBUS_RX_TC, &queue);
 			puts("= 0");
-		} else if (strcmp(cmd, "dio1") == 0) {
-			printf("= %d\n", wmbus_sx1262_on_dio1(&service, &bus));
-		} else if (strncmp(cmd, "poll ", 5) == 0) {
-			printf("= %d\n", wmbus_sx1262_poll_after(&service, &bus, (unsigned)strtoul(cmd + 5, NULL, 10)));
-		} else if (strncmp(cmd, "arm ", 4) == 0) {
-			printf("= %d\n", wmbus_sx1262_arm(&service, &bus, atoi(cmd + 4)));
-		} else if (strcmp(cmd, "next") == 0) {
-			printf("= %u\n", wmbus_sx1262_next_poll_bytes(&service));
+		} else if (strncmp(cmd, "pass ", 5) == 0) {
+			uint32_t wait_us = 0;
+			int queued = wmbus_sx1262_task_pass(&service, &bus, (uint32_t)strtoul(cmd + 5, NULL, 10), &wait_us);
+			printf("= %d %lu\n", queued, (unsigned long)wait_us);
+		} else if (strcmp(cmd, "rearm") == 0) {
+			printf("= %d\n", wmbus_sx1262_rearm(&service, &bus));
 		} else if (strcmp(cmd, "take") == 0) {
 			take();
 		} else if (strcmp(cmd, "stats") == 0) {

@@ -1,8 +1,8 @@
 /**
  * Host stand-in for the ESP32 native radio task with an SX1262 (firmware/native/wmbus_radio_task_esp32.c): the
  * real C service (wmbus_radio_sx1262.c, in radio-sx1262-live.c) serves the simulated chip through the
- * simulated board, woken as the task is — a DIO1 rising edge (after the ISR → task latency), the poll timer
- * `wmbus_sx1262_next_poll_bytes` byte times on, and a POLL_MS tick that serves a DIO1 found high. It is the
+ * simulated board, woken as the task is — a DIO1 rising edge (after the ISR → task latency), the poll timer the
+ * last `wmbus_sx1262_task_pass` planned, and a POLL_MS tick — each wake one task pass, as on the device. It is the
  * `bufferService` of the SX1262 driver and a `FrameSource` for RadioService (the C queue).
  *
  * Pause protocol: while the driver holds it paused (its watchdog uses the bus) the task does nothing, as the
@@ -16,11 +16,9 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fifoByteMicros } from "../../firmware/phy/modes.js";
 import type { FrameSource, QueuedFrame } from "../../firmware/radio/radio-service.js";
 import type { RadioListen } from "../../firmware/radio/radio.js";
 import { Sx1262Bus } from "../../firmware/radio/sx1262/sx1262-bus.js";
-import { SX1262_CHANNELS } from "../../firmware/radio/sx1262/sx1262-settings.js";
 import type { Sx1262BufferService } from "../../firmware/radio/sx1262/sx1262.js";
 import type { SimBoard } from "../sim/io.js";
 import { SimTimers } from "../sim/scheduler.js";
@@ -117,16 +115,13 @@ export class SimSx1262Task implements Sx1262BufferService, FrameSource {
   #paused = false;
   #serving = false;
   #notified = false;
-  #byteUs = 80;
-  /** When the poll is due (µs), and when the ring was last read while a frame arrived. */
-  #pollDue = -1;
-  #lastReadUs = 0;
   #timer: object | null = null;
   #tick: object | null = null;
   #unwatch: (() => void) | null = null;
   #cachedSyncs = 0;
   /** Frames in the C queue (pushed by service passes, minus those taken). */
   #waiting = 0;
+  #stalledUntil = 0;
 
   constructor(o: SimSx1262TaskOptions) {
     this.#o = o;
@@ -141,12 +136,10 @@ export class SimSx1262Task implements Sx1262BufferService, FrameSource {
 
   start(listen: RadioListen): void {
     this.calls.push(`start ${listen}`);
-    this.#byteUs = fifoByteMicros(SX1262_CHANNELS[listen].bitrate);
     this.#call(`init ${listen === "S" ? "S" : "T"}`);
     this.#cachedSyncs = 0;
     this.#started = true;
     this.#paused = false;
-    this.#pollDue = -1;
     const dio1 = this.#o.board.pin(this.#o.dio1);
     this.#unwatch = dio1.watch((level) => {
       if (level) this.#o.board.scheduler.after(this.#o.latencyUs ?? 20, () => this.#wake(), "chip");
@@ -159,10 +152,7 @@ export class SimSx1262Task implements Sx1262BufferService, FrameSource {
     if (!this.#started) return;
     this.#paused = paused;
     if (paused) return;
-    if (rearmed) {
-      this.#call("arm 0");
-      this.#pollDue = -1;
-    }
+    if (rearmed) this.#call("rearm");
     this.#wake();
   }
 
@@ -179,6 +169,13 @@ export class SimSx1262Task implements Sx1262BufferService, FrameSource {
   dispose(): void {
     this.#stop();
     this.#pipe.close();
+  }
+
+  /** The task gets no CPU until `us` from now (a higher-priority task, a long flash write): wakes wait. */
+  stall(us: number): void {
+    const s = this.#o.board.scheduler;
+    this.#stalledUntil = s.now + us;
+    s.at(this.#stalledUntil, () => this.#wake(), "chip");
   }
 
   // ---- FrameSource (the C queue) ----
@@ -251,6 +248,7 @@ export class SimSx1262Task implements Sx1262BufferService, FrameSource {
       return;
     }
     if (this.#paused) return; // bus mutex held by the driver: the tick retries
+    if (this.#o.board.scheduler.now < this.#stalledUntil) return; // runs at the end of the stall
     this.#serving = true;
     let queued = 0;
     try {
@@ -267,28 +265,18 @@ export class SimSx1262Task implements Sx1262BufferService, FrameSource {
     }
   }
 
+  /** wmbus_sx1262_task_pass at the simulated µs clock; the poll timer is re-planned from its answer. */
   #pass(): number {
     const s = this.#o.board.scheduler;
-    let queued = 0;
-    const result = (r: string) => Math.max(0, Number(r)); // -1 (stuck): the driver's watchdog re-initialises
-    const served = this.#o.board.pin(this.#o.dio1).level === 1;
-    if (served) queued += result(this.#call("dio1"));
-    const polled = this.#pollDue >= 0 && s.now >= this.#pollDue;
-    if (polled) queued += result(this.#call(`poll ${Math.floor((s.now - this.#lastReadUs) / this.#byteUs)}`));
-    if (!served && !polled) return 0; // nothing ran: the poll stays due when it was
-    const next = Number(this.#call("next"));
+    const [queued, waitUs] = this.#call(`pass ${Math.floor(s.now) >>> 0}`).split(" ").map(Number);
     if (this.#timer) s.cancel(this.#timer);
-    this.#timer = null;
-    if (next === 0) {
-      this.#pollDue = -1;
-      return queued;
-    }
-    if (polled || this.#pollDue < 0) this.#lastReadUs = s.now; // the ring was read (or the frame began) now
-    this.#pollDue = s.now + next * this.#byteUs;
-    this.#timer = s.at(this.#pollDue, () => {
-      this.#timer = null;
-      this.#wake();
-    }, "chip");
-    return queued;
+    this.#timer =
+      waitUs > 0
+        ? s.after(waitUs, () => {
+            this.#timer = null;
+            this.#wake();
+          }, "chip")
+        : null;
+    return Math.max(0, queued); // -1 (stuck): the driver's watchdog re-initialises
   }
 }

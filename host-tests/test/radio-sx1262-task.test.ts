@@ -126,6 +126,21 @@ describe("SX1262 with the native buffer service (C service on the simulated chip
     expect(s.radio.sx1262Stats.deafResets).toBe(0); // the syncs the task saw reach the deafness check
   });
 
+  it("a task held off longer than the ring lasts abandons the frame (overflow counted) and receives the next", () => {
+    const s = setup("TC");
+    const rnd = lcg(12);
+    let f = randomFrame(rnd, "T");
+    while (fifoBytes(f.mode, f.format, f.frame).length < 400) f = randomFrame(rnd, "T");
+    const g = randomFrame(rnd, "CA");
+    const first = s.air.transmit({ ...f, rssiDbm: -60, at: s.scheduler.now + 1000 });
+    s.air.transmit({ ...g, rssiDbm: -60, at: first.end + 5000 });
+    s.scheduler.at(first.start + 10_000, () => s.task.stall(25_000), "chip"); // > 250 byte times (20 ms)
+    s.scheduler.advance(first.end - s.scheduler.now + 40_000);
+    const st = s.task.stats();
+    expect(st.overflows).toBe(1);
+    expect(s.taken.map((q) => hex(q.bytes))).toEqual([hex(g.frame)]);
+  });
+
   it("a DIO1 the task never serves is found high at two watchdog runs and cleared by a re-initialisation", () => {
     const s = setup("TC");
     s.task.close(); // the task stops serving (as a task that died); the driver still thinks it runs
