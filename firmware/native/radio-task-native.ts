@@ -1,25 +1,32 @@
 /**
  * Device-only binding of the native radio task (glue: wmbus_radio_xs.c; task: wmbus_radio_task_esp32.c): the
- * CC1101 FIFO is serviced in C by a FreeRTOS task, frames wait in the C queue (twin of
- * firmware/radio/frame-queue.ts) and `onFrames` runs on the XS thread when some arrived. It is a `FrameSource`
- * for `RadioService.drain` (firmware/radio/radio-service.ts), which decodes one per turn. Importing it off the
- * device fails: `Native()`/`native()` are resolved by xsc (mcconfig compiles with -c).
+ * radio chip (CC1101 FIFO, or SX1262 buffer) is serviced in C by a FreeRTOS task, frames wait in the C queue
+ * (twin of firmware/radio/frame-queue.ts) and `onFrames` runs on the XS thread when some arrived. It is a
+ * `FrameSource` for `RadioService.drain` (firmware/radio/radio-service.ts), which decodes one per turn.
+ * Importing it off the device fails: `Native()`/`native()` are resolved by xsc (mcconfig compiles with -c).
  *
- * Use: pass it as `fifoService` to the CC1101 driver (Cc1101Options). The driver configures the chip, calls
- * `start`, and wraps its own later SPI use (watchdog) in `pause(true)` … `pause(false, rearmed)`; the GDO
- * interrupts then belong to the task. Frames are taken with `RadioService.drain(task)` from `onFrames`.
+ * Use: pass it as `fifoService` to the CC1101 driver (Cc1101Options) or as `bufferService` to the SX1262
+ * driver (Sx1262Options), with the matching `chip`. The driver configures the chip, calls `start`, and wraps
+ * its own later SPI use (watchdog) in `pause(true)` … `pause(false, rearmed)`; the interrupt pins then belong
+ * to the task. Frames are taken with `RadioService.drain(task)` from `onFrames`.
  */
 import type { Cc1101FifoService } from "../radio/cc1101/cc1101.js";
 import { QUEUE_MAX_FRAME } from "../radio/frame-queue.js";
 import type { FrameSource, QueuedFrame } from "../radio/radio-service.js";
 import type { RadioListen } from "../radio/radio.js";
+import type { Sx1262BufferService } from "../radio/sx1262/sx1262.js";
 
 declare function Native(name: string): new () => object;
 declare function native(name: string): (...args: any[]) => any;
 
 // Field selectors of xs_wmbus_radio_get (enum in wmbus_radio_xs.c).
-const WAITING = 0, MODE = 1, FORMAT = 2, RSSI = 3, TIME = 4;
-const STATS = ["frames", "crcErrors", "lengthErrors", "codingErrors", "syncErrors", "overflows", "queueDrops", "highWater"] as const;
+const WAITING = 0, MODE = 1, FORMAT = 2, RSSI = 3, TIME = 4, FIRST_STAT = 5;
+const STATS = [
+  "frames", "crcErrors", "lengthErrors", "codingErrors", "syncErrors", "overflows", "queueDrops", "highWater", "syncs", "irqRepeats", "rssiLost",
+] as const;
+const SYNCS = FIRST_STAT + STATS.indexOf("syncs");
+// Chip kinds (WMBUS_CHIP_* in wmbus_radio_task.h).
+const CHIP = { cc1101: 0, sx1262: 1 } as const;
 
 const construct = native("xs_wmbus_radio");
 const closeNative = native("xs_wmbus_radio_close");
@@ -28,18 +35,24 @@ const takeNative = native("xs_wmbus_radio_take");
 const getNative = native("xs_wmbus_radio_get");
 
 export interface NativeRadioTaskOptions {
+  /** The radio on the board (pins.json `radio.kind`). */
+  chip: keyof typeof CHIP;
   /** ESP-IDF SPI host of the bus (the `port` of the embedded:io/spi bundle) and its clock. */
   spiPort: number;
   spiHz: number;
-  /** GPIOs: chip select, GDO0 (sync / end of packet), GDO2 (FIFO threshold, or -1). */
+  /** Chip select GPIO. */
   select: number;
-  gdo0: number;
-  gdo2: number;
+  /** Interrupt GPIO: CC1101 GDO0 (sync / end of packet), SX1262 DIO1. */
+  irq: number;
+  /** CC1101: GDO2 (FIFO threshold) or -1. */
+  irq2?: number;
+  /** SX1262: BUSY (required). */
+  busy?: number;
   /** Called on the XS thread when frames wait (at most one call pending). */
   onFrames: () => void;
 }
 
-export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") implements FrameSource, Cc1101FifoService {
+export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") implements FrameSource, Cc1101FifoService, Sx1262BufferService {
   readonly #buffer = new Uint8Array(QUEUE_MAX_FRAME);
   readonly #o: NativeRadioTaskOptions;
 
@@ -47,10 +60,11 @@ export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") impleme
     super();
     this.#o = o;
   }
-  /** Starts the task on a configured chip in RX (called by the CC1101 driver). */
-  start(listen: RadioListen, pktctrl0: number, fifothr: number): void {
+  /** Starts the task on a configured chip in RX (called by the driver; `pktctrl0`/`fifothr`: CC1101 only). */
+  start(listen: RadioListen, pktctrl0 = 0, fifothr = 0): void {
     const o = this.#o;
-    construct.call(this, o.spiPort, o.spiHz, o.select, o.gdo0, o.gdo2, listen === "S" ? 1 : 0, pktctrl0, fifothr, o.onFrames);
+    const rx = listen === "S" ? 1 : 0;
+    construct.call(this, CHIP[o.chip], o.spiPort, o.spiHz, o.select, o.irq, o.irq2 ?? -1, o.busy ?? -1, rx, pktctrl0, fifothr, o.onFrames);
   }
   get length(): number {
     return getNative.call(this, WAITING);
@@ -62,11 +76,14 @@ export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") impleme
     const mode = String.fromCharCode(getNative.call(this, MODE)) as QueuedFrame["mode"];
     return { bytes: this.#buffer.slice(0, n), mode, format, rssiDbm: getNative.call(this, RSSI) / 2, time: getNative.call(this, TIME) };
   }
-  /** Counters of the C service (frames, CRC/length/coding/sync errors, FIFO overflows, queue drops, high water). */
+  /** Counters of the C service (frames, errors, overflows, queue drops and high water; SX1262: syncs, IRQ repeats, RSSI lost). */
   stats(): Record<(typeof STATS)[number], number> {
     const out = {} as Record<(typeof STATS)[number], number>;
-    STATS.forEach((name, i) => (out[name] = getNative.call(this, 5 + i)));
+    STATS.forEach((name, i) => (out[name] = getNative.call(this, FIRST_STAT + i)));
     return out;
+  }
+  syncs(): number {
+    return getNative.call(this, SYNCS);
   }
   pause(paused: boolean, rearmed = false): void {
     pauseNative.call(this, paused, rearmed);

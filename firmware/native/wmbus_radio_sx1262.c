@@ -23,6 +23,7 @@
 #define REG_RX_DATA_POINTER 0x0803u
 #define LONG_POLL_BYTES 128u /* the ring is read at least this often while a frame arrives */
 #define END_SLACK_BYTES 4u
+#define RING_SAFE_BYTES 250u /* byte times between ring reads before the ring may have lapped (sx1262.ts #drain) */
 #define MAX_IRQ_PASSES 4
 #define RSSI_UNKNOWN_HALF_DB (-254) /* -127 dBm, RSSI_UNKNOWN_DBM of sx1262.ts */
 #define STUCK (-1)
@@ -33,6 +34,7 @@ void wmbus_sx1262_service_init(wmbus_sx1262_service_t *s, uint8_t rx, wmbus_radi
 	wmbus_fifo_init(&s->fifo, rx, WMBUS_FIFO_CAPACITY);
 	s->queue = queue;
 	s->header_bytes = rx == WMBUS_RX_S ? 2 : 3;
+	s->byte_us = rx == WMBUS_RX_S ? 244 : 80; /* 8 chips at 32.768 / 100 kchip/s (phy/modes.ts fifoByteMicros) */
 }
 
 static int command(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, const uint8_t *bytes, unsigned n)
@@ -80,6 +82,7 @@ static int begin_frame(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus)
 	if (status < 0)
 		return 0;
 	rssi_sync = (unsigned)(status >> 8) & 0xFFu;
+	s->stats.syncs++;
 	if (rssi_sync == 0)
 		s->stats.rssi_lost++; /* the chip left RX before the status was read */
 	s->rssi_half_db = rssi_sync == 0 ? RSSI_UNKNOWN_HALF_DB : (int16_t)-(int)rssi_sync;
@@ -171,6 +174,14 @@ int wmbus_sx1262_poll(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus)
 	return 0;
 }
 
+int wmbus_sx1262_poll_after(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, unsigned bytes_since_read)
+{
+	if (!s->in_frame || bytes_since_read <= RING_SAFE_BYTES)
+		return wmbus_sx1262_poll(s, bus);
+	s->stats.overflows++;
+	return wmbus_sx1262_arm(s, bus, 0) ? 0 : STUCK;
+}
+
 /* RxDone: the rest of the packet (GetRxBufferStatus, §13.5.2); a frame still incomplete was cut short. */
 static int packet_done(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, int *queued)
 {
@@ -222,4 +233,44 @@ int wmbus_sx1262_on_dio1(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bu
 unsigned wmbus_sx1262_next_poll_bytes(const wmbus_sx1262_service_t *s)
 {
 	return s->in_frame ? s->next_poll : 0;
+}
+
+int wmbus_sx1262_task_pass(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, uint32_t now_us, uint32_t *wait_us)
+{
+	int queued = 0, r, served;
+	uint32_t syncs = s->stats.syncs;
+	int polled = s->poll_planned && (int32_t)(now_us - s->poll_due_us) >= 0;
+	unsigned next;
+	*wait_us = s->poll_planned && !polled ? s->poll_due_us - now_us : 0;
+	/* the due poll first: after a long stall it must see the lapped ring before RxDone reads the rest */
+	if (polled) {
+		r = wmbus_sx1262_poll_after(s, bus, (now_us - s->last_read_us) / s->byte_us);
+		if (r < 0)
+			return STUCK;
+		queued += r;
+	}
+	served = bus->dio1(bus->ctx) != 0;
+	if (served) {
+		r = wmbus_sx1262_on_dio1(s, bus);
+		if (r < 0)
+			return STUCK;
+		queued += r;
+	}
+	if (!served && !polled)
+		return 0; /* nothing ran: a planned poll stays due when it was */
+	next = wmbus_sx1262_next_poll_bytes(s);
+	s->poll_planned = next > 0;
+	if (next == 0)
+		return queued;
+	if (polled || s->stats.syncs != syncs)
+		s->last_read_us = now_us; /* the ring was read (or the frame began) in this pass */
+	*wait_us = next * s->byte_us;
+	s->poll_due_us = now_us + *wait_us;
+	return queued;
+}
+
+int wmbus_sx1262_rearm(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus)
+{
+	s->poll_planned = 0;
+	return wmbus_sx1262_arm(s, bus, 0);
 }

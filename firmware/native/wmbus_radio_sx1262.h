@@ -36,15 +36,16 @@ typedef struct wmbus_sx1262_bus {
 } wmbus_sx1262_bus_t;
 
 typedef struct wmbus_sx1262_stats {
-	uint32_t irqs, irq_repeats, frames, crc_errors, length_errors, coding_errors, sync_errors, queue_drops, rssi_lost;
+	uint32_t irqs, irq_repeats, syncs, frames, crc_errors, length_errors, coding_errors, sync_errors, overflows, queue_drops, rssi_lost;
 } wmbus_sx1262_stats_t;
 
 typedef struct wmbus_sx1262_service {
 	wmbus_fifo_t fifo;
 	wmbus_radio_queue_t *queue;
 	uint8_t header_bytes; /* FIFO bytes that hold the length: 3 for T/C, 2 for S (sx1262-settings.ts) */
-	uint8_t in_frame, length_final, read_ptr;
-	uint16_t read, next_poll;
+	uint8_t in_frame, length_final, read_ptr, poll_planned;
+	uint16_t read, next_poll, byte_us;
+	uint32_t poll_due_us, last_read_us; /* the task's clock (wmbus_sx1262_task_pass) */
 	int16_t rssi_half_db;
 	wmbus_sx1262_stats_t stats;
 	uint8_t cmd[4 + 256];
@@ -63,8 +64,22 @@ int wmbus_sx1262_on_dio1(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bu
 /* Reads the ring while a frame arrives. Frames queued, or -1 when the chip is stuck. */
 int wmbus_sx1262_poll(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus);
 
+/* The task's poll timer, `bytes_since_read` byte times after the previous ring read (the C has no clock): more
+ * than RING_SAFE_BYTES (250) means the 256-byte ring may have lapped (§7.2), so the frame is abandoned (overflow
+ * counted) and RX re-armed; otherwise wmbus_sx1262_poll. Frames queued, or -1 when the chip is stuck. */
+int wmbus_sx1262_poll_after(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, unsigned bytes_since_read);
+
 /* Byte times until the next wmbus_sx1262_poll; 0 = no frame in progress. */
 unsigned wmbus_sx1262_next_poll_bytes(const wmbus_sx1262_service_t *s);
+
+/* One wake of the radio task at now_us (its µs clock, may wrap): the ring poll when due (wmbus_sx1262_poll_after,
+ * first, so a poll held off past the ring's size abandons the frame before RxDone would read a lapped ring), then
+ * DIO1 when it is high (an edge, or one missed while the task was paused), and plans the next poll: *wait_us = µs until it, 0 = no frame in progress
+ * (then the task waits for DIO1 or its idle tick). Frames queued, or -1 when the chip is stuck. */
+int wmbus_sx1262_task_pass(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, uint32_t now_us, uint32_t *wait_us);
+
+/* The driver re-armed or re-initialised the chip (pause(0, 1)): forget the frame and re-arm RX. 0 = stuck. */
+int wmbus_sx1262_rearm(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus);
 
 #ifdef __cplusplus
 }

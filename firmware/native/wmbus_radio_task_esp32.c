@@ -1,7 +1,8 @@
 /*
  * ESP-IDF part of the native radio task (see wmbus_radio_task.h). Device only: listed under the esp32
  * platform in manifest.json; not compiled on the host (no ESP-IDF headers there). Everything that decides is
- * in the pure C (wmbus_radio_cc1101.c, wmbus_radio_queue.c); this file moves bytes and wakes tasks.
+ * in the pure C (wmbus_radio_cc1101.c, wmbus_radio_sx1262.c, wmbus_radio_queue.c); this file moves bytes and
+ * wakes tasks. Its host twin for the SX1262 is host-tests/native/sx1262-task-sim.ts (same wake-ups and pause).
  *
  * Concurrency: the queue is shared with the XS task under a spinlock critical section (portENTER_CRITICAL,
  * what modCriticalSectionBegin is on esp32); a pass of the service holds `bus_mutex`, which JS takes through
@@ -27,30 +28,40 @@
 #define TASK_STACK 3072
 #define TASK_PRIORITY 10 /* above the XS task (moddable.md section 9: higher than 4) */
 #define TASK_CORE 1
-#define POLL_MS 2        /* in-frame poll, as the JS driver's FRAME_POLL_MS */
+#define POLL_MS 2        /* idle / in-frame poll, as the CC1101 JS driver's FRAME_POLL_MS */
 #define READ 0x80
 #define BURST 0x40
 #define FIFO 0x3F
+#define SPI_CHUNK 64     /* bytes per transaction: the SPI peripheral's buffer without DMA */
+#define SX_BUSY_TIMEOUT_US 20000 /* as sx1262-bus.ts BUSY_TIMEOUT_US (§8.3.1, §9.2) */
+#define SX_FRAME_BYTES (4 + 256) /* the C service's longest command (ReadBuffer of the whole ring) */
 
 static wmbus_radio_task_config_t cfg;
 static wmbus_radio_queue_t queue;
 static wmbus_cc1101_service_t service;
+static wmbus_sx1262_service_t sx;
 static spi_device_handle_t spi;
 static TaskHandle_t task;
 static SemaphoreHandle_t bus_mutex;
+static esp_timer_handle_t poll_timer; /* SX1262: the next ring poll (FreeRTOS ticks are too coarse: 80 us/byte) */
 static portMUX_TYPE queue_mux = portMUX_INITIALIZER_UNLOCKED;
 static volatile int wake_pending, running;
-static uint8_t tx[1 + 64], rx_buf[1 + 64];
+static uint8_t tx[SX_FRAME_BYTES], rx_buf[SX_FRAME_BYTES];
 
+/* One transaction of n bytes under our chip select, in SPI_CHUNK pieces (CSn stays low between them). */
 static void transfer(unsigned n)
 {
 	spi_transaction_t t;
-	memset(&t, 0, sizeof(t));
-	t.length = 8 * n;
-	t.tx_buffer = tx;
-	t.rx_buffer = rx_buf;
+	unsigned done;
 	gpio_set_level(cfg.select, 0);
-	spi_device_polling_transmit(spi, &t);
+	for (done = 0; done < n; done += SPI_CHUNK) {
+		unsigned k = n - done < SPI_CHUNK ? n - done : SPI_CHUNK;
+		memset(&t, 0, sizeof(t));
+		t.length = 8 * k;
+		t.tx_buffer = tx + done;
+		t.rx_buffer = rx_buf + done;
+		spi_device_polling_transmit(spi, &t);
+	}
 	gpio_set_level(cfg.select, 1);
 }
 
@@ -90,7 +101,7 @@ static void bus_strobe(void *ctx, uint8_t cmd)
 static int bus_gdo0(void *ctx)
 {
 	(void)ctx;
-	return gpio_get_level(cfg.gdo0);
+	return gpio_get_level(cfg.irq);
 }
 
 static uint32_t bus_now(void *ctx)
@@ -110,6 +121,30 @@ static void bus_lock(void *ctx, int locked)
 
 static const wmbus_cc1101_bus_t bus = {NULL, bus_read_status, bus_read_fifo, bus_write_reg, bus_strobe, bus_gdo0, bus_now, bus_lock};
 
+/* SX1262 (DS_SX1261-2 §8.3.1): BUSY low before chip select, then one command frame; 0 when BUSY stays high. */
+static int sx_transfer(void *ctx, uint8_t *buf, unsigned n)
+{
+	int64_t deadline = esp_timer_get_time() + SX_BUSY_TIMEOUT_US;
+	(void)ctx;
+	if (n > SX_FRAME_BYTES)
+		return 0;
+	while (gpio_get_level(cfg.busy))
+		if (esp_timer_get_time() > deadline)
+			return 0;
+	memcpy(tx, buf, n);
+	transfer(n);
+	memcpy(buf, rx_buf, n);
+	return 1;
+}
+
+static int sx_dio1(void *ctx)
+{
+	(void)ctx;
+	return gpio_get_level(cfg.irq);
+}
+
+static const wmbus_sx1262_bus_t sx_bus = {NULL, sx_transfer, sx_dio1, bus_now, bus_lock};
+
 static void IRAM_ATTR gdo_isr(void *arg)
 {
 	BaseType_t woken = pdFALSE;
@@ -117,6 +152,25 @@ static void IRAM_ATTR gdo_isr(void *arg)
 	vTaskNotifyGiveFromISR(task, &woken);
 	if (woken)
 		portYIELD_FROM_ISR();
+}
+
+/* esp_timer task context: the planned ring poll is due. */
+static void poll_due(void *arg)
+{
+	(void)arg;
+	xTaskNotifyGive(task);
+}
+
+/* SX1262 pass: the pure C serves and plans; a planned poll arms the one-shot timer. Stuck (-1): the JS watchdog
+ * re-initialises the chip and says so through pause(0, 1). */
+static int sx_pass(void)
+{
+	uint32_t wait_us = 0;
+	int pushed = wmbus_sx1262_task_pass(&sx, &sx_bus, (uint32_t)esp_timer_get_time(), &wait_us);
+	esp_timer_stop(poll_timer); /* ESP_ERR_INVALID_STATE when not running: fine */
+	if (wait_us > 0)
+		esp_timer_start_once(poll_timer, wait_us);
+	return pushed;
 }
 
 /* One service pass per notification or poll; the queue push inside it is the only critical section. */
@@ -127,9 +181,9 @@ static void radio_task(void *arg)
 		int pushed;
 		ulTaskNotifyTake(pdTRUE, pdMS_TO_TICKS(POLL_MS));
 		if (xSemaphoreTake(bus_mutex, 0) != pdTRUE)
-			continue; /* JS holds the chip */
+			continue; /* JS holds the chip; a level still high is served on the next wake */
 		spi_device_acquire_bus(spi, portMAX_DELAY);
-		pushed = wmbus_cc1101_service(&service, &bus);
+		pushed = cfg.chip == WMBUS_CHIP_SX1262 ? sx_pass() : wmbus_cc1101_service(&service, &bus);
 		spi_device_release_bus(spi);
 		xSemaphoreGive(bus_mutex);
 		if (pushed > 0 && !wake_pending) {
@@ -143,36 +197,55 @@ static void radio_task(void *arg)
 int wmbus_radio_task_start(const wmbus_radio_task_config_t *config)
 {
 	spi_device_interface_config_t dev;
+	esp_timer_create_args_t timer;
 	esp_err_t err;
 
 	if (running)
 		return -1;
 	cfg = *config;
 	wmbus_rq_init(&queue, WMBUS_RQ_SLOTS, WMBUS_RQ_MAX_FRAME);
-	wmbus_cc1101_service_init(&service, cfg.rx, cfg.pktctrl0, cfg.fifothr, &queue);
+	if (cfg.chip == WMBUS_CHIP_SX1262) {
+		/* the driver armed single-mode RX from ring address 0: the service starts at the same place */
+		wmbus_sx1262_service_init(&sx, cfg.rx, &queue);
+		memset(&timer, 0, sizeof(timer));
+		timer.callback = poll_due;
+		timer.name = "wmbus_poll";
+		err = esp_timer_create(&timer, &poll_timer);
+		if (err != ESP_OK)
+			return -(int)err;
+	} else {
+		wmbus_cc1101_service_init(&service, cfg.rx, cfg.pktctrl0, cfg.fifothr, &queue);
+	}
 	memset(&dev, 0, sizeof(dev));
 	dev.clock_speed_hz = (int)cfg.spi_hz;
 	dev.mode = 0;
 	dev.spics_io_num = -1; /* CSn is ours, toggled per transaction (SWRS061I section 10) */
 	dev.queue_size = 1;
 	err = spi_bus_add_device((spi_host_device_t)cfg.spi_host, &dev, &spi);
-	if (err != ESP_OK)
+	if (err != ESP_OK) {
+		if (cfg.chip == WMBUS_CHIP_SX1262)
+			esp_timer_delete(poll_timer);
 		return -(int)err;
+	}
 	bus_mutex = xSemaphoreCreateMutex();
 	wake_pending = 0;
 	running = 1;
 	if (xTaskCreatePinnedToCore(radio_task, "wmbus_radio", TASK_STACK, NULL, TASK_PRIORITY, &task, TASK_CORE) != pdPASS) {
 		running = 0;
 		spi_bus_remove_device(spi);
+		if (cfg.chip == WMBUS_CHIP_SX1262)
+			esp_timer_delete(poll_timer);
 		return -2;
 	}
 	gpio_install_isr_service(0); /* ESP_ERR_INVALID_STATE when Digital installed it already: fine */
-	gpio_set_intr_type((gpio_num_t)cfg.gdo0, GPIO_INTR_ANYEDGE);
-	gpio_isr_handler_add((gpio_num_t)cfg.gdo0, gdo_isr, NULL);
-	if (cfg.gdo2 >= 0) {
-		gpio_set_intr_type((gpio_num_t)cfg.gdo2, GPIO_INTR_POSEDGE);
-		gpio_isr_handler_add((gpio_num_t)cfg.gdo2, gdo_isr, NULL);
+	/* CC1101 GDO0 marks sync and end of packet (both edges); SX1262 DIO1 is the OR of the IRQ bits (§13.3) */
+	gpio_set_intr_type((gpio_num_t)cfg.irq, cfg.chip == WMBUS_CHIP_SX1262 ? GPIO_INTR_POSEDGE : GPIO_INTR_ANYEDGE);
+	gpio_isr_handler_add((gpio_num_t)cfg.irq, gdo_isr, NULL);
+	if (cfg.chip == WMBUS_CHIP_CC1101 && cfg.irq2 >= 0) {
+		gpio_set_intr_type((gpio_num_t)cfg.irq2, GPIO_INTR_POSEDGE);
+		gpio_isr_handler_add((gpio_num_t)cfg.irq2, gdo_isr, NULL);
 	}
+	xTaskNotifyGive(task); /* a DIO1 already high (sync during the hand-over) is served at once */
 	return 0;
 }
 
@@ -180,14 +253,18 @@ void wmbus_radio_task_stop(void)
 {
 	if (!running)
 		return;
-	gpio_isr_handler_remove((gpio_num_t)cfg.gdo0);
-	if (cfg.gdo2 >= 0)
-		gpio_isr_handler_remove((gpio_num_t)cfg.gdo2);
+	gpio_isr_handler_remove((gpio_num_t)cfg.irq);
+	if (cfg.chip == WMBUS_CHIP_CC1101 && cfg.irq2 >= 0)
+		gpio_isr_handler_remove((gpio_num_t)cfg.irq2);
 	xSemaphoreTake(bus_mutex, portMAX_DELAY);
 	running = 0;
 	xTaskNotifyGive(task);
 	xSemaphoreGive(bus_mutex);
 	vTaskDelay(pdMS_TO_TICKS(2 * POLL_MS)); /* the task leaves its loop and deletes itself */
+	if (cfg.chip == WMBUS_CHIP_SX1262) {
+		esp_timer_stop(poll_timer);
+		esp_timer_delete(poll_timer);
+	}
 	spi_bus_remove_device(spi);
 	vSemaphoreDelete(bus_mutex);
 }
@@ -202,10 +279,14 @@ void wmbus_radio_task_pause(int paused, int rearmed)
 	}
 	if (rearmed) { /* JS reset or re-armed the chip: the frame in progress is gone */
 		spi_device_acquire_bus(spi, portMAX_DELAY);
-		wmbus_cc1101_arm(&service, &bus);
+		if (cfg.chip == WMBUS_CHIP_SX1262)
+			wmbus_sx1262_rearm(&sx, &sx_bus);
+		else
+			wmbus_cc1101_arm(&service, &bus);
 		spi_device_release_bus(spi);
 	}
 	xSemaphoreGive(bus_mutex);
+	xTaskNotifyGive(task); /* serve what arrived while paused (a DIO1 high, a poll due) now */
 }
 
 void wmbus_radio_task_lock(void)
@@ -228,7 +309,27 @@ void wmbus_radio_task_woken(void)
 	wake_pending = 0;
 }
 
-const wmbus_cc1101_stats_t *wmbus_radio_task_stats(void)
+/* The counters both services have, by name. */
+#define COPY_COMMON_STATS(out, s)                      \
+	do {                                               \
+		(out)->frames = (s)->frames;                   \
+		(out)->crc_errors = (s)->crc_errors;           \
+		(out)->length_errors = (s)->length_errors;     \
+		(out)->coding_errors = (s)->coding_errors;     \
+		(out)->sync_errors = (s)->sync_errors;         \
+		(out)->overflows = (s)->overflows;             \
+		(out)->queue_drops = (s)->queue_drops;         \
+	} while (0)
+
+void wmbus_radio_task_stats(wmbus_radio_task_stats_t *out)
 {
-	return &service.stats;
+	memset(out, 0, sizeof(*out));
+	if (cfg.chip == WMBUS_CHIP_SX1262) {
+		COPY_COMMON_STATS(out, &sx.stats);
+		out->syncs = sx.stats.syncs;
+		out->irq_repeats = sx.stats.irq_repeats;
+		out->rssi_lost = sx.stats.rssi_lost;
+	} else {
+		COPY_COMMON_STATS(out, &service.stats);
+	}
 }

@@ -28,7 +28,10 @@ enum {
 	FIELD_SYNC_ERRORS,
 	FIELD_OVERFLOWS,
 	FIELD_QUEUE_DROPS,
-	FIELD_HIGH_WATER
+	FIELD_HIGH_WATER,
+	FIELD_SYNCS,
+	FIELD_IRQ_REPEATS,
+	FIELD_RSSI_LOST
 };
 
 static xsSlot callback;
@@ -59,7 +62,8 @@ static void deliver(void *machine, void *refcon, uint8_t *message, uint16_t leng
 	xsEndHost(the);
 }
 
-/* constructor(spiHost, spiHz, select, gdo0, gdo2, rx, pktctrl0, fifothr, onFrames) */
+/* constructor(chip, spiHost, spiHz, select, irq, irq2, busy, rx, pktctrl0, fifothr, onFrames): see
+ * wmbus_radio_task_config_t; irq2 is the CC1101's GDO2 (or -1), busy the SX1262's BUSY pin. */
 void xs_wmbus_radio(xsMachine *the)
 {
 	wmbus_radio_task_config_t c;
@@ -67,22 +71,28 @@ void xs_wmbus_radio(xsMachine *the)
 
 	if (started)
 		xsUnknownError("radio task already running");
-	if (xsmcArgc < 9 || !xsmcIsInstanceOf(xsArg(8), xsFunctionPrototype))
+	if (xsmcArgc < 11 || !xsmcIsInstanceOf(xsArg(10), xsFunctionPrototype))
 		xsTypeError("onFrames must be a function");
 	memset(&c, 0, sizeof(c));
-	c.spi_host = xsmcToInteger(xsArg(0));
-	c.spi_hz = (uint32_t)xsmcToInteger(xsArg(1));
-	c.select = xsmcToInteger(xsArg(2));
-	c.gdo0 = xsmcToInteger(xsArg(3));
-	c.gdo2 = xsmcToInteger(xsArg(4));
-	c.rx = (uint8_t)xsmcToInteger(xsArg(5));
-	c.pktctrl0 = (uint8_t)xsmcToInteger(xsArg(6));
-	c.fifothr = (uint8_t)xsmcToInteger(xsArg(7));
+	c.chip = (uint8_t)xsmcToInteger(xsArg(0));
+	c.spi_host = xsmcToInteger(xsArg(1));
+	c.spi_hz = (uint32_t)xsmcToInteger(xsArg(2));
+	c.select = xsmcToInteger(xsArg(3));
+	c.irq = xsmcToInteger(xsArg(4));
+	c.irq2 = xsmcToInteger(xsArg(5));
+	c.busy = xsmcToInteger(xsArg(6));
+	c.rx = (uint8_t)xsmcToInteger(xsArg(7));
+	c.pktctrl0 = (uint8_t)xsmcToInteger(xsArg(8));
+	c.fifothr = (uint8_t)xsmcToInteger(xsArg(9));
+	if (c.chip != WMBUS_CHIP_CC1101 && c.chip != WMBUS_CHIP_SX1262)
+		xsRangeError("bad chip");
 	if (c.rx != WMBUS_RX_TC && c.rx != WMBUS_RX_S)
 		xsRangeError("bad rx");
+	if (c.chip == WMBUS_CHIP_SX1262 && c.busy < 0)
+		xsRangeError("the SX1262 needs its BUSY pin");
 	c.machine = the;
 	c.deliver = deliver;
-	callback = xsArg(8);
+	callback = xsArg(10);
 	xsRemember(callback);
 	started = 1;
 	err = wmbus_radio_task_start(&c);
@@ -143,10 +153,12 @@ void xs_wmbus_radio_take(xsMachine *the)
 void xs_wmbus_radio_get(xsMachine *the)
 {
 	xsIntegerValue field = xsmcToInteger(xsArg(0));
-	const wmbus_cc1101_stats_t *s = wmbus_radio_task_stats();
+	wmbus_radio_task_stats_t stats;
+	const wmbus_radio_task_stats_t *s = &stats;
 	wmbus_radio_queue_t *q = wmbus_radio_task_queue();
 	xsIntegerValue v;
 
+	wmbus_radio_task_stats(&stats);
 	switch (field) {
 	case FIELD_WAITING: v = q->count; break;
 	case FIELD_MODE: v = last.mode; break;
@@ -161,6 +173,9 @@ void xs_wmbus_radio_get(xsMachine *the)
 	case FIELD_OVERFLOWS: v = (xsIntegerValue)s->overflows; break;
 	case FIELD_QUEUE_DROPS: v = (xsIntegerValue)(s->queue_drops); break;
 	case FIELD_HIGH_WATER: v = (xsIntegerValue)q->high_water; break;
+	case FIELD_SYNCS: v = (xsIntegerValue)s->syncs; break;
+	case FIELD_IRQ_REPEATS: v = (xsIntegerValue)s->irq_repeats; break;
+	case FIELD_RSSI_LOST: v = (xsIntegerValue)s->rssi_lost; break;
 	default: xsRangeError("bad field"); return;
 	}
 	xsmcSetInteger(xsResult, v);

@@ -128,3 +128,10 @@ export const SX1262_HARNESS_C = join(ROOT, "host-tests/native/radio-sx1262-harne
 export function buildSx1262Harness(): Harness {
   return buildC(SX1262_HARNESS_C, [...PURE_C, ...RADIO_C]);
 }
+
+/** radio-sx1262-live.c: the SX1262 service with its bus answered by the host (sx1262-task-sim.ts). */
+export const SX1262_LIVE_C = join(ROOT, "host-tests/native/radio-sx1262-live.c");
+
+export function buildSx1262LiveHarness(): Harness {
+  return buildC(SX1262_LIVE_C, [...PURE_C, ...RADIO_C]);
+}

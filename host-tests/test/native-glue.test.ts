@@ -74,6 +74,22 @@ describe("XS glue", () => {
     expect(manifest.platforms.esp32.modules["native/radio-task"]).toBe("./radio-task-native");
   });
 
+  it("the radio task binding's field selectors and chip kinds match the C", () => {
+    const glue = readFileSync(join(NATIVE_DIR, "wmbus_radio_xs.c"), "utf8");
+    const ts = readFileSync(join(NATIVE_DIR, "radio-task-native.ts"), "utf8");
+    const fields = [...glue.matchAll(/\bFIELD_(\w+)/g)].map((m) => m[1]).filter((f, i, a) => a.indexOf(f) === i);
+    const camel = (f: string) => f.toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+    // enum order: WAITING, MODE, FORMAT, RSSI_HALF_DB, TIME, then the STATS array of the binding in order
+    const stats = /const STATS = \[([^\]]*)\]/.exec(ts)![1].match(/"(\w+)"/g)!.map((q) => q.slice(1, -1));
+    expect(fields.slice(0, 5)).toEqual(["WAITING", "MODE", "FORMAT", "RSSI_HALF_DB", "TIME"]);
+    expect(fields.slice(5).map(camel)).toEqual(stats);
+    const header = readFileSync(join(NATIVE_DIR, "wmbus_radio_task.h"), "utf8");
+    for (const [chip, n] of [["cc1101", 0], ["sx1262", 1]] as const) {
+      expect(header).toContain(`#define WMBUS_CHIP_${chip.toUpperCase()} ${n}`);
+      expect(ts).toMatch(new RegExp(`${chip}: ${n}\\b`));
+    }
+  });
+
   it("keeps the pure C free of XS", () => {
     for (const c of [...PURE_C, ...RADIO_C]) {
       const src = readFileSync(join(NATIVE_DIR, c), "utf8") + readFileSync(join(NATIVE_DIR, c.replace(/\.c$/, ".h")), "utf8");

@@ -1,6 +1,7 @@
 /** The CC1101 chip model on its own, driven byte by byte over the simulated SPI bus (SWRS061 §10, §15, §17). */
 import { describe, expect, it } from "vitest";
-import { Air } from "../sim/air.js";
+import { Air, findSync } from "../sim/air.js";
+import { lcg, randomFrame } from "../sim/random-frames.js";
 import { Cc1101Sim } from "../sim/cc1101/cc1101-sim.js";
 import { DIGITAL, SimBoard } from "../sim/io.js";
 import { Scheduler } from "../sim/scheduler.js";
@@ -137,6 +138,27 @@ describe("CC1101 model: reception", () => {
     const raw = (b.status(STATUS.RSSI) << 24) >> 24;
     expect(raw / 2 - 74).toBe(-63.5);
     expect((b.status(STATUS.FREQEST) << 24) >> 24).toBe(-10);
+  });
+
+  it("entering RX during a preamble catches the frame when the whole sync word comes in RX (AirLink.listen)", () => {
+    const image = settingsImage("TC");
+    image[REG.MCSM0] &= ~0x30; // FS_AUTOCAL = 0: IDLE → RX is the 88 µs settling only (SWRS061I Table 34)
+    const word = (image[REG.SYNC1] << 8) | image[REG.SYNC0];
+    for (const tooLate of [false, true]) {
+      const b = bench(); // reset values: another sync word, so the frame's start finds no listener
+      const s = b.air.transmit({ ...randomFrame(lcg(3), "CA"), rssiDbm: -60, at: b.scheduler.now + 1000 });
+      const syncEnd = s.start + findSync(s, word, 16, 0) * s.chipUs;
+      expect(syncEnd - s.start).toBeGreaterThan(400); // preamble + sync word: room to enter RX inside it
+      // strobed 10 µs into the preamble (RX ≈ 100 µs on), or so late that RX starts 100 µs before the sync word ends
+      const strobeAt = tooLate ? syncEnd - 100 - 88 : s.start + 10;
+      b.scheduler.at(strobeAt, () => {
+        b.configure(image);
+        b.tx(STROBE.SRX);
+      }, "chip");
+      b.scheduler.advance(s.end - b.scheduler.now + 1000);
+      expect(b.air.stats.syncs).toBe(tooLate ? 0 : 1);
+      expect(b.chip.stats.lateForSync).toBe(tooLate ? 1 : 0);
+    }
   });
 
   it("a chip with the wrong sync word, data rate or carrier hears nothing", () => {

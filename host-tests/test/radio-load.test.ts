@@ -202,6 +202,11 @@ describe("CC1101 hook for the native radio task (fifoService)", () => {
     }
     expect(pauses).toContain("pause false true"); // after the overflow re-arm
     expect(pauses.at(-1)).toBe("pause false false"); // a healthy chip in RX is left alone
+    // another channel: the running service is closed before the chip is set up again, then started on it
+    scheduler.at(scheduler.now, () => radio.start("S"));
+    scheduler.advance(2000);
+    const imageS = settingsImage("S", sim.description.radio.xtalHz ?? 26_000_000);
+    expect(calls.slice(-2)).toEqual(["close", `start S ${imageS[REG.PKTCTRL0]} ${imageS[REG.FIFOTHR]}`]);
     radio.close();
     expect(calls.at(-1)).toBe("close");
     expect(sim.board.openPins).toBe(0);

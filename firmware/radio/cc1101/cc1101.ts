@@ -203,6 +203,8 @@ export class CC1101 implements Radio {
     this.#image = settingsImage(listen, this.#xtalHz);
     if (this.#calibrateEveryMs > 0) this.#image[REG.MCSM0] &= ~MCSM0_FS_AUTOCAL;
     this.#asm = new FrameAssembler(listen, FIFO_CAPACITY);
+    // a running FIFO service is stopped before the chip is set up again: it owns the bus, and starts anew
+    if (this.#nativeStarted) this.#native!.close();
     this.#nativeStarted = false;
     if (this.#init("start")) this.#handOver();
     this.#armWatchdog();

@@ -34,6 +34,11 @@
  * within a second. A chip that looks healthy but finds no sync word for DEAF_AFTER_MS while GetRssiInst keeps
  * showing a busy channel (§13.5.4) is re-initialised too. Errors on the way (BUSY stuck mid-frame, failed initialisation) take the same path.
  *
+ * Buffer service "native" (`bufferService`, Sx1262Options; the device's NativeRadioTask, C in
+ * firmware/native/wmbus_radio_sx1262.c): the driver configures the chip and hands it over; DIO1 then belongs to
+ * the task (no `onReadable`), which runs the same receive steps in C and queues intact frames. The driver keeps
+ * the watchdog (health, deafness, re-initialisation) and pauses the task around every SPI use of its own.
+ *
  * Timing limits: the DIO1 callback may run late (on the device it is a message to the XS task). Frames
  * survive as long as the sync interrupt is served before ~200 FIFO bytes have arrived (16 ms at T/C, 49 ms
  * at S), the ring's size. A frame shorter than that latency is still received, but the packet engine runs
@@ -80,6 +85,26 @@ const DEAF_BUSY_SAMPLES = 40;
 /** RSSI reported for a frame whose packet status was gone before the driver could read it. */
 export const RSSI_UNKNOWN_DBM = -127;
 
+/** What the driver needs from a native buffer service (the device's NativeRadioTask implements it). */
+export interface Sx1262BufferService {
+  /** Takes over a configured chip in single-mode RX from ring address 0 (`listen` = its channel). */
+  start(listen: RadioListen): void;
+  /** true: the driver is about to use the SPI bus; false: done, `rearmed` = it re-armed or re-initialised the chip. */
+  pause(paused: boolean, rearmed: boolean): void;
+  /** Sync words the service has seen so far (the watchdog's deafness check). */
+  syncs(): number;
+  close(): void;
+}
+
+/** SX1262-only options. */
+export interface Sx1262Options extends RadioOptions {
+  /**
+   * Buffer service "native": when given, the driver configures the chip, then hands the IRQ loop, ring reads and
+   * 0x06BB updates to it; frames reach the gateway through the service's queue, not `onFrame`. Absent = "js".
+   */
+  bufferService?: Sx1262BufferService;
+}
+
 /** SX1262-only counters (besides RadioStats). */
 export interface Sx1262Stats {
   /** Extra handler passes because DIO1 was still high after serving the IRQs read (an event in the window). */
@@ -90,6 +115,8 @@ export interface Sx1262Stats {
   rssiLost: number;
   /** Re-initialisations because no sync word came while the channel was busy. */
   deafResets: number;
+  /** Service "native": watchdog runs that found DIO1 high, left to the task (twice in a row = re-initialised). */
+  dio1LeftToService: number;
 }
 
 interface FrameState {
@@ -107,7 +134,7 @@ const DEFAULT_XTAL_HZ = 32_000_000;
 export class SX1262 implements Radio {
   readonly kind = "sx1262" as const;
   #stats: RadioStats = emptyRadioStats();
-  readonly #extra: Sx1262Stats = { irqRepeats: 0, dio1AtWatchdog: 0, rssiLost: 0, deafResets: 0 };
+  readonly #extra: Sx1262Stats = { irqRepeats: 0, dio1AtWatchdog: 0, rssiLost: 0, deafResets: 0, dio1LeftToService: 0 };
   /** Last sync word (or initialisation), and busy-channel samples since then, for the deafness check. */
   #lastSyncMs = 0;
   #busySamples = 0;
@@ -134,14 +161,23 @@ export class SX1262 implements Radio {
   #poll: unknown = null;
   #watchdog: unknown = null;
   #retry: unknown = null;
+  readonly #native: Sx1262BufferService | null;
+  #nativeStarted = false;
+  /** RX arms so far: a pause that saw one tells the service that its frame is gone. */
+  #arms = 0;
+  /** Syncs the service reported at the last watchdog, and whether DIO1 was high then. */
+  #nativeSyncs = 0;
+  #dio1WasHigh = false;
+  #listen: RadioListen = "TC";
 
-  constructor(options: RadioOptions) {
+  constructor(options: Sx1262Options) {
     this.#timers = options.timers;
     this.#onFrame = options.onFrame;
     this.#diag = options.onDiagnostic ?? (() => undefined);
     this.#xtalHz = options.xtalHz ?? DEFAULT_XTAL_HZ;
     this.#tcxoCode = tcxoCode(options.tcxoVoltage ?? null);
     this.#dio2AsRfSwitch = options.dio2AsRfSwitch ?? false;
+    this.#native = options.bufferService ?? null;
     const spi = open<SpiPort>(options.spi, {});
     const output = (b: IoBundle) => open<DigitalPin>(b, { mode: (b.io as DigitalClass).Output ?? 8, initialValue: 1 });
     const input = (b: IoBundle, extra: Record<string, unknown> = {}) =>
@@ -149,10 +185,11 @@ export class SX1262 implements Radio {
     const select = output(options.select);
     this.#reset = options.reset ? output(options.reset) : null;
     const busy = options.busy ? input(options.busy) : null;
-    this.#dio1 = input(options.interrupt, {
-      edge: (options.interrupt.io as DigitalClass).Rising ?? 1,
-      onReadable: () => this.#onDio1(),
-    });
+    // with a native buffer service the task owns the DIO1 interrupt: the pin is opened as a plain input
+    this.#dio1 = input(
+      options.interrupt,
+      this.#native ? {} : { edge: (options.interrupt.io as DigitalClass).Rising ?? 1, onReadable: () => this.#onDio1() },
+    );
     this.#bus = new Sx1262Bus(spi, select, busy, this.#timers);
     this.#io = [this.#dio1, select, spi];
     if (busy) this.#io.push(busy);
@@ -175,9 +212,13 @@ export class SX1262 implements Radio {
       return;
     }
     this.#channel = ch;
+    this.#listen = listen;
     this.#assembler = new FrameAssembler(listen);
     this.#byteMs = fifoByteMicros(ch.bitrate) / 1000;
+    if (this.#nativeStarted) this.#native!.close(); // a new channel: the service starts over on it
+    this.#nativeStarted = false;
     this.#initialise();
+    this.#handOver();
     if (this.#watchdog === null) this.#armWatchdog();
   }
 
@@ -186,6 +227,8 @@ export class SX1262 implements Radio {
     this.#cancel();
     if (this.#watchdog !== null) this.#timers.clear(this.#watchdog);
     this.#watchdog = null;
+    this.#native?.close();
+    this.#nativeStarted = false;
     if (this.#ready) this.#bus.command([SX_OP.SET_STANDBY, 0x00]);
     this.#ready = false;
     this.#closed = true;
@@ -211,7 +254,8 @@ export class SX1262 implements Radio {
       this.#diag(`sx1262: initialisation failed: ${problem}; retrying`);
       this.#retry = this.#timers.set(() => {
         this.#retry = null;
-        this.#initialise();
+        this.#withBus(() => this.#initialise());
+        this.#handOver(); // a start whose first initialisation failed
       }, RETRY_MS);
       return;
     }
@@ -266,6 +310,7 @@ export class SX1262 implements Radio {
   #armRx(stopped = false): boolean {
     this.#frame = null;
     this.#readPtr = 0;
+    this.#arms++;
     const bus = this.#bus;
     return (
       (stopped || (bus.command([SX_OP.SET_STANDBY, 0x01]) && bus.command([SX_OP.SET_BUFFER_BASE_ADDRESS, 0x00, 0x00]))) &&
@@ -439,9 +484,54 @@ export class SX1262 implements Radio {
     this.#watchdog = this.#timers.set(() => {
       this.#watchdog = null;
       if (this.#closed) return;
-      this.#check();
+      this.#withBus(() => this.#check());
       this.#armWatchdog();
     }, WATCHDOG_MS);
+  }
+
+  /** Service "native": hands the configured chip in RX to the buffer service once. */
+  #handOver(): void {
+    if (!this.#native || this.#nativeStarted || !this.#ready || this.#closed) return;
+    this.#native.start(this.#listen);
+    this.#nativeStarted = true;
+    this.#nativeSyncs = this.#native.syncs();
+    this.#dio1WasHigh = false;
+  }
+
+  /** Runs `use` with the buffer service paused (it owns the bus otherwise); tells it whether RX was re-armed. */
+  #withBus(use: () => void): void {
+    const paused = this.#nativeStarted;
+    const arms = this.#arms;
+    if (paused) this.#native!.pause(true, false);
+    try {
+      use();
+    } finally {
+      if (paused) this.#native!.pause(false, this.#arms !== arms);
+    }
+  }
+
+  /**
+   * Service "native": DIO1 is the task's. High at a check = an IRQ not served yet (e.g. RxDone while paused: the
+   * chip sits in its fallback mode), so the mode check waits a period; high at two checks in a row = the task
+   * does not serve it, which the re-initialisation clears. Sync words the task saw feed the deafness check.
+   * Returns true when the rest of the check should run.
+   */
+  #checkService(): boolean {
+    const high = this.#dio1.read() !== 0;
+    const twice = high && this.#dio1WasHigh;
+    this.#dio1WasHigh = high && !twice;
+    if (high) this.#extra.dio1LeftToService++;
+    if (twice) {
+      this.#wedged("DIO1 stays high: the radio task does not serve it");
+      return false;
+    }
+    const syncs = this.#native!.syncs();
+    if (syncs !== this.#nativeSyncs) {
+      this.#nativeSyncs = syncs;
+      this.#lastSyncMs = this.#timers.now();
+      this.#busySamples = 0;
+    }
+    return !high;
   }
 
   /**
@@ -451,7 +541,9 @@ export class SX1262 implements Radio {
    */
   #check(): void {
     if (!this.#ready) return;
-    if (this.#dio1.read()) {
+    if (this.#nativeStarted) {
+      if (!this.#checkService()) return;
+    } else if (this.#dio1.read()) {
       this.#extra.dio1AtWatchdog++;
       this.#onDio1();
       if (!this.#ready) return;

@@ -9,8 +9,11 @@
  *
  * Radio: the tuning is decoded from the registers (carrier FREQ2..0 · f_xosc / 2^16 + FSCTRL0 offset, data
  * rate from MDMCFG4/3, filter bandwidth from MDMCFG4, sync mode and modulation from MDMCFG2, bit-sync limit
- * from BSCFG), so a wrongly configured chip hears nothing. In RX (MARCSTATE 0x0D) a sync match starts a
- * packet: bytes go to the 64-byte RX FIFO; an 8-bit byte counter ends the packet in fixed-length mode when it
+ * from BSCFG), so a wrongly configured chip hears nothing. The demodulator listens only in RX (MARCSTATE
+ * 0x0D): on entering RX the chip asks the air for signals already under way (AirLink.listen), so a frame whose
+ * preamble began during calibration or settling is still caught, provided the whole sync word arrives while in
+ * RX (the sync search needs all its bits, §15.2; PKTCTRL1 PQT = 0 asks nothing of the preamble). A sync match
+ * starts a packet: bytes go to the 64-byte RX FIFO; an 8-bit byte counter ends the packet in fixed-length mode when it
  * equals PKTLEN (so PKTLEN = length mod 256 plus an infinite→fixed switch gives packets above 255 bytes,
  * §15.3), variable mode takes the first byte as length, infinite mode never ends. After the packet MCSM1
  * RXOFF_MODE decides: IDLE, or back to RX. A byte arriving on a full FIFO sets RXFIFO_OVERFLOW (MARCSTATE
@@ -79,6 +82,8 @@ export interface Cc1101SimStats {
   drainedWhileReceiving: number;
   /** GDO selections the model does not implement (they read 0). */
   unmodeledGdo: number;
+  /** Sync words that began before the chip was in RX (not heard whole: missed). */
+  lateForSync: number;
 }
 
 const STROBE_NAME = new Map<number, string>(Object.entries(STROBE).map(([k, v]) => [v, k]));
@@ -86,13 +91,15 @@ const STROBE_NAME = new Map<number, string>(Object.entries(STROBE).map(([k, v]) 
 export class Cc1101Sim implements SpiDevice, AirReceiver {
   readonly regs = RESET_VALUES.slice();
   readonly patable = new Uint8Array(8);
-  readonly stats: Cc1101SimStats = { strobes: {}, ignoredStrobes: 0, notReadyTransactions: 0, packets: 0, overflows: 0, underflowReads: 0, drainedWhileReceiving: 0, unmodeledGdo: 0 };
+  readonly stats: Cc1101SimStats = { strobes: {}, ignoredStrobes: 0, notReadyTransactions: 0, packets: 0, overflows: 0, underflowReads: 0, drainedWhileReceiving: 0, unmodeledGdo: 0, lateForSync: 0 };
   readonly xtalHz: number;
   private readonly fifo = new Uint8Array(FIFO_SIZE);
   private head = 0;
   private count = 0;
   private overflowed = false;
   private marc: number = MARC.IDLE;
+  /** When the chip last entered RX (µs). */
+  private rxFromUs = 0;
   private readyAt = 0;
   private inPacket = false;
   private syncGdo = false;
@@ -212,6 +219,11 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
 
   onSync(s: AirSignal): boolean {
     if (this.fault === "frozen" || this.marc !== MARC.RX || this.inPacket) return false;
+    const syncUs = (this.tuning()?.syncBits ?? 16) * s.chipUs;
+    if (this.now - this.rxFromUs < syncUs) {
+      this.stats.lateForSync++;
+      return false;
+    }
     this.inPacket = true;
     this.syncGdo = true;
     this.endLatched = false;
@@ -273,7 +285,8 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
       if (this.count < FIFO_SIZE) this.push(this.lqi & 0x7f);
     }
     const rxoff = (this.regs[REG.MCSM1] >> 2) & 3;
-    this.marc = rxoff === 3 ? MARC.RX : MARC.IDLE;
+    if (rxoff === 3) this.enteredRx();
+    else this.marc = MARC.IDLE;
   }
 
   // ---- state machine ---------------------------------------------------------------------------------
@@ -324,9 +337,16 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
 
   private enterRx(): void {
     const autocal = (this.regs[REG.MCSM0] >> 4) & 3;
-    const settle = () => this.go(MARC.FS_LOCK, SETTLE_US, () => (this.marc = MARC.RX));
+    const settle = () => this.go(MARC.FS_LOCK, SETTLE_US, () => this.enteredRx());
     if (autocal === 1) this.go(MARC.STARTCAL, CAL_US, settle);
     else settle();
+  }
+
+  /** RX reached: the sync search starts now, also on signals already on air (their preamble is running). */
+  private enteredRx(): void {
+    this.marc = MARC.RX;
+    this.rxFromUs = this.now;
+    this.link.listen();
   }
 
   private toIdle(): void {

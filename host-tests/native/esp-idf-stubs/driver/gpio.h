@@ -1,8 +1,7 @@
 /* Stub of ESP-IDF driver/gpio.h: only what wmbus_radio_task_esp32.c uses (compile check on the host). */
 #pragma once
 #include <stdint.h>
-typedef int esp_err_t;
-#define ESP_OK 0
+#include "esp_err.h"
 typedef int gpio_num_t;
 typedef enum { GPIO_INTR_DISABLE = 0, GPIO_INTR_POSEDGE = 1, GPIO_INTR_NEGEDGE = 2, GPIO_INTR_ANYEDGE = 3 } gpio_int_type_t;
 typedef void (*gpio_isr_t)(void *arg);
