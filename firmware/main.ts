@@ -31,6 +31,7 @@ import { Supervisor } from "./gateway/supervisor.js";
 import type { Radio, RadioFrame } from "./radio/radio.js";
 import { createRadio, type RadioIoClasses } from "./radio/create-radio.js";
 import { RadioService } from "./radio/radio-service.js";
+import { NativeRadioTask } from "./native/radio-task-native.js";
 import { deviceRadioTimers } from "./platform/radio-timers.js";
 import type { UplinkHub } from "./uplink/uplink.js";
 import { createDeviceUplinks } from "./uplink/device-uplinks.js";
@@ -49,9 +50,31 @@ function log(message: string): void {
  * The board's radio driver (not started). createRadio checks pins.json first and throws naming the bad pin;
  * the embedded:io classes have the constructor shape the driver contract types loosely.
  */
-function createBoardRadio(onFrame: (frame: RadioFrame) => void): Radio {
+function createBoardRadio(onFrame: (frame: RadioFrame) => void, native?: NativeRadioTask): Radio {
   const io = { SPI: device.io.SPI, Digital: device.io.Digital } as unknown as RadioIoClasses;
-  return createRadio(board, io, { timers: deviceRadioTimers, onFrame, onDiagnostic: (m) => log(`radio: ${m}`) });
+  return createRadio(board, io, { timers: deviceRadioTimers, onFrame, onDiagnostic: (m) => log(`radio: ${m}`) }, native);
+}
+
+/**
+ * The native radio task for the board's chip (firmware/native/wmbus_radio_task_esp32.c), or undefined when
+ * the build asks for the JS service (`radioService=js` on the mcconfig command line). With the task, FIFO
+ * service runs in C at its own priority and the XS thread only decodes (docs/performance.md, Channel load).
+ */
+function createNativeTask(onFrames: () => void): NativeRadioTask | undefined {
+  if (String(mcConfig.radioService ?? "native") === "js") return undefined;
+  const p = board.pins;
+  const r = board.radio;
+  const cc = r.kind === "cc1101";
+  return new NativeRadioTask({
+    chip: r.kind,
+    spiPort: r.spiPort,
+    spiHz: r.spiHz,
+    select: p.radioSelect,
+    irq: cc ? p.radioGdo0 : p.radioDio1,
+    irq2: cc ? p.radioGdo2 : -1,
+    busy: cc ? -1 : p.radioBusy,
+    onFrames,
+  });
 }
 
 /**
@@ -112,7 +135,9 @@ export default function main(): void {
     const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32") });
 
     let supervisor: Supervisor | undefined;
-    const source: FrameSource & { restart(): void } = new RadioFrameSource((onFrame) => createBoardRadio(onFrame));
+    // One native task for the whole run: the driver hands it the configured chip on every (re)start.
+    let nativeTask: NativeRadioTask | undefined;
+    const source: FrameSource & { restart(): void } = new RadioFrameSource((onFrame) => createBoardRadio(onFrame, nativeTask));
     // The driver's interrupt path only enqueues; each frame is decoded in its own Timer turn, so interrupt
     // messages that arrive meanwhile run between frames (firmware/radio/radio-service.ts explains why).
     const service = new RadioService({
@@ -122,6 +147,10 @@ export default function main(): void {
       decode: (q) => {
         gateway.handleFrame({ bytes: q.bytes, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time });
       },
+    });
+    nativeTask = createNativeTask(() => {
+      supervisor?.frame();
+      service.drain(nativeTask);
     });
     const startRadio = () => {
       try {
@@ -187,7 +216,7 @@ export default function main(): void {
     });
     supervisor.start();
     startRadio();
-    Timer.repeat(() => gateway.publishStatus({ radio: { ...source.stats(), ...service.stats, queueOverflows: service.queue.stats.overflows }, device: supervisor?.stats() }), STATUS_EVERY_MS);
+    Timer.repeat(() => gateway.publishStatus({ radio: { ...source.stats(), ...service.stats, queueOverflows: service.queue.stats.overflows, native: nativeTask?.stats() }, device: supervisor?.stats() }), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {
     log(`start-up failed: ${String(e)}`);

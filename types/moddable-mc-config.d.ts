@@ -20,6 +20,8 @@ declare module "moddable:mc/config" {
     readonly mqttTopic?: string;
     readonly mqttId?: string;
     readonly httpPort?: number | string;
+    /** "native" (default: the ESP-IDF radio task services the FIFO) or "js" (the drivers' own interrupt handlers). */
+    readonly radioService?: string;
     readonly [key: string]: unknown;
   };
   export default config;

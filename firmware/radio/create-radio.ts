@@ -5,9 +5,9 @@
  */
 import type { BoardDescription } from "../platform/board.js";
 import { checkBoard } from "../platform/board.js";
-import { CC1101 } from "./cc1101/cc1101.js";
+import { CC1101, type Cc1101FifoService } from "./cc1101/cc1101.js";
 import type { IoBundle, Radio, RadioOptions } from "./radio.js";
-import { SX1262 } from "./sx1262/sx1262.js";
+import { SX1262, type Sx1262BufferService } from "./sx1262/sx1262.js";
 
 /** The io classes to construct (`embedded:io/spi` and `embedded:io/digital` or stand-ins of the same shape). */
 export interface RadioIoClasses {
@@ -41,10 +41,17 @@ export function radioOptionsForBoard(board: BoardDescription, io: RadioIoClasses
   return options;
 }
 
-/** Checks the board and constructs its driver (not started). Throws with the board's problems when unusable. */
-export function createRadio(board: BoardDescription, io: RadioIoClasses, services: RadioServices): Radio {
+/** The native radio task (device: firmware/native/radio-task-native.ts) serves either chip. */
+export type NativeRadioService = Cc1101FifoService & Sx1262BufferService;
+
+/**
+ * Checks the board and constructs its driver (not started). Throws with the board's problems when unusable.
+ * With `native`, the chip's FIFO/buffer is serviced by the native radio task instead of the driver's own
+ * interrupt handlers (the production path: decoding on the XS thread then never delays FIFO service).
+ */
+export function createRadio(board: BoardDescription, io: RadioIoClasses, services: RadioServices, native?: NativeRadioService): Radio {
   const problems = checkBoard(board);
   if (problems.length > 0) throw new Error(`board description unusable: ${problems.join("; ")}`);
   const options = radioOptionsForBoard(board, io, services);
-  return board.radio.kind === "cc1101" ? new CC1101(options) : new SX1262(options);
+  return board.radio.kind === "cc1101" ? new CC1101({ ...options, fifoService: native }) : new SX1262({ ...options, bufferService: native });
 }

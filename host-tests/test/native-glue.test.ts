@@ -71,7 +71,9 @@ describe("XS glue", () => {
     expect(manifest.modules["native/crc"]).toBe("./crc-native");
     expect(manifest.modules["native/coding"]).toBe("./coding-native");
     expect(manifest.modules["native/fifo"]).toBe("./fifo-native");
-    expect(manifest.platforms.esp32.modules["native/radio-task"]).toBe("./radio-task-native");
+    // firmware/main.ts imports it relatively (./native/radio-task-native.js from wmbus/main), so this is its name.
+    expect(manifest.platforms.esp32.modules["wmbus/native/radio-task-native"]).toBe("./radio-task-native");
+    expect(manifest.platforms.esp32.preload).toContain("wmbus/native/radio-task-native");
   });
 
   it("the radio task binding's field selectors and chip kinds match the C", () => {
