@@ -61,7 +61,7 @@ describe("XS glue", () => {
   it("manifest.json compiles every C file of firmware/native and maps the bindings", () => {
     const manifest = JSON.parse(readFileSync(join(NATIVE_DIR, "manifest.json"), "utf8")) as {
       modules: Record<string, string | string[]>;
-      platforms: { esp32: { modules: Record<string, string | string[]> } };
+      platforms: { esp32: { modules: Record<string, string | string[]>; preload: string[] } };
     };
     // the ESP-IDF radio task and its glue build on esp32 only
     const star = [...(manifest.modules["*"] as string[]), ...(manifest.platforms.esp32.modules["*"] as string[])];
