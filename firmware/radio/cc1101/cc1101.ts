@@ -23,26 +23,12 @@
  * On the device this class runs in JavaScript only when interrupt latency stays below the FIFO headroom (2.5 ms
  * at the 32-byte threshold); the production path is the native radio task (`fifoService`, Cc1101Options).
  */
-import { stripFrameA, stripFrameB } from "../../link/frame-format.js";
-import { FIFO_CAPACITY, FIFO_FRAME, FIFO_MORE, FrameAssembler, FIFO_ERR_CODING, FIFO_ERR_SYNC } from "../../phy/frame-assembler.js";
-import type { IoBundle, Radio, RadioFrame, RadioListen, RadioOptions, RadioStats, RadioTimers } from "../radio.js";
+import type { IoBundle, Radio, RadioListen, RadioOptions, RadioStats, RadioTimers } from "../radio.js";
 import { emptyRadioStats } from "../radio.js";
-import {
-  BURST, FIFO, FIFO_SIZE, LENGTH, MARC, PARTNUM_CC1101, READ, REG, RSSI_OFFSET_DB, RXBYTES_OVERFLOW, STATUS, STROBE,
-  VERSION_CC1101,
-} from "./cc1101-registers.js";
-import { FIFO_BYTE_US, FIFOTHR_BODY, FIFOTHR_HEADER, settingsImage } from "./cc1101-settings.js";
-
-interface SpiIo {
-  transfer(buffer: Uint8Array): void;
-  close(): void;
-}
-
-interface DigitalIo {
-  read(): number;
-  write(value: 0 | 1): void;
-  close(): void;
-}
+import { Cc1101Bus, type DigitalIo, type SpiIo } from "./cc1101-bus.js";
+import { Cc1101Receiver } from "./cc1101-receive.js";
+import { MARC, PARTNUM_CC1101, REG, STATUS, STROBE, VERSION_CC1101 } from "./cc1101-registers.js";
+import { settingsImage } from "./cc1101-settings.js";
 
 /**
  * CC1101-only options. `calibrateEveryMs`: how the frequency synthesizer is calibrated (SWRS061 §19.2, MCSM0
@@ -98,11 +84,6 @@ export const DEFAULT_CALIBRATE_EVERY_MS = 60_000;
 
 /** Longest calibration + settling (SWRS061 Table 34: about 0.8 ms at 26 MHz), with margin. */
 const CALIBRATION_US = 1000;
-/** SRES → CHIP_RDYn low: poll SNOP every 20 µs, give up after 5 ms. */
-const READY_POLL_US = 20;
-const READY_TRIES = 250;
-/** In-frame poll in case an edge was merged away while we were busy. */
-const FRAME_POLL_MS = 2;
 
 const DIGITAL_DEFAULTS = { Input: 0, Output: 8, Rising: 1, Falling: 2 };
 
@@ -116,51 +97,40 @@ export class CC1101 implements Radio {
   readonly #stats: RadioStats = emptyRadioStats();
   readonly #extra: Cc1101Stats = { frameTimeouts: 0, services: 0, failedInits: 0, calibrations: 0 };
   readonly #timers: RadioTimers;
-  readonly #onFrame: (frame: RadioFrame) => void;
-  readonly #onDiagnostic: (message: string) => void;
   readonly #xtalHz: number;
+  readonly #onDiagnostic: (message: string) => void;
   readonly #calibrateEveryMs: number;
   readonly #native: Cc1101FifoService | null;
+  readonly #rx: Cc1101Receiver;
   #nativeStarted = false;
-  #arms = 0;
   #calibratedAt = 0;
-  readonly #buf = new Uint8Array(FIFO_SIZE + 1);
   #spi: SpiIo | null = null;
   #select: DigitalIo | null = null;
+  /** Set while the driver is open (the SPI bus and chip select are). */
+  #bus: Cc1101Bus | null = null;
   #gdo0: DigitalIo | null = null;
   #gdo2: DigitalIo | null = null;
   #listen: RadioListen | null = null;
   #image: Uint8Array | null = null;
-  #asm: FrameAssembler = new FrameAssembler("TC");
-  #inFrame = false;
-  #frameStart = 0;
-  #read = 0;
-  #fixedPending = false;
-  #lengthSet = false;
-  #rssiDbm = 0;
-  #fsctrl0 = 0;
-  #focAccumulator = 0;
   #strikes = 0;
   #initialised = false;
   /** The last initialisation succeeded (chip configured and in RX). */
   #initialisedOk = false;
   #watchdog: unknown = null;
-  #poll: unknown = null;
-  #servicing = false;
 
   constructor(options: Cc1101Options) {
     this.#timers = options.timers;
-    this.#onFrame = options.onFrame;
     this.#onDiagnostic = options.onDiagnostic ?? (() => undefined);
     this.#xtalHz = options.xtalHz ?? 26_000_000;
     this.#calibrateEveryMs = Math.max(0, options.calibrateEveryMs ?? DEFAULT_CALIBRATE_EVERY_MS);
     this.#native = options.fifoService ?? null;
     // with a native FIFO service the task owns the GDO interrupts: the pins are opened as plain inputs
-    const onReadable = this.#native ? undefined : () => this.#service();
+    const onReadable = this.#native ? undefined : () => this.#rx.service();
     try {
       this.#spi = new options.spi.io({ ...options.spi }) as SpiIo;
       const sel = options.select;
       this.#select = new sel.io({ ...sel, mode: ioConst(sel, "Output") }) as DigitalIo;
+      this.#bus = new Cc1101Bus(this.#spi, this.#select, this.#timers);
       this.#select.write(1);
       const irq = options.interrupt;
       this.#gdo0 = new irq.io({
@@ -173,6 +143,16 @@ export class CC1101 implements Radio {
       if (irq2) {
         this.#gdo2 = new irq2.io({ ...irq2, mode: irq2.mode ?? ioConst(irq2, "Input"), edge: ioConst(irq2, "Rising"), onReadable }) as DigitalIo;
       }
+      this.#rx = new Cc1101Receiver({
+        bus: this.#bus,
+        gdo0: this.#gdo0,
+        timers: this.#timers,
+        stats: this.#stats,
+        extra: this.#extra,
+        onFrame: options.onFrame,
+        onDiagnostic: this.#onDiagnostic,
+        xtalHz: this.#xtalHz,
+      });
     } catch (e) {
       this.close();
       throw e;
@@ -189,20 +169,16 @@ export class CC1101 implements Radio {
 
   /** FSCTRL0 offset currently applied (steps of f_xosc / 2^14). */
   get frequencyCompensation(): number {
-    return this.#fsctrl0;
+    return this.#rx.fsctrl0;
   }
 
   start(listen: RadioListen): void {
     if (listen !== "TC" && listen !== "S") throw new RangeError(`CC1101.start: listen must be "TC" or "S", not ${String(listen)}`);
-    if (!this.#spi) throw new Error("CC1101.start: the driver is closed");
-    if (listen !== this.#listen) {
-      this.#fsctrl0 = 0;
-      this.#focAccumulator = 0;
-    }
+    if (!this.#bus) throw new Error("CC1101.start: the driver is closed");
     this.#listen = listen;
     this.#image = settingsImage(listen, this.#xtalHz);
     if (this.#calibrateEveryMs > 0) this.#image[REG.MCSM0] &= ~MCSM0_FS_AUTOCAL;
-    this.#asm = new FrameAssembler(listen, FIFO_CAPACITY);
+    this.#rx.listen(listen, this.#image);
     // a running FIFO service is stopped before the chip is set up again: it owns the bus, and starts anew
     if (this.#nativeStarted) this.#native!.close();
     this.#nativeStarted = false;
@@ -215,11 +191,12 @@ export class CC1101 implements Radio {
     this.#native?.close();
     this.#nativeStarted = false;
     if (this.#watchdog !== null) this.#timers.clear(this.#watchdog);
-    if (this.#poll !== null) this.#timers.clear(this.#poll);
-    this.#watchdog = this.#poll = null;
-    if (this.#spi && this.#select) {
+    this.#watchdog = null;
+    // undefined only when the constructor failed
+    (this.#rx as Cc1101Receiver | undefined)?.stop();
+    if (this.#bus) {
       try {
-        this.#strobe(STROBE.SIDLE);
+        this.#bus.strobe(STROBE.SIDLE);
       } catch {
         // closing anyway
       }
@@ -227,85 +204,30 @@ export class CC1101 implements Radio {
     for (const io of [this.#gdo0, this.#gdo2, this.#select, this.#spi]) io?.close();
     this.#gdo0 = this.#gdo2 = this.#select = null;
     this.#spi = null;
-  }
-
-  // ---- SPI access (§10) --------------------------------------------------------------------------------
-
-  #transfer(n: number): Uint8Array {
-    const b = this.#buf.subarray(0, n);
-    this.#select!.write(0);
-    try {
-      this.#spi!.transfer(b);
-    } finally {
-      this.#select!.write(1);
-    }
-    return b;
-  }
-
-  #strobe(cmd: number): number {
-    this.#buf[0] = cmd;
-    return this.#transfer(1)[0];
-  }
-
-  #writeReg(reg: number, value: number): void {
-    this.#buf[0] = reg;
-    this.#buf[1] = value;
-    this.#transfer(2);
-  }
-
-  #readStatus(reg: number): number {
-    this.#buf[0] = READ | BURST | reg;
-    this.#buf[1] = 0;
-    return this.#transfer(2)[1];
-  }
-
-  /** RXBYTES read until two reads agree (SWRZ020). */
-  #rxBytes(): number {
-    let a = this.#readStatus(STATUS.RXBYTES);
-    for (let i = 0; i < 4; i++) {
-      const b = this.#readStatus(STATUS.RXBYTES);
-      if (a === b) return a;
-      a = b;
-    }
-    return a;
-  }
-
-  /** Burst-reads `n` (≤ 64) FIFO bytes; returns a view into the driver's buffer (offset 1). */
-  #readFifo(n: number): Uint8Array {
-    this.#buf[0] = READ | BURST | FIFO;
-    this.#buf.fill(0, 1, n + 1);
-    return this.#transfer(n + 1).subarray(1);
+    this.#bus = null;
   }
 
   // ---- set-up ----------------------------------------------------------------------------------------
 
   /** SRES, wait for CHIP_RDYn, identify, write and verify the register image, arm RX. False on failure. */
   #init(reason: string): boolean {
+    const bus = this.#bus!;
     if (this.#initialised) this.#stats.resets++;
     this.#initialised = true;
     this.#initialisedOk = false;
-    this.#inFrame = false;
+    this.#rx.endFrame();
     this.#strikes = 0;
-    this.#strobe(STROBE.SRES);
-    let ready = false;
-    for (let i = 0; i < READY_TRIES && !ready; i++) {
-      this.#timers.delayMicros(READY_POLL_US);
-      ready = (this.#strobe(STROBE.SNOP) & 0x80) === 0;
-    }
-    const part = this.#readStatus(STATUS.PARTNUM), version = this.#readStatus(STATUS.VERSION);
+    const ready = bus.reset();
+    const part = bus.readStatus(STATUS.PARTNUM), version = bus.readStatus(STATUS.VERSION);
     if (!ready || part !== PARTNUM_CC1101 || version !== VERSION_CC1101) {
       this.#extra.failedInits++;
       this.#onDiagnostic(`cc1101 (${reason}): chip not answering (ready ${ready}, PARTNUM 0x${part.toString(16)}, VERSION 0x${version.toString(16)})`);
       return false;
     }
     const image = this.#image!;
-    image[REG.FSCTRL0] = this.#fsctrl0 & 0xff;
-    this.#buf[0] = BURST | 0x00;
-    this.#buf.set(image, 1);
-    this.#transfer(image.length + 1);
-    this.#buf[0] = READ | BURST | 0x00;
-    this.#buf.fill(0, 1, image.length + 1);
-    const back = this.#transfer(image.length + 1).subarray(1);
+    image[REG.FSCTRL0] = this.#rx.fsctrl0 & 0xff;
+    bus.writeBurst(0x00, image);
+    const back = bus.readBurst(0x00, image.length);
     for (let r = 0; r < image.length; r++) {
       if (back[r] !== image[r]) {
         this.#extra.failedInits++;
@@ -313,179 +235,18 @@ export class CC1101 implements Radio {
         return false;
       }
     }
-    this.#strobe(STROBE.SCAL);
-    this.#timers.delayMicros(CALIBRATION_US);
-    this.#calibratedAt = this.#timers.now();
-    this.#armRx();
+    this.#scal();
+    this.#rx.arm();
     this.#initialisedOk = true;
     if (reason !== "start") this.#onDiagnostic(`cc1101: re-initialised (${reason})`);
     return true;
   }
 
-  /** SIDLE, SFRX, infinite length with the header threshold, SRX (§15.3, §20). */
-  #armRx(): void {
-    this.#arms++;
-    this.#strobe(STROBE.SIDLE);
-    this.#strobe(STROBE.SFRX);
-    const image = this.#image!;
-    this.#writeReg(REG.FIFOTHR, (image[REG.FIFOTHR] & 0xf0) | FIFOTHR_HEADER);
-    this.#writeReg(REG.PKTLEN, 0xff);
-    this.#writeReg(REG.PKTCTRL0, (image[REG.PKTCTRL0] & ~3) | LENGTH.INFINITE);
-    this.#writeReg(REG.FSCTRL0, this.#fsctrl0 & 0xff);
-    this.#strobe(STROBE.SRX);
-    this.#endFrame();
-  }
-
-  #endFrame(): void {
-    this.#inFrame = false;
-    this.#read = 0;
-    this.#fixedPending = false;
-    this.#lengthSet = false;
-    if (this.#poll !== null) this.#timers.clear(this.#poll);
-    this.#poll = null;
-  }
-
-  // ---- reception ---------------------------------------------------------------------------------------
-
-  #service(): void {
-    if (!this.#listen || !this.#spi || this.#servicing || this.#native) return;
-    this.#servicing = true;
-    try {
-      this.#extra.services++;
-      this.#drain();
-    } finally {
-      this.#servicing = false;
-    }
-  }
-
-  #drain(): void {
-    const asm = this.#asm;
-    for (let guard = 0; guard < 16; guard++) {
-      const rxbytes = this.#rxBytes();
-      if (rxbytes & RXBYTES_OVERFLOW) {
-        this.#stats.overflows++;
-        this.#armRx();
-        return;
-      }
-      const n = rxbytes & 0x7f;
-      const receiving = this.#gdo0!.read() === 1;
-      if (!this.#inFrame) {
-        if (!receiving && n === 0) return;
-        this.#startFrame();
-      }
-      const take = receiving ? n - 1 : n;
-      if (take <= 0) {
-        if (!receiving) this.#abort("ended"); // packet over (or chip left RX) with the frame incomplete
-        return;
-      }
-      const bytes = this.#readFifo(Math.min(take, FIFO_SIZE));
-      this.#read += bytes.length;
-      const status = asm.feed(bytes);
-      if (status === FIFO_FRAME) return this.#finish();
-      if (status !== FIFO_MORE) {
-        if (status === FIFO_ERR_CODING) this.#stats.codingErrors++;
-        else if (status === FIFO_ERR_SYNC) this.#stats.syncErrors++;
-        else this.#stats.lengthErrors++;
-        this.#armRx();
-        return;
-      }
-      if (asm.rawTotal > 0) this.#programLength(n - bytes.length);
-    }
-  }
-
-  #startFrame(): void {
-    this.#inFrame = true;
-    this.#frameStart = this.#timers.now();
-    this.#asm.reset();
-    this.#read = 0;
-    const raw = this.#readStatus(STATUS.RSSI);
-    this.#rssiDbm = ((raw << 24) >> 24) / 2 - RSSI_OFFSET_DB;
-    this.#schedulePoll();
-  }
-
-  #schedulePoll(): void {
-    if (this.#poll !== null) this.#timers.clear(this.#poll);
-    this.#poll = this.#timers.set(() => {
-      this.#poll = null;
-      if (!this.#inFrame) return;
-      const limit = this.#frameLimitMs();
-      if (this.#timers.now() - this.#frameStart > limit) {
-        this.#extra.frameTimeouts++;
-        this.#abort("timeout");
-        return;
-      }
-      this.#schedulePoll();
-      this.#service();
-    }, FRAME_POLL_MS);
-  }
-
-  /** Airtime of the longest frame the header allows, plus 20 ms. */
-  #frameLimitMs(): number {
-    const total = this.#asm.rawTotal > 0 ? this.#asm.rawTotal : 2 * 290;
-    return (total * FIFO_BYTE_US[this.#listen ?? "TC"]) / 1000 + 20;
-  }
-
-  /** PKTLEN / fixed-length switch once the FIFO length is known (`inFifo` = bytes left in the chip FIFO). */
-  #programLength(inFifo: number): void {
-    const total = this.#asm.rawTotal;
-    if (!this.#lengthSet) {
-      this.#lengthSet = true;
-      this.#writeReg(REG.PKTLEN, total & 0xff);
-      if (total <= 255) this.#writeReg(REG.PKTCTRL0, (this.#image![REG.PKTCTRL0] & ~3) | LENGTH.FIXED);
-      else this.#fixedPending = true;
-      this.#writeReg(REG.FIFOTHR, (this.#image![REG.FIFOTHR] & 0xf0) | FIFOTHR_BODY);
-    }
-    // the chip's 8-bit byte counter next equals PKTLEN at `total` once it is past total − 256
-    if (this.#fixedPending && this.#read + inFifo > total - 256) {
-      this.#fixedPending = false;
-      this.#writeReg(REG.PKTCTRL0, (this.#image![REG.PKTCTRL0] & ~3) | LENGTH.FIXED);
-    }
-  }
-
-  #abort(_why: string): void {
-    this.#armRx();
-  }
-
-  #finish(): void {
-    const asm = this.#asm;
-    const bytes = asm.frame();
-    const format = asm.format === "B" ? "B" : "A";
-    const ok = format === "A" ? stripFrameA(bytes) !== null : stripFrameB(bytes) !== null;
-    if (!ok) {
-      this.#stats.crcErrors++;
-      this.#armRx();
-      return;
-    }
-    const lqi = this.#readStatus(STATUS.LQI) & 0x7f;
-    const est = (this.#readStatus(STATUS.FREQEST) << 24) >> 24;
-    const step = this.#xtalHz / 16384;
-    const frame: RadioFrame = {
-      bytes,
-      mode: asm.mode === "" ? "T" : asm.mode,
-      format,
-      rssiDbm: this.#rssiDbm,
-      lqi,
-      freqOffsetHz: Math.round((this.#fsctrl0 + est) * step),
-      receivedAt: this.#timers.now(),
-    };
-    this.#compensate(est);
-    this.#armRx();
-    this.#stats.framesDelivered++;
-    try {
-      this.#onFrame(frame);
-    } catch (e) {
-      this.#onDiagnostic(`cc1101: onFrame threw ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-
-  /** Averages FREQEST into FSCTRL0 (§14.1: FREQEST may be added to FSCTRL0); 1/8 per frame, ±127 steps. */
-  #compensate(est: number): void {
-    this.#focAccumulator += est / 8;
-    const next = Math.max(-127, Math.min(127, Math.round(this.#fsctrl0 + this.#focAccumulator)));
-    if (next !== this.#fsctrl0) {
-      this.#focAccumulator -= next - this.#fsctrl0;
-      this.#fsctrl0 = next;
-    }
+  /** SCAL from IDLE and wait for it (§19.2). */
+  #scal(): void {
+    this.#bus!.strobe(STROBE.SCAL);
+    this.#timers.delayMicros(CALIBRATION_US);
+    this.#calibratedAt = this.#timers.now();
   }
 
   // ---- watchdog ----------------------------------------------------------------------------------------
@@ -496,12 +257,12 @@ export class CC1101 implements Radio {
       this.#watchdog = null;
       if (!this.#listen) return;
       const paused = this.#nativeStarted;
-      const arms = this.#arms;
+      const arms = this.#rx.arms;
       if (paused) this.#native!.pause(true, false);
       try {
         this.#check();
       } finally {
-        if (paused) this.#native!.pause(false, this.#arms !== arms);
+        if (paused) this.#native!.pause(false, this.#rx.arms !== arms);
       }
       this.#handOver(); // a start whose first initialisation failed
       this.#armWatchdog();
@@ -509,42 +270,40 @@ export class CC1101 implements Radio {
   }
 
   #check(): void {
-    const part = this.#readStatus(STATUS.PARTNUM), version = this.#readStatus(STATUS.VERSION);
+    const bus = this.#bus!;
+    const part = bus.readStatus(STATUS.PARTNUM), version = bus.readStatus(STATUS.VERSION);
     if (part !== PARTNUM_CC1101 || version !== VERSION_CC1101) return this.#recover(`no answer (VERSION 0x${version.toString(16)})`);
     const image = this.#image!;
-    this.#buf[0] = READ | BURST | REG.SYNC1;
-    this.#buf[1] = this.#buf[2] = 0;
-    const sync = this.#transfer(3);
-    if (sync[1] !== image[REG.SYNC1] || sync[2] !== image[REG.SYNC0]) return this.#recover("registers lost");
-    this.#service(); // finish a packet whose end interrupt is still queued behind this timer
-    let marc = this.#readStatus(STATUS.MARCSTATE) & 0x1f;
+    const sync = bus.readBurst(REG.SYNC1, 2);
+    if (sync[0] !== image[REG.SYNC1] || sync[1] !== image[REG.SYNC0]) return this.#recover("registers lost");
+    if (!this.#native) this.#rx.service(); // finish a packet whose end interrupt is still queued behind this timer
+    let marc = bus.readStatus(STATUS.MARCSTATE) & 0x1f;
     if (marc !== MARC.RX && marc !== MARC.RXFIFO_OVERFLOW) {
       // calibration and settling after SRX take < 1 ms (SWRS061 Table 34): look again after them
       this.#timers.delayMicros(CALIBRATION_US);
-      marc = this.#readStatus(STATUS.MARCSTATE) & 0x1f;
+      marc = bus.readStatus(STATUS.MARCSTATE) & 0x1f;
     }
     if (marc === MARC.RXFIFO_OVERFLOW) {
       this.#stats.overflows++;
-      this.#armRx();
+      this.#rx.arm();
       return;
     }
-    if (marc === MARC.RX || this.#inFrame) {
+    const inFrame = this.#rx.inFrame;
+    if (marc === MARC.RX || inFrame) {
       this.#strikes = 0;
-      if (!this.#inFrame && this.#calibrateEveryMs > 0 && this.#timers.now() - this.#calibratedAt >= this.#calibrateEveryMs) this.#calibrate();
+      if (!inFrame && this.#calibrateEveryMs > 0 && this.#timers.now() - this.#calibratedAt >= this.#calibrateEveryMs) this.#calibrate();
       return;
     }
     if (++this.#strikes >= 2) return this.#recover(`stuck in MARCSTATE 0x${marc.toString(16)}`);
-    this.#armRx();
+    this.#rx.arm();
   }
 
   /** Manual calibration between frames (FS_AUTOCAL = 0): SIDLE, SCAL, wait, re-arm (§19.2). */
   #calibrate(): void {
     this.#extra.calibrations++;
-    this.#strobe(STROBE.SIDLE);
-    this.#strobe(STROBE.SCAL);
-    this.#timers.delayMicros(CALIBRATION_US);
-    this.#calibratedAt = this.#timers.now();
-    this.#armRx();
+    this.#bus!.strobe(STROBE.SIDLE);
+    this.#scal();
+    this.#rx.arm();
   }
 
   /** Service "native": hands the configured chip to the FIFO service once. */
