@@ -98,7 +98,8 @@ static void bus_strobe(void *ctx, uint8_t cmd)
 	transfer(1);
 }
 
-static int bus_gdo0(void *ctx)
+/* The interrupt pin's level: CC1101 GDO0, SX1262 DIO1. */
+static int irq_level(void *ctx)
 {
 	(void)ctx;
 	return gpio_get_level(cfg.irq);
@@ -119,7 +120,7 @@ static void bus_lock(void *ctx, int locked)
 		portEXIT_CRITICAL(&queue_mux);
 }
 
-static const wmbus_cc1101_bus_t bus = {NULL, bus_read_status, bus_read_fifo, bus_write_reg, bus_strobe, bus_gdo0, bus_now, bus_lock};
+static const wmbus_cc1101_bus_t bus = {NULL, bus_read_status, bus_read_fifo, bus_write_reg, bus_strobe, irq_level, bus_now, bus_lock};
 
 /* SX1262 (DS_SX1261-2 §8.3.1): BUSY low before chip select, then one command frame; 0 when BUSY stays high. */
 static int sx_transfer(void *ctx, uint8_t *buf, unsigned n)
@@ -137,13 +138,7 @@ static int sx_transfer(void *ctx, uint8_t *buf, unsigned n)
 	return 1;
 }
 
-static int sx_dio1(void *ctx)
-{
-	(void)ctx;
-	return gpio_get_level(cfg.irq);
-}
-
-static const wmbus_sx1262_bus_t sx_bus = {NULL, sx_transfer, sx_dio1, bus_now, bus_lock};
+static const wmbus_sx1262_bus_t sx_bus = {NULL, sx_transfer, irq_level, bus_now, bus_lock};
 
 static void IRAM_ATTR gdo_isr(void *arg)
 {
