@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { corpusPath } from "../bench/corpus.js";
 import { addFrameACrc, addFrameBCrc, stripFrameA, stripFrameB } from "../../firmware/link/frame-format.js";
 import type { FrameFormat, PhyMode } from "../../firmware/phy/sync.js";
+import { fromHex, toHex } from "../../firmware/util/hex.js";
 
 export type Variant = "T1" | "C1-A" | "C1-B" | "S1";
 
@@ -40,12 +41,6 @@ export interface CorpusFrames {
   telegrams: number;
   /** Variants the standard forbids for a telegram, by variant. */
   skipped: Record<Variant, number>;
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
-  return out;
 }
 
 /** The telegram without DLL CRCs and without bytes after L + 1; null when it is not a usable wireless frame. */
@@ -77,9 +72,9 @@ export function wirelessCorpusFrames(path = corpusPath()): CorpusFrames {
     if (r.frame?.format !== "wmbus") continue;
     for (const [hex, crc] of [[r.telegram, r.frame.dll_crc] as const, ...(r.prelude ?? []).map((p) => [p, "none"] as const)]) {
       if (/^68/i.test(hex) && hex.length > 8 && hex.substr(0, 2) === hex.substr(6, 2)) continue; // wired prelude
-      const t = withoutCrc(hexBytes(hex), crc);
+      const t = withoutCrc(fromHex(hex), crc);
       if (!t) continue;
-      const key = Array.from(t, (x) => x.toString(16).padStart(2, "0")).join("");
+      const key = toHex(t);
       if (!seen.has(key)) seen.set(key, { index: r.index, telegram: t });
     }
   }

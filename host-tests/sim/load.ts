@@ -26,6 +26,7 @@ import { CC1101 } from "../../firmware/radio/cc1101/cc1101.js";
 import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
 import { RadioService } from "../../firmware/radio/radio-service.js";
 import type { Radio } from "../../firmware/radio/radio.js";
+import { toHex } from "../../firmware/util/hex.js";
 import { Air, CHIP_RATE, type AirReceiver, type AirSignal } from "./air.js";
 import { wirelessCorpusFrames, type CodedFrame } from "./corpus-frames.js";
 import { ThreadedScheduler, type JsThreadStats, type RadioServiceKind } from "./load-thread.js";
@@ -111,12 +112,6 @@ function airtimeUs(f: CodedFrame): number {
   return encodeOnAir(f.mode, f.format, f.frame).chipCount * (1e6 / CHIP_RATE[f.mode]);
 }
 
-function key(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
-  return s;
-}
-
 let corpusCache: { frames: CodedFrame[]; airtime: number[] } | null = null;
 
 function population(frames: readonly CodedFrame[] | undefined): { frames: readonly CodedFrame[]; airtime: number[] } {
@@ -145,7 +140,7 @@ export function runLoad(o: LoadOptions): LoadResult {
   const prng = new Prng(o.seed ?? 1);
   const air = new Air(scheduler, { seed: (o.seed ?? 1) + 1 });
   const frameByKey = new Map<string, CodedFrame>();
-  for (const f of frames) frameByKey.set(key(f.frame), f);
+  for (const f of frames) frameByKey.set(toHex(f.frame), f);
 
   // decode turns on the simulated JS thread, each costing its computrons; the next turn is posted at the end
   // of the current one, so interrupts that arrived meanwhile run first
@@ -155,7 +150,7 @@ export function runLoad(o: LoadOptions): LoadResult {
     slots: o.queueSlots,
     ticks: (f) => Math.round(f.receivedAt * 1000), // µs of simulated time
     decode: (f) => {
-      const k = key(f.bytes);
+      const k = toHex(f.bytes);
       if (!decodeTelegram(f.bytes).ok) decodeErrors++;
       decoded.push({ key: k, at: f.time });
       const coded = frameByKey.get(k);
@@ -246,7 +241,7 @@ function attribute(signals: readonly AirSignal[], decoded: readonly { key: strin
   // attribution: each decoded frame to the latest unmatched transmission of the same bytes that had started
   const byKey = new Map<string, AirSignal[]>();
   for (const s of signals) {
-    const k = key(s.frame);
+    const k = toHex(s.frame);
     const list = byKey.get(k) ?? [];
     list.push(s);
     byKey.set(k, list);

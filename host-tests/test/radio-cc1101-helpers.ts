@@ -71,6 +71,5 @@ export function longestFrame(format: FrameFormat, seed = 3): Uint8Array {
   return format === "A" ? addFrameACrc(t) : addFrameBCrc(t);
 }
 
-export function hex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
+/** Hex of a frame, for comparing byte sequences in assertions. */
+export { toHex as hex } from "../../firmware/util/hex.js";
