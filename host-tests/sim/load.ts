@@ -22,10 +22,7 @@
  */
 import { decodeTelegram } from "../../firmware/decoder/decode.js";
 import { encodeOnAir } from "../../firmware/phy/on-air.js";
-import { CC1101 } from "../../firmware/radio/cc1101/cc1101.js";
-import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
 import { RadioService } from "../../firmware/radio/radio-service.js";
-import type { Radio } from "../../firmware/radio/radio.js";
 import { toHex } from "../../firmware/util/hex.js";
 import { Air, CHIP_RATE, type AirReceiver, type AirSignal } from "./air.js";
 import { wirelessCorpusFrames, type CodedFrame } from "./corpus-frames.js";
@@ -170,14 +167,17 @@ export function runLoad(o: LoadOptions): LoadResult {
   const queue = service.queue;
   const onFrame = service.frameSink;
   const syncs = watchSyncs(air);
-  const sim = createSimRadio({ chip: o.chip, air, scheduler, listen: null, onFrame, latencyUs: SERVICE_LATENCY_US[o.service], seed: o.seed });
-  let radio: Radio = sim.radio;
-  const calibrateEveryMs = o.cc1101CalibrateEveryMs;
-  if (o.chip === "cc1101" && calibrateEveryMs !== undefined) {
-    radio.close(); // same board and io, driver built with the CC1101-only option
-    const io = { SPI: sim.board.SPI, Digital: sim.board.Digital } as unknown as RadioIoClasses;
-    radio = new CC1101({ ...radioOptionsForBoard(sim.description, io, { timers: sim.timers, onFrame }), calibrateEveryMs });
-  }
+  const sim = createSimRadio({
+    chip: o.chip,
+    air,
+    scheduler,
+    listen: null,
+    onFrame,
+    latencyUs: SERVICE_LATENCY_US[o.service],
+    seed: o.seed,
+    cc1101CalibrateEveryMs: o.cc1101CalibrateEveryMs,
+  });
+  const radio = sim.radio;
   scheduler.spiBytes = () => sim.board.stats.spiBytes;
   scheduler.at(0, () => radio.start("TC"));
   scheduler.advance(5_000); // calibration and RX before the first meter speaks

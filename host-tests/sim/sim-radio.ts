@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BoardDescription } from "../../firmware/platform/board.js";
-import { createRadio, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import { CC1101 } from "../../firmware/radio/cc1101/cc1101.js";
+import { createRadio, radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
 import type { Radio, RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import type { Air } from "./air.js";
 import { Cc1101Sim } from "./cc1101/cc1101-sim.js";
@@ -33,6 +34,11 @@ export interface SimRadioOptions {
   /** Board folder under boards/ (default per chip, see SIM_BOARDS). */
   board?: string;
   seed?: number;
+  /**
+   * CC1101 only: Cc1101Options `calibrateEveryMs` (0 = calibrate on every IDLE→RX); the driver is then built
+   * with it from the same board options. Undefined = the driver default, built by createRadio.
+   */
+  cc1101CalibrateEveryMs?: number;
 }
 
 export interface SimRadio {
@@ -68,7 +74,12 @@ export function createSimRadio(o: SimRadioOptions): SimRadio {
       : new Sx1262Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, busyGpio: p.radioBusy, dio1Gpio: p.radioDio1, resetGpio: p.radioReset, tcxoVoltage: description.radio.tcxoVoltage ?? null, seed: o.seed });
   // the sim classes take typed option objects; the contract's IoBundle types them loosely
   const io = { SPI: board.SPI, Digital: board.Digital } as unknown as RadioIoClasses;
-  const radio = createRadio(description, io, { timers, onFrame: o.onFrame, onDiagnostic: o.onDiagnostic });
+  const services = { timers, onFrame: o.onFrame, onDiagnostic: o.onDiagnostic };
+  const calibrateEveryMs = o.cc1101CalibrateEveryMs;
+  const radio =
+    o.chip === "cc1101" && calibrateEveryMs !== undefined
+      ? new CC1101({ ...radioOptionsForBoard(description, io, services), calibrateEveryMs })
+      : createRadio(description, io, services);
   const listen = o.listen === undefined ? "TC" : o.listen;
   if (listen) radio.start(listen);
   return { radio, chip, board, timers, description };
