@@ -2,7 +2,7 @@
  * CC1101 RX FIFO service of the native radio task, as pure functions over an injected register bus. Pure C99,
  * no XS, no ESP-IDF, no heap: the device task (wmbus_radio_task_esp32.c) passes SPI accessors, the host
  * harness (host-tests/native/radio-harness.c) passes a scripted FIFO. Same reception steps as the JavaScript
- * driver (firmware/radio/cc1101/cc1101.ts, TI SWRS061I, AN067, errata SWRZ020):
+ * driver (firmware/radio/cc1101/cc1101-receive.ts, TI SWRS061I, AN067, errata SWRZ020):
  *   - RXBYTES is read until two reads agree; while GDO0 (sync .. end of packet) is high one byte is left in
  *     the FIFO;
  *   - the bytes go through the wmbus_fifo state machine; once the header gives the FIFO length, PKTLEN is
