@@ -19,7 +19,7 @@
 import { fail } from "../errors.js";
 import { crc16 } from "../link/crc16.js";
 import { fromHex, hex8, hex16, toHex } from "../util/hex.js";
-import { parseRecordHeader, type RecordHeader, type RecordShape } from "./records.js";
+import { parseRecordHeader, type RecordHeader, type RecordShape } from "./record-shape.js";
 
 export interface FormatScope {
   /** M-field value (e.g. 0x2C2D for KAM). */
