@@ -19,7 +19,7 @@
 import { fail } from "../errors.js";
 import { crc16 } from "../link/crc16.js";
 import { fromHex, hex8, hex16, toHex } from "../util/hex.js";
-import { parseRecordHeader, type RecordHeader, type RecordShape } from "./records.js";
+import { parseRecordHeader, type RecordHeader, type RecordShape } from "./record-shape.js";
 
 export interface FormatScope {
   /** M-field value (e.g. 0x2C2D for KAM). */
@@ -240,7 +240,7 @@ export class FormatCache {
 
   /** Stores or refreshes a learnt format (see learnShapes). */
   private keep(headers: Uint8Array, signature: number, sig: string, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): number {
-    if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(scopeKeys(scope), headers, shapes);
+    if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(scopeKeys(scope), headers, signature, sig, shapes);
     const mtKey = modelSigKey(scope.m, scope.deviceType, signature, sig);
     const shared = this.map.get(mtKey);
     if (shared === undefined || sameFormat(shared, headers, shapes)) {
@@ -337,13 +337,12 @@ export class FormatCache {
       const scope = eq < 0 ? "" : entry.slice(0, eq);
       const bytes = fromHex(hex);
       if (bytes.length === 0) fail("bad_argument", `empty compact format entry '${entry}'`);
-      this.store([scope === "" ? "" : canonicalScope(scope, entry)], bytes);
+      const signature = formatSignature(bytes);
+      this.store([scope === "" ? "" : canonicalScope(scope, entry)], bytes, signature, hex16(signature), undefined);
     }
   }
 
-  private store(keys: readonly string[], headers: Uint8Array, shapes?: readonly RecordShape[]): number {
-    const signature = formatSignature(headers);
-    const sig = hex16(signature);
+  private store(keys: readonly string[], headers: Uint8Array, signature: number, sig: string, shapes: readonly RecordShape[] | undefined): number {
     let format: Format | undefined;
     for (const k of keys) {
       const f = this.map.get(k + "|" + sig);

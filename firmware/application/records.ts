@@ -1,190 +1,28 @@
 /**
  * APL data records (EN 13757-3:2018 §6): DIF [DIFE…] VIF [VIFE…] [plain-text unit] data,
- * interleaved with 2F idle fillers and optionally ended by 0F/1F manufacturer data.
+ * interleaved with 2F idle fillers and optionally ended by 0F/1F manufacturer data. Headers: record-shape.ts.
  * Only WmbusError is ever thrown: truncated / bad_dif / too_many_dife / too_many_vife / bad_lvar.
  */
 import { WmbusError } from "../errors.js";
 import { fromHex, toHex } from "../util/hex.js";
-import { Reader } from "../util/reader.js";
 import { scaleNumber } from "./datatypes.js";
-import { readDif, type DifInfo } from "./dif.js";
 import type { DataRecord, RecordFunction } from "./record.js";
+import { recordShapeAt, type RecordShape } from "./record-shape.js";
 import { decodeValue } from "./values.js";
-import { readVif, resolveVif, type VifChain, type VifInfo } from "./vif.js";
 
-/** Everything the header bytes say about a record, wherever it sits; shared by all records with these bytes. */
-export interface RecordShape {
-  /** Header bytes (DIF, DIFEs, VIF, VIFEs, plain-text unit), copied. */
-  bytes: Uint8Array;
-  /** The header bytes as upper-case hex (DataRecord.header). */
-  hex: string;
-  /** VIF, VIFEs and plain-text unit as upper-case hex: the header without DIF and DIFEs. */
-  vibHex: string;
-  dif: DifInfo;
-  /** null for special DIFs (0F, 1F, 2F, 7F). */
-  vib: VifChain | null;
-  info: VifInfo;
-  /** Data length in bytes; -1 = LVAR (length byte first); -2 = manufacturer data to the end. */
-  dataLength: number;
-  /** Stable record name (quantity, labels, storage, tariff, sub-unit, function). */
-  name: string;
-  /** A number unique to this shape object (so that a list of shapes can be hashed, see format-cache.ts). */
-  serial: number;
-  /**
-   * The most common data, a plain binary number of at most 6 bytes without an additive VIFE, is read
-   * by decodeRecordData itself: 1 = signed (type B), 2 = unsigned (type C), 0 = decodeValue decides.
-   */
-  plainInt: number;
-  /** The record's VIFEs, frozen: every record of this shape shares the array (no copy per record). */
-  vifes: readonly number[];
-  /** The record's labels, frozen and shared like `vifes`; undefined when there are none. */
-  labels: readonly string[] | undefined;
-}
-
-/** A record header at a place in a buffer; compact frames keep these per format. */
-export interface RecordHeader extends RecordShape {
-  /** Offset of the DIF in the buffer. */
-  offset: number;
-}
-
-const FUNCTION_SUFFIX: { readonly [f in RecordFunction]: string } = {
-  instantaneous: "",
-  maximum: "_max",
-  minimum: "_min",
-  error: "_error",
-};
-
-/** quantity [_label…] [_storage_N] [_tariff_N] [_subunit_N] [_max|_min|_error] */
-export function recordName(quantity: string, nameLabels: readonly string[], dif: DifInfo): string {
-  let s = quantity;
-  for (const l of nameLabels) s += "_" + l;
-  if (dif.storage > 0) s += "_storage_" + dif.storage;
-  if (dif.tariff > 0) s += "_tariff_" + dif.tariff;
-  if (dif.subunit > 0) s += "_subunit_" + dif.subunit;
-  return s + FUNCTION_SUFFIX[dif.function];
-}
-
-const SPECIAL_QUANTITY = {
-  manufacturer: "manufacturer_data",
-  more_records: "manufacturer_data",
-  filler: "idle_filler",
-  global_readout: "global_readout",
-} as const;
-
-/**
- * Parses the record header at `pos` (bounded by `end`). For special DIFs the header is the DIF
- * byte alone: 2F fillers and 7F have no data, 0F/1F have manufacturer data up to `end`.
- */
-export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): RecordHeader {
-  const s = parseShape(buf, pos, end);
-  return {
-    offset: pos, bytes: s.bytes, hex: s.hex, vibHex: s.vibHex, dif: s.dif, vib: s.vib, info: s.info, dataLength: s.dataLength,
-    name: s.name, serial: s.serial, plainInt: s.plainInt, vifes: s.vifes, labels: s.labels,
-  };
-}
-
-const NO_VIFES: readonly number[] = Object.freeze([]);
-
-function frozenLabels(labels: readonly string[]): readonly string[] | undefined {
-  return labels.length > 0 ? Object.freeze(labels.slice()) : undefined;
-}
-
-function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
-  const r = new Reader(buf, pos, end);
-  const dif = readDif(r);
-  if (dif.special !== undefined) {
-    const mfct = dif.special === "manufacturer" || dif.special === "more_records";
-    const info: VifInfo = { quantity: SPECIAL_QUANTITY[dif.special], unit: "", exponent: 0, kind: "hex", labels: [], nameLabels: [] };
-    if (dif.special === "more_records") info.labels.push("more_records_follow");
-    const bytes = buf.slice(pos, r.pos);
-    return {
-      bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, serial: nextSerial(), plainInt: 0,
-      vifes: NO_VIFES, labels: frozenLabels(info.labels),
-    };
-  }
-  const vib = readVif(r);
-  const info = resolveVif(vib);
-  const bytes = buf.slice(pos, r.pos);
-  const name = recordName(info.quantity, info.nameLabels, dif);
-  const hex = toHex(bytes);
-  const vibHex = hex.slice(2 + 2 * dif.difes.length);
-  return {
-    bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial: nextSerial(), plainInt: plainInt(dif, info),
-    vifes: Object.freeze(vib.vifes.slice()), labels: frozenLabels(info.labels),
-  };
-}
-
-let serials = 0;
-
-function nextSerial(): number {
-  serials = (serials + 1) % 0x40000000;
-  return serials;
-}
-
-/** See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes. */
-function plainInt(dif: DifInfo, info: VifInfo): number {
-  if (dif.coding !== "int" || dif.dataLength > 6 || info.additive !== undefined) return 0;
-  return info.kind === "num" ? 1 : info.kind === "unsigned" ? 2 : 0;
-}
+// Record headers and their memo live in record-shape.ts; re-exported for the many importers of this module.
+export {
+  DEFAULT_SHAPE_MEMO,
+  parseRecordHeader,
+  recordName,
+  recordShapeAt,
+  setRecordShapeMemo,
+  type RecordHeader,
+  type RecordShape,
+} from "./record-shape.js";
 
 /** 2^(8·n) for n = 0..6: the offset of a negative n-byte two's complement number. */
 const POW256: readonly number[] = [1, 256, 65536, 16777216, 4294967296, 1099511627776, 281474976710656];
-
-/**
- * Parsed headers by their bytes. A meter repeats the same few headers in every telegram and the
- * meters of one model share them, so most records skip the DIF/VIF parse and the name building.
- * Only headers of at most MEMO_BYTES bytes without a plain-text unit are kept (the key must be an
- * exact number); when full, the oldest shape makes room, which bounds its memory. A shape costs about 1 KB
- * of XS heap on the ESP32 (990 B measured: objects for DIF, VIB and meaning, header bytes and strings),
- * so the default suits a device that hears a few models; a host gateway sets more with setRecordShapeMemo.
- */
-export const DEFAULT_SHAPE_MEMO = 32;
-let memoMax = DEFAULT_SHAPE_MEMO;
-const MEMO_BYTES = 6;
-const memo = new Map<number, RecordShape>();
-
-/** Sets how many parsed record headers are kept (0: none); the memo is emptied. */
-export function setRecordShapeMemo(max: number): void {
-  memoMax = max > 0 ? max : 0;
-  memo.clear();
-}
-
-/** The memo key of the header at `pos`: its bytes as a number, times 8, plus its length; -1 = not memoisable. */
-function shapeKey(buf: Uint8Array, pos: number, end: number): number {
-  let p = pos;
-  let key = 0;
-  let b = 0;
-  const limit = end - pos < MEMO_BYTES ? end : pos + MEMO_BYTES;
-  const first = buf[pos];
-  // special DIFs 0F, 1F, 2F, 7F: the shape is the DIF byte alone (no header is 1 byte long otherwise)
-  if (first === 0x0f || first === 0x1f || first === 0x2f || first === 0x7f) return first * 8 + 1;
-  if ((first & 0x0f) === 0x0f) return -1; // other special DIF bytes: let readDif judge them
-  do {
-    if (p >= limit) return -1;
-    b = buf[p++];
-    key = key * 256 + b;
-  } while (b & 0x80); // DIF, DIFEs
-  if (p >= limit || (buf[p] & 0x7f) === 0x7c) return -1; // plain-text unit: variable
-  do {
-    if (p >= limit) return -1;
-    b = buf[p++];
-    key = key * 256 + b;
-  } while (b & 0x80); // VIF, VIFEs
-  return key * 8 + (p - pos);
-}
-
-/** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
-export function recordShapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
-  const key = memoMax > 0 ? shapeKey(buf, pos, end) : -1;
-  if (key < 0) return parseShape(buf, pos, end);
-  let s = memo.get(key);
-  if (s === undefined) {
-    s = parseShape(buf, pos, end);
-    if (memo.size >= memoMax) memo.delete(memo.keys().next().value!); // the oldest shape goes first
-    memo.set(key, s);
-  }
-  return s;
-}
 
 /**
  * Decodes the data of `header` at `dataPos` (bounded by `end`) into a DataRecord. `offset` is

@@ -32,19 +32,12 @@ export function ruleMatches(rule: FieldRule, rec: DataRecord): boolean {
   return nameMatches(rule, rec);
 }
 
+/**
+ * The nth record the rule matches, by a scan. Readings go through RecordIndex.find, which indexes the named
+ * rules and falls back to this scan for the rest (perf-equivalence checks both agree).
+ */
 export function findRecord(rule: FieldRule, records: readonly DataRecord[]): DataRecord | undefined {
   let n = rule.nth ?? 0;
-  const r = rule.r;
-  if (typeof r === "string" && rule.vib === undefined && rule.h === undefined) {
-    // the common rule names its record: compare names only (same result as ruleMatches)
-    for (let i = 0; i < records.length; i++) {
-      const rec = records[i];
-      if (rec.name !== r || (rule.ru !== undefined && rec.unit !== rule.ru)) continue;
-      if (n === 0) return rec;
-      n--;
-    }
-    return undefined;
-  }
   for (const rec of records) {
     if (!ruleMatches(rule, rec)) continue;
     if (n === 0) return rec;

@@ -84,7 +84,7 @@ function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: R
   const names = fieldNames(b.fields);
   for (let i = 0; i < b.fields.length; i++) {
     const v = readByteField(b.fields[i], bytes);
-    if (v !== undefined) out[names[i]] = typeof v === "number" ? round6(v) : v;
+    if (v !== undefined) out[names[i]] = v; // readByteField rounds numbers (round6) itself
   }
 }
 

@@ -2,10 +2,9 @@
  * Status fields: flag names from the TPL STS byte (EN 13757-7 table 5), error-flag records and
  * manufacturer bytes, printed sorted and space-separated, or "OK" when no flag is set.
  */
-import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../decoder/telegram.js";
 import { readByteField } from "./bytes.js";
-import { dataInt, findRecord, RecordIndex } from "./fields.js";
+import { dataInt, type RecordIndex } from "./fields.js";
 import type { FlagTable, Reading, StatusField, StatusPart } from "./types.js";
 
 const HEX = "0123456789ABCDEF";
@@ -96,7 +95,7 @@ const NO_FLAGS: FlagTable = { e: [] };
 const ERROR_FLAGS: FlagTable = { e: [], rest: "ERROR_FLAGS_" };
 
 /** Adds the flags of one source; false when the source is absent. */
-function partFlags(p: StatusPart, t: Telegram, records: readonly DataRecord[] | RecordIndex, mfct: Uint8Array, done: { [n: string]: string[] }, out: string[]): boolean {
+function partFlags(p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8Array, done: { [n: string]: string[] }, out: string[]): boolean {
   if (p.sts) {
     const sts = t.tpl?.sts;
     if (sts === undefined) return false;
@@ -112,7 +111,7 @@ function partFlags(p: StatusPart, t: Telegram, records: readonly DataRecord[] | 
   }
   let v: number | undefined;
   if (p.rec) {
-    const r = records instanceof RecordIndex ? records.find(p.rec) : findRecord(p.rec, records);
+    const r = records.find(p.rec);
     if (r === undefined) return false;
     v = dataInt(r);
   } else if (p.bytes) {
@@ -139,12 +138,11 @@ export const DEFAULT_STATUS: readonly StatusField[] = [
 ];
 
 /**
- * Fills the status fields; `extra` flags (from manufacturer decoders) join the first field. `records`
- * may be the telegram's RecordIndex (reading.ts builds one anyway): error-flag records are then found
- * by name without a scan, with the same result.
+ * Fills the status fields; `extra` flags (from manufacturer decoders) join the first field. `records` is
+ * the telegram's RecordIndex (reading.ts builds one for the field rules): error-flag records are found by name.
  */
 export function applyStatus(
-  fields: readonly StatusField[], t: Telegram, records: readonly DataRecord[] | RecordIndex, mfct: Uint8Array, extra: readonly string[], out: Reading,
+  fields: readonly StatusField[], t: Telegram, records: RecordIndex, mfct: Uint8Array, extra: readonly string[], out: Reading,
 ): void {
   const done: { [n: string]: string[] } = {};
   for (let i = 0; i < fields.length; i++) {

@@ -5,6 +5,7 @@
  */
 import { fail } from "../errors.js";
 import { manufacturerCode, manufacturerValue } from "../link/manufacturer.js";
+import { hex16 } from "../util/hex.js";
 
 export interface KeyDescription {
   /** Meter ID, 8 hex digits, upper case (BCD IDs are plain decimal digits). */
@@ -59,14 +60,9 @@ function mfctNumber(code: string): number {
   return typeof code === "string" && MFCT_RE.test(code) ? manufacturerValue(code) : -1;
 }
 
-/** Id digits of a slot number, upper case as set() stores them. */
+/** Id digits of a slot's 32-bit id, upper case as set() stores them. */
 function idText(v: number): string {
-  let s = "";
-  for (let i = 0; i < 8; i++) {
-    s = "0123456789ABCDEF"[v % 16] + s;
-    v = Math.floor(v / 16);
-  }
-  return s;
+  return hex16(v >>> 16) + hex16(v);
 }
 
 /**

@@ -19,6 +19,7 @@
  */
 import { fail } from "../errors.js";
 import { manufacturerCode, manufacturerValue } from "../link/manufacturer.js";
+import { hex16 } from "../util/hex.js";
 
 export type CounterKind = "mcr" | "sn" | "acc";
 export type ReplayVerdict = "ok" | "replayed";
@@ -101,13 +102,8 @@ function meterSlot(meter: string): number | string {
 
 function meterText(slot: number | string): string {
   if (typeof slot === "string") return slot;
-  let id = slot % ID_SPAN;
-  let s = "";
-  for (let i = 0; i < 8; i++) {
-    s = LOWER_HEX[id % 16] + s;
-    id = Math.floor(id / 16);
-  }
-  return manufacturerCode(Math.floor(slot / ID_SPAN)) + s;
+  const id = slot % ID_SPAN;
+  return manufacturerCode(Math.floor(slot / ID_SPAN)) + (hex16(id >>> 16) + hex16(id)).toLowerCase();
 }
 
 function checkWindow(w: number, max: number, what: string): number {
