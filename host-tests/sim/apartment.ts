@@ -20,6 +20,7 @@ import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { repeaterFields } from "../../firmware/gateway/telegram-id.js";
 import type { FrameFormat, PhyMode } from "../../firmware/phy/sync.js";
 import { APARTMENT_METERS, type ApartmentMeterData } from "./apartment-meters.js";
+import { Prng } from "./prng.js";
 import { readRaw, valueCoding, writeRaw, type ValueCoding } from "./record-codec.js";
 
 /** One frame on the air. */
@@ -50,18 +51,6 @@ export interface ExpectedTelegram {
 }
 
 export type Security = "none" | "mode5" | "mode7" | "ell";
-
-/** Small deterministic PRNG (mulberry32): the same seed gives the same building. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A counter record the meter advances: where its data sits and how it maps to the reading field. */
 interface Counter {
@@ -288,7 +277,8 @@ export class Apartment {
   readonly #pending: Transmission[] = [];
 
   constructor(opts: ApartmentOptions) {
-    const rand = prng(opts.seed ?? 1);
+    const prng = new Prng(opts.seed ?? 1); // the same seed gives the same building
+    const rand = () => prng.next();
     this.startMs = opts.startMs ?? DEFAULT_START_MS;
     const list = APARTMENT_METERS.slice(0, opts.meters ?? APARTMENT_METERS.length);
     this.meters = list.map((data) => new SimMeter({ data, cipher: opts.cipher, rand, startMs: this.startMs }));
