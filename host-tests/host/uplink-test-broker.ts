@@ -6,6 +6,7 @@
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
+import { listenLocal } from "./listen-local.js";
 
 export interface TestBroker {
   host: string;
@@ -24,13 +25,6 @@ function answers(host: string, port: number, timeoutMs = 500): Promise<boolean> 
     s.setTimeout(timeoutMs, () => done(false));
     s.once("connect", () => done(true));
     s.once("error", () => done(false));
-  });
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port));
   });
 }
 
@@ -74,7 +68,7 @@ export class TcpProxy {
 
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
     const p = new TcpProxy(targetHost, targetPort);
-    p.port = await listen(p.#server);
+    p.port = await listenLocal(p.#server, 0);
     return p;
   }
 
