@@ -1,6 +1,7 @@
 /** An embedded MQTT broker (aedes) on 127.0.0.1 for `npm start` and the end-to-end tests. */
 import { createServer, type Server } from "node:net";
 import { Aedes } from "aedes";
+import { listenLocal } from "./listen-local.js";
 
 export interface EmbeddedBroker {
   url: string;
@@ -8,16 +9,11 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-/** Starts aedes on `port` (0 = any free port). */
-export async function startEmbeddedBroker(port = 0): Promise<EmbeddedBroker> {
+/** Starts aedes on `port` (0 = any free port); `fallbackToFree`: a taken port gives a free one instead. */
+export async function startEmbeddedBroker(port = 0, fallbackToFree = false): Promise<EmbeddedBroker> {
   const broker = await Aedes.createBroker();
   const server: Server = createServer(broker.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  const addr = server.address();
-  const actual = typeof addr === "object" && addr ? addr.port : port;
+  const actual = await listenLocal(server, port, fallbackToFree);
   return {
     url: `mqtt://127.0.0.1:${actual}`,
     port: actual,

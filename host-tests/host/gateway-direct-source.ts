@@ -1,8 +1,8 @@
 /**
  * The simplest FrameSource: the apartment's transmissions go straight to the gateway as RadioFrames, as an
  * ideal radio would deliver them — only frames on the channel the gateway listens to (T1+C1 or S1) and above
- * the receiver's sensitivity. This is the seam where the chip simulators + air model plug in later: they take
- * the same Transmission, put its chips on the air and let the CC1101/SX1262 driver deliver the RadioFrame.
+ * the receiver's sensitivity. Its twin on the air model is AirFrameSource (gateway-air-source.ts): it takes the
+ * same Transmission, puts it on the air and lets the CC1101/SX1262 driver on its chip simulator deliver the RadioFrame.
  */
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import type { Transmission } from "../sim/apartment.js";

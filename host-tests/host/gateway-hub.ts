@@ -12,16 +12,12 @@ import { DeliveryHub } from "../../firmware/uplink/hub.js";
 import { parseMqttUrl } from "../../firmware/uplink/mqtt-transport.js";
 import { MqttUplink } from "../../firmware/uplink/mqtt-uplink.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
-import type { UplinkHub, UplinkTimers } from "../../firmware/uplink/uplink.js";
+import type { UplinkHub } from "../../firmware/uplink/uplink.js";
 import { FileBlockStorage } from "./uplink-file-storage.js";
 import { NodeHttpClient } from "./uplink-http-node.js";
 import { NodeMqttTransport } from "./uplink-mqtt-node.js";
 import { MemoryHub } from "./gateway-memory-hub.js";
-
-export const REAL_TIMERS: UplinkTimers = {
-  set: (callback, ms) => setTimeout(callback, ms),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+import { nodeTimers } from "./uplink-node-timers.js";
 
 export interface HostHubOptions {
   /** Directory for the offline rings (one file per uplink); RAM when absent. */
@@ -40,7 +36,7 @@ function ring(o: HostHubOptions, name: string, gatewayId: string): RecordRing {
 /** The uplinks of `cfg` as one hub. */
 export function createHostHub(cfg: GatewayConfig, o: HostHubOptions = {}): UplinkHub {
   const hubs: UplinkHub[] = [];
-  const timers = REAL_TIMERS;
+  const timers = nodeTimers;
   if (cfg.mqtt) {
     const { host, port, tls } = parseMqttUrl(cfg.mqtt.url);
     const sink = new MqttUplink({

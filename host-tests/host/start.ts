@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   const apartment = new Apartment({ cipher, seed: flags.seed, meters: flags.meters });
   let broker: EmbeddedBroker | undefined;
   if (!flags.noMqtt && !flags.mqtt) {
-    broker = await startEmbeddedBroker(1883).catch(() => startEmbeddedBroker(0)); // 1883 taken: any free port
+    broker = await startEmbeddedBroker(1883, true); // 1883 taken: any free port
     console.log(`embedded MQTT broker on ${broker.url} (try: mosquitto_sub -p ${broker.port} -t 'wmbus/#' -v)`);
   }
   const mqttUrl = flags.noMqtt ? undefined : flags.mqtt ?? broker!.url;

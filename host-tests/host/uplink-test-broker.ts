@@ -6,6 +6,7 @@
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
+import { listenLocal } from "./listen-local.js";
 
 export interface TestBroker {
   host: string;
@@ -27,29 +28,15 @@ function answers(host: string, port: number, timeoutMs = 500): Promise<boolean> 
   });
 }
 
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port));
-  });
-}
-
 /**
  * Mosquitto when it answers on 127.0.0.1:1883, else an embedded aedes broker
  * (WMBUS_TEST_BROKER=aedes forces the embedded one).
  */
 export async function startTestBroker(): Promise<TestBroker> {
   if (process.env.WMBUS_TEST_BROKER !== "aedes" && (await answers("127.0.0.1", 1883))) return { host: "127.0.0.1", port: 1883, kind: "mosquitto", close: async () => {} };
-  const { Aedes } = await import("aedes");
-  const broker = await Aedes.createBroker();
-  const server = createServer((socket) => broker.handle(socket));
-  const port = await listen(server);
-  return {
-    host: "127.0.0.1",
-    port,
-    kind: "aedes",
-    close: () => new Promise<void>((resolve) => server.close(() => broker.close(() => resolve()))),
-  };
+  const { startEmbeddedBroker } = await import("./gateway-broker.js"); // aedes is loaded only when needed
+  const { port, close } = await startEmbeddedBroker();
+  return { host: "127.0.0.1", port, kind: "aedes", close };
 }
 
 export class TcpProxy {
@@ -81,7 +68,7 @@ export class TcpProxy {
 
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
     const p = new TcpProxy(targetHost, targetPort);
-    p.port = await listen(p.#server);
+    p.port = await listenLocal(p.#server, 0);
     return p;
   }
 

@@ -3,23 +3,13 @@
  * `webRespond` the device's Moddable server calls. Listens on 127.0.0.1 only.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { webRespond } from "../../firmware/web/status-page.js";
+import { listenLocal } from "./listen-local.js";
 
 export interface WebServer {
   port: number;
   url: string;
   close(): Promise<void>;
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 /** Serves the status page on `port` (0 = any free port); `fallbackToFree`: a taken port gives a free one instead. */
@@ -34,13 +24,7 @@ export async function startWebServer(port: number, document: () => Record<string
     res.writeHead(r.status, { "content-type": r.contentType, "cache-control": "no-store" });
     res.end(req.method === "HEAD" ? undefined : r.body);
   });
-  let bound: number;
-  try {
-    bound = await listen(server, port);
-  } catch (e) {
-    if (!fallbackToFree || (e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
-    bound = await listen(server, 0);
-  }
+  const bound = await listenLocal(server, port, fallbackToFree);
   return {
     port: bound,
     url: `http://127.0.0.1:${bound}/`,

@@ -7,7 +7,8 @@
  * that the gateway is not configured for.
  *
  * It produces *transmissions* ({at, mode, format, bytes with DLL CRCs, rssiDbm}) — what is on the air. A frame
- * source turns them into RadioFrames: today host-tests/host/gateway-direct-source.ts, later the chip simulators + air model.
+ * source turns them into RadioFrames: host-tests/host/gateway-direct-source.ts (an ideal radio) or
+ * host-tests/host/gateway-air-source.ts (the air model and a driver on its chip simulator).
  * Deterministic for a seed. Knows every telegram's expected reading value so tests can check the gateway.
  */
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
@@ -20,6 +21,7 @@ import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { repeaterFields } from "../../firmware/gateway/telegram-id.js";
 import type { FrameFormat, PhyMode } from "../../firmware/phy/sync.js";
 import { APARTMENT_METERS, type ApartmentMeterData } from "./apartment-meters.js";
+import { Prng } from "./prng.js";
 import { readRaw, valueCoding, writeRaw, type ValueCoding } from "./record-codec.js";
 
 /** One frame on the air. */
@@ -50,18 +52,6 @@ export interface ExpectedTelegram {
 }
 
 export type Security = "none" | "mode5" | "mode7" | "ell";
-
-/** Small deterministic PRNG (mulberry32): the same seed gives the same building. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A counter record the meter advances: where its data sits and how it maps to the reading field. */
 interface Counter {
@@ -288,7 +278,8 @@ export class Apartment {
   readonly #pending: Transmission[] = [];
 
   constructor(opts: ApartmentOptions) {
-    const rand = prng(opts.seed ?? 1);
+    const prng = new Prng(opts.seed ?? 1); // the same seed gives the same building
+    const rand = () => prng.next();
     this.startMs = opts.startMs ?? DEFAULT_START_MS;
     const list = APARTMENT_METERS.slice(0, opts.meters ?? APARTMENT_METERS.length);
     this.meters = list.map((data) => new SimMeter({ data, cipher: opts.cipher, rand, startMs: this.startMs }));

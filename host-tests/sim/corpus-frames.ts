@@ -8,9 +8,9 @@
  * needs 12 ≤ L ≤ 255 after its CRCs are added (§5.2.3), so a stripped frame of more than 252 bytes has no
  * frame B form.
  */
-import { readFileSync } from "node:fs";
-import { corpusPath } from "../bench/corpus.js";
+import { corpusPath, readCorpusLines } from "../bench/corpus.js";
 import { addFrameACrc, addFrameBCrc, stripFrameA, stripFrameB } from "../../firmware/link/frame-format.js";
+import { fromHex, toHex } from "../../firmware/util/hex.js";
 import type { FrameFormat, PhyMode } from "../../firmware/phy/sync.js";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
 
@@ -66,11 +66,9 @@ let cache: CorpusFrames | null = null;
 export function wirelessCorpusFrames(path = corpusPath()): CorpusFrames {
   if (cache && path === corpusPath()) return cache;
   const seen = new Map<string, { index: number; telegram: Uint8Array }>();
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const r = JSON.parse(line) as { index: number; telegram: string; prelude?: string[]; frame?: { format?: string; dll_crc?: string } };
-    if (r.frame?.format !== "wmbus") continue;
-    for (const [hex, crc] of [[r.telegram, r.frame.dll_crc] as const, ...(r.prelude ?? []).map((p) => [p, "none"] as const)]) {
+  for (const r of readCorpusLines(path)) {
+    if (r.frame.format !== "wmbus") continue;
+    for (const [hex, crc] of [[r.telegram, r.frame.dll_crc] as const, ...r.prelude.map((p) => [p, "none"] as const)]) {
       if (/^68/i.test(hex) && hex.length > 8 && hex.substr(0, 2) === hex.substr(6, 2)) continue; // wired prelude
       const t = withoutCrc(fromHex(hex), crc);
       if (!t) continue;

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import type { CorpusRecord } from "../xs/corpus-runner.js";
-import { corpusPath } from "../bench/corpus.js";
+import { corpusPath, readCorpusLines } from "../bench/corpus.js";
 
 /** The shared corpus sits beside the repository (../shared/corpus), as in CI. */
 export const CORPUS_PATH = corpusPath();
@@ -16,5 +15,5 @@ export interface FullCorpusRecord extends CorpusRecord {
 }
 
 export function loadCorpus(): FullCorpusRecord[] {
-  return readFileSync(CORPUS_PATH, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  return readCorpusLines(CORPUS_PATH) as FullCorpusRecord[];
 }

@@ -4,14 +4,13 @@
  * received by the SX1262 driver on its chip simulator (the Heltec board), through the gateway and the MQTT uplink; a subscriber checks that every reading arrives once, decrypted, with the values the
  * meters encoded, and that the Home Assistant discovery configs are valid. Retained topics are cleaned up.
  */
-import { connect as netConnect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mqtt, { type MqttClient } from "mqtt";
 import { Gateway } from "../../firmware/gateway/gateway.js";
 import { parseConfig } from "../../firmware/gateway/config.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../host/aes-node.js";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../host/gateway-broker.js";
+import { startTestBroker, type TestBroker } from "../host/uplink-test-broker.js";
 import { AirFrameSource, SimulatedAir, telegramKey } from "../host/gateway-air-source.js";
 import { createHostHub } from "../host/gateway-hub.js";
 import { connect, runApartment, SimClock } from "../host/gateway-runner.js";
@@ -19,36 +18,21 @@ import { checkReadings, type ReceivedReading } from "./gateway-helpers.js";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function mosquittoAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = netConnect({ host: "127.0.0.1", port: 1883 });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(500, () => done(false));
-    s.once("connect", () => done(true));
-    s.once("error", () => done(false));
-  });
-}
-
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!cond() && Date.now() < end) await sleep(20);
 }
 
-let broker: EmbeddedBroker | undefined;
-let url = "mqtt://127.0.0.1:1883";
+let broker: TestBroker;
+let url: string;
 
 beforeAll(async () => {
-  if (!(await mosquittoAnswers())) {
-    broker = await startEmbeddedBroker(0);
-    url = broker.url;
-  }
+  broker = await startTestBroker();
+  url = `mqtt://${broker.host}:${broker.port}`;
 });
 
 afterAll(async () => {
-  if (broker) await broker.close();
+  await broker.close();
 });
 
 describe("gateway → MQTT broker", () => {

@@ -8,14 +8,13 @@ import { ENTRY_OUT, repoImport as imp, runInNodeAndXs } from "../xs/node-and-xs.
  */
 
 const ENTRY = `
-import { addFrameACrc, addFrameBCrc } from ${imp("firmware/link/frame-format.ts")};
 import { toHex } from ${imp("firmware/util/hex.ts")};
 import { SX1262 } from ${imp("firmware/radio/sx1262/sx1262.ts")};
 import { Air } from ${imp("host-tests/sim/air.ts")};
 import { SimBoard } from ${imp("host-tests/sim/io.ts")};
 import { Scheduler, SimTimers } from ${imp("host-tests/sim/scheduler.ts")};
 import { Sx1262Sim } from ${imp("host-tests/sim/sx1262/chip.ts")};
-import { lcg } from ${imp("host-tests/sim/random-frames.ts")};
+import { airRandomFrames, lcg } from ${imp("host-tests/sim/random-frames.ts")};
 ${ENTRY_OUT}
 const rnd = lcg(0x1262);
 const scheduler = new Scheduler();
@@ -33,19 +32,7 @@ const radio = new SX1262({
 const send = (listen, kinds, count) => {
   scheduler.at(scheduler.now, () => radio.start(listen));
   scheduler.advance(0);
-  let at = scheduler.now + 1000;
-  for (let i = 0; i < count; i++) {
-    const kind = kinds[i % kinds.length];
-    const len = kind === "CB" ? 12 + rnd(200) : 10 + rnd(240);
-    const body = new Uint8Array(len);
-    for (let k = 0; k < len; k++) body[k] = rnd(256);
-    body[0] = len - 1;
-    const frame = kind === "CB" ? addFrameBCrc(body) : addFrameACrc(body);
-    const mode = kind === "CA" || kind === "CB" ? "C" : kind;
-    const s = air.transmit({ mode, format: kind === "CB" ? "B" : "A", frame, rssiDbm: -60 - rnd(40), at });
-    at = s.end + 1000 + rnd(3000);
-  }
-  scheduler.runUntil(at + 10000);
+  airRandomFrames(air, rnd, kinds, count);
 };
 send("TC", ["T", "CA", "CB"], 30);
 send("S", ["S"], 8);
