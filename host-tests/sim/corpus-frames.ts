@@ -12,7 +12,6 @@ import { corpusPath, readCorpusLines } from "../bench/corpus.js";
 import { addFrameACrc, addFrameBCrc, stripFrameA, stripFrameB } from "../../firmware/link/frame-format.js";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
 import type { FrameFormat, PhyMode } from "../../firmware/phy/sync.js";
-import { fromHex, toHex } from "../../firmware/util/hex.js";
 
 export type Variant = "T1" | "C1-A" | "C1-B" | "S1";
 
