@@ -33,7 +33,6 @@ import type { IoBundle, Radio, RadioListen, RadioOptions, RadioStats, RadioTimer
 import { emptyRadioStats } from "../radio.js";
 import { type DigitalPin, type SpiPort, Sx1262Bus, be } from "./sx1262-bus.js";
 import { Sx1262Receiver } from "./sx1262-receive.js";
-import type { Sx1262Channel } from "./sx1262-settings.js";
 import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
 import { type Sx1262Setup, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
 
@@ -111,7 +110,6 @@ export class SX1262 implements Radio {
   #onFrame: RadioOptions["onFrame"];
   #diag: (message: string) => void;
   readonly #setup: Sx1262Setup;
-  #channel: Sx1262Channel = SX1262_CHANNELS.TC;
   readonly #rx: Sx1262Receiver;
   #ready = false;
   #closed = false;
@@ -181,7 +179,6 @@ export class SX1262 implements Radio {
       this.#diag(`sx1262: unknown channel "${String(listen)}" (expected "TC" or "S")`);
       return;
     }
-    this.#channel = ch;
     this.#listen = listen;
     this.#rx.listen(listen, ch);
     if (this.#nativeStarted) this.#native!.close(); // a new channel: the service starts over on it
@@ -239,7 +236,7 @@ export class SX1262 implements Radio {
 
   /** Returns "" when the chip is receiving, else what went wrong. */
   #configure(): string {
-    const problem = configureChip(this.#bus, this.#reset, this.#timers, this.#channel, this.#setup);
+    const problem = configureChip(this.#bus, this.#reset, this.#timers, SX1262_CHANNELS[this.#listen], this.#setup);
     if (problem) return problem;
     return this.#rx.armRx() ? checkRxMode(this.#bus) : "no answer to SetRx";
   }
@@ -343,7 +340,7 @@ export class SX1262 implements Radio {
       this.#onDio1();
       if (!this.#ready) return;
     }
-    const problem = chipProblem(this.#bus, this.#channel.syncWord);
+    const problem = chipProblem(this.#bus, SX1262_CHANNELS[this.#listen].syncWord);
     if (problem) return this.#wedged(problem);
     if (this.#rx.stalled(this.#timers.now())) return this.#rx.restart("frame never ended");
     if (!this.#rx.receiving) this.#watchAir();
