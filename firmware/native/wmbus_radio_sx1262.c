@@ -23,9 +23,9 @@
 #define REG_RX_DATA_POINTER 0x0803u
 #define LONG_POLL_BYTES 128u /* the ring is read at least this often while a frame arrives */
 #define END_SLACK_BYTES 4u
-#define RING_SAFE_BYTES 250u /* byte times between ring reads before the ring may have lapped (sx1262.ts #drain) */
+#define RING_SAFE_BYTES 250u /* byte times between ring reads before the ring may have lapped (sx1262-receive.ts #drain) */
 #define MAX_IRQ_PASSES 4
-#define RSSI_UNKNOWN_HALF_DB (-254) /* -127 dBm, RSSI_UNKNOWN_DBM of sx1262.ts */
+#define RSSI_UNKNOWN_HALF_DB (-254) /* -127 dBm, RSSI_UNKNOWN_DBM of sx1262-receive.ts */
 #define STUCK (-1)
 
 void wmbus_sx1262_service_init(wmbus_sx1262_service_t *s, uint8_t rx, wmbus_radio_queue_t *queue)
@@ -174,7 +174,10 @@ int wmbus_sx1262_poll(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus)
 	return 0;
 }
 
-int wmbus_sx1262_poll_after(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, unsigned bytes_since_read)
+/* The task's poll timer, `bytes_since_read` byte times after the previous ring read (the C has no clock): more
+ * than RING_SAFE_BYTES means the 256-byte ring may have lapped (§7.2), so the frame is abandoned (overflow
+ * counted) and RX re-armed; otherwise wmbus_sx1262_poll. Frames queued, or -1 when the chip is stuck. */
+static int poll_after(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, unsigned bytes_since_read)
 {
 	if (!s->in_frame || bytes_since_read <= RING_SAFE_BYTES)
 		return wmbus_sx1262_poll(s, bus);
@@ -244,7 +247,7 @@ int wmbus_sx1262_task_pass(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *
 	*wait_us = s->poll_planned && !polled ? s->poll_due_us - now_us : 0;
 	/* the due poll first: after a long stall it must see the lapped ring before RxDone reads the rest */
 	if (polled) {
-		r = wmbus_sx1262_poll_after(s, bus, (now_us - s->last_read_us) / s->byte_us);
+		r = poll_after(s, bus, (now_us - s->last_read_us) / s->byte_us);
 		if (r < 0)
 			return STUCK;
 		queued += r;

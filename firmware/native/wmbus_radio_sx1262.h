@@ -1,7 +1,8 @@
 /*
  * SX1262 buffer service of the native radio task, as pure functions over an injected command bus. Pure C99,
- * no XS, no ESP-IDF, no heap. The C twin of the receive path of firmware/radio/sx1262/sx1262.ts (Semtech
- * DS_SX1261-2 rev. 2.1, AN1200.53 long packets):
+ * no XS, no ESP-IDF, no heap. The C twin of the receive path of the SX1262 driver (IRQ service in
+ * firmware/radio/sx1262/sx1262.ts, ring streaming in sx1262-receive.ts; Semtech DS_SX1261-2 rev. 2.1, AN1200.53
+ * long packets):
  *   - DIO1 (SyncWordValid | RxDone | Timeout): GetIrqStatus, ClearIrqStatus of the bits read, repeated while
  *     DIO1 still reads 1 — an IRQ raised between the two commands (a BUSY wait) makes no new edge (§13.3);
  *   - SyncWordValid: RSSI from GetPacketStatus (0 = the chip already left RX: RSSI lost, counted), frame start;
@@ -64,18 +65,15 @@ int wmbus_sx1262_on_dio1(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bu
 /* Reads the ring while a frame arrives. Frames queued, or -1 when the chip is stuck. */
 int wmbus_sx1262_poll(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus);
 
-/* The task's poll timer, `bytes_since_read` byte times after the previous ring read (the C has no clock): more
- * than RING_SAFE_BYTES (250) means the 256-byte ring may have lapped (§7.2), so the frame is abandoned (overflow
- * counted) and RX re-armed; otherwise wmbus_sx1262_poll. Frames queued, or -1 when the chip is stuck. */
-int wmbus_sx1262_poll_after(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, unsigned bytes_since_read);
-
 /* Byte times until the next wmbus_sx1262_poll; 0 = no frame in progress. */
 unsigned wmbus_sx1262_next_poll_bytes(const wmbus_sx1262_service_t *s);
 
-/* One wake of the radio task at now_us (its µs clock, may wrap): the ring poll when due (wmbus_sx1262_poll_after,
- * first, so a poll held off past the ring's size abandons the frame before RxDone would read a lapped ring), then
- * DIO1 when it is high (an edge, or one missed while the task was paused), and plans the next poll: *wait_us = µs until it, 0 = no frame in progress
- * (then the task waits for DIO1 or its idle tick). Frames queued, or -1 when the chip is stuck. */
+/* One wake of the radio task at now_us (its µs clock, may wrap): the ring poll when due, first, so a poll held
+ * off past the ring's size (more than 250 byte times since the last ring read: the ring may have lapped, §7.2)
+ * abandons the frame (overflow counted, RX re-armed) before RxDone would read a lapped ring; then DIO1 when it
+ * is high (an edge, or one missed while the task was paused); then it plans the next poll: *wait_us = µs until
+ * it, 0 = no frame in progress (then the task waits for DIO1 or its idle tick). Frames queued, or -1 when the
+ * chip is stuck. */
 int wmbus_sx1262_task_pass(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus, uint32_t now_us, uint32_t *wait_us);
 
 /* The driver re-armed or re-initialised the chip (pause(0, 1)): forget the frame and re-arm RX. 0 = stuck. */

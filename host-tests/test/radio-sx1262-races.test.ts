@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { RSSI_UNKNOWN_DBM } from "../../firmware/radio/sx1262/sx1262.js";
+import { toHex } from "../../firmware/util/hex.js";
 import { CHIP_RATE, findSync, type AirSignal } from "../sim/air.js";
 import { type CodedFrame, wirelessCorpusFrames } from "../sim/corpus-frames.js";
 import { Sx1262Sim } from "../sim/sx1262/chip.js";
@@ -11,7 +12,6 @@ import { CHIP_MODE, IRQ, OP } from "../sim/sx1262/datasheet.js";
 import { createSx1262Rig, type Sx1262Rig } from "../sim/sx1262/rig.js";
 
 const corpus = wirelessCorpusFrames();
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const short = (variant: string) => corpus.frames.filter((f) => f.variant === variant && f.frame.length < 60);
 
 function started(options: Parameters<typeof createSx1262Rig>[0] = {}): Sx1262Rig {
@@ -47,7 +47,7 @@ describe("SX1262 IRQ races", () => {
     rig.run((s.start - rig.scheduler.now + syncEndUs(rig, s) + latencyUs) / 1000 + 20);
     // the race happened: RxDone was set inside the window of the first GetIrqStatus
     expect(irqAfterGet[0] & IRQ.RX_DONE).toBe(IRQ.RX_DONE);
-    expect(rig.frames.map((x) => hex(x.bytes))).toEqual([hex(f.frame)]);
+    expect(rig.frames.map((x) => toHex(x.bytes))).toEqual([toHex(f.frame)]);
     expect(rig.radio.sx1262Stats.irqRepeats).toBe(1);
     expect(rig.radio.sx1262Stats.rssiLost).toBe(1);
     expect(rig.frames[0].rssiDbm).toBe(RSSI_UNKNOWN_DBM); // not 0 dBm read from a chip already out of RX
@@ -56,7 +56,7 @@ describe("SX1262 IRQ races", () => {
     const g = short("T1")[0];
     const s2 = send(rig, g, rig.scheduler.now + 1_000, -80);
     rig.run((s2.end - rig.scheduler.now + latencyUs) / 1000 + 20);
-    expect(rig.frames.map((x) => hex(x.bytes))).toEqual([hex(f.frame), hex(g.frame)]);
+    expect(rig.frames.map((x) => toHex(x.bytes))).toEqual([toHex(f.frame), toHex(g.frame)]);
     expect(rig.radio.stats.watchdogRecoveries).toBe(0);
   });
 
@@ -66,7 +66,7 @@ describe("SX1262 IRQ races", () => {
     send(rig, f, rig.scheduler.now + 1_000);
     rig.run(300);
     expect(rig.radio.sx1262Stats.dio1AtWatchdog).toBe(1);
-    expect(rig.frames.map((x) => hex(x.bytes))).toEqual([hex(f.frame)]);
+    expect(rig.frames.map((x) => toHex(x.bytes))).toEqual([toHex(f.frame)]);
     expect(rig.board.pin(rig.dio1Gpio).level).toBe(0);
     expect(rig.radio.stats.watchdogRecoveries).toBe(0);
     expect(rig.chip.protocolErrors).toEqual([]);
@@ -78,7 +78,7 @@ describe("SX1262 IRQ races", () => {
     let at = rig.scheduler.now + 1_000;
     for (const f of frames) at = send(rig, f, at).end;
     rig.run((at - rig.scheduler.now) / 1000 + 10);
-    expect(rig.frames.map((x) => hex(x.bytes))).toEqual(frames.map((f) => hex(f.frame)));
+    expect(rig.frames.map((x) => toHex(x.bytes))).toEqual(frames.map((f) => toHex(f.frame)));
     expect(rig.chip.lateForSync).toBe(0);
   });
 

@@ -9,6 +9,7 @@ import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import type { QueuedFrame } from "../../firmware/radio/radio-service.js";
 import { SX1262 } from "../../firmware/radio/sx1262/sx1262.js";
+import { toHex } from "../../firmware/util/hex.js";
 import { fifoBytes } from "../../firmware/phy/on-air.js";
 import { SimSx1262Task } from "../native/sx1262-task-sim.js";
 import { Air } from "../sim/air.js";
@@ -17,7 +18,6 @@ import { Scheduler } from "../sim/scheduler.js";
 import { createSimRadio } from "../sim/sim-radio.js";
 import type { Sx1262Sim } from "../sim/sx1262/chip.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 interface Setup {
   scheduler: Scheduler;
@@ -83,7 +83,7 @@ describe("SX1262 with the native buffer service (C service on the simulated chip
     const s = setup("TC");
     expect(s.task.calls[0]).toBe("start TC");
     const sent = airFrames(s, 7, ["T", "CA", "CB"], 90, 45);
-    expect(s.taken.map((f) => hex(f.bytes))).toEqual(sent.map(hex));
+    expect(s.taken.map((f) => toHex(f.bytes))).toEqual(sent.map((b) => toHex(b)));
     expect(s.taken.every((f) => f.rssiDbm <= -60 && f.rssiDbm >= -90)).toBe(true);
     expect(s.taken.filter((f) => f.format === "B").length).toBe(30);
     expect(s.driverFrames.length).toBe(0); // the driver's onFrame is not the path any more …
@@ -98,7 +98,7 @@ describe("SX1262 with the native buffer service (C service on the simulated chip
     s.scheduler.advance(20_000);
     expect(s.task.calls.slice(-2)).toEqual(["close", "start S"]);
     const sentS = airFrames(s, 8, ["S"], 30, 160);
-    expect(s.taken.slice(90).map((f) => hex(f.bytes))).toEqual(sentS.map(hex));
+    expect(s.taken.slice(90).map((f) => toHex(f.bytes))).toEqual(sentS.map((b) => toHex(b)));
     expect(s.taken.slice(90).every((f) => f.mode === "S")).toBe(true);
     expect(s.diagnostics).toEqual([]);
     s.radio.close();
@@ -122,7 +122,7 @@ describe("SX1262 with the native buffer service (C service on the simulated chip
     expect(pauses).toContain("pause false true"); // the re-initialisation: the C re-arms
     expect(pauses.at(-1)).toBe("pause false false"); // a healthy chip in RX is left alone
     const sent = airFrames(s, 10, ["T", "CA", "CB"], 30, 45);
-    expect(s.taken.slice(20).map((f) => hex(f.bytes))).toEqual(sent.map(hex));
+    expect(s.taken.slice(20).map((f) => toHex(f.bytes))).toEqual(sent.map((b) => toHex(b)));
     expect(s.radio.sx1262Stats.deafResets).toBe(0); // the syncs the task saw reach the deafness check
   });
 
@@ -138,7 +138,7 @@ describe("SX1262 with the native buffer service (C service on the simulated chip
     s.scheduler.advance(first.end - s.scheduler.now + 40_000);
     const st = s.task.stats();
     expect(st.overflows).toBe(1);
-    expect(s.taken.map((q) => hex(q.bytes))).toEqual([hex(g.frame)]);
+    expect(s.taken.map((q) => toHex(q.bytes))).toEqual([toHex(g.frame)]);
   });
 
   it("a DIO1 the task never serves is found high at two watchdog runs and cleared by a re-initialisation", () => {

@@ -6,10 +6,10 @@ import { type CodedFrame, type Variant, wirelessCorpusFrames } from "../sim/corp
 import { createSx1262Rig, type Sx1262Rig } from "../sim/sx1262/rig.js";
 import { fifoLength } from "../../firmware/phy/sync.js";
 import type { RadioListen } from "../../firmware/radio/radio.js";
+import { toHex } from "../../firmware/util/hex.js";
 
 const corpus = wirelessCorpusFrames();
 const TC_VARIANTS: Variant[] = ["T1", "C1-A", "C1-B"];
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 /** Sends `frames` one after the other (gap in µs after each end) and runs until the last has ended. */
 function sendAll(rig: Sx1262Rig, frames: CodedFrame[], rssi: (i: number) => number = () => -70, gapUs = 2_000): void {
@@ -40,7 +40,7 @@ describe("SX1262 driver + chip model: every wireless corpus telegram", () => {
     const frames = corpus.frames.filter((f) => TC_VARIANTS.includes(f.variant));
     const rig = started("TC");
     sendAll(rig, frames, (i) => -60 - (i % 40));
-    expect(rig.frames.map((f) => hex(f.bytes))).toEqual(frames.map((f) => hex(f.frame)));
+    expect(rig.frames.map((f) => toHex(f.bytes))).toEqual(frames.map((f) => toHex(f.frame)));
     expect(rig.frames.map((f) => f.mode + f.format)).toEqual(frames.map((f) => f.mode + f.format));
     expect(rig.frames.map((f) => f.rssiDbm)).toEqual(frames.map((_, i) => -60 - (i % 40)));
     const s = rig.radio.stats;
@@ -54,7 +54,7 @@ describe("SX1262 driver + chip model: every wireless corpus telegram", () => {
     const frames = corpus.frames.filter((f) => f.variant === "S1");
     const rig = started("S");
     sendAll(rig, frames);
-    expect(rig.frames.map((f) => hex(f.bytes))).toEqual(frames.map((f) => hex(f.frame)));
+    expect(rig.frames.map((f) => toHex(f.bytes))).toEqual(frames.map((f) => toHex(f.frame)));
     expect(rig.frames.every((f) => f.mode === "S" && f.format === "A")).toBe(true);
     expect(rig.chip.protocolErrors).toEqual([]);
   });
@@ -63,7 +63,7 @@ describe("SX1262 driver + chip model: every wireless corpus telegram", () => {
     const frames = corpus.frames.filter((f, i) => f.variant !== "S1" && (i % 3 === 0 || fifoLength(f.mode, f.format, f.frame[0]) > 255));
     const rig = started("TC", { interruptLatencyUs: 2_000 });
     sendAll(rig, frames);
-    expect(rig.frames.map((f) => hex(f.bytes))).toEqual(frames.map((f) => hex(f.frame)));
+    expect(rig.frames.map((f) => toHex(f.bytes))).toEqual(frames.map((f) => toHex(f.frame)));
     expect(rig.diagnostics).toEqual([]);
   });
 
@@ -83,8 +83,8 @@ describe("SX1262 under noise and collisions", () => {
     const frames = corpus.frames.filter((f) => (f.variant === "S1") === (listen === "S"));
     const rig = started(listen, { ber: 1e-4, seed: 7 });
     sendAll(rig, frames);
-    const sent = new Set(frames.map((f) => hex(f.frame)));
-    for (const f of rig.frames) expect(sent.has(hex(f.bytes))).toBe(true);
+    const sent = new Set(frames.map((f) => toHex(f.frame)));
+    for (const f of rig.frames) expect(sent.has(toHex(f.bytes))).toBe(true);
     const s = rig.radio.stats;
     const rejected = s.crcErrors + s.codingErrors + s.lengthErrors + s.syncErrors;
     expect(rig.air.stats.bitErrors).toBeGreaterThan(0);
@@ -107,14 +107,14 @@ describe("SX1262 under noise and collisions", () => {
       const weak = pair >= 60;
       const a = rig.air.transmit({ mode: x.mode, format: "A", frame: x.frame, rssiDbm: -70, at });
       const b = rig.air.transmit({ mode: y.mode, format: "A", frame: y.frame, rssiDbm: weak ? -80 : -72, at: at + (a.end - a.start) / 3 });
-      if (weak) captured.push(hex(x.frame));
+      if (weak) captured.push(toHex(x.frame));
       at = Math.max(a.end, b.end) + 2_000;
     }
     rig.run((at - rig.scheduler.now) / 1000 + 50);
     const s = rig.radio.stats;
     expect(rig.air.stats.collisions).toBe(frames.length / 2);
     // Only the stronger frames of the capture pairs come through, intact.
-    expect(rig.frames.map((f) => hex(f.bytes))).toEqual(captured);
+    expect(rig.frames.map((f) => toHex(f.bytes))).toEqual(captured);
     expect(s.crcErrors).toBeGreaterThan(0);
     expect(s.codingErrors).toBeGreaterThan(0);
     expect(s.framesDelivered + s.crcErrors + s.codingErrors + s.lengthErrors + s.syncErrors).toBe(rig.air.stats.syncs);
@@ -141,7 +141,7 @@ describe("SX1262 watchdog", () => {
       expect(rig.diagnostics.join("\n")).toMatch(/re-initialising/);
       const f = corpus.frames.find((x) => x.variant === "C1-B")!;
       sendAll(rig, [f]);
-      expect(rig.frames.map((x) => hex(x.bytes))).toEqual([hex(f.frame)]);
+      expect(rig.frames.map((x) => toHex(x.bytes))).toEqual([toHex(f.frame)]);
     });
   }
 });

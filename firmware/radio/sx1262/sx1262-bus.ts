@@ -104,3 +104,10 @@ export class Sx1262Bus {
     return this.transfer(b) ? b.subarray(3) : null;
   }
 }
+
+/** `n` bytes of `value`, most significant first (command arguments, §13). */
+export function be(value: number, n: number): number[] {
+  const out: number[] = [];
+  for (let i = n - 1; i >= 0; i--) out.push(Math.floor(value / 2 ** (8 * i)) & 0xff);
+  return out;
+}

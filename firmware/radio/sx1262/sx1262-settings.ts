@@ -58,13 +58,11 @@ export const SX_REG = Object.freeze({
 
 /** Status byte (§13.5.1): bits 6:4 chip mode; RX = 5. Bits 7 and 0 are reserved (0). */
 export const SX_MODE_RX = 5;
-export const SX_MODE_STBY_RC = 2;
 
 /** SetRx timeout 0 = single mode without timeout: RX until one packet is received, then the fallback mode (§13.1.4). */
 export const SX_RX_SINGLE = 0x000000;
 /** SetRxTxFallbackMode 0x30 = STDBY_XOSC: the TCXO keeps running, so re-arming RX is quick (§13.1.9). */
 export const SX_FALLBACK_STDBY_XOSC = 0x30;
-export const SX_MODE_STBY_XOSC = 3;
 /** CalibrateImage for the 863–870 MHz band (§9.2.1, table 9-2). */
 export const SX_IMAGE_863_870 = Object.freeze([0xd7, 0xdb]);
 /** TCXO start-up time given to SetDIO3AsTcxoCtrl, in 15.625 µs steps: 320 = 5 ms (§13.3.6). */
