@@ -19,7 +19,7 @@ import { ModdableMqttTransport } from "./mqtt-moddable.js";
 import { parseMqttUrl } from "./mqtt-transport.js";
 import { MqttUplink } from "./mqtt-uplink.js";
 import { RecordRing } from "./ring-buffer.js";
-import type { UplinkHub, UplinkStats, UplinkTimers } from "./uplink.js";
+import { droppingHub, type UplinkHub, type UplinkTimers } from "./uplink.js";
 
 /** The uplink part of the gateway settings (structurally firmware/gateway/config.ts GatewayConfig). */
 export interface DeviceUplinkSettings {
@@ -44,8 +44,6 @@ export const moddableTimers: UplinkTimers = {
 /** NVS namespaces of the buffers (at most 15 characters). */
 const DOMAIN = { mqtt: "wmbus-buf-mqtt", http: "wmbus-buf-http" } as const;
 
-const EMPTY: UplinkStats = { delivered: 0, buffered: 0, dropped: 0, retries: 0, errors: 0 };
-
 export function createDeviceUplinks(s: DeviceUplinkSettings, o: DeviceUplinkOptions = {}): UplinkHub {
   const timers = moddableTimers;
   const ring = (name: keyof typeof DOMAIN) => RecordRing.open(new PreferenceBlockStorage(DOMAIN[name], o.bufferChunks ?? 8, 1024));
@@ -69,12 +67,5 @@ export function createDeviceUplinks(s: DeviceUplinkSettings, o: DeviceUplinkOpti
   }
   if (hubs.length === 1) return hubs[0];
   if (hubs.length > 1) return new FanoutHub(hubs);
-  // No uplink configured: readings are counted as dropped (nowhere to send them).
-  let dropped = 0;
-  return {
-    submit: () => void dropped++,
-    gatewayStatus: () => undefined,
-    stats: () => ({ ...EMPTY, dropped }),
-    close: () => undefined,
-  };
+  return droppingHub(); // no uplink configured: nowhere to send readings
 }

@@ -60,16 +60,3 @@ export function createHostHub(cfg: GatewayConfig, o: HostHubOptions = {}): Uplin
   if (hubs.length === 0) return new MemoryHub(0); // local printout only: count, keep nothing
   return hubs.length === 1 ? hubs[0] : new FanoutHub(hubs);
 }
-
-/** Wraps a hub so every submitted reading is also shown locally. */
-export function tapHub(hub: UplinkHub, onReading: (r: Parameters<UplinkHub["submit"]>[0]) => void): UplinkHub {
-  return {
-    submit: (r) => {
-      onReading(r);
-      hub.submit(r);
-    },
-    gatewayStatus: (s) => hub.gatewayStatus(s),
-    stats: () => hub.stats(),
-    close: () => hub.close(),
-  };
-}
