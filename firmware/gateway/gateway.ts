@@ -16,7 +16,6 @@ import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
 import { telegramIdentity } from "./telegram-id.js";
-import { manufacturerCode } from "../link/manufacturer.js";
 import { UnknownMeterTable, type UnknownMeter } from "./unknown-meters.js";
 
 export interface GatewayOptions {
@@ -152,7 +151,7 @@ export class Gateway {
       meterName: cfg.name,
       driver: String(reading.meter),
       media: String(reading.media),
-      manufacturer: manufacturerCode(ident.stripped[2] | (ident.stripped[3] << 8)),
+      manufacturer: ident.manufacturer,
       reading,
       receivedAt: now,
     };
