@@ -8,16 +8,12 @@ import type { GatewayConfig } from "../../firmware/gateway/config.js";
 import { MemoryBlockStorage, type BlockStorage } from "../../firmware/uplink/block-storage.js";
 import { composeUplinks } from "../../firmware/uplink/compose.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
-import type { UplinkHub, UplinkTimers } from "../../firmware/uplink/uplink.js";
+import type { UplinkHub } from "../../firmware/uplink/uplink.js";
 import { FileBlockStorage } from "./uplink-file-storage.js";
 import { NodeHttpClient } from "./uplink-http-node.js";
 import { NodeMqttTransport } from "./uplink-mqtt-node.js";
+import { nodeTimers } from "./uplink-node-timers.js";
 import { MemoryHub } from "./gateway-memory-hub.js";
-
-export const REAL_TIMERS: UplinkTimers = {
-  set: (callback, ms) => setTimeout(callback, ms),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export interface HostHubOptions {
   /** Directory for the offline rings (one file per uplink); RAM when absent. */
@@ -36,7 +32,7 @@ function ring(o: HostHubOptions, name: string, gatewayId: string): RecordRing {
 /** The uplinks of `cfg` as one hub (firmware/uplink/compose.ts with the host parts). */
 export function createHostHub(cfg: GatewayConfig, o: HostHubOptions = {}): UplinkHub {
   const hub = composeUplinks(cfg, {
-    timers: REAL_TIMERS,
+    timers: nodeTimers,
     mqtt: () => ({ transport: new NodeMqttTransport(), clientId: `${cfg.gatewayId}-${process.pid}`, keepAliveMs: 30_000 }),
     httpClient: () => new NodeHttpClient(),
     ring: (name) => ring(o, name, cfg.gatewayId),
