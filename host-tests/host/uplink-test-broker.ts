@@ -40,16 +40,9 @@ function listen(server: Server): Promise<number> {
  */
 export async function startTestBroker(): Promise<TestBroker> {
   if (process.env.WMBUS_TEST_BROKER !== "aedes" && (await answers("127.0.0.1", 1883))) return { host: "127.0.0.1", port: 1883, kind: "mosquitto", close: async () => {} };
-  const { Aedes } = await import("aedes");
-  const broker = await Aedes.createBroker();
-  const server = createServer((socket) => broker.handle(socket));
-  const port = await listen(server);
-  return {
-    host: "127.0.0.1",
-    port,
-    kind: "aedes",
-    close: () => new Promise<void>((resolve) => server.close(() => broker.close(() => resolve()))),
-  };
+  const { startEmbeddedBroker } = await import("./gateway-broker.js"); // loads aedes only when needed
+  const { port, close } = await startEmbeddedBroker();
+  return { host: "127.0.0.1", port, kind: "aedes", close };
 }
 
 export class TcpProxy {
