@@ -81,9 +81,10 @@ export class Gateway {
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
   readonly #startedAt: number;
-  readonly #stats: GatewayStats = {
+  /** The counters; unknownMeters is the table's size, filled in by stats(). */
+  readonly #stats: Omit<GatewayStats, "unknownMeters"> = {
     frames: 0, repeated: 0, duplicates: 0, badFrames: 0, decoded: 0, readings: 0,
-    decodeErrors: {}, noKey: 0, unknownFrames: 0, unknownMeters: 0,
+    decodeErrors: {}, noKey: 0, unknownFrames: 0,
   };
 
   constructor(opts: GatewayOptions) {
@@ -123,7 +124,6 @@ export class Gateway {
     if (!meter) {
       s.unknownFrames++;
       this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
-      s.unknownMeters = this.unknown.size;
       return "unknown_meter";
     }
     meter.count++;
