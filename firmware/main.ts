@@ -33,7 +33,7 @@ import { createRadio, type RadioIoClasses } from "./radio/create-radio.js";
 import { RadioService } from "./radio/radio-service.js";
 import { NativeRadioTask } from "./native/radio-task-native.js";
 import { deviceRadioTimers } from "./platform/radio-timers.js";
-import type { UplinkHub } from "./uplink/uplink.js";
+import { droppingHub, type UplinkHub } from "./uplink/uplink.js";
 import { createDeviceUplinks } from "./uplink/device-uplinks.js";
 import { LastReadings } from "./web/last-readings.js";
 import { statusDocument, webRespond } from "./web/status-page.js";
@@ -86,8 +86,7 @@ function createHub(cfg: GatewayConfig): UplinkHub {
     return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket } });
   } catch (e) {
     log(`uplinks unavailable: ${String(e)}`); // parseConfig already checked the URLs; this is storage trouble
-    let dropped = 0;
-    return { submit: () => void dropped++, gatewayStatus: () => undefined, stats: () => ({ delivered: 0, buffered: 0, dropped, retries: 0, errors: 1 }), close: () => undefined };
+    return droppingHub(1);
   }
 }
 

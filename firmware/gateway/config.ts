@@ -12,6 +12,7 @@ import type { RadioListen } from "../radio/radio.js";
 import type { KeyValueStore } from "../platform/services.js";
 import { parseMqttUrl } from "../uplink/mqtt-transport.js";
 import { parseHttpUrl } from "../uplink/http-uplink.js";
+import { hasCredentials } from "../uplink/sink.js";
 
 export const CONFIG_KEY = "gateway.config";
 
@@ -75,7 +76,7 @@ const GATEWAY_ID_RE = /^[A-Za-z0-9_-]{1,32}$/;
 function urlProblem(url: unknown, parse: (url: string) => unknown): string | undefined {
   if (typeof url !== "string") return `expected a URL text, got ${describe(url)}`;
   // A URL with user:password@ is refused without quoting it: the password must not reach a status or log.
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(url)) return "credentials in the URL are not supported; use the user and password settings";
+  if (hasCredentials(url)) return "credentials in the URL are not supported; use the user and password settings";
   try {
     parse(url);
     return undefined;

@@ -16,7 +16,6 @@ import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
 import { telegramIdentity } from "./telegram-id.js";
-import { manufacturerCode } from "../link/manufacturer.js";
 import { UnknownMeterTable, type UnknownMeter } from "./unknown-meters.js";
 
 export interface GatewayOptions {
@@ -82,9 +81,10 @@ export class Gateway {
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
   readonly #startedAt: number;
-  readonly #stats: GatewayStats = {
+  /** The counters; unknownMeters is the table's size, filled in by stats(). */
+  readonly #stats: Omit<GatewayStats, "unknownMeters"> = {
     frames: 0, repeated: 0, duplicates: 0, badFrames: 0, decoded: 0, readings: 0,
-    decodeErrors: {}, noKey: 0, unknownFrames: 0, unknownMeters: 0,
+    decodeErrors: {}, noKey: 0, unknownFrames: 0,
   };
 
   constructor(opts: GatewayOptions) {
@@ -124,7 +124,6 @@ export class Gateway {
     if (!meter) {
       s.unknownFrames++;
       this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
-      s.unknownMeters = this.unknown.size;
       return "unknown_meter";
     }
     meter.count++;
@@ -152,7 +151,7 @@ export class Gateway {
       meterName: cfg.name,
       driver: String(reading.meter),
       media: String(reading.media),
-      manufacturer: manufacturerCode(ident.stripped[2] | (ident.stripped[3] << 8)),
+      manufacturer: ident.manufacturer,
       reading,
       receivedAt: now,
     };

@@ -13,11 +13,13 @@ import { idString } from "../link/dll.js";
 import { manufacturerCode } from "../link/manufacturer.js";
 import { stripFrameA, stripFrameB } from "../link/frame-format.js";
 import { ciInfo } from "../transport/ci-table.js";
+import { securityModeOf } from "../transport/tpl.js";
+import { CC } from "../ell/ell.js";
 import { hex8 } from "../util/hex.js";
 import type { FrameFormat } from "../phy/sync.js";
 
 /** ELL CC bits a repeater sets (H, R). */
-export const ELL_CC_REPEATER_BITS = 0x10 | 0x02;
+export const ELL_CC_REPEATER_BITS = CC.H | CC.R;
 /** TPL CFG bits a repeater sets in modes 0/5 (H bit 0, R bit 1). */
 export const TPL_CFG_REPEATER_BITS = 0x0003;
 
@@ -65,7 +67,7 @@ export function repeaterFields(f: Uint8Array): RepeaterFields {
   const cfgAt = p + 1 + (info.header === "long" ? 8 : 0) + 2; // after [address] ACC STS
   if (f.length < cfgAt + 2) return out;
   if (info.header === "long") out.tplAddress = p + 1;
-  const mode = f[cfgAt + 1] & 0x1f;
+  const mode = securityModeOf(f[cfgAt] | (f[cfgAt + 1] << 8));
   if (mode === 0 || mode === 5) out.tplCfg = cfgAt;
   return out;
 }
@@ -96,6 +98,8 @@ export interface TelegramIdentity {
   repeated: boolean;
   /** The DLL id and, when the TPL has a long header, its id (8 hex digits, lower case). */
   dllId: string;
+  /** The DLL manufacturer (three letters). */
+  manufacturer: string;
   tplId?: string;
 }
 
@@ -110,11 +114,12 @@ export function telegramIdentity(bytes: Uint8Array, format: FrameFormat): Telegr
   // Two FNV-1a passes with different offset bases: 64 bits keep collisions negligible per meter.
   const h1 = fnv1a(stripped, 0x811c9dc5, mask);
   const h2 = fnv1a(stripped, 0x050c5d1f, mask);
-  const meter = manufacturerCode(stripped[2] | (stripped[3] << 8)) + idString(stripped, 4).toUpperCase();
+  const manufacturer = manufacturerCode(stripped[2] | (stripped[3] << 8));
+  const dllId = idString(stripped, 4);
   const repeated =
     (mask.ellCc >= 0 && (stripped[mask.ellCc] & ELL_CC_REPEATER_BITS) !== 0) ||
     (mask.tplCfg >= 0 && (stripped[mask.tplCfg] & TPL_CFG_REPEATER_BITS) !== 0);
-  const ident: TelegramIdentity = { id: meter + "-" + hex32(h1) + hex32(h2), stripped, repeated, dllId: idString(stripped, 4) };
+  const ident: TelegramIdentity = { id: manufacturer + dllId.toUpperCase() + "-" + hex32(h1) + hex32(h2), stripped, repeated, dllId, manufacturer };
   if (mask.tplAddress >= 0) ident.tplId = idString(stripped, mask.tplAddress);
   return ident;
 }

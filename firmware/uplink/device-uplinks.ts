@@ -1,7 +1,8 @@
 /**
  * Device wiring of the uplinks (the UPLINK seam of firmware/main.ts): MQTT over the Moddable
  * client and/or HTTP over the Moddable Request, each with its offline ring in NVS chunks, behind
- * one UplinkHub. Device only (imports Moddable modules); the host twin is host-tests/host/gateway-hub.ts.
+ * one UplinkHub (./compose.ts). Device only (imports Moddable modules); the host twin is
+ * host-tests/host/gateway-hub.ts.
  *
  *   const hub = createDeviceUplinks(config, { onDiagnostic: log });
  *
@@ -11,22 +12,11 @@
  */
 import Timer, { type TimerId } from "moddable:timer";
 import { PreferenceBlockStorage } from "./block-storage-preference.js";
-import { FanoutHub } from "./fanout.js";
-import { HttpUplink } from "./http-uplink.js";
+import { composeUplinks, type UplinkSettings } from "./compose.js";
 import { ModdableHttpClient } from "./http-moddable.js";
-import { DeliveryHub } from "./hub.js";
 import { ModdableMqttTransport } from "./mqtt-moddable.js";
-import { parseMqttUrl } from "./mqtt-transport.js";
-import { MqttUplink } from "./mqtt-uplink.js";
 import { RecordRing } from "./ring-buffer.js";
-import type { UplinkHub, UplinkStats, UplinkTimers } from "./uplink.js";
-
-/** The uplink part of the gateway settings (structurally firmware/gateway/config.ts GatewayConfig). */
-export interface DeviceUplinkSettings {
-  gatewayId: string;
-  mqtt?: { url: string; tls?: boolean; topicPrefix?: string; user?: string; password?: string };
-  http?: { url: string };
-}
+import { droppingHub, type UplinkHub, type UplinkTimers } from "./uplink.js";
 
 export interface DeviceUplinkOptions {
   /** 1 KB NVS chunks per buffer (default 8). */
@@ -44,37 +34,15 @@ export const moddableTimers: UplinkTimers = {
 /** NVS namespaces of the buffers (at most 15 characters). */
 const DOMAIN = { mqtt: "wmbus-buf-mqtt", http: "wmbus-buf-http" } as const;
 
-const EMPTY: UplinkStats = { delivered: 0, buffered: 0, dropped: 0, retries: 0, errors: 0 };
-
-export function createDeviceUplinks(s: DeviceUplinkSettings, o: DeviceUplinkOptions = {}): UplinkHub {
+export function createDeviceUplinks(s: UplinkSettings, o: DeviceUplinkOptions = {}): UplinkHub {
   const timers = moddableTimers;
-  const ring = (name: keyof typeof DOMAIN) => RecordRing.open(new PreferenceBlockStorage(DOMAIN[name], o.bufferChunks ?? 8, 1024));
-  const hubs: UplinkHub[] = [];
-  if (s.mqtt) {
-    const { host, port, tls } = parseMqttUrl(s.mqtt.url);
-    const sink = new MqttUplink({
-      transport: new ModdableMqttTransport({ timers, secure: o.secure }),
-      connect: { host, port, tls: tls || s.mqtt.tls === true, clientId: `wmbus-${s.gatewayId}`, username: s.mqtt.user, password: s.mqtt.password, keepAliveMs: 60_000 },
-      gatewayId: s.gatewayId,
-      prefix: s.mqtt.topicPrefix,
-      maxBatch: 10,
-      timers,
-      onDiagnostic: o.onDiagnostic,
-    });
-    hubs.push(new DeliveryHub({ sink, ring: ring("mqtt"), timers, onDiagnostic: o.onDiagnostic }));
-  }
-  if (s.http) {
-    const sink = new HttpUplink({ client: new ModdableHttpClient({ timers, secure: o.secure }), url: s.http.url, gatewayId: s.gatewayId });
-    hubs.push(new DeliveryHub({ sink, ring: ring("http"), timers, onDiagnostic: o.onDiagnostic }));
-  }
-  if (hubs.length === 1) return hubs[0];
-  if (hubs.length > 1) return new FanoutHub(hubs);
-  // No uplink configured: readings are counted as dropped (nowhere to send them).
-  let dropped = 0;
-  return {
-    submit: () => void dropped++,
-    gatewayStatus: () => undefined,
-    stats: () => ({ ...EMPTY, dropped }),
-    close: () => undefined,
-  };
+  const hub = composeUplinks(s, {
+    timers,
+    // maxBatch 10 bounds the RAM a batch holds on the device.
+    mqtt: () => ({ transport: new ModdableMqttTransport({ timers, secure: o.secure }), clientId: `wmbus-${s.gatewayId}`, keepAliveMs: 60_000, maxBatch: 10 }),
+    httpClient: () => new ModdableHttpClient({ timers, secure: o.secure }),
+    ring: (name) => RecordRing.open(new PreferenceBlockStorage(DOMAIN[name], o.bufferChunks ?? 8, 1024)),
+    onDiagnostic: o.onDiagnostic,
+  });
+  return hub ?? droppingHub(); // no uplink configured: nowhere to send readings
 }

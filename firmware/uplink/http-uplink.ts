@@ -6,8 +6,7 @@
  *     "driver", "media", "received_at": "<ISO-8601>", "reading": {…}}, …]}
  * Implementations of HttpClient: device ./http-moddable.ts, host host-tests/host/uplink-http-node.ts.
  */
-import type { UplinkSink } from "./sink.js";
-import { redactUrl } from "./sink.js";
+import { hasCredentials, redactUrl, type UplinkSink } from "./sink.js";
 import type { OutgoingReading } from "./uplink.js";
 
 export interface HttpTarget {
@@ -25,7 +24,7 @@ export interface HttpClient {
 
 /** "http(s)://host[:port][/path]" → target. Throws an Error naming the (password-masked) URL. */
 export function parseHttpUrl(url: string): HttpTarget {
-  if (/^[a-z]+:\/\/[^/]*@/i.test(url)) {
+  if (hasCredentials(url)) {
     throw new Error(`bad HTTP URL "${redactUrl(url)}": credentials in the URL are not supported, use request headers`);
   }
   const m = /^(https?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(\/[^\s#]*)?$/.exec(url);

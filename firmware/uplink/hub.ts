@@ -36,6 +36,11 @@ interface Batch {
   unsaved?: number;
 }
 
+/** Readings of `b` held in RAM only (neither taken from nor moved to the ring). */
+function ramOnly(b: Batch | undefined): number {
+  return b && b.lastSeq === undefined && !b.unsaved ? b.items.length : 0;
+}
+
 export class DeliveryHub implements UplinkHub {
   readonly #o: Required<Omit<HubOptions, "onDiagnostic">> & Pick<HubOptions, "onDiagnostic">;
   /** Direct readings not yet handed to the sink. */
@@ -100,7 +105,7 @@ export class DeliveryHub implements UplinkHub {
     const ring = this.#o.ring.stats();
     return {
       delivered: this.#delivered,
-      buffered: ring.pending + this.#queue.length + (this.#inflight && this.#inflight.lastSeq === undefined && !this.#inflight.unsaved ? this.#inflight.items.length : 0),
+      buffered: ring.pending + this.#queue.length + ramOnly(this.#inflight),
       dropped: ring.dropped + this.#lost,
       retries: this.#retries,
       errors: this.#errors,
@@ -130,7 +135,7 @@ export class DeliveryHub implements UplinkHub {
    */
   #spill(): void {
     const b = this.#inflight;
-    const moving = b && b.lastSeq === undefined && !b.unsaved ? b.items.length : 0;
+    const moving = ramOnly(b);
     const q = this.#queue;
     this.#queue = [];
     let moved = 0;
@@ -160,7 +165,7 @@ export class DeliveryHub implements UplinkHub {
           await this.#o.sink.deliver(batch.items);
         } catch (e) {
           this.#inflight = undefined;
-          if (batch.lastSeq === undefined && !batch.unsaved) {
+          if (ramOnly(batch) > 0) {
             // Not yet in the ring: it must go there ahead of everything else.
             this.#inflight = batch;
             try {

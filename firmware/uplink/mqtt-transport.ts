@@ -3,7 +3,7 @@
  * (a closed client is not reused; `MqttLink` makes a new one to reconnect). Implementations:
  * device ./mqtt-moddable.ts (Moddable `mqtt`), host host-tests/host/uplink-mqtt-node.ts (`mqtt` npm).
  */
-import { redactUrl } from "./sink.js";
+import { hasCredentials, redactUrl } from "./sink.js";
 
 export type QoS = 0 | 1;
 
@@ -63,8 +63,7 @@ export interface MqttTransport {
  * (user and password belong in their own settings; a URL carrying them is refused and masked).
  */
 export function parseMqttUrl(url: string): { host: string; port: number; tls: boolean } {
-  const shown = redactUrl(url);
-  if (shown !== url) throw new Error(`bad MQTT URL "${shown}": put user and password in their own settings`);
+  if (hasCredentials(url)) throw new Error(`bad MQTT URL "${redactUrl(url)}": put user and password in their own settings`);
   const m = /^(mqtts?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(url);
   if (!m) throw new Error(`bad MQTT URL "${url}" (expected mqtt://host[:port] or mqtts://host[:port])`);
   const tls = m[1] === "mqtts";

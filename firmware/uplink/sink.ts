@@ -29,7 +29,15 @@ export interface UplinkSink {
   close(): Promise<void>;
 }
 
+/** scheme:// then a user[:password]@ part before the first "/". */
+const CREDENTIALS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/@]*@/;
+
+/** True when the URL carries a user[:password]@ part (refused everywhere: it belongs in its own settings). */
+export function hasCredentials(url: string): boolean {
+  return CREDENTIALS.test(url);
+}
+
 /** The URL with any user:password part masked, for error texts and logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/@]*@/, "$1***@");
+  return url.replace(CREDENTIALS, "$1***@");
 }

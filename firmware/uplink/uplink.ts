@@ -57,3 +57,27 @@ export interface UplinkTimers {
   set(callback: () => void, ms: number): unknown;
   clear(handle: unknown): void;
 }
+
+/** A hub that shows every reading to `onReading` first and passes everything on to `hub`. */
+export function tapHub(hub: UplinkHub, onReading: (r: OutgoingReading) => void): UplinkHub {
+  return {
+    submit: (r) => {
+      onReading(r);
+      hub.submit(r);
+    },
+    gatewayStatus: (s) => hub.gatewayStatus(s),
+    stats: () => hub.stats(),
+    close: () => hub.close(),
+  };
+}
+
+/** A hub with nowhere to send readings: it counts them as dropped (`errors`: the count to report). */
+export function droppingHub(errors = 0): UplinkHub {
+  let dropped = 0;
+  return {
+    submit: () => void dropped++,
+    gatewayStatus: () => undefined,
+    stats: () => ({ delivered: 0, buffered: 0, dropped, retries: 0, errors }),
+    close: () => undefined,
+  };
+}

@@ -3,7 +3,7 @@
  * only sends readings of configured meters, so the default covers any sane settings file); when full the
  * meter heard longest ago makes room. Pure: used on the device and on the host.
  */
-import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
+import { tapHub, type OutgoingReading, type UplinkHub } from "../uplink/uplink.js";
 
 export class LastReadings {
   readonly #byMeter = new Map<string, OutgoingReading>();
@@ -29,14 +29,6 @@ export class LastReadings {
 
   /** A hub that remembers every reading and passes everything on to `hub`. */
   tap(hub: UplinkHub): UplinkHub {
-    return {
-      submit: (r) => {
-        this.remember(r);
-        hub.submit(r);
-      },
-      gatewayStatus: (s) => hub.gatewayStatus(s),
-      stats: () => hub.stats(),
-      close: () => hub.close(),
-    };
+    return tapHub(hub, (r) => this.remember(r));
   }
 }

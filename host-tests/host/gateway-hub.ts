@@ -6,18 +6,14 @@
 import { join } from "node:path";
 import type { GatewayConfig } from "../../firmware/gateway/config.js";
 import { MemoryBlockStorage, type BlockStorage } from "../../firmware/uplink/block-storage.js";
-import { FanoutHub } from "../../firmware/uplink/fanout.js";
-import { HttpUplink } from "../../firmware/uplink/http-uplink.js";
-import { DeliveryHub } from "../../firmware/uplink/hub.js";
-import { parseMqttUrl } from "../../firmware/uplink/mqtt-transport.js";
-import { MqttUplink } from "../../firmware/uplink/mqtt-uplink.js";
+import { composeUplinks } from "../../firmware/uplink/compose.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
 import type { UplinkHub } from "../../firmware/uplink/uplink.js";
 import { FileBlockStorage } from "./uplink-file-storage.js";
 import { NodeHttpClient } from "./uplink-http-node.js";
 import { NodeMqttTransport } from "./uplink-mqtt-node.js";
-import { MemoryHub } from "./gateway-memory-hub.js";
 import { nodeTimers } from "./uplink-node-timers.js";
+import { MemoryHub } from "./gateway-memory-hub.js";
 
 export interface HostHubOptions {
   /** Directory for the offline rings (one file per uplink); RAM when absent. */
@@ -33,39 +29,14 @@ function ring(o: HostHubOptions, name: string, gatewayId: string): RecordRing {
   return RecordRing.open(storage);
 }
 
-/** The uplinks of `cfg` as one hub. */
+/** The uplinks of `cfg` as one hub (firmware/uplink/compose.ts with the host parts). */
 export function createHostHub(cfg: GatewayConfig, o: HostHubOptions = {}): UplinkHub {
-  const hubs: UplinkHub[] = [];
-  const timers = nodeTimers;
-  if (cfg.mqtt) {
-    const { host, port, tls } = parseMqttUrl(cfg.mqtt.url);
-    const sink = new MqttUplink({
-      transport: new NodeMqttTransport(),
-      connect: { host, port, tls: tls || cfg.mqtt.tls, clientId: `${cfg.gatewayId}-${process.pid}`, username: cfg.mqtt.user, password: cfg.mqtt.password, keepAliveMs: 30_000 },
-      gatewayId: cfg.gatewayId,
-      prefix: cfg.mqtt.topicPrefix,
-      timers,
-      onDiagnostic: o.onDiagnostic,
-    });
-    hubs.push(new DeliveryHub({ sink, ring: ring(o, "mqtt", cfg.gatewayId), timers, onDiagnostic: o.onDiagnostic }));
-  }
-  if (cfg.http) {
-    const sink = new HttpUplink({ client: new NodeHttpClient(), url: cfg.http.url, gatewayId: cfg.gatewayId });
-    hubs.push(new DeliveryHub({ sink, ring: ring(o, "http", cfg.gatewayId), timers, onDiagnostic: o.onDiagnostic }));
-  }
-  if (hubs.length === 0) return new MemoryHub(0); // local printout only: count, keep nothing
-  return hubs.length === 1 ? hubs[0] : new FanoutHub(hubs);
-}
-
-/** Wraps a hub so every submitted reading is also shown locally. */
-export function tapHub(hub: UplinkHub, onReading: (r: Parameters<UplinkHub["submit"]>[0]) => void): UplinkHub {
-  return {
-    submit: (r) => {
-      onReading(r);
-      hub.submit(r);
-    },
-    gatewayStatus: (s) => hub.gatewayStatus(s),
-    stats: () => hub.stats(),
-    close: () => hub.close(),
-  };
+  const hub = composeUplinks(cfg, {
+    timers: nodeTimers,
+    mqtt: () => ({ transport: new NodeMqttTransport(), clientId: `${cfg.gatewayId}-${process.pid}`, keepAliveMs: 30_000 }),
+    httpClient: () => new NodeHttpClient(),
+    ring: (name) => ring(o, name, cfg.gatewayId),
+    onDiagnostic: o.onDiagnostic,
+  });
+  return hub ?? new MemoryHub(0); // local printout only: count, keep nothing
 }

@@ -15,7 +15,7 @@ import { Gateway } from "../../firmware/gateway/gateway.js";
 import { loadConfig, problemText, saveConfig, CONFIG_KEY } from "../../firmware/gateway/config.js";
 import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import type { KeyValueStore } from "../../firmware/platform/services.js";
-import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
+import { tapHub, type OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "./aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./gateway-broker.js";
@@ -25,7 +25,7 @@ import { LastReadings } from "../../firmware/web/last-readings.js";
 import { statusDocument } from "../../firmware/web/status-page.js";
 import { startWebServer } from "./web-server.js";
 import { SettingsFileStore } from "./gateway-file-store.js";
-import { createHostHub, tapHub } from "./gateway-hub.js";
+import { createHostHub } from "./gateway-hub.js";
 import { replay } from "./gateway-replay.js";
 import { connect, runApartment, SimClock } from "./gateway-runner.js";
 

@@ -15,7 +15,8 @@ import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../host/gateway-broker.js";
 import { DirectFrameSource } from "../host/gateway-direct-source.js";
-import { createHostHub, tapHub } from "../host/gateway-hub.js";
+import { createHostHub } from "../host/gateway-hub.js";
+import { tapHub } from "../../firmware/uplink/uplink.js";
 import { connect, runApartment, SimClock } from "../host/gateway-runner.js";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
