@@ -4,8 +4,8 @@
  * CRC check and delivery, FREQEST averaging into FSCTRL0, and re-arming RX. Used by `CC1101` for service "js";
  * with a native FIFO service only `arm()` and the FSCTRL0 offset are used.
  */
-import { stripFrameA, stripFrameB } from "../../link/frame-format.js";
-import { FIFO_CAPACITY, FIFO_FRAME, FIFO_MORE, FrameAssembler, FIFO_ERR_CODING, FIFO_ERR_SYNC } from "../../phy/frame-assembler.js";
+import { FIFO_CAPACITY, FIFO_FRAME, FIFO_MORE, FrameAssembler } from "../../phy/frame-assembler.js";
+import { countAssemblyError, intactFrame } from "../assembled-frame.js";
 import type { RadioFrame, RadioListen, RadioStats, RadioTimers } from "../radio.js";
 import type { Cc1101Bus, DigitalIo } from "./cc1101-bus.js";
 import { FIFO, FIFO_SIZE, LENGTH, REG, RSSI_OFFSET_DB, RXBYTES_OVERFLOW, STATUS, STROBE } from "./cc1101-registers.js";
@@ -158,9 +158,7 @@ export class Cc1101Receiver {
       const status = asm.feed(bytes);
       if (status === FIFO_FRAME) return this.#finish();
       if (status !== FIFO_MORE) {
-        if (status === FIFO_ERR_CODING) this.#stats.codingErrors++;
-        else if (status === FIFO_ERR_SYNC) this.#stats.syncErrors++;
-        else this.#stats.lengthErrors++;
+        countAssemblyError(this.#stats, status);
         this.arm();
         return;
       }
@@ -219,12 +217,8 @@ export class Cc1101Receiver {
   }
 
   #finish(): void {
-    const asm = this.#asm;
-    const bytes = asm.frame();
-    const format = asm.format === "B" ? "B" : "A";
-    const ok = format === "A" ? stripFrameA(bytes) !== null : stripFrameB(bytes) !== null;
-    if (!ok) {
-      this.#stats.crcErrors++;
+    const got = intactFrame(this.#asm, this.#stats);
+    if (!got) {
       this.arm();
       return;
     }
@@ -232,9 +226,7 @@ export class Cc1101Receiver {
     const est = (this.#bus.readStatus(STATUS.FREQEST) << 24) >> 24;
     const step = this.#xtalHz / 16384;
     const frame: RadioFrame = {
-      bytes,
-      mode: asm.mode === "" ? "T" : asm.mode,
-      format,
+      ...got,
       rssiDbm: this.#rssiDbm,
       lqi,
       freqOffsetHz: Math.round((this.#fsctrl0 + est) * step),

@@ -19,9 +19,9 @@
  *     packet's length, §13.5.2); then RX is re-armed at once for the next one.
  *   - Every frame's DLL CRCs are verified (link/frame-format) before `onFrame`; failures are counted.
  */
-import { FIFO_ERR_CODING, FIFO_ERR_SYNC, FIFO_FRAME, FIFO_MORE, FrameAssembler } from "../../phy/frame-assembler.js";
+import { FIFO_FRAME, FIFO_MORE, FrameAssembler } from "../../phy/frame-assembler.js";
+import { countAssemblyError, intactFrame } from "../assembled-frame.js";
 import { fifoByteMicros } from "../../phy/modes.js";
-import { stripFrameA, stripFrameB } from "../../link/frame-format.js";
 import type { RadioListen, RadioOptions, RadioStats, RadioTimers } from "../radio.js";
 import { type Sx1262Bus, be } from "./sx1262-bus.js";
 import type { Sx1262Channel } from "./sx1262-settings.js";
@@ -192,9 +192,7 @@ export class Sx1262Receiver {
     if (status === FIFO_MORE) return true;
     this.#endFrame();
     if (status === FIFO_FRAME) this.#deliver(f);
-    else if (status === FIFO_ERR_CODING) c.stats.codingErrors++;
-    else if (status === FIFO_ERR_SYNC) c.stats.syncErrors++;
-    else c.stats.lengthErrors++;
+    else countAssemblyError(c.stats, status);
     // Whether the packet engine has stopped (0x06BB told in time) or would run on: re-arm for the next frame.
     this.restart("", stopped);
     return false;
@@ -232,18 +230,11 @@ export class Sx1262Receiver {
 
   #deliver(f: FrameState): void {
     const c = this.#c;
-    const a = this.#assembler;
-    const bytes = a.frame();
-    const intact = a.format === "B" ? stripFrameB(bytes) !== null : stripFrameA(bytes) !== null;
-    if (!intact) {
-      c.stats.crcErrors++;
-      return;
-    }
+    const got = intactFrame(this.#assembler, c.stats);
+    if (!got) return;
     c.stats.framesDelivered++;
-    const mode = a.mode === "" ? "T" : a.mode;
-    const format = a.format === "" ? "A" : a.format;
     try {
-      c.onFrame({ bytes, mode, format, rssiDbm: f.rssiDbm, receivedAt: c.timers.now() });
+      c.onFrame({ ...got, rssiDbm: f.rssiDbm, receivedAt: c.timers.now() });
     } catch (e) {
       c.diag(`sx1262: onFrame threw: ${e instanceof Error ? e.message : String(e)}`);
     }
