@@ -151,6 +151,8 @@ export default function main(): void {
       supervisor?.frame();
       service.drain(nativeTask);
     });
+    // The same radio counters for the status topic and the web page: driver, decode queue, native task.
+    const radioStats = () => ({ ...source.stats(), ...service.stats, queueOverflows: service.queue.stats.overflows, native: nativeTask?.stats() });
     const startRadio = () => {
       try {
         source.start(config.radioMode, (frame) => {
@@ -167,7 +169,7 @@ export default function main(): void {
     let wifi: WiFi | undefined;
     let webStarted = false;
     const webPort = Number(mcConfig.httpPort ?? 80);
-    const webDocument = () => statusDocument(gateway.status({ radio: source.stats(), uplink: hub.stats(), device: supervisor?.stats() }), last);
+    const webDocument = () => statusDocument(gateway.status({ radio: radioStats(), uplink: hub.stats(), device: supervisor?.stats() }), last);
     const wifiChanged = (up: boolean) => {
       supervisor?.wifiChanged(up);
       if (!up || webStarted) return;
@@ -215,7 +217,7 @@ export default function main(): void {
     });
     supervisor.start();
     startRadio();
-    Timer.repeat(() => gateway.publishStatus({ radio: { ...source.stats(), ...service.stats, queueOverflows: service.queue.stats.overflows, native: nativeTask?.stats() }, device: supervisor?.stats() }), STATUS_EVERY_MS);
+    Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats() }), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {
     log(`start-up failed: ${String(e)}`);
