@@ -71,12 +71,13 @@ export function isoSeconds(ms: number): string {
 }
 
 export class Gateway {
-  readonly config: GatewayConfig;
-  readonly configProblems: readonly ConfigProblem[];
+  #config: GatewayConfig;
+  configProblems: readonly ConfigProblem[];
   readonly unknown: UnknownMeterTable;
   readonly #clock: Clock;
   readonly #hub: UplinkHub;
   readonly #session: ReadingSession;
+  readonly #decoder: TelegramDecoder;
   readonly #dedup: DedupWindow;
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
@@ -88,20 +89,44 @@ export class Gateway {
   };
 
   constructor(opts: GatewayOptions) {
-    this.config = opts.config;
+    this.#config = opts.config;
     this.configProblems = opts.configProblems ?? [];
     this.#clock = opts.clock;
     this.#hub = opts.hub;
     this.#device = opts.device;
     this.#dedup = new DedupWindow(opts.dedup);
     this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
-    const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard() });
-    for (const m of opts.config.meters) {
-      if (m.key) decoder.keys.set(m.id, m.key); // validated by parseConfig
-      this.#meters.set(m.id, { cfg: m, count: 0, lastSeen: 0, rssiDbm: 0 });
-    }
+    const decoder = (this.#decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard() }));
+    this.#setMeters(opts.config.meters);
     this.#session = new ReadingSession(decoder, opts.cipher);
     this.#startedAt = opts.clock.now();
+  }
+
+  get config(): GatewayConfig {
+    return this.#config;
+  }
+
+  /** Meters and keys from the settings; counters of meters that stay are kept. */
+  #setMeters(meters: readonly MeterConfig[]): void {
+    const keys = this.#decoder.keys;
+    keys.clear();
+    const old = new Map(this.#meters);
+    this.#meters.clear();
+    for (const m of meters) {
+      if (m.key) keys.set(m.id, m.key); // validated by parseConfig
+      const was = old.get(m.id);
+      this.#meters.set(m.id, was ? { ...was, cfg: m } : { cfg: m, count: 0, lastSeen: 0, rssiDbm: 0 });
+    }
+  }
+
+  /**
+   * New settings without a restart (web settings page): meters, keys, names and identity take effect for the
+   * next frame; the caller swaps the uplinks and restarts the radio when those changed.
+   */
+  reconfigure(config: GatewayConfig, problems: readonly ConfigProblem[] = []): void {
+    this.#config = config;
+    this.configProblems = problems;
+    this.#setMeters(config.meters);
   }
 
   /** Handles one frame from the radio. Never throws for frame content. */

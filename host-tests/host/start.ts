@@ -7,27 +7,29 @@
  *   npm start -- [--mqtt mqtt://host:port | --no-mqtt] [--http URL] [--speed 60] [--duration 1h]
  *                [--seed 1] [--meters 49] [--radio TC|S] [--radio-chip sx1262|cc1101 | --direct]
  *                [--http-port 8080] [--gateway ID] [--config settings.json] [--data DIR] [--json] [--quiet]
+ *                [--admin-password PW | --onboarding]
+ *
+ * The web interface (firmware/web) runs on --http-port with the login: without --admin-password the first start
+ * prints a one-time admin password; --onboarding starts as a fresh device (no admin password, no Wi-Fi) so the
+ * onboarding page opens first.
  *   npm start -- --replay [log.jsonl] [--json]      the old decoder replay
  */
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { Gateway } from "../../firmware/gateway/gateway.js";
-import { loadConfig, problemText, saveConfig, CONFIG_KEY } from "../../firmware/gateway/config.js";
+import { saveConfig, CONFIG_KEY } from "../../firmware/gateway/config.js";
 import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import type { KeyValueStore } from "../../firmware/platform/services.js";
-import { tapHub, type OutgoingReading } from "../../firmware/uplink/uplink.js";
+import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "./aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./gateway-broker.js";
-import { DirectFrameSource } from "./gateway-direct-source.js";
-import { AirFrameSource, SimulatedAir, type SimChipKind } from "./gateway-air-source.js";
-import { LastReadings } from "../../firmware/web/last-readings.js";
-import { statusDocument } from "../../firmware/web/status-page.js";
-import { startWebServer } from "./web-server.js";
+import type { SimChipKind } from "./gateway-air-source.js";
+import { WebAuth } from "../../firmware/web/auth.js";
+import { randomToken } from "../../firmware/web/web-crypto.js";
+import { SimDevice } from "./web-sim-device.js";
+import { nodeHash } from "./web-crypto-node.js";
 import { SettingsFileStore } from "./gateway-file-store.js";
-import { createHostHub } from "./gateway-hub.js";
 import { replay } from "./gateway-replay.js";
-import { connect, runApartment, SimClock } from "./gateway-runner.js";
 
 export interface StartFlags {
   replay?: string;
@@ -50,6 +52,8 @@ export interface StartFlags {
   data?: string;
   json: boolean;
   quiet: boolean;
+  adminPassword?: string;
+  onboarding: boolean;
 }
 
 const UNITS: { [u: string]: number } = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -63,7 +67,7 @@ export function parseDuration(text: string): number {
 }
 
 export function parseFlags(argv: readonly string[]): StartFlags {
-  const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false };
+  const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false, onboarding: false };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
@@ -89,6 +93,8 @@ export function parseFlags(argv: readonly string[]): StartFlags {
       case "--data": f.data = value(i++, a); break;
       case "--json": f.json = true; break;
       case "--quiet": f.quiet = true; break;
+      case "--admin-password": f.adminPassword = value(i++, a); { const bad = WebAuth.passwordProblem(f.adminPassword); if (bad) throw new Error(`--admin-password: ${bad}`); } break;
+      case "--onboarding": f.onboarding = true; break;
       default: throw new Error(`unknown flag ${a} (see the top of host-tests/host/start.ts or README.md)`);
     }
   }
@@ -135,49 +141,43 @@ async function main(): Promise<void> {
   if (store.get(CONFIG_KEY) === undefined) {
     saveConfig(store, apartment.settings(flags.gateway, { radioMode: flags.radio ?? "TC", ...(mqttUrl ? { mqtt: { url: mqttUrl } } : {}), ...(flags.http ? { http: { url: flags.http } } : {}) }));
   }
-  const { config, problems } = loadConfig(store);
-  if (!flags.config) {
-    if (mqttUrl) config.mqtt = { ...(config.mqtt ?? { tls: false, topicPrefix: "wmbus" }), url: mqttUrl };
-    if (flags.radio) config.radioMode = flags.radio;
-  }
-  for (const p of problems) console.log(`settings: ${problemText(p)}`);
 
-  const clock = new SimClock(apartment.startMs);
-  const hub = createHostHub(config, { dataDir: flags.data, onDiagnostic: (m) => console.log(`uplink: ${m}`) });
-  const last = new LastReadings();
-  const shown = tapHub(last.tap(hub), (r) => {
-    if (flags.json) console.log(JSON.stringify(r.reading));
-    else if (!flags.quiet) console.log(readingLine(r));
+  const device = new SimDevice({
+    store, apartment, httpPort: flags.httpPort ?? 8080, fallbackToFree: flags.httpPort === undefined, chip: flags.direct ? "direct" : flags.radioChip,
+    dataDir: flags.data, log: (m) => console.log(m),
+    onReading: (r) => {
+      if (flags.json) console.log(JSON.stringify(r.reading));
+      else if (!flags.quiet) console.log(readingLine(r));
+    },
   });
-  const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: shown, device: "sim" });
-  const source = flags.direct ? new DirectFrameSource() : new AirFrameSource({ air: new SimulatedAir({ clock }), chip: flags.radioChip, onDiagnostic: (m) => console.log(`radio: ${m}`) });
-  const g = { gateway, source };
-  connect(g);
-  const web = await startWebServer(flags.httpPort ?? 8080, () => statusDocument(gateway.status({ radio: source.stats(), uplink: hub.stats() }), last), flags.httpPort === undefined);
-  console.log(`status page on ${web.url} (JSON: ${web.url}status.json)`);
+  const { gateway, source, hub } = device;
+  const config = gateway.config;
+  if (flags.onboarding) device.app.auth.reset();
+  else if (flags.adminPassword) device.app.auth.setAdminPassword(flags.adminPassword);
+  else if (!device.app.auth.hasAdminPassword) {
+    const once = randomToken(nodeHash, 9);
+    device.app.auth.setAdminPassword(once);
+    console.log(`web admin password (shown once; change it on the settings page): ${once}`);
+  }
+  const web = await device.listen();
+  console.log(`web interface on ${web.url}${device.app.onboardingOpen ? " (onboarding page first)" : ""}`);
   const receiver = flags.direct ? "direct (ideal radio)" : `${flags.radioChip} driver on its chip simulator`;
   console.log(`gateway ${config.gatewayId}: ${config.meters.length} meters configured, ${apartment.meters.length} in the building, radio ${config.radioMode} via ${receiver}, ` +
     `speed ×${flags.speed}, ${isFinite(flags.durationMs) ? `${flags.durationMs / 60_000} simulated minutes` : "until Ctrl-C"}`);
 
-  let stop = false;
   process.once("SIGINT", () => {
-    stop = true;
+    device.stop();
     console.log("\nstopping…");
   });
-  await runApartment({
-    apartment, clock, gateways: [g], durationMs: flags.durationMs, speed: flags.speed, stopped: () => stop,
-    onStatus: (now) => {
+  await device.run(flags.speed, flags.durationMs, (now) => {
       if (flags.json) return;
       const s = gateway.stats();
       const u = hub.stats();
       const errors = Object.entries(s.decodeErrors).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
       console.log(`── ${new Date(now).toISOString().slice(11, 16)} sim │ frames ${s.frames} · readings ${s.readings} · duplicates ${s.duplicates} (repeated ${s.repeated}) · unknown meters ${s.unknownMeters} · errors ${errors} │ ${radioLine(source.stats())} │ uplink delivered ${u.delivered} · buffered ${u.buffered} · dropped ${u.dropped}`);
-    },
   });
   gateway.publishStatus({ radio: source.stats() });
-  await hub.close();
-  await web.close();
-  source.close();
+  await device.close();
   if (broker) await broker.close();
   const s = gateway.stats();
   console.log(`done: ${s.frames} frames, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}`);
