@@ -23,6 +23,9 @@ import type { HashService, Sha256 } from "./web-crypto.js";
 export const OTA_HEADER_BYTES = 96;
 export const OTA_MAGIC = "WMBUSIMG";
 export const ESP_IMAGE_MAGIC = 0xe9;
+/** Image bytes needed for the magic and chip checks (esp_image_header_t is 24 bytes; chip_id ends at 14). */
+const IMAGE_PREFIX = 16;
+const PREFIX_BYTES = OTA_HEADER_BYTES + IMAGE_PREFIX;
 export const ESP_CHIP_IDS: { readonly [chip: string]: number } = Object.freeze({ esp32: 0, esp32s2: 2, esp32c3: 5, esp32s3: 9 });
 
 /** The inactive app slot (device: the SDK's `ota` module; host: a simulated partition). */
@@ -73,7 +76,7 @@ export type OtaOutcome = { ok: true; version: string; bytes: number } | { ok: fa
  * write is ignored and end() reports that error.
  */
 export class OtaUpload {
-  readonly #head = new Uint8Array(OTA_HEADER_BYTES);
+  readonly #head = new Uint8Array(PREFIX_BYTES);
   #headFill = 0;
   #header?: OtaHeader;
   #digest?: Sha256;
@@ -83,7 +86,7 @@ export class OtaUpload {
 
   constructor(readonly partition: PartitionService, readonly target: OtaTarget, readonly hash: HashService) {}
 
-  #fail(message: string): void {
+  #fail(message: string): false {
     this.#error ??= message;
     if (this.#opened) {
       this.#opened = false;
@@ -93,47 +96,56 @@ export class OtaUpload {
         // cancelling is best effort: the slot is not the boot slot either way
       }
     }
+    return false;
   }
 
   write(chunk: Uint8Array): void {
     if (this.#error) return;
-    let at = 0;
-    if (this.#headFill < OTA_HEADER_BYTES) {
-      const n = Math.min(OTA_HEADER_BYTES - this.#headFill, chunk.length);
+    if (this.#headFill < PREFIX_BYTES) {
+      // Header plus the image's first bytes are collected first: they decide whether the slot is opened at all.
+      const n = Math.min(PREFIX_BYTES - this.#headFill, chunk.length);
       this.#head.set(chunk.subarray(0, n), this.#headFill);
       this.#headFill += n;
-      at = n;
-      if (this.#headFill < OTA_HEADER_BYTES) return;
-      const h = parseOtaHeader(this.#head);
-      if (typeof h === "string") return this.#fail(h);
-      if (h.board !== this.target.board) return this.#fail(`this update is for board "${h.board.slice(0, 32)}", this gateway is "${this.target.board}"`);
-      if (h.imageLength < 32 || h.imageLength > this.partition.capacity) return this.#fail(`image of ${h.imageLength} bytes does not fit the update slot (${this.partition.capacity} bytes)`);
-      this.#header = h;
-      this.#digest = this.hash.createSha256();
+      if (this.#headFill < PREFIX_BYTES) return;
+      if (!this.#check()) return;
+      this.#image(this.#head.subarray(OTA_HEADER_BYTES));
+      chunk = chunk.subarray(n);
     }
-    if (at >= chunk.length) return;
-    const image = chunk.subarray(at);
-    if (this.#written === 0) {
-      if (image[0] !== ESP_IMAGE_MAGIC) return this.#fail("the image is not an ESP32 application image (first byte is not 0xE9)");
-      if (image.length < 14) return this.#fail("first image chunk too short to check the chip (need 14 bytes)");
-      const want = this.target.chip === undefined ? undefined : ESP_CHIP_IDS[this.target.chip];
-      const chipId = image[12] | (image[13] << 8);
-      if (want !== undefined && chipId !== want) return this.#fail(`the image is for chip id ${chipId}, this gateway's ${this.target.chip} is ${want}`);
-      try {
-        this.partition.begin();
-        this.#opened = true;
-      } catch (e) {
-        return this.#fail(`cannot open the update slot: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    if (this.#written + image.length > this.#header!.imageLength) return this.#fail(`more bytes than the header's image length ${this.#header!.imageLength}`);
+    if (chunk.length > 0) this.#image(chunk);
+  }
+
+  /** Header, board, image magic and chip; opens the slot. False after a refusal. */
+  #check(): boolean {
+    const h = parseOtaHeader(this.#head);
+    if (typeof h === "string") return this.#fail(h);
+    if (h.board !== this.target.board) return this.#fail(`this update is for board "${h.board.slice(0, 32)}", this gateway is "${this.target.board}"`);
+    if (h.imageLength < IMAGE_PREFIX || h.imageLength > this.partition.capacity) return this.#fail(`image of ${h.imageLength} bytes does not fit the update slot (${this.partition.capacity} bytes)`);
+    const image = this.#head.subarray(OTA_HEADER_BYTES);
+    if (image[0] !== ESP_IMAGE_MAGIC) return this.#fail("the image is not an ESP32 application image (first byte is not 0xE9)");
+    const want = this.target.chip === undefined ? undefined : ESP_CHIP_IDS[this.target.chip];
+    const chipId = image[12] | (image[13] << 8);
+    if (want !== undefined && chipId !== want) return this.#fail(`the image is for chip id ${chipId}, this gateway's ${this.target.chip} is ${want}`);
+    this.#header = h;
+    this.#digest = this.hash.createSha256();
     try {
-      this.partition.write(image);
+      this.partition.begin();
+      this.#opened = true;
     } catch (e) {
-      return this.#fail(`writing the update slot failed: ${e instanceof Error ? e.message : String(e)}`);
+      return this.#fail(`cannot open the update slot: ${e instanceof Error ? e.message : String(e)}`);
     }
-    this.#digest!.update(image);
-    this.#written += image.length;
+    return true;
+  }
+
+  #image(bytes: Uint8Array): void {
+    if (this.#error) return;
+    if (this.#written + bytes.length > this.#header!.imageLength) return void this.#fail(`more bytes than the header's image length ${this.#header!.imageLength}`);
+    try {
+      this.partition.write(bytes);
+    } catch (e) {
+      return void this.#fail(`writing the update slot failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.#digest!.update(bytes);
+    this.#written += bytes.length;
   }
 
   /** Finishes the upload: completes the slot when everything checked out, else cancels it. */
