@@ -73,7 +73,7 @@ function addForm(u) {
   var box = el("div", { class: "msg" });
   var f = el("form", { class: "add", "data-add": u.id, onsubmit: function (e) {
     e.preventDefault();
-    api("POST", "/api/meters", { id: u.id, name: val(f, "name"), driver: val(f, "driver"), key: val(f, "key") }).then(function (r) { say(box, r, "meter added"); if (r.status < 300) { f.remove(); refresh(); } });
+    api("POST", "/api/meters", { id: u.id, name: val(f, "name"), driver: val(f, "driver"), key: val(f, "key") }).then(function (r) { say(box, r, "meter added"); if (r.status < 300) refresh().then(function () { $("#main").prepend(box); }); });
   } },
     field("name", el("input", { name: "name", value: u.manufacturer + " " + u.id })),
     field("driver", driverSelect("driver", u.driver_guess)),
@@ -108,7 +108,10 @@ function showStatus() {
 }
 function form(title, fields, send, extra) {
   var box = el("div", { class: "msg" });
-  var f = el("form", { "data-form": title, onsubmit: function (e) { e.preventDefault(); send(f).then(function (r) { say(box, r); if (r.status < 300) loadSettings(); }); } }, el("h3", { text: title }), fields, el("button", { text: extra || "save" }));
+  var f = el("form", { "data-form": title, onsubmit: function (e) {
+    e.preventDefault();
+    send(f).then(function (r) { say(box, r); if (r.status < 300) loadSettings().then(function () { box.id = "flash"; $("#main").prepend(box); }); });
+  } }, el("h3", { text: title }), fields, el("button", { text: extra || "save" }));
   return el("div", { class: "card" }, f, box);
 }
 function secretInput(name, state) { return el("input", { name: name, type: "password", autocomplete: "new-password", placeholder: state === "set" ? "set (blank keeps it)" : "none" }); }
