@@ -9,8 +9,12 @@
  *            (`wmbus/board`, the data boards/common/provider.js also turns into the `device` global), with the
  *            board's ECMA-419 io classes (`device.io`) — the same call the host simulator makes.
  *   uplinks  uplink/device-uplinks.ts; SecureSocket for mqtts:// and https:// (modules/crypt/tls.json).
- *   web      web/status-page.ts over the classic `http` Server on mc/config `httpPort` (default 80), started
- *            once Wi-Fi has an address.
+ *   web      web/web-app.ts (login, settings, meters, live events, OTA) over the classic `http` Server on
+ *            mc/config `httpPort` (default 80), from boot: platform/web-server-moddable.ts.
+ *   onboard  web/wifi-mode.ts decides access point vs station: no Wi-Fi settings, the settings flag or a 5 s press
+ *            of the board's button open the access point with a captive page (platform/wifi-ap-moddable.ts);
+ *            Wi-Fi failing for 5 minutes reopens it, settings kept. Saved settings apply without a reboot
+ *            (web/apply.ts). These device parts are type-checked and have run only in simulation (docs/web.md).
  */
 import "./platform/text-globals.js";
 import WiFi from "embedded:network/interface/wifi";
@@ -19,7 +23,6 @@ import Timer from "moddable:timer";
 import Digital from "embedded:io/digital";
 import mcConfig from "moddable:mc/config";
 import SecureSocket from "moddable:securesocket";
-import { Server as HttpServer } from "moddable:http";
 import board from "wmbus/board";
 import { ModdableAes } from "./platform/aes-crypt.js";
 import { DeviceClock } from "./platform/clock.js";
@@ -33,10 +36,21 @@ import { createRadio, type RadioIoClasses } from "./radio/create-radio.js";
 import { RadioService } from "./radio/radio-service.js";
 import { NativeRadioTask } from "./native/radio-task-native.js";
 import { deviceRadioTimers } from "./platform/radio-timers.js";
-import { droppingHub, type UplinkHub } from "./uplink/uplink.js";
+import { droppingHub, tapHub, type UplinkHub } from "./uplink/uplink.js";
 import { createDeviceUplinks } from "./uplink/device-uplinks.js";
-import { LastReadings } from "./web/last-readings.js";
-import { statusDocument, webRespond } from "./web/status-page.js";
+import { SwitchHub } from "./uplink/switch-hub.js";
+import { WebApp } from "./web/web-app.js";
+import { WifiMode } from "./web/wifi-mode.js";
+import { applySettings } from "./web/apply.js";
+import { moddableHash } from "./platform/web-crypto-moddable.js";
+import { DeviceOtaPartition } from "./platform/ota-partition.js";
+import { startDeviceWebServer } from "./platform/web-server-moddable.js";
+import { claimMdnsName, DeviceAccessPoint, watchButton } from "./platform/wifi-ap-moddable.js";
+
+/** Settings-store flag: "1" = open the onboarding access point at the next boot too (settings page button). */
+const ONBOARD_FLAG = "web.onboard";
+const LONG_PRESS_MS = 5000;
+const FIRMWARE_VERSION = "0.1.0";
 
 /** Wi-Fi `connection` above this value: associated and an IP address assigned (embedded:network/interface/wifi). */
 const WIFI_HAS_ADDRESS = 500;
@@ -90,30 +104,6 @@ function createHub(cfg: GatewayConfig): UplinkHub {
   }
 }
 
-/**
- * The local status page: `webRespond` answers; the classic Server gives the path and method in its `status`
- * message and takes the response in `prepareResponse`. The body goes as UTF-8 bytes (a string body must be ASCII).
- */
-function startWebServer(port: number, document: () => Record<string, unknown>): void {
-  const server = new HttpServer({ port });
-  const utf8 = new TextEncoder();
-  server.callback = function (message, value1, value2) {
-    if (message === HttpServer.status) {
-      this.path = value1;
-      this.method = value2;
-    } else if (message === HttpServer.prepareResponse) {
-      const r = webRespond(String(this.method ?? "GET"), String(this.path ?? "/"), document);
-      const bytes = utf8.encode(r.body);
-      const body = bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
-      return { status: r.status, headers: ["content-type", r.contentType, "cache-control", "no-store"], body };
-    } else if (message === HttpServer.error) {
-      log("web: request failed");
-    }
-    return undefined;
-  };
-  log(`status page on port ${port}`);
-}
-
 /** The board's status LED (pins.json "led"), or a no-op. */
 function statusLed(): (on: boolean) => void {
   const pin = device.pin.led;
@@ -129,9 +119,9 @@ export default function main(): void {
     const { config, problems } = loadConfig(store);
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
     const cipher = new ModdableAes();
-    const hub = createHub(config);
-    const last = new LastReadings();
-    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32") });
+    const hub = new SwitchHub(createHub(config));
+    let app: WebApp | undefined;
+    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32") });
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.
@@ -164,41 +154,52 @@ export default function main(): void {
       }
     };
 
-    const ssid = config.wifi?.ssid ?? mcConfig.ssid;
-    const password = config.wifi?.password ?? mcConfig.password;
+    // Wi-Fi from the settings (the web page can change them at run time), else from the mcconfig command line.
+    const wifiSettings = () => gateway.config.wifi ?? (mcConfig.ssid ? { ssid: String(mcConfig.ssid), password: mcConfig.password ? String(mcConfig.password) : undefined } : undefined);
     let wifi: WiFi | undefined;
-    let webStarted = false;
+    let mdnsClaimed = false;
     const webPort = Number(mcConfig.httpPort ?? 80);
-    const webDocument = () => statusDocument(gateway.status({ radio: radioStats(), uplink: hub.stats(), device: supervisor?.stats() }), last);
+    const boardName = String(mcConfig.board ?? board.board);
+    const ap = new DeviceAccessPoint(`wmbus-${config.gatewayId}`.slice(0, 32), log);
+    const wifiMode = new WifiMode({
+      actions: {
+        openAccessPoint: () => ap.openAccessPoint(),
+        closeAccessPoint: () => ap.closeAccessPoint(),
+        connectStation: () => connectWifi(),
+        stopStation: () => wifi?.disconnect(),
+        log,
+      },
+    });
     const wifiChanged = (up: boolean) => {
       supervisor?.wifiChanged(up);
-      if (!up || webStarted) return;
-      webStarted = true; // the listener survives reconnects: start it once, with the first address
-      try {
-        startWebServer(webPort, webDocument);
-      } catch (e) {
-        log(`web: ${String(e)}`);
+      wifiMode.stationChanged(up, monotonicNow());
+      if (up && !mdnsClaimed) {
+        mdnsClaimed = true;
+        claimMdnsName(config.gatewayId, webPort, log);
       }
+    };
+    const connectWifi = () => {
+      const w = wifiSettings();
+      if (!w || wifiMode.role === "onboarding") return;
+      if (!wifi) wifi = new WiFi({ onChanged: () => wifiChanged((wifi?.connection ?? 0) > WIFI_HAS_ADDRESS) });
+      wifi.connect(w.password ? { SSID: w.ssid, password: w.password } : { SSID: w.ssid });
     };
     // Monotonic ms for the supervisor: `ticks` is a wrapping 32-bit value, so accumulate wrap-safe deltas.
     let lastTicks = clock.ticks();
     let monotonic = 0;
+    const monotonicNow = () => {
+      monotonic += clock.elapsedSince(lastTicks);
+      lastTicks = clock.ticks();
+      return monotonic;
+    };
     supervisor = new Supervisor({
       timers: {
-        now: () => {
-          monotonic += clock.elapsedSince(lastTicks);
-          lastTicks = clock.ticks();
-          return monotonic;
-        },
+        now: monotonicNow,
         repeat: (cb, ms) => Timer.repeat(() => cb(), ms),
         clear: (h) => Timer.clear(h as ReturnType<typeof Timer.repeat>),
       },
       actions: {
-        connectWifi: () => {
-          if (!ssid) return;
-          if (!wifi) wifi = new WiFi({ onChanged: () => wifiChanged((wifi?.connection ?? 0) > WIFI_HAS_ADDRESS) });
-          wifi.connect(password ? { SSID: ssid, password } : { SSID: ssid });
-        },
+        connectWifi,
         requestTime: () => {
           new SNTP({ host: String(mcConfig.sntp ?? "pool.ntp.org") }, function (message, value) {
             if (message === SNTP.time && value !== undefined) {
@@ -215,6 +216,41 @@ export default function main(): void {
         log,
       },
     });
+    app = new WebApp({
+      hash: moddableHash,
+      store,
+      now: monotonicNow,
+      firmwareVersion: FIRMWARE_VERSION,
+      config: () => gateway.config,
+      status: () => gateway.status({ radio: radioStats(), uplink: hub.stats(), device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open } }),
+      apply: (c, changed, p) =>
+        applySettings({ gateway, hub, createHub, restartRadio: () => source.restart(), joinNetwork: () => wifiMode.networkConfigured(monotonicNow()), log }, c, changed, p),
+      onboarding: {
+        requested: () => store.get(ONBOARD_FLAG) === "1",
+        request: () => {
+          store.set(ONBOARD_FLAG, "1");
+          wifiMode.requestOnboarding(monotonicNow());
+        },
+        networkConfigured: () => {
+          store.delete(ONBOARD_FLAG);
+          wifiMode.networkConfigured(monotonicNow());
+        },
+        networks: () => ap.networks(),
+      },
+      ota: { partition: new DeviceOtaPartition(), target: { board: boardName, chip: board.mcu }, completed: (v) => log(`firmware ${v} written; it runs after the next restart`) },
+    });
+    const webApp = app;
+    try {
+      startDeviceWebServer(webApp, webPort, log);
+    } catch (e) {
+      log(`web: ${String(e)}`);
+    }
+    wifiMode.start(wifiSettings() !== undefined, store.get(ONBOARD_FLAG) === "1", monotonicNow());
+    Timer.repeat(() => {
+      wifiMode.tick(monotonicNow());
+      webApp.publishStatus();
+    }, 5000);
+    if (device.pin.button !== undefined) watchButton(device.pin.button, LONG_PRESS_MS, () => webApp.o.onboarding?.request());
     supervisor.start();
     startRadio();
     Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats() }), STATUS_EVERY_MS);

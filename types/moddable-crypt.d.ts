@@ -12,6 +12,9 @@
  *     of at least blockSize bytes) filled and returned.
  *   - The key schedule is recomputed whenever the direction changes, so keep one instance per
  *     direction for repeated use.
+ *   - Digest (crypt.js class Digest, xs_crypt_Digest*): `new Digest("SHA256")`; write() takes an
+ *     ArrayBuffer, a typed array or a string; close() returns the digest as a new ArrayBuffer (32 bytes
+ *     for SHA256); reset() starts over. Names in modCrypt.c's table include "SHA1", "SHA256", "SHA512".
  */
 declare module "moddable:crypt" {
   export class BlockCipher {
@@ -20,5 +23,13 @@ declare module "moddable:crypt" {
     decrypt(data: ArrayBuffer, out?: ArrayBuffer): ArrayBuffer;
     get keySize(): number;
     get blockSize(): number;
+  }
+  export class Digest {
+    constructor(name: "SHA1" | "SHA224" | "SHA256" | "SHA384" | "SHA512" | "MD5");
+    write(data: ArrayBuffer | ArrayBufferView | string): void;
+    close(): ArrayBuffer;
+    reset(): void;
+    get blockSize(): number;
+    get outputSize(): number;
   }
 }

@@ -221,7 +221,7 @@ describe("events and history", () => {
 });
 
 describe("assets", () => {
-  it("assets.ts is generated from firmware/web/src and the three assets stay under 30 KB gzipped", () => {
+  it("assets.ts is generated from web/ and the three assets stay under 30 KB gzipped", () => {
     execFileSync("node", ["host-tests/host/gen-web-assets.mjs", "--check"]);
     const gz = Object.values(ASSETS).reduce((n, a) => n + gzipSync(Buffer.from(a!.body, "utf8"), { level: 9 }).length, 0);
     expect(gz).toBeGreaterThan(3000);

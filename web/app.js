@@ -1,6 +1,6 @@
 "use strict";
 // The gateway page: plain DOM, no framework. Untrusted text (meter names, ids from the air) only ever goes
-// through textContent / setAttribute, never innerHTML. Served by firmware/web (assets.ts is generated from this).
+// through textContent / setAttribute, never innerHTML. Served by firmware/web/web-app.ts (firmware/web/assets.ts is generated from this file).
 var csrf = "", nonce = "", doc = null, cfg = null, es = null, view = "meters";
 var $ = function (s) { return document.querySelector(s); };
 function el(tag, a) {
