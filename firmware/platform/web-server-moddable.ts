@@ -8,7 +8,8 @@
  *   headersComplete → a firmware upload (POST /api/ota) asks for requestFragment calls and streams the body into
  *     WebApp.beginUpload's OtaUpload as it arrives (the device cannot hold an image); other requests get their body
  *     as one String (refused over 16 KB by WebApp);
- *   prepareResponse → the WebApp response, body as UTF-8 bytes (a string body must be ASCII on this server).
+ *   prepareResponse → the WebApp response, body as UTF-8 bytes (a string body must be ASCII on this server);
+ *     a response in pieces (the status document) goes chunked, one piece per responseFragment call.
  * Server-Sent Events: this server sends a body and closes, so /api/events answers with the backlog after
  * Last-Event-ID and `retry:`; the browser's EventSource reconnects by itself (firmware/web/events.ts).
  */
@@ -27,6 +28,13 @@ interface Conn extends HTTPRequestState {
   wm_upload?: OtaUpload;
   wm_early?: WebResponse;
   wm_body?: string;
+  wm_next?: string;
+  wm_more?: () => string | undefined;
+}
+
+function bytesOf(utf8: TextEncoder, text: string): ArrayBuffer {
+  const bytes = utf8.encode(text);
+  return bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
 }
 
 export function startDeviceWebServer(app: WebApp, port: number, log: (m: string) => void): HttpServer {
@@ -79,11 +87,24 @@ export function startDeviceWebServer(app: WebApp, port: number, log: (m: string)
           r = { status: 500, headers: [["content-type", "text/plain"]], body: "internal error\n" };
         }
         c.wm_upload = undefined;
-        const bytes = utf8.encode(r.body);
-        const body = bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
         const headers: string[] = [];
         for (const [k, v] of r.headers) headers.push(k, v);
-        return { status: r.status, headers, body };
+        if (r.more) {
+          c.wm_next = r.body;
+          c.wm_more = r.more;
+          return { status: r.status, headers, body: true }; // chunked: responseFragment below
+        }
+        return { status: r.status, headers, body: bytesOf(utf8, r.body) };
+      }
+      case HttpServer.responseFragment: {
+        // One piece per call (a piece is one meter's JSON, well under the socket's write space).
+        const piece = c.wm_next ?? c.wm_more?.();
+        c.wm_next = undefined;
+        if (piece === undefined) {
+          c.wm_more = undefined;
+          return undefined;
+        }
+        return bytesOf(utf8, piece);
       }
       case HttpServer.error:
         c.wm_upload?.abort();

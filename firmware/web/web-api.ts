@@ -37,20 +37,31 @@ export function guessDriver(manufacturer: string, version: number, deviceType: n
   return best;
 }
 
-/** The page's document: status counters, meters with their latest values, unknown meters with a driver guess. */
-export function pageDocument(app: WebApp): Json {
+/**
+ * The page's document: status counters, meters with their latest values and chart, unknown meters with a driver
+ * guess. Sent in pieces (WebResponse.more): the counters and unknown meters first, then one meter per piece, so
+ * the device holds one meter's JSON at a time however many meters there are.
+ */
+function pageDocument(app: WebApp): WebResponse {
   const s = app.o.status();
-  const configured = new Set<string>();
-  const meters = list(s.meters).map((m) => {
-    const id = String(m.id);
-    configured.add(id);
-    const r = app.last.get(id);
-    return { ...m, values: r ? r.reading : null, chart: app.history.series(id) ?? null };
-  });
+  const meters = list(s.meters);
+  const configured = new Set(meters.map((m) => String(m.id)));
   const unknown = list(s.unknown_meters)
     .filter((u) => !configured.has(String(u.id)))
     .map((u) => ({ ...u, driver_guess: guessDriver(String(u.manufacturer), Number(u.version), Number(u.device_type)) }));
-  return { ...s, config: undefined, meters, unknown_meters: unknown, firmware: app.o.firmwareVersion, web: { ...app.stats, ...app.auth.stats, live_pages: app.events.subscribers } };
+  const head = JSON.stringify({ ...s, config: undefined, meters: undefined, unknown_meters: unknown, firmware: app.o.firmwareVersion, web: { ...app.stats, ...app.auth.stats, live_pages: app.events.subscribers } });
+  let i = 0;
+  const r = json(200, null);
+  r.body = head.slice(0, -1) + ',"meters":[';
+  r.more = () => {
+    if (i > meters.length) return undefined;
+    if (i === meters.length) return i++, "]}";
+    const m = meters[i];
+    const id = String(m.id);
+    const last = app.last.get(id);
+    return (i++ > 0 ? "," : "") + JSON.stringify({ ...m, values: last ? last.reading : null, chart: app.history.series(id) ?? null });
+  };
+  return r;
 }
 
 function settingsDocument(app: WebApp): Json {
@@ -93,7 +104,7 @@ function onboard(ctx: ApiContext, body: unknown): WebResponse {
 export function apiRoute(ctx: ApiContext, method: string, path: string, body: unknown): WebResponse | undefined {
   const app = ctx.app;
   if (method === "ONBOARD") return onboard(ctx, body);
-  if (path === "/api/status" && method === "GET") return json(200, pageDocument(app));
+  if (path === "/api/status" && method === "GET") return pageDocument(app);
   if (path === "/api/settings") {
     if (method === "GET") return json(200, settingsDocument(app));
     if (method === "POST") return edit(ctx, (raw) => mergeSettings(raw, body));

@@ -47,6 +47,18 @@ export interface WebResponse {
   body: string;
   /** Server-Sent Events: send `body` (the opening), then keep the connection for app.events if the server can. */
   events?: boolean;
+  /**
+   * A body too large to build at once (the status document of many meters): `body` first, then each text
+   * `more()` returns until undefined. The device sends these as chunks, so a request holds one piece at a time.
+   */
+  more?: () => string | undefined;
+}
+
+/** The whole body of a response (tests, small bodies). */
+export function fullBody(r: WebResponse): string {
+  let s = r.body;
+  for (let part = r.more?.(); part !== undefined; part = r.more!()) s += part;
+  return s;
 }
 
 export interface WifiNetwork {
@@ -93,6 +105,25 @@ const PAGE_HEADERS: [string, string][] = [
   ["content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"],
   ["referrer-policy", "no-referrer"],
 ];
+
+/** Text sent in pieces of at most PIECE characters (a surrogate pair is never split). */
+const PIECE = 4096;
+
+function pieces(r: WebResponse, text: string): WebResponse {
+  let at = 0;
+  const next = (): string | undefined => {
+    if (at >= text.length) return undefined;
+    let end = Math.min(text.length, at + PIECE);
+    const c = text.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff && end < text.length) end--;
+    const part = text.slice(at, end);
+    at = end;
+    return part;
+  };
+  r.body = next() ?? "";
+  r.more = next;
+  return r;
+}
 
 export class WebApp {
   readonly auth: WebAuth;
@@ -156,7 +187,7 @@ export class WebApp {
       if (method !== "GET" && method !== "HEAD") return text(405, "method not allowed\n");
       const asset = ASSETS[path === "/" || path === "/index.html" ? "/" : path];
       if (!asset) return text(404, "not found\n");
-      return { status: 200, headers: [["content-type", asset.type], ["cache-control", "no-cache"], ...PAGE_HEADERS], body: asset.body };
+      return pieces({ status: 200, headers: [["content-type", asset.type], ["cache-control", "no-cache"], ...PAGE_HEADERS], body: "" }, asset.body);
     }
     if ((req.body?.length ?? 0) > MAX_BODY) return json(413, { error: `request body over ${MAX_BODY} bytes` });
     let body: unknown;

@@ -19,6 +19,7 @@ import type { MemoryModel } from "./xs-memory-harness.js";
 import { nodeThroughput, tsTwins, type NsPerByte } from "./node-bench.js";
 import { nativeTwins } from "./native-bench.js";
 import { channelLoad, channelLoadRows, type ChannelLoadRun } from "./channel-load.js";
+import { webBenchLines } from "./web-bench.js";
 
 /** Targets of issue 8. */
 export const TARGETS = {
@@ -184,6 +185,8 @@ async function main(argv: string[]): Promise<void> {
   const res: BenchResult = { xs, node, memory, native, ts, load };
   console.log(`wM-Bus gateway bench: XS 13.3 (@agoric/xsnap CLI, meter = computrons), Node ${process.version}, ${readings ? "" : "no readings stage, "}print overhead ${xs.printOverhead} subtracted`);
   for (const l of table(res, list.length)) console.log(l);
+  console.log("");
+  for (const l of await webBenchLines()) console.log(l);
   if (argv.includes("--hotspots")) {
     console.log("");
     for (const l of hotspotLines(await runXsHotspots(benchRecords(list)))) console.log(l);

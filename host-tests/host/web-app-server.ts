@@ -28,6 +28,14 @@ export async function startWebAppServer(app: WebApp, port: number, fallbackToFre
     for (const [k, v] of r.headers) headers[k] = k === "set-cookie" ? [...((headers[k] as string[]) ?? []), v] : v;
     observe?.(`${r.status} ${JSON.stringify(r.headers)}\n${r.body}`);
     res.writeHead(r.status, headers);
+    if (r.more && !head) {
+      res.write(r.body);
+      for (let part = r.more(); part !== undefined; part = r.more()) {
+        observe?.(part);
+        res.write(part);
+      }
+      return void res.end();
+    }
     if (!r.events) return void res.end(head ? undefined : r.body);
     res.write(r.body);
     const writer = (text: string) => {
