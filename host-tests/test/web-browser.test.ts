@@ -91,7 +91,8 @@ describe.skipIf(missing !== "")("web interface in Chromium", () => {
     mkdirSync(SHOTS, { recursive: true });
     for (const [w, h, tag] of [[1200, 800, "desktop"], [390, 844, "phone"]] as const) {
       await page.setViewportSize({ width: w, height: h });
-      await page.screenshot({ path: join(SHOTS, `web-${name}-${tag}.png`), fullPage: tag === "desktop" });
+      await page.evaluate("window.scrollTo(0, 0)");
+      await page.screenshot({ path: join(SHOTS, `web-${name}-${tag}.png`) });
     }
     await page.setViewportSize({ width: 1200, height: 800 });
   }
