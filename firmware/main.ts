@@ -25,6 +25,7 @@ import { ModdableAes } from "./platform/aes-crypt.js";
 import { DeviceClock } from "./platform/clock.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
+import { RawOutput, type RawPublisher } from "./uplink/raw.js";
 import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js";
 import { RadioFrameSource, type FrameSource } from "./gateway/frame-source.js";
 import { Supervisor } from "./gateway/supervisor.js";
@@ -81,9 +82,9 @@ function createNativeTask(onFrames: () => void): NativeRadioTask | undefined {
  * The uplinks of the settings (MQTT/HTTP with NVS offline buffers); on failure a hub that only counts.
  * SecureSocket is handed over always; the transports use it only for mqtts:// / `tls: true` and https://.
  */
-function createHub(cfg: GatewayConfig): UplinkHub {
+function createHub(cfg: GatewayConfig, onMqttUplink?: (u: RawPublisher) => void): UplinkHub {
   try {
-    return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket } });
+    return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket }, onMqttUplink });
   } catch (e) {
     log(`uplinks unavailable: ${String(e)}`); // parseConfig already checked the URLs; this is storage trouble
     return droppingHub(1);
@@ -129,9 +130,12 @@ export default function main(): void {
     const { config, problems } = loadConfig(store);
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
     const cipher = new ModdableAes();
-    const hub = createHub(config);
+    let rawMqtt: RawPublisher | undefined;
+    const hub = createHub(config, (u) => (rawMqtt = u));
+    // Raw frames (docs/raw-output.md): MQTT only on the device so far; TCP/UDP listeners run on the host.
+    const raw = config.raw ? new RawOutput({ settings: config.raw, gatewayId: config.gatewayId, mqtt: rawMqtt }) : undefined;
     const last = new LastReadings();
-    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32") });
+    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32"), raw });
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.
