@@ -25,6 +25,7 @@ import { DeviceClock } from "./platform/clock.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
 import { RawOutput, type RawPublisher } from "./uplink/raw.js";
+import { createDeviceRawSinks } from "./uplink/raw-sinks-moddable.js";
 import type { NetworkLink } from "./platform/network.js";
 import { createDeviceNetwork } from "./platform/network-moddable.js";
 import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js";
@@ -131,8 +132,8 @@ export default function main(): void {
     const cipher = new ModdableAes();
     let rawMqtt: RawPublisher | undefined;
     const hub = createHub(config, (u) => (rawMqtt = u));
-    // Raw frames (docs/raw-output.md): MQTT only on the device so far; TCP/UDP listeners run on the host.
-    const raw = config.raw ? new RawOutput({ settings: config.raw, gatewayId: config.gatewayId, mqtt: rawMqtt }) : undefined;
+    // Raw frames (docs/raw-output.md): MQTT and UDP listeners (TCP listeners run on the host only so far).
+    const raw = config.raw ? new RawOutput({ settings: config.raw, gatewayId: config.gatewayId, mqtt: rawMqtt, sinks: createDeviceRawSinks(config.raw.sinks, log) }) : undefined;
     const last = new LastReadings();
     const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32"), raw });
 
