@@ -17,7 +17,6 @@
  *            (web/apply.ts). These device parts are type-checked and have run only in simulation (docs/web.md).
  */
 import "./platform/text-globals.js";
-import WiFi from "embedded:network/interface/wifi";
 import SNTP from "moddable:sntp";
 import Timer from "moddable:timer";
 import Digital from "embedded:io/digital";
@@ -28,6 +27,10 @@ import { ModdableAes } from "./platform/aes-crypt.js";
 import { DeviceClock } from "./platform/clock.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
+import { RawOutput, type RawPublisher } from "./uplink/raw.js";
+import { createDeviceRawSinks } from "./uplink/raw-sinks-moddable.js";
+import type { NetworkLink } from "./platform/network.js";
+import { createDeviceNetwork } from "./platform/network-moddable.js";
 import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js";
 import { RadioFrameSource, type FrameSource } from "./gateway/frame-source.js";
 import { Supervisor } from "./gateway/supervisor.js";
@@ -52,8 +55,6 @@ const ONBOARD_FLAG = "web.onboard";
 const LONG_PRESS_MS = 5000;
 const FIRMWARE_VERSION = "0.1.0";
 
-/** Wi-Fi `connection` above this value: associated and an IP address assigned (embedded:network/interface/wifi). */
-const WIFI_HAS_ADDRESS = 500;
 const STATUS_EVERY_MS = 60_000;
 
 function log(message: string): void {
@@ -95,9 +96,9 @@ function createNativeTask(onFrames: () => void): NativeRadioTask | undefined {
  * The uplinks of the settings (MQTT/HTTP with NVS offline buffers); on failure a hub that only counts.
  * SecureSocket is handed over always; the transports use it only for mqtts:// / `tls: true` and https://.
  */
-function createHub(cfg: GatewayConfig): UplinkHub {
+function createHub(cfg: GatewayConfig, onMqttUplink?: (u: RawPublisher) => void): UplinkHub {
   try {
-    return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket } });
+    return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket }, onMqttUplink });
   } catch (e) {
     log(`uplinks unavailable: ${String(e)}`); // parseConfig already checked the URLs; this is storage trouble
     return droppingHub(1);
@@ -119,9 +120,13 @@ export default function main(): void {
     const { config, problems } = loadConfig(store);
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
     const cipher = new ModdableAes();
-    const hub = new SwitchHub(createHub(config));
+    let rawMqtt: RawPublisher | undefined;
+    const hub = new SwitchHub(createHub(config, (u) => (rawMqtt = u)));
+    // Raw frames (docs/raw-output.md): MQTT and UDP listeners (TCP listeners run on the host only so far).
+    // They keep the first MQTT uplink: a broker changed on the web page does not move them (docs/web.md).
+    const raw = config.raw ? new RawOutput({ settings: config.raw, gatewayId: config.gatewayId, mqtt: rawMqtt, sinks: createDeviceRawSinks(config.raw.sinks, log) }) : undefined;
     let app: WebApp | undefined;
-    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32") });
+    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32"), raw });
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.
@@ -156,7 +161,9 @@ export default function main(): void {
 
     // Wi-Fi from the settings (the web page can change them at run time), else from the mcconfig command line.
     const wifiSettings = () => gateway.config.wifi ?? (mcConfig.ssid ? { ssid: String(mcConfig.ssid), password: mcConfig.password ? String(mcConfig.password) : undefined } : undefined);
-    let wifi: WiFi | undefined;
+    // Wi-Fi or Ethernet behind one NetworkLink (docs/network.md); the supervisor's reconnect drives it.
+    let net: NetworkLink | undefined;
+    let netLoading = false;
     let mdnsClaimed = false;
     const webPort = Number(mcConfig.httpPort ?? 80);
     const boardName = String(mcConfig.board ?? board.board);
@@ -165,8 +172,13 @@ export default function main(): void {
       actions: {
         openAccessPoint: () => ap.openAccessPoint(),
         closeAccessPoint: () => ap.closeAccessPoint(),
-        connectStation: () => connectWifi(),
-        stopStation: () => wifi?.disconnect(),
+        connectStation: () => {
+          // new settings: the link is rebuilt with them
+          net?.disconnect();
+          net = undefined;
+          connectWifi();
+        },
+        stopStation: () => net?.disconnect(),
         log,
       },
     });
@@ -179,10 +191,23 @@ export default function main(): void {
       }
     };
     const connectWifi = () => {
-      const w = wifiSettings();
-      if (!w || wifiMode.role === "onboarding") return;
-      if (!wifi) wifi = new WiFi({ onChanged: () => wifiChanged((wifi?.connection ?? 0) > WIFI_HAS_ADDRESS) });
-      wifi.connect(w.password ? { SSID: w.ssid, password: w.password } : { SSID: w.ssid });
+      if (wifiMode.role === "onboarding") return; // the station waits for the onboarding page
+      if (net) return net.connect();
+      if (netLoading) return;
+      const make = (ethernet?: Parameters<typeof createDeviceNetwork>[0]["ethernet"]) => {
+        const w = wifiSettings();
+        net = createDeviceNetwork({
+          board, ethernet, wifi: w, hostname: config.gatewayId,
+          now: () => clock.now(), onChange: (_event, st) => wifiChanged(st.state === "up"), log,
+        });
+        net?.connect();
+      };
+      if (!board.ethernet) return make();
+      netLoading = true; // only Ethernet boards' manifests include the SDK's Ethernet module
+      import("./platform/network-ethernet-moddable.js").then(
+        (m) => make(m.ethernetDevice),
+        (e: unknown) => log(`ethernet: ${String(e)}`),
+      ).finally(() => (netLoading = false));
     };
     // Monotonic ms for the supervisor: `ticks` is a wrapping 32-bit value, so accumulate wrap-safe deltas.
     let lastTicks = clock.ticks();
@@ -222,9 +247,9 @@ export default function main(): void {
       now: monotonicNow,
       firmwareVersion: FIRMWARE_VERSION,
       config: () => gateway.config,
-      status: () => gateway.status({ radio: radioStats(), uplink: hub.stats(), device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open } }),
+      status: () => gateway.status({ radio: radioStats(), uplink: hub.stats(), device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open }, network: net?.status() }),
       apply: (c, changed, p) =>
-        applySettings({ gateway, hub, createHub, restartRadio: () => source.restart(), joinNetwork: () => wifiMode.networkConfigured(monotonicNow()), log }, c, changed, p),
+        applySettings({ gateway, hub, createHub: (cfg) => createHub(cfg), restartRadio: () => source.restart(), joinNetwork: () => wifiMode.networkConfigured(monotonicNow()), log }, c, changed, p),
       onboarding: {
         requested: () => store.get(ONBOARD_FLAG) === "1",
         request: () => {
@@ -253,7 +278,7 @@ export default function main(): void {
     if (device.pin.button !== undefined) watchButton(device.pin.button, LONG_PRESS_MS, () => webApp.o.onboarding?.request());
     supervisor.start();
     startRadio();
-    Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats() }), STATUS_EVERY_MS);
+    Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats(), network: net?.status() }), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {
     log(`start-up failed: ${String(e)}`);

@@ -7,6 +7,7 @@
  *   npm start -- [--mqtt mqtt://host:port | --no-mqtt] [--http URL] [--speed 60] [--duration 1h]
  *                [--seed 1] [--meters 49] [--radio TC|S] [--radio-chip sx1262|cc1101 | --direct]
  *                [--http-port 8080] [--gateway ID] [--config settings.json] [--data DIR] [--json] [--quiet]
+ *                [--raw all|configured|unknown|none] [--raw-sink udp://127.0.0.1:9011[,rtlwmbus|hex|json]]
  *                [--admin-password PW | --onboarding]
  *
  * The web interface (firmware/web) runs on --http-port with the login: without --admin-password the first start
@@ -30,6 +31,8 @@ import { SimDevice } from "./web-sim-device.js";
 import { nodeHash } from "./web-crypto-node.js";
 import { SettingsFileStore } from "./gateway-file-store.js";
 import { replay } from "./gateway-replay.js";
+import { rawFilterFlag, rawSinkFlag } from "./raw-wiring.js";
+import type { RawFilter, RawSinkSettings } from "../../firmware/uplink/raw.js";
 
 export interface StartFlags {
   replay?: string;
@@ -54,6 +57,9 @@ export interface StartFlags {
   quiet: boolean;
   adminPassword?: string;
   onboarding: boolean;
+  /** Raw frame output (docs/raw-output.md): the global filter, and TCP/UDP listeners. */
+  raw?: RawFilter;
+  rawSinks: RawSinkSettings[];
 }
 
 const UNITS: { [u: string]: number } = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -67,7 +73,7 @@ export function parseDuration(text: string): number {
 }
 
 export function parseFlags(argv: readonly string[]): StartFlags {
-  const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false, onboarding: false };
+  const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false, onboarding: false, rawSinks: [] };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
@@ -95,6 +101,8 @@ export function parseFlags(argv: readonly string[]): StartFlags {
       case "--quiet": f.quiet = true; break;
       case "--admin-password": f.adminPassword = value(i++, a); { const bad = WebAuth.passwordProblem(f.adminPassword); if (bad) throw new Error(`--admin-password: ${bad}`); } break;
       case "--onboarding": f.onboarding = true; break;
+      case "--raw": f.raw = rawFilterFlag(value(i++, a)); break;
+      case "--raw-sink": f.rawSinks.push(rawSinkFlag(value(i++, a))); break;
       default: throw new Error(`unknown flag ${a} (see the top of host-tests/host/start.ts or README.md)`);
     }
   }
@@ -145,6 +153,9 @@ async function main(): Promise<void> {
   const device = new SimDevice({
     store, apartment, httpPort: flags.httpPort ?? 8080, fallbackToFree: flags.httpPort === undefined, chip: flags.direct ? "direct" : flags.radioChip,
     dataDir: flags.data, log: (m) => console.log(m),
+    adjust: (config) => {
+      if (flags.raw || flags.rawSinks.length) config.raw = { frames: flags.raw ?? config.raw?.frames ?? "all", mqtt: true, sinks: [...(config.raw?.sinks ?? []), ...flags.rawSinks] };
+    },
     onReading: (r) => {
       if (flags.json) console.log(JSON.stringify(r.reading));
       else if (!flags.quiet) console.log(readingLine(r));
@@ -180,7 +191,8 @@ async function main(): Promise<void> {
   await device.close();
   if (broker) await broker.close();
   const s = gateway.stats();
-  console.log(`done: ${s.frames} frames, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}`);
+  console.log(`done: ${s.frames} frames, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}` +
+    (device.raw ? `, raw records ${device.raw.stats().records}` : ""));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

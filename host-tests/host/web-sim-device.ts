@@ -17,6 +17,8 @@ import { nodeCipher } from "./aes-node.js";
 import { DirectFrameSource } from "./gateway-direct-source.js";
 import { AirFrameSource, SimulatedAir, type SimChipKind } from "./gateway-air-source.js";
 import { createHostHub } from "./gateway-hub.js";
+import { createHostRawOutput } from "./raw-wiring.js";
+import type { RawOutput } from "../../firmware/uplink/raw.js";
 import { connect, runApartment, SimClock, type SimulatedReceiver } from "./gateway-runner.js";
 import { SimulatedPartition } from "./ota-sim.js";
 import { startWebAppServer, type WebAppServer } from "./web-app-server.js";
@@ -41,6 +43,8 @@ export interface SimDeviceOptions {
   onReading?: (r: OutgoingReading) => void;
   log?: (message: string) => void;
   dataDir?: string;
+  /** Changes the loaded settings in memory before the gateway starts (npm start's flags, e.g. --raw). */
+  adjust?: (config: GatewayConfig) => void;
 }
 
 export class SimDevice {
@@ -52,6 +56,7 @@ export class SimDevice {
   readonly wifi: SimulatedWifi;
   readonly wifiMode: WifiMode;
   readonly partition = new SimulatedPartition(2 * 1024 * 1024);
+  readonly raw?: RawOutput;
   server?: WebAppServer;
   #stop = false;
   #running?: Promise<void>;
@@ -62,16 +67,20 @@ export class SimDevice {
   constructor(readonly o: SimDeviceOptions) {
     const log = o.log ?? (() => undefined);
     const { config, problems } = loadConfig(o.store);
+    o.adjust?.(config);
     for (const p of problems) log(`settings: ${problemText(p)}`);
     this.clock = new SimClock(o.apartment.startMs);
-    const createHub = (c: GatewayConfig): UplinkHub => createHostHub(c, { dataDir: o.dataDir, onDiagnostic: (m) => log(`uplink: ${m}`) });
+    let mqttUplink: Parameters<typeof createHostRawOutput>[1];
+    const createHub = (c: GatewayConfig): UplinkHub => createHostHub(c, { dataDir: o.dataDir, onDiagnostic: (m) => log(`uplink: ${m}`), onMqttUplink: (u) => (mqttUplink = u) });
     this.hub = new SwitchHub(createHub(config));
+    // Raw frame output on the first MQTT uplink (a broker changed on the web page does not move it: docs/web.md).
+    this.raw = createHostRawOutput(config, mqttUplink, log);
     let app: WebApp | undefined;
     const tapped = tapHub(this.hub, (r) => {
       app?.onReading(r);
       o.onReading?.(r);
     });
-    this.gateway = new Gateway({ config, configProblems: problems, clock: this.clock, cipher: nodeCipher(), hub: tapped, device: "sim" });
+    this.gateway = new Gateway({ config, configProblems: problems, clock: this.clock, cipher: nodeCipher(), hub: tapped, device: "sim", raw: this.raw });
     this.source = !o.chip || o.chip === "direct" ? new DirectFrameSource() : new AirFrameSource({ air: new SimulatedAir({ clock: this.clock }), chip: o.chip, onDiagnostic: (m) => log(`radio: ${m}`) });
     connect({ gateway: this.gateway, source: this.source });
     this.wifi = new SimulatedWifi(o.networks ?? [{ ssid: "home", password: "correct horse", rssi: -52, up: true }, { ssid: "neighbour", password: "secret-ish", rssi: -80, up: true }], () => this.gateway.config.wifi, 1500);
@@ -136,6 +145,7 @@ export class SimDevice {
     if (this.#timer) clearInterval(this.#timer);
     await this.server?.close();
     await this.hub.close();
+    this.raw?.close();
     this.source.close();
   }
 }
