@@ -104,7 +104,8 @@ function showStatus() {
   var main = $("#main");
   main.textContent = "";
   main.append(el("h2", { text: "Status" }), el("p", { text: "firmware " + doc.firmware + " · up " + doc.uptime_s + " s · radio " + doc.radio_mode + " · time " + doc.time }));
-  ["stats", "radio", "uplink", "device", "web"].forEach(function (k) { if (doc[k]) main.append(el("h3", { text: k }), el("table", { class: "list", id: "st-" + k }, flat(doc[k], "", []))); });
+  // every counter group the gateway reports (stats, radio, uplink, device, network, raw, repeater, web, …)
+  for (var k in doc) if (doc[k] && typeof doc[k] === "object" && !Array.isArray(doc[k]) && k !== "config") main.append(el("h3", { text: k }), el("table", { class: "list", id: "st-" + k }, flat(doc[k], "", [])));
 }
 function form(title, fields, send, extra) {
   var box = el("div", { class: "msg" });
