@@ -50,7 +50,7 @@ export function encodeTelegram(f: TelegramFields, key?: EncodeKey): Uint8Array {
   const ellCrcAt = f.ell ? writeEll(w, f.ell) : -1;
   const afl: AflLayout | undefined = f.afl ? writeAfl(w, f.afl) : undefined;
   const payloadAt = f.tpl ? writeTpl(w, f.tpl) : w.length;
-  if (!f.tpl && f.apl.length > 0 && !f.ell) fail("bad_argument", "an APL needs a CI (TPL)");
+  if (!f.tpl && f.apl.length > 0 && !f.ell && !f.wired) fail("bad_argument", "an APL needs a CI (TPL)");
   writeApl(w, f.apl);
   const end = w.length;
   if (f.wired) w.reserve(2);
