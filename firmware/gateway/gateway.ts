@@ -126,15 +126,34 @@ export class Gateway {
       this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
       return "unknown_meter";
     }
+    meter.rssiDbm = frame.rssiDbm;
+    return this.#read(meter, frame.bytes, ident.id, ident.manufacturer, now, frame.rssiDbm);
+  }
+
+  /**
+   * A telegram a wired M-Bus master polled from configured meter `meterId` (firmware/wired): no radio
+   * dedup (every poll is a reading), the same decode → reading → uplink path as radio telegrams.
+   */
+  handleWired(bytes: Uint8Array, meterId: string, pollId: string): FrameVerdict {
+    this.#stats.frames++;
+    const meter = this.#meters.get(meterId);
+    if (!meter) {
+      this.#stats.unknownFrames++;
+      return "unknown_meter";
+    }
+    return this.#read(meter, bytes, "wired-" + pollId, "", this.#clock.now(), undefined);
+  }
+
+  #read(meter: MeterState, bytes: Uint8Array, telegramId: string, manufacturer: string, now: number, rssi: number | undefined): FrameVerdict {
+    const s = this.#stats;
     meter.count++;
     meter.lastSeen = now;
-    meter.rssiDbm = frame.rssiDbm;
     const cfg = meter.cfg;
-    const { result, reading } = this.#session.read(frame.bytes, {
+    const { result, reading } = this.#session.read(bytes, {
       name: cfg.name,
       driver: cfg.driver === "auto" ? undefined : cfg.driver,
       timestamp: isoSeconds(now),
-      rssi_dbm: frame.rssiDbm,
+      rssi_dbm: rssi,
       device: this.#device,
     });
     if (!result.ok) {
@@ -145,13 +164,13 @@ export class Gateway {
     }
     s.decoded++;
     const out: OutgoingReading = {
-      readingId: this.config.gatewayId + "/" + ident.id,
-      telegramId: ident.id,
+      readingId: this.config.gatewayId + "/" + telegramId,
+      telegramId,
       meterId: typeof reading.id === "string" && reading.id !== "" ? reading.id : cfg.id,
       meterName: cfg.name,
       driver: String(reading.meter),
       media: String(reading.media),
-      manufacturer: ident.manufacturer,
+      manufacturer: manufacturer || (result.telegram.meter?.manufacturer ?? ""),
       reading,
       receivedAt: now,
     };
