@@ -37,6 +37,8 @@ export interface MasterOptions {
   retries?: number;
   /** Telegrams read from one slave at most while it says "more records follow" (default 16). */
   maxTelegrams?: number;
+  /** The level converter echoes the master's own bytes on RX (some do): skip that many bytes first. */
+  echo?: boolean;
 }
 
 /** The outcome of reading one slave: every telegram received, and why reading stopped early, if it did. */
@@ -80,6 +82,7 @@ export class WiredMaster {
   readonly #timers: LineTimers;
   readonly #retries: number;
   readonly #maxTelegrams: number;
+  readonly #echo: boolean;
   #baud: BaudRate;
   #onBytes?: (b: Uint8Array) => void;
   #open = false;
@@ -91,6 +94,7 @@ export class WiredMaster {
     this.#baud = opts.baud ?? 2400;
     this.#retries = opts.retries ?? 2;
     this.#maxTelegrams = opts.maxTelegrams ?? 16;
+    this.#echo = opts.echo ?? false;
   }
 
   get baud(): BaudRate {
@@ -119,6 +123,7 @@ export class WiredMaster {
     const gap = gapTimeoutMs(this.#baud);
     return new Promise((resolve) => {
       const buf: number[] = [];
+      let echo = this.#echo ? request.length : 0;
       let timer: unknown;
       let bad: string | undefined;
       let done = false;
@@ -135,7 +140,11 @@ export class WiredMaster {
       };
       const garbage = (): Answer => ({ kind: "garbage", bytes: Uint8Array.from(buf), why: bad ?? "incomplete frame" });
       this.#onBytes = (bytes) => {
-        for (let i = 0; i < bytes.length; i++) buf.push(bytes[i]);
+        for (let i = 0; i < bytes.length; i++) {
+          if (echo > 0) echo--;
+          else buf.push(bytes[i]);
+        }
+        if (buf.length === 0) return;
         if (bad === undefined) {
           const v = classify(buf);
           if (v === "more") {

@@ -203,3 +203,38 @@ describe("polling through the gateway pipeline", () => {
     expect(got.filter((x) => x === "c!")).toHaveLength(10);
   });
 });
+
+describe("device side", () => {
+  it("the UART parity helper compiles against xsmc.h and the ESP-IDF uart.h declarations", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { glueCompileArgs } = await import("../native/harness.js");
+    const out = join(mkdtempSync(join(tmpdir(), "wmbus-uart-")), "p.o");
+    const stubs = join(__dirname, "../native/esp-idf-stubs");
+    expect(() => execFileSync("gcc", glueCompileArgs("wmbus_uart_parity.c", out, ["-I", stubs]), { stdio: "pipe" })).not.toThrow();
+  });
+
+  it("a converter that echoes the request is handled with `echo`", async () => {
+    const clock = new VirtualClock();
+    const seg = new SimSegment(clock, [{ primary: 11, telegrams: [frame(260)] }]);
+    const echoing = {
+      open: (b: 2400, on: (x: Uint8Array) => void) => seg.open(b, on),
+      close: () => seg.close(),
+      write: (x: Uint8Array) => {
+        const t = x.slice();
+        clock.set(() => onBytes(t), 1); // our own bytes come back first
+        seg.write(x);
+      },
+    };
+    let onBytes: (x: Uint8Array) => void = () => {};
+    const line = { ...echoing, open: (b: 2400, on: (x: Uint8Array) => void) => { onBytes = on; seg.open(b, on); } };
+    const plain = new WiredMaster(line, clock);
+    plain.open(2400);
+    expect((await clock.drive(plain.read(11))).error).toMatch(/SND_NKE|REQ_UD2/);
+    const master = new WiredMaster(line, clock, { echo: true });
+    master.open(2400);
+    expect((await clock.drive(master.read(11))).frames).toHaveLength(1);
+  });
+});
