@@ -12,6 +12,7 @@ import { ReplayGuard } from "../security/replay.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import type { Clock } from "../platform/services.js";
 import type { RadioFrame } from "../radio/radio.js";
+import type { Telegram } from "../decoder/telegram.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
+  /** Called with every radio telegram of a configured meter that decoded (the command queue's window trigger). */
+  onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
 }
 
 /** What happened to one frame. */
@@ -80,6 +83,7 @@ export class Gateway {
   readonly #dedup: DedupWindow;
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
+  readonly #onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
   readonly #startedAt: number;
   /** The counters; unknownMeters is the table's size, filled in by stats(). */
   readonly #stats: Omit<GatewayStats, "unknownMeters"> = {
@@ -93,6 +97,7 @@ export class Gateway {
     this.#clock = opts.clock;
     this.#hub = opts.hub;
     this.#device = opts.device;
+    this.#onTelegram = opts.onTelegram;
     this.#dedup = new DedupWindow(opts.dedup);
     this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
     const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard() });
@@ -127,7 +132,7 @@ export class Gateway {
       return "unknown_meter";
     }
     meter.rssiDbm = frame.rssiDbm;
-    return this.#read(meter, frame.bytes, ident.id, ident.manufacturer, now, frame.rssiDbm);
+    return this.#read(meter, frame.bytes, ident.id, ident.manufacturer, now, frame.rssiDbm, frame);
   }
 
   /**
@@ -144,7 +149,7 @@ export class Gateway {
     return this.#read(meter, bytes, "wired-" + pollId, "", this.#clock.now(), undefined);
   }
 
-  #read(meter: MeterState, bytes: Uint8Array, telegramId: string, manufacturer: string, now: number, rssi: number | undefined): FrameVerdict {
+  #read(meter: MeterState, bytes: Uint8Array, telegramId: string, manufacturer: string, now: number, rssi: number | undefined, frame?: RadioFrame): FrameVerdict {
     const s = this.#stats;
     meter.count++;
     meter.lastSeen = now;
@@ -163,6 +168,7 @@ export class Gateway {
       return "decode_error";
     }
     s.decoded++;
+    if (frame && this.#onTelegram) this.#onTelegram(cfg.id, result.telegram, frame);
     const out: OutgoingReading = {
       readingId: this.config.gatewayId + "/" + telegramId,
       telegramId,
