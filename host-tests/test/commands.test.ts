@@ -162,3 +162,43 @@ describe("commands in response windows (simulated T2 / C2 meters)", () => {
     expect(states(outcomes, "close-1")).toEqual(["queued", "queued", "failed"]);
   });
 });
+
+describe("command topics (MQTT side)", () => {
+  it("routes <prefix>/<gw>/<meter>/set to the queue and names the outcome topic", async () => {
+    const { Topics } = await import("../../firmware/uplink/topics.js");
+    const { commandTarget, commandSubscription, handleCommandMessage, outcomeMessage } = await import("../../firmware/gateway/command-topics.js");
+    const { clock, queue, outcomes } = setup();
+    const topics = new Topics("gw");
+    expect(commandSubscription(topics)).toBe("wmbus/gw/+/set");
+    expect(commandTarget(topics, "wmbus/gw/11223344/set")).toBe("11223344");
+    expect(commandTarget(topics, "wmbus/other/11223344/set")).toBeUndefined();
+    expect(commandTarget(topics, "wmbus/gw/1122334/set")).toBeUndefined();
+    expect(handleCommandMessage(queue, topics, "wmbus/gw/11223344/set", JSON.stringify(CLOSE), true)).toEqual({ ok: true });
+    expect(handleCommandMessage(queue, topics, "wmbus/gw/11223344/set", "{not json", true)).toMatchObject({ ok: false });
+    expect(handleCommandMessage(queue, topics, "wmbus/gw/11223344/set", JSON.stringify(CLOSE), false)).toMatchObject({ ok: false });
+    await clock.runUntil(2_000);
+    const acked = outcomes.find((o) => o.state === "acked")!;
+    const msg = outcomeMessage(topics, acked);
+    expect(msg.topic).toBe("wmbus/gw/11223344/command");
+    expect(JSON.parse(msg.payload)).toMatchObject({ id: "close-1", kind: "snd_ud", state: "acked", attempts: 1 });
+  });
+});
+
+describe("wired meters in the gateway configuration", () => {
+  it("parses primary / secondary addresses and intervals into poll plans; reports bad ones", async () => {
+    const { wiredPlans } = await import("../../firmware/wired/plans.js");
+    const { config, problems } = parseConfig({
+      meters: [
+        { id: "03313062", name: "a", wired: { primary: 2, interval_s: 60 } },
+        { id: "11111111", name: "b", wired: { secondary: "11111111-4CA3-18-02" } },
+        { id: "22222222", name: "c", wired: { primary: 300 } },
+        { id: "33333333", name: "d", wired: { primary: 1, secondary: "33333333" } },
+      ],
+    });
+    expect(problems.map((p) => p.path)).toEqual(["meters[2].wired.primary", "meters[2].wired", "meters[3].wired"]);
+    expect(wiredPlans(config)).toEqual([
+      { meterId: "03313062", primary: 2, secondary: undefined, intervalMs: 60_000 },
+      { meterId: "11111111", primary: undefined, secondary: { id: "11111111", manufacturer: 0x4ca3, version: 0x18, medium: 0x02 }, intervalMs: 900_000 },
+    ]);
+  });
+});
