@@ -13,7 +13,7 @@ import { parseWired } from "../link/wired.js";
 import { decodeTelegram } from "../decoder/decode.js";
 import { answerTimeoutMs, gapTimeoutMs, type BaudRate, type LineTimers, type SerialLine } from "./line.js";
 import {
-  ADDRESS_SELECTED, ANY_SECONDARY, C_REQ_UD2, C_SND_NKE, FCB, RSP_UD_FUNCTION, selectFrame, shortFrame,
+  ADDRESS_SELECTED, ANY_SECONDARY, C_REQ_UD2, C_SND_NKE, FCB, RSP_UD_FUNCTION, secondaryText, selectFrame, shortFrame,
   type SecondaryAddress,
 } from "./frames.js";
 
@@ -254,9 +254,12 @@ export class WiredMaster {
       if (!several) {
         const a = await this.reqUd2(ADDRESS_SELECTED, true); // with retries: a lost answer is not a missing slave
         const addr = a.kind === "frame" ? answerAddress(a.bytes) : undefined;
-        if (addr && /^[0-9]{8}$/.test(addr.id)) out.found.push(addr);
-        else if (a.kind === "garbage") several = true;
-        else if (a.kind === "none") several = false; // selected but silent: nothing to learn here
+        if (addr && /^[0-9]{8}$/.test(addr.id)) {
+          if (!out.found.some((f) => secondaryText(f) === secondaryText(addr))) out.found.push(addr);
+          // One clean answer to a wildcard mask does not prove one slave: another may have lost its answer.
+          // A second, single read with the FCB toggled gives it another chance to collide.
+          if (pos < 7) several = (await this.exchange(shortFrame(C_REQ_UD2, ADDRESS_SELECTED))).kind === "garbage";
+        } else if (a.kind === "garbage") several = true;
       }
       if (several) {
         if (pos < 7) await this.#scan(mask, pos + 1, out);

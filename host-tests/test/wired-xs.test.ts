@@ -34,7 +34,7 @@ const seg = new SimSegment(clock, [
   { primary: 2, secondary: sec(d.f141[0]), telegrams: d.f141.map(f) },
   { primary: 23, secondary: sec(d.f148[0]), telegrams: d.f148.map(f) },
   { primary: 11, secondary: sec(d.f260), telegrams: [f(d.f260)] },
-  { primary: 12, secondary: sec(d.f259), telegrams: [f(d.f259)] },
+  { primary: 12, secondary: sec(d.f259), telegrams: [f(d.f259)], behaviour: "flaky" },
   { primary: 60, telegrams: [f(d.f269)], behaviour: "garbage" },
 ]);
 const master = new WiredMaster(seg, clock);
