@@ -1,7 +1,7 @@
 /**
  * Replays of prepared work through the core, one code for Node and for the real-SDK host build
  * (firmware/host/main.ts, platform x-cli-lin in manifest.json), so their outputs can be compared line by
- * line (host-tests/sdk/sdk-host.ts, docs/moddable-build.md §5). Pure: the cipher, the output and the memory
+ * line (host-tests/sdk/sdk-host.ts, docs/moddable-build.md §7). Pure: the cipher, the output and the memory
  * probe are injected. Every emitted line is a fresh object turned into JSON; nothing module-level is mutated.
  */
 import { fromHex } from "../util/hex.js";

@@ -3,7 +3,7 @@
  * by line, on the same replays (firmware/host/replay.ts): both corpus files through a reading session, and a
  * stretch of the simulated apartment (50 configured meters, 2 000 frames) through the Gateway, with the XS
  * machine's memory after start-up and every 250 frames. The SDK is not part of this repository or of CI:
- * build it and the binary as docs/moddable-build.md §5 says, then
+ * build it and the binary as docs/moddable-build.md §7 says, then
  *
  *   npm run -s build && node build/host-tests/sdk/sdk-host.js <path to the x-cli-lin binary> [work dir]
  *
