@@ -25,6 +25,8 @@ import { ModdableAes } from "./platform/aes-crypt.js";
 import { DeviceClock } from "./platform/clock.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
+import { DEVICE_FRAME_MEMO } from "./application/format-cache.js";
+import { DEVICE_SHAPE_MEMO } from "./application/record-shape.js";
 import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js";
 import { RadioFrameSource, type FrameSource } from "./gateway/frame-source.js";
 import { Supervisor } from "./gateway/supervisor.js";
@@ -131,7 +133,9 @@ export default function main(): void {
     const cipher = new ModdableAes();
     const hub = createHub(config);
     const last = new LastReadings();
-    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32") });
+    // Memo sizes for a device that hears a few meter models: about 1 KB per record shape, 150 B per frame format.
+    const memo = { shapes: DEVICE_SHAPE_MEMO, frames: DEVICE_FRAME_MEMO };
+    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32"), memo });
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.

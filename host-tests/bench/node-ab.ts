@@ -34,7 +34,7 @@ async function fullPass(dir: string): Promise<() => number> {
   const { makeReading } = await load(dir, "firmware/meters/reading");
   const { nodeCipher } = await load(dir, "host-tests/host/aes-node");
   records.setRecordShapeMemo?.(HOST_SHAPE_MEMO);
-  formatCache.setFrameFormatMemo?.(HOST_FRAME_MEMO); // absent before this setting existed
+  formatCache.setFrameFormatMemo?.(HOST_FRAME_MEMO); // older trees only; now FormatCache options (benchItems)
   const items = benchItems(loadBenchCorpus(), {
     fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(),
   });

@@ -9,8 +9,7 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { FormatCache } from "../../firmware/application/compact.js";
 import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
-import { setRecordShapeMemo } from "../../firmware/application/records.js";
-import { setFrameFormatMemo } from "../../firmware/application/format-cache.js";
+import { HOST_MEMO } from "../host/host-memo.js";
 import type { Telegram } from "../../firmware/decoder/telegram.js";
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import { crc16 } from "../../firmware/link/crc16.js";
@@ -30,10 +29,10 @@ export async function loadMakeReading(): Promise<MakeReading | undefined> {
   return mod.makeReading;
 }
 
-/** Parsed record headers a host gateway keeps (records.ts setRecordShapeMemo). */
-export const HOST_SHAPE_MEMO = 1024;
-/** Frame formats a host gateway keeps worked out (format-cache.ts setFrameFormatMemo; the corpus has about 300). */
-export const HOST_FRAME_MEMO = 1024;
+/** Parsed record headers a host gateway keeps (FormatCache memo sizes, host-tests/host/host-memo.ts). */
+export const HOST_SHAPE_MEMO = HOST_MEMO.shapes!;
+/** Frame formats a host gateway keeps worked out (the corpus has about 300). */
+export const HOST_FRAME_MEMO = HOST_MEMO.frames!;
 
 export interface Throughput {
   telegramsPerSecond: number;
@@ -103,7 +102,8 @@ export interface BenchItem {
  */
 export function benchItems(list: readonly CorpusEntry[], m: BenchModules): BenchItem[] {
   const { cipher, makeReading } = m;
-  const formats = new m.FormatCache(256);
+  // A host gateway keeps every header and frame format the corpus's ~100 meter models send (device: 32 / 128).
+  const formats = new m.FormatCache(256, HOST_MEMO);
   formats.import(m.KNOWN_FORMATS);
   return list.map((rec) => {
     const key = rec.key !== null && rec.key.length === 32 ? rec.key : undefined;
@@ -128,9 +128,6 @@ export function benchItems(list: readonly CorpusEntry[], m: BenchModules): Bench
  * No replay guard: the corpus is decoded again and again, which a guard would (rightly) refuse.
  */
 export async function nodeThroughput(list: readonly CorpusEntry[], seconds = 2): Promise<{ plain: Throughput; full?: Throughput }> {
-  // A host gateway keeps every header and frame format the corpus's ~100 meter models send (device: 32 / 128).
-  setRecordShapeMemo(HOST_SHAPE_MEMO);
-  setFrameFormatMemo(HOST_FRAME_MEMO);
   const makeReading = await loadMakeReading();
   const items = benchItems(list, { fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher() });
   const plain = timeLoop(() => {
