@@ -10,6 +10,7 @@ import { FormatCache } from "../../firmware/application/compact.js";
 import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { HOST_MEMO } from "../host/host-memo.js";
+import { ReadingPlans } from "../../firmware/meters/plans.js";
 import type { Telegram } from "../../firmware/decoder/telegram.js";
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import { crc16 } from "../../firmware/link/crc16.js";
@@ -87,6 +88,8 @@ export interface BenchModules {
   KeyStore: typeof KeyStore;
   makeReading?: MakeReading;
   cipher: BlockCipher;
+  /** The reading engine's kept work for the run (firmware/meters/plans.ts), as a gateway's session keeps one. */
+  plans?: unknown;
 }
 
 export interface BenchItem {
@@ -115,7 +118,7 @@ export function benchItems(list: readonly CorpusEntry[], m: BenchModules): Bench
     if (key !== undefined) {
       for (const id of [w.dll?.address.id, w.tpl?.address?.id, w.meter?.id]) if (id !== undefined && /^[0-9A-Fa-f]{8}$/.test(id)) keys.set(id, key);
     }
-    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, key, previous: undefined as unknown };
+    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, key, plans: m.plans, previous: undefined as unknown };
     if (makeReading) opts.previous = makeReading(w, opts);
     return { bytes, dec: new m.TelegramDecoder({ cipher, formats, keys }), opts };
   });
@@ -129,7 +132,7 @@ export function benchItems(list: readonly CorpusEntry[], m: BenchModules): Bench
  */
 export async function nodeThroughput(list: readonly CorpusEntry[], seconds = 2): Promise<{ plain: Throughput; full?: Throughput }> {
   const makeReading = await loadMakeReading();
-  const items = benchItems(list, { fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher() });
+  const items = benchItems(list, { fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(), plans: new ReadingPlans() });
   const plain = timeLoop(() => {
     for (const it of items) it.dec.decode(it.bytes);
     return items.length;
