@@ -8,6 +8,7 @@ import { Reader } from "../util/reader.js";
 import { readDif, type DifInfo } from "./dif.js";
 import type { RecordFunction } from "./record.js";
 import { readVif, resolveVif, type VifChain, type VifInfo } from "./vif.js";
+import { deepFreeze } from "../util/freeze.js";
 
 /** Everything the header bytes say about a record, wherever it sits; shared by all records with these bytes. */
 export interface RecordShape {
@@ -44,12 +45,12 @@ export interface RecordHeader extends RecordShape {
   offset: number;
 }
 
-const FUNCTION_SUFFIX: { readonly [f in RecordFunction]: string } = {
+const FUNCTION_SUFFIX: { readonly [f in RecordFunction]: string } = deepFreeze({
   instantaneous: "",
   maximum: "_max",
   minimum: "_min",
   error: "_error",
-};
+});
 
 /** quantity [_label…] [_storage_N] [_tariff_N] [_subunit_N] [_max|_min|_error] */
 export function recordName(quantity: string, nameLabels: readonly string[], dif: DifInfo): string {
@@ -61,12 +62,12 @@ export function recordName(quantity: string, nameLabels: readonly string[], dif:
   return s + FUNCTION_SUFFIX[dif.function];
 }
 
-const SPECIAL_QUANTITY = {
+const SPECIAL_QUANTITY = deepFreeze({
   manufacturer: "manufacturer_data",
   more_records: "manufacturer_data",
   filler: "idle_filler",
   global_readout: "global_readout",
-} as const;
+} as const);
 
 /**
  * Parses the record header at `pos` (bounded by `end`). For special DIFs the header is the DIF
