@@ -56,10 +56,18 @@ function freezeKind(e: ts.Expression): "shallow" | "deep" | undefined {
   return undefined;
 }
 
+/** A function expression called where it stands, `(() => {…})()`: its body runs where the call does. */
+function isIife(f: ts.Node): boolean {
+  if (!ts.isFunctionExpression(f) && !ts.isArrowFunction(f)) return false;
+  let n: ts.Node = f;
+  while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  return ts.isCallExpression(n.parent) && n.parent.expression === n;
+}
+
 /** True when code at `node` runs while the module is evaluated (not inside a function or an instance field). */
 function atTopLevel(node: ts.Node): boolean {
   for (let p = node.parent; p !== undefined; p = p.parent) {
-    if (ts.isFunctionLike(p) && !ts.isClassStaticBlockDeclaration(p)) return false;
+    if (ts.isFunctionLike(p) && !ts.isClassStaticBlockDeclaration(p) && !isIife(p)) return false;
     if (ts.isPropertyDeclaration(p) && !p.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) return false;
   }
   return true;
@@ -103,7 +111,11 @@ export function reachable(program: ts.Program, roots: readonly string[]): Set<st
     if (sf === undefined) continue;
     seen.add(f);
     for (const spec of runtimeImports(sf)) {
-      const r = ts.resolveModuleName(spec, f, program.getCompilerOptions(), { fileExists: (p) => program.getSourceFile(p) !== undefined || host.fileExists(p), readFile: host.readFile }).resolvedModule;
+      const r = ts.resolveModuleName(spec, f, program.getCompilerOptions(), {
+        fileExists: (p) => program.getSourceFile(p) !== undefined || host.fileExists(p),
+        readFile: host.readFile,
+        directoryExists: (d) => program.getSourceFiles().some((s) => s.fileName.startsWith(d + "/")) || (host.directoryExists?.(d) ?? false),
+      }).resolvedModule;
       if (r !== undefined && !r.resolvedFileName.endsWith(".d.ts")) todo.push(r.resolvedFileName);
     }
   }
@@ -128,6 +140,8 @@ export function memoryProgram(files: ReadonlyMap<string, string>): ts.Program {
     getSourceFile: (p, v, ...rest) => (files.has(p) ? ts.createSourceFile(p, files.get(p)!, v, true) : disk.getSourceFile(p, v, ...rest)),
     fileExists: (p) => files.has(p) || disk.fileExists(p),
     readFile: (p) => files.get(p) ?? disk.readFile(p),
+    directoryExists: (d) => [...files.keys()].some((f) => f.startsWith(d.endsWith("/") ? d : d + "/")) || (disk.directoryExists?.(d) ?? false),
+    realpath: (p) => (files.has(p) ? p : (disk.realpath?.(p) ?? p)),
   };
   return ts.createProgram([...files.keys()], CHECK_OPTIONS, host);
 }
@@ -201,20 +215,34 @@ export function checkProgram(program: ts.Program, files: readonly string[], prel
     }
   }
 
-  // constants frozen deeply: the argument of a top-level deepFreeze, and every constant its literal names
+  // constants frozen deeply: the argument of a top-level deepFreeze, and every constant its literal structure
+  // names (a call's arguments are not followed: deepFreeze(f(X)) freezes what f returns, not X)
   const deep = new Set<TopConst>();
   const markDeep = (e: ts.Node): void => {
-    if (ts.isFunctionLike(e)) return;
     if (ts.isIdentifier(e)) {
       const c = constNamed(e);
       if (c !== undefined && !deep.has(c)) {
         deep.add(c);
         markDeep(c.init);
       }
+      return;
     }
-    e.forEachChild(markDeep);
+    if (ts.isCallExpression(e)) {
+      if (freezeKind(e) !== undefined) markDeep(e.arguments[0]);
+      return;
+    }
+    if (ts.isPropertyAssignment(e)) return markDeep(e.initializer);
+    if (ts.isShorthandPropertyAssignment(e)) return markDeep(e.name);
+    if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isSpreadElement(e) || ts.isSpreadAssignment(e) || ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isConditionalExpression(e)) {
+      e.forEachChild(markDeep);
+    }
   };
-  for (const c of consts.values()) if (freezeKind(c.init) === "deep") markDeep(c.init);
+  const findDeep = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n) && !isIife(n)) return;
+    if (ts.isCallExpression(n) && freezeKind(n) === "deep") markDeep(n.arguments[0]);
+    n.forEachChild(findDeep);
+  };
+  for (const c of consts.values()) findDeep(c.init);
 
   /** Objects created inside `e` (outside functions) that are not frozen: literals, and calls or `new` giving objects. */
   const unfrozenIn = (e: ts.Expression, frozen: boolean): ts.Node[] => {
@@ -222,10 +250,7 @@ export function checkProgram(program: ts.Program, files: readonly string[], prel
     const visit = (n: ts.Node, isFrozen: boolean): void => {
       if (ts.isFunctionLike(n)) return;
       const kind = ts.isCallExpression(n) ? freezeKind(n) : undefined;
-      if (kind === "deep") {
-        markDeep((n as ts.CallExpression).arguments[0]);
-        return;
-      }
+      if (kind === "deep") return;
       if (kind === "shallow") {
         visit((n as ts.CallExpression).arguments[0], true);
         return;
