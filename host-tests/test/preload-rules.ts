@@ -132,12 +132,19 @@ export const CHECK_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
 };
 
+/** Parsed lib files (lib.es2022*.d.ts), shared by the programs of one test run. */
+const LIBS = new Map<string, ts.SourceFile | undefined>();
+
 /** A program over in-memory sources (path → text), resolving relative imports among them. */
 export function memoryProgram(files: ReadonlyMap<string, string>): ts.Program {
   const disk = ts.createCompilerHost(CHECK_OPTIONS, true);
+  const fromDisk = (p: string, v: ts.ScriptTarget | ts.CreateSourceFileOptions): ts.SourceFile | undefined => {
+    if (!LIBS.has(p)) LIBS.set(p, disk.getSourceFile(p, v));
+    return LIBS.get(p);
+  };
   const host: ts.CompilerHost = {
     ...disk,
-    getSourceFile: (p, v, ...rest) => (files.has(p) ? ts.createSourceFile(p, files.get(p)!, v, true) : disk.getSourceFile(p, v, ...rest)),
+    getSourceFile: (p, v) => (files.has(p) ? ts.createSourceFile(p, files.get(p)!, v, true) : fromDisk(p, v)),
     fileExists: (p) => files.has(p) || disk.fileExists(p),
     readFile: (p) => files.get(p) ?? disk.readFile(p),
     directoryExists: (d) => [...files.keys()].some((f) => f.startsWith(d.endsWith("/") ? d : d + "/")) || (disk.directoryExists?.(d) ?? false),
