@@ -133,7 +133,8 @@ const MEMO_BYTES = 6;
 export class ShapeMemo {
   /** How many shapes are kept (0: none). */
   readonly max: number;
-  readonly #memo = new Map<number, RecordShape>();
+  /** Shapes by header key (shapeKey). Not private: a private field costs XS more per record than a property. */
+  readonly memo = new Map<number, RecordShape>();
   /** The last serial handed out (RecordShape.serial: unique among the shapes of this memo). */
   #serial = 0;
 
@@ -142,14 +143,14 @@ export class ShapeMemo {
   }
 
   get size(): number {
-    return this.#memo.size;
+    return this.memo.size;
   }
 
   /** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
   shapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
     const key = this.max > 0 ? shapeKey(buf, pos, end) : -1;
     if (key < 0) return parseShape(buf, pos, end, this.#next());
-    const memo = this.#memo;
+    const memo = this.memo;
     let s = memo.get(key);
     if (s === undefined) {
       s = parseShape(buf, pos, end, this.#next());

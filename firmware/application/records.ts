@@ -36,17 +36,13 @@ export function decodeRecordData(
   end: number,
   offset = header.offset ?? dataPos,
 ): { record: DataRecord; next: number } {
-  const record = decodeRecord(header, buf, dataPos, end, offset, undefined);
-  return { record, next: dataPos + record.dataLength };
+  const out: DataRecord[] = [];
+  const length = decodeRecord(header, buf, dataPos, end, offset, out);
+  return { record: out[0], next: dataPos + length };
 }
 
-/** Where decodeRecord leaves the data length of the record it decoded (one per parse, owned by the caller). */
-interface Step {
-  length: number;
-}
-
-/** decodeRecordData without the result pair: the data length goes to `step` (saves the parse loop a getter call). */
-function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number, step: Step | undefined): DecodedRecord {
+/** decodeRecordData without the result pair: appends the record to `out` and returns its data length. */
+function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number, out: DataRecord[]): number {
   const dif = header.dif;
   const info = header.info;
   let value: number | string | null;
@@ -83,8 +79,8 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
   if (header.labels !== undefined) record.labels = header.labels as string[]; // shared and frozen
   if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
   if (error !== undefined) record.error = error;
-  if (step !== undefined) step.length = length;
-  return record;
+  out.push(record);
+  return length;
 }
 
 /**
@@ -223,7 +219,6 @@ export interface ParsedRecords {
 export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: number, lenient = false, shapes?: ShapeMemo): ParsedRecords {
   const records: DataRecord[] = [];
   const headers: RecordShape[] = [];
-  const step: Step = { length: 0 };
   if (end > buf.length) end = buf.length;
   let pos = start < 0 ? 0 : start;
   while (pos < end) {
@@ -232,11 +227,11 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       continue;
     }
     try {
-      const h = recordShapeAt(buf, pos, end, shapes);
+      const h = shapes !== undefined ? shapes.shapeAt(buf, pos, end) : recordShapeAt(buf, pos, end);
       const dataPos = pos + h.bytes.length;
-      records.push(decodeRecord(h, buf, dataPos, end, pos, step));
+      const length = decodeRecord(h, buf, dataPos, end, pos, records);
       headers.push(h);
-      pos = dataPos + step.length;
+      pos = dataPos + length;
       if (h.dataLength === -2) break;
     } catch (e) {
       if (!lenient || !(e instanceof WmbusError)) throw e;

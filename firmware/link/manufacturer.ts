@@ -1,5 +1,8 @@
-/** Letter by 5-bit value: codes outside A–Z (0 and 27–31) show as "?" rather than punctuation. */
-const LETTERS = "?ABCDEFGHIJKLMNOPQRSTUVWXYZ?????";
+/**
+ * Letter by 5-bit value: codes outside A–Z (0 and 27–31) show as "?" rather than punctuation. An array of
+ * one-letter strings, so that a look-up returns a string instead of making one (XS).
+ */
+const LETTERS: readonly string[] = Object.freeze("?ABCDEFGHIJKLMNOPQRSTUVWXYZ?????".split(""));
 
 /**
  * M-field (EN 13757-4 §5.6, EN 62056-21 flag association): three letters A–Z packed 5 bits each,
