@@ -7,7 +7,7 @@ import { WmbusError } from "../errors.js";
 import { fromHex, toHex } from "../util/hex.js";
 import { scaleNumber } from "./datatypes.js";
 import type { DataRecord, RecordFunction } from "./record.js";
-import { recordShapeAt, type RecordShape, type ShapeMemo } from "./record-shape.js";
+import { ShapeMemo, type RecordShape } from "./record-shape.js";
 import { decodeValue } from "./values.js";
 
 // Record headers and their memo live in record-shape.ts; re-exported for the many importers of this module.
@@ -219,6 +219,7 @@ export interface ParsedRecords {
 export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: number, lenient = false, shapes?: ShapeMemo): ParsedRecords {
   const records: DataRecord[] = [];
   const headers: RecordShape[] = [];
+  const memo = shapes ?? new ShapeMemo(0); // without a memo every header is parsed
   if (end > buf.length) end = buf.length;
   let pos = start < 0 ? 0 : start;
   while (pos < end) {
@@ -227,7 +228,7 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       continue;
     }
     try {
-      const h = shapes !== undefined ? shapes.shapeAt(buf, pos, end) : recordShapeAt(buf, pos, end);
+      const h = memo.shapeAt(buf, pos, end);
       const dataPos = pos + h.bytes.length;
       const length = decodeRecord(h, buf, dataPos, end, pos, records);
       headers.push(h);
