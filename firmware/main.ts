@@ -27,6 +27,8 @@ import { ModdableAes } from "./platform/aes-crypt.js";
 import { DeviceClock } from "./platform/clock.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
+import { DEVICE_FRAME_MEMO } from "./application/format-cache.js";
+import { DEVICE_SHAPE_MEMO } from "./application/record-shape.js";
 import { RawOutput, type RawPublisher } from "./uplink/raw.js";
 import { createDeviceRawSinks } from "./uplink/raw-sinks-moddable.js";
 import type { NetworkLink } from "./platform/network.js";
@@ -126,7 +128,9 @@ export default function main(): void {
     // They keep the first MQTT uplink: a broker changed on the web page does not move them (docs/web.md).
     const raw = config.raw ? new RawOutput({ settings: config.raw, gatewayId: config.gatewayId, mqtt: rawMqtt, sinks: createDeviceRawSinks(config.raw.sinks, log) }) : undefined;
     let app: WebApp | undefined;
-    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32"), raw });
+    // Memo sizes for a device that hears a few meter models: about 1 KB per record shape, 150 B per frame format.
+    const memo = { shapes: DEVICE_SHAPE_MEMO, frames: DEVICE_FRAME_MEMO };
+    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32"), raw, memo });
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.

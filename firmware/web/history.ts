@@ -8,13 +8,14 @@
  */
 import type { OutgoingReading } from "../uplink/uplink.js";
 
-const SKIP = new Set(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
+/** Identity and bookkeeping fields, never charted (frozen list: safe in a preloaded module). */
+const SKIP: readonly string[] = Object.freeze(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
 
 /** The field a reading's chart shows, or undefined when it has no numeric field. */
 export function chartField(reading: Record<string, unknown>): string | undefined {
   let first: string | undefined;
   for (const k in reading) {
-    if (SKIP.has(k) || typeof reading[k] !== "number" || !isFinite(reading[k] as number)) continue;
+    if (SKIP.includes(k) || typeof reading[k] !== "number" || !isFinite(reading[k] as number)) continue;
     if (/total|consumption/.test(k)) return k;
     first ??= k;
   }

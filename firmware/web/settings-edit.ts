@@ -55,16 +55,17 @@ function secret(out: Obj, name: string, next: unknown, old: unknown): void {
   } else out[name] = next;
 }
 
-const TOP = new Set(["gatewayName", "radioMode", "wifi", "mqtt", "http"]);
-const FIELDS: { [part: string]: Set<string> } = {
-  wifi: new Set(["ssid", "password"]),
-  mqtt: new Set(["url", "user", "password", "tls", "topicPrefix"]),
-  http: new Set(["url"]),
-  meter: new Set(["id", "name", "driver", "key"]),
-};
+/** Names a change may use (frozen lists: safe in a preloaded module). */
+const TOP: readonly string[] = Object.freeze(["gatewayName", "radioMode", "wifi", "mqtt", "http"]);
+const FIELDS: { readonly [part: string]: readonly string[] } = Object.freeze({
+  wifi: Object.freeze(["ssid", "password"]),
+  mqtt: Object.freeze(["url", "user", "password", "tls", "topicPrefix"]),
+  http: Object.freeze(["url"]),
+  meter: Object.freeze(["id", "name", "driver", "key"]),
+});
 
-function unknownNames(o: Obj, allowed: Set<string>, at: string, problems: string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.has(k)) problems.push(`${at}${k.slice(0, 32)}: unknown setting`);
+function unknownNames(o: Obj, allowed: readonly string[], at: string, problems: string[]): void {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) problems.push(`${at}${k.slice(0, 32)}: unknown setting`);
 }
 
 /**
@@ -92,7 +93,7 @@ export function mergeSettings(raw: Obj, change: unknown): { raw: Obj; problems: 
     unknownNames(c, FIELDS[part], part + ".", problems);
     const old = isObj(raw[part]) ? (raw[part] as Obj) : {};
     const next: Obj = { ...old };
-    for (const k of Object.keys(c)) if (k !== "password" && FIELDS[part].has(k)) next[k] = c[k];
+    for (const k of Object.keys(c)) if (k !== "password" && FIELDS[part].includes(k)) next[k] = c[k];
     if (part !== "http") secret(next, "password", c.password, old.password);
     if (part === "mqtt" && (next.user === "" || next.user === null)) delete next.user;
     out[part] = next;

@@ -18,6 +18,7 @@ import { DirectFrameSource } from "./gateway-direct-source.js";
 import { AirFrameSource, SimulatedAir, type SimChipKind } from "./gateway-air-source.js";
 import { createHostHub } from "./gateway-hub.js";
 import { createHostRawOutput } from "./raw-wiring.js";
+import { HOST_MEMO } from "./host-memo.js";
 import type { RawOutput } from "../../firmware/uplink/raw.js";
 import { connect, runApartment, SimClock, type SimulatedReceiver } from "./gateway-runner.js";
 import { SimulatedPartition } from "./ota-sim.js";
@@ -80,7 +81,7 @@ export class SimDevice {
       app?.onReading(r);
       o.onReading?.(r);
     });
-    this.gateway = new Gateway({ config, configProblems: problems, clock: this.clock, cipher: nodeCipher(), hub: tapped, device: "sim", raw: this.raw });
+    this.gateway = new Gateway({ config, configProblems: problems, clock: this.clock, cipher: nodeCipher(), hub: tapped, device: "sim", raw: this.raw, memo: HOST_MEMO });
     this.source = !o.chip || o.chip === "direct" ? new DirectFrameSource() : new AirFrameSource({ air: new SimulatedAir({ clock: this.clock }), chip: o.chip, onDiagnostic: (m) => log(`radio: ${m}`) });
     connect({ gateway: this.gateway, source: this.source });
     this.wifi = new SimulatedWifi(o.networks ?? [{ ssid: "home", password: "correct horse", rssi: -52, up: true }, { ssid: "neighbour", password: "secret-ish", rssi: -80, up: true }], () => this.gateway.config.wifi, 1500);
