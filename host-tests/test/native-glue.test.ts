@@ -81,10 +81,13 @@ describe("XS glue", () => {
     const ts = readFileSync(join(NATIVE_DIR, "radio-task-native.ts"), "utf8");
     const fields = [...glue.matchAll(/\bFIELD_(\w+)/g)].map((m) => m[1]).filter((f, i, a) => a.indexOf(f) === i);
     const camel = (f: string) => f.toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
-    // enum order: WAITING, MODE, FORMAT, RSSI_HALF_DB, TIME, then the STATS array of the binding in order
+    // enum order: WAITING, MODE, FORMAT, RSSI_HALF_DB, TIME, then the STATS array of the binding in order,
+    // then the state IN_FRAME (the binding's IN_FRAME = FIRST_STAT + STATS.length)
     const stats = /const STATS = \[([^\]]*)\]/.exec(ts)![1].match(/"(\w+)"/g)!.map((q) => q.slice(1, -1));
     expect(fields.slice(0, 5)).toEqual(["WAITING", "MODE", "FORMAT", "RSSI_HALF_DB", "TIME"]);
-    expect(fields.slice(5).map(camel)).toEqual(stats);
+    expect(fields.slice(5, 5 + stats.length).map(camel)).toEqual(stats);
+    expect(fields.slice(5 + stats.length)).toEqual(["IN_FRAME"]);
+    expect(ts).toMatch(/const IN_FRAME = FIRST_STAT \+ STATS\.length;/);
     const header = readFileSync(join(NATIVE_DIR, "wmbus_radio_task.h"), "utf8");
     for (const [chip, n] of [["cc1101", 0], ["sx1262", 1]] as const) {
       expect(header).toContain(`#define WMBUS_CHIP_${chip.toUpperCase()} ${n}`);

@@ -15,10 +15,10 @@ describe("createRadio", () => {
     const sim = new SimBoard(new Scheduler());
     const io = { SPI: sim.SPI, Digital: sim.Digital } as never;
     const o = radioOptionsForBoard(board, io, { timers: new SimTimers(sim.scheduler), onFrame: () => undefined });
-    expect(o.spi).toMatchObject({ clock: 18, out: 23, in: 19, hz: 4_000_000, port: 2 });
-    expect(o.select.pin).toBe(5);
-    expect(o.interrupt.pin).toBe(4);
-    expect(o.interrupt2?.pin).toBe(2);
+    expect(o.spi).toMatchObject({ clock: 14, out: 13, in: 12, hz: 4_000_000, port: 1 });
+    expect(o.select.pin).toBe(2);
+    expect(o.interrupt.pin).toBe(5);
+    expect(o.interrupt2?.pin).toBe(4);
     expect(o.reset).toBeUndefined();
   });
 
@@ -27,7 +27,7 @@ describe("createRadio", () => {
     const bad = { ...board, pins: { ...board.pins, radioGdo2: board.pins.radioGdo0 } };
     const sim = new SimBoard(new Scheduler());
     expect(() => createRadio(bad, { SPI: sim.SPI, Digital: sim.Digital } as never, { timers: new SimTimers(sim.scheduler), onFrame: () => undefined })).toThrow(
-      /GPIO 4 used twice/,
+      /GPIO 5 used twice/,
     );
   });
 });

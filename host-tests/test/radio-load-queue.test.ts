@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { stripFrameA, stripFrameB } from "../../firmware/link/frame-format.js";
 import { FIFO_ERR_CODING, FIFO_ERR_SYNC, FIFO_FRAME, FIFO_MORE, FrameAssembler } from "../../firmware/phy/frame-assembler.js";
 import { fifoBytes } from "../../firmware/phy/on-air.js";
+import { packetEnd } from "../../firmware/radio/cc1101/cc1101-receive.js";
 import { FrameQueue } from "../../firmware/radio/frame-queue.js";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -64,7 +65,7 @@ function tsService(kind: FrameKind, stream: Uint8Array, total: number): string {
   const counts = [crcOk ? 1 : 0, status === FIFO_FRAME && !crcOk ? 1 : 0, status < 0 && status !== FIFO_ERR_CODING && status !== FIFO_ERR_SYNC ? 1 : 0, status === FIFO_ERR_CODING ? 1 : 0, status === FIFO_ERR_SYNC ? 1 : 0, 0];
   // PKTLEN and the fixed-length switch are compared for complete frames only: an error found in the same
   // FIFO read as the header ends the frame before the length is programmed
-  const regs = status === FIFO_FRAME ? `${a.rawTotal & 0xff} 1` : "";
+  const regs = status === FIFO_FRAME ? `${packetEnd(a.rawTotal) & 0xff} 1` : "";
   return `${counts.join(" ")}|${regs}|${crcOk ? `${hex(frame)} ${a.mode} ${a.format}` : "-"}`;
 }
 

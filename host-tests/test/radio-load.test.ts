@@ -177,6 +177,7 @@ describe("CC1101 hook for the native radio task (fifoService)", () => {
     const task: Cc1101FifoService = {
       start: (listen: RadioListen, pktctrl0: number, fifothr: number) => calls.push(`start ${listen} ${pktctrl0} ${fifothr}`),
       pause: (paused: boolean, rearmed: boolean) => calls.push(`pause ${paused} ${rearmed}`),
+      receiving: () => false,
       close: () => calls.push("close"),
     };
     const io = { SPI: sim.board.SPI, Digital: sim.board.Digital } as unknown as RadioIoClasses;
