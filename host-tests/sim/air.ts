@@ -2,7 +2,8 @@
  * The air between simulated meters and simulated radio chips. Kept simple and exact:
  *
  * Transmission. `transmit({mode, format, frame, rssiDbm, at?})` line-codes the frame (L first, DLL CRCs
- * included) with phy/on-air.ts: `01` preamble, sync word(s), 3-of-6 (T) / NRZ (C) / Manchester (S) body,
+ * included) with the air model's own encoder (air-encoder.ts, from the standard's tables, not the firmware's
+ * phy/on-air.ts): `01` preamble, sync word(s), 3-of-6 (T) / NRZ (C) / Manchester (S) body,
  * postamble. Chip rate 100 kcps for T and C, 32.768 kcps for S (EN 13757-4 §6–7): one 8-chip FIFO byte takes
  * 80 µs resp. 244.1 µs. Channels: T1 and C1 share 868.95 MHz, S1 uses 868.30 MHz.
  *
@@ -29,8 +30,8 @@
  * (the CC1101/SX1262 packet engines do not re-sync mid-packet), so only the signal already locked is
  * corrupted and the stronger one is lost too unless it was locked first.
  */
-import { encodeOnAir } from "../../firmware/phy/on-air.js";
 import type { FrameFormat, PhyMode } from "../../firmware/phy/sync.js";
+import { encodeTransmission } from "./air-encoder.js";
 import { Prng } from "./prng.js";
 import type { EventHandle, Scheduler } from "./scheduler.js";
 
@@ -240,7 +241,7 @@ export class Air {
     const now = this.scheduler.now;
     const start = req.at ?? now;
     if (!(start >= now)) throw new RangeError(`Air.transmit: start ${start} µs lies before now (${now} µs)`);
-    const coded = encodeOnAir(mode, format, frame, { preamblePairs: req.preamblePairs });
+    const coded = encodeTransmission(mode, format, frame, req.preamblePairs);
     const chipRate = CHIP_RATE[mode];
     const chipUs = 1e6 / chipRate;
     const nominalHz = CHANNEL_HZ[mode];
