@@ -9,6 +9,8 @@ import { addFrameACrc, addFrameBCrc } from "../../firmware/link/frame-format.js"
 import { fifoBytes } from "../../firmware/phy/on-air.js";
 import type { FrameFormat, PhyMode } from "../../firmware/phy/sync.js";
 import { CC1101, type Cc1101FifoService } from "../../firmware/radio/cc1101/cc1101.js";
+import { Cc1101Bus } from "../../firmware/radio/cc1101/cc1101-bus.js";
+import { Sx1262Bus } from "../../firmware/radio/sx1262/sx1262-bus.js";
 import { settingsImage } from "../../firmware/radio/cc1101/cc1101-settings.js";
 import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
@@ -257,5 +259,19 @@ describe("fix 6: the esp32-cc1101 board's pins are those of the source it cites"
     }
     // HSPI IO_MUX pins (MISO 12, MOSI 13, CLK 14) belong to SPI2 = port 1
     expect(board.radio.spiPort).toBe(1);
+  });
+});
+
+describe("one bus contract: chip select is released on every path", () => {
+  it("a throwing SPI transfer leaves NSS / CSn high on both chips' buses", () => {
+    const levels: number[] = [];
+    const select = { read: () => levels.at(-1) ?? 1, write: (v: number) => void levels.push(v), close: () => undefined };
+    const spi = { transfer: () => { throw new Error("spi fault"); }, close: () => undefined };
+    const timers = { now: () => 0, set: () => 0, clear: () => undefined, delayMicros: () => undefined };
+    expect(() => new Sx1262Bus(spi, select, null, timers).command([0xc0])).toThrow(/spi fault/);
+    expect(levels).toEqual([0, 1]);
+    levels.length = 0;
+    expect(() => new Cc1101Bus(spi, select as never, timers).strobe(0x3d)).toThrow(/spi fault/);
+    expect(levels).toEqual([0, 1]);
   });
 });
