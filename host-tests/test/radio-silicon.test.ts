@@ -12,7 +12,8 @@ import { CC1101, type Cc1101FifoService } from "../../firmware/radio/cc1101/cc11
 import { Cc1101Bus } from "../../firmware/radio/cc1101/cc1101-bus.js";
 import { Sx1262Bus } from "../../firmware/radio/sx1262/sx1262-bus.js";
 import { settingsImage } from "../../firmware/radio/cc1101/cc1101-settings.js";
-import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import type { RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import { radioOptionsForBoard } from "../sim/board-provider.js";
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import { Air } from "../sim/air.js";
 import { CLOCK_DIVIDERS, GDO_CLOCK_FIRST, LENGTH_CONFIG, MARCSTATE, R, RESET_VALUES, deviationHz } from "../sim/cc1101/datasheet.js";
