@@ -13,6 +13,8 @@ import type { KeyValueStore } from "../platform/services.js";
 import { parseMqttUrl } from "../uplink/mqtt-transport.js";
 import { parseHttpUrl } from "../uplink/http-uplink.js";
 import { hasCredentials } from "../uplink/sink.js";
+import type { RawSettings } from "../uplink/raw.js";
+import { parseMeterRaw, parseRawSettings } from "../uplink/raw-settings.js";
 
 export const CONFIG_KEY = "gateway.config";
 
@@ -24,6 +26,8 @@ export interface MeterConfig {
   name: string;
   /** Driver name from firmware/meters/drivers, or "auto" to detect it from the telegram. */
   driver: string;
+  /** Raw frame output for this meter: overrides raw.frames (docs/raw-output.md). */
+  raw?: boolean;
 }
 
 export interface MqttConfig {
@@ -42,6 +46,8 @@ export interface GatewayConfig {
   http?: { url: string };
   radioMode: RadioListen;
   meters: MeterConfig[];
+  /** Raw frames to MQTT and TCP/UDP listeners (docs/raw-output.md); absent = off. */
+  raw?: RawSettings;
 }
 
 export interface ConfigProblem {
@@ -130,6 +136,8 @@ function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): M
   seen.add(meterId);
   const m: MeterConfig = { id: meterId, name: name ?? meterId, driver: driver === "" ? "auto" : driver };
   if (typeof key === "string" && key !== "") m.key = key.toUpperCase();
+  const rawSwitch = parseMeterRaw(raw.raw, at, (p, msg) => c.add(p, msg));
+  if (rawSwitch !== undefined) m.raw = rawSwitch;
   return m;
 }
 
@@ -206,6 +214,8 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
       if (m) config.meters.push(m);
     }
   } else if (meters !== undefined) c.add("meters", `expected a list, got ${describe(meters)}`);
+  const rawOutput = parseRawSettings(o.raw, (p, msg) => c.add(p, msg));
+  if (rawOutput) config.raw = rawOutput;
   return { config, problems: c.problems };
 }
 
@@ -218,7 +228,8 @@ export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
     out.mqtt = { url: m.url, tls: m.tls, topicPrefix: m.topicPrefix, user: m.user ?? "", password: m.password ? "set" : "none" };
   }
   if (cfg.http) out.http = { url: cfg.http.url };
-  out.meters = cfg.meters.map((m) => ({ id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" }));
+  out.meters = cfg.meters.map((m) => ({ id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none", ...(m.raw !== undefined ? { raw: m.raw } : {}) }));
+  if (cfg.raw) out.raw = { frames: cfg.raw.frames, mqtt: cfg.raw.mqtt, sinks: cfg.raw.sinks.map((s) => ({ ...s })) };
   return out;
 }
 

@@ -13,6 +13,7 @@ import type { BlockCipher } from "../security/block-cipher.js";
 import type { Clock } from "../platform/services.js";
 import type { RadioFrame } from "../radio/radio.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
+import type { RawOutput } from "../uplink/raw.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
 import { telegramIdentity } from "./telegram-id.js";
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
+  /** Raw frame output (firmware/uplink/raw.ts): every CRC-checked frame, duplicates included, before decoding. */
+  raw?: RawOutput;
 }
 
 /** What happened to one frame. */
@@ -80,6 +83,7 @@ export class Gateway {
   readonly #dedup: DedupWindow;
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
+  readonly #raw?: RawOutput;
   readonly #startedAt: number;
   /** The counters; unknownMeters is the table's size, filled in by stats(). */
   readonly #stats: Omit<GatewayStats, "unknownMeters"> = {
@@ -93,6 +97,7 @@ export class Gateway {
     this.#clock = opts.clock;
     this.#hub = opts.hub;
     this.#device = opts.device;
+    this.#raw = opts.raw;
     this.#dedup = new DedupWindow(opts.dedup);
     this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
     const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard() });
@@ -115,12 +120,13 @@ export class Gateway {
       return "bad_frame";
     }
     if (ident.repeated) s.repeated++;
+    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (protocol.md §5.2).
+    const meter = (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined) ?? this.#meters.get(ident.dllId);
+    if (this.#raw) this.#raw.offer({ stripped: ident.stripped, mode: frame.mode, format: frame.format, rssiDbm: frame.rssiDbm, time: now, id: ident.dllId, telegramId: ident.id }, meter?.cfg);
     if (this.#dedup.isDuplicate(ident.id, now)) {
       s.duplicates++;
       return "duplicate";
     }
-    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (protocol.md §5.2).
-    const meter = (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined) ?? this.#meters.get(ident.dllId);
     if (!meter) {
       s.unknownFrames++;
       this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
@@ -196,6 +202,7 @@ export class Gateway {
       config: publicConfig(this.config),
       meters,
       unknown_meters: unknown,
+      ...(this.#raw ? { raw: this.#raw.stats() } : {}),
       ...extra,
     };
   }
