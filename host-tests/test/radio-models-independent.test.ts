@@ -31,9 +31,13 @@ function files(dir: string): string[] {
  * Rigs: they wire the real drivers to the models (that is their purpose) and no model imports them.
  * sim-radio.ts builds a driver from a board description; sx1262/rig.ts is its SX1262 test front;
  * load.ts runs the whole gateway receive path (RadioService) over the air; board-provider.ts runs
- * boards/common/provider.js and hands its bundles to firmware/radio/create-radio.ts.
+ * boards/common/provider.js and hands its bundles to firmware/radio/create-radio.ts; sim-transmitter.ts
+ * implements the firmware's Transmitter contract (firmware/radio/transmitter.ts) on the air.
  */
-const RIGS = ["host-tests/sim/sim-radio.ts", "host-tests/sim/sx1262/rig.ts", "host-tests/sim/load.ts", "host-tests/sim/board-provider.ts"];
+const RIGS = [
+  "host-tests/sim/sim-radio.ts", "host-tests/sim/sx1262/rig.ts", "host-tests/sim/load.ts", "host-tests/sim/board-provider.ts",
+  "host-tests/sim/sim-transmitter.ts",
+];
 
 describe("simulators do not import the drivers", () => {
   const all = files(SIM).map((p) => relative(process.cwd(), p));
