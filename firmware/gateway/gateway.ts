@@ -7,11 +7,13 @@
  * costs no AES work and does not trip the replay guard, and two gateways name the same telegram alike.
  */
 import { TelegramDecoder } from "../decoder/decoder.js";
+import type { MemoSizes } from "../application/format-cache.js";
 import { ReadingSession } from "../meters/session.js";
 import { ReplayGuard } from "../security/replay.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import type { Clock } from "../platform/services.js";
 import type { RadioFrame } from "../radio/radio.js";
+import type { Telegram } from "../decoder/telegram.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 import type { RawOutput } from "../uplink/raw.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
@@ -31,8 +33,12 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
+  /** The decoder's memo sizes (default: the device's; a host gateway keeps more, host-tests/host/host-memo.ts). */
+  memo?: MemoSizes;
   /** Raw frame output (firmware/uplink/raw.ts): every CRC-checked frame, duplicates included, before decoding. */
   raw?: RawOutput;
+  /** Called with every radio telegram of a configured meter that decoded (the command queue's window trigger). */
+  onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
 }
 
 /** What happened to one frame. */
@@ -84,6 +90,7 @@ export class Gateway {
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
   readonly #raw?: RawOutput;
+  readonly #onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
   readonly #startedAt: number;
   /** The counters; unknownMeters is the table's size, filled in by stats(). */
   readonly #stats: Omit<GatewayStats, "unknownMeters"> = {
@@ -98,9 +105,10 @@ export class Gateway {
     this.#hub = opts.hub;
     this.#device = opts.device;
     this.#raw = opts.raw;
+    this.#onTelegram = opts.onTelegram;
     this.#dedup = new DedupWindow(opts.dedup);
     this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
-    const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard() });
+    const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard(), memo: opts.memo });
     for (const m of opts.config.meters) {
       if (m.key) decoder.keys.set(m.id, m.key); // validated by parseConfig
       this.#meters.set(m.id, { cfg: m, count: 0, lastSeen: 0, rssiDbm: 0 });
@@ -132,15 +140,34 @@ export class Gateway {
       this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
       return "unknown_meter";
     }
+    meter.rssiDbm = frame.rssiDbm;
+    return this.#read(meter, frame.bytes, ident.id, ident.manufacturer, now, frame.rssiDbm, frame);
+  }
+
+  /**
+   * A telegram a wired M-Bus master polled from configured meter `meterId` (firmware/wired): no radio
+   * dedup (every poll is a reading), the same decode → reading → uplink path as radio telegrams.
+   */
+  handleWired(bytes: Uint8Array, meterId: string, pollId: string): FrameVerdict {
+    this.#stats.frames++;
+    const meter = this.#meters.get(meterId);
+    if (!meter) {
+      this.#stats.unknownFrames++;
+      return "unknown_meter";
+    }
+    return this.#read(meter, bytes, "wired-" + pollId, "", this.#clock.now(), undefined);
+  }
+
+  #read(meter: MeterState, bytes: Uint8Array, telegramId: string, manufacturer: string, now: number, rssi: number | undefined, frame?: RadioFrame): FrameVerdict {
+    const s = this.#stats;
     meter.count++;
     meter.lastSeen = now;
-    meter.rssiDbm = frame.rssiDbm;
     const cfg = meter.cfg;
-    const { result, reading } = this.#session.read(frame.bytes, {
+    const { result, reading } = this.#session.read(bytes, {
       name: cfg.name,
       driver: cfg.driver === "auto" ? undefined : cfg.driver,
       timestamp: isoSeconds(now),
-      rssi_dbm: frame.rssiDbm,
+      rssi_dbm: rssi,
       device: this.#device,
     });
     if (!result.ok) {
@@ -150,14 +177,15 @@ export class Gateway {
       return "decode_error";
     }
     s.decoded++;
+    if (frame && this.#onTelegram) this.#onTelegram(cfg.id, result.telegram, frame);
     const out: OutgoingReading = {
-      readingId: this.config.gatewayId + "/" + ident.id,
-      telegramId: ident.id,
+      readingId: this.config.gatewayId + "/" + telegramId,
+      telegramId,
       meterId: typeof reading.id === "string" && reading.id !== "" ? reading.id : cfg.id,
       meterName: cfg.name,
       driver: String(reading.meter),
       media: String(reading.media),
-      manufacturer: ident.manufacturer,
+      manufacturer: manufacturer || (result.telegram.meter?.manufacturer ?? ""),
       reading,
       receivedAt: now,
     };
