@@ -32,8 +32,10 @@ export interface Detect {
  * hex       the record's data bytes as upper-case hex (LVAR length byte removed)
  * rhex      the data bytes last first as upper-case hex (how BCD-like ids read)
  * int       the raw data bytes as an unsigned little-endian integer, unscaled
+ * readable  binary or LVAR data whose bytes (after leading zeros) are all printable: the bytes last
+ *           first as text; any other data: as rhex (how identification texts read)
  */
-export type ValueType = "num" | "str" | "date" | "date_raw" | "datetime" | "datetime_s" | "hex" | "rhex" | "int";
+export type ValueType = "num" | "str" | "date" | "date_raw" | "datetime" | "datetime_s" | "hex" | "rhex" | "int" | "readable";
 
 /** A value transform applied after the unit conversion (lookup tables, version strings …). */
 export type Formatter = (v: FieldValue, r: DataRecord | null) => FieldValue;

@@ -20,6 +20,8 @@ import { HCA } from "./hca.js";
 import { TECHEM } from "./techem.js";
 import { LANSEN } from "./lansen.js";
 import { ROOM } from "./room.js";
+import { WATER3 } from "./water3.js";
+import { HEAT2 } from "./heat2.js";
 
 export { GENERIC };
 
@@ -38,6 +40,8 @@ export const DRIVERS: readonly Driver[] = [
   ...TECHEM,
   ...LANSEN,
   ...ROOM,
+  ...WATER3,
+  ...HEAT2,
 ];
 
 const BY_NAME: { [name: string]: Driver } = {};
