@@ -184,6 +184,7 @@ export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
   }
   if (typeof v === "number" && rule.k !== undefined) v = v * rule.k;
   if (typeof v === "number" && rule.div !== undefined) v = v / rule.div;
+  if (rule.lookup && typeof v === "number") v = rule.lookup[v] ?? "UNKNOWN_" + v;
   if (rule.fmt) v = rule.fmt(v, rec);
   return typeof v === "number" ? round6(v) : v;
 }

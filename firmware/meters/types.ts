@@ -64,6 +64,8 @@ export interface FieldRule {
   /** Divisor after the unit conversion (literal powers of ten for decimal scaling). */
   div?: number;
   fmt?: Formatter;
+  /** Names of coded values (value → text); a code the table lacks prints as "UNKNOWN_<code>". */
+  lookup?: { readonly [code: number]: string };
   /** Print the field (null) even when no record matches. */
   always?: boolean;
   /** Print null when the record's value is invalid (default: an invalid number is left out). */
@@ -117,6 +119,11 @@ export type FlagEntry = readonly [number, string] | readonly [number, number, st
 export interface FlagTable {
   readonly e: readonly FlagEntry[];
   readonly rest?: string;
+  /**
+   * The word's hex digits are read as a decimal number that sums codes: entries are [code, name] with
+   * the codes in descending order, each taken while the number is at least that code.
+   */
+  readonly decimal?: boolean;
 }
 
 /** One contributor to a status field. */

@@ -134,18 +134,65 @@ const NEMO_FIELDS: readonly FieldRule[] = [
   { n: "frequency", u: "hz", r: "frequency", always: true },
 ];
 
-/** IME: manufacturer VIFs FF 87/88/89/8A with tariffs 8..10 for the three phases (0.1 V, mA, 0.1 Hz). */
+/**
+ * IME Nemo / Conto D4: every value sits under a manufacturer VIF (FF xx) with its own fixed scale, picked
+ * by the exact DIF/VIF header. Tariff codes in the DIFEs select totals, phases and partial counters.
+ */
+function ime(n: string, u: string, h: string, div: number): FieldRule {
+  return { n, u, h, div };
+}
+const IME_PULSE_UNITS = ["WH", "KWH", "MWH", "VARH", "KVARH", "MVARH", "VAH", "KVAH", "MVAH", "M3", "KM3", "WOOT", "NM3", "KNM3", "MNM3", "J", "KJ", "MJ", "cal", "KCAL", "G", "KG"];
 const IME_FIELDS: readonly FieldRule[] = [
-  { n: "voltage_1_n", u: "v", vib: "FF8748", tf: 8, div: 10 },
-  { n: "voltage_2_n", u: "v", vib: "FF8748", tf: 9, div: 10 },
-  { n: "voltage_3_n", u: "v", vib: "FF8748", tf: 10, div: 10 },
-  { n: "voltage_1_2", u: "v", vib: "FF8848", tf: 8, div: 10 },
-  { n: "voltage_2_3", u: "v", vib: "FF8848", tf: 9, div: 10 },
-  { n: "voltage_3_1", u: "v", vib: "FF8848", tf: 10, div: 10 },
-  { n: "current_l1", u: "a", vib: "FF8959", tf: 8, div: 1000 },
-  { n: "current_l2", u: "a", vib: "FF8959", tf: 9, div: 1000 },
-  { n: "current_l3", u: "a", vib: "FF8959", tf: 10, div: 1000 },
-  { n: "frequency", u: "hz", vib: "FF8A48", div: 10 },
+  ime("positive_total_active_energy", "kwh", "849010FF80843B", 100),
+  ime("negative_total_active_energy", "kwh", "849010FF80843C", 100),
+  ime("positive_total_reactive_energy", "kvarh", "849010FF81843B", 100),
+  ime("negative_total_reactive_energy", "kvarh", "849010FF81843C", 100),
+  ime("positive_tariff1_active_energy", "kwh", "8410FF80843B", 100),
+  ime("positive_tariff2_active_energy", "kwh", "8420FF80843B", 100),
+  ime("negative_tariff1_active_energy", "kwh", "8410FF80843C", 100),
+  ime("negative_tariff2_active_energy", "kwh", "8420FF80843C", 100),
+  ime("positive_tariff1_reactive_energy", "kvarh", "8410FF81843B", 100),
+  ime("positive_tariff2_reactive_energy", "kvarh", "8420FF81843B", 100),
+  ime("negative_tariff1_reactive_energy", "kvarh", "8410FF81843C", 100),
+  ime("negative_tariff2_reactive_energy", "kvarh", "8420FF81843C", 100),
+  ime("partial_positive_active_energy", "kwh", "84A010FF80843B", 100),
+  ime("partial_negative_active_energy", "kwh", "84A010FF80843C", 100),
+  ime("partial_positive_reactive_energy", "kvarh", "84A010FF81843B", 100),
+  ime("partial_negative_reactive_energy", "kvarh", "84A010FF81843C", 100),
+  ime("pulse_input", "counter", "04FF9029", 100),
+  { n: "pulse_unit", h: "02FF912B", lookup: { ...IME_PULSE_UNITS } },
+  { n: "kta", u: "txt", h: "02FF922B", as: "int" },
+  { n: "ktv", u: "txt", h: "02FF9329", as: "int" },
+  ime("three_phase_total_active_power", "kw", "84B010FF842B", 1000),
+  ime("active_power_l1", "kw", "848020FF842B", 1000),
+  ime("active_power_l2", "kw", "849020FF842B", 1000),
+  ime("active_power_l3", "kw", "84A020FF842B", 1000),
+  ime("three_phase_total_reactive_power", "kvar", "84B010FF852B", 1000),
+  ime("reactive_power_l1", "kvar", "848020FF852B", 1000),
+  ime("reactive_power_l2", "kvar", "849020FF852B", 1000),
+  ime("reactive_power_l3", "kvar", "84A020FF852B", 1000),
+  ime("three_phase_total_apparent_power", "kva", "84B010FF862B", 1000),
+  ime("apparent_power_l1", "kva", "848020FF862B", 1000),
+  ime("apparent_power_l2", "kva", "849020FF862B", 1000),
+  ime("apparent_power_l3", "kva", "84A020FF862B", 1000),
+  ime("voltage_1_n", "v", "848020FF8748", 10),
+  ime("voltage_2_n", "v", "849020FF8748", 10),
+  ime("voltage_3_n", "v", "84A020FF8748", 10),
+  ime("voltage_1_2", "v", "848020FF8848", 10),
+  ime("voltage_2_3", "v", "849020FF8848", 10),
+  ime("voltage_3_1", "v", "84A020FF8848", 10),
+  ime("current_l1", "a", "848020FF8959", 1000),
+  ime("current_l2", "a", "849020FF8959", 1000),
+  ime("current_l3", "a", "84A020FF8959", 1000),
+  ime("frequency", "hz", "02FF8A48", 10),
+  ime("three_phase_power", "factor", "82B010FF8B28", 1000),
+  { n: "power_factor_sector", h: "82B010FF8C2B", lookup: { 0: "RESISTIVE", 1: "INDUCTIVE", 2: "CAPACITIVE" } },
+  ime("total_active_power_requirement", "kw", "8410FF8D2B", 1000),
+  ime("max_total_active_power_tariff1", "kw", "8410FF8E2B", 1000),
+  ime("max_total_active_power_tariff2", "kw", "8420FF8E2B", 1000),
+  ime("run_meter_total", "h", "84B010FF8F21", 60),
+  ime("run_meter_tariff1", "h", "8410FF8F21", 60),
+  ime("run_meter_tariff2", "h", "8420FF8F21", 60),
 ];
 
 /** Carlo Gavazzi EM24 error flags: voltage overflow of phases 1..3, then current overflow. */
@@ -219,7 +266,7 @@ export const ELECTRICITY: readonly Driver[] = [
     decode: em24Apparent,
   },
   { name: "ebzwmbe", detect: [{ m: "EBZ", t: 0x02 }], fields: EBZWMBE_FIELDS, status: [], decode: phaseSum },
-  { name: "ime", detect: [{ m: "IME", t: 0x02, v: 0x66 }], fields: IME_FIELDS },
+  { name: "ime", detect: [{ m: "IME", t: 0x02, v: 0x66 }], fields: IME_FIELDS, status: [{ n: "status", parts: [{ sts: true }] }] },
   { name: "nemo", detect: [{ m: "IME", t: 0x02, v: 0x1d }], fields: NEMO_FIELDS },
   { name: "nzr", detect: [{ m: "NZR", t: 0x02 }], fields: NZR_FIELDS },
   {
