@@ -168,6 +168,8 @@ export interface MfctContext {
 
 export interface Driver {
   name: string;
+  /** Other names the driver answers to in a configuration (e.g. a model name). */
+  aliases?: readonly string[];
   detect: readonly Detect[];
   /** Media text override (otherwise from the meter's device type). */
   media?: string;

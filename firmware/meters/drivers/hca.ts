@@ -213,7 +213,7 @@ export const HCA: readonly Driver[] = [
     decode: decodeFhkvDataIV,
   },
   {
-    name: "caltose",
+    name: "caltose", aliases: ["zennerhca"],
     detect: [{ m: "ZRI", t: 0x08, v: 0xfc }],
     fields: CALTOSE_FIELDS,
     // this allocator shows its radio mode (2F) in STS bit 6

@@ -45,7 +45,10 @@ export const DRIVERS: readonly Driver[] = [
 ];
 
 const BY_NAME: { [name: string]: Driver } = {};
-for (const d of DRIVERS) BY_NAME[d.name] = d;
+for (const d of DRIVERS) {
+  BY_NAME[d.name] = d;
+  if (d.aliases) for (const a of d.aliases) BY_NAME[a] = d;
+}
 BY_NAME[GENERIC.name] = GENERIC;
 
 export function driverByName(name: string): Driver | undefined {

@@ -81,7 +81,7 @@ const KAMHEAT_FIELDS: readonly FieldRule[] = [
 
 export const KAMSTRUP: readonly Driver[] = [
   {
-    name: "kamwater",
+    name: "kamwater", aliases: ["multical21", "flowiq2200"],
     detect: [{ m: "KAM", t: [0x06, 0x07, 0x16] }, { m: "KAW", t: [0x06, 0x07, 0x16] }],
     fields: KAMWATER_FIELDS,
     status: [
@@ -90,7 +90,7 @@ export const KAMSTRUP: readonly Driver[] = [
     ],
   },
   {
-    name: "kamheat",
+    name: "kamheat", aliases: ["multical302", "multical303", "multical403", "multical602", "multical603", "multical803"],
     detect: [{ m: "KAM", t: [0x04, 0x0a, 0x0b, 0x0c, 0x0d] }],
     fields: KAMHEAT_FIELDS,
     status: [

@@ -125,7 +125,7 @@ export const QUNDIS: readonly Driver[] = [
     blocks: [qdsBlock(["total", "target_year_date", "target_year", "target_date", "target"], "m3", 1000)],
   },
   {
-    name: "qcaloric",
+    name: "qcaloric", aliases: ["whe5x", "whe46x"],
     detect: [{ m: "QDS", t: 0x08 }, { m: "LSE", t: 0x08, v: 0x18 }, { m: "ZRI", t: 0x08, v: 0xfd }],
     fields: QCALORIC_FIELDS,
     blocks: [

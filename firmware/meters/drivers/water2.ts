@@ -261,7 +261,7 @@ export const WATER2: readonly Driver[] = [
     status: [stsAndErrors({ n: "current_status" })],
     decode: (c) => historyDates(c.out, "history_reference_date", 12, -1),
   },
-  { name: "engelmann_faw", detect: [{ m: "EFE", t: 0x07, v: 0x00 }], fields: ENGELMANN_FAW_FIELDS },
+  { name: "engelmann_faw", aliases: ["engelmann-faw"], detect: [{ m: "EFE", t: 0x07, v: 0x00 }], fields: ENGELMANN_FAW_FIELDS },
   {
     name: "lse_07_17",
     detect: [{ m: "LSE", t: [0x06, 0x07] }],
