@@ -154,7 +154,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
       if (d.media === undefined) out.media = mediaText(a.deviceType);
     }
   }
-  const decoded = t.payloadState !== "encrypted";
+  const decoded = t.payloadState !== "encrypted" || d.ownPayload === true;
   if (decoded) applyDriver(d, t, out, opts);
   if (opts.conversions) addConversions(out, opts.conversions);
   if (opts.extra) for (const k of Object.keys(opts.extra)) if (!HEADER_FIELDS[k]) out[k] = opts.extra[k];

@@ -185,6 +185,11 @@ export interface Driver {
   blocks?: readonly ByteBlock[];
   /** Status fields; default: "status" from STS and the error-flags record. [] = none. */
   status?: readonly StatusField[];
+  /**
+   * The payload is the meter's own layout even when the TPL configuration names a security mode the
+   * decoder cannot undo (e.g. RFM-TX1): the driver runs on the bytes as received.
+   */
+  ownPayload?: boolean;
   /** Manufacturer-specific decoding that is not a plain byte table (e.g. scrambled payloads). */
   decode?: (c: MfctContext) => void;
 }

@@ -257,31 +257,31 @@ const ABBB23_FIELDS: readonly FieldRule[] = [
 ];
 
 export const ELECTRICITY: readonly Driver[] = [
-  { name: "abbb23", detect: [{ m: "ABB", t: 0x02 }], fields: ABBB23_FIELDS },
+  { name: "abbb23", detect: [{ m: "ABB", v: 0x20, t: 0x02 }], fields: ABBB23_FIELDS },
   {
     name: "em24",
-    detect: [{ m: "GAV", t: 0x02 }],
+    detect: [{ m: "KAM", v: 0x33, t: 0x02 }, { m: "GAV", v: 0x00, t: 0x02 }],
     fields: EM24_FIELDS,
     status: errorsThenStatus({ n: "error", parts: [errorFlags(EM24_ERRORS)], ok: "" }),
     decode: em24Apparent,
   },
-  { name: "ebzwmbe", detect: [{ m: "EBZ", t: 0x02 }], fields: EBZWMBE_FIELDS, status: [], decode: phaseSum },
-  { name: "ime", detect: [{ m: "IME", t: 0x02, v: 0x66 }], fields: IME_FIELDS, status: [{ n: "status", parts: [{ sts: true }] }] },
-  { name: "nemo", detect: [{ m: "IME", t: 0x02, v: 0x1d }], fields: NEMO_FIELDS },
-  { name: "nzr", detect: [{ m: "NZR", t: 0x02 }], fields: NZR_FIELDS },
+  { name: "ebzwmbe", detect: [{ m: "EBZ", v: 0x01, t: 0x02 }], fields: EBZWMBE_FIELDS, status: [], decode: phaseSum },
+  { name: "ime", detect: [{ m: "IME", v: 0x66, t: 0x02 }], fields: IME_FIELDS, status: [{ n: "status", parts: [{ sts: true }] }] },
+  { name: "nemo", detect: [{ m: "IME", v: 0x1d, t: 0x02 }], fields: NEMO_FIELDS },
+  { name: "nzr", detect: [{ m: "NZR", v: 0x00, t: 0x02 }, { m: "EMH", v: 0x00, t: 0x02 }], fields: NZR_FIELDS },
   {
     name: "gransystems",
-    detect: [{ m: "GSS", t: 0x02 }],
+    detect: [{ m: "GSS", v: 0x01, t: 0x02 }],
     fields: GRANSYSTEMS_FIELDS,
     status: [
       stsAndErrors({ errors: GRAN_ERRORS }),
       { n: "info", parts: [errorFlags(GRAN_INFO)], ok: "", need: true },
     ],
   },
-  { name: "esyswm", detect: [{ m: "ESY", t: 0x02 }, { m: "ETY", t: 0x02 }], fields: ESYSWM_FIELDS, status: [] },
+  { name: "esyswm", detect: [{ m: "ESY", v: 0x30, t: 0x37 }, { m: "ESY", v: 0x11, t: 0x02 }], fields: ESYSWM_FIELDS, status: [] },
   {
     name: "iem3000",
-    detect: [{ m: "SEC", t: 0x02 }],
+    detect: [{ m: "SEC", v: 0x13, t: 0x02 }, { m: "SEC", v: 0x15, t: 0x02 }, { m: "SEC", v: 0x18, t: 0x02 }],
     fields: IEM3000_FIELDS,
     status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(IEM_ERRORS)], need: true }),
   },

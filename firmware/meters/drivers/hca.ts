@@ -171,7 +171,7 @@ const SONTEX868_FIELDS: readonly FieldRule[] = [
 export const HCA: readonly Driver[] = [
   {
     name: "lse_08",
-    detect: [{ m: "LSE", t: 0x08, v: 0x01 }],
+    detect: [{ m: "LSE", v: 0x01, t: 0x08 }],
     fields: [
       { n: "set_date", r: "date_storage_8", as: "date" },
       { n: "consumption_at_set_date", u: "hca", r: "hca_storage_8" },
@@ -182,7 +182,7 @@ export const HCA: readonly Driver[] = [
   },
   {
     name: "relhca",
-    detect: [{ m: "REL", t: [0x00, 0x08] }],
+    detect: [{ m: "REL", v: 0x41, t: 0x00 }],
     fields: [
       { n: "consumption", u: "hca", r: "hca" },
       { n: "target", u: "hca", r: "hca_storage_1" },
@@ -201,20 +201,20 @@ export const HCA: readonly Driver[] = [
   },
   {
     name: "kaden",
-    detect: [{ m: "VIP", t: 0x08 }, { m: "KDN", t: 0x08 }],
+    detect: [{ m: "VIP", v: 0x1e, t: 0x08 }],
     fields: KADEN_FIELDS,
     status: [stsAndErrors({ errors: { e: [[0x08, "TAMPERING"]], rest: "ERROR_FLAGS_" } })],
   },
-  { name: "sontex868", detect: [{ m: "SON", t: 0x08 }], fields: SONTEX868_FIELDS, status: [] },
+  { name: "sontex868", detect: [{ m: "SON", v: 0x16, t: 0x08 }], fields: SONTEX868_FIELDS, status: [] },
   {
     name: "fhkvdataiv",
-    detect: [{ m: "TCH", t: 0x08, v: 0x94 }],
+    detect: [{ m: "TCH", v: 0x69, t: 0x08 }, { m: "TCH", v: 0x94, t: 0x08 }],
     fields: FHKVDATAIV_FIELDS,
     decode: decodeFhkvDataIV,
   },
   {
     name: "caltose", aliases: ["zennerhca"],
-    detect: [{ m: "ZRI", t: 0x08, v: 0xfc }],
+    detect: [{ m: "ZRI", v: 0xfc, t: 0x08 }],
     fields: CALTOSE_FIELDS,
     // this allocator shows its radio mode (2F) in STS bit 6
     status: [stsAndErrors({ sts: { e: [[0x40, "MODE_2F"]] } })],
@@ -222,7 +222,7 @@ export const HCA: readonly Driver[] = [
   },
   {
     name: "hydroclimav2",
-    detect: [{ m: "BMP", t: 0x08 }],
+    detect: [{ m: "BMP", v: 0x53, t: 0x08 }, { m: "BMP", v: 0x85, t: 0x08 }],
     fields: [
       { n: "consumption", u: "hca", r: "hca" },
       { n: "target", u: "hca", r: "hca_storage_1" },
@@ -233,19 +233,19 @@ export const HCA: readonly Driver[] = [
   },
   {
     name: "eurisii",
-    detect: [{ m: "INE", t: 0x08 }, { m: "RAM", t: 0x08 }],
+    detect: [{ m: "INE", v: 0x55, t: 0x08 }, { m: "RAM", v: 0x55, t: 0x08 }],
     fields: EURISII_FIELDS,
     status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(EURISII_ERRORS)] }),
   },
   {
     name: "hcae2",
-    detect: [{ m: "EFE", t: 0x08 }],
+    detect: [{ m: "EFE", v: 0x31, t: 0x08 }],
     fields: HCAE2_FIELDS,
     status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "manufacturer_specific_error" }, flags: HCAE2_ERRORS }] }],
   },
   {
     name: "bfw240radio",
-    detect: [{ m: "BFW", t: 0x08 }],
+    detect: [{ m: "BFW", v: 0x02, t: 0x08 }],
     fields: [],
     status: [],
     decode: decodeBfw240,

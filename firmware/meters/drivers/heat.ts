@@ -221,7 +221,7 @@ const SENSOSTAR_ERRORS: FlagTable = {
 export const HEAT: readonly Driver[] = [
   {
     name: "vario451mid",
-    detect: [{ m: "TCH", t: 0x04, v: 0x17 }],
+    detect: [{ m: "TCH", v: 0x17, t: 0x04 }],
     fields: [
       { n: "total_energy_consumption", u: "kwh", r: "energy" },
       { n: "energy_at_old_date", u: "kwh", r: "energy_storage_1" },
@@ -233,7 +233,7 @@ export const HEAT: readonly Driver[] = [
   },
   {
     name: "itronheat",
-    detect: [{ m: "ITW", t: 0x04 }],
+    detect: [{ m: "ITW", v: 0x00, t: 0x04 }],
     fields: [
       { n: "total", u: "kwh", r: "energy" },
       { n: "total", u: "m3", r: "volume" },
@@ -244,7 +244,7 @@ export const HEAT: readonly Driver[] = [
   },
   {
     name: "qheat5us",
-    detect: [{ m: "LSE", t: 0x04 }],
+    detect: [],
     fields: [
       { n: "total", u: "kwh", r: "energy" },
       { n: "target", u: "kwh", r: "energy_storage_1" },
@@ -256,7 +256,7 @@ export const HEAT: readonly Driver[] = [
   },
   {
     name: "supercal",
-    detect: [{ m: "SON", t: 0x04 }],
+    detect: [{ m: "SON", v: 0x1b, t: 0x04 }],
     fields: [
       { n: "total", u: "kwh", r: "energy" },
       { n: "total", u: "m3", r: "volume" },
@@ -273,7 +273,7 @@ export const HEAT: readonly Driver[] = [
   },
   {
     name: "istaheat",
-    detect: [{ m: "IST", t: 0x04 }],
+    detect: [{ m: "IST", v: 0xa9, t: 0x04 }],
     fields: [
       { n: "total", u: "kwh", r: "energy" },
       { n: "last_year", u: "kwh", r: "energy_storage_1" },
@@ -284,19 +284,19 @@ export const HEAT: readonly Driver[] = [
     ],
   },
   { name: "sensostar", detect: [{ m: "EFE", v: 0x00, t: 0x04 }], fields: SENSOSTAR_FIELDS, status: [stsAndErrors({ errors: SENSOSTAR_ERRORS })] },
-  { name: "pollucomf", detect: [{ m: "SEN", t: 0x04 }], fields: POLLUCOMF_FIELDS },
-  { name: "c5isf", detect: [{ m: "ZRI", t: [0x04, 0x07, 0x0d], v: 0x88 }], fields: C5ISF_FIELDS, status: [stsAndErrors({ errors: C5ISF_ERRORS })] },
-  { name: "enercal", detect: [{ m: "GWF", t: 0x04 }], fields: ENERCAL_FIELDS },
-  { name: "ultraheat", detect: [{ m: "LUG", t: 0x04, v: 0x04 }], fields: ULTRAHEAT_FIELDS },
+  { name: "pollucomf", detect: [{ m: "SEN", v: 0x1d, t: 0x04 }], fields: POLLUCOMF_FIELDS },
+  { name: "c5isf", detect: [{ m: "ZRI", v: 0x88, t: 0x0d }, { m: "ZRI", v: 0x88, t: 0x07 }, { m: "ZRI", v: 0x88, t: 0x04 }], fields: C5ISF_FIELDS, status: [stsAndErrors({ errors: C5ISF_ERRORS })] },
+  { name: "enercal", detect: [{ m: "GWF", v: 0x08, t: 0x04 }], fields: ENERCAL_FIELDS },
+  { name: "ultraheat", detect: [{ m: "LUG", v: 0x04, t: 0x04 }], fields: ULTRAHEAT_FIELDS },
   {
     name: "qualcosonic",
-    detect: [{ m: "AXI", t: [0x04, 0x0d] }],
+    detect: [{ m: "AXI", v: 0x0b, t: 0x0d }, { m: "AXI", v: 0x0c, t: 0x0d }],
     fields: QUALCOSONIC_FIELDS,
     status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: ["error_flags", "error_flags_error"] } }] }],
   },
-  { name: "elf2", detect: [{ m: "APA", t: [0x04, 0x0d], v: 0x42 }], fields: ELF2_FIELDS },
-  { name: "qheat_55_us", detect: [{ m: "LUG", t: 0x04, v: 0x07 }], fields: QHEAT_55_US_FIELDS, status: [] },
-  { name: "sharky774", detect: [{ m: "DME", t: 0x04, v: 0x41 }], fields: SHARKY774_FIELDS, status: [] },
-  { name: "sharky", detect: [{ m: "DME", t: 0x04 }, { m: "HYD", t: 0x04 }], swappedAddress: true, fields: SHARKY_FIELDS },
-  { name: "hydrocalm4", detect: [{ m: "BMT", t: 0x0d }], fields: HYDROCALM4_FIELDS },
+  { name: "elf2", detect: [{ m: "APA", v: 0x42, t: 0x04 }, { m: "APA", v: 0x42, t: 0x0d }], fields: ELF2_FIELDS },
+  { name: "qheat_55_us", detect: [{ m: "LUG", v: 0x07, t: 0x04 }, { m: "LUG", v: 0x0a, t: 0x04 }], fields: QHEAT_55_US_FIELDS, status: [] },
+  { name: "sharky774", detect: [{ m: "DME", v: 0x41, t: 0x04 }, { m: "DME", v: 0x41, t: 0x0d }, { m: "DME", v: 0x41, t: 0x0c }], fields: SHARKY774_FIELDS, status: [] },
+  { name: "sharky", detect: [{ m: "HYD", v: 0x20, t: 0x04 }, { m: "DME", v: 0x40, t: 0x04 }], swappedAddress: true, fields: SHARKY_FIELDS },
+  { name: "hydrocalm4", detect: [{ m: "BMT", v: 0x1a, t: 0x0d }], fields: HYDROCALM4_FIELDS },
 ];

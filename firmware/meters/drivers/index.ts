@@ -22,6 +22,7 @@ import { LANSEN } from "./lansen.js";
 import { ROOM } from "./room.js";
 import { WATER3 } from "./water3.js";
 import { HEAT2 } from "./heat2.js";
+import { SCRAMBLED } from "./scrambled.js";
 
 export { GENERIC };
 
@@ -42,6 +43,7 @@ export const DRIVERS: readonly Driver[] = [
   ...ROOM,
   ...WATER3,
   ...HEAT2,
+  ...SCRAMBLED,
 ];
 
 const BY_NAME: { [name: string]: Driver } = {};

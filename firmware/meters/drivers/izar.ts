@@ -127,16 +127,11 @@ function put(out: Reading, names: readonly [string, string, string, string, stri
   out[names[4]] = d.periodS;
 }
 
-const DETECT = [
-  { m: "SAP", ci: [0xa1, 0xa2, 0xa3] },
-  { m: "DME", ci: [0xa1, 0xa2, 0xa3] },
-  { m: "HYD", ci: [0xa1, 0xa2, 0xa3] },
-];
 
 export const IZAR: readonly Driver[] = [
   {
     name: "izar",
-    detect: DETECT,
+    detect: [], // claims no triple (wmbusmeters moved them to izarv2): chosen only when configured
     media: "water",
     swappedAddress: true,
     fields: [],
@@ -152,7 +147,7 @@ export const IZAR: readonly Driver[] = [
   },
   {
     name: "izarv2",
-    detect: [],
+    detect: [{ m: "HYD", v: 0x85, t: 0x07 }, { m: "SAP", t: 0x15 }, { m: "SAP", t: 0x04 }, { m: "SAP", v: 0x00, t: 0x07 }, { m: "DME", v: 0x78, t: 0x07 }, { m: "DME", v: 0x78, t: 0x06 }, { m: "HYD", v: 0x86, t: 0x07 }],
     media: "water",
     swappedAddress: true,
     fields: [],

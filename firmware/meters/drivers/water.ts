@@ -119,10 +119,10 @@ function decodeHydrodigit(c: MfctContext): void {
 }
 
 export const WATER: readonly Driver[] = [
-  { name: "hydrus", detect: [{ m: "DME", t: 0x07, v: 0x70 }, { m: "HYD", t: [0x0e, 0x60] }], swappedAddress: true, fields: HYDRUS_FIELDS },
+  { name: "hydrus", detect: [{ m: "DME", v: 0x70, t: 0x07 }, { m: "DME", v: 0x76, t: 0x07 }, { m: "HYD", v: 0x24, t: 0x07 }, { m: "HYD", v: 0x8b, t: 0x07 }, { m: "HYD", v: 0x8b, t: 0x06 }, { m: "DME", v: 0x70, t: 0x06 }, { m: "DME", v: 0x70, t: 0x16 }], swappedAddress: true, fields: HYDRUS_FIELDS },
   {
     name: "iperl",
-    detect: [{ m: "SEN", t: [0x06, 0x07] }],
+    detect: [{ m: "SEN", v: 0x68, t: 0x06 }, { m: "SEN", v: 0x68, t: 0x07 }, { m: "SEN", v: 0x7c, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "max_flow", u: "m3h", r: "volume_flow" },
@@ -131,16 +131,16 @@ export const WATER: readonly Driver[] = [
   },
   {
     name: "waterstarm",
-    detect: [{ m: "DWZ", t: [0x06, 0x07] }, { m: "EFE", t: [0x06, 0x07], v: 0x70 }],
+    detect: [{ m: "DWZ", v: 0x00, t: 0x06 }, { m: "DWZ", v: 0x02, t: 0x06 }, { m: "DWZ", v: 0x02, t: 0x07 }, { m: "EFE", v: 0x03, t: 0x07 }, { m: "EFE", v: 0x70, t: 0x07 }, { m: "DWZ", v: 0x00, t: 0x07 }],
     fields: WATERSTARM_FIELDS,
     status: [stsAndErrors({ errors: WATERSTARM_ERRORS })],
     decode: (c) => historyDates(c.out, "meter_datetime", 15),
   },
-  { name: "q400", detect: [{ m: "AXI", t: 0x07 }], fields: Q400_FIELDS },
-  { name: "itron", detect: [{ m: "ITW", t: [0x06, 0x07, 0x16] }], fields: ITRON_FIELDS },
+  { name: "q400", detect: [{ m: "AXI", v: 0x01, t: 0x07 }, { m: "AXI", v: 0x10, t: 0x07 }, { m: "AXI", v: 0x20, t: 0x07 }], fields: Q400_FIELDS },
+  { name: "itron", detect: [{ m: "ITW", v: 0x00, t: 0x07 }, { m: "ITW", v: 0x03, t: 0x07 }, { m: "ITW", v: 0x33, t: 0x07 }, { m: "ITW", v: 0x00, t: 0x16 }], fields: ITRON_FIELDS },
   {
     name: "hydrodigit",
-    detect: [{ m: "BMT", t: [0x06, 0x07] }],
+    detect: [{ m: "BMT", v: 0x13, t: 0x06 }, { m: "BMT", v: 0x17, t: 0x06 }, { m: "BMT", v: 0x13, t: 0x07 }, { m: "BMT", v: 0x15, t: 0x07 }, { m: "BMT", v: 0x17, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "meter_datetime", r: "date_time", as: "datetime" },

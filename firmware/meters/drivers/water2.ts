@@ -118,7 +118,7 @@ const GWF_STATUS_FIELDS: readonly StatusField[] = [{ n: "status", parts: [{ sts:
 export const WATER2: readonly Driver[] = [
   {
     name: "aptmbusna",
-    detect: [{ m: "APA", t: 0x07, v: 0x15 }],
+    detect: [{ m: "APA", v: 0x15, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "target", u: "m3", r: "volume_storage_1" },
@@ -132,19 +132,19 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "gwfwater",
-    detect: [{ m: "GWF", t: [0x06, 0x07] }],
+    detect: [{ m: "GWF", v: 0x01, t: 0x0e }, { m: "GWF", v: 0x3c, t: 0x07 }],
     fields: GWF_FIELDS,
     status: GWF_STATUS_FIELDS,
   },
   {
     name: "gwfgas",
-    detect: [{ m: "GWF", t: 0x03 }],
+    detect: [{ m: "GWF", v: 0x3c, t: 0x03 }],
     fields: GWF_FIELDS,
     status: GWF_STATUS_FIELDS,
   },
   {
     name: "elster",
-    detect: [{ m: "ELS", t: 0x03 }],
+    detect: [{ m: "ELS", v: 0x81, t: 0x03 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "actuality_duration", u: "s", r: "actuality_duration" },
@@ -153,7 +153,7 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "iwmtx5",
-    detect: [{ m: "BMT", t: [0x06, 0x07], v: 0x18 }],
+    detect: [{ m: "BMT", v: 0x18, t: 0x07 }, { m: "BMT", v: 0x18, t: 0x06 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "meter_datetime", r: "date_time", as: "datetime_s" },
@@ -162,7 +162,7 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "minomess",
-    detect: [{ m: "ZRI", t: [0x06, 0x07, 0x16], v: [0x00, 0x01] }],
+    detect: [{ m: "ZRI", v: 0x00, t: 0x07 }, { m: "ZRI", v: 0x01, t: 0x16 }, { m: "ZRI", v: 0x01, t: 0x06 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "meter_date", r: "date", as: "date" },
@@ -173,7 +173,7 @@ export const WATER2: readonly Driver[] = [
   { name: "iporlwild", detect: [], fields: [{ n: "totalitator", u: "m3", r: "volume" }], status: [] },
   {
     name: "ultrimis",
-    detect: [{ m: "APA", t: 0x16, v: 0x01 }],
+    detect: [],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "target", u: "m3", r: "volume_storage_1" },
@@ -183,7 +183,7 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "ultrimisv2",
-    detect: [],
+    detect: [{ m: "APA", v: 0x01, t: 0x16 }, { m: "APA", v: 0x20, t: 0x16 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "target", u: "m3", r: "volume_storage_1" },
@@ -191,10 +191,10 @@ export const WATER2: readonly Driver[] = [
     ],
     status: [{ n: "status", parts: [errorFlags(ULTRIMIS_ERRORS)] }],
   },
-  { name: "zenner0b", detect: [{ m: "ZRI", t: [0x06, 0x07, 0x16], v: 0x0b }], fields: [], decode: decodeZenner0b },
+  { name: "zenner0b", detect: [{ m: "ZRI", v: 0x0b, t: 0x16 }], fields: [], decode: decodeZenner0b },
   {
     name: "aerius",
-    detect: [{ m: "DME", t: 0x03 }],
+    detect: [{ m: "DME", v: 0x30, t: 0x03 }],
     fields: [
       { n: "total", u: "m3", r: ["volume", "volume_at_base_conditions"] },
       { n: "flow", u: "m3h", r: "volume_flow" },
@@ -215,7 +215,7 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "dme173",
-    detect: [{ m: "DME", t: 0x07, v: 0x63 }],
+    detect: [{ m: "DME", v: 0x63, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "total_backward", u: "m3", r: "volume_backward_flow" },
@@ -228,7 +228,7 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "picoflux",
-    detect: [{ m: "ECM", t: 0x07 }],
+    detect: [{ m: "ECM", v: 0x05, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "total_backward", u: "m3", r: "volume_backward_flow" },
@@ -239,32 +239,32 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "kadenwater",
-    detect: [{ m: "KDN", t: 0x07 }, { m: "VIP", t: 0x07 }],
+    detect: [{ m: "KDN", v: 0x01, t: 0x07 }, { m: "VIP", v: 0x01, t: 0x07 }],
     fields: KADENWATER_FIELDS,
     status: [stsAndErrors({ sts: LEAK_BITS })],
   },
   {
     name: "aventieswm",
-    detect: [{ m: "AAA", t: 0x07 }],
+    detect: [{ m: "AAA", v: 0x25, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       ...series(14, (i) => "consumption_at_set_date_" + i, "m3", (i) => "volume_storage_" + i),
     ],
     status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(AVENTIES_ERRORS)] }),
   },
-  { name: "werhlemodwm", detect: [{ m: "WZG", t: [0x06, 0x07, 0x16] }], fields: WERHLE_FIELDS, status: [] },
-  { name: "topaseskr", detect: [{ m: "AMT", t: 0x07 }], fields: TOPASESKR_FIELDS, status: [] },
+  { name: "werhlemodwm", detect: [{ m: "WZG", v: 0x03, t: 0x16 }], fields: WERHLE_FIELDS, status: [] },
+  { name: "topaseskr", detect: [{ m: "AMT", v: 0xf1, t: 0x06 }, { m: "AMT", v: 0xf1, t: 0x07 }], fields: TOPASESKR_FIELDS, status: [] },
   {
     name: "evo868",
-    detect: [{ m: "MAD", t: [0x06, 0x07, 0x16] }],
+    detect: [{ m: "MAD", v: 0x50, t: 0x06 }, { m: "MAD", v: 0x50, t: 0x07 }, { m: "MAD", v: 0x50, t: 0x16 }],
     fields: EVO868_FIELDS,
     status: [stsAndErrors({ n: "current_status" })],
     decode: (c) => historyDates(c.out, "history_reference_date", 12, -1),
   },
-  { name: "engelmann_faw", aliases: ["engelmann-faw"], detect: [{ m: "EFE", t: 0x07, v: 0x00 }], fields: ENGELMANN_FAW_FIELDS },
+  { name: "engelmann_faw", aliases: ["engelmann-faw"], detect: [{ m: "EFE", v: 0x00, t: 0x07 }], fields: ENGELMANN_FAW_FIELDS },
   {
     name: "lse_07_17",
-    detect: [{ m: "LSE", t: [0x06, 0x07] }],
+    detect: [{ m: "LSE", v: 0x18, t: 0x06 }, { m: "LSE", v: 0x18, t: 0x07 }, { m: "LSE", v: 0x16, t: 0x07 }, { m: "LSE", v: 0x17, t: 0x07 }, { m: "LSE", v: 0xd8, t: 0x07 }],
     fields: LSE_07_17_FIELDS,
     // "error_code" accompanies the error block (error flags and/or error date)
     status: [{ n: "error_code", parts: [errorFlags(), { rec: { n: "", r: "date_error" }, flags: { e: [], rest: "" } }], need: true }],

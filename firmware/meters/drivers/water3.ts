@@ -64,7 +64,7 @@ export const WATER3: readonly Driver[] = [
   },
   {
     name: "maddalena",
-    detect: [{ m: "MAD", v: 0x01, t: [0x06, 0x07] }],
+    detect: [{ m: "MAD", v: 0x01, t: 0x07 }, { m: "MAD", v: 0x01, t: 0x06 }],
     fields: [{ n: "fabrication_no", r: "fabrication_number", as: "readable" }, METER_DATETIME, TARGET, TARGET_DATE, TOTAL],
   },
   {
