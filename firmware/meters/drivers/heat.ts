@@ -7,6 +7,8 @@ import { stsAndErrors } from "./rules.js";
 import { series } from "./history.js";
 
 const HYDROCALM4_FIELDS: readonly FieldRule[] = [
+  { n: "c1_volume", u: "m3", r: "volume_subunit_1" },
+  { n: "c2_volume", u: "m3", r: "volume_subunit_2" },
   { n: "device_datetime", r: "date_time", as: "datetime" },
   { n: "total_heating", u: "kwh", r: "energy" },
   { n: "total_heating", u: "m3", r: "volume" },
@@ -45,6 +47,9 @@ const SHARKY774_FIELDS: readonly FieldRule[] = [
   { n: "operating_time_in_error", u: "h", vib: "A618" },
   { n: "energy_at_set_date", u: "kwh", r: "energy_storage_1" },
   { n: "set_date", r: "date_storage_1", as: "date" },
+  { n: "total_cooling_consumption", u: "kwh", r: "energy_tariff_1" },
+  { n: "total_cooling_volume", u: "m3", r: "volume_tariff_2" },
+  { n: "cooling_at_set_date", u: "kwh", r: "energy_storage_1_tariff_1" },
 ];
 
 const ELF2_FIELDS: readonly FieldRule[] = [
@@ -98,6 +103,7 @@ const QUALCOSONIC_FIELDS: readonly FieldRule[] = [
 ];
 
 const ULTRAHEAT_FIELDS: readonly FieldRule[] = [
+  { n: "fabrication_no", r: "fabrication_number", as: "readable" },
   { n: "heat", u: "kwh", r: "energy" },
   { n: "target", u: "kwh", r: "energy_storage_1" },
   { n: "volume", u: "m3", r: "volume" },

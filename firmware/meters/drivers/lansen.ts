@@ -37,6 +37,7 @@ export const LANSEN: readonly Driver[] = [
       { n: "a_counter", r: "dimensionless" },
       { n: "b_counter", r: "dimensionless_subunit_1" },
     ],
+    status: [{ n: "status", parts: [{ sts: true, flags: { e: [[0x40, "SABOTAGE_ENCLOSURE"]] } }] }],
   },
   {
     name: "lansensm",

@@ -8,6 +8,7 @@ import { historyDates, series } from "./history.js";
 import { stsAndErrors } from "./rules.js";
 
 const HYDRUS_FIELDS: readonly FieldRule[] = [
+  { n: "customer", r: "customer", as: "readable" },
   { n: "total", u: "m3", r: "volume" },
   { n: "total_tariff1", u: "m3", r: "volume_tariff_1" },
   { n: "total_tariff2", u: "m3", r: "volume_tariff_2" },

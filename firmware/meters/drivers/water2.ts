@@ -53,7 +53,10 @@ const TOPASESKR_FIELDS: readonly FieldRule[] = [
   { n: "battery", u: "y", r: "remaining_battery_life" },
 ];
 
-const AVENTIES_ERRORS: FlagTable = { e: [[0x0001, "MEASUREMENT"], [0x0010, "HF"]], rest: "ERROR_FLAGS_" };
+const AVENTIES_ERRORS: FlagTable = {
+  e: [[0x0001, "MEASUREMENT"], [0x0002, "SABOTAGE"], [0x0004, "BATTERY"], [0x0008, "CS"], [0x0010, "HF"], [0x0020, "RESET"]],
+  rest: "ERROR_FLAGS_",
+};
 
 const WERHLE_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
@@ -82,6 +85,17 @@ const KADENWATER_FIELDS: readonly FieldRule[] = [
 
 /** Apator Ultrimis error flags: current, this month, previous month bytes. */
 const ULTRIMIS_ERRORS: FlagTable = { e: [[0x000008, "NO_FLOW"], [0x000800, "NO_FLOW_THIS_MONTH"], [0x010000, "TAMPER_PREV_MONTH"]], rest: "ERROR_FLAGS_" };
+
+/** Ultrimis v2 status record 03FD17: bits 0..7 now, 8..15 during this month, 16..23 during the previous month. */
+const ULTRIMIS_STATES = ["TAMPER", "LOW_BATTERY", "DRY", "NO_FLOW", "HIGH_TEMPERATURE", "BURST", "REVERSE", "LEAK"];
+const ULTRIMISV2_ERRORS: FlagTable = {
+  e: [
+    ...ULTRIMIS_STATES.map((n, i): readonly [number, string] => [1 << i, n]),
+    ...ULTRIMIS_STATES.map((n, i): readonly [number, string] => [1 << (i + 8), n + "_THIS_MONTH"]),
+    ...ULTRIMIS_STATES.map((n, i): readonly [number, string] => [1 << (i + 16), n + "_PREV_MONTH"]),
+  ],
+  rest: "ERROR_FLAGS_",
+};
 
 /** Zenner 0B: manufacturer block after 0F: status word, target and total volume (1/256 l). */
 function decodeZenner0b(c: MfctContext): void {
@@ -115,6 +129,26 @@ const GWF_FIELDS: readonly FieldRule[] = [
 ];
 const GWF_STATUS_FIELDS: readonly StatusField[] = [{ n: "status", parts: [{ sts: true }, { bytes: GWF_STATUS, flags: GWF_FLAGS }] }];
 
+/**
+ * GWF water 0F block: 01, a status byte, a byte whose bit 0 is the power-saving mode and bits 3..7 the
+ * battery life in half years. Any other first byte is itself an unknown manufacturer status.
+ */
+const GWF_WATER_STATUS: FlagTable = { e: [[0x02, "CONTINUOUS_FLOW"], [0x08, "BROKEN_PIPE"], [0x20, "BATTERY_LOW"], [0x40, "BACKFLOW"]], rest: "UNKNOWN_MFCT_STATUS_" };
+function decodeGwfWater(c: MfctContext): void {
+  const b = c.mfct;
+  if (b.length === 0) return;
+  if (b[0] !== 0x01 || b.length < 3) {
+    if (b[0] !== 0) c.flags.push("UNKNOWN_MFCT_STATUS_" + b[0].toString(16).toUpperCase());
+    c.out.battery_y = null;
+    return;
+  }
+  for (const e of GWF_WATER_STATUS.e) if (e.length === 2 && (b[1] & e[0]) !== 0) c.flags.push(e[1]);
+  const rest = b[1] & ~0x6a;
+  if (rest !== 0) c.flags.push("UNKNOWN_MFCT_STATUS_" + rest.toString(16).toUpperCase());
+  c.out.power_mode = (b[2] & 1) === 1 ? "SAVING" : "NORMAL";
+  c.out.battery_y = (b[2] >> 3) * 0.5;
+}
+
 export const WATER2: readonly Driver[] = [
   {
     name: "aptmbusna",
@@ -134,7 +168,8 @@ export const WATER2: readonly Driver[] = [
     name: "gwfwater",
     detect: [{ m: "GWF", v: 0x01, t: 0x0e }, { m: "GWF", v: 0x3c, t: 0x07 }],
     fields: GWF_FIELDS,
-    status: GWF_STATUS_FIELDS,
+    status: [{ n: "status", parts: [{ sts: true }] }],
+    decode: decodeGwfWater,
   },
   {
     name: "gwfgas",
@@ -189,7 +224,7 @@ export const WATER2: readonly Driver[] = [
       { n: "target", u: "m3", r: "volume_storage_1" },
       { n: "total_backward", u: "m3", r: "volume_backward_flow" },
     ],
-    status: [{ n: "status", parts: [errorFlags(ULTRIMIS_ERRORS)] }],
+    status: [{ n: "status", parts: [{ rec: { n: "", h: "03FD17" }, flags: ULTRIMISV2_ERRORS }] }],
   },
   { name: "zenner0b", detect: [{ m: "ZRI", v: 0x0b, t: 0x16 }], fields: [], decode: decodeZenner0b },
   {
@@ -250,7 +285,7 @@ export const WATER2: readonly Driver[] = [
       { n: "total", u: "m3", r: "volume" },
       ...series(14, (i) => "consumption_at_set_date_" + i, "m3", (i) => "volume_storage_" + i),
     ],
-    status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(AVENTIES_ERRORS)] }),
+    status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(AVENTIES_ERRORS)], ok: "" }),
   },
   { name: "werhlemodwm", detect: [{ m: "WZG", v: 0x03, t: 0x16 }], fields: WERHLE_FIELDS, status: [] },
   { name: "topaseskr", detect: [{ m: "AMT", v: 0xf1, t: 0x06 }, { m: "AMT", v: 0xf1, t: 0x07 }], fields: TOPASESKR_FIELDS, status: [] },
