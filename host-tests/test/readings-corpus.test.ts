@@ -56,8 +56,6 @@ const PENDING: readonly Gap[] = [
   { index: 34, fields: ["season_start_date","status"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
   { index: 78, fields: ["status","dust_level","dust_level_counter"], why: "ei6500 status/dust bit fields of this firmware not written yet" },
   { index: 80, fields: ["status"], why: "ei6500 status/dust bit fields of this firmware not written yet" },
-  { index: 91, fields: ["amperage_at_phase_1_a","amperage_at_phase_2_a","amperage_at_phase_3_a","status","voltage_at_phase_1_v","voltage_at_phase_2_v","voltage_at_phase_3_v"], why: "em24 per-phase voltage/current records and STS handling not written yet" },
-  { index: 109, fields: ["info","voltage_at_phase_1_v","current_at_phase_1_a"], why: "gransystems single-phase variant (info, phase 1 voltage/current) not written yet" },
   { index: 119, fields: ["delta_10_half_months_ago_hca","delta_11_half_months_ago_hca","delta_12_half_months_ago_hca","delta_13_half_months_ago_hca","delta_18_half_months_ago_hca","delta_19_half_months_ago_hca","delta_1_half_months_ago_hca","delta_20_half_months_ago_hca","delta_21_half_months_ago_hca","delta_22_half_months_ago_hca","delta_23_half_months_ago_hca","delta_24_half_months_ago_hca","delta_25_half_months_ago_hca","delta_26_half_months_ago_hca","delta_27_half_months_ago_hca","delta_28_half_months_ago_hca","delta_29_half_months_ago_hca","delta_2_half_months_ago_hca","delta_30_half_months_ago_hca","delta_3_half_months_ago_hca","delta_4_half_months_ago_hca","delta_5_half_months_ago_hca","delta_6_half_months_ago_hca","delta_7_half_months_ago_hca","delta_8_half_months_ago_hca","delta_9_half_months_ago_hca"], why: "hcae2 half-month delta order for this telegram variant not written yet" },
   { index: 128, fields: ["ambient_temperature_at_set_date_3_c"], why: "hydroclimav2 invalid-temperature null not written yet" },
   { index: 132, fields: ["April_total_m3","August_total_m3","December_total_m3","February_total_m3","January_total_m3","July_total_m3","June_total_m3","March_total_m3","May_total_m3","November_total_m3","October_total_m3","backflow_m3","contents","leak_date"], why: "hydrodigit 0F block layout of this firmware (leak date, month order) not written yet" },
@@ -65,7 +63,6 @@ const PENDING: readonly Gap[] = [
   { index: 151, fields: ["error_flags","power_factor","status"], why: "iem3000 error-code lookup and power_factor null not written yet" },
   { index: 172, fields: ["status"], why: "izarv2 alarm bits not written yet" },
   { index: 222, fields: ["flow_m3h","status"], why: "kamwater fields of this full frame (flow, error flags) not written yet" },
-  { index: 258, fields: ["active_power_at_phase_1_kw","active_power_at_phase_2_kw","active_power_at_phase_3_kw","reactive_power_at_phase_1_kw","reactive_power_at_phase_2_kw","reactive_power_at_phase_3_kw","at_phase_1_power_factor","at_phase_2_power_factor","at_phase_3_power_factor","voltage_l1_l2_v","voltage_l2_l3_v","voltage_l3_l1_v","current_in_neutral_a","frequency_hz"], why: "nemo per-phase power, power factor and voltage records not written yet" },
   { index: 300, fields: ["volume_delta_2_m3","volume_delta_3_m3","volume_delta_4_m3","volume_delta_5_m3","volume_delta_6_m3","volume_delta_7_m3","volume_delta_8_m3","volume_delta_9_m3","volume_delta_10_m3","volume_delta_11_m3","volume_delta_12_m3","volume_delta_13_m3"], why: "qwaterv2 volume_delta history in the 0DFF5F block not written yet" },
   { index: 306, fields: ["volume_delta_2_m3","volume_delta_3_m3","volume_delta_4_m3","volume_delta_5_m3","volume_delta_6_m3","volume_delta_7_m3","volume_delta_8_m3","volume_delta_9_m3","volume_delta_10_m3","volume_delta_11_m3","volume_delta_12_m3","volume_delta_13_m3"], why: "qwaterv2 volume_delta history in the 0DFF5F block not written yet" },
   { index: 341, fields: ["status","prev_date"], why: "tsd2 status/prev_date of this frame not written yet" },
@@ -73,7 +70,6 @@ const PENDING: readonly Gap[] = [
   { index: 474, fields: ["current_alarms"], why: "izar alarm and transmit-period decoding of these frames not written yet" },
   { index: 480, fields: ["current_alarms","previous_alarms","remaining_battery_life_y","total_m3","transmit_period_s"], why: "izar alarm and transmit-period decoding of these frames not written yet" },
   { index: 485, fields: ["current_date","previous_date"], why: "fhkvdataiii date fields of this frame not written yet" },
-  { index: 555, fields: ["info","voltage_at_phase_1_v","current_at_phase_1_a"], why: "gransystems single-phase variant (info, phase 1 voltage/current) not written yet" },
   { index: 632, fields: ["warning","telegram"], why: "the 'telegram only partially decoded' warning (with the raw telegram) is not produced yet" },
 ];
 

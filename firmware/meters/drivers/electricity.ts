@@ -99,16 +99,19 @@ const GRANSYSTEMS_FIELDS: readonly FieldRule[] = [
   { n: "target_energy_consumption", u: "kwh", r: "energy_storage_2" },
   ...series(4, (i) => "target_energy_consumption_tariff_" + i, "kwh", (i) => "energy_storage_2_tariff_" + i),
   { n: "device_datetime", r: "date_time", as: "datetime" },
+  { n: "voltage_at_phase_1", u: "v", r: "voltage" },
   ...series(3, (i) => "voltage_at_phase_" + i, "v", (i) => "voltage_subunit_" + i),
+  { n: "current_at_phase_1", u: "a", r: "current" },
   ...series(3, (i) => "current_at_phase_" + i, "a", (i) => "current_subunit_" + i),
   { n: "frequency", u: "hz", r: "frequency" },
 ];
 
 /** GRAN-SYSTEMS error flags: low 16 bits errors, high 16 bits the meter kind. */
 const GRAN_ERRORS: FlagTable = { e: [[0x0002, "RTC_ERROR"], [0xffff0000, 0, ""]], rest: "ERROR_FLAGS_" };
+/** The meter kind in the error-flags word: bits 0x01030000 as a code (other bits belong to GRAN_ERRORS). */
 const GRAN_INFO: FlagTable = {
-  e: [[0x0000ffff, 0x10000, ""], [0xffff0000, 0x01010000, "THREE_PHASE_METER"]],
-  rest: "INFO_",
+  e: [[0x01030000, 0x01020000, "SINGLE_PHASE_METER"], [0x01030000, 0x01010000, "THREE_PHASE_METER"]],
+  rest: "",
 };
 
 const NZR_FIELDS: readonly FieldRule[] = [
@@ -131,6 +134,14 @@ const NEMO_FIELDS: readonly FieldRule[] = [
   { n: "power_factor", r: "dimensionless" },
   ...phases((i) => "current_at_phase_" + i, "a", "FDD9FF"),
   ...phases((i) => "voltage_at_phase_" + i, "v", "FDC8FF"),
+  ...series(3, (i) => "active_power_at_phase_" + i, "kw", (i) => "power_vife_0" + i + "_subunit_1"),
+  ...series(3, (i) => "reactive_power_at_phase_" + i, "kw", (i) => "power_vife_0" + i + "_subunit_2"),
+  ...series(3, (i) => "at_phase_" + i + "_power", "factor", (i) => "dimensionless_vife_0" + i),
+  { n: "voltage_l1_l2", u: "v", r: "voltage_vife_04" },
+  { n: "voltage_l2_l3", u: "v", r: "voltage_vife_05" },
+  { n: "voltage_l3_l1", u: "v", r: "voltage_vife_06" },
+  { n: "current_in_neutral", u: "a", r: "current_vife_04" },
+  { n: "frequency", u: "hz", h: "05FF5A", div: 10 },
   { n: "frequency", u: "hz", r: "frequency", always: true },
 ];
 
@@ -208,6 +219,8 @@ const EM24_FIELDS: readonly FieldRule[] = [
   { n: "total_reactive_energy_production", u: "kvarh", r: "reactive_energy_backward_flow" },
   { n: "power", u: "kw", r: "power" },
   { n: "frequency", u: "hz", r: "frequency", always: true },
+  ...series(3, (i) => "amperage_at_phase_" + i, "a", (i) => "current_phase_l" + i),
+  ...series(3, (i) => "voltage_at_phase_" + i, "v", (i) => "voltage_phase_l" + i),
 ];
 
 /** Apparent energy = √(active² + reactive²), null when the active part is missing. */
@@ -262,7 +275,7 @@ export const ELECTRICITY: readonly Driver[] = [
     name: "em24",
     detect: [{ m: "KAM", v: 0x33, t: 0x02 }, { m: "GAV", v: 0x00, t: 0x02 }],
     fields: EM24_FIELDS,
-    status: errorsThenStatus({ n: "error", parts: [errorFlags(EM24_ERRORS)], ok: "" }),
+    status: [{ n: "error", parts: [errorFlags(EM24_ERRORS)], ok: "" }, { n: "status", parts: [{ of: "error" }] }],
     decode: em24Apparent,
   },
   { name: "ebzwmbe", detect: [{ m: "EBZ", v: 0x01, t: 0x02 }], fields: EBZWMBE_FIELDS, status: [], decode: phaseSum },
@@ -275,7 +288,7 @@ export const ELECTRICITY: readonly Driver[] = [
     fields: GRANSYSTEMS_FIELDS,
     status: [
       stsAndErrors({ errors: GRAN_ERRORS }),
-      { n: "info", parts: [errorFlags(GRAN_INFO)], ok: "", need: true },
+      { n: "info", parts: [errorFlags(GRAN_INFO)], ok: "SINGLE_PHASE_METER", need: true },
     ],
   },
   { name: "esyswm", detect: [{ m: "ESY", v: 0x30, t: 0x37 }, { m: "ESY", v: 0x11, t: 0x02 }], fields: ESYSWM_FIELDS, status: [] },
