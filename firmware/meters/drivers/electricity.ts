@@ -13,7 +13,15 @@ const word = (prefix: string) => (v: FieldValue): FieldValue =>
 const IEM_ERRORS: FlagTable = {
   e: [
     [0xffffff, 0x000000, "CODE_101_EEPROM_ERROR"],
+    [0xffffff, 0x000010, "CODE_102_NO_CALIBRATION_TABLE"],
+    [0xffffff, 0x000020, "CODE_201_MISMATCH_BETWEEN_FREQUENCY_SETTINGS_AND_FREQUENCY_MEASUREMENTS"],
+    [0xffffff, 0x000030, "CODE_202_PHASE_SEQUENCE_REVERSED"],
     [0xffffff, 0x000040, "CODE_203_PHASE_SEQUENCE_REVERSED"],
+    [0xffffff, 0x000050, "CODE_204_TOTAL_ACTIVE_ENERGY_NEGATIVE_DUE_TO_INCORRECT_V_OR_A_CONNECTIONS"],
+    [0xffffff, 0x000060, "CODE_205_DATE_TIME_RESET_DUE_TO_POWER_FAILUER"],
+    [0xffffff, 0x000070, "CODE_206_PULSE_MISSING_DUE_TO_OVERSPEED_OF_ENERGY_PULSE_OUTPUT"],
+    [0xffffff, 0x000080, "CODE_207_ABNORMAL_INTERNAL_CLOCK_FUNCTION"],
+    [0xffffff, 0x000090, "INTERNAL_DATA_BUS_COMUNICATION_ERROR"],
   ],
   rest: "",
 };
@@ -39,7 +47,7 @@ const IEM3000_FIELDS: readonly FieldRule[] = [
   { n: "voltage_l2_l3", u: "v", vib: "FDC9FF06" },
   { n: "voltage_l3_l1", u: "v", vib: "FDC9FF07" },
   { n: "voltage_average_ll", u: "v", vib: "FDC9FF08" },
-  { n: "power_factor", vib: "FF0A" },
+  { n: "power_factor", vib: "FF0A", nul: true },
   { n: "frequency", u: "hz", vib: "FF0B" },
   { n: "manufacturer", r: "manufacturer", as: "str" },
   { n: "model_version", r: "model_version", as: "str" },
