@@ -141,7 +141,12 @@ function decodeHydroclimaV2(c: MfctContext): void {
   const b = c.mfct;
   const slots = b.length >= 3 ? HYDROCLIMA_LAYOUTS[b[0]] : undefined;
   if (!slots) return;
-  for (const [name, at, div] of slots) if (at + 2 <= b.length) c.out[name] = le(b, at, 2) / div;
+  for (const [name, at, div] of slots) {
+    if (at + 2 > b.length) continue;
+    const v = le(b, at, 2);
+    // temperatures (1/100 °C) are signed; 0x8000 (−327.68 °C) means "no value"
+    c.out[name] = div === 1 ? v : v === 0x8000 ? null : (v >= 0x8000 ? v - 0x10000 : v) / div;
+  }
 }
 
 const KADEN_FIELDS: readonly FieldRule[] = [
