@@ -57,7 +57,7 @@ const HCAE2_FIELDS: readonly FieldRule[] = [
   { n: "target", u: "hca", r: "hca_storage_1" },
   { n: "target_date", r: "date_storage_1", as: "date" },
   { n: "half_month_history_start_date", r: "date_storage_2", as: "date" },
-  ...series(30, (i) => "delta_" + i + "_half_months_ago", "hca", (i) => "hca_storage_" + (i + 1)),
+  ...series(30, (i) => "delta_" + i + "_half_months_ago", "hca", (i) => "hca_storage_" + (32 - i)),
   { n: "meter_datetime", r: "date_time", as: "datetime" },
   { n: "meter_datetime_at_error", r: "date_time_error", as: "datetime" },
 ];

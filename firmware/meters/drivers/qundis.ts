@@ -100,6 +100,13 @@ function energyDeltas(): ByteField[] {
   return out;
 }
 
+/** Q water 5.5 (v2): the same twelve signed monthly deltas, in the block's volume unit. */
+function volumeDeltas(): ByteField[] {
+  const out: ByteField[] = [];
+  for (let i = 0; i < 12; i++) out.push({ n: "volume_delta_" + (i + 2), u: "m3", at: 28 + 2 * i, len: 2, enc: "sle", vifAt: 9 });
+  return out;
+}
+
 const QSMOKE_FIELDS: readonly FieldRule[] = [
   { n: "last_alarm_date", r: "date_storage_6", as: "date" },
   { n: "alarm_counter", r: "plain_text_unit_storage_6" },
@@ -122,7 +129,7 @@ export const QUNDIS: readonly Driver[] = [
     name: "qwaterv2",
     detect: [{ m: "QDS", v: 0x33, t: 0x37 }, { m: "QDS", v: 0x35, t: 0x37 }, { m: "QDS", v: 0x16, t: 0x06 }, { m: "QDS", v: 0x16, t: 0x07 }, { m: "QDS", v: 0x17, t: 0x06 }, { m: "QDS", v: 0x17, t: 0x07 }, { m: "QDS", v: 0x18, t: 0x06 }, { m: "QDS", v: 0x18, t: 0x07 }, { m: "QDS", v: 0x19, t: 0x07 }, { m: "QDS", v: 0x1a, t: 0x06 }, { m: "QDS", v: 0x1a, t: 0x07 }, { m: "QDS", v: 0x1d, t: 0x06 }, { m: "QDS", v: 0x1d, t: 0x07 }, { m: "QDS", v: 0x36, t: 0x06 }, { m: "QDS", v: 0x36, t: 0x07 }, { m: "LSE", v: 0x19, t: 0x07 }, { m: "LSE", v: 0x1a, t: 0x06 }, { m: "LSE", v: 0x1a, t: 0x07 }, { m: "LSE", v: 0x1d, t: 0x06 }, { m: "LSE", v: 0x1d, t: 0x07 }, { m: "LSE", v: 0x33, t: 0x37 }, { m: "LSE", v: 0x35, t: 0x37 }, { m: "LSE", v: 0x36, t: 0x06 }, { m: "LSE", v: 0x36, t: 0x07 }],
     fields: QWATERV2_FIELDS,
-    blocks: [qdsBlock(["total", "target_year_date", "target_year", "target_date", "target"], "m3", 1000)],
+    blocks: [qdsBlock(["total", "target_year_date", "target_year", "target_date", "target"], "m3", 1000, volumeDeltas())],
   },
   {
     name: "qcaloric", aliases: ["whe5x", "whe46x"],
