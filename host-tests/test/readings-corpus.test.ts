@@ -61,7 +61,6 @@ const PENDING: readonly Gap[] = [
   { index: 34, fields: ["season_start_date","status"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
   { index: 78, fields: ["status","dust_level","dust_level_counter"], why: "ei6500 status/dust bit fields of this firmware not written yet" },
   { index: 80, fields: ["status"], why: "ei6500 status/dust bit fields of this firmware not written yet" },
-  { index: 132, fields: ["April_total_m3","August_total_m3","December_total_m3","February_total_m3","January_total_m3","July_total_m3","June_total_m3","March_total_m3","May_total_m3","November_total_m3","October_total_m3","backflow_m3","contents","leak_date"], why: "hydrodigit 0F block layout of this firmware (leak date, month order) not written yet" },
   { index: 134, fields: ["backflow_m3","contents","leak_date"], why: "hydrodigit 0F block layout of this firmware (leak date, month order) not written yet" },
   { index: 222, fields: ["flow_m3h","status"], why: "kamwater fields of this full frame (flow, error flags) not written yet" },
   { index: 341, fields: ["status","prev_date"], why: "tsd2 status/prev_date of this frame not written yet" },

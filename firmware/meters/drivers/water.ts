@@ -74,7 +74,7 @@ const ITRON_FIELDS: readonly FieldRule[] = [
 
 /** hydrodigit 0F block, firmware 0x13/0x15: contents bits, then battery code, backflow, 12 months. */
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const HD_CONTENTS: FlagTable = { e: [[0x01, "BACKFLOW"], [0x04, "BATTERY_VOLTAGE"], [0x10, "MONTHLY_DATA"]], rest: "CONTENTS_" };
+const HD_CONTENTS: FlagTable = { e: [[0x01, "BACKFLOW"], [0x04, "BATTERY_VOLTAGE"], [0x10, "MONTHLY_DATA"], [0x80, "LEAK_DATE"]], rest: "CONTENTS_" };
 const HD_CONTENTS_17: FlagTable = { e: [[0x01, "BATTERY_VOLTAGE"], [0x02, "FRAUD_DATE"]], rest: "CONTENTS_" };
 /** Battery codes (low nibble) seen in the corpus → volts. */
 const HD_VOLTS: { readonly [code: number]: number } = { 0x0a: 3.05, 0x0b: 3.2, 0x0e: 3.7 };
@@ -82,7 +82,7 @@ const HD_VOLTS: { readonly [code: number]: number } = { 0x0a: 3.05, 0x0b: 3.2, 0
 function flagText(v: number, t: FlagTable): string {
   const out: string[] = [];
   for (const e of t.e) if (e.length === 2 && (v & e[0]) !== 0) out.push(e[1]);
-  return out.join(" ");
+  return out.sort().join(" ");
 }
 
 function decodeHydrodigit(c: MfctContext): void {
@@ -110,12 +110,22 @@ function decodeHydrodigit(c: MfctContext): void {
     if (volts !== undefined) c.out.voltage_v = volts;
     p++;
   }
+  if (contents & 0x80 && p + 3 <= b.length) {
+    // leak date: BCD year, month, day
+    const bcd2 = (x: number) => (x >> 4) * 10 + (x & 15);
+    const pad = (n: number) => (n < 10 ? "0" : "") + n;
+    c.out.leak_date = b[p] === 0 && b[p + 1] === 0 && b[p + 2] === 0 ? null : `${2000 + bcd2(b[p])}-${pad(bcd2(b[p + 1]))}-${pad(bcd2(b[p + 2]))}`;
+    p += 3;
+  }
   if (contents & 0x01 && p + 4 <= b.length) {
     c.out.backflow_m3 = le(b, p, 4) / 1000;
     p += 4;
   }
   if (contents & 0x10 && p + 36 <= b.length) {
-    for (let i = 0; i < 12; i++) c.out[MONTHS[i] + "_total_m3"] = le(b, p + 3 * i, 3) / 100;
+    for (let i = 0; i < 12; i++) {
+      const v = le(b, p + 3 * i, 3);
+      c.out[MONTHS[i] + "_total_m3"] = v === 0xffffff ? 0 : v / 100; // FFFFFF: month not recorded yet
+    }
   }
 }
 
