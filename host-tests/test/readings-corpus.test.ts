@@ -56,15 +56,15 @@ const DIFFERS: readonly Gap[] = [
 
 /** Driver work not done yet (issue 14), per record: the fields our drivers do not give yet. */
 const PENDING: readonly Gap[] = [
-  { index: 32, fields: ["season_start_date","status"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
-  { index: 33, fields: ["current_hca","previous_hca","current_date","season_start_date","esb_date","status","temp_room_avg_c","temp_room_prev_avg_c"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
-  { index: 34, fields: ["season_start_date","status"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
-  { index: 78, fields: ["status","dust_level","dust_level_counter"], why: "ei6500 status/dust bit fields of this firmware not written yet" },
+  { index: 32, fields: ["season_start_date", "status"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
+  { index: 33, fields: ["current_hca", "previous_hca", "current_date", "season_start_date", "esb_date", "status", "temp_room_avg_c", "temp_room_prev_avg_c"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
+  { index: 34, fields: ["season_start_date", "status"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
+  { index: 78, fields: ["status", "dust_level", "dust_level_counter"], why: "ei6500 status/dust bit fields of this firmware not written yet" },
   { index: 80, fields: ["status"], why: "ei6500 status/dust bit fields of this firmware not written yet" },
-  { index: 134, fields: ["backflow_m3","contents","leak_date"], why: "hydrodigit 0F block layout of this firmware (leak date, month order) not written yet" },
-  { index: 222, fields: ["flow_m3h","status"], why: "kamwater fields of this full frame (flow, error flags) not written yet" },
-  { index: 341, fields: ["status","prev_date"], why: "tsd2 status/prev_date of this frame not written yet" },
-  { index: 632, fields: ["warning","telegram"], why: "the 'telegram only partially decoded' warning (with the raw telegram) is not produced yet" },
+  { index: 134, fields: ["backflow_m3", "contents", "leak_date"], why: "hydrodigit firmware 0x17 contents bits (backflow, leak date) not written yet" },
+  { index: 222, fields: ["flow_m3h", "status"], why: "kamwater fields of this full frame (flow, error flags) not written yet" },
+  { index: 341, fields: ["status", "prev_date"], why: "tsd2 status/prev_date of this frame not written yet" },
+  { index: 632, fields: ["warning", "telegram"], why: "the 'telegram only partially decoded' warning (with the raw telegram) is not produced yet" },
 ];
 
 const LISTS: readonly (readonly Gap[])[] = [NOT_DERIVABLE, DIFFERS, PENDING];
