@@ -7,6 +7,7 @@
  * costs no AES work and does not trip the replay guard, and two gateways name the same telegram alike.
  */
 import { TelegramDecoder } from "../decoder/decoder.js";
+import type { MemoSizes } from "../application/format-cache.js";
 import { ReadingSession } from "../meters/session.js";
 import { ReplayGuard } from "../security/replay.js";
 import type { BlockCipher } from "../security/block-cipher.js";
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
+  /** The decoder's memo sizes (default: the device's; a host gateway keeps more, host-tests/host/host-memo.ts). */
+  memo?: MemoSizes;
   /** Raw frame output (firmware/uplink/raw.ts): every CRC-checked frame, duplicates included, before decoding. */
   raw?: RawOutput;
   /** Called with every radio telegram of a configured meter that decoded (the command queue's window trigger). */
@@ -105,7 +108,7 @@ export class Gateway {
     this.#onTelegram = opts.onTelegram;
     this.#dedup = new DedupWindow(opts.dedup);
     this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
-    const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard() });
+    const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard(), memo: opts.memo });
     for (const m of opts.config.meters) {
       if (m.key) decoder.keys.set(m.id, m.key); // validated by parseConfig
       this.#meters.set(m.id, { cfg: m, count: 0, lastSeen: 0, rssiDbm: 0 });

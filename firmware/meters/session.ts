@@ -7,10 +7,11 @@ import type { TelegramDecoder } from "../decoder/decoder.js";
 import type { DecodeResult } from "../decoder/telegram.js";
 import { makeReading, type ReadingOptions } from "./reading.js";
 import type { Reading } from "./types.js";
+import { ReadingPlans } from "./plans.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import type { CrcMode } from "../link/frame-format.js";
 
-export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw"> {
+export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw" | "plans"> {
   /** AES key for this telegram only (32 hex digits). */
   key?: string;
   /** DLL CRC handling (default "auto"). */
@@ -22,6 +23,8 @@ export class ReadingSession {
   /** AES service for manufacturer-specific encryption (passed to makeReading with the key). */
   readonly cipher?: BlockCipher;
   readonly #last = new Map<string, Reading>();
+  /** What the reading engine keeps between telegrams (field names, rule and flag plans, driver detection). */
+  readonly #plans = new ReadingPlans();
 
   constructor(decoder: TelegramDecoder, cipher?: BlockCipher) {
     this.decoder = decoder;
@@ -39,7 +42,7 @@ export class ReadingSession {
     const meter = result.telegram.meter;
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
     const reading = makeReading(result.telegram, {
-      ...opts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes,
+      ...opts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes, plans: this.#plans,
     });
     this.#last.set(slot, reading);
     return { result, reading };

@@ -7,8 +7,9 @@
 import type { DataRecord } from "../../application/record.js";
 import type { Driver, FieldRule, MfctContext, ValueType } from "../types.js";
 import { ruleValue } from "../fields.js";
+import { deepFreeze } from "../../util/freeze.js";
 
-export const GENERIC_FIELDS: readonly FieldRule[] = [
+export const GENERIC_FIELDS: readonly FieldRule[] = deepFreeze([
   { n: "total", u: "m3", r: "volume" },
   { n: "target", u: "m3", r: "volume_storage_1" },
   { n: "total_energy_consumption", u: "kwh", r: "energy" },
@@ -39,29 +40,29 @@ export const GENERIC_FIELDS: readonly FieldRule[] = [
   { n: "model_version", r: "model_version", as: "str" },
   // VIF FD 1F (EN 13757-3:2018): an actuator's remote-control state, e.g. a valve (docs/bidirectional.md)
   { n: "remote_control", r: "remote_control" },
-];
+]);
 
 /** Field unit suffix for a record unit (docs/readings.md "Unit suffixes"); records of other units are named without one. */
-const SUFFIX: { readonly [unit: string]: string } = {
+const SUFFIX: { readonly [unit: string]: string } = deepFreeze({
   Wh: "kwh", J: "kwh", VARh: "kvarh", VAh: "kvah", W: "kw", "J/h": "kw", VAR: "kvar", VA: "kva",
   m3: "m3", "m3/h": "m3h", "m3/min": "m3h", "m3/s": "m3h", kg: "kg", "kg/h": "kgh",
   C: "c", K: "c", bar: "bar", V: "v", A: "a", Hz: "hz", "%": "pct", dBm: "dbm",
   s: "s", min: "min", h: "h", d: "d", month: "d", year: "y",
-};
+});
 
 /** Quantities whose value is a text or an identification, never a number with a unit. */
-const TEXT_QUANTITIES: { readonly [q: string]: ValueType } = {
+const TEXT_QUANTITIES: { readonly [q: string]: ValueType } = deepFreeze({
   date: "date", date_time: "datetime", fabrication_number: "readable", enhanced_identification: "readable",
   software_version: "readable", firmware_version: "readable", model_version: "readable", hardware_version: "readable",
   parameter_set_id: "readable", customer: "readable", customer_location: "readable", manufacturer: "readable",
-};
+});
 
 /** The records the named rules above take: those are not named a second time. */
-const NAMED: { readonly [record: string]: true } = Object.freeze(
+const NAMED: { readonly [record: string]: true } = deepFreeze(
   GENERIC_FIELDS.reduce((o: { [r: string]: true }, f) => {
     if (typeof f.r === "string") o[f.r] = true;
     return o;
-  }, {}),
+  }, Object.create(null) as { [r: string]: true }),
 );
 
 /** The field a record gets when no named rule takes it: its record name plus the unit suffix (HCA: "_hca", counts: "_counter"). */
@@ -86,9 +87,9 @@ function nameOtherRecords(c: MfctContext): void {
   }
 }
 
-export const GENERIC: Driver = {
+export const GENERIC: Driver = deepFreeze({
   name: "unknown",
   detect: [],
   fields: GENERIC_FIELDS,
   decode: nameOtherRecords,
-};
+});

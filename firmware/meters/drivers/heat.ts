@@ -5,6 +5,7 @@
 import type { Driver, FieldRule, FlagTable } from "../types.js";
 import { stsAndErrors } from "./rules.js";
 import { series } from "./history.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 const HYDROCALM4_FIELDS: readonly FieldRule[] = [
   { n: "c1_volume", u: "m3", r: "volume_subunit_1" },
@@ -116,7 +117,7 @@ const ULTRAHEAT_FIELDS: readonly FieldRule[] = [
 ];
 
 /** Zenner C5 ISF error codes: decimal codes summed (the record's hex digits read as a decimal number). */
-const C5ISF_ERRORS: FlagTable = {
+const C5ISF_ERRORS: FlagTable = deepFreeze({
   decimal: true,
   e: [
     [2000, "VERIFICATION_EXPIRED"], [1000, "BATTERY_EXPIRED"], [800, "WIRELESS_ERROR"], [100, "HARDWARE_ERROR3"], [50, "VALUE_OVERLOAD"],
@@ -125,7 +126,7 @@ const C5ISF_ERRORS: FlagTable = {
     [3, "SHORT_CIRCUIT_RETURN_SENSOR"], [2, "TEMP_ABOVE_RANGE"], [1, "TEMP_BELOW_RANGE"],
   ],
   rest: "ERROR_FLAGS_",
-};
+});
 
 const C5ISF_FIELDS: readonly FieldRule[] = [
   { n: "total_energy_consumption", u: "kwh", r: "energy" },
@@ -215,14 +216,14 @@ const SENSOSTAR_FIELDS: readonly FieldRule[] = [
 ];
 
 /** Sensostar error-flags bits (mask 0xFF). */
-const SENSOSTAR_ERRORS: FlagTable = {
+const SENSOSTAR_ERRORS: FlagTable = deepFreeze({
   e: [
     [0x01, "ERROR_TEMP_SENSOR_1_CABLE_BREAK"], [0x02, "ERROR_TEMP_SENSOR_1_SHORT_CIRCUIT"], [0x04, "ERROR_TEMP_SENSOR_2_CABLE_BREAK"],
     [0x08, "ERROR_TEMP_SENSOR_2_SHORT_CIRCUIT"], [0x10, "ERROR_FLOW_MEASUREMENT_SYSTEM_ERROR"], [0x20, "ERROR_ELECTRONICS_DEFECT"],
     [0x40, "OK_INSTRUMENT_RESET"], [0x80, "OK_BATTERY_LOW"],
   ],
   rest: "ERROR_FLAGS_",
-};
+});
 
 export const HEAT: readonly Driver[] = [
   {

@@ -6,8 +6,9 @@
 import type { Driver, FieldRule, FlagTable, MfctContext } from "../types.js";
 import { monthsBack, series } from "./history.js";
 import { stsAndErrors } from "./rules.js";
+import { deepFreeze } from "../../util/freeze.js";
 
-const VOLUMES = ["total_heating", "total_cooling", "c1_volume", "c2_volume"];
+const VOLUMES = deepFreeze(["total_heating", "total_cooling", "c1_volume", "c2_volume"]);
 
 /** microclima: set_date_N = the storage-1 date N−1 months back, for every energy value of storage N present. */
 function microclimaSetDates(c: MfctContext): void {

@@ -6,12 +6,13 @@
  */
 import type { Driver, FieldValue, MfctContext, Reading } from "../types.js";
 import { dateG, le } from "../bytes.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 /**
  * The two published default PRIOS installation keys (each the XOR of the two 32-bit halves in
  * which they are usually quoted). Meters with an individual key cannot be read without it.
  */
-const DEFAULT_INSTALLATION_KEYS: readonly number[] = [0xdfd109e8, 0xb71f0ae8];
+const DEFAULT_INSTALLATION_KEYS: readonly number[] = deepFreeze([0xdfd109e8, 0xb71f0ae8]);
 
 /** Feedback taps of the 32-bit shift register: bits 31, 11, 2 and 1. */
 const TAPS = 0x80000806;
@@ -120,22 +121,22 @@ function sappelNumber(c: MfctContext & { d: string }): void {
 }
 
 /** izarv2 alarm bits of the plain header word (bits 13..23). */
-const IZARV2_ALARMS: readonly (readonly [number, string])[] = [
+const IZARV2_ALARMS: readonly (readonly [number, string])[] = deepFreeze([
   [0x002000, "METER_BLOCKED"], [0x004000, "PREV_LEAKAGE"], [0x008000, "LEAKAGE"], [0x010000, "PREV_MECHANICAL_FRAUD"],
   [0x020000, "MECHANICAL_FRAUD"], [0x040000, "PREV_SENSOR_FRAUD"], [0x080000, "SENSOR_FRAUD"], [0x100000, "SUBMARINE"],
   [0x200000, "OVERFLOW"], [0x400000, "UNDERFLOW"], [0x800000, "BACK_FLOW"],
-];
+]);
 
 /**
  * izar alarm texts from the plain header bytes h0..h2: current alarms (h1 bits 7, 5; h2 bits 7, 6, 5, 4, 3, 1),
  * or "general_alarm" when h0 bit 7 is set with any of them; previous alarms (h1 bit 6, h2 bits 2, 0).
  * Names joined by commas, "no_alarm" when none.
  */
-const IZAR_CURRENT: readonly (readonly [number, number, string])[] = [
+const IZAR_CURRENT: readonly (readonly [number, number, string])[] = deepFreeze([
   [1, 0x80, "leakage"], [1, 0x20, "meter_blocked"], [2, 0x80, "back_flow"], [2, 0x40, "underflow"], [2, 0x20, "overflow"],
   [2, 0x10, "submarine"], [2, 0x08, "sensor_fraud"], [2, 0x02, "mechanical_fraud"],
-];
-const IZAR_PREVIOUS: readonly (readonly [number, number, string])[] = [[1, 0x40, "leakage"], [2, 0x04, "sensor_fraud"], [2, 0x01, "mechanical_fraud"]];
+]);
+const IZAR_PREVIOUS: readonly (readonly [number, number, string])[] = deepFreeze([[1, 0x40, "leakage"], [2, 0x04, "sensor_fraud"], [2, 0x01, "mechanical_fraud"]]);
 
 function izarAlarms(h: Uint8Array, current: boolean): FieldValue {
   if (h.length < 3) return null;

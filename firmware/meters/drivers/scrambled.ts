@@ -5,12 +5,13 @@
  */
 import type { Driver, MfctContext } from "../types.js";
 import { le } from "../bytes.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 function pad2(n: number): string {
   return n < 10 ? "0" + n : "" + n;
 }
 
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS = deepFreeze(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]);
 
 /**
  * mkradio3a APL: [0..1] ?, [2..3] current date (day bits 0..4, month 5..8, year 9..15 + 2000), [4..6] total
@@ -39,12 +40,12 @@ function decodeMkradio3a(c: MfctContext): void {
 }
 
 /** RFM-TX1 table: per row (access number & 15), the bytes XORed into data bytes 0..3 besides the access number. */
-const RFMTX1_ROWS: readonly (readonly [number, number, number, number])[] = [
+const RFMTX1_ROWS: readonly (readonly [number, number, number, number])[] = deepFreeze([
   [122, 16, 26, 10], [112, 19, 34, 19], [185, 11, 142, 153], [121, 7, 74, 22],
   [7, 154, 203, 105], [50, 161, 57, 14], [156, 126, 96, 153], [180, 196, 128, 163],
   [10, 206, 25, 3], [240, 5, 165, 134], [22, 152, 17, 94], [12, 201, 125, 162],
   [74, 72, 228, 31], [119, 46, 138, 232], [189, 120, 87, 140], [57, 111, 40, 5],
-];
+]);
 
 function bcdByte(v: number): number {
   return (v >> 4) * 10 + (v & 15);

@@ -7,6 +7,7 @@ import type { Driver, FieldRule, FlagTable, MfctContext, StatusField } from "../
 import { le } from "../bytes.js";
 import { historyDates, series } from "./history.js";
 import { errorFlags, errorsThenStatus, stsAndErrors } from "./rules.js";
+import { deepFreeze } from "../../util/freeze.js";
 const LSE_07_17_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
   { n: "due", u: "m3", r: "volume_storage_1" },
@@ -53,10 +54,10 @@ const TOPASESKR_FIELDS: readonly FieldRule[] = [
   { n: "battery", u: "y", r: "remaining_battery_life" },
 ];
 
-const AVENTIES_ERRORS: FlagTable = {
+const AVENTIES_ERRORS: FlagTable = deepFreeze({
   e: [[0x0001, "MEASUREMENT"], [0x0002, "SABOTAGE"], [0x0004, "BATTERY"], [0x0008, "CS"], [0x0010, "HF"], [0x0020, "RESET"]],
   rest: "ERROR_FLAGS_",
-};
+});
 
 const WERHLE_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
@@ -70,7 +71,7 @@ const WERHLE_FIELDS: readonly FieldRule[] = [
 ];
 
 /** STS manufacturer bits of Kaden / picoflux water meters. */
-const LEAK_BITS: FlagTable = { e: [[0x20, "LEAK_FLOW_LOW"], [0x40, "LEAK_FLOW_HIGH"]] };
+const LEAK_BITS: FlagTable = deepFreeze({ e: [[0x20, "LEAK_FLOW_LOW"], [0x40, "LEAK_FLOW_HIGH"]] });
 
 const KADENWATER_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
@@ -84,10 +85,10 @@ const KADENWATER_FIELDS: readonly FieldRule[] = [
 ];
 
 /** Apator Ultrimis error flags: current, this month, previous month bytes. */
-const ULTRIMIS_ERRORS: FlagTable = { e: [[0x000008, "NO_FLOW"], [0x000800, "NO_FLOW_THIS_MONTH"], [0x010000, "TAMPER_PREV_MONTH"]], rest: "ERROR_FLAGS_" };
+const ULTRIMIS_ERRORS: FlagTable = deepFreeze({ e: [[0x000008, "NO_FLOW"], [0x000800, "NO_FLOW_THIS_MONTH"], [0x010000, "TAMPER_PREV_MONTH"]], rest: "ERROR_FLAGS_" });
 
 /** Ultrimis v2 status record 03FD17: bits 0..7 now, 8..15 during this month, 16..23 during the previous month. */
-const ULTRIMIS_STATES = ["TAMPER", "LOW_BATTERY", "DRY", "NO_FLOW", "HIGH_TEMPERATURE", "BURST", "REVERSE", "LEAK"];
+const ULTRIMIS_STATES = deepFreeze(["TAMPER", "LOW_BATTERY", "DRY", "NO_FLOW", "HIGH_TEMPERATURE", "BURST", "REVERSE", "LEAK"]);
 const ULTRIMISV2_ERRORS: FlagTable = {
   e: [
     ...ULTRIMIS_STATES.map((n, i): readonly [number, string] => [1 << i, n]),
@@ -108,13 +109,13 @@ function decodeZenner0b(c: MfctContext): void {
 }
 
 /** Apator M-Bus NA error flags (bit order within the two groups is not confirmed by the corpus). */
-const APTMBUSNA_ERRORS: FlagTable = {
+const APTMBUSNA_ERRORS: FlagTable = deepFreeze({
   e: [
     [0x0002, "P_LEAK"], [0x0004, "P_CLOCK_HAND_ERROR"], [0x0008, "P_DETECTION_WITHOUT_CHANGES"], [0x0010, "P_MBUS_DISCONNECTED"],
     [0x0040, "P_REVERSE_FLOW"], [0x0100, "P_MINIMUM_FLOW"], [0x0200, "P_PROCESSOR_RESET"], [0x0800, "P_STRONG_LIGHT"],
   ],
   rest: "ERROR_FLAGS_",
-};
+});
 
 /** GWF water/gas: first byte of the 0F block is a status byte (bit 0 = normal operation). */
 const GWF_STATUS = { n: "", at: 0, len: 1 };
@@ -133,7 +134,7 @@ const GWF_STATUS_FIELDS: readonly StatusField[] = [{ n: "status", parts: [{ sts:
  * GWF water 0F block: 01, a status byte, a byte whose bit 0 is the power-saving mode and bits 3..7 the
  * battery life in half years. Any other first byte is itself an unknown manufacturer status.
  */
-const GWF_WATER_STATUS: FlagTable = { e: [[0x02, "CONTINUOUS_FLOW"], [0x08, "BROKEN_PIPE"], [0x20, "BATTERY_LOW"], [0x40, "BACKFLOW"]], rest: "UNKNOWN_MFCT_STATUS_" };
+const GWF_WATER_STATUS: FlagTable = deepFreeze({ e: [[0x02, "CONTINUOUS_FLOW"], [0x08, "BROKEN_PIPE"], [0x20, "BATTERY_LOW"], [0x40, "BACKFLOW"]], rest: "UNKNOWN_MFCT_STATUS_" });
 function decodeGwfWater(c: MfctContext): void {
   const b = c.mfct;
   if (b.length === 0) return;

@@ -6,6 +6,7 @@
 import type { Driver, FieldRule, FlagTable, MfctContext } from "../types.js";
 import { stsAndErrors } from "./rules.js";
 import { monthsBack } from "./history.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 const TOTAL: FieldRule = { n: "total", u: "m3", r: "volume" };
 const TARGET: FieldRule = { n: "target", u: "m3", r: "volume_storage_1" };
@@ -13,10 +14,10 @@ const TARGET_DATE: FieldRule = { n: "target_date", r: "date_storage_1", as: "dat
 const METER_DATETIME: FieldRule = { n: "meter_datetime", r: "date_time", as: "datetime" };
 
 /** aquastream error-flags bits. */
-const AQUASTREAM_ERRORS: FlagTable = {
+const AQUASTREAM_ERRORS: FlagTable = deepFreeze({
   e: [[0x1, "TAMPER"], [0x4, "BURST"], [0x8, "LEAK"], [0x80, "NO_FLOW"], [0x100, "LOW_BATTERY"], [0x200, "REVERSE"], [0x400, "OVERFLOW"]],
   rest: "ERROR_FLAGS_",
-};
+});
 
 /**
  * Zenner IUWS: the storage-30 record starts a compact profile (VIFE 13 on a volume, LVAR): a spacing
