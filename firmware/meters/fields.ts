@@ -112,6 +112,32 @@ function asDatetime(v: FieldValue, rec: DataRecord, seconds: boolean): FieldValu
   return !seconds && v.length > 16 ? v.slice(0, 16) : v;
 }
 
+function reversedHex(h: string): string {
+  let x = "";
+  for (let i = h.length - 2; i >= 0; i -= 2) x += h.substr(i, 2);
+  return x;
+}
+
+/**
+ * Identification data as text: integer or LVAR data (DIF data field 1–4, 6, 7, D) whose bytes after the
+ * leading zero bytes are all in 0x14..0x7E read last byte first as characters; other data as reversed hex.
+ */
+function readableText(rec: DataRecord): string {
+  const h = dataHex(rec);
+  const t = rec.dif & 0x0f;
+  if (t === 0 || t === 5 || (t >= 8 && t !== 0x0d)) return reversedHex(h);
+  const b = fromHex(h);
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  if (i === b.length) return reversedHex(h);
+  let s = "";
+  for (let k = i; k < b.length; k++) {
+    if (b[k] < 20 || b[k] > 126) return reversedHex(h);
+    s = String.fromCharCode(b[k]) + s;
+  }
+  return s;
+}
+
 /** The value a rule gives for a record (null record: the rule's "no data" value). */
 export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
   if (rec === null) {
@@ -138,13 +164,12 @@ export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
     case "hex":
       v = dataHex(rec);
       break;
-    case "rhex": {
-      const h = dataHex(rec);
-      let x = "";
-      for (let i = h.length - 2; i >= 0; i -= 2) x += h.substr(i, 2);
-      v = x;
+    case "rhex":
+      v = reversedHex(dataHex(rec));
       break;
-    }
+    case "readable":
+      v = readableText(rec);
+      break;
     case "int":
       v = dataInt(rec);
       break;
@@ -160,6 +185,7 @@ export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
   }
   if (typeof v === "number" && rule.k !== undefined) v = v * rule.k;
   if (typeof v === "number" && rule.div !== undefined) v = v / rule.div;
+  if (rule.lookup && typeof v === "number") v = rule.lookup[v] ?? "UNKNOWN_" + v;
   if (rule.fmt) v = rule.fmt(v, rec);
   return typeof v === "number" ? round6(v) : v;
 }

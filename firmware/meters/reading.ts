@@ -22,7 +22,10 @@ export type { Reading, FieldValue, Driver } from "./types.js";
 export interface ReadingOptions {
   /** The meter's configured name ("" when unknown). */
   name?: string;
-  /** Force this driver (by name); otherwise the driver is detected from the telegram. */
+  /**
+   * Force this driver (by name or alias); "auto" or none: detected from the telegram. A configured name no
+   * driver has gives the generic fields under that name; "auto" with no matching driver prints "auto".
+   */
   driver?: string;
   /** UTC ISO-8601 time of reception, e.g. "2024-05-01T12:00:00Z". */
   timestamp: string;
@@ -133,13 +136,15 @@ export function applyDriver(
 
 /** The reading of telegram `t`. Fields the telegram does not carry are left out. */
 export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
-  const forced = opts.driver !== undefined && opts.driver !== "" ? driverByName(opts.driver) : undefined;
-  const d = forced ?? (opts.driver ? GENERIC : detectDriver(t, opts.plans));
+  // "auto" (or no driver) detects; a configured driver always wins, an unknown name gets the generic fields
+  const auto = opts.driver === undefined || opts.driver === "" || opts.driver === "auto";
+  const forced = auto ? undefined : driverByName(opts.driver!);
+  const d = forced ?? (auto ? detectDriver(t, opts.plans) : GENERIC);
   const meter = t.meter;
   const out: Reading = {
     _: "telegram",
     media: d.media ?? (meter ? mediaText(meter.deviceType) : "unknown"),
-    meter: forced ? d.name : opts.driver ? opts.driver : d.name,
+    meter: forced ? d.name : !auto ? opts.driver! : d === GENERIC && opts.driver === "auto" ? "auto" : d.name,
     name: opts.name ?? "",
     id: meter ? meter.id.toLowerCase() : "",
   };
@@ -150,7 +155,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
       if (d.media === undefined) out.media = mediaText(a.deviceType);
     }
   }
-  const decoded = t.payloadState !== "encrypted";
+  const decoded = t.payloadState !== "encrypted" || d.ownPayload === true;
   if (decoded) applyDriver(d, t, out, opts);
   if (opts.conversions) addConversions(out, opts.conversions);
   if (opts.extra) for (const k of Object.keys(opts.extra)) if (!HEADER_FIELDS[k]) out[k] = opts.extra[k];

@@ -80,6 +80,7 @@ function flagPlan(table: FlagTable, plans: ReadingPlans | undefined): FlagPlan {
 
 /** Flag names of word `v` by `table`; leftover bits as `rest` + hex. */
 export function flagNames(v: number, table: FlagTable, out: string[], plans?: ReadingPlans): void {
+  if (table.decimal) return decimalNames(v, table, out);
   const plan = flagPlan(table, plans);
   const masks = plan.masks;
   const small = plan.small && v < 0x80000000;
@@ -88,6 +89,19 @@ export function flagNames(v: number, table: FlagTable, out: string[], plans?: Re
   }
   const left = v - (small ? v & plan.known : and(v, plan.known));
   if (left !== 0 && plan.rest !== "") out.push(plan.rest + hexMin(left));
+}
+
+/** Codes summed in decimal digits (FlagTable.decimal). */
+function decimalNames(v: number, table: FlagTable, out: string[]): void {
+  let d = parseInt(hexMin(v), 10);
+  if (!(d >= 0)) d = v;
+  for (const e of table.e) {
+    if (e.length === 2 && d >= e[0]) {
+      out.push(e[1]);
+      d -= e[0];
+    }
+  }
+  if (d !== 0 && table.rest !== "") out.push((table.rest ?? "UNKNOWN_") + d);
 }
 
 const NO_FLAGS: FlagTable = deepFreeze({ e: [] });

@@ -32,8 +32,10 @@ export interface Detect {
  * hex       the record's data bytes as upper-case hex (LVAR length byte removed)
  * rhex      the data bytes last first as upper-case hex (how BCD-like ids read)
  * int       the raw data bytes as an unsigned little-endian integer, unscaled
+ * readable  binary or LVAR data whose bytes (after leading zeros) are all printable: the bytes last
+ *           first as text; any other data: as rhex (how identification texts read)
  */
-export type ValueType = "num" | "str" | "date" | "date_raw" | "datetime" | "datetime_s" | "hex" | "rhex" | "int";
+export type ValueType = "num" | "str" | "date" | "date_raw" | "datetime" | "datetime_s" | "hex" | "rhex" | "int" | "readable";
 
 /** A value transform applied after the unit conversion (lookup tables, version strings …). */
 export type Formatter = (v: FieldValue, r: DataRecord | null) => FieldValue;
@@ -62,6 +64,8 @@ export interface FieldRule {
   /** Divisor after the unit conversion (literal powers of ten for decimal scaling). */
   div?: number;
   fmt?: Formatter;
+  /** Names of coded values (value → text); a code the table lacks prints as "UNKNOWN_<code>". */
+  lookup?: { readonly [code: number]: string };
   /** Print the field (null) even when no record matches. */
   always?: boolean;
   /** Print null when the record's value is invalid (default: an invalid number is left out). */
@@ -115,6 +119,11 @@ export type FlagEntry = readonly [number, string] | readonly [number, number, st
 export interface FlagTable {
   readonly e: readonly FlagEntry[];
   readonly rest?: string;
+  /**
+   * The word's hex digits are read as a decimal number that sums codes: entries are [code, name] with
+   * the codes in descending order, each taken while the number is at least that code.
+   */
+  readonly decimal?: boolean;
 }
 
 /** One contributor to a status field. */
@@ -159,6 +168,8 @@ export interface MfctContext {
 
 export interface Driver {
   name: string;
+  /** Other names the driver answers to in a configuration (e.g. a model name). */
+  aliases?: readonly string[];
   detect: readonly Detect[];
   /** Media text override (otherwise from the meter's device type). */
   media?: string;
@@ -174,6 +185,11 @@ export interface Driver {
   blocks?: readonly ByteBlock[];
   /** Status fields; default: "status" from STS and the error-flags record. [] = none. */
   status?: readonly StatusField[];
+  /**
+   * The payload is the meter's own layout even when the TPL configuration names a security mode the
+   * decoder cannot undo (e.g. RFM-TX1): the driver runs on the bytes as received.
+   */
+  ownPayload?: boolean;
   /** Manufacturer-specific decoding that is not a plain byte table (e.g. scrambled payloads). */
   decode?: (c: MfctContext) => void;
 }

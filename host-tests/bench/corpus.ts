@@ -15,6 +15,12 @@ export function corpusPath(): string {
   return "../shared/corpus/wmbus-telegrams.jsonl";
 }
 
+/** Both corpus files, in index order: the first file, then `wmbus-telegrams-more.jsonl` beside it (see the corpus README). */
+export function corpusPaths(): string[] {
+  const first = corpusPath();
+  return [first, join(dirname(first), "wmbus-telegrams-more.jsonl")];
+}
+
 /** One line of the corpus JSONL, as stored (the fields the host tools read; see the corpus README). */
 export interface CorpusLine {
   index: number;

@@ -1,5 +1,5 @@
 /**
- * Readings vs the corpus: decodes every corpus record (one decoder for the whole corpus, in
+ * Readings vs the corpus (both files): decodes every corpus record (one decoder for the whole corpus, in
  * order, as a running gateway would: compact frames use the formats learnt from earlier full
  * frames; each record's prelude and key are fed first), makes the reading with the record's
  * meter name and driver, and compares every field of `expected` (timestamp masked, numbers within
@@ -14,14 +14,17 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import type { Reading } from "../../firmware/meters/reading.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
 import { nodeCipher } from "../host/aes-node.js";
-import { configuredName, corpusPath, readCorpusLines, type CorpusLine } from "./corpus.js";
+import { configuredName, corpusPaths, readCorpusLines, type CorpusLine } from "./corpus.js";
 
-export const CORPUS = corpusPath();
+/** Both corpus files: tests that run "over the corpus" run over both, in one session (first file first). */
+export const CORPORA = corpusPaths();
 export const MASK = REPLAY_TIMESTAMP;
 export type { ReadingJob };
 
 export interface Mismatch {
   index: number;
+  /** The corpus file of the record. */
+  file: string;
   field: string;
   expected: unknown;
   got: unknown;
@@ -36,7 +39,18 @@ export interface DriverStat {
   numericOk: number;
 }
 
+/** Expected and matching fields of one corpus file. */
+export interface FileStat {
+  path: string;
+  records: number;
+  fields: number;
+  fieldsOk: number;
+  numeric: number;
+  numericOk: number;
+}
+
 export interface CorpusComparison {
+  files: FileStat[];
   fields: number;
   fieldsOk: number;
   numeric: number;
@@ -73,17 +87,25 @@ export function captureMetadata(r: CorpusLine): { device?: string; rssi_dbm?: nu
  * Options of the wmbusmeters run behind a record that change its JSON (its command line, not telegram
  * content): #418 --json_floor=5 --json_address="RoodRd 42" --field_city="Stockholm" (constant fields),
  * #459 --addconversions=GJ,L,F, #611 --detailedfirst (the source record index of each field),
- * #621 --calculate_gurka_jh=power_kw.
+ * #621 --calculate_gurka_jh=power_kw, #585 the meter configured with driver "auto".
  */
-type RunOptions = Pick<ReadingJob, "conversions" | "extra" | "fieldOrigin" | "calculate">;
+type RunOptions = Pick<ReadingJob, "conversions" | "extra" | "fieldOrigin" | "calculate" | "driver">;
 const RUN_OPTIONS: { readonly [index: number]: RunOptions } = {
   418: { extra: { floor: "5", address: "RoodRd 42", city: "Stockholm" } },
   459: { conversions: ["gj", "l", "f"] },
   611: { fieldOrigin: true },
   621: { calculate: { gurka_jh: "power_kw" } },
+  585: { driver: "auto" },
 };
-export function readingJobs(path = CORPUS): ReadingJob[] {
-  return readCorpusLines(path).map((r) => {
+function corpusLines(paths: string | readonly string[]): CorpusLine[] {
+  const list = typeof paths === "string" ? [paths] : paths;
+  const out: CorpusLine[] = [];
+  for (const p of list) for (const r of readCorpusLines(p)) out.push(r);
+  return out;
+}
+
+export function readingJobs(paths: string | readonly string[] = CORPORA): ReadingJob[] {
+  return corpusLines(paths).map((r) => {
     const key = r.key !== null && r.key.length === 32 ? r.key : undefined;
     const meterId = key !== undefined && r.id !== null && /^[0-9a-fA-F]{8}$/.test(r.id) ? r.id : undefined;
     return { index: r.index, telegram: r.telegram, prelude: r.prelude, key, meterId, name: configuredName(r), driver: r.driver ?? undefined, ...captureMetadata(r), ...RUN_OPTIONS[r.index], read: r.expected !== null };
@@ -104,15 +126,25 @@ export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): {
   return out;
 }
 
-export function compareCorpus(path = CORPUS): CorpusComparison {
+export function compareCorpus(paths: string | readonly string[] = CORPORA): CorpusComparison {
   const cipher = nodeCipher();
   const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
-  const res: CorpusComparison = { fields: 0, fieldsOk: 0, numeric: 0, numericOk: 0, drivers: [], mismatches: [], readings: [] };
+  const res: CorpusComparison = { files: [], fields: 0, fieldsOk: 0, numeric: 0, numericOk: 0, drivers: [], mismatches: [], readings: [] };
   const byDriver: { [d: string]: DriverStat } = {};
   const recs = new Map<number, CorpusLine>();
-  for (const r of readCorpusLines(path)) recs.set(r.index, r);
-  for (const { index, reading } of runJobs(readingJobs(path), session)) {
+  const fileOf = new Map<number, FileStat>();
+  for (const p of typeof paths === "string" ? [paths] : paths) {
+    const f: FileStat = { path: p, records: 0, fields: 0, fieldsOk: 0, numeric: 0, numericOk: 0 };
+    res.files.push(f);
+    for (const r of readCorpusLines(p)) {
+      recs.set(r.index, r);
+      fileOf.set(r.index, f);
+    }
+  }
+  for (const { index, reading } of runJobs(readingJobs(paths), session)) {
     const r = recs.get(index)!;
+    const file = fileOf.get(index)!;
+    file.records++;
     res.readings.push({ index, reading });
     const drv = r.driver ?? "";
     const st = (byDriver[drv] ??= { driver: drv, records: 0, fields: 0, fieldsOk: 0, numeric: 0, numericOk: 0 });
@@ -122,12 +154,20 @@ export function compareCorpus(path = CORPUS): CorpusComparison {
       const ok = sameValue(want, got);
       const num = typeof want === "number";
       st.fields++;
-      if (ok) st.fieldsOk++;
+      file.fields++;
+      if (ok) {
+        st.fieldsOk++;
+        file.fieldsOk++;
+      }
       if (num) {
         st.numeric++;
-        if (ok) st.numericOk++;
+        file.numeric++;
+        if (ok) {
+          st.numericOk++;
+          file.numericOk++;
+        }
       }
-      if (!ok) res.mismatches.push({ index, field, expected: want, got });
+      if (!ok) res.mismatches.push({ index, file: file.path, field, expected: want, got });
     }
   }
   for (const st of Object.values(byDriver)) {
@@ -152,6 +192,9 @@ function table(c: CorpusComparison): string[] {
       `${d.driver.padEnd(16)} ${String(d.records).padStart(4)} ${`${d.fieldsOk}/${d.fields}`.padStart(9)} ${pct(d.fieldsOk, d.fields).padStart(6)} ${`${d.numericOk}/${d.numeric}`.padStart(9)} ${pct(d.numericOk, d.numeric).padStart(6)}`,
     );
   }
+  for (const f of c.files) {
+    lines.push(`${f.path.replace(/.*\//, "")}: fields ${f.fieldsOk}/${f.fields} = ${pct(f.fieldsOk, f.fields)} %, numeric ${f.numericOk}/${f.numeric} = ${pct(f.numericOk, f.numeric)} %`);
+  }
   lines.push(`TOTAL fields ${c.fieldsOk}/${c.fields} = ${pct(c.fieldsOk, c.fields)} %, numeric ${c.numericOk}/${c.numeric} = ${pct(c.numericOk, c.numeric)} %`);
   return lines;
 }
@@ -162,7 +205,7 @@ function main(argv: string[]): void {
   if (i >= 0) {
     const want = argv.slice(i + 1);
     const drivers = new Map<number, string>();
-    for (const r of readCorpusLines()) drivers.set(r.index, r.driver ?? "");
+    for (const r of corpusLines(CORPORA)) drivers.set(r.index, r.driver ?? "");
     for (const m of c.mismatches) {
       const d = drivers.get(m.index) ?? "";
       if (want.length && !want.includes(d) && !want.includes(String(m.index))) continue;

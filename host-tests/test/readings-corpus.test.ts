@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { compareCorpus, pct, type CorpusComparison, type Mismatch } from "../bench/readings-table.js";
+import { compareCorpus, pct, type Mismatch } from "../bench/readings-table.js";
 
 /**
- * Readings vs wmbusmeters' JSON for every corpus record with `expected` (issue 5). The overall
- * goals are measured on all expected fields; the 100 % goal for the 20 drivers with the most
- * records leaves out only the fields listed below, which no reading of that record can give.
+ * Readings vs wmbusmeters' JSON for every record with `expected` in BOTH corpus files (issues 5 and 14),
+ * read in one session, first file first. Every expected field must match except those listed below:
+ * NOT_DERIVABLE (no reading of the record can give them) and DIFFERS (we print another value on purpose,
+ * docs/readings.md "Where a reading differs"), each with its reason, and PENDING (driver work not done yet,
+ * named per record). Every list entry must still be needed: a stale entry fails the last test.
  */
 
 interface Gap {
@@ -17,8 +19,8 @@ interface Gap {
 /**
  * Expected fields that no reading of the telegram can give: the value is not in the bytes (no key, a value
  * that differs from the one sent, bytes beyond the L-field). Options that only configure the output
- * (constant fields, extra units, field origins, calculated fields) are given as run options in
- * bench/readings-table.ts, not listed here.
+ * (constant fields, extra units, field origins, calculated fields, a configured driver) are given as run
+ * options in bench/readings-table.ts, not listed here.
  */
 const NOT_DERIVABLE: readonly Gap[] = [
   { index: 137, why: "no key: encrypted mode 5 payload; no corpus record carries the key of meter 64745666" },
@@ -28,56 +30,87 @@ const NOT_DERIVABLE: readonly Gap[] = [
   { index: 385, fields: ["meter_datetime"], why: "not in the frame: the date-time record lies beyond the L-field (EN 13757-4: the frame ends there)" },
   { index: 386, fields: ["meter_datetime"], why: "not in the frame: the date-time record lies beyond the L-field (EN 13757-4: the frame ends there)" },
   { index: 490, fields: ["total_m3"], why: "not in the telegram: the volume record 0C13 48560000 is 5.648 m³; the expected 6.548 belongs to another telegram" },
+  { index: 1, fields: ["total_m3"], why: "security mode 2 (DES-CBC) payload: the gateway implements the OMS AES modes 5 and 7 only (decrypt_check unsupported:mode 2)" },
+  { index: 213, fields: ["timestamp"], why: "the reception time of that upstream test run (2026-07-11T10:50:30Z), not telegram content; the corpus masks every other timestamp" },
+  { index: 613, why: "decoded by a user-supplied driver file of an upstream test (field names carry the dates), not by the sensostar driver" },
 ];
 
-function excluded(m: Mismatch): Gap | undefined {
-  return NOT_DERIVABLE.find((g) => g.index === m.index && (g.fields === undefined || g.fields.includes(m.field)));
+/** Fields we print differently from wmbusmeters on purpose (docs/readings.md "Where a reading differs"). */
+const DIFFERS: readonly Gap[] = [
+  {
+    index: 89,
+    fields: ["total_reactive_energy_consumption_kvarh", "total_reactive_energy_production_kvarh", "total_apparent_energy_consumption_kvah", "total_apparent_energy_production_kvah"],
+    why: "em24 reactive energy FB 82 75: VIFE 75 is the multiplicative correction 10^-1 (EN 13757-3 combinable VIFEs); wmbusmeters ignores it",
+  },
+  {
+    index: 342,
+    fields: ["meter_datetime"],
+    why: "type F date-time 22 48 41 36: the hundred-year bits (hour byte bits 5..6 = 2) give 2126 by EN 13757-3 Annex A; wmbusmeters ignores them",
+  },
+  {
+    index: 485,
+    fields: ["current_date", "previous_date"],
+    why: "that upstream run printed these dates as the UTC time of local midnight in its own time zone (T02:00:00Z); the telegram carries plain dates, printed as YYYY-MM-DD",
+  },
+];
+
+/** Driver work not done yet (issue 14), per record: the fields our drivers do not give yet. */
+const PENDING: readonly Gap[] = [
+  { index: 32, fields: ["season_start_date", "status"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
+  { index: 33, fields: ["current_hca", "previous_hca", "current_date", "season_start_date", "esb_date", "status", "temp_room_avg_c", "temp_room_prev_avg_c"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
+  { index: 34, fields: ["season_start_date", "status"], why: "apatoreitn manufacturer block layout of this variant (season start, seal status) not written yet" },
+  { index: 78, fields: ["status", "dust_level", "dust_level_counter"], why: "ei6500 status/dust bit fields of this firmware not written yet" },
+  { index: 80, fields: ["status"], why: "ei6500 status/dust bit fields of this firmware not written yet" },
+  { index: 134, fields: ["backflow_m3", "contents", "leak_date"], why: "hydrodigit firmware 0x17 contents bits (backflow, leak date) not written yet" },
+  { index: 222, fields: ["flow_m3h", "status"], why: "kamwater fields of this full frame (flow, error flags) not written yet" },
+  { index: 341, fields: ["status", "prev_date"], why: "tsd2 status/prev_date of this frame not written yet" },
+  { index: 632, fields: ["warning", "telegram"], why: "the 'telegram only partially decoded' warning (with the raw telegram) is not produced yet" },
+];
+
+const LISTS: readonly (readonly Gap[])[] = [NOT_DERIVABLE, DIFFERS, PENDING];
+
+function covers(g: Gap, m: Mismatch): boolean {
+  return g.index === m.index && (g.fields === undefined || g.fields.includes(m.field));
 }
 
-/**
- * The drivers with the most records: the first 20, and every driver tied with the 20th (the 20th place is
- * shared by all 4-record drivers).
- */
-function topDrivers(c: CorpusComparison): string[] {
-  const min = c.drivers[Math.min(19, c.drivers.length - 1)].records;
-  return c.drivers.filter((d) => d.records >= min).map((d) => d.driver);
+function listed(m: Mismatch, lists: readonly (readonly Gap[])[] = LISTS): boolean {
+  return lists.some((l) => l.some((g) => covers(g, m)));
 }
 
-describe("readings vs wmbusmeters JSON (corpus)", () => {
+describe("readings vs wmbusmeters JSON (both corpus files)", () => {
   const c = compareCorpus();
   const drivers = new Map<number, string>();
   for (const { index, reading } of c.readings) drivers.set(index, String(reading.meter));
-  const top = topDrivers(c);
 
-  it("prints the percentages", () => {
-    const lines = [
-      `numeric fields: ${c.numericOk}/${c.numeric} = ${pct(c.numericOk, c.numeric)} %`,
-      `all fields:     ${c.fieldsOk}/${c.fields} = ${pct(c.fieldsOk, c.fields)} %`,
-      `${top.length} drivers with the most records (20, ties included): all expected fields | without the documented gaps`,
-    ];
-    for (const d of c.drivers.filter((x) => top.includes(x.driver))) {
-      const gaps = c.mismatches.filter((m) => drivers.get(m.index) === d.driver && excluded(m)).length;
+  it("prints the percentages per file", () => {
+    const lines: string[] = [];
+    for (const f of c.files) {
+      const all = c.mismatches.filter((m) => m.file === f.path);
+      const notDerivable = all.filter((m) => listed(m, [NOT_DERIVABLE])).length;
       lines.push(
-        `  ${d.driver.padEnd(14)} ${String(d.records).padStart(3)} recs  ${pct(d.fieldsOk, d.fields).padStart(5)} % | ${pct(d.fieldsOk, d.fields - gaps).padStart(5)} %`,
+        `${f.path.replace(/.*\//, "")}: ${f.records} readings, fields ${pct(f.fieldsOk, f.fields)} %, numeric ${pct(f.numericOk, f.numeric)} %, ` +
+          `of the fields the bytes carry ${pct(f.fieldsOk, f.fields - notDerivable)} %`,
       );
     }
+    lines.push(`pending driver gaps: ${c.mismatches.filter((m) => listed(m, [PENDING])).length} fields in ${PENDING.length} records`);
     console.log(lines.join("\n"));
-    expect(c.readings.length).toBe(389);
-    expect(top.length).toBeGreaterThanOrEqual(20);
+    expect(c.files.map((f) => f.records)).toEqual([389, 160]);
   });
 
-  it("reaches ≥ 95 % of the numeric and ≥ 90 % of all expected fields", () => {
-    expect(c.numericOk / c.numeric).toBeGreaterThanOrEqual(0.95);
-    expect(c.fieldsOk / c.fields).toBeGreaterThanOrEqual(0.9);
-  });
-
-  it("gives 100 % of the derivable fields of the drivers with the most records", () => {
-    const missing = c.mismatches.filter((m) => top.includes(drivers.get(m.index) ?? "") && !excluded(m));
+  it("gives every expected field except the listed ones", () => {
+    const missing = c.mismatches.filter((m) => !listed(m));
     expect(missing.map((m) => `#${m.index} ${drivers.get(m.index)} ${m.field}: expected ${JSON.stringify(m.expected)} got ${JSON.stringify(m.got)}`)).toEqual([]);
   });
 
-  it("documents only gaps that still exist", () => {
-    const stale = NOT_DERIVABLE.filter((g) => !c.mismatches.some((m) => m.index === g.index && (g.fields === undefined || g.fields.includes(m.field))));
-    expect(stale.map((g) => g.index)).toEqual([]);
+  it("lists only gaps that still exist", () => {
+    const stale: string[] = [];
+    for (const l of LISTS) {
+      for (const g of l) {
+        const hit = c.mismatches.filter((m) => covers(g, m));
+        if (hit.length === 0) stale.push(`#${g.index} (${g.why})`);
+        else if (g.fields) for (const f of g.fields) if (!hit.some((m) => m.field === f)) stale.push(`#${g.index} ${f}`);
+      }
+    }
+    expect(stale).toEqual([]);
   });
 });

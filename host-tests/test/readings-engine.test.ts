@@ -93,11 +93,12 @@ describe("makeReading", () => {
 
   it("keeps a meter's previous values in a session", () => {
     const s = new ReadingSession(new TelegramDecoder({ cipher: nodeCipher() }));
-    // Qundis Q water: CI 7A frame with flow and error date, then a CI 78 frame without them
-    s.read(fromHex("394493444836351218067AC70000200C13911900004C1391170000426CBF2CCC081391170000C2086CBF2C02BB560000326CFFFF046D1E02DE21"), { timestamp: TS });
+    // Qundis Q water (configured as qwater; detection gives qwaterv2 as wmbusmeters does): CI 7A frame with
+    // flow and error date, then a CI 78 frame without them
+    s.read(fromHex("394493444836351218067AC70000200C13911900004C1391170000426CBF2CCC081391170000C2086CBF2C02BB560000326CFFFF046D1E02DE21"), { timestamp: TS, driver: "qwater" });
     const { reading } = s.read(
       fromHex("47449344483635121806780DFF5F350082DA0000600107C113FFFF48200000BF2C91170000DF2120200000008001000000060019001000160018000D001300350017002F046D370CC422"),
-      { timestamp: TS },
+      { timestamp: TS, driver: "qwater" },
     );
     expect(reading.meter).toBe("qwater");
     expect(reading.total_m3).toBe(2.048);

@@ -128,31 +128,31 @@ const thirds = (div: number) => (c: MfctContext): void => {
 };
 
 export const APATOR: readonly Driver[] = [
-  { name: "apator08", detect: [{ m: "APT", t: [0x03, 0x0f] }], fields: [], status: [], decode: thirds(3000) },
-  { name: "apator172", detect: [{ m: "APT", t: 0x11 }], media: "water", fields: [], status: [], decode: thirds(3) },
+  { name: "apator08", detect: [{ m: "APT", v: 0x03, t: 0x03 }, { m: "APT", v: 0x0f, t: 0x0f }], fields: [], status: [], decode: thirds(3000) },
+  { name: "apator172", detect: [{ m: "APT", v: 0x04, t: 0x11 }], media: "water", fields: [], status: [], decode: thirds(3) },
   {
     name: "apatoreitn",
-    detect: [{ m: "APA", t: 0x08, ci: 0xa0 }, { m: "APT", t: 0x08, ci: 0xb6 }],
+    detect: [{ m: "APA", v: 0x04, t: 0x08 }, { m: "APT", v: 0x04, t: 0x08 }],
     fields: [],
     status: [],
     decode: decodeApatorEitn,
   },
   {
     name: "amiplus",
-    detect: [{ m: "APA", t: 0x02 }, { m: "DEV", t: 0x02 }, { m: "NES", t: 0x02 }],
+    detect: [{ m: "APA", v: 0x02, t: 0x02 }, { m: "DEV", v: 0x02, t: 0x37 }, { m: "DEV", v: 0x00, t: 0x02 }, { m: "DEV", v: 0x01, t: 0x02 }, { m: "NES", v: 0x03, t: 0x02 }, { m: "APA", v: 0x01, t: 0x02 }, { m: "APT", v: 0x01, t: 0x02 }],
     fields: AMIPLUS_FIELDS,
     status: [],
   },
   {
     name: "apatorna1",
-    detect: [{ m: "APA", ci: [0xa0, 0xa1], t: 0x07, v: 0x14 }],
+    detect: [{ m: "APA", v: 0x14, t: 0x07 }],
     fields: [],
     status: [],
     decode: decodeApatorNa1,
   },
   {
     name: "apator162",
-    detect: [{ m: "APA", v: 0x05, t: [0x06, 0x07] }],
+    detect: [{ m: "APA", v: 0x05, t: 0x06 }, { m: "APA", v: 0x05, t: 0x07 }],
     fields: [],
     status: [],
     decode: decodeApator162,

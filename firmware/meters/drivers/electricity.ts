@@ -14,7 +14,15 @@ const word = (prefix: string) => (v: FieldValue): FieldValue =>
 const IEM_ERRORS: FlagTable = deepFreeze({
   e: [
     [0xffffff, 0x000000, "CODE_101_EEPROM_ERROR"],
+    [0xffffff, 0x000010, "CODE_102_NO_CALIBRATION_TABLE"],
+    [0xffffff, 0x000020, "CODE_201_MISMATCH_BETWEEN_FREQUENCY_SETTINGS_AND_FREQUENCY_MEASUREMENTS"],
+    [0xffffff, 0x000030, "CODE_202_PHASE_SEQUENCE_REVERSED"],
     [0xffffff, 0x000040, "CODE_203_PHASE_SEQUENCE_REVERSED"],
+    [0xffffff, 0x000050, "CODE_204_TOTAL_ACTIVE_ENERGY_NEGATIVE_DUE_TO_INCORRECT_V_OR_A_CONNECTIONS"],
+    [0xffffff, 0x000060, "CODE_205_DATE_TIME_RESET_DUE_TO_POWER_FAILUER"],
+    [0xffffff, 0x000070, "CODE_206_PULSE_MISSING_DUE_TO_OVERSPEED_OF_ENERGY_PULSE_OUTPUT"],
+    [0xffffff, 0x000080, "CODE_207_ABNORMAL_INTERNAL_CLOCK_FUNCTION"],
+    [0xffffff, 0x000090, "INTERNAL_DATA_BUS_COMUNICATION_ERROR"],
   ],
   rest: "",
 });
@@ -40,7 +48,7 @@ const IEM3000_FIELDS: readonly FieldRule[] = [
   { n: "voltage_l2_l3", u: "v", vib: "FDC9FF06" },
   { n: "voltage_l3_l1", u: "v", vib: "FDC9FF07" },
   { n: "voltage_average_ll", u: "v", vib: "FDC9FF08" },
-  { n: "power_factor", vib: "FF0A" },
+  { n: "power_factor", vib: "FF0A", nul: true },
   { n: "frequency", u: "hz", vib: "FF0B" },
   { n: "manufacturer", r: "manufacturer", as: "str" },
   { n: "model_version", r: "model_version", as: "str" },
@@ -100,16 +108,19 @@ const GRANSYSTEMS_FIELDS: readonly FieldRule[] = [
   { n: "target_energy_consumption", u: "kwh", r: "energy_storage_2" },
   ...series(4, (i) => "target_energy_consumption_tariff_" + i, "kwh", (i) => "energy_storage_2_tariff_" + i),
   { n: "device_datetime", r: "date_time", as: "datetime" },
+  { n: "voltage_at_phase_1", u: "v", r: "voltage" },
   ...series(3, (i) => "voltage_at_phase_" + i, "v", (i) => "voltage_subunit_" + i),
+  { n: "current_at_phase_1", u: "a", r: "current" },
   ...series(3, (i) => "current_at_phase_" + i, "a", (i) => "current_subunit_" + i),
   { n: "frequency", u: "hz", r: "frequency" },
 ];
 
 /** GRAN-SYSTEMS error flags: low 16 bits errors, high 16 bits the meter kind. */
 const GRAN_ERRORS: FlagTable = deepFreeze({ e: [[0x0002, "RTC_ERROR"], [0xffff0000, 0, ""]], rest: "ERROR_FLAGS_" });
+/** The meter kind in the error-flags word: bits 0x01030000 as a code (other bits belong to GRAN_ERRORS). */
 const GRAN_INFO: FlagTable = deepFreeze({
-  e: [[0x0000ffff, 0x10000, ""], [0xffff0000, 0x01010000, "THREE_PHASE_METER"]],
-  rest: "INFO_",
+  e: [[0x01030000, 0x01020000, "SINGLE_PHASE_METER"], [0x01030000, 0x01010000, "THREE_PHASE_METER"]],
+  rest: "",
 });
 
 const NZR_FIELDS: readonly FieldRule[] = [
@@ -132,21 +143,76 @@ const NEMO_FIELDS: readonly FieldRule[] = [
   { n: "power_factor", r: "dimensionless" },
   ...phases((i) => "current_at_phase_" + i, "a", "FDD9FF"),
   ...phases((i) => "voltage_at_phase_" + i, "v", "FDC8FF"),
+  ...series(3, (i) => "active_power_at_phase_" + i, "kw", (i) => "power_vife_0" + i + "_subunit_1"),
+  ...series(3, (i) => "reactive_power_at_phase_" + i, "kw", (i) => "power_vife_0" + i + "_subunit_2"),
+  ...series(3, (i) => "at_phase_" + i + "_power", "factor", (i) => "dimensionless_vife_0" + i),
+  { n: "voltage_l1_l2", u: "v", r: "voltage_vife_04" },
+  { n: "voltage_l2_l3", u: "v", r: "voltage_vife_05" },
+  { n: "voltage_l3_l1", u: "v", r: "voltage_vife_06" },
+  { n: "current_in_neutral", u: "a", r: "current_vife_04" },
+  { n: "frequency", u: "hz", h: "05FF5A", div: 10 },
   { n: "frequency", u: "hz", r: "frequency", always: true },
 ];
 
-/** IME: manufacturer VIFs FF 87/88/89/8A with tariffs 8..10 for the three phases (0.1 V, mA, 0.1 Hz). */
+/**
+ * IME Nemo / Conto D4: every value sits under a manufacturer VIF (FF xx) with its own fixed scale, picked
+ * by the exact DIF/VIF header. Tariff codes in the DIFEs select totals, phases and partial counters.
+ */
+function ime(n: string, u: string, h: string, div: number): FieldRule {
+  return { n, u, h, div };
+}
+const IME_PULSE_UNITS = ["WH", "KWH", "MWH", "VARH", "KVARH", "MVARH", "VAH", "KVAH", "MVAH", "M3", "KM3", "WOOT", "NM3", "KNM3", "MNM3", "J", "KJ", "MJ", "cal", "KCAL", "G", "KG"];
 const IME_FIELDS: readonly FieldRule[] = [
-  { n: "voltage_1_n", u: "v", vib: "FF8748", tf: 8, div: 10 },
-  { n: "voltage_2_n", u: "v", vib: "FF8748", tf: 9, div: 10 },
-  { n: "voltage_3_n", u: "v", vib: "FF8748", tf: 10, div: 10 },
-  { n: "voltage_1_2", u: "v", vib: "FF8848", tf: 8, div: 10 },
-  { n: "voltage_2_3", u: "v", vib: "FF8848", tf: 9, div: 10 },
-  { n: "voltage_3_1", u: "v", vib: "FF8848", tf: 10, div: 10 },
-  { n: "current_l1", u: "a", vib: "FF8959", tf: 8, div: 1000 },
-  { n: "current_l2", u: "a", vib: "FF8959", tf: 9, div: 1000 },
-  { n: "current_l3", u: "a", vib: "FF8959", tf: 10, div: 1000 },
-  { n: "frequency", u: "hz", vib: "FF8A48", div: 10 },
+  ime("positive_total_active_energy", "kwh", "849010FF80843B", 100),
+  ime("negative_total_active_energy", "kwh", "849010FF80843C", 100),
+  ime("positive_total_reactive_energy", "kvarh", "849010FF81843B", 100),
+  ime("negative_total_reactive_energy", "kvarh", "849010FF81843C", 100),
+  ime("positive_tariff1_active_energy", "kwh", "8410FF80843B", 100),
+  ime("positive_tariff2_active_energy", "kwh", "8420FF80843B", 100),
+  ime("negative_tariff1_active_energy", "kwh", "8410FF80843C", 100),
+  ime("negative_tariff2_active_energy", "kwh", "8420FF80843C", 100),
+  ime("positive_tariff1_reactive_energy", "kvarh", "8410FF81843B", 100),
+  ime("positive_tariff2_reactive_energy", "kvarh", "8420FF81843B", 100),
+  ime("negative_tariff1_reactive_energy", "kvarh", "8410FF81843C", 100),
+  ime("negative_tariff2_reactive_energy", "kvarh", "8420FF81843C", 100),
+  ime("partial_positive_active_energy", "kwh", "84A010FF80843B", 100),
+  ime("partial_negative_active_energy", "kwh", "84A010FF80843C", 100),
+  ime("partial_positive_reactive_energy", "kvarh", "84A010FF81843B", 100),
+  ime("partial_negative_reactive_energy", "kvarh", "84A010FF81843C", 100),
+  ime("pulse_input", "counter", "04FF9029", 100),
+  { n: "pulse_unit", h: "02FF912B", lookup: { ...IME_PULSE_UNITS } },
+  { n: "kta", u: "txt", h: "02FF922B", as: "int" },
+  { n: "ktv", u: "txt", h: "02FF9329", as: "int" },
+  ime("three_phase_total_active_power", "kw", "84B010FF842B", 1000),
+  ime("active_power_l1", "kw", "848020FF842B", 1000),
+  ime("active_power_l2", "kw", "849020FF842B", 1000),
+  ime("active_power_l3", "kw", "84A020FF842B", 1000),
+  ime("three_phase_total_reactive_power", "kvar", "84B010FF852B", 1000),
+  ime("reactive_power_l1", "kvar", "848020FF852B", 1000),
+  ime("reactive_power_l2", "kvar", "849020FF852B", 1000),
+  ime("reactive_power_l3", "kvar", "84A020FF852B", 1000),
+  ime("three_phase_total_apparent_power", "kva", "84B010FF862B", 1000),
+  ime("apparent_power_l1", "kva", "848020FF862B", 1000),
+  ime("apparent_power_l2", "kva", "849020FF862B", 1000),
+  ime("apparent_power_l3", "kva", "84A020FF862B", 1000),
+  ime("voltage_1_n", "v", "848020FF8748", 10),
+  ime("voltage_2_n", "v", "849020FF8748", 10),
+  ime("voltage_3_n", "v", "84A020FF8748", 10),
+  ime("voltage_1_2", "v", "848020FF8848", 10),
+  ime("voltage_2_3", "v", "849020FF8848", 10),
+  ime("voltage_3_1", "v", "84A020FF8848", 10),
+  ime("current_l1", "a", "848020FF8959", 1000),
+  ime("current_l2", "a", "849020FF8959", 1000),
+  ime("current_l3", "a", "84A020FF8959", 1000),
+  ime("frequency", "hz", "02FF8A48", 10),
+  ime("three_phase_power", "factor", "82B010FF8B28", 1000),
+  { n: "power_factor_sector", h: "82B010FF8C2B", lookup: { 0: "RESISTIVE", 1: "INDUCTIVE", 2: "CAPACITIVE" } },
+  ime("total_active_power_requirement", "kw", "8410FF8D2B", 1000),
+  ime("max_total_active_power_tariff1", "kw", "8410FF8E2B", 1000),
+  ime("max_total_active_power_tariff2", "kw", "8420FF8E2B", 1000),
+  ime("run_meter_total", "h", "84B010FF8F21", 60),
+  ime("run_meter_tariff1", "h", "8410FF8F21", 60),
+  ime("run_meter_tariff2", "h", "8420FF8F21", 60),
 ];
 
 /** Carlo Gavazzi EM24 error flags: voltage overflow of phases 1..3, then current overflow. */
@@ -162,6 +228,8 @@ const EM24_FIELDS: readonly FieldRule[] = [
   { n: "total_reactive_energy_production", u: "kvarh", r: "reactive_energy_backward_flow" },
   { n: "power", u: "kw", r: "power" },
   { n: "frequency", u: "hz", r: "frequency", always: true },
+  ...series(3, (i) => "amperage_at_phase_" + i, "a", (i) => "current_phase_l" + i),
+  ...series(3, (i) => "voltage_at_phase_" + i, "v", (i) => "voltage_phase_l" + i),
 ];
 
 /** Apparent energy = √(active² + reactive²), null when the active part is missing. */
@@ -211,31 +279,31 @@ const ABBB23_FIELDS: readonly FieldRule[] = [
 ];
 
 export const ELECTRICITY: readonly Driver[] = [
-  { name: "abbb23", detect: [{ m: "ABB", t: 0x02 }], fields: ABBB23_FIELDS },
+  { name: "abbb23", detect: [{ m: "ABB", v: 0x20, t: 0x02 }], fields: ABBB23_FIELDS },
   {
     name: "em24",
-    detect: [{ m: "GAV", t: 0x02 }],
+    detect: [{ m: "KAM", v: 0x33, t: 0x02 }, { m: "GAV", v: 0x00, t: 0x02 }],
     fields: EM24_FIELDS,
-    status: errorsThenStatus({ n: "error", parts: [errorFlags(EM24_ERRORS)], ok: "" }),
+    status: [{ n: "error", parts: [errorFlags(EM24_ERRORS)], ok: "" }, { n: "status", parts: [{ of: "error" }] }],
     decode: em24Apparent,
   },
-  { name: "ebzwmbe", detect: [{ m: "EBZ", t: 0x02 }], fields: EBZWMBE_FIELDS, status: [], decode: phaseSum },
-  { name: "ime", detect: [{ m: "IME", t: 0x02, v: 0x66 }], fields: IME_FIELDS },
-  { name: "nemo", detect: [{ m: "IME", t: 0x02, v: 0x1d }], fields: NEMO_FIELDS },
-  { name: "nzr", detect: [{ m: "NZR", t: 0x02 }], fields: NZR_FIELDS },
+  { name: "ebzwmbe", detect: [{ m: "EBZ", v: 0x01, t: 0x02 }], fields: EBZWMBE_FIELDS, status: [], decode: phaseSum },
+  { name: "ime", detect: [{ m: "IME", v: 0x66, t: 0x02 }], fields: IME_FIELDS, status: [{ n: "status", parts: [{ sts: true }] }] },
+  { name: "nemo", detect: [{ m: "IME", v: 0x1d, t: 0x02 }], fields: NEMO_FIELDS },
+  { name: "nzr", detect: [{ m: "NZR", v: 0x00, t: 0x02 }, { m: "EMH", v: 0x00, t: 0x02 }], fields: NZR_FIELDS },
   {
     name: "gransystems",
-    detect: [{ m: "GSS", t: 0x02 }],
+    detect: [{ m: "GSS", v: 0x01, t: 0x02 }],
     fields: GRANSYSTEMS_FIELDS,
     status: [
       stsAndErrors({ errors: GRAN_ERRORS }),
-      { n: "info", parts: [errorFlags(GRAN_INFO)], ok: "", need: true },
+      { n: "info", parts: [errorFlags(GRAN_INFO)], ok: "SINGLE_PHASE_METER", need: true },
     ],
   },
-  { name: "esyswm", detect: [{ m: "ESY", t: 0x02 }, { m: "ETY", t: 0x02 }], fields: ESYSWM_FIELDS, status: [] },
+  { name: "esyswm", detect: [{ m: "ESY", v: 0x30, t: 0x37 }, { m: "ESY", v: 0x11, t: 0x02 }], fields: ESYSWM_FIELDS, status: [] },
   {
     name: "iem3000",
-    detect: [{ m: "SEC", t: 0x02 }],
+    detect: [{ m: "SEC", v: 0x13, t: 0x02 }, { m: "SEC", v: 0x15, t: 0x02 }, { m: "SEC", v: 0x18, t: 0x02 }],
     fields: IEM3000_FIELDS,
     status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(IEM_ERRORS)], need: true }),
   },

@@ -1,8 +1,12 @@
 /**
  * The generic OMS driver: names the standard records of any meter (EN 13757-3 VIFs), so an
  * unknown meter still gives useful readings. Storage 0 is "now", storage 1 the set-date value.
+ * Every other record is named after the record itself (quantity, storage, tariff, sub-unit, function)
+ * with the unit suffix of its unit, e.g. `energy_tariff_2_kwh`, `volume_storage_5_m3`, `date_storage_2`.
  */
-import type { Driver, FieldRule } from "../types.js";
+import type { DataRecord } from "../../application/record.js";
+import type { Driver, FieldRule, MfctContext, ValueType } from "../types.js";
+import { ruleValue } from "../fields.js";
 import { deepFreeze } from "../../util/freeze.js";
 
 export const GENERIC_FIELDS: readonly FieldRule[] = deepFreeze([
@@ -38,8 +42,54 @@ export const GENERIC_FIELDS: readonly FieldRule[] = deepFreeze([
   { n: "remote_control", r: "remote_control" },
 ]);
 
+/** Field unit suffix for a record unit (docs/readings.md "Unit suffixes"); records of other units are named without one. */
+const SUFFIX: { readonly [unit: string]: string } = deepFreeze({
+  Wh: "kwh", J: "kwh", VARh: "kvarh", VAh: "kvah", W: "kw", "J/h": "kw", VAR: "kvar", VA: "kva",
+  m3: "m3", "m3/h": "m3h", "m3/min": "m3h", "m3/s": "m3h", kg: "kg", "kg/h": "kgh",
+  C: "c", K: "c", bar: "bar", V: "v", A: "a", Hz: "hz", "%": "pct", dBm: "dbm",
+  s: "s", min: "min", h: "h", d: "d", month: "d", year: "y",
+});
+
+/** Quantities whose value is a text or an identification, never a number with a unit. */
+const TEXT_QUANTITIES: { readonly [q: string]: ValueType } = deepFreeze({
+  date: "date", date_time: "datetime", fabrication_number: "readable", enhanced_identification: "readable",
+  software_version: "readable", firmware_version: "readable", model_version: "readable", hardware_version: "readable",
+  parameter_set_id: "readable", customer: "readable", customer_location: "readable", manufacturer: "readable",
+});
+
+/** The records the named rules above take: those are not named a second time. */
+const NAMED: { readonly [record: string]: true } = deepFreeze(
+  GENERIC_FIELDS.reduce((o: { [r: string]: true }, f) => {
+    if (typeof f.r === "string") o[f.r] = true;
+    return o;
+  }, Object.create(null) as { [r: string]: true }),
+);
+
+/** The field a record gets when no named rule takes it: its record name plus the unit suffix (HCA: "_hca", counts: "_counter"). */
+export function genericRule(rec: DataRecord): FieldRule | undefined {
+  if (rec.quantity === "manufacturer_data" || rec.quantity === "error_flags" || NAMED[rec.name]) return undefined;
+  const as = TEXT_QUANTITIES[rec.quantity];
+  if (as !== undefined) return { n: rec.name, r: rec.name, as };
+  if (typeof rec.value === "string") return { n: rec.name, r: rec.name, as: "str" };
+  const u = rec.quantity === "hca" ? "hca" : SUFFIX[rec.unit] ?? (rec.unit === "" ? "counter" : undefined);
+  return u === undefined ? { n: rec.name, r: rec.name } : { n: rec.name, u, r: rec.name };
+}
+
+/** Names every record the standard rules left: a meter nobody wrote a driver for still shows all its values. */
+function nameOtherRecords(c: MfctContext): void {
+  for (const rec of c.records) {
+    const rule = genericRule(rec);
+    if (rule === undefined) continue;
+    const name = rule.u === undefined ? rule.n : rule.n + "_" + rule.u;
+    if (c.out[name] !== undefined) continue;
+    if (rec.value === null && (rule.as === undefined || rule.as === "num")) continue; // invalid numbers are left out
+    c.out[name] = ruleValue(rule, rec);
+  }
+}
+
 export const GENERIC: Driver = deepFreeze({
   name: "unknown",
   detect: [],
   fields: GENERIC_FIELDS,
+  decode: nameOtherRecords,
 });

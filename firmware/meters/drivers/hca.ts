@@ -58,7 +58,7 @@ const HCAE2_FIELDS: readonly FieldRule[] = [
   { n: "target", u: "hca", r: "hca_storage_1" },
   { n: "target_date", r: "date_storage_1", as: "date" },
   { n: "half_month_history_start_date", r: "date_storage_2", as: "date" },
-  ...series(30, (i) => "delta_" + i + "_half_months_ago", "hca", (i) => "hca_storage_" + (i + 1)),
+  ...series(30, (i) => "delta_" + i + "_half_months_ago", "hca", (i) => "hca_storage_" + (32 - i)),
   { n: "meter_datetime", r: "date_time", as: "datetime" },
   { n: "meter_datetime_at_error", r: "date_time_error", as: "datetime" },
 ];
@@ -142,7 +142,12 @@ function decodeHydroclimaV2(c: MfctContext): void {
   const b = c.mfct;
   const slots = b.length >= 3 ? HYDROCLIMA_LAYOUTS[b[0]] : undefined;
   if (!slots) return;
-  for (const [name, at, div] of slots) if (at + 2 <= b.length) c.out[name] = le(b, at, 2) / div;
+  for (const [name, at, div] of slots) {
+    if (at + 2 > b.length) continue;
+    const v = le(b, at, 2);
+    // temperatures (1/100 °C) are signed; 0x8000 (−327.68 °C) means "no value"
+    c.out[name] = div === 1 ? v : v === 0x8000 ? null : (v >= 0x8000 ? v - 0x10000 : v) / div;
+  }
 }
 
 const KADEN_FIELDS: readonly FieldRule[] = [
@@ -172,7 +177,7 @@ const SONTEX868_FIELDS: readonly FieldRule[] = [
 export const HCA: readonly Driver[] = [
   {
     name: "lse_08",
-    detect: [{ m: "LSE", t: 0x08, v: 0x01 }],
+    detect: [{ m: "LSE", v: 0x01, t: 0x08 }],
     fields: [
       { n: "set_date", r: "date_storage_8", as: "date" },
       { n: "consumption_at_set_date", u: "hca", r: "hca_storage_8" },
@@ -183,7 +188,7 @@ export const HCA: readonly Driver[] = [
   },
   {
     name: "relhca",
-    detect: [{ m: "REL", t: [0x00, 0x08] }],
+    detect: [{ m: "REL", v: 0x41, t: 0x00 }],
     fields: [
       { n: "consumption", u: "hca", r: "hca" },
       { n: "target", u: "hca", r: "hca_storage_1" },
@@ -202,20 +207,20 @@ export const HCA: readonly Driver[] = [
   },
   {
     name: "kaden",
-    detect: [{ m: "VIP", t: 0x08 }, { m: "KDN", t: 0x08 }],
+    detect: [{ m: "VIP", v: 0x1e, t: 0x08 }],
     fields: KADEN_FIELDS,
     status: [stsAndErrors({ errors: { e: [[0x08, "TAMPERING"]], rest: "ERROR_FLAGS_" } })],
   },
-  { name: "sontex868", detect: [{ m: "SON", t: 0x08 }], fields: SONTEX868_FIELDS, status: [] },
+  { name: "sontex868", detect: [{ m: "SON", v: 0x16, t: 0x08 }], fields: SONTEX868_FIELDS, status: [] },
   {
     name: "fhkvdataiv",
-    detect: [{ m: "TCH", t: 0x08, v: 0x94 }],
+    detect: [{ m: "TCH", v: 0x69, t: 0x08 }, { m: "TCH", v: 0x94, t: 0x08 }],
     fields: FHKVDATAIV_FIELDS,
     decode: decodeFhkvDataIV,
   },
   {
-    name: "caltose",
-    detect: [{ m: "ZRI", t: 0x08, v: 0xfc }],
+    name: "caltose", aliases: ["zennerhca"],
+    detect: [{ m: "ZRI", v: 0xfc, t: 0x08 }],
     fields: CALTOSE_FIELDS,
     // this allocator shows its radio mode (2F) in STS bit 6
     status: [stsAndErrors({ sts: { e: [[0x40, "MODE_2F"]] } })],
@@ -223,7 +228,7 @@ export const HCA: readonly Driver[] = [
   },
   {
     name: "hydroclimav2",
-    detect: [{ m: "BMP", t: 0x08 }],
+    detect: [{ m: "BMP", v: 0x53, t: 0x08 }, { m: "BMP", v: 0x85, t: 0x08 }],
     fields: [
       { n: "consumption", u: "hca", r: "hca" },
       { n: "target", u: "hca", r: "hca_storage_1" },
@@ -234,19 +239,19 @@ export const HCA: readonly Driver[] = [
   },
   {
     name: "eurisii",
-    detect: [{ m: "INE", t: 0x08 }, { m: "RAM", t: 0x08 }],
+    detect: [{ m: "INE", v: 0x55, t: 0x08 }, { m: "RAM", v: 0x55, t: 0x08 }],
     fields: EURISII_FIELDS,
     status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(EURISII_ERRORS)] }),
   },
   {
     name: "hcae2",
-    detect: [{ m: "EFE", t: 0x08 }],
+    detect: [{ m: "EFE", v: 0x31, t: 0x08 }],
     fields: HCAE2_FIELDS,
     status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "manufacturer_specific_error" }, flags: HCAE2_ERRORS }] }],
   },
   {
     name: "bfw240radio",
-    detect: [{ m: "BFW", t: 0x08 }],
+    detect: [{ m: "BFW", v: 0x02, t: 0x08 }],
     fields: [],
     status: [],
     decode: decodeBfw240,

@@ -22,6 +22,9 @@ import { HCA } from "./hca.js";
 import { TECHEM } from "./techem.js";
 import { LANSEN } from "./lansen.js";
 import { ROOM } from "./room.js";
+import { WATER3 } from "./water3.js";
+import { HEAT2 } from "./heat2.js";
+import { SCRAMBLED } from "./scrambled.js";
 
 export { GENERIC };
 
@@ -44,14 +47,20 @@ export const DRIVERS: readonly Driver[] = deepFreeze([
   ...TECHEM,
   ...LANSEN,
   ...ROOM,
+  ...WATER3,
+  ...HEAT2,
+  ...SCRAMBLED,
 ]);
 
-/** Drivers by name (no prototype: a name such as "constructor" finds nothing). */
+/** Drivers by name and alias (no prototype: a name such as "constructor" finds nothing). */
 const BY_NAME: { readonly [name: string]: Driver | undefined } = deepFreeze(byName([...DRIVERS, GENERIC]));
 
 function byName(list: readonly Driver[]): { [name: string]: Driver } {
   const out: { [name: string]: Driver } = Object.create(null);
-  for (const d of list) out[d.name] = d;
+  for (const d of list) {
+    out[d.name] = d;
+    if (d.aliases) for (const a of d.aliases) out[a] = d;
+  }
   return out;
 }
 

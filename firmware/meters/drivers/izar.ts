@@ -72,8 +72,9 @@ export function prios(frame: Uint8Array, ci: number, start: number, end: number)
 
 interface IzarData {
   total: number;
-  lastMonth: number;
-  lastMonthDate: string | null;
+  /** Absent in short frames (no billing block). */
+  lastMonth?: number;
+  lastMonthDate?: string | null;
   batteryYears: number;
   periodS: number;
   prevLeak: boolean;
@@ -87,11 +88,12 @@ function izarData(c: MfctContext): IzarData | undefined {
   const ci = t.aplStart - 1; // offset of the CI byte
   const h = t.bytes.subarray(t.aplStart, t.aplStart + 4);
   const p = prios(t.bytes, ci, t.aplStart + 4, t.aplEnd);
-  if (p === undefined || p.length < 11 || h.length < 4) return undefined;
+  if (p === undefined || p.length < 5 || h.length < 3) return undefined;
+  const billing = p.length >= 11;
   return {
     total: le(p, 1, 4) / 1000,
-    lastMonth: le(p, 5, 4) / 1000,
-    lastMonthDate: dateG(p, 9),
+    lastMonth: billing ? le(p, 5, 4) / 1000 : undefined,
+    lastMonthDate: billing ? dateG(p, 9) : undefined,
     batteryYears: (h[1] & 0x1f) / 2,
     periodS: 1 << ((h[0] & 0x07) + 2),
     prevLeak: (h[0] & 0x10) !== 0,
@@ -118,26 +120,45 @@ function sappelNumber(c: MfctContext & { d: string }): void {
   c.out[c.d === "izarv2" ? "manufacture_y" : "manufacture_year"] = "" + (2000 + yy);
 }
 
-const alarms = (bits: number, leak: boolean): FieldValue => (leak ? "leakage" : bits === 0 ? "no_alarm" : "alarm_" + bits);
+/** izarv2 alarm bits of the plain header word (bits 13..23). */
+const IZARV2_ALARMS: readonly (readonly [number, string])[] = deepFreeze([
+  [0x002000, "METER_BLOCKED"], [0x004000, "PREV_LEAKAGE"], [0x008000, "LEAKAGE"], [0x010000, "PREV_MECHANICAL_FRAUD"],
+  [0x020000, "MECHANICAL_FRAUD"], [0x040000, "PREV_SENSOR_FRAUD"], [0x080000, "SENSOR_FRAUD"], [0x100000, "SUBMARINE"],
+  [0x200000, "OVERFLOW"], [0x400000, "UNDERFLOW"], [0x800000, "BACK_FLOW"],
+]);
+
+/**
+ * izar alarm texts from the plain header bytes h0..h2: current alarms (h1 bits 7, 5; h2 bits 7, 6, 5, 4, 3, 1),
+ * or "general_alarm" when h0 bit 7 is set with any of them; previous alarms (h1 bit 6, h2 bits 2, 0).
+ * Names joined by commas, "no_alarm" when none.
+ */
+const IZAR_CURRENT: readonly (readonly [number, number, string])[] = deepFreeze([
+  [1, 0x80, "leakage"], [1, 0x20, "meter_blocked"], [2, 0x80, "back_flow"], [2, 0x40, "underflow"], [2, 0x20, "overflow"],
+  [2, 0x10, "submarine"], [2, 0x08, "sensor_fraud"], [2, 0x02, "mechanical_fraud"],
+]);
+const IZAR_PREVIOUS: readonly (readonly [number, number, string])[] = deepFreeze([[1, 0x40, "leakage"], [2, 0x04, "sensor_fraud"], [2, 0x01, "mechanical_fraud"]]);
+
+function izarAlarms(h: Uint8Array, current: boolean): FieldValue {
+  if (h.length < 3) return null;
+  const names: string[] = [];
+  for (const [i, bit, name] of current ? IZAR_CURRENT : IZAR_PREVIOUS) if ((h[i] & bit) !== 0) names.push(name);
+  if (names.length === 0) return "no_alarm";
+  return current && (h[0] & 0x80) !== 0 ? "general_alarm" : names.join(",");
+}
 
 function put(out: Reading, names: readonly [string, string, string, string, string], d: IzarData): void {
   out[names[0]] = d.total;
-  out[names[1]] = d.lastMonth;
-  out[names[2]] = d.lastMonthDate;
+  if (d.lastMonth !== undefined) out[names[1]] = d.lastMonth;
+  if (d.lastMonthDate !== undefined) out[names[2]] = d.lastMonthDate;
   out[names[3]] = d.batteryYears;
   out[names[4]] = d.periodS;
 }
 
-const DETECT = [
-  { m: "SAP", ci: [0xa1, 0xa2, 0xa3] },
-  { m: "DME", ci: [0xa1, 0xa2, 0xa3] },
-  { m: "HYD", ci: [0xa1, 0xa2, 0xa3] },
-];
 
 export const IZAR: readonly Driver[] = [
   {
     name: "izar",
-    detect: DETECT,
+    detect: [], // claims no triple (wmbusmeters moved them to izarv2): chosen only when configured
     media: "water",
     swappedAddress: true,
     fields: [],
@@ -147,13 +168,14 @@ export const IZAR: readonly Driver[] = [
       const d = izarData(c);
       if (!d) return;
       put(c.out, ["total_m3", "last_month_total_m3", "last_month_measure_date", "remaining_battery_life_y", "transmit_period_s"], d);
-      c.out.current_alarms = alarms(d.alarmBits, false);
-      c.out.previous_alarms = alarms(0, d.prevLeak);
+      const h = c.t.bytes.subarray(c.t.aplStart, c.t.aplStart + 3);
+      c.out.current_alarms = izarAlarms(h, true);
+      c.out.previous_alarms = izarAlarms(h, false);
     },
   },
   {
     name: "izarv2",
-    detect: [],
+    detect: [{ m: "HYD", v: 0x85, t: 0x07 }, { m: "SAP", t: 0x15 }, { m: "SAP", t: 0x04 }, { m: "SAP", v: 0x00, t: 0x07 }, { m: "DME", v: 0x78, t: 0x07 }, { m: "DME", v: 0x78, t: 0x06 }, { m: "HYD", v: 0x86, t: 0x07 }],
     media: "water",
     swappedAddress: true,
     fields: [],
@@ -163,8 +185,8 @@ export const IZAR: readonly Driver[] = [
       const d = izarData(c);
       if (!d) return;
       put(c.out, ["total_m3", "target_m3", "target_date", "battery_y", "transmit_period_s"], d);
-      if (d.prevLeak) c.flags.push("PREV_LEAKAGE");
-      if (d.alarmBits !== 0) c.flags.push("ALARM_" + d.alarmBits);
+      const raw = le(c.t.bytes, c.t.aplStart, 3); // the 3 plain header bytes as one little-endian word
+      for (const [bit, name] of IZARV2_ALARMS) if ((raw & bit) !== 0) c.flags.push(name);
     },
   },
 ];

@@ -82,8 +82,8 @@ const KAMHEAT_FIELDS: readonly FieldRule[] = [
 
 export const KAMSTRUP: readonly Driver[] = [
   {
-    name: "kamwater",
-    detect: [{ m: "KAM", t: [0x06, 0x07, 0x16] }, { m: "KAW", t: [0x06, 0x07, 0x16] }],
+    name: "kamwater", aliases: ["multical21", "flowiq2200"],
+    detect: [{ m: "KAM", v: 0x1b, t: 0x06 }, { m: "KAM", v: 0x1b, t: 0x16 }, { m: "KAW", v: 0x3a, t: 0x16 }, { m: "KAW", v: 0x3c, t: 0x16 }, { m: "KAM", v: 0x1d, t: 0x16 }, { m: "KAW", v: 0x42, t: 0x06 }, { m: "KAW", v: 0x42, t: 0x16 }],
     fields: KAMWATER_FIELDS,
     status: [
       { n: "current_status", parts: [{ rec: { n: "", vib: "FF20" }, flags: WATER_EVENTS }], ok: "", need: true },
@@ -91,8 +91,8 @@ export const KAMSTRUP: readonly Driver[] = [
     ],
   },
   {
-    name: "kamheat",
-    detect: [{ m: "KAM", t: [0x04, 0x0a, 0x0b, 0x0c, 0x0d] }],
+    name: "kamheat", aliases: ["multical302", "multical303", "multical403", "multical602", "multical603", "multical803"],
+    detect: [{ m: "KAM", v: 0x30, t: 0x04 }, { m: "KAM", v: 0x30, t: 0x0d }, { m: "KAM", v: 0x30, t: 0x0c }, { m: "KAM", v: 0x40, t: 0x04 }, { m: "KAM", v: 0x40, t: 0x0c }, { m: "KAM", v: 0x40, t: 0x0d }, { m: "KAM", v: 0x19, t: 0x04 }, { m: "KAM", v: 0x34, t: 0x04 }, { m: "KAM", v: 0x34, t: 0x0a }, { m: "KAM", v: 0x34, t: 0x0b }, { m: "KAM", v: 0x34, t: 0x0c }, { m: "KAM", v: 0x34, t: 0x0d }, { m: "KAM", v: 0x1c, t: 0x04 }, { m: "KAM", v: 0x35, t: 0x04 }, { m: "KAM", v: 0x35, t: 0x0c }, { m: "KAM", v: 0x39, t: 0x04 }],
     fields: KAMHEAT_FIELDS,
     status: [
       {
@@ -103,7 +103,7 @@ export const KAMSTRUP: readonly Driver[] = [
   },
   {
     name: "kampress",
-    detect: [{ m: "KAM", t: 0x18 }],
+    detect: [{ m: "KAM", v: 0x01, t: 0x18 }],
     fields: [
       { n: "pressure", u: "bar", r: "pressure" },
       { n: "max_pressure", u: "bar", r: "pressure_max" },
@@ -115,7 +115,7 @@ export const KAMSTRUP: readonly Driver[] = [
   },
   {
     name: "omnipower",
-    detect: [{ m: "KAM", t: 0x02 }],
+    detect: [{ m: "KAM", v: 0x30, t: 0x02 }],
     fields: [
       { n: "total_energy_consumption", u: "kwh", r: "energy" },
       { n: "total_energy_production", u: "kwh", r: "energy_backward_flow" },

@@ -21,7 +21,7 @@ const weekdays = (v: FieldValue): FieldValue => {
 export const LANSEN: readonly Driver[] = [
   {
     name: "lansendw",
-    detect: [{ m: "LAS", t: 0x1d }],
+    detect: [{ m: "LAS", v: 0x07, t: 0x1d }],
     fields: [
       { n: "a_counter", r: "dimensionless" },
       { n: "b_counter", r: "dimensionless_subunit_1" },
@@ -33,15 +33,16 @@ export const LANSEN: readonly Driver[] = [
   },
   {
     name: "lansenpu",
-    detect: [{ m: "LAS", t: 0x00 }],
+    detect: [{ m: "LAS", v: 0x14, t: 0x00 }, { m: "LAS", v: 0x1b, t: 0x00 }, { m: "LAS", v: 0x0b, t: 0x02 }],
     fields: [
       { n: "a_counter", r: "dimensionless" },
       { n: "b_counter", r: "dimensionless_subunit_1" },
     ],
+    status: [{ n: "status", parts: [{ sts: true, flags: { e: [[0x40, "SABOTAGE_ENCLOSURE"]] } }] }],
   },
   {
     name: "lansensm",
-    detect: [{ m: "LAS", t: 0x1a }],
+    detect: [{ m: "LAS", v: 0x03, t: 0x1a }],
     fields: [
       { n: "async_msg_id_counter", r: "access_number" },
       { n: "minutes_since_last_manual_test_counter", r: "dimensionless" },
@@ -50,7 +51,7 @@ export const LANSEN: readonly Driver[] = [
   },
   {
     name: "lansenth",
-    detect: [{ m: "LAS", t: 0x1b }],
+    detect: [{ m: "LAS", v: 0x07, t: 0x1b }, { m: "LAS", v: 0x09, t: 0x1b }],
     fields: [
       { n: "current_temperature", u: "c", r: "external_temperature" },
       { n: "average_temperature_1h", u: "c", r: "external_temperature_storage_1" },
@@ -64,7 +65,7 @@ export const LANSEN: readonly Driver[] = [
   },
   {
     name: "lansenrp",
-    detect: [{ m: "LAS", t: 0x32 }],
+    detect: [{ m: "LAS", v: 0x0b, t: 0x32 }],
     fields: [
       { n: "total_routed_messages_counter", r: "dimensionless" },
       { n: "used_router_slots_counter", r: "dimensionless_subunit_1" },

@@ -100,6 +100,13 @@ function energyDeltas(): ByteField[] {
   return out;
 }
 
+/** Q water 5.5 (v2): the same twelve signed monthly deltas, in the block's volume unit. */
+function volumeDeltas(): ByteField[] {
+  const out: ByteField[] = [];
+  for (let i = 0; i < 12; i++) out.push({ n: "volume_delta_" + (i + 2), u: "m3", at: 28 + 2 * i, len: 2, enc: "sle", vifAt: 9 });
+  return out;
+}
+
 const QSMOKE_FIELDS: readonly FieldRule[] = [
   { n: "last_alarm_date", r: "date_storage_6", as: "date" },
   { n: "alarm_counter", r: "plain_text_unit_storage_6" },
@@ -114,19 +121,19 @@ const QSMOKE_FIELDS: readonly FieldRule[] = [
 export const QUNDIS: readonly Driver[] = [
   {
     name: "qwater",
-    detect: [{ m: "QDS", t: [0x06, 0x07, 0x16] }],
+    detect: [],
     fields: QWATER_FIELDS,
     blocks: [qdsBlock(["total", "due_date", "due_date", "due_17_date", "due_17_date"], "m3", 1000)],
   },
   {
     name: "qwaterv2",
-    detect: [],
+    detect: [{ m: "QDS", v: 0x33, t: 0x37 }, { m: "QDS", v: 0x35, t: 0x37 }, { m: "QDS", v: 0x16, t: 0x06 }, { m: "QDS", v: 0x16, t: 0x07 }, { m: "QDS", v: 0x17, t: 0x06 }, { m: "QDS", v: 0x17, t: 0x07 }, { m: "QDS", v: 0x18, t: 0x06 }, { m: "QDS", v: 0x18, t: 0x07 }, { m: "QDS", v: 0x19, t: 0x07 }, { m: "QDS", v: 0x1a, t: 0x06 }, { m: "QDS", v: 0x1a, t: 0x07 }, { m: "QDS", v: 0x1d, t: 0x06 }, { m: "QDS", v: 0x1d, t: 0x07 }, { m: "QDS", v: 0x36, t: 0x06 }, { m: "QDS", v: 0x36, t: 0x07 }, { m: "LSE", v: 0x19, t: 0x07 }, { m: "LSE", v: 0x1a, t: 0x06 }, { m: "LSE", v: 0x1a, t: 0x07 }, { m: "LSE", v: 0x1d, t: 0x06 }, { m: "LSE", v: 0x1d, t: 0x07 }, { m: "LSE", v: 0x33, t: 0x37 }, { m: "LSE", v: 0x35, t: 0x37 }, { m: "LSE", v: 0x36, t: 0x06 }, { m: "LSE", v: 0x36, t: 0x07 }],
     fields: QWATERV2_FIELDS,
-    blocks: [qdsBlock(["total", "target_year_date", "target_year", "target_date", "target"], "m3", 1000)],
+    blocks: [qdsBlock(["total", "target_year_date", "target_year", "target_date", "target"], "m3", 1000, volumeDeltas())],
   },
   {
-    name: "qcaloric",
-    detect: [{ m: "QDS", t: 0x08 }, { m: "LSE", t: 0x08, v: 0x18 }, { m: "ZRI", t: 0x08, v: 0xfd }],
+    name: "qcaloric", aliases: ["whe5x", "whe46x"],
+    detect: [{ m: "LSE", v: 0x34, t: 0x08 }, { m: "LSE", v: 0x35, t: 0x08 }, { m: "QDS", v: 0x35, t: 0x08 }, { m: "QDS", v: 0x34, t: 0x08 }, { m: "QDS", v: 0x36, t: 0x08 }, { m: "LSE", v: 0x18, t: 0x08 }, { m: "ZRI", v: 0xfd, t: 0x08 }],
     fields: QCALORIC_FIELDS,
     blocks: [
       qdsBlock(["current_consumption", "set_date", "consumption_at_set_date", "set_date_17", "consumption_at_set_date_17"], "hca", 1, [
@@ -137,20 +144,20 @@ export const QUNDIS: readonly Driver[] = [
   },
   {
     name: "qheat",
-    detect: [{ m: "QDS", t: [0x04, 0x0c] }],
+    detect: [],
     addressFromEnhancedId: true,
     fields: QHEAT_FIELDS,
     blocks: [qdsBlock(["total_energy_consumption", "last_year_date", "last_year_energy_consumption", "last_month_date", "last_month_energy_consumption"], "kwh", 10)],
   },
   {
     name: "qheatv2",
-    detect: [],
+    detect: [{ m: "QDS", v: 0x23, t: 0x04 }, { m: "QDS", v: 0x23, t: 0x37 }, { m: "QDS", v: 0x3e, t: 0x04 }, { m: "QDS", v: 0x3e, t: 0x37 }, { m: "QDS", v: 0x46, t: 0x04 }, { m: "QDS", v: 0x46, t: 0x37 }, { m: "QDS", v: 0x47, t: 0x04 }, { m: "QDS", v: 0x47, t: 0x37 }, { m: "QDS", v: 0x48, t: 0x04 }, { m: "QDS", v: 0x48, t: 0x37 }, { m: "LSE", v: 0x23, t: 0x04 }, { m: "LSE", v: 0x23, t: 0x37 }, { m: "LSE", v: 0x3e, t: 0x04 }, { m: "LSE", v: 0x3e, t: 0x37 }, { m: "LSE", v: 0x46, t: 0x04 }, { m: "LSE", v: 0x46, t: 0x37 }, { m: "LSE", v: 0x47, t: 0x04 }, { m: "LSE", v: 0x47, t: 0x37 }, { m: "LSE", v: 0x48, t: 0x04 }, { m: "LSE", v: 0x48, t: 0x37 }],
     fields: QHEATV2_FIELDS,
     blocks: [qdsBlock(["total", "target_year_date", "target_year", "target_date", "target"], "kwh", "vif", energyDeltas())],
   },
   {
     name: "qsmoke",
-    detect: [{ m: "QDS", t: 0x1a }],
+    detect: [{ m: "QDS", v: 0x21, t: 0x1a }, { m: "QDS", v: 0x23, t: 0x1a }, { m: "LSE", v: 0x21, t: 0x1a }, { m: "LSE", v: 0x23, t: 0x1a }],
     fields: QSMOKE_FIELDS,
   },
 ];

@@ -36,7 +36,7 @@ const PIIGTH_FIELDS: readonly FieldRule[] = [
 export const ROOM: readonly Driver[] = [
   {
     name: "munia",
-    detect: [{ m: "WEP", t: 0x1b }],
+    detect: [{ m: "WEP", v: 0x02, t: 0x1b }, { m: "WEP", v: 0x04, t: 0x1b }],
     fields: [
       { n: "current_temperature", u: "c", r: "external_temperature" },
       { n: "current_relative_humidity", u: "rh", r: "relative_humidity" },
@@ -44,7 +44,7 @@ export const ROOM: readonly Driver[] = [
   },
   {
     name: "elvsense",
-    detect: [{ m: "ELV", t: 0x1b, v: 0x50 }],
+    detect: [{ m: "ELV", v: 0x50, t: 0x1b }, { m: "ELV", v: 0x51, t: 0x1b }, { m: "ELV", v: 0x52, t: 0x1b }, { m: "ELV", v: 0x53, t: 0x1b }, { m: "ELV", v: 0x54, t: 0x1b }],
     fields: [
       { n: "temperature", u: "c", r: "external_temperature" },
       { n: "humidity", u: "rh", r: "relative_humidity" },
@@ -54,7 +54,7 @@ export const ROOM: readonly Driver[] = [
   },
   {
     name: "cma12w",
-    detect: [{ m: "ELV", t: 0x1b }],
+    detect: [{ m: "ELV", v: 0x20, t: 0x1b }],
     fields: [
       { n: "current_temperature", u: "c", r: "external_temperature" },
       { n: "average_temperature_1h", u: "c", r: "external_temperature_storage_1" },
@@ -62,10 +62,10 @@ export const ROOM: readonly Driver[] = [
       { n: "battery", r: "digital_input", as: "int", fmt: (v) => (typeof v === "number" ? "BATTERY_" + v.toString(16).toUpperCase() : v) },
     ],
   },
-  { name: "piigth", detect: [{ m: "PII", t: 0x1b }], fields: PIIGTH_FIELDS },
+  { name: "piigth", detect: [{ m: "PII", v: 0x01, t: 0x1b }], fields: PIIGTH_FIELDS },
   {
     name: "rfmamb",
-    detect: [{ m: "BMT", t: 0x1b }],
+    detect: [{ m: "BMT", v: 0x10, t: 0x1b }],
     fields: RFMAMB_FIELDS,
     // this sensor reports a removed radio module in STS bit 3
     status: [{ n: "status", parts: [{ sts: true, stsTable: { e: [[0x03, 0x01, "BUSY"], [0x03, 0x02, "ERROR"], [0x03, 0x03, "ALARM"], [0x04, "POWER_LOW"], [0x08, "MODULE_REMOVED"], [0x10, "TEMPORARY_ERROR"]] } }] }],

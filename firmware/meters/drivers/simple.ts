@@ -12,24 +12,24 @@ const TARGET_DATE: FieldRule = { n: "target_date", r: "date_storage_1", as: "dat
 export const SIMPLE: readonly Driver[] = [
   {
     name: "supercom587",
-    detect: [{ m: "SON", t: [0x06, 0x07], v: 0x3c }],
+    detect: [{ m: "SON", v: 0x3c, t: 0x06 }, { m: "SON", v: 0x3c, t: 0x07 }],
     fields: [TOTAL, { n: "software_version", r: "software_version", as: "rhex" }],
   },
-  { name: "dme_07", detect: [{ m: "DME", t: 0x07, v: 0x7b }], fields: [TOTAL] },
-  { name: "ev200", detect: [{ m: "ELR", t: 0x07, v: 0x0d }], fields: [TOTAL, TARGET], status: [] },
+  { name: "dme_07", detect: [{ m: "DME", v: 0x7b, t: 0x07 }], fields: [TOTAL] },
+  { name: "ev200", detect: [{ m: "ELR", v: 0x0d, t: 0x07 }], fields: [TOTAL, TARGET], status: [] },
   {
     name: "emerlin868",
-    detect: [{ m: "ELR", t: 0x37, v: 0x12 }],
+    detect: [{ m: "ELR", v: 0x11, t: 0x37 }, { m: "ELR", v: 0x12, t: 0x37 }],
     fields: [TOTAL, TARGET, { n: "target_date", r: "date_storage_1", as: "date_raw" }],
     status: [],
   },
-  { name: "weh_07", detect: [{ m: "WEH", t: 0x07, v: 0x03 }], fields: [TOTAL, TARGET, TARGET_DATE], status: [] },
+  { name: "weh_07", detect: [{ m: "WEH", v: 0xfe, t: 0x07 }, { m: "WEH", v: 0x03, t: 0x07 }], fields: [TOTAL, TARGET, TARGET_DATE], status: [] },
   {
     name: "op041a",
-    detect: [{ m: "APA", t: 0x07, v: 0x1a }],
+    detect: [{ m: "APA", v: 0x1a, t: 0x07 }],
     fields: [TOTAL, { n: "meter_datetime", r: "date_time", as: "datetime" }],
     status: [],
   },
-  { name: "mkradio4a", detect: [{ m: "HYD", v: 0xfe }, { m: "WEH", v: 0xfe }], fields: [TARGET, TARGET_DATE], status: [] },
-  { name: "actislink", detect: [{ m: "ALK", t: 0x07 }], fields: [TOTAL], status: [] },
+  { name: "mkradio4a", detect: [{ m: "HYD", v: 0xfe, t: 0x06 }, { m: "TCH", v: 0x95, t: 0x37 }], fields: [TARGET, TARGET_DATE], status: [] },
+  { name: "actislink", detect: [{ m: "ALK", v: 0x04, t: 0x07 }], fields: [TOTAL], status: [] },
 ];

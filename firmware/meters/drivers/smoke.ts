@@ -29,5 +29,5 @@ const EI6500_FIELDS: readonly FieldRule[] = [
 ];
 
 export const SMOKE: readonly Driver[] = [
-  { name: "ei6500", detect: [{ m: "EIE", t: 0x1a }], fields: EI6500_FIELDS },
+  { name: "ei6500", detect: [{ m: "EIE", v: 0x0c, t: 0x1a }], fields: EI6500_FIELDS },
 ];

@@ -9,6 +9,7 @@ import { stsAndErrors } from "./rules.js";
 import { deepFreeze } from "../../util/freeze.js";
 
 const HYDRUS_FIELDS: readonly FieldRule[] = [
+  { n: "customer", r: "customer", as: "readable" },
   { n: "total", u: "m3", r: "volume" },
   { n: "total_tariff1", u: "m3", r: "volume_tariff_1" },
   { n: "total_tariff2", u: "m3", r: "volume_tariff_2" },
@@ -74,7 +75,7 @@ const ITRON_FIELDS: readonly FieldRule[] = [
 
 /** hydrodigit 0F block, firmware 0x13/0x15: contents bits, then battery code, backflow, 12 months. */
 const MONTHS = deepFreeze(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]);
-const HD_CONTENTS: FlagTable = deepFreeze({ e: [[0x01, "BACKFLOW"], [0x04, "BATTERY_VOLTAGE"], [0x10, "MONTHLY_DATA"]], rest: "CONTENTS_" });
+const HD_CONTENTS: FlagTable = deepFreeze({ e: [[0x01, "BACKFLOW"], [0x04, "BATTERY_VOLTAGE"], [0x10, "MONTHLY_DATA"], [0x80, "LEAK_DATE"]], rest: "CONTENTS_" });
 const HD_CONTENTS_17: FlagTable = deepFreeze({ e: [[0x01, "BATTERY_VOLTAGE"], [0x02, "FRAUD_DATE"]], rest: "CONTENTS_" });
 /** Battery codes (low nibble) seen in the corpus → volts. */
 const HD_VOLTS: { readonly [code: number]: number } = deepFreeze({ 0x0a: 3.05, 0x0b: 3.2, 0x0e: 3.7 });
@@ -82,7 +83,7 @@ const HD_VOLTS: { readonly [code: number]: number } = deepFreeze({ 0x0a: 3.05, 0
 function flagText(v: number, t: FlagTable): string {
   const out: string[] = [];
   for (const e of t.e) if (e.length === 2 && (v & e[0]) !== 0) out.push(e[1]);
-  return out.join(" ");
+  return out.sort().join(" ");
 }
 
 function decodeHydrodigit(c: MfctContext): void {
@@ -110,20 +111,30 @@ function decodeHydrodigit(c: MfctContext): void {
     if (volts !== undefined) c.out.voltage_v = volts;
     p++;
   }
+  if (contents & 0x80 && p + 3 <= b.length) {
+    // leak date: BCD year, month, day
+    const bcd2 = (x: number) => (x >> 4) * 10 + (x & 15);
+    const pad = (n: number) => (n < 10 ? "0" : "") + n;
+    c.out.leak_date = b[p] === 0 && b[p + 1] === 0 && b[p + 2] === 0 ? null : `${2000 + bcd2(b[p])}-${pad(bcd2(b[p + 1]))}-${pad(bcd2(b[p + 2]))}`;
+    p += 3;
+  }
   if (contents & 0x01 && p + 4 <= b.length) {
     c.out.backflow_m3 = le(b, p, 4) / 1000;
     p += 4;
   }
   if (contents & 0x10 && p + 36 <= b.length) {
-    for (let i = 0; i < 12; i++) c.out[MONTHS[i] + "_total_m3"] = le(b, p + 3 * i, 3) / 100;
+    for (let i = 0; i < 12; i++) {
+      const v = le(b, p + 3 * i, 3);
+      c.out[MONTHS[i] + "_total_m3"] = v === 0xffffff ? 0 : v / 100; // FFFFFF: month not recorded yet
+    }
   }
 }
 
 export const WATER: readonly Driver[] = [
-  { name: "hydrus", detect: [{ m: "DME", t: 0x07, v: 0x70 }, { m: "HYD", t: [0x0e, 0x60] }], swappedAddress: true, fields: HYDRUS_FIELDS },
+  { name: "hydrus", detect: [{ m: "DME", v: 0x70, t: 0x07 }, { m: "DME", v: 0x76, t: 0x07 }, { m: "HYD", v: 0x24, t: 0x07 }, { m: "HYD", v: 0x8b, t: 0x07 }, { m: "HYD", v: 0x8b, t: 0x06 }, { m: "DME", v: 0x70, t: 0x06 }, { m: "DME", v: 0x70, t: 0x16 }], swappedAddress: true, fields: HYDRUS_FIELDS },
   {
     name: "iperl",
-    detect: [{ m: "SEN", t: [0x06, 0x07] }],
+    detect: [{ m: "SEN", v: 0x68, t: 0x06 }, { m: "SEN", v: 0x68, t: 0x07 }, { m: "SEN", v: 0x7c, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "max_flow", u: "m3h", r: "volume_flow" },
@@ -132,16 +143,16 @@ export const WATER: readonly Driver[] = [
   },
   {
     name: "waterstarm",
-    detect: [{ m: "DWZ", t: [0x06, 0x07] }, { m: "EFE", t: [0x06, 0x07], v: 0x70 }],
+    detect: [{ m: "DWZ", v: 0x00, t: 0x06 }, { m: "DWZ", v: 0x02, t: 0x06 }, { m: "DWZ", v: 0x02, t: 0x07 }, { m: "EFE", v: 0x03, t: 0x07 }, { m: "EFE", v: 0x70, t: 0x07 }, { m: "DWZ", v: 0x00, t: 0x07 }],
     fields: WATERSTARM_FIELDS,
     status: [stsAndErrors({ errors: WATERSTARM_ERRORS })],
     decode: (c) => historyDates(c.out, "meter_datetime", 15),
   },
-  { name: "q400", detect: [{ m: "AXI", t: 0x07 }], fields: Q400_FIELDS },
-  { name: "itron", detect: [{ m: "ITW", t: [0x06, 0x07, 0x16] }], fields: ITRON_FIELDS },
+  { name: "q400", detect: [{ m: "AXI", v: 0x01, t: 0x07 }, { m: "AXI", v: 0x10, t: 0x07 }, { m: "AXI", v: 0x20, t: 0x07 }], fields: Q400_FIELDS },
+  { name: "itron", detect: [{ m: "ITW", v: 0x00, t: 0x07 }, { m: "ITW", v: 0x03, t: 0x07 }, { m: "ITW", v: 0x33, t: 0x07 }, { m: "ITW", v: 0x00, t: 0x16 }], fields: ITRON_FIELDS },
   {
     name: "hydrodigit",
-    detect: [{ m: "BMT", t: [0x06, 0x07] }],
+    detect: [{ m: "BMT", v: 0x13, t: 0x06 }, { m: "BMT", v: 0x17, t: 0x06 }, { m: "BMT", v: 0x13, t: 0x07 }, { m: "BMT", v: 0x15, t: 0x07 }, { m: "BMT", v: 0x17, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "meter_datetime", r: "date_time", as: "datetime" },

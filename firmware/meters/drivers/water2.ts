@@ -54,7 +54,10 @@ const TOPASESKR_FIELDS: readonly FieldRule[] = [
   { n: "battery", u: "y", r: "remaining_battery_life" },
 ];
 
-const AVENTIES_ERRORS: FlagTable = deepFreeze({ e: [[0x0001, "MEASUREMENT"], [0x0010, "HF"]], rest: "ERROR_FLAGS_" });
+const AVENTIES_ERRORS: FlagTable = deepFreeze({
+  e: [[0x0001, "MEASUREMENT"], [0x0002, "SABOTAGE"], [0x0004, "BATTERY"], [0x0008, "CS"], [0x0010, "HF"], [0x0020, "RESET"]],
+  rest: "ERROR_FLAGS_",
+});
 
 const WERHLE_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
@@ -83,6 +86,17 @@ const KADENWATER_FIELDS: readonly FieldRule[] = [
 
 /** Apator Ultrimis error flags: current, this month, previous month bytes. */
 const ULTRIMIS_ERRORS: FlagTable = deepFreeze({ e: [[0x000008, "NO_FLOW"], [0x000800, "NO_FLOW_THIS_MONTH"], [0x010000, "TAMPER_PREV_MONTH"]], rest: "ERROR_FLAGS_" });
+
+/** Ultrimis v2 status record 03FD17: bits 0..7 now, 8..15 during this month, 16..23 during the previous month. */
+const ULTRIMIS_STATES = deepFreeze(["TAMPER", "LOW_BATTERY", "DRY", "NO_FLOW", "HIGH_TEMPERATURE", "BURST", "REVERSE", "LEAK"]);
+const ULTRIMISV2_ERRORS: FlagTable = {
+  e: [
+    ...ULTRIMIS_STATES.map((n, i): readonly [number, string] => [1 << i, n]),
+    ...ULTRIMIS_STATES.map((n, i): readonly [number, string] => [1 << (i + 8), n + "_THIS_MONTH"]),
+    ...ULTRIMIS_STATES.map((n, i): readonly [number, string] => [1 << (i + 16), n + "_PREV_MONTH"]),
+  ],
+  rest: "ERROR_FLAGS_",
+};
 
 /** Zenner 0B: manufacturer block after 0F: status word, target and total volume (1/256 l). */
 function decodeZenner0b(c: MfctContext): void {
@@ -116,10 +130,30 @@ const GWF_FIELDS: readonly FieldRule[] = [
 ];
 const GWF_STATUS_FIELDS: readonly StatusField[] = [{ n: "status", parts: [{ sts: true }, { bytes: GWF_STATUS, flags: GWF_FLAGS }] }];
 
+/**
+ * GWF water 0F block: 01, a status byte, a byte whose bit 0 is the power-saving mode and bits 3..7 the
+ * battery life in half years. Any other first byte is itself an unknown manufacturer status.
+ */
+const GWF_WATER_STATUS: FlagTable = deepFreeze({ e: [[0x02, "CONTINUOUS_FLOW"], [0x08, "BROKEN_PIPE"], [0x20, "BATTERY_LOW"], [0x40, "BACKFLOW"]], rest: "UNKNOWN_MFCT_STATUS_" });
+function decodeGwfWater(c: MfctContext): void {
+  const b = c.mfct;
+  if (b.length === 0) return;
+  if (b[0] !== 0x01 || b.length < 3) {
+    if (b[0] !== 0) c.flags.push("UNKNOWN_MFCT_STATUS_" + b[0].toString(16).toUpperCase());
+    c.out.battery_y = null;
+    return;
+  }
+  for (const e of GWF_WATER_STATUS.e) if (e.length === 2 && (b[1] & e[0]) !== 0) c.flags.push(e[1]);
+  const rest = b[1] & ~0x6a;
+  if (rest !== 0) c.flags.push("UNKNOWN_MFCT_STATUS_" + rest.toString(16).toUpperCase());
+  c.out.power_mode = (b[2] & 1) === 1 ? "SAVING" : "NORMAL";
+  c.out.battery_y = (b[2] >> 3) * 0.5;
+}
+
 export const WATER2: readonly Driver[] = [
   {
     name: "aptmbusna",
-    detect: [{ m: "APA", t: 0x07, v: 0x15 }],
+    detect: [{ m: "APA", v: 0x15, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "target", u: "m3", r: "volume_storage_1" },
@@ -133,19 +167,20 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "gwfwater",
-    detect: [{ m: "GWF", t: [0x06, 0x07] }],
+    detect: [{ m: "GWF", v: 0x01, t: 0x0e }, { m: "GWF", v: 0x3c, t: 0x07 }],
     fields: GWF_FIELDS,
-    status: GWF_STATUS_FIELDS,
+    status: [{ n: "status", parts: [{ sts: true }] }],
+    decode: decodeGwfWater,
   },
   {
     name: "gwfgas",
-    detect: [{ m: "GWF", t: 0x03 }],
+    detect: [{ m: "GWF", v: 0x3c, t: 0x03 }],
     fields: GWF_FIELDS,
     status: GWF_STATUS_FIELDS,
   },
   {
     name: "elster",
-    detect: [{ m: "ELS", t: 0x03 }],
+    detect: [{ m: "ELS", v: 0x81, t: 0x03 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "actuality_duration", u: "s", r: "actuality_duration" },
@@ -154,7 +189,7 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "iwmtx5",
-    detect: [{ m: "BMT", t: [0x06, 0x07], v: 0x18 }],
+    detect: [{ m: "BMT", v: 0x18, t: 0x07 }, { m: "BMT", v: 0x18, t: 0x06 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "meter_datetime", r: "date_time", as: "datetime_s" },
@@ -163,7 +198,7 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "minomess",
-    detect: [{ m: "ZRI", t: [0x06, 0x07, 0x16], v: [0x00, 0x01] }],
+    detect: [{ m: "ZRI", v: 0x00, t: 0x07 }, { m: "ZRI", v: 0x01, t: 0x16 }, { m: "ZRI", v: 0x01, t: 0x06 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "meter_date", r: "date", as: "date" },
@@ -174,7 +209,7 @@ export const WATER2: readonly Driver[] = [
   { name: "iporlwild", detect: [], fields: [{ n: "totalitator", u: "m3", r: "volume" }], status: [] },
   {
     name: "ultrimis",
-    detect: [{ m: "APA", t: 0x16, v: 0x01 }],
+    detect: [],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "target", u: "m3", r: "volume_storage_1" },
@@ -184,18 +219,18 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "ultrimisv2",
-    detect: [],
+    detect: [{ m: "APA", v: 0x01, t: 0x16 }, { m: "APA", v: 0x20, t: 0x16 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "target", u: "m3", r: "volume_storage_1" },
       { n: "total_backward", u: "m3", r: "volume_backward_flow" },
     ],
-    status: [{ n: "status", parts: [errorFlags(ULTRIMIS_ERRORS)] }],
+    status: [{ n: "status", parts: [{ rec: { n: "", h: "03FD17" }, flags: ULTRIMISV2_ERRORS }] }],
   },
-  { name: "zenner0b", detect: [{ m: "ZRI", t: [0x06, 0x07, 0x16], v: 0x0b }], fields: [], decode: decodeZenner0b },
+  { name: "zenner0b", detect: [{ m: "ZRI", v: 0x0b, t: 0x16 }], fields: [], decode: decodeZenner0b },
   {
     name: "aerius",
-    detect: [{ m: "DME", t: 0x03 }],
+    detect: [{ m: "DME", v: 0x30, t: 0x03 }],
     fields: [
       { n: "total", u: "m3", r: ["volume", "volume_at_base_conditions"] },
       { n: "flow", u: "m3h", r: "volume_flow" },
@@ -216,7 +251,7 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "dme173",
-    detect: [{ m: "DME", t: 0x07, v: 0x63 }],
+    detect: [{ m: "DME", v: 0x63, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "total_backward", u: "m3", r: "volume_backward_flow" },
@@ -229,7 +264,7 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "picoflux",
-    detect: [{ m: "ECM", t: 0x07 }],
+    detect: [{ m: "ECM", v: 0x05, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       { n: "total_backward", u: "m3", r: "volume_backward_flow" },
@@ -240,32 +275,32 @@ export const WATER2: readonly Driver[] = [
   },
   {
     name: "kadenwater",
-    detect: [{ m: "KDN", t: 0x07 }, { m: "VIP", t: 0x07 }],
+    detect: [{ m: "KDN", v: 0x01, t: 0x07 }, { m: "VIP", v: 0x01, t: 0x07 }],
     fields: KADENWATER_FIELDS,
     status: [stsAndErrors({ sts: LEAK_BITS })],
   },
   {
     name: "aventieswm",
-    detect: [{ m: "AAA", t: 0x07 }],
+    detect: [{ m: "AAA", v: 0x25, t: 0x07 }],
     fields: [
       { n: "total", u: "m3", r: "volume" },
       ...series(14, (i) => "consumption_at_set_date_" + i, "m3", (i) => "volume_storage_" + i),
     ],
-    status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(AVENTIES_ERRORS)] }),
+    status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(AVENTIES_ERRORS)], ok: "" }),
   },
-  { name: "werhlemodwm", detect: [{ m: "WZG", t: [0x06, 0x07, 0x16] }], fields: WERHLE_FIELDS, status: [] },
-  { name: "topaseskr", detect: [{ m: "AMT", t: 0x07 }], fields: TOPASESKR_FIELDS, status: [] },
+  { name: "werhlemodwm", detect: [{ m: "WZG", v: 0x03, t: 0x16 }], fields: WERHLE_FIELDS, status: [] },
+  { name: "topaseskr", detect: [{ m: "AMT", v: 0xf1, t: 0x06 }, { m: "AMT", v: 0xf1, t: 0x07 }], fields: TOPASESKR_FIELDS, status: [] },
   {
     name: "evo868",
-    detect: [{ m: "MAD", t: [0x06, 0x07, 0x16] }],
+    detect: [{ m: "MAD", v: 0x50, t: 0x06 }, { m: "MAD", v: 0x50, t: 0x07 }, { m: "MAD", v: 0x50, t: 0x16 }],
     fields: EVO868_FIELDS,
     status: [stsAndErrors({ n: "current_status" })],
     decode: (c) => historyDates(c.out, "history_reference_date", 12, -1),
   },
-  { name: "engelmann_faw", detect: [{ m: "EFE", t: 0x07, v: 0x00 }], fields: ENGELMANN_FAW_FIELDS },
+  { name: "engelmann_faw", aliases: ["engelmann-faw"], detect: [{ m: "EFE", v: 0x00, t: 0x07 }], fields: ENGELMANN_FAW_FIELDS },
   {
     name: "lse_07_17",
-    detect: [{ m: "LSE", t: [0x06, 0x07] }],
+    detect: [{ m: "LSE", v: 0x18, t: 0x06 }, { m: "LSE", v: 0x18, t: 0x07 }, { m: "LSE", v: 0x16, t: 0x07 }, { m: "LSE", v: 0x17, t: 0x07 }, { m: "LSE", v: 0xd8, t: 0x07 }],
     fields: LSE_07_17_FIELDS,
     // "error_code" accompanies the error block (error flags and/or error date)
     status: [{ n: "error_code", parts: [errorFlags(), { rec: { n: "", r: "date_error" }, flags: { e: [], rest: "" } }], need: true }],
