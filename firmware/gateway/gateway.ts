@@ -15,7 +15,7 @@ import type { RadioFrame } from "../radio/radio.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
-import { telegramIdentity } from "./telegram-id.js";
+import { repeaterFields, telegramIdentity } from "./telegram-id.js";
 import { UnknownMeterTable, type UnknownMeter } from "./unknown-meters.js";
 
 export interface GatewayOptions {
@@ -119,11 +119,13 @@ export class Gateway {
       s.duplicates++;
       return "duplicate";
     }
-    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (protocol.md §5.2).
-    const meter = (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined) ?? this.#meters.get(ident.dllId);
+    // Identity binding (docs/reliability.md): the meter is the TPL long-header address where present (the DLL
+    // address may be a radio converter's, protocol.md §5.2), else the link address — never the link address
+    // of a frame whose TPL names another meter, or anyone could publish under any id next to a configured one.
+    const meter = this.#meters.get(ident.tplId ?? ident.dllId);
     if (!meter) {
       s.unknownFrames++;
-      this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
+      this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now, ident.tplId !== undefined ? repeaterFields(ident.stripped).tplAddress : -1);
       return "unknown_meter";
     }
     meter.count++;
@@ -137,6 +139,12 @@ export class Gateway {
       rssi_dbm: frame.rssiDbm,
       device: this.#device,
     });
+    if (result.ok && result.telegram.meter && result.telegram.meter.id !== cfg.id) {
+      // The TPL was inside the ELL ciphertext and names another meter: the same binding, seen after decryption.
+      s.unknownFrames++;
+      this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
+      return "unknown_meter";
+    }
     if (!result.ok) {
       const code = result.error ? result.error.code : "unknown";
       s.decodeErrors[code] = (s.decodeErrors[code] ?? 0) + 1;
