@@ -24,6 +24,11 @@ export interface MeterConfig {
   name: string;
   /** Driver name from firmware/meters/drivers, or "auto" to detect it from the telegram. */
   driver: string;
+  /**
+   * With a key: also accept telegrams that were not encrypted with it (security mode 0, plaintext in place),
+   * published with `payload_state` set. Default false: such telegrams are refused (docs/reliability.md).
+   */
+  allowUnencrypted?: boolean;
 }
 
 export interface MqttConfig {
@@ -125,11 +130,14 @@ function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): M
   const driver = c.text(raw, "driver", at + ".") ?? "auto";
   if (driver !== "auto" && driver !== "" && !driverByName(driver)) c.add(at + ".driver", `unknown driver "${driver.slice(0, 32)}"`);
   const name = c.text(raw, "name", at + ".");
+  const allow = raw.allowUnencrypted;
+  if (allow !== undefined && typeof allow !== "boolean") c.add(at + ".allowUnencrypted", `expected true or false, got ${describe(allow)}`);
   if (c.problems.length > before) return undefined;
   const meterId = (id as string).toLowerCase();
   seen.add(meterId);
   const m: MeterConfig = { id: meterId, name: name ?? meterId, driver: driver === "" ? "auto" : driver };
   if (typeof key === "string" && key !== "") m.key = key.toUpperCase();
+  if (allow === true) m.allowUnencrypted = true;
   return m;
 }
 
@@ -218,7 +226,11 @@ export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
     out.mqtt = { url: m.url, tls: m.tls, topicPrefix: m.topicPrefix, user: m.user ?? "", password: m.password ? "set" : "none" };
   }
   if (cfg.http) out.http = { url: cfg.http.url };
-  out.meters = cfg.meters.map((m) => ({ id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" }));
+  out.meters = cfg.meters.map((m) => {
+    const o: Record<string, unknown> = { id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" };
+    if (m.allowUnencrypted) o.allowUnencrypted = true;
+    return o;
+  });
   return out;
 }
 

@@ -32,6 +32,9 @@ export interface GatewayOptions {
   device?: string;
 }
 
+/** decodeErrors code of a telegram refused because its meter has a key and it was not encrypted with it. */
+export const UNENCRYPTED = "unencrypted_for_keyed_meter";
+
 /** What happened to one frame. */
 export type FrameVerdict = "reading" | "duplicate" | "unknown_meter" | "bad_frame" | "decode_error";
 
@@ -48,7 +51,7 @@ export interface GatewayStats {
   decoded: number;
   /** Readings handed to the uplink hub. */
   readings: number;
-  /** Decode failures by WmbusError code (no_key, wrong_key, mac_mismatch, replayed, …). */
+  /** Decode failures by WmbusError code (no_key, wrong_key, mac_mismatch, replayed, …) and refusals (UNENCRYPTED). */
   decodeErrors: { [code: string]: number };
   /** Telegrams of configured meters that needed a key the config does not have. */
   noKey: number;
@@ -138,6 +141,7 @@ export class Gateway {
       timestamp: isoSeconds(now),
       rssi_dbm: frame.rssiDbm,
       device: this.#device,
+      keep: (r) => this.#accepts(cfg, r.telegram.payloadState),
     });
     if (result.ok && result.telegram.meter && result.telegram.meter.id !== cfg.id) {
       // The TPL was inside the ELL ciphertext and names another meter: the same binding, seen after decryption.
@@ -151,6 +155,12 @@ export class Gateway {
       if (code === "no_key") s.noKey++;
       return "decode_error";
     }
+    const state = result.telegram.payloadState;
+    if (!this.#accepts(cfg, state)) {
+      s.decodeErrors[UNENCRYPTED] = (s.decodeErrors[UNENCRYPTED] ?? 0) + 1;
+      return "decode_error";
+    }
+    if (cfg.key && state !== "decrypted") reading.payload_state = state; // allowed, and marked
     s.decoded++;
     const out: OutgoingReading = {
       readingId: this.config.gatewayId + "/" + ident.id,
@@ -166,6 +176,14 @@ export class Gateway {
     s.readings++;
     this.#hub.submit(out);
     return "reading";
+  }
+
+  /**
+   * No downgrade (docs/reliability.md): a meter with a key accepts only telegrams decrypted and verified with
+   * it — anyone can send a plain telegram under its id — unless its settings allow unencrypted ones.
+   */
+  #accepts(cfg: MeterConfig, state: string): boolean {
+    return !cfg.key || state === "decrypted" || cfg.allowUnencrypted === true;
   }
 
   /** A copy of the counters. */
