@@ -90,10 +90,57 @@ function urlProblem(url: unknown, parse: (url: string) => unknown): string | und
   }
 }
 
+/** The setting names each object may hold (anything else is a problem naming the nearest of these). */
+export const SETTING_NAMES = {
+  settings: ["gatewayId", "gatewayName", "wifi", "mqtt", "http", "radioMode", "meters"],
+  wifi: ["ssid", "password"],
+  mqtt: ["url", "user", "password", "tls", "topicPrefix"],
+  http: ["url", "headers"],
+  meter: ["id", "key", "name", "driver", "allowUnencrypted"],
+} as const;
+
+/** Edit distance (insert, delete, substitute), case-insensitive; for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The known name closest to `name` when it is close enough to be a typo (≤ 1/3 of its letters, at least 2). */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(name, k);
+    if (d < bestD) { bestD = d; best = k; }
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** A name shown in a problem: at most 32 characters, as JSON text (a pasted key as a name is cut short). */
+function quoteName(name: string): string {
+  return JSON.stringify(name.length > 32 ? name.slice(0, 12) + "…" : name);
+}
+
 class Collector {
   readonly problems: ConfigProblem[] = [];
   add(path: string, message: string): void {
     this.problems.push({ path, message });
+  }
+  /** Every own name of `o` that is not in `known` is a problem at `path` + name, with the nearest known name. */
+  names(o: Obj, known: readonly string[], path: string): void {
+    for (const k of Object.keys(o)) {
+      if (known.indexOf(k) >= 0) continue;
+      const near = nearestName(k, known);
+      const at = k.length > 32 ? path + k.slice(0, 12) + "…" : path + k;
+      this.add(at, `unknown setting ${quoteName(k)}, ignored` + (near ? `; did you mean "${near}"?` : ` (known here: ${known.join(", ")})`));
+    }
   }
   /** An optional text setting; a wrong type is a problem and yields undefined. */
   text(o: Obj, key: string, path: string): string | undefined {
@@ -113,6 +160,7 @@ function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): M
     c.add(at, `expected an object, got ${describe(raw)}`);
     return undefined;
   }
+  c.names(raw, SETTING_NAMES.meter, at + ".");
   const before = c.problems.length;
   const id = raw.id;
   if (typeof id !== "string" || !ID_RE.test(id)) {
@@ -147,6 +195,7 @@ function parseMqtt(raw: unknown, c: Collector): MqttConfig | undefined {
     c.add("mqtt", `expected an object, got ${describe(raw)}`);
     return undefined;
   }
+  c.names(raw, SETTING_NAMES.mqtt, "mqtt.");
   const bad = urlProblem(raw.url, parseMqttUrl);
   if (bad) {
     c.add("mqtt.url", bad + " — MQTT is off");
@@ -173,6 +222,7 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   const c = new Collector();
   const o: Obj = isObj(raw) ? raw : {};
   if (!isObj(raw)) c.add("(settings)", `expected an object, got ${describe(raw)}; using defaults`);
+  else c.names(raw, SETTING_NAMES.settings, "");
   let gatewayId = c.text(o, "gatewayId", "") ?? "wmbus-gateway";
   if (!GATEWAY_ID_RE.test(gatewayId)) {
     c.add("gatewayId", "expected 1..32 letters, digits, - or _; using \"wmbus-gateway\"");
@@ -188,6 +238,7 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   if (mode === "TC" || mode === "S") config.radioMode = mode;
   else if (mode !== undefined) c.add("radioMode", `expected "TC" (T1+C1) or "S" (S1), got ${typeof mode === "string" ? `"${mode.slice(0, 8)}"` : describe(mode)}; using "TC"`);
   if (isObj(o.wifi)) {
+    c.names(o.wifi, SETTING_NAMES.wifi, "wifi.");
     const ssid = c.text(o.wifi, "ssid", "wifi.");
     if (ssid === undefined || ssid === "" || ssid.length > 32) c.add("wifi.ssid", "expected 1..32 characters — Wi-Fi is off");
     else {
@@ -202,6 +253,7 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   const mqtt = parseMqtt(o.mqtt, c);
   if (mqtt) config.mqtt = mqtt;
   if (isObj(o.http)) {
+    c.names(o.http, SETTING_NAMES.http, "http.");
     const bad = urlProblem(o.http.url, parseHttpUrl);
     if (bad) c.add("http.url", bad + " — HTTP is off");
     else config.http = { url: o.http.url as string };

@@ -53,9 +53,8 @@ export interface ReadingOptions {
   raw?: Uint8Array;
 }
 
-const HEADER_FIELDS: { readonly [k: string]: true } = {
-  _: true, media: true, meter: true, name: true, id: true, timestamp: true, rssi_dbm: true, device: true, error: true, telegram: true,
-};
+/** A Set, not a plain object: field names come from users' extra fields ("constructor" must not match). */
+const HEADER_FIELDS: ReadonlySet<string> = new Set(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device", "error", "telegram"]);
 
 /** Manufacturer area: the APL of a manufacturer CI, or the bytes after a 0F/1F DIF. */
 function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
@@ -152,7 +151,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   const decoded = t.payloadState !== "encrypted";
   if (decoded) applyDriver(d, t, out, opts);
   if (opts.conversions) addConversions(out, opts.conversions);
-  if (opts.extra) for (const k of Object.keys(opts.extra)) if (!HEADER_FIELDS[k]) out[k] = opts.extra[k];
+  if (opts.extra) for (const k of Object.keys(opts.extra)) if (!HEADER_FIELDS.has(k) && k !== "__proto__") out[k] = opts.extra[k];
   // Rule and byte-field values are rounded where they are set; values computed afterwards (a manufacturer
   // decoder, conversions, calculations, constant extras) are rounded here.
   if ((decoded && d.decode) || opts.conversions || opts.calculate || opts.extra) {
@@ -166,7 +165,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
     const keys = Object.keys(prev);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
-      if (out[k] === undefined && !HEADER_FIELDS[k]) out[k] = prev[k];
+      if (out[k] === undefined && !HEADER_FIELDS.has(k)) out[k] = prev[k];
     }
   }
   if (opts.error && (opts.error.code === "wrong_key" || opts.error.code === "mac_mismatch")) {

@@ -40,12 +40,18 @@ export const DRIVERS: readonly Driver[] = [
   ...ROOM,
 ];
 
-const BY_NAME: { [name: string]: Driver } = {};
-for (const d of DRIVERS) BY_NAME[d.name] = d;
-BY_NAME[GENERIC.name] = GENERIC;
+/** A Map, not a plain object: a user's driver name such as "constructor" must not find Object.prototype's. */
+const BY_NAME = new Map<string, Driver>();
+for (const d of DRIVERS) BY_NAME.set(d.name, d);
+BY_NAME.set(GENERIC.name, GENERIC);
 
 export function driverByName(name: string): Driver | undefined {
-  return BY_NAME[name];
+  return BY_NAME.get(name);
+}
+
+/** Every driver name (for "did you mean" hints). */
+export function driverNames(): string[] {
+  return [...BY_NAME.keys()];
 }
 
 function oneOf(v: number, want: number | readonly number[] | undefined): boolean {
