@@ -7,12 +7,12 @@
  * a bad MQTT URL disables MQTT — so the gateway starts with the rest and reports each problem in its status.
  * Keys and passwords are write-only: problems never quote them and `publicConfig` replaces them by "set".
  */
-import { driverByName } from "../meters/drivers/index.js";
+import { driverByName, driverNames } from "../meters/drivers/index.js";
 import type { RadioListen } from "../radio/radio.js";
 import type { KeyValueStore } from "../platform/services.js";
 import { parseMqttUrl } from "../uplink/mqtt-transport.js";
 import { parseHttpUrl } from "../uplink/http-uplink.js";
-import { hasCredentials } from "../uplink/sink.js";
+import { hasCredentials, redactUrl } from "../uplink/sink.js";
 
 export const CONFIG_KEY = "gateway.config";
 
@@ -44,7 +44,8 @@ export interface GatewayConfig {
   gatewayName: string;
   wifi?: { ssid: string; password?: string };
   mqtt?: MqttConfig;
-  http?: { url: string };
+  /** `headers`: extra request headers (e.g. Authorization); write-only like keys. */
+  http?: { url: string; headers?: Record<string, string> };
   radioMode: RadioListen;
   meters: MeterConfig[];
 }
@@ -65,10 +66,17 @@ function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function describe(v: unknown): string {
+/**
+ * What a wrong value is, without quoting it: a value typed into the wrong field may be a key or a password
+ * (docs/reliability.md), so a problem says its kind and length only ("a text of 32 hex digits").
+ */
+export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
-  return typeof v === "string" ? "a text" : "a " + typeof v;
+  if (typeof v !== "string") return "a " + typeof v;
+  if (v === "") return "an empty text";
+  if (HEX_RE.test(v)) return `a text of ${v.length} hex digit${v.length === 1 ? "" : "s"}`;
+  return `a text of ${v.length} character${v.length === 1 ? "" : "s"}, not all hex`;
 }
 
 const ID_RE = /^[0-9A-Fa-f]{8}$/;
@@ -123,9 +131,19 @@ export function nearestName(name: string, known: readonly string[]): string | un
   return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
-/** A name shown in a problem: at most 32 characters, as JSON text (a pasted key as a name is cut short). */
-function quoteName(name: string): string {
-  return JSON.stringify(name.length > 32 ? name.slice(0, 12) + "…" : name);
+/** True when `v` looks like a name (a setting or driver name), not like a key or a password. */
+function looksLikeName(v: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,31}$/.test(v) && !(HEX_RE.test(v) && v.length >= 12);
+}
+
+/** A setting name as shown in a problem: itself when it looks like a name, else only its kind (it may be a key). */
+function shownName(name: string): string {
+  return looksLikeName(name) ? name : `(${describe(name)})`;
+}
+
+/** A name-like value quoted (`"kamstrp"`), anything else by kind and length only (`a text of 32 hex digits`). */
+export function shownValue(v: unknown): string {
+  return typeof v === "string" && looksLikeName(v) ? JSON.stringify(v) : describe(v);
 }
 
 class Collector {
@@ -138,8 +156,7 @@ class Collector {
     for (const k of Object.keys(o)) {
       if (known.indexOf(k) >= 0) continue;
       const near = nearestName(k, known);
-      const at = k.length > 32 ? path + k.slice(0, 12) + "…" : path + k;
-      this.add(at, `unknown setting ${quoteName(k)}, ignored` + (near ? `; did you mean "${near}"?` : ` (known here: ${known.join(", ")})`));
+      this.add(path + shownName(k), "unknown setting, ignored" + (near ? `; did you mean "${near}"?` : ` (known here: ${known.join(", ")})`));
     }
   }
   /** An optional text setting; a wrong type is a problem and yields undefined. */
@@ -164,7 +181,7 @@ function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): M
   const before = c.problems.length;
   const id = raw.id;
   if (typeof id !== "string" || !ID_RE.test(id)) {
-    c.add(at + ".id", typeof id === "string" ? `expected 8 hex digits, got "${id.slice(0, 16)}"` : `expected 8 hex digits, got ${describe(id)}`);
+    c.add(at + ".id", `expected 8 hex digits, got ${describe(id)}`);
   } else if (seen.has(id.toLowerCase())) {
     c.add(at + ".id", `meter ${id.toLowerCase()} is configured twice`);
   }
@@ -176,7 +193,10 @@ function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): M
     else if (key.length !== 32) c.add(at + ".key", `expected 32 hex digits, got ${key.length}`);
   }
   const driver = c.text(raw, "driver", at + ".") ?? "auto";
-  if (driver !== "auto" && driver !== "" && !driverByName(driver)) c.add(at + ".driver", `unknown driver "${driver.slice(0, 32)}"`);
+  if (driver !== "auto" && driver !== "" && !driverByName(driver)) {
+    const near = nearestName(driver, driverNames());
+    c.add(at + ".driver", `unknown driver ${shownValue(driver)}` + (near ? `; did you mean "${near}"?` : ""));
+  }
   const name = c.text(raw, "name", at + ".");
   const allow = raw.allowUnencrypted;
   if (allow !== undefined && typeof allow !== "boolean") c.add(at + ".allowUnencrypted", `expected true or false, got ${describe(allow)}`);
@@ -217,6 +237,29 @@ function parseMqtt(raw: unknown, c: Collector): MqttConfig | undefined {
   return m;
 }
 
+/** RFC 9110 §5.6.2 token: a header name. */
+const TOKEN_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+
+/** http.headers: names → texts (values are secrets: never quoted, shown as "set"). A bad entry is left out. */
+function parseHeaders(raw: unknown, c: Collector): Record<string, string> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isObj(raw)) {
+    c.add("http.headers", `expected an object of header names and values, got ${describe(raw)}`);
+    return undefined;
+  }
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  let n = 0;
+  for (const name of Object.keys(raw)) {
+    const v = raw[name];
+    if (!TOKEN_RE.test(name)) c.add("http.headers", `a header name must be 1..64 token characters (RFC 9110), got ${describe(name)}`);
+    else if (/^(content-type|content-length|host|transfer-encoding|connection)$/i.test(name)) c.add("http.headers." + name, "is set by the gateway itself; ignored");
+    else if (typeof v !== "string" || /[\r\n\0]/.test(v) || v.length > 1024) c.add("http.headers." + name, `expected a text of at most 1024 characters without line breaks, got ${typeof v === "string" ? `${v.length} characters` : describe(v)}`);
+    else if (++n > 16) c.add("http.headers." + name, "at most 16 headers; ignored");
+    else out[name] = v;
+  }
+  return n > 0 ? out : undefined;
+}
+
 /** Validates raw settings (parsed JSON). Never throws; see the module comment. */
 export function parseConfig(raw: unknown): { config: GatewayConfig; problems: ConfigProblem[] } {
   const c = new Collector();
@@ -236,7 +279,7 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   };
   const mode = o.radioMode;
   if (mode === "TC" || mode === "S") config.radioMode = mode;
-  else if (mode !== undefined) c.add("radioMode", `expected "TC" (T1+C1) or "S" (S1), got ${typeof mode === "string" ? `"${mode.slice(0, 8)}"` : describe(mode)}; using "TC"`);
+  else if (mode !== undefined) c.add("radioMode", `expected "TC" (T1+C1) or "S" (S1), got ${describe(mode)}; using "TC"`);
   if (isObj(o.wifi)) {
     c.names(o.wifi, SETTING_NAMES.wifi, "wifi.");
     const ssid = c.text(o.wifi, "ssid", "wifi.");
@@ -256,7 +299,11 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
     c.names(o.http, SETTING_NAMES.http, "http.");
     const bad = urlProblem(o.http.url, parseHttpUrl);
     if (bad) c.add("http.url", bad + " — HTTP is off");
-    else config.http = { url: o.http.url as string };
+    else {
+      config.http = { url: o.http.url as string };
+      const headers = parseHeaders(o.http.headers, c);
+      if (headers) config.http.headers = headers;
+    }
   } else if (o.http !== undefined && o.http !== null) c.add("http", `expected an object, got ${describe(o.http)}`);
   const meters = o.meters;
   if (Array.isArray(meters)) {
@@ -269,15 +316,22 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   return { config, problems: c.problems };
 }
 
-/** The settings without secrets, for status, logs and web pages: keys and passwords become "set". */
+/**
+ * The settings without secrets, for status, logs and web pages: keys, passwords and header values become
+ * "set"; URLs are shown with user-info and query values masked (redactUrl).
+ */
 export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { gatewayId: cfg.gatewayId, gatewayName: cfg.gatewayName, radioMode: cfg.radioMode };
   if (cfg.wifi) out.wifi = { ssid: cfg.wifi.ssid, password: cfg.wifi.password ? "set" : "none" };
   if (cfg.mqtt) {
     const m = cfg.mqtt;
-    out.mqtt = { url: m.url, tls: m.tls, topicPrefix: m.topicPrefix, user: m.user ?? "", password: m.password ? "set" : "none" };
+    out.mqtt = { url: redactUrl(m.url), tls: m.tls, topicPrefix: m.topicPrefix, user: m.user ?? "", password: m.password ? "set" : "none" };
   }
-  if (cfg.http) out.http = { url: cfg.http.url };
+  if (cfg.http) {
+    const h: Record<string, unknown> = { url: redactUrl(cfg.http.url) };
+    if (cfg.http.headers) h.headers = Object.keys(cfg.http.headers).map((name) => name + ": set");
+    out.http = h;
+  }
   out.meters = cfg.meters.map((m) => {
     const o: Record<string, unknown> = { id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" };
     if (m.allowUnencrypted) o.allowUnencrypted = true;

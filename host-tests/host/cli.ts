@@ -8,6 +8,7 @@ import type { CrcMode } from "../../firmware/link/frame-format.js";
 import { nodeCipher } from "./aes-node.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
 import { driverByName } from "../../firmware/meters/drivers/index.js";
+import { shownValue } from "../../firmware/gateway/config.js";
 import type { DecodeResult } from "../../firmware/decoder/telegram.js";
 
 const USAGE = `usage:
@@ -59,7 +60,8 @@ interface ReadingDefaults {
 }
 
 function checkDriver(name: string | undefined): void {
-  if (name !== undefined && driverByName(name) === undefined) throw new WmbusError("bad_argument", `unknown driver "${name}"`);
+  // The name is not quoted: a key pasted into the wrong option must not be echoed (docs/reliability.md).
+  if (name !== undefined && driverByName(name) === undefined) throw new WmbusError("bad_argument", `unknown driver ${shownValue(name)}`);
 }
 
 function optString(req: Record<string, unknown>, k: string): string | undefined {
