@@ -345,8 +345,9 @@ export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
  * at "(settings)" and also gives the defaults (the stored text is kept for repair, never echoed).
  */
 export function loadConfig(store: KeyValueStore): { config: GatewayConfig; problems: ConfigProblem[] } {
-  const text = store.get(CONFIG_KEY);
+  let text = store.get(CONFIG_KEY);
   if (text === undefined) return parseConfig({});
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte-order mark (Windows editors) is not content
   let raw: unknown;
   try {
     raw = JSON.parse(text);
