@@ -59,6 +59,8 @@ export interface GatewayStats {
   unknownFrames: number;
   /** Distinct unknown meters in the table now. */
   unknownMeters: number;
+  /** Telegram ids the dedup table had to forget inside their window (table too small: possible duplicates). */
+  dedupEvicted: number;
 }
 
 interface MeterState {
@@ -84,8 +86,8 @@ export class Gateway {
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
   readonly #startedAt: number;
-  /** The counters; unknownMeters is the table's size, filled in by stats(). */
-  readonly #stats: Omit<GatewayStats, "unknownMeters"> = {
+  /** The counters; unknownMeters and dedupEvicted are filled in by stats(). */
+  readonly #stats: Omit<GatewayStats, "unknownMeters" | "dedupEvicted"> = {
     frames: 0, repeated: 0, duplicates: 0, badFrames: 0, decoded: 0, readings: 0,
     decodeErrors: {}, noKey: 0, unknownFrames: 0,
   };
@@ -189,7 +191,7 @@ export class Gateway {
   /** A copy of the counters. */
   stats(): GatewayStats {
     const s = this.#stats;
-    return { ...s, decodeErrors: { ...s.decodeErrors }, unknownMeters: this.unknown.size };
+    return { ...s, decodeErrors: { ...s.decodeErrors }, unknownMeters: this.unknown.size, dedupEvicted: this.#dedup.evictedInWindow };
   }
 
   unknownMeters(): UnknownMeter[] {
