@@ -17,6 +17,7 @@ import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import type { KeyValueStore } from "../../firmware/platform/services.js";
 import { tapHub, type OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { Apartment } from "../sim/apartment.js";
+import { APARTMENT_METERS } from "../sim/apartment-meters.js";
 import { nodeCipher } from "./aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./gateway-broker.js";
 import { DirectFrameSource } from "./gateway-direct-source.js";
@@ -96,7 +97,7 @@ export function parseFlags(argv: readonly string[]): StartFlags {
       case "--speed": f.speed = Number(value(i++, a)); if (!(f.speed > 0)) throw new Error("--speed: expected a positive number (simulated seconds per real second), or Infinity"); break;
       case "--duration": f.durationMs = parseDuration(value(i++, a)); break;
       case "--seed": f.seed = integerFlag(a, value(i++, a), 0, 0xffffffff); break;
-      case "--meters": f.meters = integerFlag(a, value(i++, a), 1, 2000); break;
+      case "--meters": f.meters = integerFlag(a, value(i++, a), 1, APARTMENT_METERS.length); break; // the building has no more
       case "--radio": { const r = value(i++, a); if (r !== "TC" && r !== "S") throw new Error('--radio: expected "TC" or "S"'); f.radio = r; break; }
       case "--radio-chip": { const c = value(i++, a); if (c !== "sx1262" && c !== "cc1101") throw new Error('--radio-chip: expected "sx1262" or "cc1101"'); f.radioChip = c; break; }
       case "--direct": f.direct = true; break;

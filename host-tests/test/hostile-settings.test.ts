@@ -42,10 +42,11 @@ describe("settings name what is wrong", () => {
 
 describe("npm start flags", () => {
   it("--meters and --seed must be whole numbers in range", () => {
-    expect(() => parseFlags(["--meters", "abc"])).toThrow(/--meters: expected a whole number 1\.\.2000, got "abc"/);
+    expect(() => parseFlags(["--meters", "abc"])).toThrow(/--meters: expected a whole number 1\.\.49, got "abc"/);
     expect(() => parseFlags(["--meters", "-5"])).toThrow(/--meters/);
     expect(() => parseFlags(["--meters", "0"])).toThrow(/--meters/);
     expect(() => parseFlags(["--meters", "2.5"])).toThrow(/--meters/);
+    expect(() => parseFlags(["--meters", "50"])).toThrow(/--meters/); // the simulated building has 49
     expect(() => parseFlags(["--seed", "abc"])).toThrow(/--seed/);
     expect(parseFlags(["--meters", "12", "--seed", "7"])).toMatchObject({ meters: 12, seed: 7 });
   });
