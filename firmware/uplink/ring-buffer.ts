@@ -236,9 +236,14 @@ export class RecordRing {
     this.#nextSeq = Math.max(newest ? newest.seq : 0, this.#acked) + 1;
     this.#pending = [...found.values()].filter((e) => e.seq > this.#acked).sort((a, b) => a.seq - b.seq);
     if (broken.length > 0) {
-      for (const at of broken) this.#storage.write(AREA_START + at, new Uint8Array(2));
       this.#dropped += broken.length;
-      this.#writeCommit();
+      try {
+        for (const at of broken) this.#storage.write(AREA_START + at, new Uint8Array(2));
+        this.#writeCommit();
+      } catch {
+        // Storage that cannot be written now (failing medium): the ring still opens and shows the loss; the
+        // next start counts these records again, as it finds them again.
+      }
     }
   }
 }
