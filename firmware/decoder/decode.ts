@@ -10,9 +10,11 @@ import { ciInfo } from "../transport/ci-table.js";
 import { readTpl } from "../transport/tpl.js";
 import { hex8 } from "../util/hex.js";
 import { decodeApl } from "./apl-dispatch.js";
+import { decodeFixedStructure } from "../application/fixed-structure.js";
 import { parseRecordsWithHeaders } from "../application/records.js";
 import type { FormatCache } from "../application/compact.js";
 import type { DecodeResult, Telegram } from "./telegram.js";
+import { deepFreeze } from "../util/freeze.js";
 
 /**
  * Decryption is injected: the core decoder knows where the encrypted regions are, the hook knows keys and
@@ -84,6 +86,8 @@ function decodeWired(t: Telegram, input: Uint8Array, opts: DecodeOptions): void 
     return;
   }
   t.format = "mbus_long";
+  const ci = t.bytes[w.ciOffset];
+  if (ci === 0x73 || ci === 0x77) return decodeFixedStructure(t, w.ciOffset, w.end); // EN 1434-3 fixed structure, not a compact frame
   decodeChain(t, new Reader(t.bytes, w.ciOffset, w.end), opts);
 }
 
@@ -171,10 +175,10 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
 }
 
 /** Security modes EN 13757-7 leaves reserved (no cipher defined; protocol.md §5.4): 4, 6, 11, 12, 14, 16–31. */
-const RESERVED_MODES: { readonly [mode: number]: true } = {
+const RESERVED_MODES: { readonly [mode: number]: true } = deepFreeze({
   4: true, 6: true, 11: true, 12: true, 14: true, 16: true, 17: true, 18: true, 19: true, 20: true, 21: true, 22: true,
   23: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true, 31: true,
-};
+});
 
 /** True when [start, end) is a complete, well-formed list of data records (no junk, no reserved codes). */
 function parsesAsRecords(bytes: Uint8Array, start: number, end: number): boolean {

@@ -1,6 +1,7 @@
 import { WmbusError } from "../errors.js";
 import type { CrcMode } from "../link/frame-format.js";
 import { FormatCache } from "../application/compact.js";
+import type { MemoSizes } from "../application/format-cache.js";
 import { KNOWN_FORMATS } from "../application/known-formats.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import { KeyStore, parseKeyHex } from "../security/key-store.js";
@@ -14,6 +15,11 @@ export interface DecoderOptions {
   cipher?: BlockCipher;
   keys?: KeyStore;
   formats?: FormatCache;
+  /**
+   * Sizes of the format cache's memos when `formats` is not given (default: the device's,
+   * application/format-cache.ts MemoSizes); a host gateway or the CLI gives larger ones.
+   */
+  memo?: MemoSizes;
   /** When given, authenticated telegrams whose counter is not newer than the last accepted one are `replayed`. */
   replay?: ReplayGuard;
 }
@@ -39,7 +45,7 @@ export class TelegramDecoder {
   readonly #hook?: SecurityHook;
 
   constructor(opts: DecoderOptions = {}) {
-    this.formats = opts.formats ?? new FormatCache(256);
+    this.formats = opts.formats ?? new FormatCache(256, opts.memo);
     if (!opts.formats) this.formats.import(KNOWN_FORMATS);
     this.keys = opts.keys ?? new KeyStore();
     this.replay = opts.replay;

@@ -7,12 +7,15 @@
  * costs no AES work and does not trip the replay guard, and two gateways name the same telegram alike.
  */
 import { TelegramDecoder } from "../decoder/decoder.js";
+import type { MemoSizes } from "../application/format-cache.js";
 import { ReadingSession } from "../meters/session.js";
 import { ReplayGuard } from "../security/replay.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import type { Clock } from "../platform/services.js";
 import type { RadioFrame } from "../radio/radio.js";
+import type { Telegram } from "../decoder/telegram.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
+import type { RawOutput } from "../uplink/raw.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
 import { repeaterFields, telegramIdentity } from "./telegram-id.js";
@@ -30,6 +33,12 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
+  /** The decoder's memo sizes (default: the device's; a host gateway keeps more, host-tests/host/host-memo.ts). */
+  memo?: MemoSizes;
+  /** Raw frame output (firmware/uplink/raw.ts): every CRC-checked frame, duplicates included, before decoding. */
+  raw?: RawOutput;
+  /** Called with every radio telegram of a configured meter that decoded (the command queue's window trigger). */
+  onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
 }
 
 /** decodeErrors code of a telegram refused because its meter has a key and it was not encrypted with it. */
@@ -85,6 +94,8 @@ export class Gateway {
   readonly #dedup: DedupWindow;
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
+  readonly #raw?: RawOutput;
+  readonly #onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
   readonly #startedAt: number;
   /** The counters; unknownMeters and dedupEvicted are filled in by stats(). */
   readonly #stats: Omit<GatewayStats, "unknownMeters" | "dedupEvicted"> = {
@@ -98,9 +109,11 @@ export class Gateway {
     this.#clock = opts.clock;
     this.#hub = opts.hub;
     this.#device = opts.device;
+    this.#raw = opts.raw;
+    this.#onTelegram = opts.onTelegram;
     this.#dedup = new DedupWindow(opts.dedup);
     this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
-    const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard() });
+    const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard(), memo: opts.memo });
     for (const m of opts.config.meters) {
       if (m.key) decoder.keys.set(m.id, m.key); // validated by parseConfig
       this.#meters.set(m.id, { cfg: m, count: 0, lastSeen: 0, rssiDbm: 0 });
@@ -120,35 +133,55 @@ export class Gateway {
       return "bad_frame";
     }
     if (ident.repeated) s.repeated++;
-    if (this.#dedup.isDuplicate(ident.id, now)) {
-      s.duplicates++;
-      return "duplicate";
-    }
     // Identity binding (docs/reliability.md): the meter is the TPL long-header address where present (the DLL
     // address may be a radio converter's, protocol.md §5.2), else the link address — never the link address
     // of a frame whose TPL names another meter, or anyone could publish under any id next to a configured one.
     const meter = this.#meters.get(ident.tplId ?? ident.dllId);
+    if (this.#raw) this.#raw.offer({ stripped: ident.stripped, mode: frame.mode, format: frame.format, rssiDbm: frame.rssiDbm, time: now, id: ident.dllId, telegramId: ident.id }, meter?.cfg);
+    if (this.#dedup.isDuplicate(ident.id, now)) {
+      s.duplicates++;
+      return "duplicate";
+    }
     if (!meter) {
       s.unknownFrames++;
       this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now, ident.tplId !== undefined ? repeaterFields(ident.stripped).tplAddress : -1);
       return "unknown_meter";
     }
+    meter.rssiDbm = frame.rssiDbm;
+    return this.#read(meter, frame.bytes, ident.id, ident.manufacturer, now, frame.rssiDbm, frame);
+  }
+
+  /**
+   * A telegram a wired M-Bus master polled from configured meter `meterId` (firmware/wired): no radio
+   * dedup (every poll is a reading), the same decode → reading → uplink path as radio telegrams.
+   */
+  handleWired(bytes: Uint8Array, meterId: string, pollId: string): FrameVerdict {
+    this.#stats.frames++;
+    const meter = this.#meters.get(meterId);
+    if (!meter) {
+      this.#stats.unknownFrames++;
+      return "unknown_meter";
+    }
+    return this.#read(meter, bytes, "wired-" + pollId, "", this.#clock.now(), undefined);
+  }
+
+  #read(meter: MeterState, bytes: Uint8Array, telegramId: string, manufacturer: string, now: number, rssi: number | undefined, frame?: RadioFrame): FrameVerdict {
+    const s = this.#stats;
     meter.count++;
     meter.lastSeen = now;
-    meter.rssiDbm = frame.rssiDbm;
     const cfg = meter.cfg;
-    const { result, reading } = this.#session.read(frame.bytes, {
+    const { result, reading } = this.#session.read(bytes, {
       name: cfg.name,
       driver: cfg.driver === "auto" ? undefined : cfg.driver,
       timestamp: isoSeconds(now),
-      rssi_dbm: frame.rssiDbm,
+      rssi_dbm: rssi,
       device: this.#device,
       keep: (r) => this.#accepts(cfg, r.telegram.payloadState),
     });
-    if (result.ok && result.telegram.meter && result.telegram.meter.id !== cfg.id) {
+    if (frame && result.ok && result.telegram.meter && result.telegram.meter.id !== cfg.id) {
       // The TPL was inside the ELL ciphertext and names another meter: the same binding, seen after decryption.
       s.unknownFrames++;
-      this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
+      this.unknown.heard(result.telegram.bytes, frame.rssiDbm, frame.mode, now);
       return "unknown_meter";
     }
     if (!result.ok) {
@@ -164,14 +197,15 @@ export class Gateway {
     }
     if (cfg.key && state !== "decrypted") reading.payload_state = state; // allowed, and marked
     s.decoded++;
+    if (frame && this.#onTelegram) this.#onTelegram(cfg.id, result.telegram, frame);
     const out: OutgoingReading = {
-      readingId: this.config.gatewayId + "/" + ident.id,
-      telegramId: ident.id,
+      readingId: this.config.gatewayId + "/" + telegramId,
+      telegramId,
       meterId: typeof reading.id === "string" && reading.id !== "" ? reading.id : cfg.id,
       meterName: cfg.name,
       driver: String(reading.meter),
       media: String(reading.media),
-      manufacturer: ident.manufacturer,
+      manufacturer: manufacturer || (result.telegram.meter?.manufacturer ?? ""),
       reading,
       receivedAt: now,
     };
@@ -224,6 +258,7 @@ export class Gateway {
       config: publicConfig(this.config),
       meters,
       unknown_meters: unknown,
+      ...(this.#raw ? { raw: this.#raw.stats() } : {}),
       ...extra,
     };
   }

@@ -12,6 +12,7 @@ import { applyStatus, DEFAULT_STATUS } from "./status.js";
 import { detectDriver, driverByName, GENERIC } from "./drivers/index.js";
 import type { ByteBlock, Driver, FieldValue, Reading } from "./types.js";
 import { addConversions, round6 } from "./units.js";
+import type { ReadingPlans } from "./plans.js";
 import { enhancedAddress, swappedAddress } from "./address.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import { applyCalculations, type Calculations } from "./calculate.js";
@@ -51,10 +52,16 @@ export interface ReadingOptions {
   error?: { code: string };
   /** The telegram as received (for "telegram" in error readings). */
   raw?: Uint8Array;
+  /**
+   * Work kept between readings (field names, rule and flag plans, the detection index): pass the same
+   * instance for every telegram (ReadingSession does); without it each reading works them out afresh.
+   */
+  plans?: ReadingPlans;
 }
 
-/** A Set, not a plain object: field names come from users' extra fields ("constructor" must not match). */
-const HEADER_FIELDS: ReadonlySet<string> = new Set(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device", "error", "telegram"]);
+const HEADER_FIELDS: { readonly [k: string]: true } = Object.freeze({
+  _: true, media: true, meter: true, name: true, id: true, timestamp: true, rssi_dbm: true, device: true, error: true, telegram: true,
+});
 
 /** Manufacturer area: the APL of a manufacturer CI, or the bytes after a 0F/1F DIF. */
 function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
@@ -76,11 +83,11 @@ function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array): Uint8
 }
 
 /** Byte fields of one manufacturer block (see ByteBlock). */
-function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading): void {
+function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading, plans: ReadingPlans | undefined): void {
   const bytes = blockBytes(b, records, mfct);
   if (bytes === undefined || bytes.length < (b.min ?? 1)) return;
   if (b.sig !== undefined && toHex(bytes, 0, b.sig.length >> 1) !== b.sig) return;
-  const names = fieldNames(b.fields);
+  const names = fieldNames(b.fields, plans);
   for (let i = 0; i < b.fields.length; i++) {
     const v = readByteField(b.fields[i], bytes);
     if (v !== undefined) out[names[i]] = v; // readByteField rounds numbers (round6) itself
@@ -95,8 +102,10 @@ function keyBytes(k: string | Uint8Array | undefined): Uint8Array | undefined {
 
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
 export function applyDriver(
-  d: Driver, t: Telegram, out: Reading, opts: { cipher?: BlockCipher; key?: string | Uint8Array; fieldOrigin?: boolean; calculate?: Calculations } = {},
+  d: Driver, t: Telegram, out: Reading,
+  opts: { cipher?: BlockCipher; key?: string | Uint8Array; fieldOrigin?: boolean; calculate?: Calculations; plans?: ReadingPlans } = {},
 ): void {
+  const plans = opts.plans;
   const records = t.records; // a damaged APL keeps the records before the damage (decoder apl_error)
   const mfct = mfctArea(t, records);
   if (d.addressFromEnhancedId) {
@@ -108,10 +117,10 @@ export function applyDriver(
   }
   const index = new RecordIndex(records);
   const origin: Reading | undefined = opts.fieldOrigin || opts.calculate ? {} : undefined;
-  applyRules(d.fields, index, out, origin);
+  applyRules(d.fields, index, out, origin, plans);
   if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
   if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
-  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out);
+  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out, plans);
   const flags: string[] = [];
   if (d.decode) {
     const key = keyBytes(opts.key);
@@ -119,28 +128,21 @@ export function applyDriver(
     const aesDecrypt = cipher && key ? (b: Uint8Array) => cipher.decryptBlock(key, b) : undefined;
     d.decode({ t, mfct, records, out, flags, aesDecrypt });
   }
-  applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out);
+  applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out, plans);
 }
 
 /** The reading of telegram `t`. Fields the telegram does not carry are left out. */
 export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   const forced = opts.driver !== undefined && opts.driver !== "" ? driverByName(opts.driver) : undefined;
-  const d = forced ?? (opts.driver ? GENERIC : detectDriver(t));
+  const d = forced ?? (opts.driver ? GENERIC : detectDriver(t, opts.plans));
   const meter = t.meter;
   const out: Reading = {
-    $: null,
     _: "telegram",
     media: d.media ?? (meter ? mediaText(meter.deviceType) : "unknown"),
     meter: forced ? d.name : opts.driver ? opts.driver : d.name,
     name: opts.name ?? "",
     id: meter ? meter.id.toLowerCase() : "",
   };
-  // A reading is a map of field names, and each driver fills a different set of them. Deleting a field that
-  // is not the last one puts V8 objects into dictionary mode from the start, where every field access is
-  // one hash look-up; otherwise each added field makes a new hidden class, and the property caches of the
-  // rule loop miss on hundreds of them (measured: +7 % Node throughput). Key order is unchanged, and on
-  // XS (where objects always work this way) it costs one property.
-  delete out.$;
   if (d.swappedAddress) {
     const a = swappedAddress(t);
     if (a !== undefined) {
@@ -151,7 +153,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   const decoded = t.payloadState !== "encrypted";
   if (decoded) applyDriver(d, t, out, opts);
   if (opts.conversions) addConversions(out, opts.conversions);
-  if (opts.extra) for (const k of Object.keys(opts.extra)) if (!HEADER_FIELDS.has(k) && k !== "__proto__") out[k] = opts.extra[k];
+  if (opts.extra) for (const k of Object.keys(opts.extra)) if (HEADER_FIELDS[k] !== true && k !== "__proto__") out[k] = opts.extra[k]; // own names only: a user's "constructor" is a field
   // Rule and byte-field values are rounded where they are set; values computed afterwards (a manufacturer
   // decoder, conversions, calculations, constant extras) are rounded here.
   if ((decoded && d.decode) || opts.conversions || opts.calculate || opts.extra) {
@@ -165,7 +167,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
     const keys = Object.keys(prev);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
-      if (out[k] === undefined && !HEADER_FIELDS.has(k)) out[k] = prev[k];
+      if (out[k] === undefined && HEADER_FIELDS[k] !== true) out[k] = prev[k];
     }
   }
   if (opts.error && (opts.error.code === "wrong_key" || opts.error.code === "mac_mismatch")) {

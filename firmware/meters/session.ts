@@ -7,10 +7,11 @@ import type { TelegramDecoder } from "../decoder/decoder.js";
 import type { DecodeResult } from "../decoder/telegram.js";
 import { makeReading, type ReadingOptions } from "./reading.js";
 import type { Reading } from "./types.js";
+import { ReadingPlans } from "./plans.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import type { CrcMode } from "../link/frame-format.js";
 
-export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw"> {
+export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw" | "plans"> {
   /** AES key for this telegram only (32 hex digits). */
   key?: string;
   /** DLL CRC handling (default "auto"). */
@@ -27,6 +28,8 @@ export class ReadingSession {
   /** AES service for manufacturer-specific encryption (passed to makeReading with the key). */
   readonly cipher?: BlockCipher;
   readonly #last = new Map<string, Reading>();
+  /** What the reading engine keeps between telegrams (field names, rule and flag plans, driver detection). */
+  readonly #plans = new ReadingPlans();
 
   constructor(decoder: TelegramDecoder, cipher?: BlockCipher) {
     this.decoder = decoder;
@@ -45,7 +48,7 @@ export class ReadingSession {
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
     const { keep: _keep, ...readingOpts } = opts;
     const reading = makeReading(result.telegram, {
-      ...readingOpts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes,
+      ...readingOpts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes, plans: this.#plans,
     });
     if (!opts.keep || opts.keep(result)) this.#last.set(slot, reading);
     return { result, reading };

@@ -31,7 +31,7 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
 /** Reading fields the meter table leaves out: identity and bookkeeping, shown in their own columns. */
-const IDENTITY_FIELDS = new Set(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
+const IDENTITY_FIELDS: readonly string[] = Object.freeze(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
 
 /**
  * The JSON document: the status snapshot with each configured meter's last reading (`last_reading`, the
@@ -63,10 +63,15 @@ function counters(o: unknown): string {
   return table(["counter", "value"], rows);
 }
 
+/** A counters section for an optional part (network, raw output, repeater), or nothing when absent. */
+function optionalSection(title: string, o: unknown): string {
+  return isObject(o) ? `<h2>${escapeHtml(title)}</h2>\n${counters(o)}\n` : "";
+}
+
 function readingSummary(r: unknown): string {
   if (!isObject(r)) return "–";
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(r)) if (!IDENTITY_FIELDS.has(k) && v !== null && typeof v !== "object") parts.push(`${k}=${v}`);
+  for (const [k, v] of Object.entries(r)) if (!IDENTITY_FIELDS.includes(k) && v !== null && typeof v !== "object") parts.push(`${k}=${v}`);
   return parts.join(", ") || "–";
 }
 
@@ -99,7 +104,7 @@ ${counters(doc.stats)}
 ${counters(doc.radio)}
 <h2>Uplink</h2>
 ${counters(doc.uplink)}
-</body></html>
+${optionalSection("Network", doc.network)}${optionalSection("Raw output", doc.raw)}${optionalSection("Repeater", doc.repeater)}</body></html>
 `;
 }
 

@@ -43,7 +43,9 @@ export interface BenchRecord {
 }
 
 /** The reading stage, injected so the harness runs (and prints n/a) while firmware/meters does not exist. */
-export type MakeReading = (t: Telegram, opts: { name: string; driver?: string; timestamp: string; previous?: unknown; cipher: BlockCipher; key?: string }) => unknown;
+export type MakeReading = (
+  t: Telegram, opts: { name: string; driver?: string; timestamp: string; previous?: unknown; cipher: BlockCipher; key?: string; plans?: unknown },
+) => unknown;
 
 export const TIMESTAMP = "2024-05-01T12:00:00Z";
 
@@ -128,7 +130,7 @@ export function calibrate(n = 8): void {
  *   with the security hook in "S" windows, then "C" the APL (decodeApl on a copy of the decoded telegram).
  *   ELL/AFL/TPL = T − S − L − C.
  */
-export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, makeReading: MakeReading | undefined): void {
+export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, makeReading: MakeReading | undefined, plans?: unknown): void {
   const marked = markedCipher(cipher);
   const formats = new FormatCache(256);
   formats.import(KNOWN_FORMATS);
@@ -149,7 +151,7 @@ export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, 
     }
     let previous: unknown;
     try {
-      previous = makeReading ? makeReading(w.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, cipher, key }) : undefined;
+      previous = makeReading ? makeReading(w.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, cipher, key, plans }) : undefined;
     } catch {
       previous = undefined;
     }
@@ -163,7 +165,7 @@ export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, 
     if (makeReading) {
       print("<G");
       try {
-        makeReading(res.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, previous, cipher: marked, key });
+        makeReading(res.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, previous, cipher: marked, key, plans });
       } catch {
         print("!"); // makeReading threw: counted as it is, and reported
       }

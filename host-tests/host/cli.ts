@@ -1,5 +1,6 @@
 import { fromHex } from "../../firmware/util/hex.js";
 import { WmbusError } from "../../firmware/errors.js";
+import { HOST_MEMO } from "./host-memo.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson, stringify } from "../../firmware/decoder/json.js";
 import { analyze } from "../../firmware/decoder/analyze.js";
@@ -184,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const cipher = nodeCipher();
-  const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
+  const session = new ReadingSession(new TelegramDecoder({ cipher, memo: HOST_MEMO }), cipher);
   const defaults: ReadingDefaults = { crc: args.crc, driver: args.driver, name: args.name, timestamp: args.timestamp };
   if (args.jsonl) {
     let badLines = 0;
