@@ -370,16 +370,11 @@ export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
   out.meters = cfg.meters.map((m) => {
     const o: Record<string, unknown> = { id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" };
     if (m.allowUnencrypted) o.allowUnencrypted = true;
-    return o;
-  });
-  if (cfg.http) out.http = { url: cfg.http.url };
-  out.meters = cfg.meters.map((m) => {
-    const o: Record<string, unknown> = { id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" };
     if (m.raw !== undefined) o.raw = m.raw;
     if (m.wired) o.wired = { primary: m.wired.primary, secondary: m.wired.secondary, interval_s: m.wired.intervalS };
     return o;
   });
-  if (cfg.raw) out.raw = { frames: cfg.raw.frames, mqtt: cfg.raw.mqtt, sinks: cfg.raw.sinks.map((s) => ({ ...s })) };
+  if (cfg.raw) out.raw = { frames: cfg.raw.frames, mqtt: cfg.raw.mqtt, sinks: cfg.raw.sinks.map((s) => ({ ...s, url: redactUrl(s.url) })) };
   return out;
 }
 
