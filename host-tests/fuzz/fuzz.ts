@@ -23,7 +23,7 @@ const res = runFuzz({ seed, count, progressEvery: 100_000, onProgress: (n) => pr
 console.log(`fuzz: ${res.inputs} inputs, seed ${seed}, ${res.seconds.toFixed(1)} s (${Math.round(res.inputs / res.seconds)} inputs/s)`);
 console.log("outcome".padEnd(40) + "count");
 for (const [k, n] of [...res.outcomes].sort((a, b) => a[0].localeCompare(b[0]))) console.log(k.padEnd(40) + n);
-console.log(`slowest input: ${res.slowest.ms.toFixed(2)} ms  ${res.slowest.hex.slice(0, 120)}${res.slowest.hex.length > 120 ? "…" : ""}`);
+console.log(`slowest input: ${res.slowest.ms.toFixed(2)} ms  ${res.slowest.hex}`);
 if (res.heapGrowthBytes !== undefined) console.log(`heap growth after warm-up and GC: ${(res.heapGrowthBytes / 1024).toFixed(0)} KB`);
 for (const c of res.crashes) console.log(`CRASH in ${c.stage}: ${c.hex}\n${c.error}`);
 const here = dirname(fileURLToPath(import.meta.url));
