@@ -2,8 +2,21 @@
  * Device-only binding of wmbus_fifo.c (glue: wmbus_fifo_xs.c): the radio FIFO state machine with the same
  * interface and results as its host twin FrameAssembler (firmware/phy/frame-assembler.ts). Importing it off the
  * device fails: `Native()`/`native()` are resolved by xsc (mcconfig compiles with -c).
+ *
+ * On esp32 this file IS the module wmbus/phy/frame-assembler (firmware/native/manifest.json), so it exports
+ * everything the TS module does: the status constants (values pinned equal to the TS ones and to
+ * wmbus_fifo.h by host-tests/test/platform-native-map.test.ts) and `FrameAssembler`.
  */
 import type { FifoStatus, RxChannel } from "../phy/frame-assembler.js";
+
+export type { FifoStatus, RxChannel };
+export const FIFO_CAPACITY = 512;
+export const FIFO_MORE = 0;
+export const FIFO_FRAME = 1;
+export const FIFO_ERR_CODING = -1;
+export const FIFO_ERR_SYNC = -2;
+export const FIFO_ERR_LENGTH = -3;
+export const FIFO_ERR_OVERFLOW = -4;
 
 declare function Native(name: string): new () => object;
 declare function native(name: string): (...args: any[]) => any;
@@ -25,7 +38,7 @@ function letter(code: number): string {
 export class NativeFrameAssembler extends Native("xs_wmbus_fifo_destructor") {
   readonly rx: RxChannel;
 
-  constructor(rx: RxChannel = "TC", maxFrame = 512) {
+  constructor(rx: RxChannel = "TC", maxFrame = FIFO_CAPACITY) {
     super();
     construct.call(this, rx === "S" ? 1 : 0, maxFrame);
     this.rx = rx;
@@ -73,3 +86,6 @@ export class NativeFrameAssembler extends Native("xs_wmbus_fifo_destructor") {
     return new Uint8Array(frameNative.call(this) as ArrayBuffer);
   }
 }
+
+/** The name the drivers import (`new FrameAssembler(listen, capacity)`). */
+export { NativeFrameAssembler as FrameAssembler };
