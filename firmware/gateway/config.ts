@@ -7,12 +7,12 @@
  * a bad MQTT URL disables MQTT — so the gateway starts with the rest and reports each problem in its status.
  * Keys and passwords are write-only: problems never quote them and `publicConfig` replaces them by "set".
  */
-import { driverByName } from "../meters/drivers/index.js";
+import { driverByName, driverNames } from "../meters/drivers/index.js";
 import type { RadioListen } from "../radio/radio.js";
 import type { KeyValueStore } from "../platform/services.js";
 import { parseMqttUrl } from "../uplink/mqtt-transport.js";
 import { parseHttpUrl } from "../uplink/http-uplink.js";
-import { hasCredentials } from "../uplink/sink.js";
+import { hasCredentials, redactUrl } from "../uplink/sink.js";
 import type { RawSettings } from "../uplink/raw.js";
 import { parseMeterRaw, parseRawSettings } from "../uplink/raw-settings.js";
 
@@ -26,6 +26,11 @@ export interface MeterConfig {
   name: string;
   /** Driver name from firmware/meters/drivers, or "auto" to detect it from the telegram. */
   driver: string;
+  /**
+   * With a key: also accept telegrams that were not encrypted with it (security mode 0, plaintext in place),
+   * published with `payload_state` set. Default false: such telegrams are refused (docs/reliability.md).
+   */
+  allowUnencrypted?: boolean;
   /** Raw frame output for this meter: overrides raw.frames (docs/raw-output.md). */
   raw?: boolean;
   /** A wired M-Bus meter the gateway polls (docs/wired.md): primary 0..250 or secondary "12345678[-MMMM-VV-TT]". */
@@ -45,7 +50,8 @@ export interface GatewayConfig {
   gatewayName: string;
   wifi?: { ssid: string; password?: string };
   mqtt?: MqttConfig;
-  http?: { url: string };
+  /** `headers`: extra request headers (e.g. Authorization); write-only like keys. */
+  http?: { url: string; headers?: Record<string, string> };
   radioMode: RadioListen;
   meters: MeterConfig[];
   /** Raw frames to MQTT and TCP/UDP listeners (docs/raw-output.md); absent = off. */
@@ -68,10 +74,17 @@ function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function describe(v: unknown): string {
+/**
+ * What a wrong value is, without quoting it: a value typed into the wrong field may be a key or a password
+ * (docs/reliability.md), so a problem says its kind and length only ("a text of 32 hex digits").
+ */
+export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
-  return typeof v === "string" ? "a text" : "a " + typeof v;
+  if (typeof v !== "string") return "a " + typeof v;
+  if (v === "") return "an empty text";
+  if (HEX_RE.test(v)) return `a text of ${v.length} hex digit${v.length === 1 ? "" : "s"}`;
+  return `a text of ${v.length} character${v.length === 1 ? "" : "s"}, not all hex`;
 }
 
 const ID_RE = /^[0-9A-Fa-f]{8}$/;
@@ -93,10 +106,67 @@ function urlProblem(url: unknown, parse: (url: string) => unknown): string | und
   }
 }
 
+/** The setting names each object may hold (anything else is a problem naming the nearest of these). */
+export const SETTING_NAMES = {
+  settings: ["gatewayId", "gatewayName", "wifi", "mqtt", "http", "radioMode", "meters", "raw"],
+  wifi: ["ssid", "password"],
+  mqtt: ["url", "user", "password", "tls", "topicPrefix"],
+  http: ["url", "headers"],
+  meter: ["id", "key", "name", "driver", "allowUnencrypted", "raw", "wired"],
+  wired: ["primary", "secondary", "interval_s"],
+} as const;
+
+/** Edit distance (insert, delete, substitute), case-insensitive; for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The known name closest to `name` when it is close enough to be a typo (≤ 1/3 of its letters, at least 2). */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(name, k);
+    if (d < bestD) { bestD = d; best = k; }
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** True when `v` looks like a name (a setting or driver name), not like a key or a password. */
+function looksLikeName(v: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,31}$/.test(v) && !(HEX_RE.test(v) && v.length >= 12);
+}
+
+/** A setting name as shown in a problem: itself when it looks like a name, else only its kind (it may be a key). */
+function shownName(name: string): string {
+  return looksLikeName(name) ? name : `(${describe(name)})`;
+}
+
+/** A name-like value quoted (`"kamstrp"`), anything else by kind and length only (`a text of 32 hex digits`). */
+export function shownValue(v: unknown): string {
+  return typeof v === "string" && looksLikeName(v) ? JSON.stringify(v) : describe(v);
+}
+
 class Collector {
   readonly problems: ConfigProblem[] = [];
   add(path: string, message: string): void {
     this.problems.push({ path, message });
+  }
+  /** Every own name of `o` that is not in `known` is a problem at `path` + name, with the nearest known name. */
+  names(o: Obj, known: readonly string[], path: string): void {
+    for (const k of Object.keys(o)) {
+      if (known.indexOf(k) >= 0) continue;
+      const near = nearestName(k, known);
+      this.add(path + shownName(k), "unknown setting, ignored" + (near ? `; did you mean "${near}"?` : ` (known here: ${known.join(", ")})`));
+    }
   }
   /** An optional text setting; a wrong type is a problem and yields undefined. */
   text(o: Obj, key: string, path: string): string | undefined {
@@ -116,10 +186,11 @@ function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): M
     c.add(at, `expected an object, got ${describe(raw)}`);
     return undefined;
   }
+  c.names(raw, SETTING_NAMES.meter, at + ".");
   const before = c.problems.length;
   const id = raw.id;
   if (typeof id !== "string" || !ID_RE.test(id)) {
-    c.add(at + ".id", typeof id === "string" ? `expected 8 hex digits, got "${id.slice(0, 16)}"` : `expected 8 hex digits, got ${describe(id)}`);
+    c.add(at + ".id", `expected 8 hex digits, got ${describe(id)}`);
   } else if (seen.has(id.toLowerCase())) {
     c.add(at + ".id", `meter ${id.toLowerCase()} is configured twice`);
   }
@@ -131,14 +202,20 @@ function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): M
     else if (key.length !== 32) c.add(at + ".key", `expected 32 hex digits, got ${key.length}`);
   }
   const driver = c.text(raw, "driver", at + ".") ?? "auto";
-  if (driver !== "auto" && driver !== "" && !driverByName(driver)) c.add(at + ".driver", `unknown driver "${driver.slice(0, 32)}"`);
+  if (driver !== "auto" && driver !== "" && !driverByName(driver)) {
+    const near = nearestName(driver, driverNames());
+    c.add(at + ".driver", `unknown driver ${shownValue(driver)}` + (near ? `; did you mean "${near}"?` : ""));
+  }
   const name = c.text(raw, "name", at + ".");
+  const allow = raw.allowUnencrypted;
+  if (allow !== undefined && typeof allow !== "boolean") c.add(at + ".allowUnencrypted", `expected true or false, got ${describe(allow)}`);
   const wired = parseWiredMeter(raw.wired, at + ".wired", c);
   if (c.problems.length > before) return undefined;
   const meterId = (id as string).toLowerCase();
   seen.add(meterId);
   const m: MeterConfig = { id: meterId, name: name ?? meterId, driver: driver === "" ? "auto" : driver };
   if (typeof key === "string" && key !== "") m.key = key.toUpperCase();
+  if (allow === true) m.allowUnencrypted = true;
   const rawSwitch = parseMeterRaw(raw.raw, at, (p, msg) => c.add(p, msg));
   if (rawSwitch !== undefined) m.raw = rawSwitch;
   if (wired) m.wired = wired;
@@ -152,6 +229,7 @@ function parseWiredMeter(raw: unknown, at: string, c: Collector): MeterConfig["w
     c.add(at, `expected an object, got ${describe(raw)}`);
     return undefined;
   }
+  c.names(raw, SETTING_NAMES.wired, at + ".");
   const w: { primary?: number; secondary?: string; intervalS: number } = { intervalS: 900 };
   const p = raw.primary, sec = raw.secondary, iv = raw.interval_s;
   if (p !== undefined && (typeof p !== "number" || !Number.isInteger(p) || p < 0 || p > 250)) c.add(at + ".primary", "expected a primary address 0..250");
@@ -170,6 +248,7 @@ function parseMqtt(raw: unknown, c: Collector): MqttConfig | undefined {
     c.add("mqtt", `expected an object, got ${describe(raw)}`);
     return undefined;
   }
+  c.names(raw, SETTING_NAMES.mqtt, "mqtt.");
   const bad = urlProblem(raw.url, parseMqttUrl);
   if (bad) {
     c.add("mqtt.url", bad + " — MQTT is off");
@@ -191,11 +270,35 @@ function parseMqtt(raw: unknown, c: Collector): MqttConfig | undefined {
   return m;
 }
 
+/** RFC 9110 §5.6.2 token: a header name. */
+const TOKEN_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+
+/** http.headers: names → texts (values are secrets: never quoted, shown as "set"). A bad entry is left out. */
+function parseHeaders(raw: unknown, c: Collector): Record<string, string> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isObj(raw)) {
+    c.add("http.headers", `expected an object of header names and values, got ${describe(raw)}`);
+    return undefined;
+  }
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  let n = 0;
+  for (const name of Object.keys(raw)) {
+    const v = raw[name];
+    if (!TOKEN_RE.test(name)) c.add("http.headers", `a header name must be 1..64 token characters (RFC 9110), got ${describe(name)}`);
+    else if (/^(content-type|content-length|host|transfer-encoding|connection)$/i.test(name)) c.add("http.headers." + name, "is set by the gateway itself; ignored");
+    else if (typeof v !== "string" || /[\r\n\0]/.test(v) || v.length > 1024) c.add("http.headers." + name, `expected a text of at most 1024 characters without line breaks, got ${typeof v === "string" ? `${v.length} characters` : describe(v)}`);
+    else if (++n > 16) c.add("http.headers." + name, "at most 16 headers; ignored");
+    else out[name] = v;
+  }
+  return n > 0 ? out : undefined;
+}
+
 /** Validates raw settings (parsed JSON). Never throws; see the module comment. */
 export function parseConfig(raw: unknown): { config: GatewayConfig; problems: ConfigProblem[] } {
   const c = new Collector();
   const o: Obj = isObj(raw) ? raw : {};
   if (!isObj(raw)) c.add("(settings)", `expected an object, got ${describe(raw)}; using defaults`);
+  else c.names(raw, SETTING_NAMES.settings, "");
   let gatewayId = c.text(o, "gatewayId", "") ?? "wmbus-gateway";
   if (!GATEWAY_ID_RE.test(gatewayId)) {
     c.add("gatewayId", "expected 1..32 letters, digits, - or _; using \"wmbus-gateway\"");
@@ -209,8 +312,9 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   };
   const mode = o.radioMode;
   if (mode === "TC" || mode === "S") config.radioMode = mode;
-  else if (mode !== undefined) c.add("radioMode", `expected "TC" (T1+C1) or "S" (S1), got ${typeof mode === "string" ? `"${mode.slice(0, 8)}"` : describe(mode)}; using "TC"`);
+  else if (mode !== undefined) c.add("radioMode", `expected "TC" (T1+C1) or "S" (S1), got ${describe(mode)}; using "TC"`);
   if (isObj(o.wifi)) {
+    c.names(o.wifi, SETTING_NAMES.wifi, "wifi.");
     const ssid = c.text(o.wifi, "ssid", "wifi.");
     if (ssid === undefined || ssid === "" || ssid.length > 32) c.add("wifi.ssid", "expected 1..32 characters — Wi-Fi is off");
     else {
@@ -225,9 +329,14 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   const mqtt = parseMqtt(o.mqtt, c);
   if (mqtt) config.mqtt = mqtt;
   if (isObj(o.http)) {
+    c.names(o.http, SETTING_NAMES.http, "http.");
     const bad = urlProblem(o.http.url, parseHttpUrl);
     if (bad) c.add("http.url", bad + " — HTTP is off");
-    else config.http = { url: o.http.url as string };
+    else {
+      config.http = { url: o.http.url as string };
+      const headers = parseHeaders(o.http.headers, c);
+      if (headers) config.http.headers = headers;
+    }
   } else if (o.http !== undefined && o.http !== null) c.add("http", `expected an object, got ${describe(o.http)}`);
   const meters = o.meters;
   if (Array.isArray(meters)) {
@@ -242,22 +351,30 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   return { config, problems: c.problems };
 }
 
-/** The settings without secrets, for status, logs and web pages: keys and passwords become "set". */
+/**
+ * The settings without secrets, for status, logs and web pages: keys, passwords and header values become
+ * "set"; URLs are shown with user-info and query values masked (redactUrl).
+ */
 export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { gatewayId: cfg.gatewayId, gatewayName: cfg.gatewayName, radioMode: cfg.radioMode };
   if (cfg.wifi) out.wifi = { ssid: cfg.wifi.ssid, password: cfg.wifi.password ? "set" : "none" };
   if (cfg.mqtt) {
     const m = cfg.mqtt;
-    out.mqtt = { url: m.url, tls: m.tls, topicPrefix: m.topicPrefix, user: m.user ?? "", password: m.password ? "set" : "none" };
+    out.mqtt = { url: redactUrl(m.url), tls: m.tls, topicPrefix: m.topicPrefix, user: m.user ?? "", password: m.password ? "set" : "none" };
   }
-  if (cfg.http) out.http = { url: cfg.http.url };
+  if (cfg.http) {
+    const h: Record<string, unknown> = { url: redactUrl(cfg.http.url) };
+    if (cfg.http.headers) h.headers = Object.keys(cfg.http.headers).map((name) => name + ": set");
+    out.http = h;
+  }
   out.meters = cfg.meters.map((m) => {
     const o: Record<string, unknown> = { id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" };
+    if (m.allowUnencrypted) o.allowUnencrypted = true;
     if (m.raw !== undefined) o.raw = m.raw;
     if (m.wired) o.wired = { primary: m.wired.primary, secondary: m.wired.secondary, interval_s: m.wired.intervalS };
     return o;
   });
-  if (cfg.raw) out.raw = { frames: cfg.raw.frames, mqtt: cfg.raw.mqtt, sinks: cfg.raw.sinks.map((s) => ({ ...s })) };
+  if (cfg.raw) out.raw = { frames: cfg.raw.frames, mqtt: cfg.raw.mqtt, sinks: cfg.raw.sinks.map((s) => ({ ...s, url: redactUrl(s.url) })) };
   return out;
 }
 
@@ -266,8 +383,9 @@ export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
  * at "(settings)" and also gives the defaults (the stored text is kept for repair, never echoed).
  */
 export function loadConfig(store: KeyValueStore): { config: GatewayConfig; problems: ConfigProblem[] } {
-  const text = store.get(CONFIG_KEY);
+  let text = store.get(CONFIG_KEY);
   if (text === undefined) return parseConfig({});
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte-order mark (Windows editors) is not content
   let raw: unknown;
   try {
     raw = JSON.parse(text);

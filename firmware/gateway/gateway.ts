@@ -18,7 +18,7 @@ import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 import type { RawOutput } from "../uplink/raw.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
-import { telegramIdentity } from "./telegram-id.js";
+import { repeaterFields, telegramIdentity } from "./telegram-id.js";
 import { UnknownMeterTable, type UnknownMeter } from "./unknown-meters.js";
 
 export interface GatewayOptions {
@@ -41,6 +41,9 @@ export interface GatewayOptions {
   onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
 }
 
+/** decodeErrors code of a telegram refused because its meter has a key and it was not encrypted with it. */
+export const UNENCRYPTED = "unencrypted_for_keyed_meter";
+
 /** What happened to one frame. */
 export type FrameVerdict = "reading" | "duplicate" | "unknown_meter" | "bad_frame" | "decode_error";
 
@@ -57,7 +60,7 @@ export interface GatewayStats {
   decoded: number;
   /** Readings handed to the uplink hub. */
   readings: number;
-  /** Decode failures by WmbusError code (no_key, wrong_key, mac_mismatch, replayed, …). */
+  /** Decode failures by WmbusError code (no_key, wrong_key, mac_mismatch, replayed, …) and refusals (UNENCRYPTED). */
   decodeErrors: { [code: string]: number };
   /** Telegrams of configured meters that needed a key the config does not have. */
   noKey: number;
@@ -65,6 +68,8 @@ export interface GatewayStats {
   unknownFrames: number;
   /** Distinct unknown meters in the table now. */
   unknownMeters: number;
+  /** Telegram ids the dedup table had to forget inside their window (table too small: possible duplicates). */
+  dedupEvicted: number;
 }
 
 interface MeterState {
@@ -93,8 +98,8 @@ export class Gateway {
   readonly #raw?: RawOutput;
   readonly #onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
   readonly #startedAt: number;
-  /** The counters; unknownMeters is the table's size, filled in by stats(). */
-  readonly #stats: Omit<GatewayStats, "unknownMeters"> = {
+  /** The counters; unknownMeters and dedupEvicted are filled in by stats(). */
+  readonly #stats: Omit<GatewayStats, "unknownMeters" | "dedupEvicted"> = {
     frames: 0, repeated: 0, duplicates: 0, badFrames: 0, decoded: 0, readings: 0,
     decodeErrors: {}, noKey: 0, unknownFrames: 0,
   };
@@ -153,8 +158,10 @@ export class Gateway {
       return "bad_frame";
     }
     if (ident.repeated) s.repeated++;
-    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (protocol.md §5.2).
-    const meter = (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined) ?? this.#meters.get(ident.dllId);
+    // Identity binding (docs/reliability.md): the meter is the TPL long-header address where present (the DLL
+    // address may be a radio converter's, protocol.md §5.2), else the link address — never the link address
+    // of a frame whose TPL names another meter, or anyone could publish under any id next to a configured one.
+    const meter = this.#meters.get(ident.tplId ?? ident.dllId);
     if (this.#raw) this.#raw.offer({ stripped: ident.stripped, mode: frame.mode, format: frame.format, rssiDbm: frame.rssiDbm, time: now, id: ident.dllId, telegramId: ident.id }, meter?.cfg);
     if (this.#dedup.isDuplicate(ident.id, now)) {
       s.duplicates++;
@@ -162,7 +169,7 @@ export class Gateway {
     }
     if (!meter) {
       s.unknownFrames++;
-      this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
+      this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now, ident.tplId !== undefined ? repeaterFields(ident.stripped).tplAddress : -1);
       return "unknown_meter";
     }
     meter.rssiDbm = frame.rssiDbm;
@@ -194,13 +201,26 @@ export class Gateway {
       timestamp: isoSeconds(now),
       rssi_dbm: rssi,
       device: this.#device,
+      keep: (r) => this.#accepts(cfg, r.telegram.payloadState),
     });
+    if (frame && result.ok && result.telegram.meter && result.telegram.meter.id !== cfg.id) {
+      // The TPL was inside the ELL ciphertext and names another meter: the same binding, seen after decryption.
+      s.unknownFrames++;
+      this.unknown.heard(result.telegram.bytes, frame.rssiDbm, frame.mode, now);
+      return "unknown_meter";
+    }
     if (!result.ok) {
       const code = result.error ? result.error.code : "unknown";
       s.decodeErrors[code] = (s.decodeErrors[code] ?? 0) + 1;
       if (code === "no_key") s.noKey++;
       return "decode_error";
     }
+    const state = result.telegram.payloadState;
+    if (!this.#accepts(cfg, state)) {
+      s.decodeErrors[UNENCRYPTED] = (s.decodeErrors[UNENCRYPTED] ?? 0) + 1;
+      return "decode_error";
+    }
+    if (cfg.key && state !== "decrypted") reading.payload_state = state; // allowed, and marked
     s.decoded++;
     if (frame && this.#onTelegram) this.#onTelegram(cfg.id, result.telegram, frame);
     const out: OutgoingReading = {
@@ -219,10 +239,18 @@ export class Gateway {
     return "reading";
   }
 
+  /**
+   * No downgrade (docs/reliability.md): a meter with a key accepts only telegrams decrypted and verified with
+   * it — anyone can send a plain telegram under its id — unless its settings allow unencrypted ones.
+   */
+  #accepts(cfg: MeterConfig, state: string): boolean {
+    return !cfg.key || state === "decrypted" || cfg.allowUnencrypted === true;
+  }
+
   /** A copy of the counters. */
   stats(): GatewayStats {
     const s = this.#stats;
-    return { ...s, decodeErrors: { ...s.decodeErrors }, unknownMeters: this.unknown.size };
+    return { ...s, decodeErrors: { ...s.decodeErrors }, unknownMeters: this.unknown.size, dedupEvicted: this.#dedup.evictedInWindow };
   }
 
   unknownMeters(): UnknownMeter[] {

@@ -31,6 +31,8 @@ export class UnknownMeterTable {
   readonly #slots: Uint8Array;
   readonly #view: DataView;
   #used = 0;
+  /** The address being recorded (M ID V T as in the DLL), reused for every frame. */
+  readonly #address = new Uint8Array(8);
 
   constructor(capacity = 64) {
     this.capacity = capacity;
@@ -47,14 +49,25 @@ export class UnknownMeterTable {
     return this.#used;
   }
 
-  /** Records a frame from an unconfigured meter; `frame` starts with L C M A (DLL header). */
-  heard(frame: Uint8Array, rssiDbm: number, mode: PhyMode, nowMs: number): void {
-    if (frame.length < 10) return;
+  /**
+   * Records a frame from an unconfigured meter; `frame` starts with L C M A (DLL header). `tplAddressAt`: the
+   * offset of a TPL long-header address (ID M V T, EN 13757-7 §7.5.2), which names the meter instead of the
+   * link address (the gateway's identity binding).
+   */
+  heard(frame: Uint8Array, rssiDbm: number, mode: PhyMode, nowMs: number, tplAddressAt = -1): void {
+    const a = this.#address;
+    if (tplAddressAt >= 0 && frame.length >= tplAddressAt + 8) {
+      a[0] = frame[tplAddressAt + 4]; a[1] = frame[tplAddressAt + 5]; // M
+      for (let i = 0; i < 4; i++) a[2 + i] = frame[tplAddressAt + i]; // ID
+      a[6] = frame[tplAddressAt + 6]; a[7] = frame[tplAddressAt + 7]; // V T
+    } else if (frame.length >= 10) {
+      for (let i = 0; i < 8; i++) a[i] = frame[2 + i];
+    } else return;
     const v = this.#view;
-    let at = this.#find(frame);
+    let at = this.#find(a);
     if (at < 0) {
       at = this.#used < this.capacity ? this.#used++ * UNKNOWN_ENTRY_BYTES : this.#oldest();
-      this.#slots.set(frame.subarray(2, 10), at);
+      this.#slots.set(a, at);
       v.setUint16(at + 10, 0, true);
     }
     v.setInt8(at + 8, Math.max(-128, Math.min(127, Math.round(rssiDbm))));
@@ -87,10 +100,10 @@ export class UnknownMeterTable {
   }
 
   /** Slot offset of the meter with the same M, ID, version and type, or -1. */
-  #find(frame: Uint8Array): number {
+  #find(address: Uint8Array): number {
     const s = this.#slots;
     outer: for (let at = 0; at < this.#used * UNKNOWN_ENTRY_BYTES; at += UNKNOWN_ENTRY_BYTES) {
-      for (let i = 0; i < 8; i++) if (s[at + i] !== frame[2 + i]) continue outer;
+      for (let i = 0; i < 8; i++) if (s[at + i] !== address[i]) continue outer;
       return at;
     }
     return -1;

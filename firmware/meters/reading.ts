@@ -158,7 +158,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   const decoded = t.payloadState !== "encrypted" || d.ownPayload === true;
   if (decoded) applyDriver(d, t, out, opts);
   if (opts.conversions) addConversions(out, opts.conversions);
-  if (opts.extra) for (const k of Object.keys(opts.extra)) if (!HEADER_FIELDS[k]) out[k] = opts.extra[k];
+  if (opts.extra) for (const k of Object.keys(opts.extra)) if (HEADER_FIELDS[k] !== true && k !== "__proto__") out[k] = opts.extra[k]; // own names only: a user's "constructor" is a field
   // Rule and byte-field values are rounded where they are set; values computed afterwards (a manufacturer
   // decoder, conversions, calculations, constant extras) are rounded here.
   if ((decoded && d.decode) || opts.conversions || opts.calculate || opts.extra) {
@@ -172,7 +172,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
     const keys = Object.keys(prev);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
-      if (out[k] === undefined && !HEADER_FIELDS[k]) out[k] = prev[k];
+      if (out[k] === undefined && HEADER_FIELDS[k] !== true) out[k] = prev[k];
     }
   }
   if (opts.error && (opts.error.code === "wrong_key" || opts.error.code === "mac_mismatch")) {

@@ -16,6 +16,11 @@ export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "e
   key?: string;
   /** DLL CRC handling (default "auto"). */
   crc?: CrcMode;
+  /**
+   * Whether the reading may become the meter's last reading (the base of the next one). A caller that will
+   * refuse the telegram (e.g. the gateway's no-downgrade rule) says no, so a refused telegram leaves no trace.
+   */
+  keep?: (result: DecodeResult) => boolean;
 }
 
 export class ReadingSession {
@@ -41,10 +46,11 @@ export class ReadingSession {
     const result = this.feed(bytes, opts.key, opts.crc);
     const meter = result.telegram.meter;
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
+    const { keep: _keep, ...readingOpts } = opts;
     const reading = makeReading(result.telegram, {
-      ...opts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes, plans: this.#plans,
+      ...readingOpts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes, plans: this.#plans,
     });
-    this.#last.set(slot, reading);
+    if (!opts.keep || opts.keep(result)) this.#last.set(slot, reading);
     return { result, reading };
   }
 

@@ -16,7 +16,7 @@ import type { UplinkHub, UplinkTimers } from "./uplink.js";
 export interface UplinkSettings {
   gatewayId: string;
   mqtt?: { url: string; tls?: boolean; topicPrefix?: string; user?: string; password?: string };
-  http?: { url: string };
+  http?: { url: string; headers?: Readonly<Record<string, string>> };
 }
 
 export interface UplinkParts {
@@ -51,7 +51,7 @@ export function composeUplinks(s: UplinkSettings, p: UplinkParts): UplinkHub | u
     hubs.push(new DeliveryHub({ sink, ring: p.ring("mqtt"), timers, onDiagnostic }));
   }
   if (s.http) {
-    const sink = new HttpUplink({ client: p.httpClient(), url: s.http.url, gatewayId: s.gatewayId });
+    const sink = new HttpUplink({ client: p.httpClient(), url: s.http.url, gatewayId: s.gatewayId, headers: s.http.headers ? { ...s.http.headers } : undefined });
     hubs.push(new DeliveryHub({ sink, ring: p.ring("http"), timers, onDiagnostic }));
   }
   if (hubs.length === 0) return undefined;

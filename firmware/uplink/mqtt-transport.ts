@@ -65,9 +65,9 @@ export interface MqttTransport {
 export function parseMqttUrl(url: string): { host: string; port: number; tls: boolean } {
   if (hasCredentials(url)) throw new Error(`bad MQTT URL "${redactUrl(url)}": put user and password in their own settings`);
   const m = /^(mqtts?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(url);
-  if (!m) throw new Error(`bad MQTT URL "${url}" (expected mqtt://host[:port] or mqtts://host[:port])`);
+  if (!m) throw new Error(`bad MQTT URL "${redactUrl(url)}" (expected mqtt://host[:port] or mqtts://host[:port])`);
   const tls = m[1] === "mqtts";
   const port = m[3] === undefined ? (tls ? 8883 : 1883) : Number(m[3]);
-  if (port < 1 || port > 65535) throw new Error(`bad MQTT URL "${url}": port ${port} out of range`);
+  if (port < 1 || port > 65535) throw new Error(`bad MQTT URL "${redactUrl(url)}": port ${port} out of range`);
   return { host: m[2], port, tls };
 }

@@ -14,7 +14,8 @@
  *
  * Nothing but the records and the commit slots is stored: `open` rebuilds the state by scanning.
  * A record is valid when its magic, length and CRC check out; a half-written record (power cut) or
- * one partly overwritten fails its CRC and is skipped. Records with a sequence number above the
+ * one partly overwritten fails its CRC and is skipped; when its head still reads as a record not yet
+ * acknowledged, it is counted in `dropped` (and its magic erased, so it is counted once). Records with a sequence number above the
  * acknowledged one are pending, in sequence order; the newest valid record marks where writing goes
  * on. Acknowledging writes the two commit slots alternately, so a cut during that write leaves the
  * older slot valid (the records after it are then delivered again: at-least-once, and the stable
@@ -50,7 +51,7 @@ export interface RingStats {
   pendingBytes: number;
   /** Size of the record area. */
   capacity: number;
-  /** Records dropped because the area was full (persisted with each commit). */
+  /** Records lost: dropped because the area was full, or failing their check at start-up or when read (persisted). */
   dropped: number;
   /** Highest acknowledged sequence number. */
   acked: number;
@@ -141,6 +142,8 @@ export class RecordRing {
       } else {
         this.#pending.splice(i, 1);
         this.#dropped++;
+        this.#storage.write(AREA_START + e.offset, new Uint8Array(2)); // erased: not counted again after a restart
+        this.#writeCommit();
       }
     }
     return out;
@@ -214,9 +217,14 @@ export class RecordRing {
     const found = new Map<number, Entry>();
     let newest: Entry | undefined;
     let off = 0;
+    const broken: number[] = [];
     while (off + RECORD_OVERHEAD <= this.#areaSize) {
       const e = recordAt(area, off);
       if (!e) {
+        // A record head whose record fails its check (torn write at a power cut, corrupted storage) and that
+        // was not yet acknowledged is a lost reading: counted in `dropped`, and its magic erased so that the
+        // next start does not count it again.
+        if (area[off] === RECORD_MAGIC[0] && area[off + 1] === RECORD_MAGIC[1] && u32(area, off + 4) > this.#acked) broken.push(off);
         off++;
         continue;
       }
@@ -227,6 +235,16 @@ export class RecordRing {
     this.#head = newest ? newest.offset + newest.total : 0;
     this.#nextSeq = Math.max(newest ? newest.seq : 0, this.#acked) + 1;
     this.#pending = [...found.values()].filter((e) => e.seq > this.#acked).sort((a, b) => a.seq - b.seq);
+    if (broken.length > 0) {
+      this.#dropped += broken.length;
+      try {
+        for (const at of broken) this.#storage.write(AREA_START + at, new Uint8Array(2));
+        this.#writeCommit();
+      } catch {
+        // Storage that cannot be written now (failing medium): the ring still opens and shows the loss; the
+        // next start counts these records again, as it finds them again.
+      }
+    }
   }
 }
 

@@ -37,7 +37,23 @@ export function hasCredentials(url: string): boolean {
   return CREDENTIALS.test(url);
 }
 
-/** The URL with any user:password part masked, for error texts and logs. */
+/**
+ * The URL as it may be shown (status, MQTT status topic, settings problems, logs): a user:password part
+ * masked, every query value masked ("?token=***&site=***") and a fragment dropped — a token in the query is a
+ * password (docs/reliability.md). Names and paths stay, so the user still recognises the URL.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(CREDENTIALS, "$1***@");
+  let out = url.replace(CREDENTIALS, "$1***@");
+  const hash = out.indexOf("#");
+  if (hash >= 0) out = out.slice(0, hash) + "#***";
+  const q = out.indexOf("?");
+  if (q < 0) return out;
+  const tail = out.slice(q + 1);
+  const hashTail = tail.endsWith("#***") ? "#***" : "";
+  const query = hashTail ? tail.slice(0, -4) : tail;
+  const parts = query === "" ? [] : query.split("&").map((kv) => {
+    const eq = kv.indexOf("=");
+    return eq < 0 ? "***" : kv.slice(0, eq) + "=***";
+  });
+  return out.slice(0, q + 1) + parts.join("&") + hashTail;
 }

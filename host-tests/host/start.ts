@@ -22,6 +22,7 @@ import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import type { KeyValueStore } from "../../firmware/platform/services.js";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { Apartment } from "../sim/apartment.js";
+import { APARTMENT_METERS } from "../sim/apartment-meters.js";
 import { nodeCipher } from "./aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./gateway-broker.js";
 import type { SimChipKind } from "./gateway-air-source.js";
@@ -72,6 +73,23 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * UNITS[m[2] ?? "s"];
 }
 
+/** A whole number in [min, max], or an Error naming the flag ("--meters abc" must not mean 0 meters). */
+function integerFlag(flag: string, text: string, min: number, max: number): number {
+  const n = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${flag}: expected a whole number ${min}..${max}, got "${text.slice(0, 20)}"`);
+  return n;
+}
+
+/**
+ * Whether `npm start` runs its embedded MQTT broker: not with --mqtt or --no-mqtt, and with --config only when
+ * the settings (once created from the simulated building, they point at it) name a broker on this machine.
+ */
+export function wantsEmbeddedBroker(flags: Pick<StartFlags, "mqtt" | "noMqtt" | "config">, stored: { mqtt?: { url: string } } | undefined): boolean {
+  if (flags.noMqtt || flags.mqtt) return false;
+  if (!flags.config || !stored) return true;
+  return stored.mqtt !== undefined && /^mqtt:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(stored.mqtt.url);
+}
+
 export function parseFlags(argv: readonly string[]): StartFlags {
   const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false, onboarding: false, rawSinks: [] };
   const value = (i: number, name: string): string => {
@@ -88,8 +106,8 @@ export function parseFlags(argv: readonly string[]): StartFlags {
       case "--http": f.http = value(i++, a); break;
       case "--speed": f.speed = Number(value(i++, a)); if (!(f.speed > 0)) throw new Error("--speed: expected a positive number (simulated seconds per real second), or Infinity"); break;
       case "--duration": f.durationMs = parseDuration(value(i++, a)); break;
-      case "--seed": f.seed = Number(value(i++, a)); break;
-      case "--meters": f.meters = Number(value(i++, a)); break;
+      case "--seed": f.seed = integerFlag(a, value(i++, a), 0, 0xffffffff); break;
+      case "--meters": f.meters = integerFlag(a, value(i++, a), 1, APARTMENT_METERS.length); break; // the building has no more
       case "--radio": { const r = value(i++, a); if (r !== "TC" && r !== "S") throw new Error('--radio: expected "TC" or "S"'); f.radio = r; break; }
       case "--radio-chip": { const c = value(i++, a); if (c !== "sx1262" && c !== "cc1101") throw new Error('--radio-chip: expected "sx1262" or "cc1101"'); f.radioChip = c; break; }
       case "--direct": f.direct = true; break;
@@ -138,11 +156,13 @@ async function main(): Promise<void> {
   const cipher = nodeCipher();
   const apartment = new Apartment({ cipher, seed: flags.seed, meters: flags.meters });
   let broker: EmbeddedBroker | undefined;
-  if (!flags.noMqtt && !flags.mqtt) {
+  const existing: KeyValueStore | undefined = flags.config ? new SettingsFileStore(flags.config) : undefined;
+  const stored = existing && existing.get(CONFIG_KEY) !== undefined ? loadConfig(existing).config : undefined;
+  if (wantsEmbeddedBroker(flags, stored)) {
     broker = await startEmbeddedBroker(1883, true); // 1883 taken: any free port
     console.log(`embedded MQTT broker on ${broker.url} (try: mosquitto_sub -p ${broker.port} -t 'wmbus/#' -v)`);
   }
-  const mqttUrl = flags.noMqtt ? undefined : flags.mqtt ?? broker!.url;
+  const mqttUrl = flags.noMqtt ? undefined : flags.mqtt ?? broker?.url;
 
   // Settings: a file when --config is given (created from the apartment on first use), else in memory.
   const store: KeyValueStore = flags.config ? new SettingsFileStore(flags.config) : new MemoryKeyValueStore();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
@@ -163,7 +163,10 @@ describe("keys never leak", () => {
     const lines = keyed.map((r) => JSON.stringify({ telegram: r.telegram, key: r.key })).concat(
       JSON.stringify({ telegram: keyed[0].telegram, key: "00112233445566778899AABBCCDDEEF" }),
     );
-    const out = execFileSync("node", [cli, "decode", "--jsonl"], { input: lines.join("\n"), encoding: "utf8" }).toUpperCase();
+    // a malformed key is a malformed line: exit status 3 (cli.ts), so the output is read whatever the status
+    const run = spawnSync("node", [cli, "decode", "--jsonl"], { input: lines.join("\n"), encoding: "utf8" });
+    expect(run.status).toBe(3);
+    const out = (run.stdout + run.stderr).toUpperCase();
     const single = execFileSync("node", [cli, "decode", keyed[0].telegram, "--key", keyed[0].key!], { encoding: "utf8" }).toUpperCase();
     for (const k of keys) {
       expect(out.includes(k)).toBe(false);

@@ -68,6 +68,11 @@ export function driverByName(name: string): Driver | undefined {
   return BY_NAME[name];
 }
 
+/** Every driver name (for "did you mean" hints in settings problems). */
+export function driverNames(): string[] {
+  return Object.keys(BY_NAME);
+}
+
 function oneOf(v: number, want: number | readonly number[] | undefined): boolean {
   if (want === undefined) return true;
   if (typeof want === "number") return v === want;
