@@ -17,7 +17,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { saveConfig, CONFIG_KEY } from "../../firmware/gateway/config.js";
+import { loadConfig, saveConfig, CONFIG_KEY } from "../../firmware/gateway/config.js";
 import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import type { KeyValueStore } from "../../firmware/platform/services.js";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
