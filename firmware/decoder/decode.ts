@@ -13,22 +13,26 @@ import { decodeApl } from "./apl-dispatch.js";
 import { parseRecordsWithHeaders } from "../application/records.js";
 import type { FormatCache } from "../application/compact.js";
 import type { DecodeResult, Telegram } from "./telegram.js";
+import type { KeyProvider } from "../vocabulary.js";
+import { meterKey } from "../security/key-store.js";
 
 /**
- * Decryption is injected: the core decoder knows where the encrypted regions are, the hook knows keys and
- * AES. Each decrypt method decrypts `t.bytes` in place and verifies the result (ELL payload CRC, TPL 2F2F,
- * AFL MAC) or throws a WmbusError (no_key, wrong_key, mac_mismatch, …).
+ * Decryption is injected: the core decoder knows where the encrypted regions are and asks the key provider
+ * for the meter's key; the hook knows AES. Each decrypt method decrypts `t.bytes` in place with the key it is
+ * given, verifies the result (ELL payload CRC, TPL 2F2F, AFL MAC) or throws a WmbusError (wrong_key,
+ * mac_mismatch, …), and wipes the key before it returns.
  */
 export interface SecurityHook {
-  hasKey(t: Telegram): boolean;
-  decryptEll(t: Telegram): void;
-  decryptTpl(t: Telegram): void;
+  decryptEll(t: Telegram, key: Uint8Array): void;
+  decryptTpl(t: Telegram, key: Uint8Array): void;
 }
 
 export interface DecodeOptions {
   crc?: CrcMode;
   formats?: FormatCache;
   security?: SecurityHook;
+  /** Where the meter keys come from (tried for the TPL long-header address first, then the DLL address). */
+  keys?: KeyProvider;
 }
 
 const MAX_CHAIN = 6; // DLL → ELL → AFL → TPL is 3 CIs; more means a loop in malformed data
@@ -135,8 +139,8 @@ function handleEllPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
     t.payloadState = "plaintext_in_place";
   } else {
     t.payloadState = "encrypted";
-    if (!opts.security || !opts.security.hasKey(t)) fail("no_key", noKeyMessage(t), at);
-    opts.security.decryptEll(t); // checks the payload CRC itself: wrong_key naming the meter
+    const key = keyOrFail(t, opts, at);
+    opts.security!.decryptEll(t, key); // checks the payload CRC itself: wrong_key naming the meter
     t.security.push("ell_ctr");
     t.payloadState = "decrypted";
   }
@@ -163,9 +167,12 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
   }
   t.payloadState = "encrypted";
   // Without a key the user's next step is to configure one, whatever the mode; say so first.
-  if (!opts.security || !opts.security.hasKey(t)) fail("no_key", `${noKeyMessage(t)} (security mode ${mode})`, p);
-  if (mode !== 5 && mode !== 7) fail("unsupported_security_mode", `security mode ${mode} is not supported (${who(t)})`, p);
-  opts.security.decryptTpl(t); // checks the leading 2F2F itself: wrong_key naming the meter
+  const key = keyOrFail(t, opts, p, ` (security mode ${mode})`);
+  if (mode !== 5 && mode !== 7) {
+    key.fill(0);
+    fail("unsupported_security_mode", `security mode ${mode} is not supported (${who(t)})`, p);
+  }
+  opts.security!.decryptTpl(t, key); // checks the leading 2F2F itself: wrong_key naming the meter
   t.security.push(mode === 7 ? "mode7" : "mode5");
   t.payloadState = "decrypted";
 }
@@ -188,6 +195,13 @@ function parsesAsRecords(bytes: Uint8Array, start: number, end: number): boolean
 export function who(t: Telegram): string {
   const a = t.meter;
   return a ? `meter ${a.id} (${a.manufacturer})` : "meter";
+}
+
+/** The meter's key (a copy the hook wipes), or no_key: without AES or without a key the user's next step is the same. */
+function keyOrFail(t: Telegram, opts: DecodeOptions, at: number, detail = ""): Uint8Array {
+  const key = opts.security && opts.keys ? meterKey(opts.keys, t.tpl?.address, t.dll?.address) : undefined;
+  if (!key) fail("no_key", noKeyMessage(t) + detail, at);
+  return key;
 }
 
 function noKeyMessage(t: Telegram): string {

@@ -9,6 +9,7 @@
 import { TelegramDecoder } from "../decoder/decoder.js";
 import { ReadingSession } from "../meters/session.js";
 import { ReplayGuard } from "../security/replay.js";
+import { KeyStore } from "../security/key-store.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import type { Clock } from "../platform/services.js";
 import type { RadioFrame } from "../radio/radio.js";
@@ -95,12 +96,13 @@ export class Gateway {
     this.#device = opts.device;
     this.#dedup = new DedupWindow(opts.dedup);
     this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
-    const decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard() });
+    const keys = new KeyStore();
     for (const m of opts.config.meters) {
-      if (m.key) decoder.keys.set(m.id, m.key); // validated by parseConfig
+      if (m.key) keys.set(m.id, m.key); // validated by parseConfig
       this.#meters.set(m.id, { cfg: m, count: 0, lastSeen: 0, rssiDbm: 0 });
     }
-    this.#session = new ReadingSession(decoder, opts.cipher);
+    // The one key provider: the decoder's OMS security and the readings' manufacturer decryption both use it.
+    this.#session = new ReadingSession(new TelegramDecoder({ cipher: opts.cipher, keys, replay: new ReplayGuard() }));
     this.#startedAt = opts.clock.now();
   }
 

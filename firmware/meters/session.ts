@@ -7,11 +7,14 @@ import type { TelegramDecoder } from "../decoder/decoder.js";
 import type { DecodeResult } from "../decoder/telegram.js";
 import { makeReading, type ReadingOptions } from "./reading.js";
 import type { Reading } from "./types.js";
-import type { BlockCipher } from "../security/block-cipher.js";
+import type { KeyProvider } from "../vocabulary.js";
+import { SingleKey, UNUSED_KEY_WARNING } from "../security/key-store.js";
 import type { CrcMode } from "../link/frame-format.js";
 
-export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw"> {
-  /** AES key for this telegram only (32 hex digits). */
+export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw" | "keys" | "cipher"> {
+  /** Keys for this telegram only; otherwise the decoder's key provider. */
+  keys?: KeyProvider;
+  /** One key (32 hex digits) for this telegram only (the CLI's --key), for the decoder and the reading alike. */
   key?: string;
   /** DLL CRC handling (default "auto"). */
   crc?: CrcMode;
@@ -19,13 +22,11 @@ export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "e
 
 export class ReadingSession {
   readonly decoder: TelegramDecoder;
-  /** AES service for manufacturer-specific encryption (passed to makeReading with the key). */
-  readonly cipher?: BlockCipher;
   readonly #last = new Map<string, Reading>();
 
-  constructor(decoder: TelegramDecoder, cipher?: BlockCipher) {
+  /** The readings use the decoder's AES service and key provider: one key path for OMS and manufacturer security. */
+  constructor(decoder: TelegramDecoder) {
     this.decoder = decoder;
-    this.cipher = cipher;
   }
 
   /** Decodes a telegram without making a reading (e.g. a full frame that teaches a compact format). */
@@ -35,11 +36,22 @@ export class ReadingSession {
 
   /** Decodes a telegram and makes its reading. */
   read(bytes: Uint8Array, opts: SessionReadOptions): { result: DecodeResult; reading: Reading } {
-    const result = this.feed(bytes, opts.key, opts.crc);
+    const single = opts.key !== undefined ? new SingleKey(opts.key) : undefined;
+    try {
+      const out = this.#read(bytes, single ?? opts.keys ?? this.decoder.keys, opts);
+      if (single && !single.valid && out.result.ok) out.result.telegram.warnings.push(UNUSED_KEY_WARNING);
+      return out;
+    } finally {
+      if (single) single.wipe();
+    }
+  }
+
+  #read(bytes: Uint8Array, keys: KeyProvider, opts: SessionReadOptions): { result: DecodeResult; reading: Reading } {
+    const result = this.decoder.decode(bytes, { keys, crc: opts.crc });
     const meter = result.telegram.meter;
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
     const reading = makeReading(result.telegram, {
-      ...opts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes,
+      ...opts, cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: bytes,
     });
     this.#last.set(slot, reading);
     return { result, reading };

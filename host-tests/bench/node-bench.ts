@@ -115,7 +115,7 @@ export function benchItems(list: readonly CorpusEntry[], m: BenchModules): Bench
     if (key !== undefined) {
       for (const id of [w.dll?.address.id, w.tpl?.address?.id, w.meter?.id]) if (id !== undefined && /^[0-9A-Fa-f]{8}$/.test(id)) keys.set(id, key);
     }
-    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, key, previous: undefined as unknown };
+    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, keys, previous: undefined as unknown };
     if (makeReading) opts.previous = makeReading(w, opts);
     return { bytes, dec: new m.TelegramDecoder({ cipher, formats, keys }), opts };
   });

@@ -13,6 +13,7 @@ import { fromHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import type { Reading } from "../../firmware/meters/reading.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
+import { KeyStore } from "../../firmware/security/key-store.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { configuredName, corpusPath, readCorpusLines, type CorpusLine } from "./corpus.js";
 
@@ -112,10 +113,10 @@ export function readingJobs(path = CORPUS): ReadingJob[] {
  * configures its meter, as a gateway's meter list does: later telegrams of that meter without a key of
  * their own (e.g. a test that gave the key on the command line, which the corpus does not keep) use it.
  */
-export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): { index: number; reading: Reading }[] {
+export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession, keys: KeyStore): { index: number; reading: Reading }[] {
   const out: { index: number; reading: Reading }[] = [];
   for (const j of jobs) {
-    if (j.key !== undefined && j.meterId !== undefined) session.decoder.keys.set(j.meterId, j.key);
+    if (j.key !== undefined && j.meterId !== undefined) keys.set(j.meterId, j.key);
     for (const p of j.prelude) session.feed(fromHex(p), j.key);
     if (!j.read) {
       session.feed(fromHex(j.telegram), j.key);
@@ -123,7 +124,7 @@ export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): {
     }
     const { reading } = session.read(fromHex(j.telegram), {
       name: j.name, driver: j.driver, key: j.key, timestamp: MASK, device: j.device, rssi_dbm: j.rssi_dbm,
-      conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate, cipher: session.cipher,
+      conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate,
     });
     out.push({ index: j.index, reading });
   }
@@ -132,12 +133,13 @@ export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): {
 
 export function compareCorpus(path = CORPUS): CorpusComparison {
   const cipher = nodeCipher();
-  const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
+  const keys = new KeyStore();
+  const session = new ReadingSession(new TelegramDecoder({ cipher, keys }));
   const res: CorpusComparison = { fields: 0, fieldsOk: 0, numeric: 0, numericOk: 0, drivers: [], mismatches: [], readings: [] };
   const byDriver: { [d: string]: DriverStat } = {};
   const recs = new Map<number, CorpusLine>();
   for (const r of readCorpusLines(path)) recs.set(r.index, r);
-  for (const { index, reading } of runJobs(readingJobs(path), session)) {
+  for (const { index, reading } of runJobs(readingJobs(path), session, keys)) {
     const r = recs.get(index)!;
     res.readings.push({ index, reading });
     const drv = r.driver ?? "";

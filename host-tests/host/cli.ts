@@ -80,7 +80,7 @@ function nowIso(): string {
  */
 function decodeWithReading(session: ReadingSession, bytes: Uint8Array, key: string | undefined, o: ReadingDefaults): { res: DecodeResult; out: Record<string, unknown> } {
   const { result, reading } = session.read(bytes, {
-    key, crc: o.crc, driver: o.driver, name: o.name, timestamp: o.timestamp ?? nowIso(), cipher: session.cipher,
+    key, crc: o.crc, driver: o.driver, name: o.name, timestamp: o.timestamp ?? nowIso(),
   });
   const out = resultJson(result) as Record<string, unknown>;
   if (result.telegram.meter) out.reading = reading;
@@ -132,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const cipher = nodeCipher();
-  const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
+  const session = new ReadingSession(new TelegramDecoder({ cipher }));
   const defaults: ReadingDefaults = { crc: args.crc, driver: args.driver, name: args.name, timestamp: args.timestamp };
   if (args.jsonl) {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });

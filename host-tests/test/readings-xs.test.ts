@@ -25,16 +25,18 @@ describe("readings under XS", () => {
 import { fromHex } from ${built("firmware/util/hex.js")};
 import { TelegramDecoder } from ${built("firmware/decoder/decoder.js")};
 import { ReadingSession } from ${built("firmware/meters/session.js")};
+import { KeyStore } from ${built("firmware/security/key-store.js")};
 import { nobleCipher } from ${built("host-tests/host/aes-noble.js")};
 const cipher = nobleCipher();
-const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
+const keys = new KeyStore();
+const session = new ReadingSession(new TelegramDecoder({ cipher, keys }));
 for (const j of jobs) {
-  if (j.key !== undefined && j.meterId !== undefined) session.decoder.keys.set(j.meterId, j.key);
+  if (j.key !== undefined && j.meterId !== undefined) keys.set(j.meterId, j.key);
   for (const p of j.prelude) session.feed(fromHex(p), j.key);
   if (!j.read) { session.feed(fromHex(j.telegram), j.key); continue; }
   const { reading } = session.read(fromHex(j.telegram), {
     name: j.name, driver: j.driver, key: j.key, timestamp: ${JSON.stringify(MASK)}, device: j.device, rssi_dbm: j.rssi_dbm,
-    conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate, cipher,
+    conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate,
   });
   print(JSON.stringify({ index: j.index, reading }));
 }
