@@ -144,7 +144,7 @@ export default function main(): void {
         Timer.set(turn, 0);
       },
       decode: (q) => {
-        gateway.handleFrame({ bytes: q.bytes, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time });
+        gateway.handleFrame({ bytes: q.bytes, stripped: q.crcChecked ? q.bytes : undefined, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time });
       },
     });
     nativeTask = createNativeTask(() => {

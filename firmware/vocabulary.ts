@@ -22,3 +22,13 @@ export interface KeyProvider {
    */
   keyFor(meter: MeterIdentity): Uint8Array | undefined;
 }
+
+/**
+ * Counts the two passes over a frame that should each happen once per frame (issue 13: "strip once, carry
+ * forward"): DLL CRC checks-and-strips, and CI-chain walks. Injected by a test or a bench; production code
+ * passes none.
+ */
+export interface PassCounter {
+  crcStrips: number;
+  chainWalks: number;
+}

@@ -13,7 +13,8 @@ import { decodeApl } from "./apl-dispatch.js";
 import { parseRecordsWithHeaders } from "../application/records.js";
 import type { FormatCache } from "../application/compact.js";
 import type { DecodeResult, Telegram } from "./telegram.js";
-import type { KeyProvider } from "../vocabulary.js";
+import type { KeyProvider, PassCounter } from "../vocabulary.js";
+import { CiChain, resumeCiChain, walkCiChain } from "../transport/ci-chain.js";
 import { meterKey } from "../security/key-store.js";
 
 /**
@@ -29,13 +30,22 @@ export interface SecurityHook {
 
 export interface DecodeOptions {
   crc?: CrcMode;
+  /**
+   * The input is a wireless frame without DLL CRCs, which the radio checked as frame format A or B and removed
+   * (RadioFrame.stripped): the decoder does not look for CRCs again. `crc` is then ignored.
+   */
+  checked?: "A" | "B";
+  /** The CI-chain walk of this input, done by the caller (the gateway's telegram id): the decoder does not walk again. */
+  chain?: CiChain;
+  /** Where the decoder walks when no walk is handed in (one CiChain per decoder, no allocation per frame). */
+  walkInto?: CiChain;
+  /** Counts DLL CRC strips and CI-chain walks (tests of "strip once, walk once"). */
+  counter?: PassCounter;
   formats?: FormatCache;
   security?: SecurityHook;
   /** Where the meter keys come from (tried for the TPL long-header address first, then the DLL address). */
   keys?: KeyProvider;
 }
-
-const MAX_CHAIN = 6; // DLL → ELL → AFL → TPL is 3 CIs; more means a loop in malformed data
 
 function newTelegram(bytes: Uint8Array): Telegram {
   return {
@@ -58,12 +68,22 @@ export function decodeTelegram(input: Uint8Array, opts: DecodeOptions = {}): Dec
 function decodeInto(t: Telegram, input: Uint8Array, opts: DecodeOptions): void {
   if (input.length === 0) fail("empty", "no bytes", 0);
   if (isWired(input)) return decodeWired(t, input, opts);
-  const s = stripDllCrc(input, opts.crc ?? "auto");
-  // private copy: decryption writes plaintext in place. A frame whose CRCs were stripped already is a
-  // new buffer (Stripped.bytes), so only a frame taken as it came ("none") is copied.
-  t.bytes = s.kind === "none" ? s.bytes.slice() : s.bytes;
-  t.dllCrc = s.kind;
-  t.trailing = s.trailing;
+  if (opts.checked) {
+    // The radio checked the CRCs and removed them; the private copy is for decryption, which writes in place.
+    const l = input[0];
+    if (input.length < l + 1) fail("truncated", `L-field says ${l} bytes follow, only ${input.length - 1} present`, input.length);
+    t.bytes = input.slice(0, l + 1);
+    t.dllCrc = opts.checked;
+    t.trailing = input.length - (l + 1);
+  } else {
+    if (opts.counter) opts.counter.crcStrips++;
+    const s = stripDllCrc(input, opts.crc ?? "auto");
+    // private copy: decryption writes plaintext in place. A frame whose CRCs were stripped already is a
+    // new buffer (Stripped.bytes), so only a frame taken as it came ("none") is copied.
+    t.bytes = s.kind === "none" ? s.bytes.slice() : s.bytes;
+    t.dllCrc = s.kind;
+    t.trailing = s.trailing;
+  }
   const r = new Reader(t.bytes);
   if (t.bytes[0] < 9) fail("bad_length", `L-field ${t.bytes[0]} is shorter than the 9-byte link header`, 0);
   t.dll = readDllHeader(r);
@@ -72,7 +92,14 @@ function decodeInto(t: Telegram, input: Uint8Array, opts: DecodeOptions): void {
     t.aplStart = t.aplEnd = r.pos;
     return; // link-only frame (e.g. ACK)
   }
-  decodeChain(t, r, opts);
+  decodeChain(t, r, opts, chainFor(input, t.bytes, r, opts));
+}
+
+/** The walk handed in when it is of this input from this offset, else a new walk. */
+function chainFor(input: Uint8Array, bytes: Uint8Array, r: Reader, opts: DecodeOptions): CiChain {
+  const c = opts.chain;
+  if (c && c.buf === input && c.start === r.pos) return c;
+  return walkCiChain(bytes, r.pos, r.end, opts.walkInto ?? new CiChain(), opts.counter);
 }
 
 function decodeWired(t: Telegram, input: Uint8Array, opts: DecodeOptions): void {
@@ -88,30 +115,30 @@ function decodeWired(t: Telegram, input: Uint8Array, opts: DecodeOptions): void 
     return;
   }
   t.format = "mbus_long";
-  decodeChain(t, new Reader(t.bytes, w.ciOffset, w.end), opts);
+  const r = new Reader(t.bytes, w.ciOffset, w.end);
+  decodeChain(t, r, opts, walkCiChain(t.bytes, r.pos, r.end, opts.walkInto ?? new CiChain(), opts.counter));
 }
 
-/** Walks the CI chain: [ELL] [AFL] TPL, then hands the APL to the dispatcher. */
-function decodeChain(t: Telegram, r: Reader, opts: DecodeOptions): void {
-  for (;;) {
-    if (t.ciChain.length >= MAX_CHAIN) fail("unknown_ci", "CI chain too long", r.pos);
-    const ciPos = r.pos;
-    const ci = r.u8("CI-field");
-    const info = ciInfo(ci);
-    if (!info) fail("unknown_ci", `unknown CI-field 0x${hex8(ci)}`, ciPos);
+/** Reads the layers at the positions the CI-chain walk found ([ELL] [AFL] TPL), then hands the APL to the dispatcher. */
+function decodeChain(t: Telegram, r: Reader, opts: DecodeOptions, chain: CiChain): void {
+  for (let i = 0; ; i++) {
+    if (i === chain.length) chainDefect(chain, r);
+    const ci = chain.ci[i];
+    r.pos = chain.at[i] + 1;
     t.ciChain.push(ci);
+    const info = ciInfo(ci)!;
     if (info.layer === "ell") {
-      if (t.ell) fail("unknown_ci", "second ELL in one frame", ciPos);
       t.ell = readEll(ci, r);
       if (t.ell.crcOffset !== undefined) handleEllPayload(t, r, opts);
       if (r.remaining === 0) {
         t.aplStart = t.aplEnd = r.pos;
         return;
       }
+      // The walk stopped at the ELL's ciphertext; now that it is plaintext the same walk goes on.
+      if (chain.status === "encrypted" && i === chain.length - 1) resumeCiChain(t.bytes, r.pos, r.end, chain);
       continue;
     }
     if (info.layer === "afl") {
-      if (t.afl) fail("unknown_ci", "second AFL in one frame", ciPos);
       t.afl = readAfl(r);
       continue;
     }
@@ -122,6 +149,25 @@ function decodeChain(t: Telegram, r: Reader, opts: DecodeOptions): void {
     t.aplEnd = r.end;
     decodeApl(t, opts.formats);
     return;
+  }
+}
+
+/** The walk ended before a TPL: says why, at the offset where it stopped. */
+function chainDefect(chain: CiChain, r: Reader): never {
+  const at = chain.stop;
+  switch (chain.status) {
+    case "unknown_ci":
+      fail("unknown_ci", `unknown CI-field 0x${hex8(r.buf[at])}`, at);
+    case "too_long":
+      fail("unknown_ci", "CI chain too long", at);
+    case "second_ell":
+      fail("unknown_ci", "second ELL in one frame", at);
+    case "second_afl":
+      fail("unknown_ci", "second AFL in one frame", at);
+    default:
+      r.pos = at;
+      r.u8("CI-field"); // throws "truncated" naming the missing CI-field
+      fail("truncated", `CI-field: the frame ends at offset ${at}`, at);
   }
 }
 

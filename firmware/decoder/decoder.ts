@@ -6,7 +6,8 @@ import type { BlockCipher } from "../security/block-cipher.js";
 import { KeyStore, SingleKey, UNUSED_KEY_WARNING } from "../security/key-store.js";
 import { ReplayGuard } from "../security/replay.js";
 import { createSecurityHook } from "../security/telegram-security.js";
-import type { KeyProvider } from "../vocabulary.js";
+import type { KeyProvider, PassCounter } from "../vocabulary.js";
+import { CiChain } from "../transport/ci-chain.js";
 import { decodeTelegram, SecurityHook } from "./decode.js";
 import type { DecodeResult } from "./telegram.js";
 
@@ -18,6 +19,8 @@ export interface DecoderOptions {
   formats?: FormatCache;
   /** When given, authenticated telegrams whose counter is not newer than the last accepted one are `replayed`. */
   replay?: ReplayGuard;
+  /** Counts CRC strips and CI-chain walks (tests, bench). */
+  counter?: PassCounter;
 }
 
 export interface DecodeCallOptions {
@@ -26,6 +29,10 @@ export interface DecodeCallOptions {
   /** One key (32 hex digits) for this telegram only, e.g. the CLI's --key: shorthand for `keys: new SingleKey(key)`. */
   key?: string;
   crc?: CrcMode;
+  /** The bytes are a frame without DLL CRCs, checked by the radio as this frame format (see DecodeOptions.checked). */
+  checked?: "A" | "B";
+  /** The CI-chain walk of these bytes, when the caller did it (the gateway's telegram id). */
+  chain?: CiChain;
 }
 
 /**
@@ -39,6 +46,9 @@ export class TelegramDecoder {
   readonly cipher?: BlockCipher;
   readonly replay?: ReplayGuard;
   readonly #hook?: SecurityHook;
+  readonly #counter?: PassCounter;
+  /** The decoder's own CI-chain walk, reused frame after frame. */
+  readonly #chain = new CiChain();
 
   constructor(opts: DecoderOptions = {}) {
     this.formats = opts.formats ?? new FormatCache(256);
@@ -47,13 +57,14 @@ export class TelegramDecoder {
     this.replay = opts.replay;
     this.cipher = opts.cipher;
     if (opts.cipher) this.#hook = createSecurityHook(opts.cipher);
+    this.#counter = opts.counter;
   }
 
   decode(bytes: Uint8Array, opts: DecodeCallOptions = {}): DecodeResult {
-    if (opts.key === undefined) return this.#decode(bytes, opts.keys ?? this.keys, opts.crc);
+    if (opts.key === undefined) return this.#decode(bytes, opts.keys ?? this.keys, opts);
     const single = new SingleKey(opts.key);
     try {
-      const res = this.#decode(bytes, single, opts.crc);
+      const res = this.#decode(bytes, single, opts);
       if (res.ok && !single.valid) res.telegram.warnings.push(UNUSED_KEY_WARNING);
       return res;
     } finally {
@@ -61,8 +72,10 @@ export class TelegramDecoder {
     }
   }
 
-  #decode(bytes: Uint8Array, keys: KeyProvider, crc: CrcMode | undefined): DecodeResult {
-    const res = decodeTelegram(bytes, { crc, formats: this.formats, security: this.#hook, keys });
+  #decode(bytes: Uint8Array, keys: KeyProvider, opts: DecodeCallOptions): DecodeResult {
+    const res = decodeTelegram(bytes, {
+      crc: opts.crc, checked: opts.checked, chain: opts.chain, walkInto: this.#chain, counter: this.#counter, formats: this.formats, security: this.#hook, keys,
+    });
     if (res.ok && this.replay) checkReplay(this.replay, res);
     return res;
   }

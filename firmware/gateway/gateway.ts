@@ -16,7 +16,10 @@ import type { RadioFrame } from "../radio/radio.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
-import { telegramIdentity } from "./telegram-id.js";
+import { identify } from "./telegram-id.js";
+import { stripFrameA, stripFrameB } from "../link/frame-format.js";
+import { CiChain } from "../transport/ci-chain.js";
+import type { PassCounter } from "../vocabulary.js";
 import { UnknownMeterTable, type UnknownMeter } from "./unknown-meters.js";
 
 export interface GatewayOptions {
@@ -31,6 +34,8 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
+  /** Counts DLL CRC strips and CI-chain walks (a test's spy: one each per frame). */
+  counter?: PassCounter;
 }
 
 /** What happened to one frame. */
@@ -82,6 +87,9 @@ export class Gateway {
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
   readonly #startedAt: number;
+  readonly #counter?: PassCounter;
+  /** The CI-chain walk of the current frame: done once for the telegram id, reused by the decoder. */
+  readonly #chain = new CiChain();
   /** The counters; unknownMeters is the table's size, filled in by stats(). */
   readonly #stats: Omit<GatewayStats, "unknownMeters"> = {
     frames: 0, repeated: 0, duplicates: 0, badFrames: 0, decoded: 0, readings: 0,
@@ -102,7 +110,8 @@ export class Gateway {
       this.#meters.set(m.id, { cfg: m, count: 0, lastSeen: 0, rssiDbm: 0 });
     }
     // The one key provider: the decoder's OMS security and the readings' manufacturer decryption both use it.
-    this.#session = new ReadingSession(new TelegramDecoder({ cipher: opts.cipher, keys, replay: new ReplayGuard() }));
+    this.#counter = opts.counter;
+    this.#session = new ReadingSession(new TelegramDecoder({ cipher: opts.cipher, keys, replay: new ReplayGuard(), counter: opts.counter }));
     this.#startedAt = opts.clock.now();
   }
 
@@ -111,8 +120,15 @@ export class Gateway {
     const s = this.#stats;
     s.frames++;
     const now = this.#clock.now();
-    const ident = telegramIdentity(frame.bytes, frame.format);
-    if (!ident) {
+    // Strip once, carry forward: a radio hands the frame over without CRCs (it checked them); only a source
+    // that did not (a replay, a test) is stripped here. The id's CI-chain walk is the decoder's too.
+    let stripped = frame.stripped;
+    if (!stripped) {
+      if (this.#counter) this.#counter.crcStrips++;
+      stripped = (frame.format === "B" ? stripFrameB(frame.bytes) : stripFrameA(frame.bytes)) ?? undefined;
+    }
+    const ident = stripped ? identify(stripped, this.#chain, this.#counter) : undefined;
+    if (!stripped || !ident) {
       s.badFrames++;
       return "bad_frame";
     }
@@ -132,7 +148,10 @@ export class Gateway {
     meter.lastSeen = now;
     meter.rssiDbm = frame.rssiDbm;
     const cfg = meter.cfg;
-    const { result, reading } = this.#session.read(frame.bytes, {
+    const { result, reading } = this.#session.read(stripped, {
+      checked: frame.format,
+      chain: this.#chain,
+      raw: frame.bytes,
       name: cfg.name,
       driver: cfg.driver === "auto" ? undefined : cfg.driver,
       timestamp: isoSeconds(now),

@@ -10,14 +10,19 @@ import type { Reading } from "./types.js";
 import type { KeyProvider } from "../vocabulary.js";
 import { SingleKey, UNUSED_KEY_WARNING } from "../security/key-store.js";
 import type { CrcMode } from "../link/frame-format.js";
+import type { CiChain } from "../transport/ci-chain.js";
 
-export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw" | "keys" | "cipher"> {
+export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "keys" | "cipher"> {
   /** Keys for this telegram only; otherwise the decoder's key provider. */
   keys?: KeyProvider;
   /** One key (32 hex digits) for this telegram only (the CLI's --key), for the decoder and the reading alike. */
   key?: string;
   /** DLL CRC handling (default "auto"). */
   crc?: CrcMode;
+  /** The bytes are without DLL CRCs, which the radio checked as this frame format (the decoder does not look again). */
+  checked?: "A" | "B";
+  /** The CI-chain walk of these bytes, when the caller did it (the gateway's telegram id). */
+  chain?: CiChain;
 }
 
 export class ReadingSession {
@@ -47,11 +52,11 @@ export class ReadingSession {
   }
 
   #read(bytes: Uint8Array, keys: KeyProvider, opts: SessionReadOptions): { result: DecodeResult; reading: Reading } {
-    const result = this.decoder.decode(bytes, { keys, crc: opts.crc });
+    const result = this.decoder.decode(bytes, { keys, crc: opts.crc, checked: opts.checked, chain: opts.chain });
     const meter = result.telegram.meter;
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
     const reading = makeReading(result.telegram, {
-      ...opts, cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: bytes,
+      ...opts, cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: opts.raw ?? bytes,
     });
     this.#last.set(slot, reading);
     return { result, reading };

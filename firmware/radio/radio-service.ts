@@ -21,6 +21,8 @@ export type RadioServiceKind = "js" | "native";
 /** A frame as the decoder gets it from the queue: the bytes are a copy it may keep. */
 export interface QueuedFrame {
   readonly bytes: Uint8Array;
+  /** True when `bytes` is the frame without DLL CRCs, which the radio checked (RadioFrame.stripped). */
+  readonly crcChecked?: boolean;
   readonly mode: PhyMode;
   readonly format: FrameFormat;
   readonly rssiDbm: number;
@@ -53,6 +55,9 @@ export interface RadioServiceStats {
 }
 
 const MODES: Readonly<Record<number, PhyMode>> = { 84: "T", 67: "C", 83: "S" };
+/** Format codes of a frame queued without its CRCs (checked by the radio): "a", "b"; "A", "B" carry CRCs. */
+const STRIPPED_A = 97;
+const STRIPPED_B = 98;
 
 /** Pops frames out of a FrameQueue as copies. */
 export function queueSource(queue: FrameQueue): FrameSource {
@@ -65,7 +70,8 @@ export function queueSource(queue: FrameQueue): FrameSource {
       const frame: QueuedFrame = {
         bytes: queue.headBytes().slice(),
         mode: MODES[queue.headMode] ?? "T",
-        format: queue.headFormat === 66 ? "B" : "A",
+        format: queue.headFormat === 66 || queue.headFormat === STRIPPED_B ? "B" : "A",
+        crcChecked: queue.headFormat >= STRIPPED_A,
         rssiDbm: queue.headRssiHalfDb / 2,
         time: queue.headTime,
       };
@@ -94,7 +100,10 @@ export class RadioService {
 
   /** The driver's `onFrame` for the "js" service: enqueue and make sure a decode turn is coming. Never throws. */
   readonly frameSink = (f: RadioFrame): void => {
-    this.queue.push(f.bytes, f.bytes.length, f.mode.charCodeAt(0), f.format.charCodeAt(0), f.rssiDbm * 2, this.#ticks(f));
+    // The frame the radio stripped is queued as it is (carried forward, not stripped again by the gateway).
+    const s = f.stripped;
+    if (s) this.queue.push(s, s.length, f.mode.charCodeAt(0), f.format === "B" ? STRIPPED_B : STRIPPED_A, f.rssiDbm * 2, this.#ticks(f));
+    else this.queue.push(f.bytes, f.bytes.length, f.mode.charCodeAt(0), f.format.charCodeAt(0), f.rssiDbm * 2, this.#ticks(f));
     this.#schedule();
   };
 

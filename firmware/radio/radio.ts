@@ -23,6 +23,11 @@ export interface RadioFrame {
   readonly bytes: Uint8Array;
   readonly mode: PhyMode;
   readonly format: FrameFormat;
+  /**
+   * The frame without DLL CRCs (format A view: L counts the bytes after it), when the radio checked the CRCs
+   * (radio/assembled-frame.ts). The gateway then neither checks nor strips them again.
+   */
+  readonly stripped?: Uint8Array;
   /** Signal strength of this frame in dBm (read at sync/end of frame). */
   readonly rssiDbm: number;
   /** CC1101 link quality indicator (0..127), when the chip gives one. */
