@@ -23,6 +23,7 @@ import { Server as HttpServer } from "moddable:http";
 import board from "wmbus/board";
 import { ModdableAes } from "./platform/aes-crypt.js";
 import { DeviceClock } from "./platform/clock.js";
+import { createDeviceTime } from "./platform/time.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
 import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js";
@@ -124,14 +125,15 @@ function statusLed(): (on: boolean) => void {
 
 export default function main(): void {
   try {
-    const clock = new DeviceClock();
+    const clock = new DeviceClock(); // sets the wall clock from SNTP
+    const time = createDeviceTime();
     const store = new PreferenceStore();
     const { config, problems } = loadConfig(store);
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
     const cipher = new ModdableAes();
     const hub = createHub(config);
     const last = new LastReadings();
-    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32") });
+    const gateway = new Gateway({ config, configProblems: problems, clock: time, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32") });
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.
@@ -180,19 +182,8 @@ export default function main(): void {
         log(`web: ${String(e)}`);
       }
     };
-    // Monotonic ms for the supervisor: `ticks` is a wrapping 32-bit value, so accumulate wrap-safe deltas.
-    let lastTicks = clock.ticks();
-    let monotonic = 0;
     supervisor = new Supervisor({
-      timers: {
-        now: () => {
-          monotonic += clock.elapsedSince(lastTicks);
-          lastTicks = clock.ticks();
-          return monotonic;
-        },
-        repeat: (cb, ms) => Timer.repeat(() => cb(), ms),
-        clear: (h) => Timer.clear(h as ReturnType<typeof Timer.repeat>),
-      },
+      timers: time,
       actions: {
         connectWifi: () => {
           if (!ssid) return;

@@ -12,21 +12,10 @@ import { hex8 } from "../util/hex.js";
 import { decodeApl } from "./apl-dispatch.js";
 import { parseRecordsWithHeaders } from "../application/records.js";
 import type { FormatCache } from "../application/compact.js";
-import type { DecodeResult, Telegram } from "./telegram.js";
+import type { DecodeResult, SecurityHook, Telegram } from "../telegram.js";
 import type { KeyProvider, PassCounter } from "../vocabulary.js";
 import { CiChain, resumeCiChain, walkCiChain } from "../transport/ci-chain.js";
 import { meterKey } from "../security/key-store.js";
-
-/**
- * Decryption is injected: the core decoder knows where the encrypted regions are and asks the key provider
- * for the meter's key; the hook knows AES. Each decrypt method decrypts `t.bytes` in place with the key it is
- * given, verifies the result (ELL payload CRC, TPL 2F2F, AFL MAC) or throws a WmbusError (wrong_key,
- * mac_mismatch, …), and wipes the key before it returns.
- */
-export interface SecurityHook {
-  decryptEll(t: Telegram, key: Uint8Array): void;
-  decryptTpl(t: Telegram, key: Uint8Array): void;
-}
 
 export interface DecodeOptions {
   crc?: CrcMode;
@@ -223,7 +212,7 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
   t.payloadState = "decrypted";
 }
 
-/** Security modes EN 13757-7 leaves reserved (no cipher defined; protocol.md §5.4): 4, 6, 11, 12, 14, 16–31. */
+/** Security modes EN 13757-7 leaves reserved (no cipher defined; docs/protocol.md §5.4): 4, 6, 11, 12, 14, 16–31. */
 const RESERVED_MODES: { readonly [mode: number]: true } = {
   4: true, 6: true, 11: true, 12: true, 14: true, 16: true, 17: true, 18: true, 19: true, 20: true, 21: true, 22: true,
   23: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true, 31: true,

@@ -8,8 +8,9 @@ import { ReplayGuard } from "../security/replay.js";
 import { createSecurityHook } from "../security/telegram-security.js";
 import type { KeyProvider, PassCounter } from "../vocabulary.js";
 import { CiChain } from "../transport/ci-chain.js";
-import { decodeTelegram, SecurityHook } from "./decode.js";
-import type { DecodeResult } from "./telegram.js";
+import { decodeTelegram } from "./decode.js";
+import type { SecurityHook } from "../telegram.js";
+import type { DecodeResult } from "../telegram.js";
 
 export interface DecoderOptions {
   /** AES-128 block service; without it encrypted telegrams end in no_key. */

@@ -137,7 +137,7 @@ export class Gateway {
       s.duplicates++;
       return "duplicate";
     }
-    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (protocol.md §5.2).
+    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (docs/protocol.md §5.2).
     const meter = (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined) ?? this.#meters.get(ident.dllId);
     if (!meter) {
       s.unknownFrames++;

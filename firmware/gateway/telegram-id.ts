@@ -3,8 +3,8 @@
  * reach several gateways (OMS Vol.1 §2.2, topologies 1–3). A repeater re-sends the meter's bytes but sets the
  * hop/repeat bits and recomputes the DLL CRCs, and may send it in the other frame format. So the id is a hash
  * of the frame *without DLL CRCs* (format A view) with the parts a repeater changes masked:
- *   - ELL CC bits H (0x10, hop count) and R (0x02, repeated access) — EN 13757-4 Table 45, protocol.md §3.2;
- *   - TPL CFG bits 1..0 (R, H) in security modes 0 and 5 — EN 13757-7 §7.6.2, protocol.md §5.4
+ *   - ELL CC bits H (0x10, hop count) and R (0x02, repeated access) — EN 13757-4 Table 45, docs/protocol.md §3.2;
+ *   - TPL CFG bits 1..0 (R, H) in security modes 0 and 5 — EN 13757-7 §7.6.2, docs/protocol.md §5.4
  *     (mode 7 has no such bits; its access information is in the ELL CC).
  * Everything else (address, ACC, SN, MCR, encrypted payload) is the meter's, so two gateways compute the same
  * id for the same transmission and a head-end can dedup across gateways on it. Pure; no decryption needed.
@@ -18,7 +18,7 @@ import { CC } from "../ell/ell.js";
 import { CiChain, walkCiChain } from "../transport/ci-chain.js";
 import type { PassCounter } from "../vocabulary.js";
 import { hex8 } from "../util/hex.js";
-import type { FrameFormat } from "../phy/sync.js";
+import type { FrameFormat } from "../vocabulary.js";
 
 /** ELL CC bits a repeater sets (H, R). */
 export const ELL_CC_REPEATER_BITS = CC.H | CC.R;

@@ -3,7 +3,7 @@
  * wmbusmeters (field-naming contract: docs/readings.md). Pure: no Node API, no Intl.
  */
 import type { DataRecord } from "../application/record.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
 import { applyRules, dataHex, fieldNames, RecordIndex } from "./fields.js";
 import { fromHex, toHex } from "../util/hex.js";

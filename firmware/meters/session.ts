@@ -4,7 +4,7 @@
  * (meters that alternate short and long frames, as wmbusmeters prints them).
  */
 import type { TelegramDecoder } from "../decoder/decoder.js";
-import type { DecodeResult } from "../decoder/telegram.js";
+import type { DecodeResult } from "../telegram.js";
 import { makeReading, type ReadingOptions } from "./reading.js";
 import type { Reading } from "./types.js";
 import type { KeyProvider } from "../vocabulary.js";

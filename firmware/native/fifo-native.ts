@@ -3,7 +3,8 @@
  * interface and results as its host twin FrameAssembler (firmware/phy/frame-assembler.ts). Importing it off the
  * device fails: `Native()`/`native()` are resolved by xsc (mcconfig compiles with -c).
  */
-import type { FifoStatus, RxChannel } from "../phy/frame-assembler.js";
+import type { FifoStatus } from "../phy/frame-assembler.js";
+import type { RadioListen } from "../vocabulary.js";
 
 declare function Native(name: string): new () => object;
 declare function native(name: string): (...args: any[]) => any;
@@ -23,9 +24,9 @@ function letter(code: number): string {
 }
 
 export class NativeFrameAssembler extends Native("xs_wmbus_fifo_destructor") {
-  readonly rx: RxChannel;
+  readonly rx: RadioListen;
 
-  constructor(rx: RxChannel = "TC", maxFrame = 512) {
+  constructor(rx: RadioListen = "TC", maxFrame = 512) {
     super();
     construct.call(this, rx === "S" ? 1 : 0, maxFrame);
     this.rx = rx;

@@ -1,8 +1,8 @@
 /**
- * Link modes of an 868 MHz gateway as data (EN 13757-4; protocol digest §1.1, IMST table 3-1, Microchip TRX
+ * Link modes of an 868 MHz gateway as data (EN 13757-4; docs/protocol.md §1.1, IMST table 3-1, Microchip TRX
  * table). Frequencies in Hz and chip rates in chips/s are integers so nothing here needs floating point.
  */
-import type { FrameFormat, PhyMode } from "./sync.js";
+import type { FrameFormat, PhyMode } from "../vocabulary.js";
 import { SYNC, packetChips } from "./sync.js";
 
 export type LinkModeName =

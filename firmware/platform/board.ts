@@ -7,7 +7,8 @@
  * `radio*`; anything else (LED, button, display) is free-form.
  */
 
-export type RadioKind = "sx1262" | "cc1101";
+import type { RadioKind } from "../vocabulary.js";
+export type { RadioKind };
 export type Mcu = "esp32" | "esp32s3";
 
 export interface BoardRadio {

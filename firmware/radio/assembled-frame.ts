@@ -5,7 +5,7 @@
  */
 import { stripFrameA, stripFrameB } from "../link/frame-format.js";
 import { FIFO_ERR_CODING, FIFO_ERR_SYNC, type FifoStatus, type FrameAssembler } from "../phy/frame-assembler.js";
-import type { FrameFormat, PhyMode } from "../phy/sync.js";
+import type { FrameFormat, PhyMode } from "../vocabulary.js";
 import type { RadioStats } from "./radio.js";
 
 /** Counts an assembler error status: coding, sync, or (length / overflow) a length error. */

@@ -12,7 +12,7 @@
  * Each decode turn handles one frame and posts the next turn while frames wait, so interrupt messages queued
  * meanwhile run between frames (Moddable runs messages in arrival order).
  */
-import type { FrameFormat, PhyMode } from "../phy/sync.js";
+import type { FrameFormat, PhyMode } from "../vocabulary.js";
 import { FrameQueue } from "./frame-queue.js";
 import type { RadioFrame } from "./radio.js";
 
@@ -31,7 +31,7 @@ export interface QueuedFrame {
 }
 
 /** Where frames wait: the TS FrameQueue, or the C queue of the native task behind its binding. */
-export interface FrameSource {
+export interface PendingFrames {
   readonly length: number;
   /** Removes and returns the oldest frame, or null when empty. */
   take(): QueuedFrame | null;
@@ -60,7 +60,7 @@ const STRIPPED_A = 97;
 const STRIPPED_B = 98;
 
 /** Pops frames out of a FrameQueue as copies. */
-export function queueSource(queue: FrameQueue): FrameSource {
+export function queueSource(queue: FrameQueue): PendingFrames {
   return {
     get length() {
       return queue.length;
@@ -87,7 +87,7 @@ export class RadioService {
   readonly #post: (turn: () => void) => void;
   readonly #decode: (frame: QueuedFrame) => void;
   readonly #ticks: (frame: RadioFrame) => number;
-  #source: FrameSource;
+  #source: PendingFrames;
   #posted = false;
 
   constructor(options: RadioServiceOptions) {
@@ -108,7 +108,7 @@ export class RadioService {
   };
 
   /** For the "native" service: frames are waiting in `source` (called from the task's wake-up message). */
-  drain(source: FrameSource = this.#source): void {
+  drain(source: PendingFrames = this.#source): void {
     this.#source = source;
     this.#schedule();
   }

@@ -4,8 +4,7 @@ import { ellIcb, ellDecrypt } from "./ell-ctr.js";
 import { mode5Iv, mode5Decrypt } from "./mode5.js";
 import { mode7Keys, mode7Decrypt } from "./mode7.js";
 import { aflMacVerify } from "./afl-mac.js";
-import type { SecurityHook } from "../decoder/decode.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { SecurityHook, Telegram } from "../telegram.js";
 
 function meterName(t: Telegram): string {
   const a = t.meter;

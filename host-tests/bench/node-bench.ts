@@ -11,7 +11,7 @@ import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { setRecordShapeMemo } from "../../firmware/application/records.js";
 import { setFrameFormatMemo } from "../../firmware/application/format-cache.js";
-import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { Telegram } from "../../firmware/telegram.js";
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import { crc16 } from "../../firmware/link/crc16.js";
 import { addFrameACrc, stripFrameA } from "../../firmware/link/frame-format.js";

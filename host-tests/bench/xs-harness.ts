@@ -12,9 +12,10 @@
  */
 import { fromHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
-import { decodeTelegram, type SecurityHook } from "../../firmware/decoder/decode.js";
+import { decodeTelegram } from "../../firmware/decoder/decode.js";
+import type { SecurityHook } from "../../firmware/telegram.js";
 import { decodeApl } from "../../firmware/decoder/apl-dispatch.js";
-import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { Telegram } from "../../firmware/telegram.js";
 import { stripDllCrc, stripFrameA, addFrameACrc, frameALength } from "../../firmware/link/frame-format.js";
 import { readDllHeader } from "../../firmware/link/dll.js";
 import { isWired, parseWired } from "../../firmware/link/wired.js";

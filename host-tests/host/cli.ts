@@ -8,7 +8,7 @@ import type { CrcMode } from "../../firmware/link/frame-format.js";
 import { nodeCipher } from "./aes-node.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
 import { driverByName } from "../../firmware/meters/drivers/index.js";
-import type { DecodeResult } from "../../firmware/decoder/telegram.js";
+import type { DecodeResult } from "../../firmware/telegram.js";
 
 const USAGE = `usage:
   wmbus decode <hex> [--key <32 hex>] [--crc auto|none|A|B] [--analyze] [--driver <name>] [--name <meter name>] [--timestamp <ISO>]

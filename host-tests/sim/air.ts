@@ -36,7 +36,7 @@ import type { EventHandle, Scheduler } from "./scheduler.js";
 
 export const CHANNEL_HZ: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 868_950_000, C: 868_950_000, S: 868_300_000 });
 export const CHIP_RATE: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 100_000, C: 100_000, S: 32_768 });
-/** Nominal FSK deviation of all three modes (protocol digest §1.1). */
+/** Nominal FSK deviation of all three modes (docs/protocol.md §1.1). */
 export const DEVIATION_HZ = 50_000;
 
 export interface TransmitRequest {

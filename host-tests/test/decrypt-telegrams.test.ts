@@ -11,7 +11,7 @@ import { KeyStore } from "../../firmware/security/key-store.js";
 import { decodeRecord } from "../xs/corpus-runner.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { loadCorpus } from "./corpus-helpers.js";
-import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { Telegram } from "../../firmware/telegram.js";
 
 /** Issue "Security" acceptance at telegram level: vectors through the decoder, corpus outcomes, round trips, no key leaks. */
 const cipher = nodeCipher();
