@@ -3,7 +3,7 @@
  * table). Frequencies in Hz and chip rates in chips/s are integers so nothing here needs floating point.
  */
 import type { FrameFormat, PhyMode } from "../vocabulary.js";
-import { SYNC, packetChips } from "./sync.js";
+import { packetChips } from "./sync.js";
 
 export type LinkModeName =
   | "S1"
@@ -58,14 +58,6 @@ export function linkMode(name: LinkModeName): LinkMode {
   for (const m of LINK_MODES) if (m.name === name) return m;
   throw new RangeError("unknown link mode " + name);
 }
-
-/** The two receive channels a gateway radio is set to: one at a time. */
-export const RX_CHANNELS = {
-  /** T1/T2 and C1/C2 meter → gateway at once, sync 0x543D. */
-  TC: { frequencyHz: 868_950_000, chipRate: 100_000, radioSync: SYNC.T.radioSync, phy: ["T", "C"] as const },
-  /** S1/S1-m/S2 meter → gateway, sync 0x7696, Manchester decoded in software. */
-  S: { frequencyHz: 868_300_000, chipRate: 32_768, radioSync: SYNC.S.radioSync, phy: ["S"] as const },
-} as const;
 
 /** Microseconds one radio FIFO byte (8 chips) takes: 80 µs at 100 kcps, 244 µs at 32.768 kcps. */
 export function fifoByteMicros(chipRate: number): number {

@@ -29,8 +29,8 @@ function compile(file: string, extra: string[] = []): string {
 describe("XS glue", () => {
   const files = glueFiles();
 
-  it("exists for CRC, 3-of-6/Manchester, the FIFO and the native radio task", () => {
-    expect(files).toEqual(["wmbus_3of6_xs.c", "wmbus_crc_xs.c", "wmbus_fifo_xs.c", "wmbus_radio_xs.c"]);
+  it("exists for CRC, 3-of-6/Manchester and the native radio task (the FIFO runs inside the task)", () => {
+    expect(files).toEqual(["wmbus_3of6_xs.c", "wmbus_crc_xs.c", "wmbus_radio_xs.c"]);
   });
 
   for (const f of files) {
@@ -43,7 +43,7 @@ describe("XS glue", () => {
   it("defines every native() and Native() name the TypeScript bindings use", () => {
     const glue = files.map((f) => readFileSync(join(NATIVE_DIR, f), "utf8")).join("\n");
     const ts = readdirSync(NATIVE_DIR).filter((f) => f.endsWith("-native.ts"));
-    expect(ts.length).toBe(4);
+    expect(ts.length).toBe(3);
     const names = new Set<string>();
     for (const f of ts) {
       for (const m of readFileSync(join(NATIVE_DIR, f), "utf8").matchAll(/\b(native|Native)\("(\w+)"\)/g)) {
@@ -70,7 +70,6 @@ describe("XS glue", () => {
     for (const c of PURE_C) expect(cFiles).toContain(c);
     expect(manifest.modules["native/crc"]).toBe("./crc-native");
     expect(manifest.modules["native/coding"]).toBe("./coding-native");
-    expect(manifest.modules["native/fifo"]).toBe("./fifo-native");
     // firmware/main.ts imports it relatively (./native/radio-task-native.js from wmbus/main), so this is its name.
     expect(manifest.platforms.esp32.modules["wmbus/native/radio-task-native"]).toBe("./radio-task-native");
     expect(manifest.platforms.esp32.preload).toContain("wmbus/native/radio-task-native");
