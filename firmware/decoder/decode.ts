@@ -202,11 +202,20 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
   }
   t.payloadState = "encrypted";
   // Without a key the user's next step is to configure one, whatever the mode; say so first.
-  const key = keyOrFail(t, opts, p, ` (security mode ${mode})`);
+  // A malformed key counts as "a key is configured": an unsupported mode is the better answer than bad_key.
+  let key: Uint8Array | undefined;
+  let badKey: WmbusError | undefined;
+  try {
+    key = keyOrFail(t, opts, p, ` (security mode ${mode})`);
+  } catch (e) {
+    if (!(e instanceof WmbusError) || e.code !== "bad_key") throw e;
+    badKey = e;
+  }
   if (mode !== 5 && mode !== 7) {
-    key.fill(0);
+    if (key) key.fill(0);
     fail("unsupported_security_mode", `security mode ${mode} is not supported (${who(t)})`, p);
   }
+  if (!key) throw badKey!;
   opts.security!.decryptTpl(t, key); // checks the leading 2F2F itself: wrong_key naming the meter
   t.security.push(mode === 7 ? "mode7" : "mode5");
   t.payloadState = "decrypted";
