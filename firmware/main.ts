@@ -13,7 +13,6 @@
  *            once Wi-Fi has an address.
  */
 import "./platform/text-globals.js";
-import WiFi from "embedded:network/interface/wifi";
 import SNTP from "moddable:sntp";
 import Timer from "moddable:timer";
 import Digital from "embedded:io/digital";
@@ -26,6 +25,10 @@ import { DeviceClock } from "./platform/clock.js";
 import { createDeviceTime } from "./platform/time.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
+import { RawOutput, type RawPublisher } from "./uplink/raw.js";
+import { createDeviceRawSinks } from "./uplink/raw-sinks-moddable.js";
+import type { NetworkLink } from "./platform/network.js";
+import { createDeviceNetwork } from "./platform/network-moddable.js";
 import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js";
 import { RadioFrameSource, type FrameSource } from "./gateway/frame-source.js";
 import { Supervisor } from "./gateway/supervisor.js";
@@ -39,8 +42,6 @@ import { createDeviceUplinks } from "./uplink/device-uplinks.js";
 import { LastReadings } from "./web/last-readings.js";
 import { statusDocument, webRespond } from "./web/status-page.js";
 
-/** Wi-Fi `connection` above this value: associated and an IP address assigned (embedded:network/interface/wifi). */
-const WIFI_HAS_ADDRESS = 500;
 const STATUS_EVERY_MS = 60_000;
 
 function log(message: string): void {
@@ -82,9 +83,9 @@ function createNativeTask(onFrames: () => void): NativeRadioTask | undefined {
  * The uplinks of the settings (MQTT/HTTP with NVS offline buffers); on failure a hub that only counts.
  * SecureSocket is handed over always; the transports use it only for mqtts:// / `tls: true` and https://.
  */
-function createHub(cfg: GatewayConfig): UplinkHub {
+function createHub(cfg: GatewayConfig, onMqttUplink?: (u: RawPublisher) => void): UplinkHub {
   try {
-    return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket } });
+    return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket }, onMqttUplink });
   } catch (e) {
     log(`uplinks unavailable: ${String(e)}`); // parseConfig already checked the URLs; this is storage trouble
     return droppingHub(1);
@@ -131,9 +132,12 @@ export default function main(): void {
     const { config, problems } = loadConfig(store);
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
     const cipher = new ModdableAes();
-    const hub = createHub(config);
+    let rawMqtt: RawPublisher | undefined;
+    const hub = createHub(config, (u) => (rawMqtt = u));
+    // Raw frames (docs/raw-output.md): MQTT and UDP listeners (TCP listeners run on the host only so far).
+    const raw = config.raw ? new RawOutput({ settings: config.raw, gatewayId: config.gatewayId, mqtt: rawMqtt, sinks: createDeviceRawSinks(config.raw.sinks, log) }) : undefined;
     const last = new LastReadings();
-    const gateway = new Gateway({ config, configProblems: problems, clock: time, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32") });
+    const gateway = new Gateway({ config, configProblems: problems, clock: time, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32"), raw });
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.
@@ -168,10 +172,12 @@ export default function main(): void {
 
     const ssid = config.wifi?.ssid ?? mcConfig.ssid;
     const password = config.wifi?.password ?? mcConfig.password;
-    let wifi: WiFi | undefined;
+    // Wi-Fi or Ethernet behind one NetworkLink (docs/network.md); the supervisor's reconnect drives it.
+    let net: NetworkLink | undefined;
+    let netLoading = false;
     let webStarted = false;
     const webPort = Number(mcConfig.httpPort ?? 80);
-    const webDocument = () => statusDocument(gateway.status({ radio: radioStats(), uplink: hub.stats(), device: supervisor?.stats() }), last);
+    const webDocument = () => statusDocument(gateway.status({ radio: radioStats(), uplink: hub.stats(), device: supervisor?.stats(), network: net?.status() }), last);
     const wifiChanged = (up: boolean) => {
       supervisor?.wifiChanged(up);
       if (!up || webStarted) return;
@@ -186,9 +192,21 @@ export default function main(): void {
       timers: time,
       actions: {
         connectWifi: () => {
-          if (!ssid) return;
-          if (!wifi) wifi = new WiFi({ onChanged: () => wifiChanged((wifi?.connection ?? 0) > WIFI_HAS_ADDRESS) });
-          wifi.connect(password ? { SSID: ssid, password } : { SSID: ssid });
+          if (net) return net.connect();
+          if (netLoading) return;
+          const make = (ethernet?: Parameters<typeof createDeviceNetwork>[0]["ethernet"]) => {
+            net = createDeviceNetwork({
+              board, ethernet, wifi: ssid ? { ssid, password } : undefined, hostname: config.gatewayId,
+              now: () => clock.now(), onChange: (_event, st) => wifiChanged(st.state === "up"), log,
+            });
+            net?.connect();
+          };
+          if (!board.ethernet) return make();
+          netLoading = true; // only Ethernet boards' manifests include the SDK's Ethernet module
+          import("./platform/network-ethernet-moddable.js").then(
+            (m) => make(m.ethernetDevice),
+            (e: unknown) => log(`ethernet: ${String(e)}`),
+          ).finally(() => (netLoading = false));
         },
         requestTime: () => {
           new SNTP({ host: String(mcConfig.sntp ?? "pool.ntp.org") }, function (message, value) {
@@ -208,7 +226,7 @@ export default function main(): void {
     });
     supervisor.start();
     startRadio();
-    Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats() }), STATUS_EVERY_MS);
+    Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats(), network: net?.status() }), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {
     log(`start-up failed: ${String(e)}`);

@@ -11,6 +11,7 @@ import type { AflHeader } from "./afl/afl.js";
 import type { TplHeader } from "./transport/tpl.js";
 import type { DataRecord } from "./application/record.js";
 import type { WmbusError } from "./errors.js";
+import type { FixedHeader } from "./application/fixed-structure.js";
 
 /** What kind of frame a telegram came in: wireless (EN 13757-4), or wired M-Bus long, short or ACK (EN 13757-2). */
 export type FrameKind = "wmbus" | "mbus_long" | "mbus_short" | "mbus_ack";
@@ -34,6 +35,8 @@ export interface Telegram {
   ell?: EllHeader;
   afl?: AflHeader;
   tpl?: TplHeader;
+  /** Wired fixed data structure (CI 0x73 / 0x77 in a wired frame), instead of a TPL. */
+  fixed?: FixedHeader;
   ciChain: number[];
   /** The meter: TPL long-header address when present, else the DLL address. */
   meter?: Address;

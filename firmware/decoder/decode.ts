@@ -10,6 +10,7 @@ import { ciInfo } from "../transport/ci-table.js";
 import { readTpl } from "../transport/tpl.js";
 import { hex8 } from "../util/hex.js";
 import { decodeApl } from "./apl-dispatch.js";
+import { decodeFixedStructure } from "../application/fixed-structure.js";
 import { parseRecordsWithHeaders } from "../application/records.js";
 import type { FormatCache } from "../application/compact.js";
 import type { DecodeResult, SecurityHook, Telegram } from "../telegram.js";
@@ -104,6 +105,8 @@ function decodeWired(t: Telegram, input: Uint8Array, opts: DecodeOptions): void 
     return;
   }
   t.format = "mbus_long";
+  const ci = t.bytes[w.ciOffset];
+  if (ci === 0x73 || ci === 0x77) return decodeFixedStructure(t, w.ciOffset, w.end); // EN 1434-3 fixed structure, not a compact frame
   const r = new Reader(t.bytes, w.ciOffset, w.end);
   decodeChain(t, r, opts, walkCiChain(t.bytes, r.pos, r.end, opts.walkInto ?? new CiChain(), opts.counter));
 }

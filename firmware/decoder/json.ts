@@ -56,6 +56,13 @@ export function frameJson(t: Telegram): { [k: string]: Json | undefined } {
       cfg_ext: p.cfgExt !== undefined ? hex8(p.cfgExt) : undefined,
     };
   }
+  if (t.fixed) {
+    const x = t.fixed;
+    f.fixed = {
+      ci: hex8(x.ci), id: x.id, acc: hex8(x.acc), status: hex8(x.status), counters: x.status & 1 ? "binary" : "bcd",
+      at_fixed_date: (x.status & 2) !== 0, medium: x.medium, unit1: hex8(x.unit1), unit2: hex8(x.unit2),
+    };
+  }
   if (t.compactSignature !== undefined) f.compact_signature = hex16(t.compactSignature);
   return f;
 }

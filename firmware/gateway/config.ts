@@ -13,6 +13,8 @@ import type { KeyValueStore } from "../platform/services.js";
 import { parseMqttUrl } from "../uplink/mqtt-transport.js";
 import { parseHttpUrl } from "../uplink/http-uplink.js";
 import { hasCredentials } from "../uplink/sink.js";
+import type { RawSettings } from "../uplink/raw.js";
+import { parseMeterRaw, parseRawSettings } from "../uplink/raw-settings.js";
 
 export const CONFIG_KEY = "gateway.config";
 
@@ -24,6 +26,10 @@ export interface MeterConfig {
   name: string;
   /** Driver name from firmware/meters/drivers, or "auto" to detect it from the telegram. */
   driver: string;
+  /** Raw frame output for this meter: overrides raw.frames (docs/raw-output.md). */
+  raw?: boolean;
+  /** A wired M-Bus meter the gateway polls (docs/wired.md): primary 0..250 or secondary "12345678[-MMMM-VV-TT]". */
+  wired?: { primary?: number; secondary?: string; intervalS: number };
 }
 
 export interface MqttConfig {
@@ -42,6 +48,8 @@ export interface GatewayConfig {
   http?: { url: string };
   radioMode: RadioListen;
   meters: MeterConfig[];
+  /** Raw frames to MQTT and TCP/UDP listeners (docs/raw-output.md); absent = off. */
+  raw?: RawSettings;
 }
 
 export interface ConfigProblem {
@@ -125,12 +133,35 @@ function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): M
   const driver = c.text(raw, "driver", at + ".") ?? "auto";
   if (driver !== "auto" && driver !== "" && !driverByName(driver)) c.add(at + ".driver", `unknown driver "${driver.slice(0, 32)}"`);
   const name = c.text(raw, "name", at + ".");
+  const wired = parseWiredMeter(raw.wired, at + ".wired", c);
   if (c.problems.length > before) return undefined;
   const meterId = (id as string).toLowerCase();
   seen.add(meterId);
   const m: MeterConfig = { id: meterId, name: name ?? meterId, driver: driver === "" ? "auto" : driver };
   if (typeof key === "string" && key !== "") m.key = key.toUpperCase();
+  const rawSwitch = parseMeterRaw(raw.raw, at, (p, msg) => c.add(p, msg));
+  if (rawSwitch !== undefined) m.raw = rawSwitch;
+  if (wired) m.wired = wired;
   return m;
+}
+
+/** `{"primary": 5, "interval_s": 900}` or `{"secondary": "12345678", "interval_s": 900}` (default 900 s, at least 10 s). */
+function parseWiredMeter(raw: unknown, at: string, c: Collector): MeterConfig["wired"] {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isObj(raw)) {
+    c.add(at, `expected an object, got ${describe(raw)}`);
+    return undefined;
+  }
+  const w: { primary?: number; secondary?: string; intervalS: number } = { intervalS: 900 };
+  const p = raw.primary, sec = raw.secondary, iv = raw.interval_s;
+  if (p !== undefined && (typeof p !== "number" || !Number.isInteger(p) || p < 0 || p > 250)) c.add(at + ".primary", "expected a primary address 0..250");
+  else if (typeof p === "number") w.primary = p;
+  if (sec !== undefined && (typeof sec !== "string" || !/^[0-9Ff]{8}(-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2})?$/.test(sec))) c.add(at + ".secondary", "expected 8 digits, optionally -MMMM-VV-TT (hex)");
+  else if (typeof sec === "string") w.secondary = sec.toUpperCase();
+  if ((w.primary === undefined) === (w.secondary === undefined)) c.add(at, "give exactly one of primary and secondary");
+  if (iv !== undefined && (typeof iv !== "number" || !(iv >= 10))) c.add(at + ".interval_s", "expected a number of seconds ≥ 10");
+  else if (typeof iv === "number") w.intervalS = iv;
+  return w;
 }
 
 function parseMqtt(raw: unknown, c: Collector): MqttConfig | undefined {
@@ -206,6 +237,8 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
       if (m) config.meters.push(m);
     }
   } else if (meters !== undefined) c.add("meters", `expected a list, got ${describe(meters)}`);
+  const rawOutput = parseRawSettings(o.raw, (p, msg) => c.add(p, msg));
+  if (rawOutput) config.raw = rawOutput;
   return { config, problems: c.problems };
 }
 
@@ -218,7 +251,13 @@ export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
     out.mqtt = { url: m.url, tls: m.tls, topicPrefix: m.topicPrefix, user: m.user ?? "", password: m.password ? "set" : "none" };
   }
   if (cfg.http) out.http = { url: cfg.http.url };
-  out.meters = cfg.meters.map((m) => ({ id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" }));
+  out.meters = cfg.meters.map((m) => {
+    const o: Record<string, unknown> = { id: m.id, name: m.name, driver: m.driver, key: m.key ? "set" : "none" };
+    if (m.raw !== undefined) o.raw = m.raw;
+    if (m.wired) o.wired = { primary: m.wired.primary, secondary: m.wired.secondary, interval_s: m.wired.intervalS };
+    return o;
+  });
+  if (cfg.raw) out.raw = { frames: cfg.raw.frames, mqtt: cfg.raw.mqtt, sinks: cfg.raw.sinks.map((s) => ({ ...s })) };
   return out;
 }
 

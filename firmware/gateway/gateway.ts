@@ -13,7 +13,9 @@ import { KeyStore } from "../security/key-store.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import type { Clock } from "../platform/services.js";
 import type { RadioFrame } from "../radio/radio.js";
+import type { Telegram } from "../telegram.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
+import type { RawOutput } from "../uplink/raw.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
 import { identify } from "./telegram-id.js";
@@ -34,6 +36,10 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
+  /** Raw frame output (firmware/uplink/raw.ts): every CRC-checked frame, duplicates included, before decoding. */
+  raw?: RawOutput;
+  /** Called with every radio telegram of a configured meter that decoded (the command queue's window trigger). */
+  onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
   /** Counts DLL CRC strips and CI-chain walks (a test's spy: one each per frame). */
   counter?: PassCounter;
 }
@@ -86,6 +92,8 @@ export class Gateway {
   readonly #dedup: DedupWindow;
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
+  readonly #raw?: RawOutput;
+  readonly #onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
   readonly #startedAt: number;
   readonly #counter?: PassCounter;
   /** The CI-chain walk of the current frame: done once for the telegram id, reused by the decoder. */
@@ -102,6 +110,8 @@ export class Gateway {
     this.#clock = opts.clock;
     this.#hub = opts.hub;
     this.#device = opts.device;
+    this.#raw = opts.raw;
+    this.#onTelegram = opts.onTelegram;
     this.#dedup = new DedupWindow(opts.dedup);
     this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
     const keys = new KeyStore();
@@ -133,29 +143,50 @@ export class Gateway {
       return "bad_frame";
     }
     if (ident.repeated) s.repeated++;
+    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (docs/protocol.md §5.2).
+    const meter = (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined) ?? this.#meters.get(ident.dllId);
+    if (this.#raw) this.#raw.offer({ stripped: ident.stripped, mode: frame.mode, format: frame.format, rssiDbm: frame.rssiDbm, time: now, id: ident.dllId, telegramId: ident.id }, meter?.cfg);
     if (this.#dedup.isDuplicate(ident.id, now)) {
       s.duplicates++;
       return "duplicate";
     }
-    // The TPL long-header address is the meter's own; the DLL address may be a radio converter's (docs/protocol.md §5.2).
-    const meter = (ident.tplId !== undefined ? this.#meters.get(ident.tplId) : undefined) ?? this.#meters.get(ident.dllId);
     if (!meter) {
       s.unknownFrames++;
       this.unknown.heard(ident.stripped, frame.rssiDbm, frame.mode, now);
       return "unknown_meter";
     }
+    meter.rssiDbm = frame.rssiDbm;
+    return this.#read(meter, stripped, ident.id, ident.manufacturer, now, frame.rssiDbm, frame);
+  }
+
+  /**
+   * A telegram a wired M-Bus master polled from configured meter `meterId` (firmware/wired): no radio
+   * dedup (every poll is a reading), the same decode → reading → uplink path as radio telegrams.
+   */
+  handleWired(bytes: Uint8Array, meterId: string, pollId: string): FrameVerdict {
+    this.#stats.frames++;
+    const meter = this.#meters.get(meterId);
+    if (!meter) {
+      this.#stats.unknownFrames++;
+      return "unknown_meter";
+    }
+    return this.#read(meter, bytes, "wired-" + pollId, "", this.#clock.now(), undefined);
+  }
+
+  /** `bytes`: a radio frame without its CRCs (checked as `frame.format`; walked into #chain), or a wired telegram. */
+  #read(meter: MeterState, bytes: Uint8Array, telegramId: string, manufacturer: string, now: number, rssi: number | undefined, frame?: RadioFrame): FrameVerdict {
+    const s = this.#stats;
     meter.count++;
     meter.lastSeen = now;
-    meter.rssiDbm = frame.rssiDbm;
     const cfg = meter.cfg;
-    const { result, reading } = this.#session.read(stripped, {
-      checked: frame.format,
-      chain: this.#chain,
-      raw: frame.bytes,
+    const { result, reading } = this.#session.read(bytes, {
+      checked: frame ? frame.format : undefined,
+      chain: frame ? this.#chain : undefined,
+      raw: frame ? frame.bytes : undefined,
       name: cfg.name,
       driver: cfg.driver === "auto" ? undefined : cfg.driver,
       timestamp: isoSeconds(now),
-      rssi_dbm: frame.rssiDbm,
+      rssi_dbm: rssi,
       device: this.#device,
     });
     if (!result.ok) {
@@ -165,14 +196,15 @@ export class Gateway {
       return "decode_error";
     }
     s.decoded++;
+    if (frame && this.#onTelegram) this.#onTelegram(cfg.id, result.telegram, frame);
     const out: OutgoingReading = {
-      readingId: this.config.gatewayId + "/" + ident.id,
-      telegramId: ident.id,
+      readingId: this.config.gatewayId + "/" + telegramId,
+      telegramId,
       meterId: typeof reading.id === "string" && reading.id !== "" ? reading.id : cfg.id,
       meterName: cfg.name,
       driver: String(reading.meter),
       media: String(reading.media),
-      manufacturer: ident.manufacturer,
+      manufacturer: manufacturer || (result.telegram.meter?.manufacturer ?? ""),
       reading,
       receivedAt: now,
     };
@@ -217,6 +249,7 @@ export class Gateway {
       config: publicConfig(this.config),
       meters,
       unknown_meters: unknown,
+      ...(this.#raw ? { raw: this.#raw.stats() } : {}),
       ...extra,
     };
   }

@@ -97,7 +97,9 @@ const ERROR_FLAGS: FlagTable = { e: [], rest: "ERROR_FLAGS_" };
 /** Adds the flags of one source; false when the source is absent. */
 function partFlags(p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8Array, done: { [n: string]: string[] }, out: string[]): boolean {
   if (p.sts) {
-    const sts = t.tpl?.sts;
+    // The fixed structure's status shares bits 2..4 (power low, permanent/temporary error) with the TPL STS;
+    // its bits 0..1 say how the counters are coded, not an application state (fixed-structure.ts).
+    const sts = t.tpl?.sts ?? (t.fixed ? t.fixed.status & 0x1c : undefined);
     if (sts === undefined) return false;
     flagNames(sts & 0x1f, p.stsTable ?? STS_STD, out);
     const m = sts & 0xe0;

@@ -4,12 +4,13 @@
  * and host tests load the same JSON files and run `checkBoard` on them.
  *
  * Pin names are flat and unique per board. The SPI bus is `sck`/`mosi`/`miso`; radio signals are
- * `radio*`; anything else (LED, button, display) is free-form.
+ * `radio*`; anything else (LED, button, display) is free-form. Ethernet, FEM and strapping: ./board-extras.ts.
  */
+import { checkBoardExtras, type BoardEthernet, type BoardFem } from "./board-extras.js";
 
 import type { RadioKind } from "../vocabulary.js";
 export type { RadioKind };
-export type Mcu = "esp32" | "esp32s3";
+export type Mcu = "esp32" | "esp32s3" | "esp32c3";
 
 export interface BoardRadio {
   kind: RadioKind;
@@ -35,6 +36,14 @@ export interface BoardDescription {
   pins: Record<string, number>;
   /** Where the pin numbers come from. */
   sources?: string[];
+  /** Module PSRAM wiring: ESP32 quad PSRAM takes GPIO16/17, ESP32-S3 octal PSRAM GPIO33..37 (./board-extras.ts). */
+  psram?: "none" | "quad" | "octal";
+  /** Wired Ethernet (./board-extras.ts, docs/boards.md). */
+  ethernet?: BoardEthernet;
+  /** RF front-end module whose enable pins must be driven (./board-extras.ts). */
+  fem?: BoardFem;
+  /** Pin name → why using this strapping pin is safe on this board. */
+  strappingOk?: Record<string, string>;
 }
 
 /** Pins each radio driver needs. */
@@ -69,6 +78,12 @@ const GPIO: Readonly<Record<Mcu, McuGpio>> = Object.freeze({
   esp32s3: Object.freeze({
     exists: (g: number) => (g >= 0 && g <= 21) || (g >= 26 && g <= 48),
     reserved: (g: number) => g >= 26 && g <= 32,
+    inputOnly: () => false,
+  }),
+  // ESP32-C3: GPIO 0-21; 12-17 are the SPI flash bus (in-package flash included).
+  esp32c3: Object.freeze({
+    exists: (g: number) => g >= 0 && g <= 21,
+    reserved: (g: number) => g >= 12 && g <= 17,
     inputOnly: () => false,
   }),
 });
@@ -116,5 +131,6 @@ export function checkBoard(b: BoardDescription): string[] {
       if ("tcxoVoltage" in radio || "dio2AsRfSwitch" in radio) say("cc1101 has no tcxoVoltage / dio2AsRfSwitch");
     }
   }
+  if (gpio) problems.push(...checkBoardExtras(b));
   return problems;
 }

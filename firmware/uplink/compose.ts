@@ -27,6 +27,8 @@ export interface UplinkParts {
   /** The offline buffer of one uplink. */
   ring(name: "mqtt" | "http"): RecordRing;
   onDiagnostic?: (message: string) => void;
+  /** Receives the MQTT uplink when one is made (raw frame output publishes through it: ./raw.ts). */
+  onMqttUplink?: (uplink: MqttUplink) => void;
 }
 
 /** The hub of the configured uplinks, or undefined when none is configured. Throws on a bad MQTT/HTTP URL. */
@@ -45,6 +47,7 @@ export function composeUplinks(s: UplinkSettings, p: UplinkParts): UplinkHub | u
       timers,
       onDiagnostic,
     });
+    if (p.onMqttUplink) p.onMqttUplink(sink);
     hubs.push(new DeliveryHub({ sink, ring: p.ring("mqtt"), timers, onDiagnostic }));
   }
   if (s.http) {

@@ -12,7 +12,7 @@
  */
 import Timer, { type TimerId } from "moddable:timer";
 import { PreferenceBlockStorage } from "./block-storage-preference.js";
-import { composeUplinks, type UplinkSettings } from "./compose.js";
+import { composeUplinks, type UplinkParts, type UplinkSettings } from "./compose.js";
 import { ModdableHttpClient } from "./http-moddable.js";
 import { ModdableMqttTransport } from "./mqtt-moddable.js";
 import { RecordRing } from "./ring-buffer.js";
@@ -24,6 +24,8 @@ export interface DeviceUplinkOptions {
   /** The SDK's SecureSocket class and options, for mqtts:// and https:// (TLS). */
   secure?: { Socket: unknown; options?: Record<string, unknown> };
   onDiagnostic?: (message: string) => void;
+  /** Receives the MQTT uplink (raw frame output publishes through it: ./raw.ts). */
+  onMqttUplink?: UplinkParts["onMqttUplink"];
 }
 
 export const moddableTimers: UplinkTimers = {
@@ -43,6 +45,7 @@ export function createDeviceUplinks(s: UplinkSettings, o: DeviceUplinkOptions = 
     httpClient: () => new ModdableHttpClient({ timers, secure: o.secure }),
     ring: (name) => RecordRing.open(new PreferenceBlockStorage(DOMAIN[name], o.bufferChunks ?? 8, 1024)),
     onDiagnostic: o.onDiagnostic,
+    onMqttUplink: o.onMqttUplink,
   });
   return hub ?? droppingHub(); // no uplink configured: nowhere to send readings
 }

@@ -6,6 +6,7 @@
  */
 import { discoveryConfigs, sensorFields } from "./ha-discovery.js";
 import type { MqttConnectOptions, MqttConnection, MqttTransport } from "./mqtt-transport.js";
+import type { RawPublisher } from "./raw.js";
 import type { UplinkSink } from "./sink.js";
 import { Topics, type TopicOptions } from "./topics.js";
 import type { OutgoingReading, UplinkTimers } from "./uplink.js";
@@ -36,8 +37,10 @@ export const OFFLINE = "offline";
 const QOS1_RETAINED = { qos: 1, retain: true } as const;
 /** Discovery and status: sent again after every reconnect, so no need to wait for the broker on the device. */
 const QOS1_RETAINED_UNCONFIRMED = { qos: 1, retain: true, confirm: false } as const;
+/** Raw frames: a live stream, like rtl_wmbus output; a lost one is not sent again. */
+const RAW_QOS0 = { qos: 0, retain: false, confirm: false } as const;
 
-export class MqttUplink implements UplinkSink {
+export class MqttUplink implements UplinkSink, RawPublisher {
   readonly name = "mqtt";
   readonly maxBatch: number;
   readonly topics: Topics;
@@ -88,6 +91,14 @@ export class MqttUplink implements UplinkSink {
     }
     await Promise.all(sent);
     if (conn === this.#conn) for (const k of announcing) this.#announced.add(k);
+  }
+
+  /** A raw frame record (./raw.ts): QoS 0, not retained, not buffered; false while disconnected. */
+  publishRaw(kind: "json" | "rtlwmbus", payload: string): boolean {
+    const conn = this.#conn;
+    if (!this.#ready || !conn) return false;
+    conn.publish(this.topics.raw(kind), payload, RAW_QOS0).catch((e: unknown) => this.#diag(`raw publish failed: ${message(e)}`));
+    return true;
   }
 
   publishStatus(status: Record<string, unknown>): void {

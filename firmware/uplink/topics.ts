@@ -42,6 +42,11 @@ export class Topics {
     return `${this.prefix}/${this.gateway}/status`;
   }
 
+  /** Raw frames (firmware/uplink/raw.ts): the JSON record on .../raw, the rtl_wmbus line on .../raw/rtlwmbus. */
+  raw(kind: "json" | "rtlwmbus"): string {
+    return `${this.prefix}/${this.gateway}/raw` + (kind === "rtlwmbus" ? "/rtlwmbus" : "");
+  }
+
   /** HA discovery config topic of one sensor: <prefix>/sensor/<node>/<object>/config. */
   discovery(objectId: string): string {
     return `${this.discoveryPrefix}/sensor/${this.gateway}/${topicId(objectId)}/config`;

@@ -63,6 +63,11 @@ function counters(o: unknown): string {
   return table(["counter", "value"], rows);
 }
 
+/** A counters section for an optional part (network, raw output, repeater), or nothing when absent. */
+function optionalSection(title: string, o: unknown): string {
+  return isObject(o) ? `<h2>${escapeHtml(title)}</h2>\n${counters(o)}\n` : "";
+}
+
 function readingSummary(r: unknown): string {
   if (!isObject(r)) return "–";
   const parts: string[] = [];
@@ -99,7 +104,7 @@ ${counters(doc.stats)}
 ${counters(doc.radio)}
 <h2>Uplink</h2>
 ${counters(doc.uplink)}
-</body></html>
+${optionalSection("Network", doc.network)}${optionalSection("Raw output", doc.raw)}${optionalSection("Repeater", doc.repeater)}</body></html>
 `;
 }
 

@@ -9,7 +9,7 @@
  *   node build/host-tests/bench/readings-table.js --diff X   mismatches of driver X (or record index X)
  */
 import { fileURLToPath } from "node:url";
-import { fromHex } from "../../firmware/util/hex.js";
+import { REPLAY_TIMESTAMP, runReadingJob, type ReadingJob } from "../../firmware/host/replay.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import type { Reading } from "../../firmware/meters/reading.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
@@ -18,7 +18,8 @@ import { nodeCipher } from "../host/aes-node.js";
 import { configuredName, corpusPath, readCorpusLines, type CorpusLine } from "./corpus.js";
 
 export const CORPUS = corpusPath();
-export const MASK = "1111-11-11T11:11:11Z";
+export const MASK = REPLAY_TIMESTAMP;
+export type { ReadingJob };
 
 export interface Mismatch {
   index: number;
@@ -68,24 +69,6 @@ export function captureMetadata(r: CorpusLine): { device?: string; rssi_dbm?: nu
   return {};
 }
 
-/** The reading inputs of every corpus record with `expected`, in corpus order (shared by the XS test). */
-export interface ReadingJob {
-  index: number;
-  telegram: string;
-  prelude: string[];
-  key?: string;
-  /** The meter id the record's key is configured for (see runJobs). */
-  meterId?: string;
-  name: string;
-  driver?: string;
-  device?: string;
-  rssi_dbm?: number;
-  conversions?: string[];
-  extra?: { [field: string]: string };
-  fieldOrigin?: boolean;
-  calculate?: { [field: string]: string };
-  read: boolean;
-}
 
 /**
  * Options of the wmbusmeters run behind a record that change its JSON (its command line, not telegram
@@ -116,17 +99,8 @@ export function readingJobs(path = CORPUS): ReadingJob[] {
 export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession, keys: KeyStore): { index: number; reading: Reading }[] {
   const out: { index: number; reading: Reading }[] = [];
   for (const j of jobs) {
-    if (j.key !== undefined && j.meterId !== undefined) keys.set(j.meterId, j.key);
-    for (const p of j.prelude) session.feed(fromHex(p), j.key);
-    if (!j.read) {
-      session.feed(fromHex(j.telegram), j.key);
-      continue;
-    }
-    const { reading } = session.read(fromHex(j.telegram), {
-      name: j.name, driver: j.driver, key: j.key, timestamp: MASK, device: j.device, rssi_dbm: j.rssi_dbm,
-      conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate,
-    });
-    out.push({ index: j.index, reading });
+    const r = runReadingJob(session, keys, j);
+    if (r !== undefined) out.push({ index: j.index, reading: r.reading as Reading });
   }
   return out;
 }

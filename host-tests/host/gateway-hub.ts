@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { GatewayConfig } from "../../firmware/gateway/config.js";
 import { MemoryBlockStorage, type BlockStorage } from "../../firmware/uplink/block-storage.js";
-import { composeUplinks } from "../../firmware/uplink/compose.js";
+import { composeUplinks, type UplinkParts } from "../../firmware/uplink/compose.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
 import type { UplinkHub } from "../../firmware/uplink/uplink.js";
 import { FileBlockStorage } from "./uplink-file-storage.js";
@@ -21,6 +21,8 @@ export interface HostHubOptions {
   /** Ring size per uplink in bytes (default 256 KiB). */
   ringBytes?: number;
   onDiagnostic?: (message: string) => void;
+  /** Receives the MQTT uplink (raw frame output publishes through it). */
+  onMqttUplink?: UplinkParts["onMqttUplink"];
 }
 
 function ring(o: HostHubOptions, name: string, gatewayId: string): RecordRing {
@@ -37,6 +39,7 @@ export function createHostHub(cfg: GatewayConfig, o: HostHubOptions = {}): Uplin
     httpClient: () => new NodeHttpClient(),
     ring: (name) => ring(o, name, cfg.gatewayId),
     onDiagnostic: o.onDiagnostic,
+    onMqttUplink: o.onMqttUplink,
   });
   return hub ?? new MemoryHub(0); // local printout only: count, keep nothing
 }

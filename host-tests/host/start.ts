@@ -7,6 +7,7 @@
  *   npm start -- [--mqtt mqtt://host:port | --no-mqtt] [--http URL] [--speed 60] [--duration 1h]
  *                [--seed 1] [--meters 49] [--radio TC|S] [--radio-chip sx1262|cc1101 | --direct]
  *                [--http-port 8080] [--gateway ID] [--config settings.json] [--data DIR] [--json] [--quiet]
+ *                [--raw all|configured|unknown|none] [--raw-sink udp://127.0.0.1:9011[,rtlwmbus|hex|json]]
  *   npm start -- --replay [log.jsonl] [--json]      the old decoder replay
  */
 import { fileURLToPath } from "node:url";
@@ -28,6 +29,8 @@ import { SettingsFileStore } from "./gateway-file-store.js";
 import { createHostHub } from "./gateway-hub.js";
 import { replay } from "./gateway-replay.js";
 import { connect, runApartment, SimClock } from "./gateway-runner.js";
+import { createHostRawOutput, rawFilterFlag, rawSinkFlag } from "./raw-wiring.js";
+import type { RawFilter, RawSinkSettings } from "../../firmware/uplink/raw.js";
 
 export interface StartFlags {
   replay?: string;
@@ -50,6 +53,9 @@ export interface StartFlags {
   data?: string;
   json: boolean;
   quiet: boolean;
+  /** Raw frame output (docs/raw-output.md): the global filter, and TCP/UDP listeners. */
+  raw?: RawFilter;
+  rawSinks: RawSinkSettings[];
 }
 
 const UNITS: { [u: string]: number } = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -63,7 +69,7 @@ export function parseDuration(text: string): number {
 }
 
 export function parseFlags(argv: readonly string[]): StartFlags {
-  const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false };
+  const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false, rawSinks: [] };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
@@ -89,6 +95,8 @@ export function parseFlags(argv: readonly string[]): StartFlags {
       case "--data": f.data = value(i++, a); break;
       case "--json": f.json = true; break;
       case "--quiet": f.quiet = true; break;
+      case "--raw": f.raw = rawFilterFlag(value(i++, a)); break;
+      case "--raw-sink": f.rawSinks.push(rawSinkFlag(value(i++, a))); break;
       default: throw new Error(`unknown flag ${a} (see the top of host-tests/host/start.ts or README.md)`);
     }
   }
@@ -140,16 +148,19 @@ async function main(): Promise<void> {
     if (mqttUrl) config.mqtt = { ...(config.mqtt ?? { tls: false, topicPrefix: "wmbus" }), url: mqttUrl };
     if (flags.radio) config.radioMode = flags.radio;
   }
+  if (flags.raw || flags.rawSinks.length) config.raw = { frames: flags.raw ?? config.raw?.frames ?? "all", mqtt: true, sinks: [...(config.raw?.sinks ?? []), ...flags.rawSinks] };
   for (const p of problems) console.log(`settings: ${problemText(p)}`);
 
   const clock = new SimClock(apartment.startMs);
-  const hub = createHostHub(config, { dataDir: flags.data, onDiagnostic: (m) => console.log(`uplink: ${m}`) });
+  let mqttUplink: Parameters<typeof createHostRawOutput>[1];
+  const hub = createHostHub(config, { dataDir: flags.data, onDiagnostic: (m) => console.log(`uplink: ${m}`), onMqttUplink: (u) => (mqttUplink = u) });
+  const raw = createHostRawOutput(config, mqttUplink, (m) => console.log(m));
   const last = new LastReadings();
   const shown = tapHub(last.tap(hub), (r) => {
     if (flags.json) console.log(JSON.stringify(r.reading));
     else if (!flags.quiet) console.log(readingLine(r));
   });
-  const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: shown, device: "sim" });
+  const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: shown, device: "sim", raw });
   const source = flags.direct ? new DirectFrameSource() : new AirFrameSource({ air: new SimulatedAir({ clock }), chip: flags.radioChip, onDiagnostic: (m) => console.log(`radio: ${m}`) });
   const g = { gateway, source };
   connect(g);
@@ -176,11 +187,13 @@ async function main(): Promise<void> {
   });
   gateway.publishStatus({ radio: source.stats() });
   await hub.close();
+  raw?.close();
   await web.close();
   source.close();
   if (broker) await broker.close();
   const s = gateway.stats();
-  console.log(`done: ${s.frames} frames, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}`);
+  console.log(`done: ${s.frames} frames, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}` +
+    (raw ? `, raw records ${raw.stats().records}` : ""));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

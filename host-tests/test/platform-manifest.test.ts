@@ -54,6 +54,14 @@ function moduleFile(specifier: string): string | undefined {
   return undefined;
 }
 
+/** What the device build includes: the manifest's own includes plus those of its "esp32/*" platform. */
+const deviceIncludes = (): string[] => [...(manifest.include as string[]), ...((manifest.platforms["esp32/*"].include ?? []) as string[])];
+/** Module mappings of every platform, merged over the top-level ones. */
+const allModules = (): Record<string, unknown>[] => [
+  manifest.modules as Record<string, unknown>,
+  ...Object.values(manifest.platforms as Record<string, { modules?: Record<string, unknown> }>).map((p) => p.modules ?? {}),
+];
+
 describe("manifest.json", () => {
   it("includes the SDK manifests the gateway needs", () => {
     for (const m of [
@@ -70,8 +78,20 @@ describe("manifest.json", () => {
       "modules/data/text/encoder/manifest.json",
       "modules/data/text/decoder/manifest.json",
     ]) {
-      expect(manifest.include).toContain("$(MODDABLE)/" + m);
+      expect(deviceIncludes()).toContain("$(MODDABLE)/" + m);
     }
+  });
+
+  it("builds the host platform x-cli-lin without the device-only SDK modules, and the device without the host main", () => {
+    const host = manifest.platforms["x-cli-lin"];
+    expect(host.modules["wmbus/host/*"]).toBe("./firmware/host/*");
+    expect(host.creation.main).toBe("wmbus/host/main");
+    // microseconds, io, Wi-Fi and the network modules do not build or mean nothing on a PC: device only
+    for (const m of ["modules/base/microseconds/manifest.json", "modules/io/manifest.json", "examples/manifest_net.json"]) {
+      expect(manifest.include).not.toContain("$(MODDABLE)/" + m);
+    }
+    expect(JSON.stringify(manifest.platforms["esp32/*"])).not.toContain("firmware/host");
+    expect(Object.keys(manifest.modules)).not.toContain("wmbus/host/*");
   });
 
   it("every local include and every modules path exists (or is on the TODO allow-list)", () => {
@@ -91,8 +111,10 @@ describe("manifest.json", () => {
 
   it("maps every firmware folder that holds modules (or includes a manifest there)", () => {
     const mapped = new Set<string>();
-    for (const value of Object.values(manifest.modules as Record<string, unknown>)) {
-      for (const s of sources(value)) if (s.endsWith("/*")) mapped.add(relative(ROOT, join(ROOT, s.slice(0, -2))));
+    for (const modules of allModules()) {
+      for (const value of Object.values(modules)) {
+        for (const s of sources(value)) if (s.endsWith("/*")) mapped.add(relative(ROOT, join(ROOT, s.slice(0, -2))));
+      }
     }
     for (const inc of manifest.include as string[]) if (inc.startsWith("./")) mapped.add(relative(ROOT, dirname(join(ROOT, inc))));
     const unmapped: string[] = [];

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
-import { compareCorpus, MASK, readingJobs } from "../bench/readings-table.js";
+import { compareCorpus, readingJobs } from "../bench/readings-table.js";
 
 /**
  * Readings must come out identically under XS: the compiled reading session (tsc output in build/)
@@ -18,27 +18,21 @@ describe("readings under XS", () => {
     expect(existsSync(join(root, "build/firmware/meters/session.js")), "run `npm run build` first").toBe(true);
     const node = compareCorpus().readings.map((r) => JSON.stringify(r));
     const data = writeTempModule("reading-jobs.js", "export default " + JSON.stringify(readingJobs()) + ";\n");
-    // the same steps as runJobs() in bench/readings-table.ts
+    // the same steps as runJobs() in bench/readings-table.ts: runReadingJob of firmware/host/replay.ts
     const entry = writeTempModule(
       "readings-entry.js",
       `import jobs from ${JSON.stringify(data)};
-import { fromHex } from ${built("firmware/util/hex.js")};
 import { TelegramDecoder } from ${built("firmware/decoder/decoder.js")};
 import { ReadingSession } from ${built("firmware/meters/session.js")};
 import { KeyStore } from ${built("firmware/security/key-store.js")};
+import { runReadingJob } from ${built("firmware/host/replay.js")};
 import { nobleCipher } from ${built("host-tests/host/aes-noble.js")};
 const cipher = nobleCipher();
 const keys = new KeyStore();
 const session = new ReadingSession(new TelegramDecoder({ cipher, keys }));
 for (const j of jobs) {
-  if (j.key !== undefined && j.meterId !== undefined) keys.set(j.meterId, j.key);
-  for (const p of j.prelude) session.feed(fromHex(p), j.key);
-  if (!j.read) { session.feed(fromHex(j.telegram), j.key); continue; }
-  const { reading } = session.read(fromHex(j.telegram), {
-    name: j.name, driver: j.driver, key: j.key, timestamp: ${JSON.stringify(MASK)}, device: j.device, rssi_dbm: j.rssi_dbm,
-    conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate,
-  });
-  print(JSON.stringify({ index: j.index, reading }));
+  const r = runReadingJob(session, keys, j);
+  if (r !== undefined) print(JSON.stringify({ index: j.index, reading: r.reading }));
 }
 `,
     );

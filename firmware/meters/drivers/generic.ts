@@ -33,6 +33,8 @@ export const GENERIC_FIELDS: readonly FieldRule[] = [
   { n: "software_version", r: "software_version", as: "str" },
   { n: "firmware_version", r: "firmware_version", as: "str" },
   { n: "model_version", r: "model_version", as: "str" },
+  // VIF FD 1F (EN 13757-3:2018): an actuator's remote-control state, e.g. a valve (docs/bidirectional.md)
+  { n: "remote_control", r: "remote_control" },
 ];
 
 export const GENERIC: Driver = {

@@ -1,0 +1,110 @@
+/**
+ * Compares the real-SDK host build (manifest.json platform x-cli-lin, firmware/host/main.ts) with Node, line
+ * by line, on the same replays (firmware/host/replay.ts): both corpus files through a reading session, and a
+ * stretch of the simulated apartment (50 configured meters, 1 000 frames) through the Gateway, with the XS
+ * machine's memory after start-up and after the frames. The SDK is not part of this repository or of CI:
+ * build it and the binary as docs/moddable-build.md §5 says, then
+ *
+ *   npm run -s build && node build/host-tests/sdk/sdk-host.js <path to the x-cli-lin binary> [work dir]
+ *
+ * Prints one PASS/FAIL line per comparison and the memory figures; exits 1 on any difference.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { toHex } from "../../firmware/util/hex.js";
+import { replayGateway, replayReadings, type GatewayReplay } from "../../firmware/host/replay.js";
+import { readingJobs } from "../bench/readings-table.js";
+import { corpusPath } from "../bench/corpus.js";
+import { Apartment } from "../sim/apartment.js";
+import { nodeCipher } from "../host/aes-node.js";
+
+const FRAMES = 1000;
+const CONFIGURED = 50;
+
+/** The gateway replay: the apartment's configured meters, topped up to 50 with silent ones, and its first frames. */
+export function apartmentReplay(): GatewayReplay {
+  const ap = new Apartment({ cipher: nodeCipher(), seed: 12 });
+  const settings = ap.settings("gw-sdk") as { meters: { id: string; name: string; driver?: string }[] };
+  for (let i = 0; settings.meters.length < CONFIGURED; i++) {
+    settings.meters.push({ id: (0x70000000 + i).toString(16).padStart(8, "0"), name: "silent " + i, driver: "auto" });
+  }
+  const frames: GatewayReplay["frames"] = [];
+  let until = ap.startMs;
+  while (frames.length < FRAMES) {
+    until += 60_000;
+    for (const t of ap.takeUntil(until)) {
+      if (t.mode === "S" || t.rssiDbm < -105 || frames.length >= FRAMES) continue;
+      frames.push({ hex: toHex(t.bytes), mode: t.mode, format: t.format, rssi: t.rssiDbm, at: t.at });
+    }
+  }
+  return { settings, startMs: ap.startMs, frames };
+}
+
+/** The binary's output lines; a crash is reported with its status and standard error, as one line. */
+function runXs(bin: string, args: string[]): string[] {
+  const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+  const out = (r.stdout ?? "").split("\n").filter((l) => l !== "");
+  if (r.status !== 0) out.push(`exit status ${r.status}${r.signal ? " signal " + r.signal : ""}: ${(r.stderr ?? "").trim()}`);
+  return out;
+}
+
+function lines(run: (emit: (l: string) => void) => void): string[] {
+  const out: string[] = [];
+  run((l) => out.push(l));
+  return out;
+}
+
+function compare(name: string, node: string[], xs: string[]): boolean {
+  const a = node.filter((l) => !l.startsWith('{"memory"'));
+  const b = xs.filter((l) => !l.startsWith('{"memory"'));
+  let same = 0;
+  let first = -1;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] === b[i]) same++;
+    else if (first < 0) first = i;
+  }
+  const ok = a.length === b.length && same === a.length;
+  console.log(`${ok ? "PASS" : "FAIL"} ${name}: ${same}/${a.length} lines identical (XS printed ${b.length})`);
+  const cut = (s: string | undefined) => (s ?? "(none)").slice(0, 400);
+  if (!ok && first >= 0) console.log(`  first difference at line ${first}:\n  node ${cut(a[first])}\n  xs   ${cut(b[first])}`);
+  return ok;
+}
+
+function main(): number {
+  const bin = process.argv[2];
+  if (!bin) {
+    console.error("usage: node build/host-tests/sdk/sdk-host.js <x-cli-lin binary> [work dir]");
+    return 2;
+  }
+  const dir = process.argv[3] ?? mkdtempSync(join(tmpdir(), "wmbus-sdk-"));
+  mkdirSync(dir, { recursive: true });
+  const cipher = nodeCipher();
+  let ok = true;
+  const files = [corpusPath(), corpusPath().replace(/wmbus-telegrams\.jsonl$/, "wmbus-telegrams-more.jsonl")];
+  for (const file of files) {
+    const jobs = readingJobs(file);
+    const path = join(dir, "jobs-" + files.indexOf(file) + ".json");
+    writeFileSync(path, JSON.stringify(jobs));
+    const node = lines((emit) => replayReadings(jobs, cipher, emit));
+    const xs = runXs(bin, ["readings", path]);
+    ok = compare("readings " + file.split("/").pop(), node, xs) && ok;
+  }
+  const replay = apartmentReplay();
+  const path = join(dir, "gateway.json");
+  writeFileSync(path, JSON.stringify(replay));
+  const node = lines((emit) => replayGateway(replay, cipher, emit));
+  const xs = runXs(bin, ["gateway", path]);
+  ok = compare(`gateway ${CONFIGURED} meters, ${replay.frames.length} frames`, node, xs) && ok;
+  for (const l of xs.filter((l) => l.startsWith('{"memory"'))) console.log("XS memory " + l);
+  const verdicts: { [v: string]: number } = {};
+  for (const l of node) {
+    const m = /^\{"verdict":"([a-z_]+)"/.exec(l);
+    if (m) verdicts[m[1]] = (verdicts[m[1]] ?? 0) + 1;
+  }
+  console.log("verdicts " + JSON.stringify(verdicts));
+  return ok ? 0 : 1;
+}
+
+process.exitCode = main();
