@@ -35,8 +35,9 @@ export class WmbusError extends Error {
   readonly code: ErrorCode;
   readonly offset: number;
   constructor(code: ErrorCode, message: string, offset = -1) {
-    super(withoutStack(message));
-    restoreStack();
+    const limit = V8_LIMIT ? stackLimit(0) : undefined;
+    super(message);
+    if (V8_LIMIT) stackLimit(limit);
     this.code = code;
     this.offset = offset;
   }
@@ -50,20 +51,14 @@ export class WmbusError extends Error {
  * more time capturing one than decoding the telegram (Node bench). `Error.stackTraceLimit` exists only
  * in V8: elsewhere (XS, where the linker may freeze Error) nothing is touched.
  */
-const V8_ERROR = Error as unknown as { stackTraceLimit?: number };
-const HAS_LIMIT = typeof V8_ERROR.stackTraceLimit === "number";
-let savedLimit: number | undefined;
+const V8_LIMIT = typeof (Error as { stackTraceLimit?: number }).stackTraceLimit === "number";
 
-function withoutStack(message: string): string {
-  if (HAS_LIMIT) {
-    savedLimit = V8_ERROR.stackTraceLimit;
-    V8_ERROR.stackTraceLimit = 0;
-  }
-  return message;
-}
-
-function restoreStack(): void {
-  if (HAS_LIMIT) V8_ERROR.stackTraceLimit = savedLimit;
+/** Sets V8's Error.stackTraceLimit and returns the previous value (V8 only; the caller checks V8_LIMIT). */
+function stackLimit(n: number | undefined): number | undefined {
+  const e = Error as { stackTraceLimit?: number };
+  const was = e.stackTraceLimit;
+  e.stackTraceLimit = n;
+  return was;
 }
 
 export function fail(code: ErrorCode, message: string, offset = -1): never {

@@ -25,6 +25,8 @@ import { DeviceClock } from "./platform/clock.js";
 import { createDeviceTime } from "./platform/time.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
+import { DEVICE_FRAME_MEMO } from "./application/format-cache.js";
+import { DEVICE_SHAPE_MEMO } from "./application/record-shape.js";
 import { RawOutput, type RawPublisher } from "./uplink/raw.js";
 import { createDeviceRawSinks } from "./uplink/raw-sinks-moddable.js";
 import type { NetworkLink } from "./platform/network.js";
@@ -137,7 +139,9 @@ export default function main(): void {
     // Raw frames (docs/raw-output.md): MQTT and UDP listeners (TCP listeners run on the host only so far).
     const raw = config.raw ? new RawOutput({ settings: config.raw, gatewayId: config.gatewayId, mqtt: rawMqtt, sinks: createDeviceRawSinks(config.raw.sinks, log) }) : undefined;
     const last = new LastReadings();
-    const gateway = new Gateway({ config, configProblems: problems, clock: time, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32"), raw });
+    // Memo sizes for a device that hears a few meter models: about 1 KB per record shape, 150 B per frame format.
+    const memo = { shapes: DEVICE_SHAPE_MEMO, frames: DEVICE_FRAME_MEMO };
+    const gateway = new Gateway({ config, configProblems: problems, clock: time, cipher, hub: last.tap(hub), device: String(mcConfig.board ?? "esp32"), raw, memo });
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.

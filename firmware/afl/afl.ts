@@ -1,5 +1,6 @@
 import { Reader } from "../util/reader.js";
 import { fail } from "../errors.js";
+import { deepFreeze } from "../util/freeze.js";
 
 /**
  * Authentication and fragmentation layer, CI 0x90 (EN 13757-7:2018 §6).
@@ -22,10 +23,10 @@ export interface AflHeader {
   end: number;
 }
 
-export const FCL = { KI: 0x0200, MAC: 0x0400, MCR: 0x0800, ML: 0x1000, MCL: 0x2000, MF: 0x4000 } as const;
+export const FCL = deepFreeze({ KI: 0x0200, MAC: 0x0400, MCR: 0x0800, ML: 0x1000, MCL: 0x2000, MF: 0x4000 } as const);
 
 /** CMAC truncation per MCL.AT (EN 13757-7 Table 9): 3→2, 4→4, 5→8, 6→12, 7→16 bytes; 8 = GMAC-12. */
-const MAC_LENGTHS: Record<number, number> = { 3: 2, 4: 4, 5: 8, 6: 12, 7: 16, 8: 12 };
+const MAC_LENGTHS: Record<number, number> = deepFreeze({ 3: 2, 4: 4, 5: 8, 6: 12, 7: 16, 8: 12 });
 
 export function macLength(mcl: number): number {
   return MAC_LENGTHS[mcl & 0x0f] ?? 0;

@@ -4,17 +4,19 @@
  * No Math.pow: scaling uses the literal table POW10 so that e.g. 2850427 × 10^-2 is the same
  * double as the literal 28504.27.
  */
+import { deepFreeze } from "../util/freeze.js";
+
 
 /** 10^0 … 10^22: every entry is an exact double. */
-export const POW10: readonly number[] = [
+export const POW10: readonly number[] = deepFreeze([
   1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
   100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
   10000000000000000, 100000000000000000, 1000000000000000000, 10000000000000000000,
   100000000000000000000, 1000000000000000000000, 10000000000000000000000,
-];
+]);
 
 /** 2^(8·n) for n = 0..6. */
-const POW256: readonly number[] = [1, 256, 65536, 16777216, 4294967296, 1099511627776, 281474976710656];
+const POW256: readonly number[] = deepFreeze([1, 256, 65536, 16777216, 4294967296, 1099511627776, 281474976710656]);
 
 /** raw × 10^exp. A negative exponent divides by the exact power of ten (no float noise). */
 export function scaleNumber(raw: number, exp: number): number {
@@ -178,9 +180,9 @@ export interface DateType {
 }
 
 /** Date/time type chosen by the data length (2 G, 3 J, 4 F, 6 I). */
-export const DATE_BY_LENGTH: { readonly [len: number]: DateType } = {
+export const DATE_BY_LENGTH: { readonly [len: number]: DateType } = deepFreeze({
   2: { type: "G", decode: dateG, invalid: (b, p) => allFF(b, p, 2) },
   3: { type: "J", decode: timeJ, invalid: (b, p) => allFF(b, p, 3) },
   4: { type: "F", decode: dateF, invalid: (b, p) => (b[p] & 0x80) !== 0 }, // IV: byte 0 bit 7
   6: { type: "I", decode: dateI, invalid: (b, p) => (b[p + 1] & 0x80) !== 0 }, // IV: byte 1 bit 7
-};
+});

@@ -8,6 +8,7 @@ import { fail } from "../errors.js";
 import { hex8 } from "../util/hex.js";
 import type { Reader } from "../util/reader.js";
 import type { RecordFunction } from "./record.js";
+import { deepFreeze } from "../util/freeze.js";
 
 /** EN 13757-3 §6.3.3 allows at most 10 DIFEs. */
 export const MAX_DIFE = 10;
@@ -16,7 +17,7 @@ export const MAX_DIFE = 10;
 export type DataCoding = "none" | "int" | "real" | "selection" | "bcd" | "lvar" | "special";
 
 /** Per data field code 0..15: coding and length in bytes (-1 = LVAR, length byte first). */
-export const DATA_FIELDS: readonly { readonly coding: DataCoding; readonly length: number }[] = [
+export const DATA_FIELDS: readonly { readonly coding: DataCoding; readonly length: number }[] = deepFreeze([
   { coding: "none", length: 0 }, // 0 no data
   { coding: "int", length: 1 }, // 1 8-bit integer
   { coding: "int", length: 2 }, // 2 16-bit integer
@@ -33,22 +34,22 @@ export const DATA_FIELDS: readonly { readonly coding: DataCoding; readonly lengt
   { coding: "lvar", length: -1 }, // D variable length
   { coding: "bcd", length: 6 }, // E 12-digit BCD
   { coding: "special", length: 0 }, // F special functions (whole DIF byte, see SPECIAL_DIFS)
-];
+]);
 
 /** DIF bits 5..4 (EN 13757-3 table 5). */
-export const FUNCTIONS: readonly RecordFunction[] = ["instantaneous", "maximum", "minimum", "error"];
+export const FUNCTIONS: readonly RecordFunction[] = deepFreeze(["instantaneous", "maximum", "minimum", "error"]);
 
 /**
  * Special functions: the whole DIF byte (EN 13757-3 table 6). 0x3F..0x6F are reserved;
  * a DIF with data field F and any other upper bits is not defined either.
  */
 export type SpecialDif = "manufacturer" | "more_records" | "filler" | "global_readout";
-const SPECIAL_DIFS: { readonly [dif: number]: SpecialDif } = {
+const SPECIAL_DIFS: { readonly [dif: number]: SpecialDif } = deepFreeze({
   0x0f: "manufacturer", // manufacturer-specific data until the end of the APL
   0x1f: "more_records", // as 0x0F, and more records follow in the next telegram
   0x2f: "filler", // idle filler
   0x7f: "global_readout", // global readout request (selection), no VIF, no data
-};
+});
 
 /** Classifies a DIF byte whose data field is 0xF. Throws `bad_dif` for reserved codes. */
 export function specialDif(dif: number, offset: number): SpecialDif {

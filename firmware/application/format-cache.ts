@@ -19,24 +19,17 @@
 import { fail } from "../errors.js";
 import { crc16 } from "../link/crc16.js";
 import { fromHex, hex8, hex16, toHex } from "../util/hex.js";
-import { parseRecordHeader, type RecordHeader, type RecordShape } from "./record-shape.js";
+import { KeySpeller, meterKey, type FormatScope } from "./format-keys.js";
+import { DEVICE_SHAPE_MEMO, parseRecordHeader, ShapeMemo, type RecordHeader, type RecordShape } from "./record-shape.js";
 
-export interface FormatScope {
-  /** M-field value (e.g. 0x2C2D for KAM). */
-  m?: number;
-  /** Device type (medium) byte. */
-  deviceType?: number;
-  /** Meter id as printed (8 digits); scopes the format to one meter. */
-  id?: string;
-}
-
+export type { FormatScope } from "./format-keys.js";
 export interface Format {
   signature: number;
   /** Header bytes as learnt (the signature is their CRC). */
   bytes: Uint8Array;
   /**
    * The record shapes of the full frame this format was last learnt from. Shapes are memoised by
-   * their bytes (records.ts recordShapeAt), so the same shapes in the same order mean the same bytes.
+   * their bytes (FormatCache.shapes), so the same shapes in the same order mean the same bytes.
    */
   shapes?: readonly RecordShape[];
 }
@@ -67,62 +60,6 @@ export function parseHeaderList(bytes: Uint8Array): RecordHeader[] {
     pos += h.bytes.length;
   }
   return out;
-}
-
-/** Map key prefix of a meter-scoped format (scope.id given). */
-function meterKey(scope: FormatScope): string {
-  return `meter:${scope.m === undefined ? "*" : hex16(scope.m)}:${scope.id}`;
-}
-
-/** Model keys already spelt, by M × 512 + device type (256: any); a gateway hears a few dozen models. */
-const MODEL_KEYS = new Map<number, string>();
-
-/** Map key prefix of a manufacturer + device type format (device type undefined: any). */
-function modelKey(m: number, deviceType: number | undefined): string {
-  const n = (m & 0x7fff) * 512 + (deviceType === undefined ? 256 : deviceType & 0xff);
-  let key = MODEL_KEYS.get(n);
-  if (key === undefined) {
-    key = `mt:${hex16(m & 0x7fff)}:${deviceType === undefined ? "*" : hex8(deviceType)}`;
-    if (MODEL_KEYS.size >= 64) MODEL_KEYS.clear();
-    MODEL_KEYS.set(n, key);
-  }
-  return key;
-}
-
-/** Model + signature keys already spelt, by (M × 512 + device type) × 2^16 + signature (exact below 2^41). */
-const MODEL_SIG_KEYS = new Map<number, string>();
-
-/**
- * The map key of a model's format: modelKey + "|" + signature hex, spelt once. The same string object
- * comes back every time, so the cache's Map hashes it once instead of a new concatenation per frame.
- */
-function modelSigKey(m: number, deviceType: number | undefined, signature: number, sig: string): string {
-  const n = ((m & 0x7fff) * 512 + (deviceType === undefined ? 256 : deviceType & 0xff)) * 65536 + signature;
-  let key = MODEL_SIG_KEYS.get(n);
-  if (key === undefined) {
-    key = modelKey(m, deviceType) + "|" + sig;
-    if (MODEL_SIG_KEYS.size >= 256) MODEL_SIG_KEYS.clear();
-    MODEL_SIG_KEYS.set(n, key);
-  }
-  return key;
-}
-
-function scopeKeys(scope: FormatScope | undefined): string[] {
-  const keys: string[] = [];
-  if (scope !== undefined) {
-    if (scope.id !== undefined) keys.push(meterKey(scope));
-    if (scope.m !== undefined) keys.push(modelKey(scope.m, scope.deviceType));
-  }
-  if (keys.length === 0) keys.push("");
-  return keys;
-}
-
-/** Keys tried by lookup: meter, M/type, M/any type, global. */
-function lookupKeys(scope: FormatScope): string[] {
-  const keys = scopeKeys(scope);
-  if (scope.m !== undefined && scope.deviceType !== undefined) keys.push(modelKey(scope.m, undefined));
-  keys.push("");
-  return keys;
 }
 
 /** Header bytes of the records that form a compact format (no fillers, no manufacturer data). */
@@ -166,17 +103,19 @@ interface FrameFormat {
   sig: string;
 }
 
-/** How many frame formats keep their header bytes and signature by default (about 150 B each). */
-export const DEFAULT_FRAME_MEMO = 128;
-let frameMemo = DEFAULT_FRAME_MEMO;
-
 /**
- * Sets how many frame formats each cache keeps with their header bytes and signature (at least 1). A host
- * gateway that hears hundreds of meter models sets more, as it does for the record shapes
- * (records.ts setRecordShapeMemo); a memo smaller than the formats in turn is worked out again per frame.
+ * How many frame formats a cache keeps with their header bytes and signature on the device (about 150 B
+ * each). A host gateway or the CLI that hears hundreds of meter models keeps more (the corpus alone has about
+ * 300 formats); a memo smaller than the formats in turn is worked out again per frame.
  */
-export function setFrameFormatMemo(n: number): void {
-  frameMemo = n > 1 ? n : 1;
+export const DEVICE_FRAME_MEMO = 128;
+
+/** Sizes of what a FormatCache memoises (see ShapeMemo and DEVICE_FRAME_MEMO); the device sizes by default. */
+export interface MemoSizes {
+  /** Parsed record headers kept (0: none). */
+  shapes?: number;
+  /** Frame formats kept with their header bytes and signature (at least 1). */
+  frames?: number;
 }
 
 /**
@@ -187,16 +126,28 @@ function shapesKey(shapes: readonly RecordShape[]): number {
   return (shapes[0].serial * 4096 + (shapes[shapes.length - 1].serial % 4096)) * 256 + (shapes.length % 256);
 }
 
+/**
+ * The formats a decoder has learnt, and the memos that make recognising them cheap: the record shapes
+ * (ShapeMemo) that full frames are parsed with, and the frame formats worked out from them. One per decoder
+ * (or shared by decoders that should learn together); nothing of it lives at module level.
+ */
 export class FormatCache {
   readonly maxEntries: number;
+  /** Record shapes of full frames parsed with this cache (decoder/apl-dispatch.ts). */
+  readonly shapes: ShapeMemo;
+  readonly #frameMemo: number;
+  readonly #keys = new KeySpeller();
   private readonly map = new Map<string, Format>();
   private readonly parsed = new Map<Format, RecordHeader[]>();
   private readonly frames = new Map<number, FrameFormat>();
   /** How many keys are meter-scoped (kept only on collisions, or imported). */
   private meterEntries = 0;
 
-  constructor(maxEntries = 128) {
+  constructor(maxEntries = 128, memo: MemoSizes = {}) {
     this.maxEntries = maxEntries > 0 ? maxEntries : 1;
+    this.shapes = new ShapeMemo(memo.shapes ?? DEVICE_SHAPE_MEMO);
+    const frames = memo.frames ?? DEVICE_FRAME_MEMO;
+    this.#frameMemo = frames > 1 ? Math.floor(frames) : 1;
   }
 
   get size(): number {
@@ -231,7 +182,7 @@ export class FormatCache {
       const bytes = formatHeaderBytes(shapes);
       const signature = formatSignature(bytes);
       frame = { shapes, bytes, signature, sig: hex16(signature) };
-      if (this.frames.size >= frameMemo) this.frames.delete(this.frames.keys().next().value!);
+      if (this.frames.size >= this.#frameMemo) this.frames.delete(this.frames.keys().next().value!);
       this.frames.set(hash, frame);
     }
     // the memo's own list: a format learnt from it is then recognised by identity (sameShapes)
@@ -240,8 +191,8 @@ export class FormatCache {
 
   /** Stores or refreshes a learnt format (see learnShapes). */
   private keep(headers: Uint8Array, signature: number, sig: string, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): number {
-    if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(scopeKeys(scope), headers, signature, sig, shapes);
-    const mtKey = modelSigKey(scope.m, scope.deviceType, signature, sig);
+    if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(this.#keys.scopeKeys(scope), headers, signature, sig, shapes);
+    const mtKey = this.#keys.modelSigKey(scope.m, scope.deviceType, signature, sig);
     const shared = this.map.get(mtKey);
     if (shared === undefined || sameFormat(shared, headers, shapes)) {
       const f = shared ?? this.newFormat(signature, headers);
@@ -264,7 +215,7 @@ export class FormatCache {
    */
   lookup(signature: number, scope?: FormatScope): Format | undefined {
     const sig = hex16(signature);
-    const keys = scope === undefined ? [""] : lookupKeys(scope);
+    const keys = scope === undefined ? [""] : this.#keys.lookupKeys(scope);
     for (const k of keys) {
       const key = k + "|" + sig;
       const f = this.map.get(key);

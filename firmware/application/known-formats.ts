@@ -6,7 +6,9 @@
  * every compact frame is still validated with its full-frame CRC, so a wrong seed cannot produce data.
  * Sources: full frames in the shared telegram corpus, and the exmbus signature vector (the EN 13757-3 Annex G example (known-formats test)).
  */
-export const KNOWN_FORMATS: readonly string[] = [
+import { deepFreeze } from "../util/freeze.js";
+
+export const KNOWN_FORMATS: readonly string[] = deepFreeze([
   "02FF2004134413615B6167", // Kamstrup Multical 21 / flowIQ water (signature A8ED)
   // flowIQ version 3C (36D4): never sent in full in the corpus; the one list of headers this family sends
   // (corpus #216, #221) that matches both the signature and the full-frame CRC of the compact frame #223
@@ -19,4 +21,4 @@ export const KNOWN_FORMATS: readonly string[] = [
   "040F04FF0704FF08041484401484804014043B0259025D142D84100F84200F04FF22026C440F4414C44014C4804014426C", // Multical 603 (E7A2)
   "02F9FF15040604EEFF0704EEFF0804148440148480401402FD17026C426C44064414C44014C4804014043B0259025D", // Multical 403 (8400)
   "040404843C042B04AB3C", // Kamstrup Omnipower electricity (8C13)
-];
+]);

@@ -8,6 +8,7 @@ import { Reader } from "../util/reader.js";
 import { readDif, type DifInfo } from "./dif.js";
 import type { RecordFunction } from "./record.js";
 import { readVif, resolveVif, type VifChain, type VifInfo } from "./vif.js";
+import { deepFreeze } from "../util/freeze.js";
 
 /** Everything the header bytes say about a record, wherever it sits; shared by all records with these bytes. */
 export interface RecordShape {
@@ -44,12 +45,12 @@ export interface RecordHeader extends RecordShape {
   offset: number;
 }
 
-const FUNCTION_SUFFIX: { readonly [f in RecordFunction]: string } = {
+const FUNCTION_SUFFIX: { readonly [f in RecordFunction]: string } = deepFreeze({
   instantaneous: "",
   maximum: "_max",
   minimum: "_min",
   error: "_error",
-};
+});
 
 /** quantity [_label…] [_storage_N] [_tariff_N] [_subunit_N] [_max|_min|_error] */
 export function recordName(quantity: string, nameLabels: readonly string[], dif: DifInfo): string {
@@ -61,32 +62,31 @@ export function recordName(quantity: string, nameLabels: readonly string[], dif:
   return s + FUNCTION_SUFFIX[dif.function];
 }
 
-const SPECIAL_QUANTITY = {
+const SPECIAL_QUANTITY = deepFreeze({
   manufacturer: "manufacturer_data",
   more_records: "manufacturer_data",
   filler: "idle_filler",
   global_readout: "global_readout",
-} as const;
+} as const);
 
 /**
  * Parses the record header at `pos` (bounded by `end`). For special DIFs the header is the DIF
  * byte alone: 2F fillers and 7F have no data, 0F/1F have manufacturer data up to `end`.
  */
 export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): RecordHeader {
-  const s = parseShape(buf, pos, end);
+  const s = parseShape(buf, pos, end, 0);
   return {
     offset: pos, bytes: s.bytes, hex: s.hex, vibHex: s.vibHex, dif: s.dif, vib: s.vib, info: s.info, dataLength: s.dataLength,
     name: s.name, serial: s.serial, plainInt: s.plainInt, vifes: s.vifes, labels: s.labels,
   };
 }
 
-const NO_VIFES: readonly number[] = Object.freeze([]);
-
 function frozenLabels(labels: readonly string[]): readonly string[] | undefined {
   return labels.length > 0 ? Object.freeze(labels.slice()) : undefined;
 }
 
-function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
+/** Parses the header at `pos` into a new shape; `serial` numbers it (ShapeMemo), 0 when it is not memoised. */
+function parseShape(buf: Uint8Array, pos: number, end: number, serial: number): RecordShape {
   const r = new Reader(buf, pos, end);
   const dif = readDif(r);
   if (dif.special !== undefined) {
@@ -95,8 +95,9 @@ function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
     if (dif.special === "more_records") info.labels.push("more_records_follow");
     const bytes = buf.slice(pos, r.pos);
     return {
-      bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, serial: nextSerial(), plainInt: 0,
-      vifes: NO_VIFES, labels: frozenLabels(info.labels),
+      bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, serial, plainInt: 0,
+      // a fresh array per shape, never a module constant: on the device a preloaded object cannot be output (JSON)
+      vifes: Object.freeze([] as number[]), labels: frozenLabels(info.labels),
     };
   }
   const vib = readVif(r);
@@ -106,16 +107,9 @@ function parseShape(buf: Uint8Array, pos: number, end: number): RecordShape {
   const hex = toHex(bytes);
   const vibHex = hex.slice(2 + 2 * dif.difes.length);
   return {
-    bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial: nextSerial(), plainInt: plainInt(dif, info),
+    bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial, plainInt: plainInt(dif, info),
     vifes: Object.freeze(vib.vifes.slice()), labels: frozenLabels(info.labels),
   };
-}
-
-let serials = 0;
-
-function nextSerial(): number {
-  serials = (serials + 1) % 0x40000000;
-  return serials;
 }
 
 /** See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes. */
@@ -130,17 +124,46 @@ function plainInt(dif: DifInfo, info: VifInfo): number {
  * Only headers of at most MEMO_BYTES bytes without a plain-text unit are kept (the key must be an
  * exact number); when full, the oldest shape makes room, which bounds its memory. A shape costs about 1 KB
  * of XS heap on the ESP32 (990 B measured: objects for DIF, VIB and meaning, header bytes and strings),
- * so the default suits a device that hears a few models; a host gateway sets more with setRecordShapeMemo.
+ * so the device keeps DEVICE_SHAPE_MEMO; a host gateway or the CLI sizes it for hundreds of models.
+ * One memo per FormatCache (format-cache.ts): the shapes it hands out are how that cache recognises formats.
  */
-export const DEFAULT_SHAPE_MEMO = 32;
-let memoMax = DEFAULT_SHAPE_MEMO;
+export const DEVICE_SHAPE_MEMO = 32;
 const MEMO_BYTES = 6;
-const memo = new Map<number, RecordShape>();
 
-/** Sets how many parsed record headers are kept (0: none); the memo is emptied. */
-export function setRecordShapeMemo(max: number): void {
-  memoMax = max > 0 ? max : 0;
-  memo.clear();
+export class ShapeMemo {
+  /** How many shapes are kept (0: none). */
+  readonly max: number;
+  /** Shapes by header key (shapeKey). Not private: a private field costs XS more per record than a property. */
+  readonly memo = new Map<number, RecordShape>();
+  /** The last serial handed out (RecordShape.serial: unique among the shapes of this memo). */
+  #serial = 0;
+
+  constructor(max = DEVICE_SHAPE_MEMO) {
+    this.max = max > 0 ? Math.floor(max) : 0;
+  }
+
+  get size(): number {
+    return this.memo.size;
+  }
+
+  /** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
+  shapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
+    const key = this.max > 0 ? shapeKey(buf, pos, end) : -1;
+    if (key < 0) return parseShape(buf, pos, end, this.#next());
+    const memo = this.memo;
+    let s = memo.get(key);
+    if (s === undefined) {
+      s = parseShape(buf, pos, end, this.#next());
+      if (memo.size >= this.max) memo.delete(memo.keys().next().value!); // the oldest shape goes first
+      memo.set(key, s);
+    }
+    return s;
+  }
+
+  #next(): number {
+    this.#serial = (this.#serial + 1) % 0x40000000;
+    return this.#serial;
+  }
 }
 
 /** The memo key of the header at `pos`: its bytes as a number, times 8, plus its length; -1 = not memoisable. */
@@ -167,15 +190,7 @@ function shapeKey(buf: Uint8Array, pos: number, end: number): number {
   return key * 8 + (p - pos);
 }
 
-/** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
-export function recordShapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
-  const key = memoMax > 0 ? shapeKey(buf, pos, end) : -1;
-  if (key < 0) return parseShape(buf, pos, end);
-  let s = memo.get(key);
-  if (s === undefined) {
-    s = parseShape(buf, pos, end);
-    if (memo.size >= memoMax) memo.delete(memo.keys().next().value!); // the oldest shape goes first
-    memo.set(key, s);
-  }
-  return s;
+/** The shape of the header at `pos`: from `memo` when given, else freshly parsed. */
+export function recordShapeAt(buf: Uint8Array, pos: number, end: number, memo?: ShapeMemo): RecordShape {
+  return memo === undefined ? parseShape(buf, pos, end, 0) : memo.shapeAt(buf, pos, end);
 }

@@ -7,22 +7,22 @@ import { WmbusError } from "../errors.js";
 import { fromHex, toHex } from "../util/hex.js";
 import { scaleNumber } from "./datatypes.js";
 import type { DataRecord, RecordFunction } from "./record.js";
-import { recordShapeAt, type RecordShape } from "./record-shape.js";
+import { ShapeMemo, type RecordShape } from "./record-shape.js";
 import { decodeValue } from "./values.js";
 
 // Record headers and their memo live in record-shape.ts; re-exported for the many importers of this module.
 export {
-  DEFAULT_SHAPE_MEMO,
+  DEVICE_SHAPE_MEMO,
   parseRecordHeader,
   recordName,
   recordShapeAt,
-  setRecordShapeMemo,
+  ShapeMemo,
   type RecordHeader,
   type RecordShape,
 } from "./record-shape.js";
 
 /** 2^(8·n) for n = 0..6: the offset of a negative n-byte two's complement number. */
-const POW256: readonly number[] = [1, 256, 65536, 16777216, 4294967296, 1099511627776, 281474976710656];
+const POW256: readonly number[] = Object.freeze([1, 256, 65536, 16777216, 4294967296, 1099511627776, 281474976710656]);
 
 /**
  * Decodes the data of `header` at `dataPos` (bounded by `end`) into a DataRecord. `offset` is
@@ -36,15 +36,13 @@ export function decodeRecordData(
   end: number,
   offset = header.offset ?? dataPos,
 ): { record: DataRecord; next: number } {
-  const record = decodeRecord(header, buf, dataPos, end, offset);
-  return { record, next: dataPos + record.dataLength };
+  const out: DataRecord[] = [];
+  const length = decodeRecord(header, buf, dataPos, end, offset, out);
+  return { record: out[0], next: dataPos + length };
 }
 
-/** Data length in bytes of the record decodeRecord returned last (saves parseRecordsWithHeaders a getter call). */
-let decodedLength = 0;
-
-/** decodeRecordData without the result pair: the data length is record.data.length / 2 (also in decodedLength). */
-function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number): DecodedRecord {
+/** decodeRecordData without the result pair: appends the record to `out` and returns its data length. */
+function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number, out: DataRecord[]): number {
   const dif = header.dif;
   const info = header.info;
   let value: number | string | null;
@@ -81,8 +79,8 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
   if (header.labels !== undefined) record.labels = header.labels as string[]; // shared and frozen
   if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
   if (error !== undefined) record.error = error;
-  decodedLength = length;
-  return record;
+  out.push(record);
+  return length;
 }
 
 /**
@@ -218,9 +216,10 @@ export interface ParsedRecords {
  * malformed record does not throw: parsing stops and the error is returned with the records
  * decoded so far (real meters put CRC leftovers or junk after their last record).
  */
-export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: number, lenient = false): ParsedRecords {
+export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: number, lenient = false, shapes?: ShapeMemo): ParsedRecords {
   const records: DataRecord[] = [];
   const headers: RecordShape[] = [];
+  const memo = shapes ?? new ShapeMemo(0); // without a memo every header is parsed
   if (end > buf.length) end = buf.length;
   let pos = start < 0 ? 0 : start;
   while (pos < end) {
@@ -229,12 +228,11 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       continue;
     }
     try {
-      const h = recordShapeAt(buf, pos, end);
+      const h = memo.shapeAt(buf, pos, end);
       const dataPos = pos + h.bytes.length;
-      const record = decodeRecord(h, buf, dataPos, end, pos);
-      records.push(record);
+      const length = decodeRecord(h, buf, dataPos, end, pos, records);
       headers.push(h);
-      pos = dataPos + decodedLength;
+      pos = dataPos + length;
       if (h.dataLength === -2) break;
     } catch (e) {
       if (!lenient || !(e instanceof WmbusError)) throw e;

@@ -7,7 +7,7 @@
 import { expandTable, type VifEntry } from "./vif-tables.js";
 import { deepFreeze } from "../util/freeze.js";
 
-export const FB_VIFS: readonly VifEntry[] = [
+export const FB_VIFS: readonly VifEntry[] = deepFreeze([
   { from: 0x00, to: 0x01, q: "energy", unit: "Wh", exp: 5 }, // 10^(n-1) MWh
   { from: 0x02, to: 0x03, q: "reactive_energy", unit: "VARh", exp: 3 }, // 10^n kVARh
   { from: 0x04, to: 0x05, q: "apparent_energy", unit: "VAh", exp: 3 }, // 10^n kVAh
@@ -29,6 +29,6 @@ export const FB_VIFS: readonly VifEntry[] = [
   { from: 0x69, to: 0x69, q: "hca_rating_factor_kq", unit: "", kind: "bin12" }, // thermal output rating factor Kq, 2^-12
   { from: 0x74, to: 0x77, q: "temperature_limit", unit: "C", exp: -3 }, // cold / warm temperature limit
   { from: 0x78, to: 0x7f, q: "cumulative_max_power", unit: "W", exp: -3 }, // 10^(nnn-3) W
-];
+]);
 
 export const FB_TABLE = deepFreeze(expandTable(FB_VIFS));

@@ -5,9 +5,9 @@
 import { expandTable, TIME_UNITS, type VifEntry } from "./vif-tables.js";
 import { deepFreeze } from "../util/freeze.js";
 
-const TIME_HDMY: readonly string[] = ["h", "d", "month", "year"];
+const TIME_HDMY: readonly string[] = deepFreeze(["h", "d", "month", "year"]);
 
-export const FD_VIFS: readonly VifEntry[] = [
+export const FD_VIFS: readonly VifEntry[] = deepFreeze([
   { from: 0x00, to: 0x03, q: "credit", unit: "currency", exp: -3 },
   { from: 0x04, to: 0x07, q: "debit", unit: "currency", exp: -3 },
   { from: 0x08, to: 0x08, q: "access_number", unit: "", kind: "unsigned" }, // 2018: unique message identification
@@ -71,6 +71,6 @@ export const FD_VIFS: readonly VifEntry[] = [
   { from: 0x74, to: 0x74, q: "remaining_battery_life", unit: "d" },
   { from: 0x75, to: 0x75, q: "meter_stop_count", unit: "" },
   { from: 0x76, to: 0x76, q: "manufacturer_data_container", unit: "", kind: "container" }, // 2018
-];
+]);
 
 export const FD_TABLE = deepFreeze(expandTable(FD_VIFS));

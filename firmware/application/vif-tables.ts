@@ -42,7 +42,7 @@ export interface VifMeaning {
 }
 
 /** Time units nn = 0..3 (EN 13757-3 table 10 footnote: seconds, minutes, hours, days). */
-export const TIME_UNITS: readonly string[] = ["s", "min", "h", "d"];
+export const TIME_UNITS: readonly string[] = deepFreeze(["s", "min", "h", "d"]);
 
 /** Expands a range table into a 128-slot lookup array (one slot per code). */
 export function expandTable(entries: readonly VifEntry[]): (VifEntry | undefined)[] {
@@ -65,7 +65,7 @@ export function lookupVif(table: readonly (VifEntry | undefined)[], code: number
 }
 
 /** EN 13757-3:2018 table 10, primary VIFs 0x00..0x7A (0x7B..0x7F are handled in vif.ts). */
-export const PRIMARY_VIFS: readonly VifEntry[] = [
+export const PRIMARY_VIFS: readonly VifEntry[] = deepFreeze([
   { from: 0x00, to: 0x07, q: "energy", unit: "Wh", exp: -3 },
   { from: 0x08, to: 0x0f, q: "energy", unit: "J", exp: 0 },
   { from: 0x10, to: 0x17, q: "volume", unit: "m3", exp: -6 },
@@ -92,6 +92,6 @@ export const PRIMARY_VIFS: readonly VifEntry[] = [
   { from: 0x78, to: 0x78, q: "fabrication_number", unit: "", kind: "id" },
   { from: 0x79, to: 0x79, q: "enhanced_identification", unit: "", kind: "id" },
   { from: 0x7a, to: 0x7a, q: "bus_address", unit: "" },
-];
+]);
 
 export const PRIMARY_TABLE = deepFreeze(expandTable(PRIMARY_VIFS));

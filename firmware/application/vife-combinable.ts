@@ -28,7 +28,7 @@ export interface VifeMeaning {
 
 type Row = readonly [code: number, meaning: VifeMeaning];
 
-const RECORD_ERRORS: readonly (readonly [number, string])[] = [
+const RECORD_ERRORS: readonly (readonly [number, string])[] = deepFreeze([
   [0x01, "too_many_difes"],
   [0x02, "storage_not_implemented"],
   [0x03, "unit_not_implemented"],
@@ -54,9 +54,9 @@ const RECORD_ERRORS: readonly (readonly [number, string])[] = [
   [0x1a, "reserved_1A"],
   [0x1b, "reserved_1B"],
   [0x1c, "premature_end_of_record"],
-];
+]);
 
-const ROWS: readonly Row[] = [
+const ROWS: readonly Row[] = deepFreeze([
   [0x00, { label: "record_error_none", inName: false }],
   [0x12, { label: "average" }],
   [0x13, { label: "inverse_compact_profile", kind: "hex" }],
@@ -109,7 +109,7 @@ const ROWS: readonly Row[] = [
   [0x6e, { label: "date_of_last_begin", kind: "date" }],
   [0x6f, { label: "date_of_last_end", kind: "date" }],
   [0x7e, { label: "future_value" }],
-];
+]);
 
 function build(): (VifeMeaning | undefined)[] {
   const t: (VifeMeaning | undefined)[] = [];
@@ -140,7 +140,7 @@ function build(): (VifeMeaning | undefined)[] {
 export const COMBINABLE: readonly (VifeMeaning | undefined)[] = deepFreeze(build());
 
 /** Codes after the combinable-extension VIFE 0xFC (EN 13757-3:2018 table 16). */
-export const COMBINABLE_EXT: { readonly [code: number]: VifeMeaning } = {
+export const COMBINABLE_EXT: { readonly [code: number]: VifeMeaning } = deepFreeze({
   0x01: { label: "phase_l1" },
   0x02: { label: "phase_l2" },
   0x03: { label: "phase_l3" },
@@ -156,4 +156,4 @@ export const COMBINABLE_EXT: { readonly [code: number]: VifeMeaning } = {
   0x10: { label: "absolute_accumulation" },
   0x11: { label: "type_c", inName: false, kind: "unsigned" },
   0x12: { label: "type_d", inName: false, kind: "unsigned" },
-};
+});

@@ -14,7 +14,7 @@ export function decodeApl(t: Telegram, formats: FormatCache | undefined): void {
   switch (tpl.info.payload) {
     case "full": {
       // One lenient parse serves both: the records, and the format a later compact frame will refer to.
-      const parsed = parseRecordsWithHeaders(bytes, start, end, true);
+      const parsed = parseRecordsWithHeaders(bytes, start, end, true, formats?.shapes);
       t.records = parsed.records;
       if (parsed.error) keepUnparsed(t, parsed.error);
       else if (formats && parsed.headers.length > 0) formats.learnShapes(parsed.headers, t.meter);

@@ -17,6 +17,7 @@ import type { DecodeResult, SecurityHook, Telegram } from "../telegram.js";
 import type { KeyProvider, PassCounter } from "../vocabulary.js";
 import { CiChain, resumeCiChain, walkCiChain } from "../transport/ci-chain.js";
 import { meterKey } from "../security/key-store.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export interface DecodeOptions {
   crc?: CrcMode;
@@ -225,10 +226,10 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
 }
 
 /** Security modes EN 13757-7 leaves reserved (no cipher defined; docs/protocol.md §5.4): 4, 6, 11, 12, 14, 16–31. */
-const RESERVED_MODES: { readonly [mode: number]: true } = {
+const RESERVED_MODES: { readonly [mode: number]: true } = deepFreeze({
   4: true, 6: true, 11: true, 12: true, 14: true, 16: true, 17: true, 18: true, 19: true, 20: true, 21: true, 22: true,
   23: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true, 31: true,
-};
+});
 
 /** True when [start, end) is a complete, well-formed list of data records (no junk, no reserved codes). */
 function parsesAsRecords(bytes: Uint8Array, start: number, end: number): boolean {

@@ -1,6 +1,7 @@
 import { WmbusError } from "../errors.js";
 import type { CrcMode } from "../link/frame-format.js";
 import { FormatCache } from "../application/compact.js";
+import type { MemoSizes } from "../application/format-cache.js";
 import { KNOWN_FORMATS } from "../application/known-formats.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import { KeyStore, SingleKey, UNUSED_KEY_WARNING } from "../security/key-store.js";
@@ -18,6 +19,11 @@ export interface DecoderOptions {
   /** The one key provider (default: an empty KeyStore), used for OMS security and by the readings. */
   keys?: KeyProvider;
   formats?: FormatCache;
+  /**
+   * Sizes of the format cache's memos when `formats` is not given (default: the device's,
+   * application/format-cache.ts MemoSizes); a host gateway or the CLI gives larger ones.
+   */
+  memo?: MemoSizes;
   /** When given, authenticated telegrams whose counter is not newer than the last accepted one are `replayed`. */
   replay?: ReplayGuard;
   /** Counts CRC strips and CI-chain walks (tests, bench). */
@@ -52,7 +58,7 @@ export class TelegramDecoder {
   readonly #chain = new CiChain();
 
   constructor(opts: DecoderOptions = {}) {
-    this.formats = opts.formats ?? new FormatCache(256);
+    this.formats = opts.formats ?? new FormatCache(256, opts.memo);
     if (!opts.formats) this.formats.import(KNOWN_FORMATS);
     this.keys = opts.keys ?? new KeyStore();
     this.replay = opts.replay;

@@ -1,5 +1,6 @@
 import { Reader } from "../util/reader.js";
 import { Address, readDllAddress } from "../link/dll.js";
+import { deepFreeze } from "../util/freeze.js";
 
 /**
  * Extended link layer, CI 0x8C–0x8F (EN 13757-4 §13, Table 44ff).
@@ -24,7 +25,7 @@ export interface EllHeader {
 export const ELL_HEADER_LENGTH: { readonly [ci: number]: number } = { 0x8c: 2, 0x8d: 8, 0x8e: 10, 0x8f: 16 };
 
 /** CC bits (EN 13757-4 Table 45). */
-export const CC = { B: 0x80, D: 0x40, S: 0x20, H: 0x10, P: 0x08, A: 0x04, R: 0x02, X: 0x01 } as const;
+export const CC = deepFreeze({ B: 0x80, D: 0x40, S: 0x20, H: 0x10, P: 0x08, A: 0x04, R: 0x02, X: 0x01 } as const);
 
 export function ccFlags(cc: number): string[] {
   const out: string[] = [];

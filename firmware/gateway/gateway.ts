@@ -7,6 +7,7 @@
  * costs no AES work and does not trip the replay guard, and two gateways name the same telegram alike.
  */
 import { TelegramDecoder } from "../decoder/decoder.js";
+import type { MemoSizes } from "../application/format-cache.js";
 import { ReadingSession } from "../meters/session.js";
 import { ReplayGuard } from "../security/replay.js";
 import { KeyStore } from "../security/key-store.js";
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
+  /** The decoder's memo sizes (default: the device's; a host gateway keeps more, host-tests/host/host-memo.ts). */
+  memo?: MemoSizes;
   /** Raw frame output (firmware/uplink/raw.ts): every CRC-checked frame, duplicates included, before decoding. */
   raw?: RawOutput;
   /** Called with every radio telegram of a configured meter that decoded (the command queue's window trigger). */
@@ -121,7 +124,7 @@ export class Gateway {
     }
     // The one key provider: the decoder's OMS security and the readings' manufacturer decryption both use it.
     this.#counter = opts.counter;
-    this.#session = new ReadingSession(new TelegramDecoder({ cipher: opts.cipher, keys, replay: new ReplayGuard(), counter: opts.counter }));
+    this.#session = new ReadingSession(new TelegramDecoder({ cipher: opts.cipher, keys, replay: new ReplayGuard(), counter: opts.counter, memo: opts.memo }));
     this.#startedAt = opts.clock.now();
   }
 

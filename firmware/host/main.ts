@@ -1,5 +1,5 @@
 /**
- * Host main of the real-SDK build for a PC (manifest.json platform x-cli-lin; docs/moddable-build.md §5).
+ * Host main of the real-SDK build for a PC (manifest.json platform x-cli-lin; docs/moddable-build.md §7).
  * The same modules and preload list as the device, without the board, the radio task and the network:
  *
  *   wmbus-gateway readings <jobs.json>    one JSON line per corpus record (decode result and reading)

@@ -1,7 +1,7 @@
 /**
  * Replays of prepared work through the core, one code for Node and for the real-SDK host build
  * (firmware/host/main.ts, platform x-cli-lin in manifest.json), so their outputs can be compared line by
- * line (host-tests/sdk/sdk-host.ts, docs/moddable-build.md §5). Pure: the cipher, the output and the memory
+ * line (host-tests/sdk/sdk-host.ts, docs/moddable-build.md §7). Pure: the cipher, the output and the memory
  * probe are injected. Every emitted line is a fresh object turned into JSON; nothing module-level is mutated.
  */
 import { fromHex } from "../util/hex.js";
@@ -85,10 +85,11 @@ export interface MemorySample {
 
 /**
  * Runs the frames through one Gateway with an uplink hub that only counts, emitting a line per frame
- * (verdict and reading), the final status, and `{"memory": …}` lines after start-up and after the frames
- * when a memory probe is given. Returns the number of readings.
+ * (verdict and reading), the final status, and `{"memory": …}` lines after start-up and after every
+ * `memoryEvery` frames when a memory probe is given (to see whether the heap levels off). Returns the
+ * number of readings.
  */
-export function replayGateway(replay: GatewayReplay, cipher: BlockCipher, emit: (line: string) => void, memory?: () => MemorySample): number {
+export function replayGateway(replay: GatewayReplay, cipher: BlockCipher, emit: (line: string) => void, memory?: () => MemorySample, memoryEvery = 250): number {
   let now = replay.startMs;
   let count = 0;
   const readings: OutgoingReading[] = [];
@@ -101,14 +102,15 @@ export function replayGateway(replay: GatewayReplay, cipher: BlockCipher, emit: 
   const { config, problems } = parseConfig(replay.settings);
   const gw = new Gateway({ config, configProblems: problems, clock: { now: () => now }, cipher, hub });
   if (memory) emit(stringify({ memory: "start", meters: config.meters.length, ...memory() }));
+  let handled = 0;
   for (const f of replay.frames) {
     if (f.at > now) now = f.at;
     const verdict = gw.handleFrame({ bytes: fromHex(f.hex), mode: f.mode, format: f.format, rssiDbm: f.rssi, receivedAt: f.at });
     emit(stringify({ verdict, reading: readings.length > 0 ? readings[0] : null }));
     count += readings.length;
     readings.length = 0;
+    if (memory && ++handled % memoryEvery === 0) emit(stringify({ memory: "after", frames: handled, ...memory() }));
   }
   emit(stringify({ status: gw.status() }));
-  if (memory) emit(stringify({ memory: "after", frames: replay.frames.length, ...memory() }));
   return count;
 }

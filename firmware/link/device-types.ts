@@ -2,7 +2,9 @@
  * Device type / medium (EN 13757-3:2018 Table 12; A-field byte 9, TPL long header byte 8).
  * Index = type code; names are stable snake_case media names used in readings.
  */
-const NAMES: Record<number, string> = {
+import { deepFreeze } from "../util/freeze.js";
+
+const NAMES: Record<number, string> = deepFreeze({
   0x00: "other", 0x01: "oil", 0x02: "electricity", 0x03: "gas", 0x04: "heat", 0x05: "steam",
   0x06: "warm_water", 0x07: "water", 0x08: "heat_cost_allocator", 0x09: "compressed_air",
   0x0a: "cooling_load_outlet", 0x0b: "cooling_load_inlet", 0x0c: "heat_inlet", 0x0d: "heat_cooling_load",
@@ -12,7 +14,7 @@ const NAMES: Record<number, string> = {
   0x21: "valve", 0x25: "customer_unit", 0x28: "waste_water", 0x29: "garbage", 0x2a: "carbon_dioxide",
   0x31: "communication_controller", 0x32: "unidirectional_repeater", 0x33: "bidirectional_repeater",
   0x36: "radio_converter_system_side", 0x37: "radio_converter_meter_side", 0x38: "wired_adapter",
-};
+});
 
 export function deviceTypeName(t: number): string {
   const n = NAMES[t];

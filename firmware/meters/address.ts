@@ -6,6 +6,7 @@
 import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../telegram.js";
 import { toHex } from "../util/hex.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export interface AltAddress {
   /** 8 hex digits, lower case, as readings print ids. */
@@ -16,9 +17,9 @@ export interface AltAddress {
 }
 
 /** Device types a meter reports; used to recognise a swapped A-field. */
-const METER_TYPES: { readonly [t: number]: true } = {
+const METER_TYPES: { readonly [t: number]: true } = deepFreeze({
   0x02: true, 0x03: true, 0x04: true, 0x06: true, 0x07: true, 0x08: true, 0x0a: true, 0x0b: true, 0x0c: true, 0x0d: true, 0x16: true,
-};
+});
 
 function isBcd(b: number): boolean {
   return (b & 0x0f) <= 9 && b >> 4 <= 9;

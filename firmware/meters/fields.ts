@@ -7,6 +7,7 @@ import { convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
 import { recordDataBytes, recordVibHex } from "../application/records.js";
+import type { ReadingPlans } from "./plans.js";
 
 /** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs). */
 export const vibHex = recordVibHex;
@@ -60,7 +61,7 @@ export function dataInt(r: DataRecord): number {
   return v;
 }
 
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const DAYS: readonly number[] = Object.freeze([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
 
 function pad2(n: number): string {
   return n < 10 ? "0" + n : "" + n;
@@ -179,37 +180,30 @@ export function propertyKey(s: string): string {
   return Object.keys(o)[0];
 }
 
-/** Output field names of a list of rules (field rules, byte fields), spelt once per list (drivers are constant data). */
-const FIELD_NAMES = new WeakMap<readonly { n: string; u?: string }[], string[]>();
-
-export function fieldNames(list: readonly { n: string; u?: string }[]): string[] {
-  let names = FIELD_NAMES.get(list);
-  if (names === undefined) {
-    names = list.map((f) => propertyKey(fieldName(f)));
-    FIELD_NAMES.set(list, names);
-  }
-  return names;
+/**
+ * Output field names of a list of rules (field rules, byte fields): spelt once per list when `plans` is given
+ * (drivers are constant data), else spelt now.
+ */
+export function fieldNames(list: readonly { n: string; u?: string }[], plans?: ReadingPlans): string[] {
+  if (plans === undefined) return list.map((f) => propertyKey(fieldName(f)));
+  return plans.names.get(list) ?? plans.keep(plans.names, list, list.map((f) => propertyKey(fieldName(f))));
 }
 
 /** What applyRules needs to know about a rule list, worked out once per list (drivers are constant data). */
-interface RulePlan {
+export interface RulePlan {
   /** Output field name per rule. */
   names: string[];
   /** Some rules pick records by VIB alone: index the records by VIB too. */
   vibIndex: boolean;
 }
 
-const PLANS = new WeakMap<readonly FieldRule[], RulePlan>();
-
-function rulePlan(rules: readonly FieldRule[]): RulePlan {
-  let plan = PLANS.get(rules);
-  if (plan === undefined) {
-    let vibRules = 0;
-    for (const r of rules) if (r.vib !== undefined && r.r === undefined && r.h === undefined) vibRules++;
-    plan = { names: fieldNames(rules), vibIndex: vibRules > 0 };
-    PLANS.set(rules, plan);
-  }
-  return plan;
+function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined): RulePlan {
+  const known = plans?.rules.get(rules);
+  if (known !== undefined) return known;
+  let vibRules = 0;
+  for (const r of rules) if (r.vib !== undefined && r.r === undefined && r.h === undefined) vibRules++;
+  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0 };
+  return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
 }
 
 /**
@@ -307,11 +301,14 @@ export class RecordIndex {
 
 /**
  * Applies the rules in order; the first rule that yields a field wins unless a later one says `over`.
- * With `origin`, each field's source record index is noted there under "<field>_field".
+ * With `origin`, each field's source record index is noted there under "<field>_field". `plans` keeps the
+ * work done per rule list (names, VIB index) for the next telegram.
  */
-export function applyRules(rules: readonly FieldRule[], records: readonly DataRecord[] | RecordIndex, out: Reading, origin?: Reading): void {
+export function applyRules(
+  rules: readonly FieldRule[], records: readonly DataRecord[] | RecordIndex, out: Reading, origin?: Reading, plans?: ReadingPlans,
+): void {
   const index = records instanceof RecordIndex ? records : new RecordIndex(records);
-  const plan = rulePlan(rules);
+  const plan = rulePlan(rules, plans);
   const names = plan.names;
   if (plan.vibIndex) index.withVibIndex();
   for (let i = 0; i < rules.length; i++) {

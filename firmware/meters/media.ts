@@ -2,7 +2,9 @@
  * The "media" text of a reading: the device type (EN 13757-7 table 12 / EN 13757-3 table 12)
  * in words. Codes the standard leaves reserved read "reserved".
  */
-const MEDIA: { readonly [type: number]: string } = {
+import { deepFreeze } from "../util/freeze.js";
+
+const MEDIA: { readonly [type: number]: string } = deepFreeze({
   0x00: "other",
   0x01: "oil",
   0x02: "electricity",
@@ -38,7 +40,7 @@ const MEDIA: { readonly [type: number]: string } = {
   0x33: "bidirectional repeater",
   0x36: "radio converter (system side)",
   0x37: "radio converter (meter side)",
-};
+});
 
 export function mediaText(deviceType: number): string {
   const m = MEDIA[deviceType];

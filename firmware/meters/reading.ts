@@ -12,6 +12,7 @@ import { applyStatus, DEFAULT_STATUS } from "./status.js";
 import { detectDriver, driverByName, GENERIC } from "./drivers/index.js";
 import type { ByteBlock, Driver, FieldValue, Reading } from "./types.js";
 import { addConversions, round6 } from "./units.js";
+import type { ReadingPlans } from "./plans.js";
 import { enhancedAddress, swappedAddress } from "./address.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import { meterKey } from "../security/key-store.js";
@@ -53,11 +54,16 @@ export interface ReadingOptions {
   error?: { code: string };
   /** The telegram as received (for "telegram" in error readings). */
   raw?: Uint8Array;
+  /**
+   * Work kept between readings (field names, rule and flag plans, the detection index): pass the same
+   * instance for every telegram (ReadingSession does); without it each reading works them out afresh.
+   */
+  plans?: ReadingPlans;
 }
 
-const HEADER_FIELDS: { readonly [k: string]: true } = {
+const HEADER_FIELDS: { readonly [k: string]: true } = Object.freeze({
   _: true, media: true, meter: true, name: true, id: true, timestamp: true, rssi_dbm: true, device: true, error: true, telegram: true,
-};
+});
 
 /** Manufacturer area: the APL of a manufacturer CI, or the bytes after a 0F/1F DIF. */
 function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
@@ -79,11 +85,11 @@ function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array): Uint8
 }
 
 /** Byte fields of one manufacturer block (see ByteBlock). */
-function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading): void {
+function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading, plans: ReadingPlans | undefined): void {
   const bytes = blockBytes(b, records, mfct);
   if (bytes === undefined || bytes.length < (b.min ?? 1)) return;
   if (b.sig !== undefined && toHex(bytes, 0, b.sig.length >> 1) !== b.sig) return;
-  const names = fieldNames(b.fields);
+  const names = fieldNames(b.fields, plans);
   for (let i = 0; i < b.fields.length; i++) {
     const v = readByteField(b.fields[i], bytes);
     if (v !== undefined) out[names[i]] = v; // readByteField rounds numbers (round6) itself
@@ -92,8 +98,10 @@ function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: R
 
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
 export function applyDriver(
-  d: Driver, t: Telegram, out: Reading, opts: { cipher?: BlockCipher; keys?: KeyProvider; fieldOrigin?: boolean; calculate?: Calculations } = {},
+  d: Driver, t: Telegram, out: Reading,
+  opts: { cipher?: BlockCipher; keys?: KeyProvider; fieldOrigin?: boolean; calculate?: Calculations; plans?: ReadingPlans } = {},
 ): void {
+  const plans = opts.plans;
   const records = t.records; // a damaged APL keeps the records before the damage (decoder apl_error)
   const mfct = mfctArea(t, records);
   if (d.addressFromEnhancedId) {
@@ -105,10 +113,10 @@ export function applyDriver(
   }
   const index = new RecordIndex(records);
   const origin: Reading | undefined = opts.fieldOrigin || opts.calculate ? {} : undefined;
-  applyRules(d.fields, index, out, origin);
+  applyRules(d.fields, index, out, origin, plans);
   if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
   if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
-  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out);
+  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out, plans);
   const flags: string[] = [];
   if (d.decode) {
     const cipher = opts.cipher;
@@ -128,28 +136,21 @@ export function applyDriver(
       if (key) key.fill(0);
     }
   }
-  applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out);
+  applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out, plans);
 }
 
 /** The reading of telegram `t`. Fields the telegram does not carry are left out. */
 export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   const forced = opts.driver !== undefined && opts.driver !== "" ? driverByName(opts.driver) : undefined;
-  const d = forced ?? (opts.driver ? GENERIC : detectDriver(t));
+  const d = forced ?? (opts.driver ? GENERIC : detectDriver(t, opts.plans));
   const meter = t.meter;
   const out: Reading = {
-    $: null,
     _: "telegram",
     media: d.media ?? (meter ? mediaText(meter.deviceType) : "unknown"),
     meter: forced ? d.name : opts.driver ? opts.driver : d.name,
     name: opts.name ?? "",
     id: meter ? meter.id.toLowerCase() : "",
   };
-  // A reading is a map of field names, and each driver fills a different set of them. Deleting a field that
-  // is not the last one puts V8 objects into dictionary mode from the start, where every field access is
-  // one hash look-up; otherwise each added field makes a new hidden class, and the property caches of the
-  // rule loop miss on hundreds of them (measured: +7 % Node throughput). Key order is unchanged, and on
-  // XS (where objects always work this way) it costs one property.
-  delete out.$;
   if (d.swappedAddress) {
     const a = swappedAddress(t);
     if (a !== undefined) {

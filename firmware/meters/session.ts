@@ -9,10 +9,11 @@ import { makeReading, type ReadingOptions } from "./reading.js";
 import type { Reading } from "./types.js";
 import type { KeyProvider } from "../vocabulary.js";
 import { SingleKey, UNUSED_KEY_WARNING } from "../security/key-store.js";
+import { ReadingPlans } from "./plans.js";
 import type { CrcMode } from "../link/frame-format.js";
 import type { CiChain } from "../transport/ci-chain.js";
 
-export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "keys" | "cipher"> {
+export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "keys" | "cipher" | "plans"> {
   /** Keys for this telegram only; otherwise the decoder's key provider. */
   keys?: KeyProvider;
   /** One key (32 hex digits) for this telegram only (the CLI's --key), for the decoder and the reading alike. */
@@ -28,6 +29,8 @@ export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "e
 export class ReadingSession {
   readonly decoder: TelegramDecoder;
   readonly #last = new Map<string, Reading>();
+  /** What the reading engine keeps between telegrams (field names, rule and flag plans, driver detection). */
+  readonly #plans = new ReadingPlans();
 
   /** The readings use the decoder's AES service and key provider: one key path for OMS and manufacturer security. */
   constructor(decoder: TelegramDecoder) {
@@ -56,7 +59,7 @@ export class ReadingSession {
     const meter = result.telegram.meter;
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
     const reading = makeReading(result.telegram, {
-      ...opts, cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: opts.raw ?? bytes,
+      ...opts, cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: opts.raw ?? bytes, plans: this.#plans,
     });
     this.#last.set(slot, reading);
     return { result, reading };

@@ -6,6 +6,8 @@ import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
 import { dataInt, type RecordIndex } from "./fields.js";
 import type { FlagTable, Reading, StatusField, StatusPart } from "./types.js";
+import type { ReadingPlans } from "./plans.js";
+import { deepFreeze } from "../util/freeze.js";
 
 const HEX = "0123456789ABCDEF";
 
@@ -21,7 +23,7 @@ export function hexMin(v: number): string {
 }
 
 /** Standard STS bits 0..4; bits 5..7 are manufacturer specific. */
-export const STS_STD: FlagTable = {
+export const STS_STD: FlagTable = deepFreeze({
   e: [
     [0x03, 0x01, "BUSY"],
     [0x03, 0x02, "ERROR"],
@@ -30,7 +32,7 @@ export const STS_STD: FlagTable = {
     [0x08, "PERMANENT_ERROR"],
     [0x10, "TEMPORARY_ERROR"],
   ],
-};
+});
 
 /** Bitwise AND / NOT that stay exact above 2^31 (status words of up to 48 bits). */
 function and(a: number, b: number): number {
@@ -49,7 +51,7 @@ function and(a: number, b: number): number {
  * A flag table split into parallel arrays once (tables are constant driver data), so that a status
  * word costs one pass of `&` per entry: no entry-shape tests and no running "known" mask per telegram.
  */
-interface FlagPlan {
+export interface FlagPlan {
   masks: number[];
   values: number[];
   names: string[];
@@ -60,28 +62,25 @@ interface FlagPlan {
   rest: string;
 }
 
-const FLAG_PLANS = new WeakMap<FlagTable, FlagPlan>();
-
-function flagPlan(table: FlagTable): FlagPlan {
-  let plan = FLAG_PLANS.get(table);
-  if (plan === undefined) {
-    plan = { masks: [], values: [], names: [], known: 0, small: true, rest: table.rest ?? "UNKNOWN_" };
-    for (const e of table.e) {
-      const mask = e[0];
-      plan.masks.push(mask);
-      plan.values.push(e.length === 3 ? e[1] : mask);
-      plan.names.push(e.length === 3 ? e[2] : e[1]);
-      plan.known += mask - and(plan.known, mask); // known |= mask
-      if (mask >= 0x80000000) plan.small = false;
-    }
-    FLAG_PLANS.set(table, plan);
+/** The plan of a flag table: kept in `plans` when given (see ReadingPlans), else worked out now. */
+function flagPlan(table: FlagTable, plans: ReadingPlans | undefined): FlagPlan {
+  const known = plans?.flags.get(table);
+  if (known !== undefined) return known;
+  const plan: FlagPlan = { masks: [], values: [], names: [], known: 0, small: true, rest: table.rest ?? "UNKNOWN_" };
+  for (const e of table.e) {
+    const mask = e[0];
+    plan.masks.push(mask);
+    plan.values.push(e.length === 3 ? e[1] : mask);
+    plan.names.push(e.length === 3 ? e[2] : e[1]);
+    plan.known += mask - and(plan.known, mask); // known |= mask
+    if (mask >= 0x80000000) plan.small = false;
   }
-  return plan;
+  return plans === undefined ? plan : plans.keep(plans.flags, table, plan);
 }
 
 /** Flag names of word `v` by `table`; leftover bits as `rest` + hex. */
-export function flagNames(v: number, table: FlagTable, out: string[]): void {
-  const plan = flagPlan(table);
+export function flagNames(v: number, table: FlagTable, out: string[], plans?: ReadingPlans): void {
+  const plan = flagPlan(table, plans);
   const masks = plan.masks;
   const small = plan.small && v < 0x80000000;
   for (let i = 0; i < masks.length; i++) {
@@ -91,19 +90,21 @@ export function flagNames(v: number, table: FlagTable, out: string[]): void {
   if (left !== 0 && plan.rest !== "") out.push(plan.rest + hexMin(left));
 }
 
-const NO_FLAGS: FlagTable = { e: [] };
-const ERROR_FLAGS: FlagTable = { e: [], rest: "ERROR_FLAGS_" };
+const NO_FLAGS: FlagTable = deepFreeze({ e: [] });
+const ERROR_FLAGS: FlagTable = deepFreeze({ e: [], rest: "ERROR_FLAGS_" });
 
 /** Adds the flags of one source; false when the source is absent. */
-function partFlags(p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8Array, done: { [n: string]: string[] }, out: string[]): boolean {
+function partFlags(
+  p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8Array, done: { [n: string]: string[] }, out: string[], plans: ReadingPlans | undefined,
+): boolean {
   if (p.sts) {
     // The fixed structure's status shares bits 2..4 (power low, permanent/temporary error) with the TPL STS;
     // its bits 0..1 say how the counters are coded, not an application state (fixed-structure.ts).
     const sts = t.tpl?.sts ?? (t.fixed ? t.fixed.status & 0x1c : undefined);
     if (sts === undefined) return false;
-    flagNames(sts & 0x1f, p.stsTable ?? STS_STD, out);
+    flagNames(sts & 0x1f, p.stsTable ?? STS_STD, out, plans);
     const m = sts & 0xe0;
-    if (m !== 0) flagNames(m, p.flags ?? NO_FLAGS, out);
+    if (m !== 0) flagNames(m, p.flags ?? NO_FLAGS, out, plans);
     return true;
   }
   if (p.of !== undefined) {
@@ -121,7 +122,7 @@ function partFlags(p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8
     if (typeof x === "number") v = x;
   }
   if (v === undefined) return false;
-  flagNames(v, p.flags ?? ERROR_FLAGS, out);
+  flagNames(v, p.flags ?? ERROR_FLAGS, out, plans);
   return true;
 }
 
@@ -135,23 +136,23 @@ export function joinFlags(flags: readonly string[], ok: string): string {
 }
 
 /** The default: "status" from the STS byte and the standard error-flags record. */
-export const DEFAULT_STATUS: readonly StatusField[] = [
+export const DEFAULT_STATUS: readonly StatusField[] = deepFreeze([
   { n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" } }] },
-];
+]);
 
 /**
  * Fills the status fields; `extra` flags (from manufacturer decoders) join the first field. `records` is
  * the telegram's RecordIndex (reading.ts builds one for the field rules): error-flag records are found by name.
  */
 export function applyStatus(
-  fields: readonly StatusField[], t: Telegram, records: RecordIndex, mfct: Uint8Array, extra: readonly string[], out: Reading,
+  fields: readonly StatusField[], t: Telegram, records: RecordIndex, mfct: Uint8Array, extra: readonly string[], out: Reading, plans?: ReadingPlans,
 ): void {
   const done: { [n: string]: string[] } = {};
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     const flags: string[] = i === 0 && extra.length > 0 ? extra.slice() : [];
     let found = false;
-    for (let k = 0; k < f.parts.length; k++) if (partFlags(f.parts[k], t, records, mfct, done, flags)) found = true;
+    for (let k = 0; k < f.parts.length; k++) if (partFlags(f.parts[k], t, records, mfct, done, flags, plans)) found = true;
     done[f.n] = flags;
     if (found || !f.need) out[f.n] = joinFlags(flags, f.ok ?? "OK");
   }

@@ -4,6 +4,7 @@
  */
 import type { FrameFormat, PhyMode } from "../vocabulary.js";
 import { packetChips } from "./sync.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export type LinkModeName =
   | "S1"
@@ -40,7 +41,7 @@ export interface LinkMode {
   totalChips: number;
 }
 
-export const LINK_MODES: readonly LinkMode[] = [
+export const LINK_MODES: readonly LinkMode[] = deepFreeze([
   { name: "S1", direction: "up", frequencyHz: 868_300_000, channelSpacingHz: 0, chipRate: 32_768, coding: "manchester", formats: ["A"], phy: "S", minPreamblePairs: 279, syncChips: 18, totalChips: 582 },
   { name: "S1-m", direction: "up", frequencyHz: 868_300_000, channelSpacingHz: 0, chipRate: 32_768, coding: "manchester", formats: ["A"], phy: "S", minPreamblePairs: 15, syncChips: 18, totalChips: 56 },
   { name: "S2", direction: "up", frequencyHz: 868_300_000, channelSpacingHz: 0, chipRate: 32_768, coding: "manchester", formats: ["A"], phy: "S", minPreamblePairs: 15, syncChips: 18, totalChips: 56 },
@@ -52,7 +53,7 @@ export const LINK_MODES: readonly LinkMode[] = [
   { name: "C2-down", direction: "down", frequencyHz: 869_525_000, channelSpacingHz: 0, chipRate: 50_000, coding: "nrz", formats: ["A", "B"], phy: "C", minPreamblePairs: null, syncChips: 32, totalChips: 64 },
   { name: "R2", direction: "up", frequencyHz: 868_030_000, channelSpacingHz: 60_000, chipRate: 4_800, coding: "manchester", formats: ["A"], phy: "S", minPreamblePairs: null, syncChips: 18, totalChips: 104 },
   { name: "R2-down", direction: "down", frequencyHz: 868_330_000, channelSpacingHz: 0, chipRate: 4_800, coding: "manchester", formats: ["A"], phy: "S", minPreamblePairs: null, syncChips: 18, totalChips: 104 },
-];
+]);
 
 export function linkMode(name: LinkModeName): LinkMode {
   for (const m of LINK_MODES) if (m.name === name) return m;

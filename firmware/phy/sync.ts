@@ -12,6 +12,7 @@
  *   - S: the frame Manchester coded, frame A only.
  */
 import { DECODE_3OF6 } from "./three-of-six.js";
+import { deepFreeze } from "../util/freeze.js";
 
 import type { FrameFormat, PhyMode } from "../vocabulary.js";
 /** Shared vocabulary (firmware/vocabulary.ts), re-exported for the simulators and tests that import it from here. */
@@ -31,7 +32,7 @@ export interface SyncSpec {
   formatWord?: { A: number; B: number };
 }
 
-export const SYNC: Readonly<Record<PhyMode, Readonly<SyncSpec>>> = {
+export const SYNC: Readonly<Record<PhyMode, Readonly<SyncSpec>>> = deepFreeze({
   T: { preamble: "01", minPreamblePairs: 19, syncWord: 0x03d, syncChips: 10, radioSync: 0x543d },
   C: {
     preamble: "01",
@@ -42,7 +43,7 @@ export const SYNC: Readonly<Record<PhyMode, Readonly<SyncSpec>>> = {
     formatWord: { A: 0x54cd, B: 0x543d },
   },
   S: { preamble: "01", minPreamblePairs: 279, syncWord: 0x07696, syncChips: 18, radioSync: 0x7696 },
-};
+});
 
 /** Sync word for the shared T+C channel and for S. */
 export const RADIO_SYNC_TC = 0x543d;

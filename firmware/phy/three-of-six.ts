@@ -11,13 +11,14 @@
  * firmware/native/wmbus_3of6.c (`wmbus_3of6_decode`), with identical results.
  */
 import { decodeAll, type CodingResult, type DecodeInto } from "./coding.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export type { CodingResult };
 
 /** Nibble → 6-chip code. */
-export const CODE_3OF6: readonly number[] = [
+export const CODE_3OF6: readonly number[] = deepFreeze([
   0x16, 0x0d, 0x0e, 0x0b, 0x1c, 0x19, 0x1a, 0x13, 0x2c, 0x25, 0x26, 0x23, 0x34, 0x31, 0x32, 0x29,
-];
+]);
 
 /** 6-chip pattern → nibble, or -1 for the 48 patterns that are not codes. */
 export const DECODE_3OF6: Int8Array = /* @__PURE__ */ (() => {

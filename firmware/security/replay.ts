@@ -20,6 +20,7 @@
 import { fail } from "../errors.js";
 import { manufacturerCode, manufacturerValue } from "../link/manufacturer.js";
 import { hex16 } from "../util/hex.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export type CounterKind = "mcr" | "sn" | "acc";
 export type ReplayVerdict = "ok" | "replayed";
@@ -55,7 +56,7 @@ interface Counters {
   acc?: number;
 }
 
-const KINDS: readonly CounterKind[] = ["mcr", "sn", "acc"];
+const KINDS: readonly CounterKind[] = deepFreeze(["mcr", "sn", "acc"]);
 
 /**
  * Packed state, for gateways with hundreds of meters (docs/performance.md, ≤ 256 B per registered

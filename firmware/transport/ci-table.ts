@@ -2,6 +2,8 @@
  * CI-field table (EN 13757-7:2018 Table 2; EN 13757-3 Annex G for format/compact frames).
  * Data, not code: each entry says which header follows and what the payload is.
  */
+import { deepFreeze } from "../util/freeze.js";
+
 export type HeaderKind = "none" | "short" | "long";
 export type PayloadKind =
   | "full" // APL data records
@@ -20,7 +22,7 @@ export interface CiInfo {
 
 const T = (header: HeaderKind, payload: PayloadKind, name: string): CiInfo => ({ layer: "tpl", header, payload, name });
 
-const TABLE: Record<number, CiInfo> = {
+const TABLE: Record<number, CiInfo> = deepFreeze({
   0x50: T("none", "other", "application_reset"),
   0x51: T("none", "full", "command_to_device"),
   0x53: T("long", "other", "application_reset"),
@@ -82,10 +84,10 @@ const TABLE: Record<number, CiInfo> = {
   0xc3: T("long", "other", "security_transfer"),
   0xc4: T("short", "other", "security_transfer"),
   0xc5: T("long", "other", "security_transfer"),
-};
+});
 
-const MANUFACTURER = T("none", "manufacturer", "manufacturer_specific");
-const BAUD = T("none", "other", "set_baud_rate");
+const MANUFACTURER = deepFreeze(T("none", "manufacturer", "manufacturer_specific"));
+const BAUD = deepFreeze(T("none", "other", "set_baud_rate"));
 
 /** Looks a CI up; undefined when reserved/unknown. 0xA0–0xB7 are manufacturer specific (no standard header). */
 export function ciInfo(ci: number): CiInfo | undefined {

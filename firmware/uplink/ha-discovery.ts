@@ -63,7 +63,11 @@ export const SUFFIXES: readonly SuffixRow[] = [
   ["nr", "", "", "meas"],
 ];
 
-const BY_SUFFIX = new Map(SUFFIXES.map((r) => [r[0], r]));
+/** The row of a field suffix (discovery runs once per meter and field: a scan of the table is enough). */
+function suffixRow(suffix: string): (typeof SUFFIXES)[number] | undefined {
+  for (const r of SUFFIXES) if (r[0] === suffix) return r;
+  return undefined;
+}
 
 /** [medium word found in `media`, HA class of its volumes]. Water before gas: "warm water". */
 const VOLUME_CLASSES: readonly (readonly [string, string])[] = [
@@ -71,13 +75,13 @@ const VOLUME_CLASSES: readonly (readonly [string, string])[] = [
   ["gas", "gas"],
 ];
 /** HA's gas class has no litres (gas units: m³, ft³, CCF). */
-const GAS_UNITS = new Set(["m³"]);
+const GAS_UNITS: readonly string[] = Object.freeze(["m³"]);
 
 /** Reading keys that describe the telegram rather than a measured value. */
-const NOT_SENSORS = new Set(["_", "media", "meter", "name", "id", "telegram", "error", "device", "reading_id", "telegram_id"]);
+const NOT_SENSORS: readonly string[] = Object.freeze(["_", "media", "meter", "name", "id", "telegram", "error", "device", "reading_id", "telegram_id"]);
 
 /** Keys shown as diagnostics of the device rather than as its main sensors. */
-const DIAGNOSTIC = new Set(["rssi_dbm", "timestamp"]);
+const DIAGNOSTIC: readonly string[] = Object.freeze(["rssi_dbm", "timestamp"]);
 
 export interface SensorClass {
   unit?: string;
@@ -93,13 +97,13 @@ export function classify(field: string, value: FieldValue, media: string): Senso
     return field.endsWith("_date") && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) ? { deviceClass: "date" } : {};
   }
   const cut = field.lastIndexOf("_");
-  const row = cut >= 0 ? BY_SUFFIX.get(field.slice(cut + 1)) : undefined;
+  const row = cut >= 0 ? suffixRow(field.slice(cut + 1)) : undefined;
   if (!row) return { stateClass: "measurement" };
   const [, unit, cls, kind] = row;
   let deviceClass = cls;
   if (cls === VOLUME) {
     const medium = VOLUME_CLASSES.find(([word]) => media.includes(word));
-    deviceClass = medium && (medium[1] !== "gas" || GAS_UNITS.has(unit)) ? medium[1] : "volume";
+    deviceClass = medium && (medium[1] !== "gas" || GAS_UNITS.includes(unit)) ? medium[1] : "volume";
   }
   const stateClass = kind === "meas" ? "measurement" : /(^|_)total(_|$)|^current_consumption/.test(field) ? "total_increasing" : "total";
   const out: SensorClass = { stateClass };
@@ -111,7 +115,7 @@ export function classify(field: string, value: FieldValue, media: string): Senso
 /** "total_energy_consumption_kwh" → "Total energy consumption". */
 export function fieldTitle(field: string): string {
   const cut = field.lastIndexOf("_");
-  const base = cut > 0 && BY_SUFFIX.has(field.slice(cut + 1)) ? field.slice(0, cut) : field;
+  const base = cut > 0 && suffixRow(field.slice(cut + 1)) !== undefined ? field.slice(0, cut) : field;
   const words = base.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
@@ -123,7 +127,7 @@ export interface DiscoveryMessage {
 
 /** The fields of a reading that get a sensor, in reading order. */
 export function sensorFields(r: OutgoingReading): string[] {
-  return Object.keys(r.reading).filter((k) => !NOT_SENSORS.has(k));
+  return Object.keys(r.reading).filter((k) => !NOT_SENSORS.includes(k));
 }
 
 /** One discovery config per sensor field of `r`. */
@@ -152,7 +156,7 @@ export function discoveryConfigs(r: OutgoingReading, topics: Topics, origin = "w
     if (c.unit) config.unit_of_measurement = c.unit;
     if (c.deviceClass) config.device_class = c.deviceClass;
     if (c.stateClass) config.state_class = c.stateClass;
-    if (DIAGNOSTIC.has(field)) config.entity_category = "diagnostic";
+    if (DIAGNOSTIC.includes(field)) config.entity_category = "diagnostic";
     config.availability = availability;
     config.device = device;
     config.origin = { name: origin };

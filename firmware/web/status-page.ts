@@ -31,7 +31,7 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
 /** Reading fields the meter table leaves out: identity and bookkeeping, shown in their own columns. */
-const IDENTITY_FIELDS = new Set(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
+const IDENTITY_FIELDS: readonly string[] = Object.freeze(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
 
 /**
  * The JSON document: the status snapshot with each configured meter's last reading (`last_reading`, the
@@ -71,7 +71,7 @@ function optionalSection(title: string, o: unknown): string {
 function readingSummary(r: unknown): string {
   if (!isObject(r)) return "–";
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(r)) if (!IDENTITY_FIELDS.has(k) && v !== null && typeof v !== "object") parts.push(`${k}=${v}`);
+  for (const [k, v] of Object.entries(r)) if (!IDENTITY_FIELDS.includes(k) && v !== null && typeof v !== "object") parts.push(`${k}=${v}`);
   return parts.join(", ") || "–";
 }
 

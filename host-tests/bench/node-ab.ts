@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import { loadBenchCorpus } from "./corpus.js";
 import { benchItems, HOST_FRAME_MEMO, HOST_SHAPE_MEMO } from "./node-bench.js";
+import { ReadingPlans } from "../../firmware/meters/plans.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- modules of another build tree, loaded by path */
 type AnyModule = any;
@@ -34,9 +35,9 @@ async function fullPass(dir: string): Promise<() => number> {
   const { makeReading } = await load(dir, "firmware/meters/reading");
   const { nodeCipher } = await load(dir, "host-tests/host/aes-node");
   records.setRecordShapeMemo?.(HOST_SHAPE_MEMO);
-  formatCache.setFrameFormatMemo?.(HOST_FRAME_MEMO); // absent before this setting existed
+  formatCache.setFrameFormatMemo?.(HOST_FRAME_MEMO); // older trees only; now FormatCache options (benchItems)
   const items = benchItems(loadBenchCorpus(), {
-    fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(),
+    fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(), plans: new ReadingPlans(),
   });
   return () => {
     for (const it of items) makeReading(it.dec.decode(it.bytes).telegram, it.opts);

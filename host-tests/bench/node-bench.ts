@@ -9,8 +9,8 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { FormatCache } from "../../firmware/application/compact.js";
 import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
-import { setRecordShapeMemo } from "../../firmware/application/records.js";
-import { setFrameFormatMemo } from "../../firmware/application/format-cache.js";
+import { HOST_MEMO } from "../host/host-memo.js";
+import { ReadingPlans } from "../../firmware/meters/plans.js";
 import type { Telegram } from "../../firmware/telegram.js";
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import { crc16 } from "../../firmware/link/crc16.js";
@@ -30,10 +30,10 @@ export async function loadMakeReading(): Promise<MakeReading | undefined> {
   return mod.makeReading;
 }
 
-/** Parsed record headers a host gateway keeps (records.ts setRecordShapeMemo). */
-export const HOST_SHAPE_MEMO = 1024;
-/** Frame formats a host gateway keeps worked out (format-cache.ts setFrameFormatMemo; the corpus has about 300). */
-export const HOST_FRAME_MEMO = 1024;
+/** Parsed record headers a host gateway keeps (FormatCache memo sizes, host-tests/host/host-memo.ts). */
+export const HOST_SHAPE_MEMO = HOST_MEMO.shapes!;
+/** Frame formats a host gateway keeps worked out (the corpus has about 300). */
+export const HOST_FRAME_MEMO = HOST_MEMO.frames!;
 
 export interface Throughput {
   telegramsPerSecond: number;
@@ -88,6 +88,8 @@ export interface BenchModules {
   KeyStore: typeof KeyStore;
   makeReading?: MakeReading;
   cipher: BlockCipher;
+  /** The reading engine's kept work for the run (firmware/meters/plans.ts), as a gateway's session keeps one. */
+  plans?: unknown;
 }
 
 export interface BenchItem {
@@ -103,7 +105,8 @@ export interface BenchItem {
  */
 export function benchItems(list: readonly CorpusEntry[], m: BenchModules): BenchItem[] {
   const { cipher, makeReading } = m;
-  const formats = new m.FormatCache(256);
+  // A host gateway keeps every header and frame format the corpus's ~100 meter models send (device: 32 / 128).
+  const formats = new m.FormatCache(256, HOST_MEMO);
   formats.import(m.KNOWN_FORMATS);
   return list.map((rec) => {
     const key = rec.key !== null && rec.key.length === 32 ? rec.key : undefined;
@@ -115,7 +118,7 @@ export function benchItems(list: readonly CorpusEntry[], m: BenchModules): Bench
     if (key !== undefined) {
       for (const id of [w.dll?.address.id, w.tpl?.address?.id, w.meter?.id]) if (id !== undefined && /^[0-9A-Fa-f]{8}$/.test(id)) keys.set(id, key);
     }
-    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, keys, previous: undefined as unknown };
+    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, keys, plans: m.plans, previous: undefined as unknown };
     if (makeReading) opts.previous = makeReading(w, opts);
     return { bytes, dec: new m.TelegramDecoder({ cipher, formats, keys }), opts };
   });
@@ -128,11 +131,8 @@ export function benchItems(list: readonly CorpusEntry[], m: BenchModules): Bench
  * No replay guard: the corpus is decoded again and again, which a guard would (rightly) refuse.
  */
 export async function nodeThroughput(list: readonly CorpusEntry[], seconds = 2): Promise<{ plain: Throughput; full?: Throughput }> {
-  // A host gateway keeps every header and frame format the corpus's ~100 meter models send (device: 32 / 128).
-  setRecordShapeMemo(HOST_SHAPE_MEMO);
-  setFrameFormatMemo(HOST_FRAME_MEMO);
   const makeReading = await loadMakeReading();
-  const items = benchItems(list, { fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher() });
+  const items = benchItems(list, { fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(), plans: new ReadingPlans() });
   const plain = timeLoop(() => {
     for (const it of items) it.dec.decode(it.bytes);
     return items.length;

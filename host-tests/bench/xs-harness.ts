@@ -45,7 +45,9 @@ export interface BenchRecord {
 }
 
 /** The reading stage, injected so the harness runs (and prints n/a) while firmware/meters does not exist. */
-export type MakeReading = (t: Telegram, opts: { name: string; driver?: string; timestamp: string; previous?: unknown; cipher: BlockCipher; keys?: KeyProvider }) => unknown;
+export type MakeReading = (
+  t: Telegram, opts: { name: string; driver?: string; timestamp: string; previous?: unknown; cipher: BlockCipher; keys?: KeyProvider; plans?: unknown },
+) => unknown;
 
 export const TIMESTAMP = "2024-05-01T12:00:00Z";
 
@@ -125,7 +127,7 @@ export function calibrate(n = 8): void {
  *   with the security hook in "S" windows, then "C" the APL (decodeApl on a copy of the decoded telegram).
  *   ELL/AFL/TPL = T − S − L − C.
  */
-export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, makeReading: MakeReading | undefined): void {
+export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, makeReading: MakeReading | undefined, plans?: unknown): void {
   const marked = markedCipher(cipher);
   const formats = new FormatCache(256);
   formats.import(KNOWN_FORMATS);
@@ -146,7 +148,7 @@ export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, 
     }
     let previous: unknown;
     try {
-      previous = makeReading ? makeReading(w.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, cipher, keys }) : undefined;
+      previous = makeReading ? makeReading(w.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, cipher, keys, plans }) : undefined;
     } catch {
       previous = undefined;
     }
@@ -160,7 +162,7 @@ export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, 
     if (makeReading) {
       print("<G");
       try {
-        makeReading(res.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, previous, cipher: marked, keys });
+        makeReading(res.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, previous, cipher: marked, keys, plans });
       } catch {
         print("!"); // makeReading threw: counted as it is, and reported
       }

@@ -29,11 +29,13 @@ declare const print: (...args: unknown[]) => void;
 
 /** The parts of firmware/meters the hotspot pass uses (injected: that module is owned elsewhere and may change). */
 export interface ReadingParts {
-  makeReading: (t: Telegram, opts: { name: string; driver?: string; timestamp: string; cipher: BlockCipher; key?: string }) => unknown;
+  makeReading: (t: Telegram, opts: { name: string; driver?: string; timestamp: string; cipher: BlockCipher; key?: string; plans?: unknown }) => unknown;
   driverByName: (name: string) => { fields: readonly { vib?: string }[] } | undefined;
-  detectDriver: (t: Telegram) => { fields: readonly { vib?: string }[] };
-  applyRules: (rules: readonly unknown[], records: readonly DataRecord[], out: Record<string, unknown>) => void;
+  detectDriver: (t: Telegram, plans?: never) => { fields: readonly { vib?: string }[] };
+  applyRules: (rules: readonly unknown[], records: readonly DataRecord[], out: Record<string, unknown>, origin?: undefined, plans?: never) => void;
   vibHex: (r: DataRecord) => string;
+  /** The reading engine's kept work (firmware/meters/plans.ts ReadingPlans), one for the run. */
+  plans?: unknown;
 }
 
 export function runHotspots(records: readonly BenchRecord[], cipher: BlockCipher, parts: ReadingParts | undefined): void {
@@ -50,7 +52,7 @@ export function runHotspots(records: readonly BenchRecord[], cipher: BlockCipher
     const res = dec.decode(fromHex(rec.telegram), { key });
     const t = res.telegram;
     if (!res.ok || t.tpl?.info.payload !== "full" || t.records.length === 0 || t.aplError !== undefined) continue;
-    const d = parts ? (rec.driver ? parts.driverByName(rec.driver) : undefined) ?? parts.detectDriver(t) : undefined;
+    const d = parts ? (rec.driver ? parts.driverByName(rec.driver) : undefined) ?? parts.detectDriver(t, parts.plans as never) : undefined;
     const vibRules = d ? d.fields.filter((f) => f.vib !== undefined).length : 0;
     print("r " + t.records.length + " " + vibRules);
     const buf = t.bytes;
@@ -90,13 +92,13 @@ export function runHotspots(records: readonly BenchRecord[], cipher: BlockCipher
     }
     if (parts && d) {
       print("<f");
-      parts.applyRules(d.fields, t.records, {});
+      parts.applyRules(d.fields, t.records, {}, undefined, parts.plans as never);
       print(">f");
       print("<b");
       for (const r of t.records) parts.vibHex(r);
       print(">b");
       print("<g");
-      parts.makeReading(t, { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, key });
+      parts.makeReading(t, { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, key, plans: parts.plans });
       print(">g");
     }
   }

@@ -189,7 +189,9 @@ export function stageEntry(records: readonly BenchRecord[], opts: { readings?: b
 import { runStages, runTwins } from ${q(repoModule("host-tests/bench/xs-harness"))};
 import { nobleCipher } from ${q(repoModule("host-tests/host/aes-noble"))};
 ${readings ? `import { makeReading } from ${q(repoModule("firmware/meters/reading"))};` : "const makeReading = undefined;"}
-runStages(data, nobleCipher(), makeReading);
+${readings ? `import { ReadingPlans } from ${q(repoModule("firmware/meters/plans"))};` : "const ReadingPlans = undefined;"}
+// one ReadingPlans for the run, as a gateway's ReadingSession keeps one
+runStages(data, nobleCipher(), makeReading, ReadingPlans ? new ReadingPlans() : undefined);
 runTwins();
 `,
   );
@@ -250,7 +252,8 @@ ${
     ? `import { makeReading } from ${q(repoModule("firmware/meters/reading"))};
 import { driverByName, detectDriver } from ${q(repoModule("firmware/meters/drivers/index"))};
 import { applyRules, vibHex } from ${q(repoModule("firmware/meters/fields"))};
-const parts = { makeReading, driverByName, detectDriver, applyRules, vibHex };`
+import { ReadingPlans } from ${q(repoModule("firmware/meters/plans"))};
+const parts = { makeReading, driverByName, detectDriver, applyRules, vibHex, plans: new ReadingPlans() };`
     : "const parts = undefined;"
 }
 runHotspots(data, nobleCipher(), parts);

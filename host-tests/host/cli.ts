@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import { fromHex } from "../../firmware/util/hex.js";
 import { WmbusError } from "../../firmware/errors.js";
+import { HOST_MEMO } from "./host-memo.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson, stringify } from "../../firmware/decoder/json.js";
 import { analyze } from "../../firmware/decoder/analyze.js";
@@ -132,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const cipher = nodeCipher();
-  const session = new ReadingSession(new TelegramDecoder({ cipher }));
+  const session = new ReadingSession(new TelegramDecoder({ cipher, memo: HOST_MEMO }));
   const defaults: ReadingDefaults = { crc: args.crc, driver: args.driver, name: args.name, timestamp: args.timestamp };
   if (args.jsonl) {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -15,6 +15,7 @@ import { dirname, join } from "node:path";
 import { Gateway } from "../../firmware/gateway/gateway.js";
 import { loadConfig, problemText, saveConfig, CONFIG_KEY } from "../../firmware/gateway/config.js";
 import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
+import { HOST_MEMO } from "./host-memo.js";
 import type { KeyValueStore } from "../../firmware/platform/services.js";
 import { tapHub, type OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { Apartment } from "../sim/apartment.js";
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     if (flags.json) console.log(JSON.stringify(r.reading));
     else if (!flags.quiet) console.log(readingLine(r));
   });
-  const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: shown, device: "sim", raw });
+  const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: shown, device: "sim", raw, memo: HOST_MEMO });
   const source = flags.direct ? new DirectFrameSource() : new AirFrameSource({ air: new SimulatedAir({ clock }), chip: flags.radioChip, onDiagnostic: (m) => console.log(`radio: ${m}`) });
   const g = { gateway, source };
   connect(g);

@@ -1,9 +1,9 @@
 /**
  * Compares the real-SDK host build (manifest.json platform x-cli-lin, firmware/host/main.ts) with Node, line
  * by line, on the same replays (firmware/host/replay.ts): both corpus files through a reading session, and a
- * stretch of the simulated apartment (50 configured meters, 1 000 frames) through the Gateway, with the XS
- * machine's memory after start-up and after the frames. The SDK is not part of this repository or of CI:
- * build it and the binary as docs/moddable-build.md §5 says, then
+ * stretch of the simulated apartment (50 configured meters, 2 000 frames) through the Gateway, with the XS
+ * machine's memory after start-up and every 250 frames. The SDK is not part of this repository or of CI:
+ * build it and the binary as docs/moddable-build.md §7 says, then
  *
  *   npm run -s build && node build/host-tests/sdk/sdk-host.js <path to the x-cli-lin binary> [work dir]
  *
@@ -20,7 +20,7 @@ import { corpusPath } from "../bench/corpus.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../host/aes-node.js";
 
-const FRAMES = 1000;
+const FRAMES = 2000;
 const CONFIGURED = 50;
 
 /** The gateway replay: the apartment's configured meters, topped up to 50 with silent ones, and its first frames. */

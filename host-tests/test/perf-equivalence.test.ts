@@ -3,13 +3,13 @@
  * the record-shape memo, the lazily spelt record hex, the record index of the readings, the packed
  * key store and replay guard, and the single key lookup per encrypted telegram.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson, stringify } from "../../firmware/decoder/json.js";
-import { DEFAULT_SHAPE_MEMO, parseRecords, recordDataBytes, recordDataLength, recordVibHex, setRecordShapeMemo } from "../../firmware/application/records.js";
+import { parseRecords, parseRecordsWithHeaders, recordDataBytes, recordDataLength, recordVibHex, ShapeMemo } from "../../firmware/application/records.js";
 import type { DataRecord } from "../../firmware/application/record.js";
-import { DEFAULT_FRAME_MEMO, setFrameFormatMemo } from "../../firmware/application/format-cache.js";
+import type { MemoSizes } from "../../firmware/application/format-cache.js";
 import { findRecord, RecordIndex } from "../../firmware/meters/fields.js";
 import { DRIVERS } from "../../firmware/meters/drivers/index.js";
 import type { FieldRule } from "../../firmware/meters/types.js";
@@ -23,9 +23,9 @@ import { loadCorpus } from "./corpus-helpers.js";
 
 const corpus = loadCorpus();
 
-/** Every corpus telegram decoded with one decoder (preludes first), as JSON text. */
-function decodeAll(): string[] {
-  const dec = new TelegramDecoder({ cipher: nodeCipher() });
+/** Every corpus telegram decoded with one decoder (preludes first, memo sizes `memo`), as JSON text. */
+function decodeAll(memo?: MemoSizes): string[] {
+  const dec = new TelegramDecoder({ cipher: nodeCipher(), memo });
   const out: string[] = [];
   for (const r of corpus) {
     const key = r.key && r.key.length === 32 ? r.key : undefined;
@@ -35,33 +35,36 @@ function decodeAll(): string[] {
   return out;
 }
 
-afterEach(() => setRecordShapeMemo(DEFAULT_SHAPE_MEMO));
-
 describe("record shape memo", () => {
   it("decodes the corpus to the same JSON with and without the memo, and with a memo too small to hold it", () => {
-    setRecordShapeMemo(0);
-    const plain = decodeAll();
-    setRecordShapeMemo(DEFAULT_SHAPE_MEMO);
-    expect(decodeAll()).toEqual(plain);
-    setRecordShapeMemo(3);
-    expect(decodeAll()).toEqual(plain);
+    const plain = decodeAll({ shapes: 0 });
+    expect(decodeAll()).toEqual(plain); // the device sizes
+    expect(decodeAll({ shapes: 3 })).toEqual(plain);
+    expect(decodeAll({ shapes: 1024 })).toEqual(plain);
   });
 
   it("decodes the corpus, compact frames included, to the same JSON with any frame-format memo size", () => {
     const plain = decodeAll();
-    try {
-      setFrameFormatMemo(1);
-      expect(decodeAll()).toEqual(plain);
-      setFrameFormatMemo(1024);
-      expect(decodeAll()).toEqual(plain);
-    } finally {
-      setFrameFormatMemo(DEFAULT_FRAME_MEMO);
+    expect(decodeAll({ frames: 1 })).toEqual(plain);
+    expect(decodeAll({ frames: 1024 })).toEqual(plain);
+  });
+
+  it("keeps each decoder's memos to itself, sized by its options", () => {
+    const small = new TelegramDecoder({ cipher: nodeCipher(), memo: { shapes: 3 } });
+    const large = new TelegramDecoder({ cipher: nodeCipher(), memo: { shapes: 1024 } });
+    for (const r of corpus) {
+      const key = r.key && r.key.length === 32 ? r.key : undefined;
+      large.decode(fromHex(r.telegram), { key });
     }
+    expect(large.formats.shapes.size).toBeGreaterThan(100);
+    expect(small.formats.shapes.size).toBe(0);
+    for (const r of corpus.slice(0, 40)) small.decode(fromHex(r.telegram), { key: r.key && r.key.length === 32 ? r.key : undefined });
+    expect(small.formats.shapes.size).toBe(3);
   });
 
   it("lets the records of one shape share frozen VIFE and label arrays", () => {
     const apl = fromHex("0493FF01 10270000 0493FF01 20270000");
-    const r = parseRecords(apl, 0, apl.length);
+    const r = parseRecordsWithHeaders(apl, 0, apl.length, false, new ShapeMemo()).records;
     expect(r[0].vifes).toEqual([0xff, 0x01]);
     expect(r[1].vifes).toBe(r[0].vifes);
     expect(Object.isFrozen(r[0].vifes)).toBe(true);

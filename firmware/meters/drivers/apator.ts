@@ -6,11 +6,12 @@
 import type { Driver, FieldRule, MfctContext } from "../types.js";
 import { series } from "./history.js";
 import { le } from "../bytes.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 /** Register id → data length; 0x70–0x7F carry 1 byte + (id & 15) + 1 four-byte values. */
-const APATOR162_REGISTERS: { readonly [id: number]: number } = {
+const APATOR162_REGISTERS: { readonly [id: number]: number } = deepFreeze({
   0x10: 4, 0x40: 6, 0x41: 7, 0x43: 2, 0x44: 3, 0x80: 10, 0x81: 10, 0x83: 10, 0x84: 10, 0x87: 10, 0xa0: 4, 0xf0: 4,
-};
+});
 
 function registerLength(id: number): number | undefined {
   if (id >= 0x70 && id <= 0x7f) return 1 + 4 * ((id & 15) + 1);

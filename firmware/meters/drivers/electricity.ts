@@ -5,18 +5,19 @@ import type { Driver, FieldRule, FieldValue, FlagTable, MfctContext } from "../t
 import { round6 } from "../units.js";
 import { series } from "./history.js";
 import { errorFlags, errorsThenStatus, phases, stsAndErrors } from "./rules.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 /** 0 → "", else prefix + hex: status words that print empty when clear. */
 const word = (prefix: string) => (v: FieldValue): FieldValue =>
   typeof v === "number" ? (v === 0 ? "" : prefix + v.toString(16).toUpperCase()) : v;
 
-const IEM_ERRORS: FlagTable = {
+const IEM_ERRORS: FlagTable = deepFreeze({
   e: [
     [0xffffff, 0x000000, "CODE_101_EEPROM_ERROR"],
     [0xffffff, 0x000040, "CODE_203_PHASE_SEQUENCE_REVERSED"],
   ],
   rest: "",
-};
+});
 
 const IEM3000_FIELDS: readonly FieldRule[] = [
   { n: "total_energy_consumption", u: "kwh", r: "energy" },
@@ -105,11 +106,11 @@ const GRANSYSTEMS_FIELDS: readonly FieldRule[] = [
 ];
 
 /** GRAN-SYSTEMS error flags: low 16 bits errors, high 16 bits the meter kind. */
-const GRAN_ERRORS: FlagTable = { e: [[0x0002, "RTC_ERROR"], [0xffff0000, 0, ""]], rest: "ERROR_FLAGS_" };
-const GRAN_INFO: FlagTable = {
+const GRAN_ERRORS: FlagTable = deepFreeze({ e: [[0x0002, "RTC_ERROR"], [0xffff0000, 0, ""]], rest: "ERROR_FLAGS_" });
+const GRAN_INFO: FlagTable = deepFreeze({
   e: [[0x0000ffff, 0x10000, ""], [0xffff0000, 0x01010000, "THREE_PHASE_METER"]],
   rest: "INFO_",
-};
+});
 
 const NZR_FIELDS: readonly FieldRule[] = [
   { n: "total_energy_consumption", u: "kwh", r: ["energy", "energy_tariff_1"] },
@@ -149,10 +150,10 @@ const IME_FIELDS: readonly FieldRule[] = [
 ];
 
 /** Carlo Gavazzi EM24 error flags: voltage overflow of phases 1..3, then current overflow. */
-const EM24_ERRORS: FlagTable = {
+const EM24_ERRORS: FlagTable = deepFreeze({
   e: [[0x01, "V_1_OVERFLOW"], [0x02, "V_2_OVERFLOW"], [0x04, "V_3_OVERFLOW"], [0x08, "I_1_OVERFLOW"], [0x10, "I_2_OVERFLOW"], [0x20, "I_3_OVERFLOW"]],
   rest: "ERROR_",
-};
+});
 
 const EM24_FIELDS: readonly FieldRule[] = [
   { n: "total_energy_consumption", u: "kwh", r: "energy" },

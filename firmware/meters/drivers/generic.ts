@@ -3,8 +3,9 @@
  * unknown meter still gives useful readings. Storage 0 is "now", storage 1 the set-date value.
  */
 import type { Driver, FieldRule } from "../types.js";
+import { deepFreeze } from "../../util/freeze.js";
 
-export const GENERIC_FIELDS: readonly FieldRule[] = [
+export const GENERIC_FIELDS: readonly FieldRule[] = deepFreeze([
   { n: "total", u: "m3", r: "volume" },
   { n: "target", u: "m3", r: "volume_storage_1" },
   { n: "total_energy_consumption", u: "kwh", r: "energy" },
@@ -35,10 +36,10 @@ export const GENERIC_FIELDS: readonly FieldRule[] = [
   { n: "model_version", r: "model_version", as: "str" },
   // VIF FD 1F (EN 13757-3:2018): an actuator's remote-control state, e.g. a valve (docs/bidirectional.md)
   { n: "remote_control", r: "remote_control" },
-];
+]);
 
-export const GENERIC: Driver = {
+export const GENERIC: Driver = deepFreeze({
   name: "unknown",
   detect: [],
   fields: GENERIC_FIELDS,
-};
+});

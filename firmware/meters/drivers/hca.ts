@@ -8,6 +8,7 @@ import { monthsBack, series } from "./history.js";
 import { dataHex } from "../fields.js";
 import { fromHex } from "../../util/hex.js";
 import { errorFlags, errorsThenStatus, stsAndErrors } from "./rules.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 function hex2(n: number): string {
   return (n < 16 ? "0" : "") + n.toString(16);
@@ -39,7 +40,7 @@ function decodeBfw240(c: MfctContext): void {
 }
 
 /** Innotas EurisII error flags: two bits seen in the corpus (0x21 → both names). */
-const EURISII_ERRORS: FlagTable = { e: [[0x01, "MEASUREMENT"], [0x20, "RESET"]], rest: "ERROR_FLAGS_" };
+const EURISII_ERRORS: FlagTable = deepFreeze({ e: [[0x01, "MEASUREMENT"], [0x20, "RESET"]], rest: "ERROR_FLAGS_" });
 
 const EURISII_FIELDS: readonly FieldRule[] = [
   { n: "current_consumption", u: "hca", r: "hca" },
@@ -121,7 +122,7 @@ const CALTOSE_FIELDS: readonly FieldRule[] = [
 
 /** hydroclima v2 0F block: [0] layout, [1..2] error flags, then temperatures (1/100 °C) and values. */
 type Slot = readonly [name: string, at: number, div: number];
-const HYDROCLIMA_LAYOUTS: { readonly [layout: number]: readonly Slot[] } = {
+const HYDROCLIMA_LAYOUTS: { readonly [layout: number]: readonly Slot[] } = deepFreeze({
   0x10: [
     ["average_ambient_temperature_c", 7, 100], ["max_ambient_temperature_c", 9, 100],
     ["average_ambient_temperature_last_month_c", 15, 100], ["average_heater_temperature_last_month_c", 17, 100],
@@ -135,7 +136,7 @@ const HYDROCLIMA_LAYOUTS: { readonly [layout: number]: readonly Slot[] } = {
     ["ambient_temperature_at_set_date_1_c", 29, 100], ["ambient_temperature_at_set_date_2_c", 31, 100],
     ["ambient_temperature_at_set_date_3_c", 33, 100], ["total_consumption_hca", 44, 1],
   ],
-};
+});
 
 function decodeHydroclimaV2(c: MfctContext): void {
   const b = c.mfct;

@@ -1,11 +1,12 @@
 /** Helpers for monthly history registers: storage n holds the value n months (or n−1) back. */
 import type { FieldRule, Reading } from "../types.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 function pad2(n: number): string {
   return n < 10 ? "0" + n : "" + n;
 }
 
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const DAYS = deepFreeze([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
 
 function monthDays(y: number, m: number): number {
   return m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS[m - 1];

@@ -5,6 +5,8 @@
 import type { Telegram } from "../../telegram.js";
 import type { Detect, Driver } from "../types.js";
 import { enhancedAddress, swappedAddress } from "../address.js";
+import type { ReadingPlans } from "../plans.js";
+import { deepFreeze } from "../../util/freeze.js";
 import { GENERIC } from "./generic.js";
 import { KAMSTRUP } from "./kamstrup.js";
 import { APATOR } from "./apator.js";
@@ -23,7 +25,11 @@ import { ROOM } from "./room.js";
 
 export { GENERIC };
 
-export const DRIVERS: readonly Driver[] = [
+/**
+ * The registry. Frozen deeply here, with every table a driver reaches: on the device the driver data is
+ * preloaded into flash, and nothing may change it at run time anywhere (docs/moddable-build.md §2).
+ */
+export const DRIVERS: readonly Driver[] = deepFreeze([
   ...KAMSTRUP,
   ...APATOR,
   ...QUNDIS,
@@ -38,11 +44,16 @@ export const DRIVERS: readonly Driver[] = [
   ...TECHEM,
   ...LANSEN,
   ...ROOM,
-];
+]);
 
-const BY_NAME: { [name: string]: Driver } = {};
-for (const d of DRIVERS) BY_NAME[d.name] = d;
-BY_NAME[GENERIC.name] = GENERIC;
+/** Drivers by name (no prototype: a name such as "constructor" finds nothing). */
+const BY_NAME: { readonly [name: string]: Driver | undefined } = deepFreeze(byName([...DRIVERS, GENERIC]));
+
+function byName(list: readonly Driver[]): { [name: string]: Driver } {
+  const out: { [name: string]: Driver } = Object.create(null);
+  for (const d of list) out[d.name] = d;
+  return out;
+}
 
 export function driverByName(name: string): Driver | undefined {
   return BY_NAME[name];
@@ -102,37 +113,37 @@ interface DetectEntry {
   spec: number;
 }
 
-/** Detection entries by manufacturer code, in registration order, built on first use (DRIVERS is constant). */
-let byManufacturer: Map<string, DetectEntry[]> | undefined;
+/** Detection entries by manufacturer code, in registration order. */
+export type DetectIndex = Map<string, DetectEntry[]>;
 
-function detectEntries(): Map<string, DetectEntry[]> {
-  if (byManufacturer === undefined) {
-    const map = new Map<string, DetectEntry[]>();
-    let seq = 0;
-    for (const d of DRIVERS) {
-      for (const k of d.detect) {
-        let list = map.get(k.m);
-        if (list === undefined) map.set(k.m, (list = []));
-        list.push({ d, k, seq: seq++, spec: specificity(k) });
-      }
+/** The detection index: built once per ReadingPlans (DRIVERS is constant), or now when there is none. */
+function detectEntries(plans: ReadingPlans | undefined): DetectIndex {
+  if (plans?.detect !== undefined) return plans.detect;
+  const map: DetectIndex = new Map();
+  let seq = 0;
+  for (const d of DRIVERS) {
+    for (const k of d.detect) {
+      let list = map.get(k.m);
+      if (list === undefined) map.set(k.m, (list = []));
+      list.push({ d, k, seq: seq++, spec: specificity(k) });
     }
-    byManufacturer = map;
   }
-  return byManufacturer;
+  if (plans !== undefined) plans.detect = map;
+  return map;
 }
 
 /**
  * The driver for a telegram: among the registered drivers whose detection matches, the one with
  * the most specific entry (first registered on a tie); the generic driver when none matches.
  * An entry can only match a candidate with its manufacturer, so only the entries of the candidates'
- * manufacturers are tried (a few instead of every driver's).
+ * manufacturers are tried (a few instead of every driver's). `plans` keeps the index between telegrams.
  */
-export function detectDriver(t: Telegram): Driver {
+export function detectDriver(t: Telegram, plans?: ReadingPlans): Driver {
   let best: Driver = GENERIC;
   let score = -1;
   let bestSeq = -1;
   const cands = candidates(t);
-  const entries = detectEntries();
+  const entries = detectEntries(plans);
   for (let c = 0; c < cands.length; c++) {
     const m = cands[c].manufacturer;
     if (m === undefined) continue;

@@ -6,12 +6,13 @@
  */
 import type { Driver, FieldValue, MfctContext, Reading } from "../types.js";
 import { dateG, le } from "../bytes.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 /**
  * The two published default PRIOS installation keys (each the XOR of the two 32-bit halves in
  * which they are usually quoted). Meters with an individual key cannot be read without it.
  */
-const DEFAULT_INSTALLATION_KEYS: readonly number[] = [0xdfd109e8, 0xb71f0ae8];
+const DEFAULT_INSTALLATION_KEYS: readonly number[] = deepFreeze([0xdfd109e8, 0xb71f0ae8]);
 
 /** Feedback taps of the 32-bit shift register: bits 31, 11, 2 and 1. */
 const TAPS = 0x80000806;

@@ -6,10 +6,11 @@
  */
 import type { Driver, FieldRule, FieldValue, FlagTable } from "../types.js";
 import { stsAndErrors } from "./rules.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 /** MULTICAL 21 info code: 4 event bits, then a 3-bit duration per event. */
 const WATER_EVENTS: FlagTable = { e: [[0x01, "DRY"], [0x02, "REVERSED"], [0x04, "LEAK"], [0x08, "BURST"]], rest: "" };
-const DURATIONS = ["", "1-8 hours", "9-24 hours", "2-3 days", "4-7 days", "8-14 days", "15-21 days", "22-31 days"];
+const DURATIONS = deepFreeze(["", "1-8 hours", "9-24 hours", "2-3 days", "4-7 days", "8-14 days", "15-21 days", "22-31 days"]);
 const duration = (shift: number) => (v: FieldValue): FieldValue =>
   typeof v === "number" ? DURATIONS[Math.floor(v / shift) % 8] : v;
 

@@ -5,10 +5,11 @@
  */
 import type { Driver, FieldValue } from "../types.js";
 import { stsAndErrors } from "./rules.js";
+import { deepFreeze } from "../../util/freeze.js";
 
-const WEEKDAYS: readonly (readonly [number, string])[] = [
+const WEEKDAYS: readonly (readonly [number, string])[] = deepFreeze([
   [0x01, "SU"], [0x02, "MO"], [0x04, "TU"], [0x08, "WE"], [0x10, "TH"], [0x20, "FR"], [0x40, "SA"],
-];
+]);
 
 const weekdays = (v: FieldValue): FieldValue => {
   if (typeof v !== "number") return v;

@@ -6,6 +6,7 @@ import type { Driver, FieldRule, FieldValue, FlagTable, MfctContext } from "../t
 import { dateG, le } from "../bytes.js";
 import { historyDates, series } from "./history.js";
 import { stsAndErrors } from "./rules.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 const HYDRUS_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
@@ -26,7 +27,7 @@ const HYDRUS_FIELDS: readonly FieldRule[] = [
   { n: "meter_datetime", r: "date_time", as: "datetime" },
 ];
 
-const WATERSTARM_ERRORS: FlagTable = { e: [[0x40, "LEAKAGE_OR_NO_USAGE"]], rest: "ERROR_FLAGS_" };
+const WATERSTARM_ERRORS: FlagTable = deepFreeze({ e: [[0x40, "LEAKAGE_OR_NO_USAGE"]], rest: "ERROR_FLAGS_" });
 
 const WATERSTARM_FIELDS: readonly FieldRule[] = [
   { n: "meter_datetime", r: "date_time", as: "datetime" },
@@ -72,11 +73,11 @@ const ITRON_FIELDS: readonly FieldRule[] = [
 ];
 
 /** hydrodigit 0F block, firmware 0x13/0x15: contents bits, then battery code, backflow, 12 months. */
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const HD_CONTENTS: FlagTable = { e: [[0x01, "BACKFLOW"], [0x04, "BATTERY_VOLTAGE"], [0x10, "MONTHLY_DATA"]], rest: "CONTENTS_" };
-const HD_CONTENTS_17: FlagTable = { e: [[0x01, "BATTERY_VOLTAGE"], [0x02, "FRAUD_DATE"]], rest: "CONTENTS_" };
+const MONTHS = deepFreeze(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]);
+const HD_CONTENTS: FlagTable = deepFreeze({ e: [[0x01, "BACKFLOW"], [0x04, "BATTERY_VOLTAGE"], [0x10, "MONTHLY_DATA"]], rest: "CONTENTS_" });
+const HD_CONTENTS_17: FlagTable = deepFreeze({ e: [[0x01, "BATTERY_VOLTAGE"], [0x02, "FRAUD_DATE"]], rest: "CONTENTS_" });
 /** Battery codes (low nibble) seen in the corpus → volts. */
-const HD_VOLTS: { readonly [code: number]: number } = { 0x0a: 3.05, 0x0b: 3.2, 0x0e: 3.7 };
+const HD_VOLTS: { readonly [code: number]: number } = deepFreeze({ 0x0a: 3.05, 0x0b: 3.2, 0x0e: 3.7 });
 
 function flagText(v: number, t: FlagTable): string {
   const out: string[] = [];

@@ -7,6 +7,7 @@ import type { Driver, FieldRule, FlagTable, MfctContext, StatusField } from "../
 import { le } from "../bytes.js";
 import { historyDates, series } from "./history.js";
 import { errorFlags, errorsThenStatus, stsAndErrors } from "./rules.js";
+import { deepFreeze } from "../../util/freeze.js";
 const LSE_07_17_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
   { n: "due", u: "m3", r: "volume_storage_1" },
@@ -53,7 +54,7 @@ const TOPASESKR_FIELDS: readonly FieldRule[] = [
   { n: "battery", u: "y", r: "remaining_battery_life" },
 ];
 
-const AVENTIES_ERRORS: FlagTable = { e: [[0x0001, "MEASUREMENT"], [0x0010, "HF"]], rest: "ERROR_FLAGS_" };
+const AVENTIES_ERRORS: FlagTable = deepFreeze({ e: [[0x0001, "MEASUREMENT"], [0x0010, "HF"]], rest: "ERROR_FLAGS_" });
 
 const WERHLE_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
@@ -67,7 +68,7 @@ const WERHLE_FIELDS: readonly FieldRule[] = [
 ];
 
 /** STS manufacturer bits of Kaden / picoflux water meters. */
-const LEAK_BITS: FlagTable = { e: [[0x20, "LEAK_FLOW_LOW"], [0x40, "LEAK_FLOW_HIGH"]] };
+const LEAK_BITS: FlagTable = deepFreeze({ e: [[0x20, "LEAK_FLOW_LOW"], [0x40, "LEAK_FLOW_HIGH"]] });
 
 const KADENWATER_FIELDS: readonly FieldRule[] = [
   { n: "total", u: "m3", r: "volume" },
@@ -81,7 +82,7 @@ const KADENWATER_FIELDS: readonly FieldRule[] = [
 ];
 
 /** Apator Ultrimis error flags: current, this month, previous month bytes. */
-const ULTRIMIS_ERRORS: FlagTable = { e: [[0x000008, "NO_FLOW"], [0x000800, "NO_FLOW_THIS_MONTH"], [0x010000, "TAMPER_PREV_MONTH"]], rest: "ERROR_FLAGS_" };
+const ULTRIMIS_ERRORS: FlagTable = deepFreeze({ e: [[0x000008, "NO_FLOW"], [0x000800, "NO_FLOW_THIS_MONTH"], [0x010000, "TAMPER_PREV_MONTH"]], rest: "ERROR_FLAGS_" });
 
 /** Zenner 0B: manufacturer block after 0F: status word, target and total volume (1/256 l). */
 function decodeZenner0b(c: MfctContext): void {
@@ -94,13 +95,13 @@ function decodeZenner0b(c: MfctContext): void {
 }
 
 /** Apator M-Bus NA error flags (bit order within the two groups is not confirmed by the corpus). */
-const APTMBUSNA_ERRORS: FlagTable = {
+const APTMBUSNA_ERRORS: FlagTable = deepFreeze({
   e: [
     [0x0002, "P_LEAK"], [0x0004, "P_CLOCK_HAND_ERROR"], [0x0008, "P_DETECTION_WITHOUT_CHANGES"], [0x0010, "P_MBUS_DISCONNECTED"],
     [0x0040, "P_REVERSE_FLOW"], [0x0100, "P_MINIMUM_FLOW"], [0x0200, "P_PROCESSOR_RESET"], [0x0800, "P_STRONG_LIGHT"],
   ],
   rest: "ERROR_FLAGS_",
-};
+});
 
 /** GWF water/gas: first byte of the 0F block is a status byte (bit 0 = normal operation). */
 const GWF_STATUS = { n: "", at: 0, len: 1 };

@@ -1,0 +1,40 @@
+/**
+ * What the reading engine works out once per driver table instead of once per telegram: output field names
+ * (fields.ts), rule-list plans (fields.ts), flag-table plans (status.ts) and the detection index
+ * (drivers/index.ts). Driver tables are constant data preloaded into flash on the device, where they can be
+ * neither changed nor used as WeakMap keys; so these plans live in an instance created at run time, owned
+ * by whoever makes readings (meters/session.ts ReadingSession, the CLI, the bench) and passed to makeReading.
+ * Each map is bounded: the tables it is keyed by are the drivers' (about 200 lists), plus whatever a caller
+ * brings; when one is full it is emptied and refilled.
+ */
+import type { FieldRule, FlagTable } from "./types.js";
+import type { RulePlan } from "./fields.js";
+import type { FlagPlan } from "./status.js";
+import type { DetectIndex } from "./drivers/index.js";
+
+/** Default bound of each map: every driver table of the registry fits. */
+export const DEFAULT_PLAN_ENTRIES = 512;
+
+export class ReadingPlans {
+  /** Entries each map keeps before it is emptied. */
+  readonly maxEntries: number;
+  /** Output field names by rule list (field rules or byte fields). */
+  readonly names = new Map<readonly { n: string; u?: string }[], string[]>();
+  /** Rule-list plans (fields.ts). */
+  readonly rules = new Map<readonly FieldRule[], RulePlan>();
+  /** Flag-table plans (status.ts). */
+  readonly flags = new Map<FlagTable, FlagPlan>();
+  /** The detection index of the driver registry (drivers/index.ts), built on first use. */
+  detect: DetectIndex | undefined = undefined;
+
+  constructor(maxEntries = DEFAULT_PLAN_ENTRIES) {
+    this.maxEntries = maxEntries > 0 ? Math.floor(maxEntries) : 1;
+  }
+
+  /** Keeps `value` under `key` in `map` (one of this instance's), emptying the map first when it is full. */
+  keep<K, V>(map: Map<K, V>, key: K, value: V): V {
+    if (map.size >= this.maxEntries) map.clear();
+    map.set(key, value);
+    return value;
+  }
+}
