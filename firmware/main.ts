@@ -5,9 +5,10 @@
  * radio/*, web/*) tested on the host; this file only wires Moddable objects to them. Start-up errors are traced,
  * because the SDK drops an exception thrown while the main module loads.
  *
- *   radio    firmware/radio/create-radio.ts builds the CC1101/SX1262 driver the board's pins.json names
- *            (`wmbus/board`, the data boards/common/provider.js also turns into the `device` global), with the
- *            board's ECMA-419 io classes (`device.io`) — the same call the host simulator makes.
+ *   radio    firmware/radio/create-radio.ts builds the CC1101/SX1262 driver from `device.peripheral.radio`, the
+ *            io bundles boards/common/provider.js made from the board's pins.json (the one place pins become
+ *            io); the native radio task takes its pins from the same bundles. The host simulator runs the
+ *            same provider with its own io classes (host-tests/sim/board-provider.ts).
  *   uplinks  uplink/device-uplinks.ts; SecureSocket for mqtts:// and https:// (modules/crypt/tls.json).
  *   web      web/status-page.ts over the classic `http` Server on mc/config `httpPort` (default 80), started
  *            once Wi-Fi has an address.
@@ -35,7 +36,7 @@ import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js
 import { RadioFrameSource, type FrameSource } from "./gateway/frame-source.js";
 import { Supervisor } from "./gateway/supervisor.js";
 import type { Radio, RadioFrame } from "./radio/radio.js";
-import { createRadio, type RadioIoClasses } from "./radio/create-radio.js";
+import { createRadio, nativeTaskPins, type RadioPeripheralBundles } from "./radio/create-radio.js";
 import { RadioService } from "./radio/radio-service.js";
 import { NativeRadioTask } from "./native/radio-task-native.js";
 import { deviceRadioTimers } from "./platform/radio-timers.js";
@@ -51,12 +52,18 @@ function log(message: string): void {
 }
 
 /**
- * The board's radio driver (not started). createRadio checks pins.json first and throws naming the bad pin;
- * the embedded:io classes have the constructor shape the driver contract types loosely.
+ * The board's radio peripheral: the io bundles boards/common/provider.js made from pins.json, the one place
+ * where pins become io (the embedded:io classes have the constructor shape the driver contract types loosely).
  */
+function radioPeripheral(): RadioPeripheralBundles {
+  const radio = device.peripheral.radio;
+  if (!radio) throw new Error("the board provider has no radio peripheral (boards/<board>/pins.json)");
+  return radio as unknown as RadioPeripheralBundles;
+}
+
+/** The board's radio driver (not started). createRadio checks pins.json first and throws naming the bad pin. */
 function createBoardRadio(onFrame: (frame: RadioFrame) => void, native?: NativeRadioTask): Radio {
-  const io = { SPI: device.io.SPI, Digital: device.io.Digital } as unknown as RadioIoClasses;
-  return createRadio(board, io, { timers: deviceRadioTimers, onFrame, onDiagnostic: (m) => log(`radio: ${m}`) }, native);
+  return createRadio(board, radioPeripheral(), { timers: deviceRadioTimers, onFrame, onDiagnostic: (m) => log(`radio: ${m}`) }, native);
 }
 
 /**
@@ -66,19 +73,8 @@ function createBoardRadio(onFrame: (frame: RadioFrame) => void, native?: NativeR
  */
 function createNativeTask(onFrames: () => void): NativeRadioTask | undefined {
   if (String(mcConfig.radioService ?? "native") === "js") return undefined;
-  const p = board.pins;
-  const r = board.radio;
-  const cc = r.kind === "cc1101";
-  return new NativeRadioTask({
-    chip: r.kind,
-    spiPort: r.spiPort,
-    spiHz: r.spiHz,
-    select: p.radioSelect,
-    irq: cc ? p.radioGdo0 : p.radioDio1,
-    irq2: cc ? p.radioGdo2 : -1,
-    busy: cc ? -1 : p.radioBusy,
-    onFrames,
-  });
+  // the same bundles as the JS driver's: chip select, interrupt pins, SPI port and clock
+  return new NativeRadioTask({ ...nativeTaskPins(radioPeripheral()), onFrames });
 }
 
 /**

@@ -45,9 +45,9 @@ declare module "embedded:provider/builtin" {
 
   export interface CC1101Radio extends RadioCommon {
     readonly kind: "cc1101";
-    /** GDO0, Input (our register set: RX FIFO threshold). */
+    /** GDO0, Input (our register set, IOCFG0 = 0x06: sync word seen until end of packet). */
     readonly gdo0: DigitalBundle;
-    /** GDO2, Input (our register set: sync word seen / end of packet). */
+    /** GDO2, Input (our register set, IOCFG2 = 0x00: RX FIFO at or above the threshold). */
     readonly gdo2: DigitalBundle;
   }
 

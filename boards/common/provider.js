@@ -10,6 +10,10 @@
  *   device.pin                every named GPIO of the board
  *   device.peripheral.radio   the radio's IO option bundles plus its chip facts (data only:
  *                             nothing is opened here; the radio driver constructs the IO objects)
+ * This is the one place where pins become io: firmware/radio/create-radio.ts builds the JS driver from
+ * device.peripheral.radio and takes the native radio task's pins from the same bundles
+ * (nativeTaskPins); the host simulator evaluates this file with its own io classes
+ * (host-tests/sim/board-provider.ts).
  * The shape is declared in types/embedded-provider-builtin.d.ts and checked by
  * host-tests/test/platform-manifest.test.ts, which evaluates this file: keep the three imports at
  * the top and the single `export default device;` at the end.

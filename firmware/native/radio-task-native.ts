@@ -25,6 +25,7 @@ const STATS = [
   "frames", "crcErrors", "lengthErrors", "codingErrors", "syncErrors", "overflows", "queueDrops", "highWater", "syncs", "irqRepeats", "rssiLost",
 ] as const;
 const SYNCS = FIRST_STAT + STATS.indexOf("syncs");
+const IN_FRAME = FIRST_STAT + STATS.length; // FIELD_IN_FRAME: a state, not a counter
 // Chip kinds (WMBUS_CHIP_* in wmbus_radio_task.h).
 const CHIP = { cc1101: 0, sx1262: 1 } as const;
 
@@ -84,6 +85,10 @@ export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") impleme
   }
   syncs(): number {
     return getNative.call(this, SYNCS);
+  }
+  /** The C service is reading a frame (sync word seen, frame not finished): the watchdog keeps off the chip. */
+  receiving(): boolean {
+    return getNative.call(this, IN_FRAME) !== 0;
   }
   pause(paused: boolean, rearmed = false): void {
     pauseNative.call(this, paused, rearmed);

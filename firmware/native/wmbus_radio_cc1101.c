@@ -65,10 +65,14 @@ static void start_frame(wmbus_cc1101_service_t *s, const wmbus_cc1101_bus_t *bus
 	s->rssi_half_db = (int16_t)(raw - RSSI_OFFSET_HALF_DB);
 }
 
-/* PKTLEN and the infinite -> fixed switch once the FIFO length is known (SWRS061I §15.3). */
+/* PKTLEN and the infinite -> fixed switch once the FIFO length is known (SWRS061I §15.3). PKTLEN must be
+ * different from 0 (§29): a length that is a multiple of 256 ends one byte later, that byte is left unread
+ * and flushed by the re-arm (twin: packetEnd in cc1101-receive.ts). */
 static void program_length(wmbus_cc1101_service_t *s, const wmbus_cc1101_bus_t *bus, unsigned in_fifo)
 {
 	unsigned total = s->fifo.raw_total;
+	if ((total & 0xFFu) == 0)
+		total++;
 	if (!s->length_set) {
 		s->length_set = 1;
 		bus->write_reg(bus->ctx, REG_PKTLEN, (uint8_t)(total & 0xFFu));

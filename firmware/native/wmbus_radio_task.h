@@ -71,6 +71,7 @@ void wmbus_radio_task_woken(void);
 typedef struct wmbus_radio_task_stats {
 	uint32_t frames, crc_errors, length_errors, coding_errors, sync_errors, overflows, queue_drops;
 	uint32_t syncs, irq_repeats, rssi_lost; /* SX1262 only */
+	uint32_t in_frame; /* state, not a counter: 1 while the service reads a frame (sync seen, not finished) */
 } wmbus_radio_task_stats_t;
 void wmbus_radio_task_stats(wmbus_radio_task_stats_t *out);
 

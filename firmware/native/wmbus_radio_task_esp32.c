@@ -264,11 +264,29 @@ void wmbus_radio_task_stop(void)
 	vSemaphoreDelete(bus_mutex);
 }
 
+/* The interrupt pins' ISRs on or off. Off while JS holds the chip: a watchdog re-initialisation resets it (SRES),
+ * after which GDO0 outputs CLK_XOSC/192 (SWRS061 §29 IOCFG0 reset value 0x3F) until the registers are written
+ * again; with the ISR on, that is an interrupt per clock edge. */
+static void irq_enable(int on)
+{
+	if (on)
+		gpio_intr_enable((gpio_num_t)cfg.irq);
+	else
+		gpio_intr_disable((gpio_num_t)cfg.irq);
+	if (cfg.chip == WMBUS_CHIP_CC1101 && cfg.irq2 >= 0) {
+		if (on)
+			gpio_intr_enable((gpio_num_t)cfg.irq2);
+		else
+			gpio_intr_disable((gpio_num_t)cfg.irq2);
+	}
+}
+
 void wmbus_radio_task_pause(int paused, int rearmed)
 {
 	if (!running)
 		return;
 	if (paused) {
+		irq_enable(0);
 		xSemaphoreTake(bus_mutex, portMAX_DELAY);
 		return;
 	}
@@ -281,6 +299,7 @@ void wmbus_radio_task_pause(int paused, int rearmed)
 		spi_device_release_bus(spi);
 	}
 	xSemaphoreGive(bus_mutex);
+	irq_enable(1); /* the registers are written again: GDO0/DIO1 carry our signals */
 	xTaskNotifyGive(task); /* serve what arrived while paused (a DIO1 high, a poll due) now */
 }
 
@@ -324,7 +343,9 @@ void wmbus_radio_task_stats(wmbus_radio_task_stats_t *out)
 		out->syncs = sx.stats.syncs;
 		out->irq_repeats = sx.stats.irq_repeats;
 		out->rssi_lost = sx.stats.rssi_lost;
+		out->in_frame = sx.in_frame;
 	} else {
 		COPY_COMMON_STATS(out, &service.stats);
+		out->in_frame = service.in_frame;
 	}
 }

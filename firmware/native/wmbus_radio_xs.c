@@ -31,7 +31,8 @@ enum {
 	FIELD_HIGH_WATER,
 	FIELD_SYNCS,
 	FIELD_IRQ_REPEATS,
-	FIELD_RSSI_LOST
+	FIELD_RSSI_LOST,
+	FIELD_IN_FRAME
 };
 
 static xsSlot callback;
@@ -176,6 +177,7 @@ void xs_wmbus_radio_get(xsMachine *the)
 	case FIELD_SYNCS: v = (xsIntegerValue)s->syncs; break;
 	case FIELD_IRQ_REPEATS: v = (xsIntegerValue)s->irq_repeats; break;
 	case FIELD_RSSI_LOST: v = (xsIntegerValue)s->rssi_lost; break;
+	case FIELD_IN_FRAME: v = (xsIntegerValue)s->in_frame; break;
 	default: xsRangeError("bad field"); return;
 	}
 	xsmcSetInteger(xsResult, v);

@@ -2,7 +2,8 @@
  * The air between simulated meters and simulated radio chips. Kept simple and exact:
  *
  * Transmission. `transmit({mode, format, frame, rssiDbm, at?})` line-codes the frame (L first, DLL CRCs
- * included) with phy/on-air.ts: `01` preamble, sync word(s), 3-of-6 (T) / NRZ (C) / Manchester (S) body,
+ * included) with the air model's own encoder (air-encoder.ts, from the standard's tables, not the firmware's
+ * phy/on-air.ts): `01` preamble, sync word(s), 3-of-6 (T) / NRZ (C) / Manchester (S) body,
  * postamble. Chip rate 100 kcps for T and C, 32.768 kcps for S (EN 13757-4 §6–7): one 8-chip FIFO byte takes
  * 80 µs resp. 244.1 µs. Channels: T1 and C1 share 868.95 MHz, S1 uses 868.30 MHz.
  *
@@ -29,15 +30,18 @@
  * (the CC1101/SX1262 packet engines do not re-sync mid-packet), so only the signal already locked is
  * corrupted and the stronger one is lost too unless it was locked first.
  */
-import { encodeOnAir } from "../../firmware/phy/on-air.js";
 import type { FrameFormat, PhyMode } from "../../firmware/phy/sync.js";
+import { encodeTransmission } from "./air-encoder.js";
 import { Prng } from "./prng.js";
 import type { EventHandle, Scheduler } from "./scheduler.js";
 
 export const CHANNEL_HZ: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 868_950_000, C: 868_950_000, S: 868_300_000 });
 export const CHIP_RATE: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 100_000, C: 100_000, S: 32_768 });
-/** Nominal FSK deviation of all three modes (docs/protocol.md §1.1). */
-export const DEVIATION_HZ = 50_000;
+/**
+ * Nominal transmitter deviation per mode: ±50 kHz for T and S, ±45 kHz for C (docs/radio.md; docs/protocol.md §1.1: nominal
+ * values from the radio presets, not from the standard's tables). `TransmitRequest.deviationHz` overrides.
+ */
+export const DEVIATION_HZ: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 50_000, C: 45_000, S: 50_000 });
 
 export interface TransmitRequest {
   mode: PhyMode;
@@ -50,6 +54,8 @@ export interface TransmitRequest {
   at?: number;
   /** The meter's carrier error. */
   freqOffsetHz?: number;
+  /** The meter's FSK deviation (default DEVIATION_HZ of the mode). */
+  deviationHz?: number;
   preamblePairs?: number;
 }
 
@@ -62,6 +68,8 @@ export interface AirSignal {
   readonly nominalHz: number;
   /** Actual carrier: nominal + offset. */
   readonly frequencyHz: number;
+  /** FSK deviation of the transmitter. */
+  readonly deviationHz: number;
   readonly chipRate: number;
   readonly chipUs: number;
   readonly chips: Uint8Array;
@@ -84,6 +92,11 @@ export interface RxTuning {
   syncBits: 16 | 32;
   /** Chip errors allowed in the sync word (CC1101 15/16: 1, 30/32: 2). */
   syncErrors: number;
+  /**
+   * The receiver's own chip error probability for `signal` (its demodulator against the signal's deviation,
+   * added to the air's `ber`); absent = 0.
+   */
+  chipErrorRate?(signal: AirSignal): number;
 }
 
 export interface AirReceiver {
@@ -145,6 +158,8 @@ interface Rx {
   from: number;
   carrier: boolean;
   detached: boolean;
+  /** Chip error probability of the locked signal (air BER + the receiver's demodulator), fixed at sync. */
+  chipErrorP: number;
   /** Signals whose sync is already scheduled for this receiver. */
   scanned: WeakSet<AirSignal>;
 }
@@ -161,7 +176,7 @@ function popcount(x: number): number {
 
 export function hears(t: RxTuning, s: AirSignal, sensitivityDbm: number): boolean {
   if (s.rssiDbm < sensitivityDbm) return false;
-  if (Math.abs(s.frequencyHz - t.frequencyHz) > t.bandwidthHz / 2 - DEVIATION_HZ) return false;
+  if (Math.abs(s.frequencyHz - t.frequencyHz) > t.bandwidthHz / 2 - s.deviationHz) return false;
   return Math.abs(t.chipRate / s.chipRate - 1) <= t.rateTolerance;
 }
 
@@ -197,7 +212,7 @@ export class Air {
   }
 
   attach(receiver: AirReceiver): AirLink {
-    const rx: Rx = { receiver, locked: null, next: null, k: 0, from: 0, carrier: false, detached: false, scanned: new WeakSet() };
+    const rx: Rx = { receiver, locked: null, next: null, k: 0, from: 0, carrier: false, detached: false, chipErrorP: 0, scanned: new WeakSet() };
     this.receivers.push(rx);
     return {
       get locked() {
@@ -226,7 +241,7 @@ export class Air {
     const now = this.scheduler.now;
     const start = req.at ?? now;
     if (!(start >= now)) throw new RangeError(`Air.transmit: start ${start} µs lies before now (${now} µs)`);
-    const coded = encodeOnAir(mode, format, frame, { preamblePairs: req.preamblePairs });
+    const coded = encodeTransmission(mode, format, frame, req.preamblePairs);
     const chipRate = CHIP_RATE[mode];
     const chipUs = 1e6 / chipRate;
     const nominalHz = CHANNEL_HZ[mode];
@@ -238,6 +253,7 @@ export class Air {
       rssiDbm: req.rssiDbm,
       nominalHz,
       frequencyHz: nominalHz + (req.freqOffsetHz ?? 0),
+      deviationHz: req.deviationHz ?? DEVIATION_HZ[mode],
       chipRate,
       chipUs,
       chips: coded.chips,
@@ -297,7 +313,9 @@ export class Air {
     const t = rx.receiver.tuning();
     if (!t || !hears(t, s, this.sensitivityDbm) || t.syncWord !== scanned.syncWord || t.syncBits !== scanned.syncBits) return;
     let flips = 0;
-    if (this.ber > 0) for (let i = 0; i < t.syncBits; i++) if (this.prng.next() < this.ber) flips++;
+    const p = this.ber + (t.chipErrorRate?.(s) ?? 0);
+    rx.chipErrorP = p;
+    if (p > 0) for (let i = 0; i < t.syncBits; i++) if (this.prng.next() < p) flips++;
     const now = this.scheduler.now;
     if (flips > t.syncErrors || this.interfered(s, now - t.syncBits * s.chipUs, now)) {
       this.stats.syncMissed++;
@@ -328,7 +346,7 @@ export class Air {
     let b = 0;
     for (let i = first; i < first + 8; i++) {
       let chip = i < s.chipCount ? chipAt(s.chips, i) : this.prng.next() < 0.5 ? 1 : 0;
-      if (this.ber > 0 && this.prng.next() < this.ber) {
+      if (rx.chipErrorP > 0 && this.prng.next() < rx.chipErrorP) {
         chip ^= 1;
         this.stats.bitErrors++;
       }

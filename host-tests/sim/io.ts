@@ -20,15 +20,38 @@ export interface SpiDevice {
 
 type Level = 0 | 1;
 
-/** One wire. Whoever owns it (the chip for GDO/DIO/BUSY, the MCU for CSn/RESET) calls `drive`. */
+/** Told when the pin starts (hz > 0) or stops (0) carrying a clock. */
+type ClockWatcher = (hz: number) => void;
+
+/**
+ * One wire. Whoever owns it (the chip for GDO/DIO/BUSY, the MCU for CSn/RESET) calls `drive`. A chip pin can
+ * also carry a clock (`clock(hz)`, e.g. the CC1101's CLK_XOSC/192 on GDO0 after reset): its edges are not
+ * simulated one by one; an interrupt attached meanwhile is counted as a storm (SimBoardStats).
+ */
 export class SimPin {
   private value: Level;
+  private hz = 0;
   private readonly listeners = new Set<(level: Level) => void>();
+  private readonly clockWatchers = new Set<ClockWatcher>();
   constructor(readonly gpio: number, initial: Level = 0) {
     this.value = initial;
   }
   get level(): Level {
     return this.value;
+  }
+  /** Frequency of the clock the pin carries, 0 when it carries a level. */
+  get clockHz(): number {
+    return this.hz;
+  }
+  clock(hz: number): void {
+    if (hz === this.hz) return;
+    this.hz = hz;
+    for (const fn of [...this.clockWatchers]) fn(hz);
+  }
+  /** @internal Calls `fn` whenever the clock starts or stops; returns the unsubscribe function. */
+  watchClock(fn: ClockWatcher): () => void {
+    this.clockWatchers.add(fn);
+    return () => this.clockWatchers.delete(fn);
   }
   drive(level: number): void {
     const v: Level = level ? 1 : 0;
@@ -56,6 +79,13 @@ export interface SimBoardStats {
   interrupts: number;
   /** Edges merged into an already pending notification. */
   mergedEdges: number;
+  /**
+   * Interrupt storms: times an edge interrupt (`onReadable`) was attached to a pin carrying a clock, and the
+   * clock edges it took (2 per period while attached). On the device each edge is an ISR and a message to the
+   * XS task: at 135 kHz the CPU does nothing else.
+   */
+  interruptStorms: number;
+  stormEdges: number;
 }
 
 /** Constants of `embedded:io/digital` (Moddable values). */
@@ -126,7 +156,7 @@ interface SpiAttachment {
 }
 
 export class SimBoard {
-  readonly stats: SimBoardStats = { spiTransactions: 0, spiBytes: 0, spiBytesUnselected: 0, interrupts: 0, mergedEdges: 0 };
+  readonly stats: SimBoardStats = { spiTransactions: 0, spiBytes: 0, spiBytesUnselected: 0, interrupts: 0, mergedEdges: 0, interruptStorms: 0, stormEdges: 0 };
   interruptLatencyUs: number;
   readonly Digital: SimDigitalClass;
   readonly SPI: SimSpiClass;
@@ -206,6 +236,9 @@ function makeDigitalClass(board: SimBoard): SimDigitalClass {
     #output: boolean;
     #invert: boolean;
     #unwatch: (() => void) | null = null;
+    #unwatchClock: (() => void) | null = null;
+    #stormFrom = -1;
+    #stormHz = 0;
     #pending = 0;
 
     constructor(options: DigitalOptionsSim) {
@@ -241,7 +274,22 @@ function makeDigitalClass(board: SimBoard): SimDigitalClass {
             onReadable.call(this, triggered);
           }, "host");
         });
+        const wire = this.#pin;
+        const clockChanged = (hz: number) => {
+          this.#endStorm();
+          if (hz <= 0) return;
+          board.stats.interruptStorms++;
+          this.#stormFrom = board.scheduler.now;
+          this.#stormHz = hz;
+        };
+        this.#unwatchClock = wire.watchClock(clockChanged);
+        if (wire.clockHz > 0) clockChanged(wire.clockHz);
       }
+    }
+    #endStorm(): void {
+      if (this.#stormFrom < 0) return;
+      board.stats.stormEdges += Math.round(((board.scheduler.now - this.#stormFrom) / 1e6) * 2 * this.#stormHz);
+      this.#stormFrom = -1;
     }
     get format(): "number" {
       return "number";
@@ -257,8 +305,11 @@ function makeDigitalClass(board: SimBoard): SimDigitalClass {
     }
     close(): void {
       if (!this.#pin) return;
+      this.#endStorm();
       this.#unwatch?.();
       this.#unwatch = null;
+      this.#unwatchClock?.();
+      this.#unwatchClock = null;
       this.#pin = null;
       board.release(this.#gpio);
     }

@@ -15,9 +15,8 @@
  */
 import { Scheduler, type EventHandle, type EventKind } from "./scheduler.js";
 
-import type { RadioServiceKind } from "../../firmware/radio/radio-service.js";
-
-export type { RadioServiceKind };
+/** Where the FIFO is serviced: RadioServiceKind of firmware/radio/radio-service.ts (same literals; no driver import here). */
+export type RadioServiceKind = "js" | "native";
 
 export interface JsThreadCosts {
   /** Fixed cost of one driver callback on the JS thread (message dispatch + XS running the handler). */

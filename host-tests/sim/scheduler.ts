@@ -10,7 +10,6 @@
  *     pin). They never run inside a busy-wait: like Moddable's XS task, a callback runs only after the one
  *     before it has returned. A host event whose time passed during a busy-wait runs as soon as possible, late.
  */
-import type { RadioTimers } from "../../firmware/radio/radio.js";
 
 export type EventKind = "chip" | "host";
 
@@ -155,7 +154,8 @@ export class Scheduler {
 }
 
 /** The driver contract's timers on simulated time (ms API over the µs clock). */
-export class SimTimers implements RadioTimers {
+/** The drivers' `RadioTimers` (firmware/radio/radio.ts), matched structurally: the simulator imports no driver module. */
+export class SimTimers {
   constructor(private readonly scheduler: Scheduler) {}
   now(): number {
     return this.scheduler.now / 1000;

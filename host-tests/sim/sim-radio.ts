@@ -1,6 +1,7 @@
 /**
- * One simulated gateway radio on the shared air: the board description (boards/<board>/pins.json) → SimBoard
- * io classes → the real driver (built by firmware/radio/create-radio.ts exactly as on the device) → the chip
+ * One simulated gateway radio on the shared air: the board description (boards/<board>/pins.json) → the board's
+ * provider (boards/common/provider.js) with the SimBoard io classes → the real driver (built by
+ * firmware/radio/create-radio.ts from the provider's bundles, exactly as on the device) → the chip
  * simulator behind the simulated SPI bus and pins. The driver is started on `listen`.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -8,9 +9,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BoardDescription } from "../../firmware/platform/board.js";
 import { CC1101 } from "../../firmware/radio/cc1101/cc1101.js";
-import { createRadio, radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import { createRadio, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
 import type { Radio, RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import type { Air } from "./air.js";
+import { boardPeripheral, radioOptionsForBoard } from "./board-provider.js";
 import { Cc1101Sim } from "./cc1101/cc1101-sim.js";
 import { SimBoard } from "./io.js";
 import type { Scheduler } from "./scheduler.js";
@@ -79,7 +81,7 @@ export function createSimRadio(o: SimRadioOptions): SimRadio {
   const radio =
     o.chip === "cc1101" && calibrateEveryMs !== undefined
       ? new CC1101({ ...radioOptionsForBoard(description, io, services), calibrateEveryMs })
-      : createRadio(description, io, services);
+      : createRadio(description, boardPeripheral(description, io), services);
   const listen = o.listen === undefined ? "TC" : o.listen;
   if (listen) radio.start(listen);
   return { radio, chip, board, timers, description };

@@ -283,7 +283,7 @@ describe("checkBoard", () => {
   it("reports a duplicate GPIO", () => {
     const b = good();
     b.pins.led = b.pins.radioGdo0;
-    expect(checkBoard(b).join("\n")).toMatch(/GPIO 4 used twice/);
+    expect(checkBoard(b).join("\n")).toContain(`GPIO ${b.pins.radioGdo0} used twice`);
   });
   it("reports a pin the radio driver needs", () => {
     const b = good();

@@ -1,6 +1,7 @@
 /** createRadio (board description → driver) and createSimRadio (both chips on one air). */
 import { describe, expect, it } from "vitest";
-import { createRadio, radioOptionsForBoard } from "../../firmware/radio/create-radio.js";
+import { createRadio, nativeTaskPins } from "../../firmware/radio/create-radio.js";
+import { boardPeripheral, radioOptionsForBoard } from "../sim/board-provider.js";
 import type { RadioFrame } from "../../firmware/radio/radio.js";
 import { Air } from "../sim/air.js";
 import { wirelessCorpusFrames } from "../sim/corpus-frames.js";
@@ -15,19 +16,22 @@ describe("createRadio", () => {
     const sim = new SimBoard(new Scheduler());
     const io = { SPI: sim.SPI, Digital: sim.Digital } as never;
     const o = radioOptionsForBoard(board, io, { timers: new SimTimers(sim.scheduler), onFrame: () => undefined });
-    expect(o.spi).toMatchObject({ clock: 18, out: 23, in: 19, hz: 4_000_000, port: 2 });
-    expect(o.select.pin).toBe(5);
-    expect(o.interrupt.pin).toBe(4);
-    expect(o.interrupt2?.pin).toBe(2);
+    expect(o.spi).toMatchObject({ clock: 14, out: 13, in: 12, hz: 4_000_000, port: 1 });
+    expect(o.select.pin).toBe(2);
+    expect(o.interrupt.pin).toBe(5);
+    expect(o.interrupt2?.pin).toBe(4);
     expect(o.reset).toBeUndefined();
+    // the native task reads its pins from the same provider bundles
+    expect(nativeTaskPins(boardPeripheral(board, io))).toEqual({ chip: "cc1101", spiPort: 1, spiHz: 4_000_000, select: 2, irq: 5, irq2: 4, busy: -1 });
   });
 
   it("refuses a board description with problems, naming them", () => {
     const board = loadBoard("esp32-cc1101");
     const bad = { ...board, pins: { ...board.pins, radioGdo2: board.pins.radioGdo0 } };
     const sim = new SimBoard(new Scheduler());
-    expect(() => createRadio(bad, { SPI: sim.SPI, Digital: sim.Digital } as never, { timers: new SimTimers(sim.scheduler), onFrame: () => undefined })).toThrow(
-      /GPIO 4 used twice/,
+    const io = { SPI: sim.SPI, Digital: sim.Digital } as never;
+    expect(() => createRadio(bad, boardPeripheral(bad, io), { timers: new SimTimers(sim.scheduler), onFrame: () => undefined })).toThrow(
+      /GPIO 5 used twice/,
     );
   });
 });

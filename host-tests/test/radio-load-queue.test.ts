@@ -7,9 +7,10 @@
  * count, WMBUS_TWIN_SEED the seed.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { stripFrameA, stripFrameB } from "../../firmware/link/frame-format.js";
+import { addFrameACrc, stripFrameA, stripFrameB } from "../../firmware/link/frame-format.js";
 import { FIFO_ERR_CODING, FIFO_ERR_SYNC, FIFO_FRAME, FIFO_MORE, FrameAssembler } from "../../firmware/phy/frame-assembler.js";
 import { fifoBytes } from "../../firmware/phy/on-air.js";
+import { packetEnd } from "../../firmware/radio/cc1101/cc1101-receive.js";
 import { FrameQueue } from "../../firmware/radio/frame-queue.js";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -64,7 +65,7 @@ function tsService(kind: FrameKind, stream: Uint8Array, total: number): string {
   const counts = [crcOk ? 1 : 0, status === FIFO_FRAME && !crcOk ? 1 : 0, status < 0 && status !== FIFO_ERR_CODING && status !== FIFO_ERR_SYNC ? 1 : 0, status === FIFO_ERR_CODING ? 1 : 0, status === FIFO_ERR_SYNC ? 1 : 0, 0];
   // PKTLEN and the fixed-length switch are compared for complete frames only: an error found in the same
   // FIFO read as the header ends the frame before the length is programmed
-  const regs = status === FIFO_FRAME ? `${a.rawTotal & 0xff} 1` : "";
+  const regs = status === FIFO_FRAME ? `${packetEnd(a.rawTotal) & 0xff} 1` : "";
   return `${counts.join(" ")}|${regs}|${crcOk ? `${hex(frame)} ${a.mode} ${a.format}` : "-"}`;
 }
 
@@ -159,5 +160,20 @@ describe("native radio task, device-only C", () => {
       err = (e as { stderr?: string }).stderr || String(e);
     }
     expect(err).toBe("");
+  });
+});
+
+describe("CC1101 FIFO service of the radio task (C): PKTLEN is never 0 (issue 16)", () => {
+  it("a frame of 256 FIFO bytes (C frame A, L = 223) gets PKTLEN (256 + 1) mod 256 = 1, fixed length", () => {
+    const body = new Uint8Array(224);
+    for (let i = 1; i < body.length; i++) body[i] = (i * 37) & 0xff;
+    body[0] = 223;
+    const frame = addFrameACrc(body);
+    const stream = fifoBytes("C", "A", frame, 4);
+    expect(fifoBytes("C", "A", frame).length).toBe(256);
+    const [line] = runHarness([`cc TC 256 8,40,40,40,40,40,40,40,40 ${hex(stream)}`], buildRadioHarness());
+    const [counts, regs] = line.split("|");
+    expect(counts.startsWith("1 ")).toBe(true);
+    expect(regs).toBe("1 1");
   });
 });

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { CC1101, type Cc1101FifoService } from "../../firmware/radio/cc1101/cc1101.js";
 import { REG } from "../../firmware/radio/cc1101/cc1101-registers.js";
 import { settingsImage } from "../../firmware/radio/cc1101/cc1101-settings.js";
-import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import type { RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import { radioOptionsForBoard } from "../sim/board-provider.js";
 import { RadioService, type QueuedFrame } from "../../firmware/radio/radio-service.js";
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import { Air } from "../sim/air.js";
@@ -177,6 +178,7 @@ describe("CC1101 hook for the native radio task (fifoService)", () => {
     const task: Cc1101FifoService = {
       start: (listen: RadioListen, pktctrl0: number, fifothr: number) => calls.push(`start ${listen} ${pktctrl0} ${fifothr}`),
       pause: (paused: boolean, rearmed: boolean) => calls.push(`pause ${paused} ${rearmed}`),
+      receiving: () => false,
       close: () => calls.push("close"),
     };
     const io = { SPI: sim.board.SPI, Digital: sim.board.Digital } as unknown as RadioIoClasses;

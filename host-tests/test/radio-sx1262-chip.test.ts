@@ -191,12 +191,14 @@ describe("SX1262 driver as the chip sees it", () => {
     expect(c.protocolErrors).toEqual([]);
   });
 
-  it("told no TCXO on a TCXO board: initialisation fails with a clear diagnostic, retried, nothing received", () => {
+  it("told no TCXO on a TCXO board: a clear diagnostic, errors counted, nothing received, no reset loop", () => {
     const rig = createSx1262Rig({ driverTcxoVoltage: null });
     rig.start("TC");
     rig.run(450);
-    expect(rig.diagnostics[0]).toMatch(/initialisation failed: device errors 0x[0-9a-f]+ after calibration \(TCXO voltage\?\)/);
-    expect(rig.radio.stats.resets).toBeGreaterThanOrEqual(3);
+    // device errors no longer stop the set-up (they latch, some harmlessly: issue 16), they are reported
+    expect(rig.diagnostics[0]).toMatch(/device errors 0x[0-9a-f]+ \(set-up\) \(XOSC_START with calibration errors: is the board's TCXO voltage right\?\)/);
+    expect(rig.radio.sx1262Stats.deviceErrorBits & 0x20).toBe(0x20);
+    expect(rig.radio.stats.resets).toBe(0);
     expect(rig.chip.deafness()).not.toBe("");
   });
 

@@ -5,7 +5,8 @@
  * watchdog pauses the task around its SPI use and tells it when it re-armed. Simulated time throughout.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { radioOptionsForBoard, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import type { RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import { radioOptionsForBoard } from "../sim/board-provider.js";
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import type { QueuedFrame } from "../../firmware/radio/radio-service.js";
 import { SX1262 } from "../../firmware/radio/sx1262/sx1262.js";

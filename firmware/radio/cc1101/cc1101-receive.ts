@@ -7,10 +7,18 @@
 import { FIFO_CAPACITY, FIFO_FRAME, FIFO_MORE, FrameAssembler } from "../../phy/frame-assembler.js";
 import { countAssemblyError, intactFrame } from "../assembled-frame.js";
 import type { RadioFrame, RadioListen, RadioStats, RadioTimers } from "../radio.js";
-import type { Cc1101Bus, DigitalIo } from "./cc1101-bus.js";
+import type { Cc1101Bus } from "./cc1101-bus.js";
 import { FIFO, FIFO_SIZE, LENGTH, REG, RSSI_OFFSET_DB, RXBYTES_OVERFLOW, STATUS, STROBE } from "./cc1101-registers.js";
 import { FIFO_BYTE_US, FIFOTHR_BODY, FIFOTHR_HEADER } from "./cc1101-settings.js";
 import type { Cc1101Stats } from "./cc1101.js";
+
+/**
+ * Where the chip should end a packet of `total` FIFO bytes: `total`, or one byte later when `total` is a
+ * multiple of 256, because PKTLEN = total mod 256 would be the forbidden 0 (SWRS061 §29, PKTLEN).
+ */
+export function packetEnd(total: number): number {
+  return (total & 0xff) === 0 ? total + 1 : total;
+}
 
 /** In-frame poll in case an edge was merged away while we were busy. */
 const FRAME_POLL_MS = 2;
@@ -18,8 +26,8 @@ const FRAME_POLL_MS = 2;
 /** What the receive path is given by the driver; the counters are the driver's live objects. */
 export interface Cc1101ReceiveContext {
   bus: Cc1101Bus;
-  /** GDO0: high from sync word to packet end. */
-  gdo0: DigitalIo;
+  /** GDO0 level: high from sync word to packet end (the driver may reopen the pin; this reads the current one). */
+  gdo0: { read(): number };
   timers: RadioTimers;
   stats: RadioStats;
   extra: Cc1101Stats;
@@ -30,7 +38,7 @@ export interface Cc1101ReceiveContext {
 
 export class Cc1101Receiver {
   readonly #bus: Cc1101Bus;
-  readonly #gdo0: DigitalIo;
+  readonly #gdo0: { read(): number };
   readonly #timers: RadioTimers;
   readonly #stats: RadioStats;
   readonly #extra: Cc1101Stats;
@@ -198,19 +206,23 @@ export class Cc1101Receiver {
     return (total * FIFO_BYTE_US[this.#listen ?? "TC"]) / 1000 + 20;
   }
 
-  /** PKTLEN / fixed-length switch once the FIFO length is known (`inFifo` = bytes left in the chip FIFO). */
+  /**
+   * PKTLEN / fixed-length switch once the FIFO length is known (`inFifo` = bytes left in the chip FIFO). PKTLEN
+   * "must be different from 0" (SWRS061 §29, 0x06): for a length that is a multiple of 256 the chip is told one
+   * byte more (`packetEnd`), which the assembler leaves unread and the re-arm flushes.
+   */
   #programLength(inFifo: number): void {
-    const total = this.#asm.rawTotal;
+    const end = packetEnd(this.#asm.rawTotal);
     const image = this.#image!;
     if (!this.#lengthSet) {
       this.#lengthSet = true;
-      this.#bus.writeReg(REG.PKTLEN, total & 0xff);
-      if (total <= 255) this.#bus.writeReg(REG.PKTCTRL0, (image[REG.PKTCTRL0] & ~3) | LENGTH.FIXED);
+      this.#bus.writeReg(REG.PKTLEN, end & 0xff);
+      if (end <= 255) this.#bus.writeReg(REG.PKTCTRL0, (image[REG.PKTCTRL0] & ~3) | LENGTH.FIXED);
       else this.#fixedPending = true;
       this.#bus.writeReg(REG.FIFOTHR, (image[REG.FIFOTHR] & 0xf0) | FIFOTHR_BODY);
     }
-    // the chip's 8-bit byte counter next equals PKTLEN at `total` once it is past total − 256
-    if (this.#fixedPending && this.#read + inFifo > total - 256) {
+    // the chip's 8-bit byte counter next equals PKTLEN at `end` once it is past end − 256
+    if (this.#fixedPending && this.#read + inFifo > end - 256) {
       this.#fixedPending = false;
       this.#bus.writeReg(REG.PKTCTRL0, (image[REG.PKTCTRL0] & ~3) | LENGTH.FIXED);
     }

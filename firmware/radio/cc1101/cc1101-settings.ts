@@ -32,7 +32,7 @@ const TC_ROWS: readonly Row[] = [
   [REG.MDMCFG2, 0x06, "2-FSK, no Manchester, 16/16 sync bits + carrier sense"],
   [REG.MDMCFG1, 0x22, "no FEC, CHANSPC_E 2"],
   [REG.MDMCFG0, 0xf8, "channel spacing 199.95 kHz"],
-  [REG.DEVIATN, 0x50, "±50.8 kHz"],
+  [REG.DEVIATN, 0x44, "expected deviation ±38.1 kHz (AN067 T-mode RX value; 0x50 = ±50.8 kHz is the TX value)"],
   [REG.MCSM2, 0x07, "RX time until end of packet"],
   [REG.MCSM1, 0x00, "IDLE after a packet: the driver re-arms RX with a fresh length setup"],
   [REG.MCSM0, 0x18, "calibrate IDLE→RX, PO_TIMEOUT ≈ 150 µs"],

@@ -55,6 +55,8 @@ export interface Cc1101FifoService {
   start(listen: RadioListen, pktctrl0: number, fifothr: number): void;
   /** true: the driver is about to use the SPI bus; false: done, `rearmed` = it re-armed or reset the chip. */
   pause(paused: boolean, rearmed: boolean): void;
+  /** The service is reading a frame (sync word seen, frame not finished): the watchdog must not touch RX. */
+  receiving(): boolean;
   close(): void;
 }
 
@@ -110,6 +112,9 @@ export class CC1101 implements Radio {
   #bus: Cc1101Bus | null = null;
   #gdo0: DigitalIo | null = null;
   #gdo2: DigitalIo | null = null;
+  /** GDO0 (and GDO2) io bundles; `#gdoInterrupts`: opened with `onReadable` (service "js", chip configured). */
+  #gdoBundles: IoBundle[] = [];
+  #gdoInterrupts = false;
   #listen: RadioListen | null = null;
   #image: Uint8Array | null = null;
   #strikes = 0;
@@ -124,28 +129,18 @@ export class CC1101 implements Radio {
     this.#xtalHz = options.xtalHz ?? 26_000_000;
     this.#calibrateEveryMs = Math.max(0, options.calibrateEveryMs ?? DEFAULT_CALIBRATE_EVERY_MS);
     this.#native = options.fifoService ?? null;
-    // with a native FIFO service the task owns the GDO interrupts: the pins are opened as plain inputs
-    const onReadable = this.#native ? undefined : () => this.#rx.service();
     try {
       this.#spi = new options.spi.io({ ...options.spi }) as SpiIo;
       const sel = options.select;
       this.#select = new sel.io({ ...sel, mode: ioConst(sel, "Output") }) as DigitalIo;
       this.#bus = new Cc1101Bus(this.#spi, this.#select, this.#timers);
       this.#select.write(1);
-      const irq = options.interrupt;
-      this.#gdo0 = new irq.io({
-        ...irq,
-        mode: irq.mode ?? ioConst(irq, "Input"),
-        edge: ioConst(irq, "Rising") | ioConst(irq, "Falling"),
-        onReadable,
-      }) as DigitalIo;
-      const irq2 = options.interrupt2;
-      if (irq2) {
-        this.#gdo2 = new irq2.io({ ...irq2, mode: irq2.mode ?? ioConst(irq2, "Input"), edge: ioConst(irq2, "Rising"), onReadable }) as DigitalIo;
-      }
+      this.#gdoBundles = options.interrupt2 ? [options.interrupt, options.interrupt2] : [options.interrupt];
+      // plain inputs until the registers are written: after reset GDO0 outputs CLK_XOSC/192 (§29 IOCFG0)
+      this.#openGdo(false);
       this.#rx = new Cc1101Receiver({
         bus: this.#bus,
-        gdo0: this.#gdo0,
+        gdo0: { read: () => this.#gdo0?.read() ?? 0 },
         timers: this.#timers,
         stats: this.#stats,
         extra: this.#extra,
@@ -217,6 +212,8 @@ export class CC1101 implements Radio {
     this.#initialisedOk = false;
     this.#rx.endFrame();
     this.#strikes = 0;
+    // SRES sets IOCFG0 = 0x3F (CLK_XOSC/192 on GDO0) until the image is written: no interrupt on it meanwhile
+    if (this.#gdoInterrupts) this.#openGdo(false);
     const ready = bus.reset();
     const part = bus.readStatus(STATUS.PARTNUM), version = bus.readStatus(STATUS.VERSION);
     if (!ready || part !== PARTNUM_CC1101 || version !== VERSION_CC1101) {
@@ -235,11 +232,30 @@ export class CC1101 implements Radio {
         return false;
       }
     }
+    if (!this.#native) this.#openGdo(true); // GDO0/GDO2 now carry the sync and threshold signals of the image
     this.#scal();
     this.#rx.arm();
     this.#initialisedOk = true;
     if (reason !== "start") this.#onDiagnostic(`cc1101: re-initialised (${reason})`);
     return true;
+  }
+
+  /**
+   * (Re)opens GDO0/GDO2: with `interrupts` as edge interrupts calling the receiver (service "js"), else as plain
+   * inputs (while the chip is reset or unconfigured, and always with a native FIFO service, whose task owns
+   * the interrupts). ECMA-419 Digital takes `onReadable` only at construction, hence close and open.
+   */
+  #openGdo(interrupts: boolean): void {
+    this.#gdo0?.close();
+    this.#gdo2?.close();
+    this.#gdo0 = this.#gdo2 = null;
+    this.#gdoInterrupts = interrupts;
+    const onReadable = interrupts ? () => this.#rx.service() : undefined;
+    const open = (b: IoBundle, edge: number) =>
+      new b.io({ ...b, mode: b.mode ?? ioConst(b, "Input"), ...(onReadable ? { edge, onReadable } : {}) }) as DigitalIo;
+    const [irq, irq2] = this.#gdoBundles;
+    this.#gdo0 = open(irq, ioConst(irq, "Rising") | ioConst(irq, "Falling"));
+    if (irq2) this.#gdo2 = open(irq2, ioConst(irq2, "Rising"));
   }
 
   /** SCAL from IDLE and wait for it (§19.2). */
@@ -288,14 +304,18 @@ export class CC1101 implements Radio {
       this.#rx.arm();
       return;
     }
-    const inFrame = this.#rx.inFrame;
-    if (marc === MARC.RX || inFrame) {
+    // whoever services the FIFO knows whether a frame is under way: the native task, or the JS receiver
+    const inFrame = this.#nativeStarted ? this.#native!.receiving() : this.#rx.inFrame;
+    if (marc === MARC.RX) {
       this.#strikes = 0;
       if (!inFrame && this.#calibrateEveryMs > 0 && this.#timers.now() - this.#calibratedAt >= this.#calibrateEveryMs) this.#calibrate();
       return;
     }
-    if (++this.#strikes >= 2) return this.#recover(`stuck in MARCSTATE 0x${marc.toString(16)}`);
-    this.#rx.arm();
+    // Not in RX. A frame under way, or a finished one still in the FIFO (MCSM1: IDLE after the packet), is the
+    // FIFO service's to read: re-arming now would flush it (SFRX). Seen at two checks in a row = nobody reads it.
+    const pending = inFrame || (bus.rxBytes() & 0x7f) > 0;
+    if (++this.#strikes >= 2) return this.#recover(`stuck in MARCSTATE 0x${marc.toString(16)}${pending ? " with a frame unread" : ""}`);
+    if (!pending) this.#rx.arm();
   }
 
   /** Manual calibration between frames (FS_AUTOCAL = 0): SIDLE, SCAL, wait, re-arm (§19.2). */

@@ -56,8 +56,11 @@ export class Sx1262Bus {
   transfer(bytes: Uint8Array): boolean {
     if (!this.#waitBusy()) return false;
     this.#select.write(0);
-    this.#spi.transfer(bytes);
-    this.#select.write(1);
+    try {
+      this.#spi.transfer(bytes);
+    } finally {
+      this.#select.write(1); // released on every path, as in the CC1101 bus: a throwing transfer never leaves NSS low
+    }
     return true;
   }
 

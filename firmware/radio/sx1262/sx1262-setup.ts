@@ -23,11 +23,22 @@ export interface Sx1262Setup {
   dio2AsRfSwitch: boolean;
 }
 
+/** OpError bits of GetDeviceErrors (§13.6.1, table 13-85): bits 0–6 and 8 are defined, 7 and 9–15 are RFU. */
+export const DEVICE_ERROR_MASK = 0x17f;
+/** PLL_LOCK (§13.6.1): the PLL failed to lock. Unlike the calibration and XOSC_START flags it means no reception. */
+export const DEVICE_ERROR_PLL_LOCK = 0x040;
+
 /**
  * Pulses NRESET (when wired) and configures the chip for `ch`, up to but not including SetRx. Returns "" when
- * every command was answered and the chip reports no device errors, else what went wrong.
+ * every command was answered, else what went wrong. Device errors reported after the set-up do not stop it:
+ * the flags latch (§13.6.1) and some are harmless (XOSC_START on TCXO boards from power-on, a calibration flag a
+ * retry cleared); they go to `deviceErrors` and are cleared, so the watchdog sees only new ones. No field
+ * receiver (RadioLib, Semtech's driver) gates reception on them.
  */
-export function configureChip(bus: Sx1262Bus, reset: DigitalPin | null, timers: RadioTimers, ch: Sx1262Channel, setup: Sx1262Setup): string {
+export function configureChip(
+  bus: Sx1262Bus, reset: DigitalPin | null, timers: RadioTimers, ch: Sx1262Channel, setup: Sx1262Setup,
+  deviceErrors: (bits: number) => void = () => undefined,
+): string {
   if (reset) {
     reset.write(0);
     timers.delayMicros(RESET_PULSE_US);
@@ -53,34 +64,97 @@ export function configureChip(bus: Sx1262Bus, reset: DigitalPin | null, timers: 
   );
   if (setup.dio2AsRfSwitch) steps.push([SX_OP.SET_DIO2_AS_RF_SWITCH_CTRL, 0x01]);
   for (const s of steps) if (!bus.command(s)) return `no answer (BUSY stuck) at opcode 0x${s[0].toString(16)}`;
-  const errors = bus.get(SX_OP.GET_DEVICE_ERRORS, 2);
-  if (errors < 0) return "no answer to GetDeviceErrors";
-  if (errors & 0x1ff) return `device errors 0x${errors.toString(16)} after calibration (TCXO voltage?)`;
-  return "";
+  return takeDeviceErrors(bus, deviceErrors) < 0 ? "no answer to GetDeviceErrors" : "";
+}
+
+/** GetDeviceErrors; defined bits set are handed to `report` and cleared (ClearDeviceErrors). The bits, or -1 when stuck. */
+export function takeDeviceErrors(bus: Sx1262Bus, report: (bits: number) => void): number {
+  const read = bus.get(SX_OP.GET_DEVICE_ERRORS, 2);
+  if (read < 0) return -1;
+  const errors = read & DEVICE_ERROR_MASK;
+  if (errors === 0) return 0;
+  report(errors);
+  return bus.command([SX_OP.CLEAR_DEVICE_ERRORS, 0x00, 0x00]) ? errors : -1;
 }
 
 /** After SetRx: "" when the chip reports RX mode, else what it reports. */
 export function checkRxMode(bus: Sx1262Bus): string {
   const status = bus.status();
-  if (status < 0 || ((status >> 4) & 7) !== SX_MODE_RX) return `not in RX after SetRx (status 0x${(status & 0xff).toString(16)})`;
+  if (status < 0 || ((status >> 4) & 7) !== SX_MODE_RX) return `not in RX after SetRx (status 0x${(status & 0xff).toString(16)})`; // bits 6:4 only
   return "";
 }
 
 /**
- * The watchdog's health check: "" when the chip answers, reports RX mode with reserved bits clear, still holds
- * the sync word `syncWord` and reports no device errors (e.g. PLL lock lost, §13.6.1); else what is wrong.
+ * The watchdog's health check: "" when the chip answers, reports RX mode and still holds the sync word
+ * `syncWord`; else what is wrong. Only the chip-mode bits 6:4 of the status byte count: bits 7 and 0 are
+ * reserved (§13.5.1, table 13-76) and Semtech's driver masks them too. Device errors are the caller's
+ * (takeDeviceErrors): most latch harmlessly.
  */
 export function chipProblem(bus: Sx1262Bus, syncWord: number): string {
   const status = bus.status();
   if (status < 0) return "BUSY stuck";
-  const mode = (status >> 4) & 7;
-  if ((status & 0x81) !== 0 || mode !== SX_MODE_RX) return `status 0x${status.toString(16)} is not RX`;
+  if (((status >> 4) & 7) !== SX_MODE_RX) return `status 0x${status.toString(16)} is not RX`;
   const sync = bus.readRegister(SX_REG.SYNC_WORD, 2);
   if (!sync) return "BUSY stuck";
   if (((sync[0] << 8) | sync[1]) !== syncWord) return "sync word register lost";
-  const errors = bus.get(SX_OP.GET_DEVICE_ERRORS, 2);
-  if (errors !== 0) return errors < 0 ? "BUSY stuck" : `device errors 0x${errors.toString(16)}`;
   return "";
+}
+
+/** Least time between two re-initialisations for a persistent PLL_LOCK flag. */
+const PLL_RESET_EVERY_MS = 60_000;
+
+/** Counters of DeviceErrorWatch (part of the driver's Sx1262Stats). */
+export interface DeviceErrorStats {
+  deviceErrors: number;
+  deviceErrorBits: number;
+  pllResets: number;
+}
+
+/**
+ * The driver's handling of device errors: every reading with a flag is counted, reported and cleared. Only
+ * PLL_LOCK found again at the next watchdog check after clearing it means the PLL really is out of lock; that
+ * asks for a re-initialisation, at most once per PLL_RESET_EVERY_MS, so a flag that keeps latching without
+ * effect never makes a reset loop.
+ */
+export class DeviceErrorWatch {
+  readonly #stats: DeviceErrorStats;
+  readonly #diag: (message: string) => void;
+  #pllFlagged = false;
+  #pllResetAt = -Infinity;
+
+  constructor(stats: DeviceErrorStats, diag: (message: string) => void) {
+    this.#stats = stats;
+    this.#diag = diag;
+  }
+
+  /** The chip is set up again: a flag seen before says nothing about the new set-up. */
+  restart(): void {
+    this.#pllFlagged = false;
+  }
+
+  note(bits: number, when: string): void {
+    this.#stats.deviceErrors++;
+    this.#stats.deviceErrorBits |= bits;
+    // after the set-up cleared the power-on flags, XOSC_START with calibration failures means no clock
+    const hint = bits & 0x20 && bits & 0x1f ? " (XOSC_START with calibration errors: is the board's TCXO voltage right?)" : "";
+    this.#diag(`sx1262: device errors 0x${bits.toString(16)} (${when})${hint}; cleared, receiving on`);
+  }
+
+  /** A watchdog check at `now` ms: "" to go on, else why the chip must be re-initialised. */
+  check(bus: Sx1262Bus, now: number): string {
+    let pll = false;
+    const bits = takeDeviceErrors(bus, (b) => {
+      this.note(b, "watchdog");
+      pll = (b & DEVICE_ERROR_PLL_LOCK) !== 0;
+    });
+    if (bits < 0) return "BUSY stuck";
+    const persistent = pll && this.#pllFlagged;
+    this.#pllFlagged = pll;
+    if (!persistent || now - this.#pllResetAt < PLL_RESET_EVERY_MS) return "";
+    this.#pllResetAt = now;
+    this.#stats.pllResets++;
+    return "PLL_LOCK set again after clearing: the PLL lost lock";
+  }
 }
 
 /** SetDIO3AsTcxoCtrl voltage code for the board's TCXO (the lowest code not below it), -1 for a crystal. */

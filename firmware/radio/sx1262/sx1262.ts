@@ -14,8 +14,10 @@
  * packet's RSSI (it reads 0 outside RX): the frame is delivered with RSSI_UNKNOWN_DBM and counted.
  *
  * BUSY (§8.3.1) is polled before every command with a timeout (sx1262-bus.ts). A watchdog checks
- * every WATCHDOG_MS that the chip answers, is in RX, still holds the programmed sync word and reports no
- * device errors (§13.6.1), and re-initialises it (NRESET pulse) otherwise: a wedged chip is back well
+ * every WATCHDOG_MS that the chip answers, is in RX (status bits 6:4; the reserved bits 7 and 0 are ignored)
+ * and still holds the programmed sync word, and re-initialises it (NRESET pulse) otherwise. Device errors
+ * (§13.6.1) are counted and cleared, never a reason to stop: only PLL_LOCK latching again right after being
+ * cleared re-initialises, at most once a minute: a wedged chip is back well
  * within a second. A chip that looks healthy but finds no sync word for DEAF_AFTER_MS while GetRssiInst keeps
  * showing a busy channel (§13.5.4) is re-initialised too. Errors on the way (BUSY stuck mid-frame, failed initialisation) take the same path.
  *
@@ -34,7 +36,7 @@ import { emptyRadioStats } from "../radio.js";
 import { type DigitalPin, type SpiPort, Sx1262Bus, be } from "./sx1262-bus.js";
 import { Sx1262Receiver } from "./sx1262-receive.js";
 import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
-import { type Sx1262Setup, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
+import { DeviceErrorWatch, type Sx1262Setup, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
 
 export { RSSI_UNKNOWN_DBM } from "./sx1262-receive.js";
 
@@ -90,6 +92,12 @@ export interface Sx1262Stats {
   deafResets: number;
   /** Service "native": watchdog runs that found DIO1 high, left to the task (twice in a row = re-initialised). */
   dio1LeftToService: number;
+  /** GetDeviceErrors readings with a flag set (at set-up or by the watchdog); the flags are cleared each time. */
+  deviceErrors: number;
+  /** Every OpError flag seen so far, OR-ed (§13.6.1 bit numbers). */
+  deviceErrorBits: number;
+  /** Re-initialisations because PLL_LOCK was set again right after being cleared (the PLL really lost lock). */
+  pllResets: number;
 }
 
 const DEFAULT_XTAL_HZ = 32_000_000;
@@ -97,7 +105,10 @@ const DEFAULT_XTAL_HZ = 32_000_000;
 export class SX1262 implements Radio {
   readonly kind = "sx1262" as const;
   readonly #stats: RadioStats = emptyRadioStats();
-  readonly #extra: Sx1262Stats = { irqRepeats: 0, dio1AtWatchdog: 0, rssiLost: 0, deafResets: 0, dio1LeftToService: 0 };
+  readonly #extra: Sx1262Stats = {
+    irqRepeats: 0, dio1AtWatchdog: 0, rssiLost: 0, deafResets: 0, dio1LeftToService: 0, deviceErrors: 0, deviceErrorBits: 0, pllResets: 0,
+  };
+  readonly #errors = new DeviceErrorWatch(this.#extra, (m) => this.#diag(m));
   /** Last sync word (or initialisation), and busy-channel samples since then, for the deafness check. */
   #lastSyncMs = 0;
   #busySamples = 0;
@@ -236,7 +247,8 @@ export class SX1262 implements Radio {
 
   /** Returns "" when the chip is receiving, else what went wrong. */
   #configure(): string {
-    const problem = configureChip(this.#bus, this.#reset, this.#timers, SX1262_CHANNELS[this.#listen], this.#setup);
+    this.#errors.restart();
+    const problem = configureChip(this.#bus, this.#reset, this.#timers, SX1262_CHANNELS[this.#listen], this.#setup, (bits) => this.#errors.note(bits, "set-up"));
     if (problem) return problem;
     return this.#rx.armRx() ? checkRxMode(this.#bus) : "no answer to SetRx";
   }
@@ -342,6 +354,8 @@ export class SX1262 implements Radio {
     }
     const problem = chipProblem(this.#bus, SX1262_CHANNELS[this.#listen].syncWord);
     if (problem) return this.#wedged(problem);
+    const errors = this.#errors.check(this.#bus, this.#timers.now());
+    if (errors) return this.#wedged(errors);
     if (this.#rx.stalled(this.#timers.now())) return this.#rx.restart("frame never ended");
     if (!this.#rx.receiving) this.#watchAir();
   }

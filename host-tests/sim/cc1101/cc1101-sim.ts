@@ -37,23 +37,17 @@ import type { Air, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
 import type { SimBoard, SpiDevice } from "../io.js";
 import { Prng } from "../prng.js";
 import {
-  BURST, CONFIG_REGISTERS, FIFO, FIFO_SIZE, GDO, LENGTH, MARC, PARTNUM_CC1101, PATABLE, READ, REG, RSSI_OFFSET_DB,
-  RXBYTES_OVERFLOW, STATE, STATUS, STROBE, VERSION_CC1101,
-} from "../../../firmware/radio/cc1101/cc1101-registers.js";
+  ADDR_FIFO, ADDR_PATABLE, BS_LIMIT_FRACTION, CAL_VALID_DELTA_C, CLOCK_DIVIDERS, CMD, CONFIG_COUNT, DEV_ERROR_SLOPE, DEV_MIN_RATIO,
+  GDO_CLOCK_FIRST, GDO_SEL, HDR_BURST, HDR_READ, ID_PARTNUM, ID_VERSION, LENGTH_CONFIG, MARCSTATE, PKTLEN_FORBIDDEN, R, RESET_VALUES,
+  RSSI_OFFSET_868_DB, RX_FIFO_BYTES, RXBYTES_OVERFLOW_BIT, ST, STATUS_STATE, TIMING_US, channelBandwidthHz, dataRate, deviationHz,
+} from "./datasheet.js";
 
-/** Reset values of 0x00–0x2E (SWRS061 §29, "Reset" column). */
-const RESET_VALUES = Uint8Array.from([
-  0x29, 0x2e, 0x3f, 0x07, 0xd3, 0x91, 0xff, 0x04, 0x45, 0x00, 0x00, 0x0f, 0x00, 0x1e, 0xc4, 0xec,
-  0x8c, 0x22, 0x02, 0x22, 0xf8, 0x47, 0x07, 0x30, 0x04, 0x36, 0x6c, 0x03, 0x40, 0x91, 0x87, 0x6b,
-  0xf8, 0x56, 0x10, 0xa9, 0x0a, 0x20, 0x0d, 0x41, 0x00, 0x59, 0x7f, 0x3f, 0x88, 0x31, 0x0b,
-]);
-
-const READY_US = 100;
-const CAL_US = 721;
-const SETTLE_US = 88;
+const READY_US = TIMING_US.READY_AFTER_SRES;
+const CAL_US = TIMING_US.CALIBRATION;
+const SETTLE_US = TIMING_US.SETTLE_RX;
 const NOISE_FLOOR_DBM = -110;
-/** BSCFG BS_LIMIT (bits 1..0) → data-rate offset compensated (§14.3), plus 2 % the clock recovery takes anyway. */
-const BS_LIMIT = [0, 0.03125, 0.0625, 0.125];
+/** Clock recovery tolerance beyond BS_LIMIT (ASSUMPTION: 2 %, the bit synchroniser's residual pull-in). */
+const RATE_SLACK = 0.02;
 
 export type Cc1101Fault = "miso-stuck" | "garbage" | "frozen" | "brownout";
 
@@ -84,20 +78,24 @@ export interface Cc1101SimStats {
   unmodeledGdo: number;
   /** Sync words that began before the chip was in RX (not heard whole: missed). */
   lateForSync: number;
+  /** Synthesizer calibrations completed (SCAL, or IDLE→RX with FS_AUTOCAL). */
+  calibrations: number;
+  /** Writes of the forbidden PKTLEN = 0 (§29 PKTLEN: "must be different from 0"). */
+  pktlenZeroWrites: number;
 }
 
-const STROBE_NAME = new Map<number, string>(Object.entries(STROBE).map(([k, v]) => [v, k]));
+const STROBE_NAME = new Map<number, string>(Object.entries(CMD).map(([k, v]) => [v, k]));
 
 export class Cc1101Sim implements SpiDevice, AirReceiver {
-  readonly regs = RESET_VALUES.slice();
+  readonly regs = Uint8Array.from(RESET_VALUES);
   readonly patable = new Uint8Array(8);
-  readonly stats: Cc1101SimStats = { strobes: {}, ignoredStrobes: 0, notReadyTransactions: 0, packets: 0, overflows: 0, underflowReads: 0, drainedWhileReceiving: 0, unmodeledGdo: 0, lateForSync: 0 };
+  readonly stats: Cc1101SimStats = { strobes: {}, ignoredStrobes: 0, notReadyTransactions: 0, packets: 0, overflows: 0, underflowReads: 0, drainedWhileReceiving: 0, unmodeledGdo: 0, lateForSync: 0, calibrations: 0, pktlenZeroWrites: 0 };
   readonly xtalHz: number;
-  private readonly fifo = new Uint8Array(FIFO_SIZE);
+  private readonly fifo = new Uint8Array(RX_FIFO_BYTES);
   private head = 0;
   private count = 0;
   private overflowed = false;
-  private marc: number = MARC.IDLE;
+  private marc: number = MARCSTATE.IDLE;
   /** When the chip last entered RX (µs). */
   private rxFromUs = 0;
   private readyAt = 0;
@@ -109,6 +107,8 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   private lqi = 0;
   private freqEst = 0;
   private rssiDbm = NOISE_FLOOR_DBM;
+  private dieC = 25;
+  private calibratedAtC = 25;
   private transition: unknown = null;
   private fault: Cc1101Fault | null = null;
   private faultEnd: unknown = null;
@@ -167,7 +167,7 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
       // the synthesizer calibration never completes (PLL does not lock): MARCSTATE hangs in STARTCAL
       this.cancelTransition();
       if (this.inPacket) this.endPacketState();
-      this.marc = MARC.STARTCAL;
+      this.marc = MARCSTATE.STARTCAL;
       this.updateGdo();
     }
   }
@@ -181,44 +181,71 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   /** Carrier in Hz: FREQ · f_xosc / 2^16 + CHANNR · channel spacing + FSCTRL0 · f_xosc / 2^14 (§21, §16). */
   get frequencyHz(): number {
     const r = this.regs;
-    const freq = (r[REG.FREQ2] << 16) | (r[REG.FREQ1] << 8) | r[REG.FREQ0];
-    const spacing = (this.xtalHz / 2 ** 18) * (256 + r[REG.MDMCFG0]) * 2 ** (r[REG.MDMCFG1] & 3);
-    const offset = ((r[REG.FSCTRL0] << 24) >> 24) * (this.xtalHz / 2 ** 14);
-    return (this.xtalHz / 2 ** 16) * freq + r[REG.CHANNR] * spacing + offset;
+    const freq = (r[R.FREQ2] << 16) | (r[R.FREQ1] << 8) | r[R.FREQ0];
+    const spacing = (this.xtalHz / 2 ** 18) * (256 + r[R.MDMCFG0]) * 2 ** (r[R.MDMCFG1] & 3);
+    const offset = ((r[R.FSCTRL0] << 24) >> 24) * (this.xtalHz / 2 ** 14);
+    return (this.xtalHz / 2 ** 16) * freq + r[R.CHANNR] * spacing + offset;
   }
 
-  /** Data rate (§12): (256 + DRATE_M) · 2^DRATE_E · f_xosc / 2^28. */
+  /** Data rate (§12). */
   get dataRate(): number {
-    const r = this.regs;
-    return ((256 + r[REG.MDMCFG3]) * 2 ** (r[REG.MDMCFG4] & 15) * this.xtalHz) / 2 ** 28;
+    return dataRate(this.regs[R.MDMCFG4], this.regs[R.MDMCFG3], this.xtalHz);
   }
 
-  /** Channel filter bandwidth (§13): f_xosc / (8 · (4 + CHANBW_M) · 2^CHANBW_E). */
+  /** Channel filter bandwidth (§13). */
   get bandwidthHz(): number {
-    const m4 = this.regs[REG.MDMCFG4];
-    return this.xtalHz / (8 * (4 + ((m4 >> 4) & 3)) * 2 ** (m4 >> 6));
+    return channelBandwidthHz(this.regs[R.MDMCFG4], this.xtalHz);
+  }
+
+  /** Expected deviation of incoming 2-FSK signals (DEVIATN, §16.1). */
+  get deviationHz(): number {
+    return deviationHz(this.regs[R.DEVIATN], this.xtalHz);
+  }
+
+  /** Die temperature in °C (the test sets it); the synthesizer calibration goes stale when it moves (datasheet.ts). */
+  get temperatureC(): number {
+    return this.dieC;
+  }
+  set temperatureC(c: number) {
+    this.dieC = c;
+  }
+
+  /** The PLL locks with the last calibration (ASSUMPTION CAL_VALID_DELTA_C, datasheet.ts). */
+  get pllLocked(): boolean {
+    return Math.abs(this.dieC - this.calibratedAtC) <= CAL_VALID_DELTA_C;
+  }
+
+  private calibrated(): void {
+    this.calibratedAtC = this.dieC;
+    this.stats.calibrations++;
   }
 
   tuning(): RxTuning | null {
-    const m2 = this.regs[REG.MDMCFG2];
+    const m2 = this.regs[R.MDMCFG2];
     const modFormat = (m2 >> 4) & 7;
     const syncMode = m2 & 3; // bit 2 adds carrier sense only
     if (modFormat > 1 || m2 & 0x08 || syncMode === 0) return null; // not 2-FSK/GFSK, chip Manchester, no sync
+    if (!this.pllLocked) return null; // stale calibration: the synthesizer is off frequency, nothing is heard
+    const expected = this.deviationHz;
     return {
       frequencyHz: this.frequencyHz,
       bandwidthHz: this.bandwidthHz,
       chipRate: this.dataRate,
-      rateTolerance: BS_LIMIT[this.regs[REG.BSCFG] & 3] + 0.02,
-      syncWord: (this.regs[REG.SYNC1] << 8) | this.regs[REG.SYNC0],
+      rateTolerance: BS_LIMIT_FRACTION[this.regs[R.BSCFG] & 3] + RATE_SLACK,
+      syncWord: (this.regs[R.SYNC1] << 8) | this.regs[R.SYNC0],
       syncBits: syncMode === 3 ? 32 : 16,
       syncErrors: syncMode === 1 ? 1 : syncMode === 3 ? 2 : 0,
+      chipErrorRate: (s: AirSignal) => {
+        const ratio = s.deviationHz / expected;
+        return ratio >= DEV_MIN_RATIO ? 0 : Math.min(0.5, DEV_ERROR_SLOPE * (DEV_MIN_RATIO - ratio));
+      },
     };
   }
 
   // ---- air side ----------------------------------------------------------------------------------------
 
   onSync(s: AirSignal): boolean {
-    if (this.fault === "frozen" || this.marc !== MARC.RX || this.inPacket) return false;
+    if (this.fault === "frozen" || this.marc !== MARCSTATE.RX || this.inPacket) return false;
     const syncUs = (this.tuning()?.syncBits ?? 16) * s.chipUs;
     if (this.now - this.rxFromUs < syncUs) {
       this.stats.lateForSync++;
@@ -238,24 +265,25 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   }
 
   onByte(b: number): void {
-    if (!this.inPacket || this.marc !== MARC.RX || this.fault === "frozen") {
+    if (!this.inPacket || this.marc !== MARCSTATE.RX || this.fault === "frozen") {
       this.link.release();
       return;
     }
-    if (this.count === FIFO_SIZE) {
+    if (this.count === RX_FIFO_BYTES) {
       this.stats.overflows++;
       this.overflowed = true;
-      this.marc = MARC.RXFIFO_OVERFLOW;
+      this.marc = MARCSTATE.RXFIFO_OVERFLOW;
       this.endPacketState();
       this.updateGdo();
       return;
     }
     this.push(b);
     this.counter = (this.counter + 1) & 0xff;
-    const mode = this.regs[REG.PKTCTRL0] & 3;
-    if (mode === LENGTH.VARIABLE && this.counter === 1) this.variableLength = b;
+    const mode = this.regs[R.PKTCTRL0] & 3;
+    if (mode === LENGTH_CONFIG.VARIABLE && this.counter === 1) this.variableLength = b;
     const done =
-      mode === LENGTH.FIXED ? this.counter === this.regs[REG.PKTLEN] : mode === LENGTH.VARIABLE ? this.counter === this.variableLength + 1 : false;
+      // PKTLEN = 0 is forbidden; ASSUMPTION: the length match then never happens (the packet runs on)
+      mode === LENGTH_CONFIG.FIXED ? this.regs[R.PKTLEN] !== PKTLEN_FORBIDDEN && this.counter === this.regs[R.PKTLEN] : mode === LENGTH_CONFIG.VARIABLE ? this.counter === this.variableLength + 1 : false;
     if (done) this.endPacket();
     this.updateGdo();
   }
@@ -265,7 +293,7 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   }
 
   private push(b: number): void {
-    this.fifo[(this.head + this.count) % FIFO_SIZE] = b;
+    this.fifo[(this.head + this.count) % RX_FIFO_BYTES] = b;
     this.count++;
   }
 
@@ -279,14 +307,14 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
     this.stats.packets++;
     this.endPacketState();
     this.endLatched = true;
-    if (this.regs[REG.PKTCTRL1] & 0x04) {
+    if (this.regs[R.PKTCTRL1] & 0x04) {
       // APPEND_STATUS: RSSI, then CRC_OK | LQI (§15.3)
-      if (this.count < FIFO_SIZE) this.push(this.rssiByte());
-      if (this.count < FIFO_SIZE) this.push(this.lqi & 0x7f);
+      if (this.count < RX_FIFO_BYTES) this.push(this.rssiByte());
+      if (this.count < RX_FIFO_BYTES) this.push(this.lqi & 0x7f);
     }
-    const rxoff = (this.regs[REG.MCSM1] >> 2) & 3;
+    const rxoff = (this.regs[R.MCSM1] >> 2) & 3;
     if (rxoff === 3) this.enteredRx();
-    else this.marc = MARC.IDLE;
+    else this.marc = MARCSTATE.IDLE;
   }
 
   // ---- state machine ---------------------------------------------------------------------------------
@@ -300,23 +328,23 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
 
   private stateCode(): number {
     switch (this.marc) {
-      case MARC.IDLE:
-      case MARC.SLEEP:
-      case MARC.XOFF:
-        return STATE.IDLE;
-      case MARC.RX:
-      case MARC.RX_END:
-      case MARC.RX_RST:
-        return STATE.RX;
-      case MARC.MANCAL:
-      case MARC.STARTCAL:
-        return STATE.CALIBRATE;
-      case MARC.FS_LOCK:
-        return STATE.SETTLING;
-      case MARC.RXFIFO_OVERFLOW:
-        return STATE.RXFIFO_OVERFLOW;
+      case MARCSTATE.IDLE:
+      case MARCSTATE.SLEEP:
+      case MARCSTATE.XOFF:
+        return STATUS_STATE.IDLE;
+      case MARCSTATE.RX:
+      case MARCSTATE.RX_END:
+      case MARCSTATE.RX_RST:
+        return STATUS_STATE.RX;
+      case MARCSTATE.MANCAL:
+      case MARCSTATE.STARTCAL:
+        return STATUS_STATE.CALIBRATE;
+      case MARCSTATE.FS_LOCK:
+        return STATUS_STATE.SETTLING;
+      case MARCSTATE.RXFIFO_OVERFLOW:
+        return STATUS_STATE.RXFIFO_OVERFLOW;
       default:
-        return STATE.IDLE;
+        return STATUS_STATE.IDLE;
     }
   }
 
@@ -336,15 +364,18 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   }
 
   private enterRx(): void {
-    const autocal = (this.regs[REG.MCSM0] >> 4) & 3;
-    const settle = () => this.go(MARC.FS_LOCK, SETTLE_US, () => this.enteredRx());
-    if (autocal === 1) this.go(MARC.STARTCAL, CAL_US, settle);
+    const autocal = (this.regs[R.MCSM0] >> 4) & 3;
+    const settle = () => this.go(MARCSTATE.FS_LOCK, SETTLE_US, () => this.enteredRx());
+    if (autocal === 1) this.go(MARCSTATE.STARTCAL, CAL_US, () => {
+      this.calibrated();
+      settle();
+    });
     else settle();
   }
 
   /** RX reached: the sync search starts now, also on signals already on air (their preamble is running). */
   private enteredRx(): void {
-    this.marc = MARC.RX;
+    this.marc = MARCSTATE.RX;
     this.rxFromUs = this.now;
     this.link.listen();
   }
@@ -352,7 +383,7 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   private toIdle(): void {
     this.cancelTransition();
     if (this.inPacket) this.endPacketState();
-    this.marc = MARC.IDLE;
+    this.marc = MARCSTATE.IDLE;
   }
 
   private flushRx(): void {
@@ -364,6 +395,9 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
 
   private powerOnReset(): void {
     this.regs.set(RESET_VALUES);
+    // ASSUMPTION: the model does not demand a first calibration after reset (the FSCAL reset values are taken as
+    // right for the temperature at reset); it models only a calibration going stale as the temperature moves
+    this.calibratedAtC = this.dieC;
     this.toIdle();
     this.flushRx();
     this.syncGdo = false;
@@ -376,31 +410,34 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   private strobe(cmd: number): void {
     const name = STROBE_NAME.get(cmd) ?? `0x${cmd.toString(16)}`;
     this.stats.strobes[name] = (this.stats.strobes[name] ?? 0) + 1;
-    if (cmd === STROBE.SRES) return this.powerOnReset();
+    if (cmd === CMD.SRES) return this.powerOnReset();
     if (this.fault === "frozen") {
       this.stats.ignoredStrobes++;
       return;
     }
     switch (cmd) {
-      case STROBE.SIDLE:
-        if (this.marc === MARC.RXFIFO_OVERFLOW) this.stats.ignoredStrobes++;
+      case CMD.SIDLE:
+        if (this.marc === MARCSTATE.RXFIFO_OVERFLOW) this.stats.ignoredStrobes++;
         else this.toIdle();
         break;
-      case STROBE.SFRX:
-        if (this.marc === MARC.IDLE || this.marc === MARC.RXFIFO_OVERFLOW) {
+      case CMD.SFRX:
+        if (this.marc === MARCSTATE.IDLE || this.marc === MARCSTATE.RXFIFO_OVERFLOW) {
           this.flushRx();
-          this.marc = MARC.IDLE;
+          this.marc = MARCSTATE.IDLE;
         } else this.stats.ignoredStrobes++;
         break;
-      case STROBE.SRX:
-        if (this.marc === MARC.IDLE) this.enterRx();
+      case CMD.SRX:
+        if (this.marc === MARCSTATE.IDLE) this.enterRx();
         else this.stats.ignoredStrobes++;
         break;
-      case STROBE.SCAL:
-        if (this.marc === MARC.IDLE) this.go(MARC.MANCAL, CAL_US, () => (this.marc = MARC.IDLE));
+      case CMD.SCAL:
+        if (this.marc === MARCSTATE.IDLE) this.go(MARCSTATE.MANCAL, CAL_US, () => {
+          this.calibrated();
+          this.marc = MARCSTATE.IDLE;
+        });
         else this.stats.ignoredStrobes++;
         break;
-      case STROBE.SNOP:
+      case CMD.SNOP:
         break;
       default:
         this.stats.ignoredStrobes++; // TX, WOR, power-down and XOFF are not used by a receiver
@@ -411,12 +448,12 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   // ---- registers -------------------------------------------------------------------------------------
 
   private rssiByte(): number {
-    return Math.max(-128, Math.min(127, Math.round((this.rssiDbm + RSSI_OFFSET_DB) * 2))) & 0xff;
+    return Math.max(-128, Math.min(127, Math.round((this.rssiDbm + RSSI_OFFSET_868_DB) * 2))) & 0xff;
   }
 
   /** In RX: the locked signal's level during a packet, else the strongest level in the channel filter. */
   private liveRssi(): number {
-    if (this.marc === MARC.RX && !this.inPacket) {
+    if (this.marc === MARCSTATE.RX && !this.inPacket) {
       const t = this.tuning();
       this.rssiDbm = (t && this.air.levelAt(t.frequencyHz, t.bandwidthHz)) ?? NOISE_FLOOR_DBM;
     }
@@ -425,24 +462,24 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
 
   private readStatus(addr: number): number {
     switch (addr) {
-      case STATUS.PARTNUM:
-        return PARTNUM_CC1101;
-      case STATUS.VERSION:
-        return VERSION_CC1101;
-      case STATUS.FREQEST:
+      case ST.PARTNUM:
+        return ID_PARTNUM;
+      case ST.VERSION:
+        return ID_VERSION;
+      case ST.FREQEST:
         return this.freqEst & 0xff;
-      case STATUS.LQI:
+      case ST.LQI:
         return this.lqi & 0x7f;
-      case STATUS.RSSI:
+      case ST.RSSI:
         return this.liveRssi();
-      case STATUS.MARCSTATE:
+      case ST.MARCSTATE:
         return this.marc & 0x1f;
-      case STATUS.PKTSTATUS:
-        return (this.inPacket ? 0x48 : 0) | (this.gdoLevel(this.regs[REG.IOCFG2]) << 2) | this.gdoLevel(this.regs[REG.IOCFG0]);
-      case STATUS.VCO_VC_DAC:
+      case ST.PKTSTATUS:
+        return (this.inPacket ? 0x48 : 0) | (this.gdoLevel(this.regs[R.IOCFG2]) << 2) | this.gdoLevel(this.regs[R.IOCFG0]);
+      case ST.VCO_VC_DAC:
         return 0x94;
-      case STATUS.RXBYTES:
-        return (this.overflowed ? RXBYTES_OVERFLOW : 0) | this.count;
+      case ST.RXBYTES:
+        return (this.overflowed ? RXBYTES_OVERFLOW_BIT : 0) | this.count;
       default:
         return 0; // TXBYTES, WORTIME, RCCTRL status
     }
@@ -454,7 +491,7 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
       return 0;
     }
     const b = this.fifo[this.head];
-    this.head = (this.head + 1) % FIFO_SIZE;
+    this.head = (this.head + 1) % RX_FIFO_BYTES;
     this.count--;
     if (this.count === 0 && this.inPacket) this.stats.drainedWhileReceiving++;
     if (this.count === 0) this.endLatched = false;
@@ -463,7 +500,8 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   }
 
   private writeConfig(addr: number, v: number): void {
-    if (addr >= CONFIG_REGISTERS) return;
+    if (addr >= CONFIG_COUNT) return;
+    if (addr === R.PKTLEN && v === PKTLEN_FORBIDDEN) this.stats.pktlenZeroWrites++;
     this.regs[addr] = v;
     // a fixed-length switch while the counter already equals PKTLEN ends the packet at the next match only
     this.updateGdo();
@@ -493,24 +531,24 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
       else return this.statusByte(false);
     }
     if (this.expectHeader) {
-      this.isRead = (b & READ) !== 0;
-      this.isBurst = (b & BURST) !== 0;
+      this.isRead = (b & HDR_READ) !== 0;
+      this.isBurst = (b & HDR_BURST) !== 0;
       this.addr = b & 0x3f;
       const status = this.statusByte(this.isRead);
       if (this.addr >= 0x30 && this.addr <= 0x3d && !this.isBurst) {
         this.strobe(this.addr);
         return status;
       }
-      if (this.addr === PATABLE) this.patIndex = 0;
+      if (this.addr === ADDR_PATABLE) this.patIndex = 0;
       this.expectHeader = false;
       return status;
     }
     const status = this.statusByte(this.isRead);
     let out = status;
     const a = this.addr;
-    if (a === FIFO) {
+    if (a === ADDR_FIFO) {
       if (this.isRead) out = this.readFifo();
-    } else if (a === PATABLE) {
+    } else if (a === ADDR_PATABLE) {
       if (this.isRead) out = this.patable[this.patIndex];
       else this.patable[this.patIndex] = b;
       this.patIndex = (this.patIndex + 1) & 7;
@@ -519,7 +557,7 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
       this.expectHeader = true; // status registers are read one per header
       return out;
     } else {
-      if (this.isRead) out = a < CONFIG_REGISTERS ? this.regs[a] : 0;
+      if (this.isRead) out = a < CONFIG_COUNT ? this.regs[a] : 0;
       else this.writeConfig(a, b);
       if (this.isBurst) this.addr = a + 1;
     }
@@ -531,37 +569,53 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
 
   private gdoLevel(cfg: number): number {
     const sel = cfg & 0x3f;
-    const thr = 4 * ((this.regs[REG.FIFOTHR] & 15) + 1);
+    const thr = 4 * ((this.regs[R.FIFOTHR] & 15) + 1);
     let v: boolean;
     switch (sel) {
-      case GDO.RX_THRESHOLD:
+      case GDO_SEL.RX_FIFO_THR:
         v = this.count >= thr;
         break;
-      case GDO.RX_THRESHOLD_OR_END:
+      case GDO_SEL.RX_FIFO_THR_OR_END:
         v = this.count >= thr || (this.endLatched && this.count > 0);
         break;
-      case GDO.SYNC_EOP:
+      case GDO_SEL.SYNC_TO_EOP:
         v = this.syncGdo;
         break;
-      case GDO.CARRIER_SENSE:
+      case GDO_SEL.CARRIER_SENSE:
         v = this.inPacket;
         break;
-      case GDO.CHIP_RDYN:
+      case GDO_SEL.CHIP_RDYN:
         v = this.now < this.readyAt;
         break;
-      case GDO.HIGH_Z:
-      case GDO.HW_LOW:
+      case GDO_SEL.HIGH_Z:
+      case GDO_SEL.HW_TO_0:
         v = false;
         break;
       default:
+        if (sel >= GDO_CLOCK_FIRST) {
+          v = false; // a clock (drivePin); PKTSTATUS shows it as 0
+          break;
+        }
         this.stats.unmodeledGdo++;
         v = false;
     }
-    return (v ? 1 : 0) ^ (cfg & GDO.INVERT ? 1 : 0);
+    return (v ? 1 : 0) ^ (cfg & GDO_SEL.INVERT ? 1 : 0);
   }
 
   private updateGdo(): void {
-    this.board.pin(this.gdo0Gpio).drive(this.gdoLevel(this.regs[REG.IOCFG0]));
-    this.board.pin(this.gdo2Gpio).drive(this.gdoLevel(this.regs[REG.IOCFG2]));
+    this.drivePin(this.gdo0Gpio, this.regs[R.IOCFG0]);
+    this.drivePin(this.gdo2Gpio, this.regs[R.IOCFG2]);
+  }
+
+  /** A level, or for GDOx_CFG 0x30–0x3F the divided crystal clock (Table 41). */
+  private drivePin(gpio: number, cfg: number): void {
+    const pin = this.board.pin(gpio);
+    const sel = cfg & 0x3f;
+    if (sel >= GDO_CLOCK_FIRST) {
+      pin.clock(this.xtalHz / CLOCK_DIVIDERS[sel - GDO_CLOCK_FIRST]);
+      return;
+    }
+    pin.clock(0);
+    pin.drive(this.gdoLevel(cfg));
   }
 }

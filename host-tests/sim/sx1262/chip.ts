@@ -60,6 +60,11 @@ export interface Sx1262SimOptions {
   tcxoVoltage?: number | null;
   /** GFSK sensitivity in dBm (datasheet §3.5 order of magnitude). */
   sensitivityDbm?: number;
+  /**
+   * Value of the status byte's reserved bits 7 and 0 (§13.5.1, table 13-76: "Reserved"). The datasheet does
+   * not say what they read; the model returns 0 unless a test sets them (e.g. 0x81) to check the host masks them.
+   */
+  reservedStatusBits?: number;
   seed?: number;
 }
 
@@ -148,10 +153,12 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   private readonly dio1Gpio: number;
   private readonly tcxoNeeded: number | null;
   private readonly sensitivityDbm: number;
+  /** The status byte's reserved bits 7 and 0 as this chip reads them (option `reservedStatusBits`; tests may set it). */
+  reservedStatusBits: number;
   private readonly prng: Prng;
   private busyUntilUs = 0;
   private inReset = false;
-  private readonly faults = new Set<Sx1262Fault>();
+  readonly faults = new Set<Sx1262Fault>();
   private selected = false;
   private frameRejected = false;
   private mosi: number[] = [];
@@ -163,6 +170,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.dio1Gpio = options.dio1Gpio;
     this.tcxoNeeded = options.tcxoVoltage ?? null;
     this.sensitivityDbm = options.sensitivityDbm ?? -104;
+    this.reservedStatusBits = (options.reservedStatusBits ?? 0) & 0x81;
     this.prng = new Prng(options.seed ?? 0x1262);
     this.board.attachSpi(this, options.selectGpio, options.spiPort);
     if (options.resetGpio !== undefined) this.board.pin(options.resetGpio, 1).watch((level) => this.nreset(level));
@@ -179,8 +187,17 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.faults.add(fault);
     if (fault === "stuckBusy") this.board.pin(this.busyGpio).drive(1);
     if (fault === "frozen") this.endRx(this.mode);
-    if (fault === "pllUnlock") this.deviceErrors |= DEVICE_ERROR.PLL_LOCK; // answers normally, hears nothing
+    // answers normally, hears nothing; PLL_LOCK latches again after every ClearDeviceErrors while it lasts
+    if (fault === "pllUnlock") this.deviceErrors |= DEVICE_ERROR.PLL_LOCK;
     // "deaf": the demodulator finds no sync word any more while everything the host can read looks healthy
+  }
+
+  /**
+   * Device-error bits that latch without any effect on reception (§13.6.1: the OpError flags stay set until
+   * ClearDeviceErrors), e.g. XOSC_START after a TCXO start or a calibration flag that a retry would clear.
+   */
+  latchHarmlessErrors(bits: number): void {
+    this.deviceErrors |= bits & 0x1ff;
   }
 
   get faulty(): boolean {
@@ -288,7 +305,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   }
 
   private status(): number {
-    return ((this.mode & 7) << 4) | ((this.cmdStatus & 7) << 1);
+    return (this.reservedStatusBits & 0x81) | ((this.mode & 7) << 4) | ((this.cmdStatus & 7) << 1);
   }
 
   /** MISO for byte `index` of the current NSS frame (§13: Get commands answer after one status byte). */
@@ -644,7 +661,7 @@ const COMMANDS = new Map<number, readonly [number, Handler]>([
   [OP.SET_REGULATOR_MODE, [1, (c, p) => { c.regulatorMode = p[0]; }]],
   [OP.SET_BUFFER_BASE_ADDRESS, [2, Sx1262Sim.setBufferBase]],
   [OP.SET_RX_TX_FALLBACK_MODE, [1, Sx1262Sim.setFallbackMode]],
-  [OP.CLEAR_DEVICE_ERRORS, [2, (c) => { c.deviceErrors = 0; }]],
+  [OP.CLEAR_DEVICE_ERRORS, [2, (c) => { c.deviceErrors = c.faults.has("pllUnlock") ? DEVICE_ERROR.PLL_LOCK : 0; }]],
 ]);
 
 const FALLBACK_MODES = new Map<number, number>([[0x20, CHIP_MODE.STBY_RC], [0x30, CHIP_MODE.STBY_XOSC], [0x40, CHIP_MODE.FS]]);

@@ -2,7 +2,8 @@
  * Test rig: a Heltec WiFi LoRa 32 V3 (createSimRadio: SX1262 model + the real SX1262 driver on the board's
  * pins) on its own or a shared air, collecting frames and diagnostics.
  */
-import { radioOptionsForBoard, type RadioIoClasses } from "../../../firmware/radio/create-radio.js";
+import type { RadioIoClasses } from "../../../firmware/radio/create-radio.js";
+import { radioOptionsForBoard } from "../board-provider.js";
 import type { RadioFrame, RadioListen } from "../../../firmware/radio/radio.js";
 import { SX1262 } from "../../../firmware/radio/sx1262/sx1262.js";
 import { Air } from "../air.js";

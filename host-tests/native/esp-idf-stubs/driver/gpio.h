@@ -11,3 +11,5 @@ esp_err_t gpio_install_isr_service(int intr_alloc_flags);
 esp_err_t gpio_set_intr_type(gpio_num_t gpio_num, gpio_int_type_t intr_type);
 esp_err_t gpio_isr_handler_add(gpio_num_t gpio_num, gpio_isr_t isr_handler, void *args);
 esp_err_t gpio_isr_handler_remove(gpio_num_t gpio_num);
+esp_err_t gpio_intr_enable(gpio_num_t gpio_num);
+esp_err_t gpio_intr_disable(gpio_num_t gpio_num);
