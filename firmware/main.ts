@@ -26,6 +26,7 @@ import SecureSocket from "moddable:securesocket";
 import board from "wmbus/board";
 import { ModdableAes } from "./platform/aes-crypt.js";
 import { DeviceClock } from "./platform/clock.js";
+import { createDeviceTime } from "./platform/time.js";
 import { PreferenceStore } from "./platform/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
 import { DEVICE_FRAME_MEMO } from "./application/format-cache.js";
@@ -113,7 +114,8 @@ function statusLed(): (on: boolean) => void {
 
 export default function main(): void {
   try {
-    const clock = new DeviceClock();
+    const clock = new DeviceClock(); // sets the wall clock from SNTP
+    const time = createDeviceTime();
     const store = new PreferenceStore();
     const { config, problems } = loadConfig(store);
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
@@ -126,7 +128,7 @@ export default function main(): void {
     let app: WebApp | undefined;
     // Memo sizes for a device that hears a few meter models: about 1 KB per record shape, 150 B per frame format.
     const memo = { shapes: DEVICE_SHAPE_MEMO, frames: DEVICE_FRAME_MEMO };
-    const gateway = new Gateway({ config, configProblems: problems, clock, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32"), raw, memo });
+    const gateway = new Gateway({ config, configProblems: problems, clock: time, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32"), raw, memo });
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.
@@ -139,7 +141,7 @@ export default function main(): void {
         Timer.set(turn, 0);
       },
       decode: (q) => {
-        gateway.handleFrame({ bytes: q.bytes, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time });
+        gateway.handleFrame({ bytes: q.bytes, stripped: q.crcChecked ? q.bytes : undefined, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time });
       },
     });
     nativeTask = createNativeTask(() => {
@@ -209,20 +211,9 @@ export default function main(): void {
         (e: unknown) => log(`ethernet: ${String(e)}`),
       ).finally(() => (netLoading = false));
     };
-    // Monotonic ms for the supervisor: `ticks` is a wrapping 32-bit value, so accumulate wrap-safe deltas.
-    let lastTicks = clock.ticks();
-    let monotonic = 0;
-    const monotonicNow = () => {
-      monotonic += clock.elapsedSince(lastTicks);
-      lastTicks = clock.ticks();
-      return monotonic;
-    };
+    const monotonicNow = () => time.ticks();
     supervisor = new Supervisor({
-      timers: {
-        now: monotonicNow,
-        repeat: (cb, ms) => Timer.repeat(() => cb(), ms),
-        clear: (h) => Timer.clear(h as ReturnType<typeof Timer.repeat>),
-      },
+      timers: time,
       actions: {
         connectWifi,
         requestTime: () => {

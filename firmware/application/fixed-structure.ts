@@ -20,7 +20,7 @@ import { manufacturerCode } from "../link/manufacturer.js";
 import { scaleNumber } from "./datatypes.js";
 import type { Writer } from "../util/writer.js";
 import type { DataRecord } from "./record.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 
 export interface FixedHeader {
   ci: number;

@@ -4,7 +4,7 @@
  * just booted would otherwise wait for the rare full frame. Each entry is the list of record headers
  * (DIF/DIFE/VIF/VIFE) of a full frame observed from that meter family; the signature is its CRC, and
  * every compact frame is still validated with its full-frame CRC, so a wrong seed cannot produce data.
- * Sources: full frames in the shared telegram corpus, and the exmbus signature vector (protocol-vectors STD-9).
+ * Sources: full frames in the shared telegram corpus, and the exmbus signature vector (the EN 13757-3 Annex G example (known-formats test)).
  */
 import { deepFreeze } from "../util/freeze.js";
 

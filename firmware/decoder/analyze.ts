@@ -1,5 +1,5 @@
 import { toHex } from "../util/hex.js";
-import type { Telegram } from "./telegram.js";
+import type { Telegram } from "../telegram.js";
 
 /** One span of the (decrypted) frame with the layer and field it belongs to, for `wmbus decode --analyze`. */
 export interface Span {

@@ -1,7 +1,7 @@
 import { parseRecordsWithHeaders } from "../application/records.js";
 import { FormatCache, decodeCompact, decodeFormatFrame } from "../application/compact.js";
 import type { WmbusError } from "../errors.js";
-import type { Telegram } from "./telegram.js";
+import type { Telegram } from "../telegram.js";
 
 /**
  * Decodes the APL of a telegram by what the CI says it is (EN 13757-7 Table 2, EN 13757-3 Annex G):

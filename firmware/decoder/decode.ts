@@ -13,27 +13,30 @@ import { decodeApl } from "./apl-dispatch.js";
 import { decodeFixedStructure } from "../application/fixed-structure.js";
 import { parseRecordsWithHeaders } from "../application/records.js";
 import type { FormatCache } from "../application/compact.js";
-import type { DecodeResult, Telegram } from "./telegram.js";
+import type { DecodeResult, SecurityHook, Telegram } from "../telegram.js";
+import type { KeyProvider, PassCounter } from "../vocabulary.js";
+import { CiChain, resumeCiChain, walkCiChain } from "../transport/ci-chain.js";
+import { meterKey } from "../security/key-store.js";
 import { deepFreeze } from "../util/freeze.js";
-
-/**
- * Decryption is injected: the core decoder knows where the encrypted regions are, the hook knows keys and
- * AES. Each decrypt method decrypts `t.bytes` in place and verifies the result (ELL payload CRC, TPL 2F2F,
- * AFL MAC) or throws a WmbusError (no_key, wrong_key, mac_mismatch, …).
- */
-export interface SecurityHook {
-  hasKey(t: Telegram): boolean;
-  decryptEll(t: Telegram): void;
-  decryptTpl(t: Telegram): void;
-}
 
 export interface DecodeOptions {
   crc?: CrcMode;
+  /**
+   * The input is a wireless frame without DLL CRCs, which the radio checked as frame format A or B and removed
+   * (RadioFrame.stripped): the decoder does not look for CRCs again. `crc` is then ignored.
+   */
+  checked?: "A" | "B";
+  /** The CI-chain walk of this input, done by the caller (the gateway's telegram id): the decoder does not walk again. */
+  chain?: CiChain;
+  /** Where the decoder walks when no walk is handed in (one CiChain per decoder, no allocation per frame). */
+  walkInto?: CiChain;
+  /** Counts DLL CRC strips and CI-chain walks (tests of "strip once, walk once"). */
+  counter?: PassCounter;
   formats?: FormatCache;
   security?: SecurityHook;
+  /** Where the meter keys come from (tried for the TPL long-header address first, then the DLL address). */
+  keys?: KeyProvider;
 }
-
-const MAX_CHAIN = 6; // DLL → ELL → AFL → TPL is 3 CIs; more means a loop in malformed data
 
 function newTelegram(bytes: Uint8Array): Telegram {
   return {
@@ -56,12 +59,22 @@ export function decodeTelegram(input: Uint8Array, opts: DecodeOptions = {}): Dec
 function decodeInto(t: Telegram, input: Uint8Array, opts: DecodeOptions): void {
   if (input.length === 0) fail("empty", "no bytes", 0);
   if (isWired(input)) return decodeWired(t, input, opts);
-  const s = stripDllCrc(input, opts.crc ?? "auto");
-  // private copy: decryption writes plaintext in place. A frame whose CRCs were stripped already is a
-  // new buffer (Stripped.bytes), so only a frame taken as it came ("none") is copied.
-  t.bytes = s.kind === "none" ? s.bytes.slice() : s.bytes;
-  t.dllCrc = s.kind;
-  t.trailing = s.trailing;
+  if (opts.checked) {
+    // The radio checked the CRCs and removed them; the private copy is for decryption, which writes in place.
+    const l = input[0];
+    if (input.length < l + 1) fail("truncated", `L-field says ${l} bytes follow, only ${input.length - 1} present`, input.length);
+    t.bytes = input.slice(0, l + 1);
+    t.dllCrc = opts.checked;
+    t.trailing = input.length - (l + 1);
+  } else {
+    if (opts.counter) opts.counter.crcStrips++;
+    const s = stripDllCrc(input, opts.crc ?? "auto");
+    // private copy: decryption writes plaintext in place. A frame whose CRCs were stripped already is a
+    // new buffer (Stripped.bytes), so only a frame taken as it came ("none") is copied.
+    t.bytes = s.kind === "none" ? s.bytes.slice() : s.bytes;
+    t.dllCrc = s.kind;
+    t.trailing = s.trailing;
+  }
   const r = new Reader(t.bytes);
   if (t.bytes[0] < 9) fail("bad_length", `L-field ${t.bytes[0]} is shorter than the 9-byte link header`, 0);
   t.dll = readDllHeader(r);
@@ -70,7 +83,14 @@ function decodeInto(t: Telegram, input: Uint8Array, opts: DecodeOptions): void {
     t.aplStart = t.aplEnd = r.pos;
     return; // link-only frame (e.g. ACK)
   }
-  decodeChain(t, r, opts);
+  decodeChain(t, r, opts, chainFor(input, t.bytes, r, opts));
+}
+
+/** The walk handed in when it is of this input from this offset, else a new walk. */
+function chainFor(input: Uint8Array, bytes: Uint8Array, r: Reader, opts: DecodeOptions): CiChain {
+  const c = opts.chain;
+  if (c && c.buf === input && c.start === r.pos) return c;
+  return walkCiChain(bytes, r.pos, r.end, opts.walkInto ?? new CiChain(), opts.counter);
 }
 
 function decodeWired(t: Telegram, input: Uint8Array, opts: DecodeOptions): void {
@@ -88,30 +108,30 @@ function decodeWired(t: Telegram, input: Uint8Array, opts: DecodeOptions): void 
   t.format = "mbus_long";
   const ci = t.bytes[w.ciOffset];
   if (ci === 0x73 || ci === 0x77) return decodeFixedStructure(t, w.ciOffset, w.end); // EN 1434-3 fixed structure, not a compact frame
-  decodeChain(t, new Reader(t.bytes, w.ciOffset, w.end), opts);
+  const r = new Reader(t.bytes, w.ciOffset, w.end);
+  decodeChain(t, r, opts, walkCiChain(t.bytes, r.pos, r.end, opts.walkInto ?? new CiChain(), opts.counter));
 }
 
-/** Walks the CI chain: [ELL] [AFL] TPL, then hands the APL to the dispatcher. */
-function decodeChain(t: Telegram, r: Reader, opts: DecodeOptions): void {
-  for (;;) {
-    if (t.ciChain.length >= MAX_CHAIN) fail("unknown_ci", "CI chain too long", r.pos);
-    const ciPos = r.pos;
-    const ci = r.u8("CI-field");
-    const info = ciInfo(ci);
-    if (!info) fail("unknown_ci", `unknown CI-field 0x${hex8(ci)}`, ciPos);
+/** Reads the layers at the positions the CI-chain walk found ([ELL] [AFL] TPL), then hands the APL to the dispatcher. */
+function decodeChain(t: Telegram, r: Reader, opts: DecodeOptions, chain: CiChain): void {
+  for (let i = 0; ; i++) {
+    if (i === chain.length) chainDefect(chain, r);
+    const ci = chain.ci[i];
+    r.pos = chain.at[i] + 1;
     t.ciChain.push(ci);
+    const info = ciInfo(ci)!;
     if (info.layer === "ell") {
-      if (t.ell) fail("unknown_ci", "second ELL in one frame", ciPos);
       t.ell = readEll(ci, r);
       if (t.ell.crcOffset !== undefined) handleEllPayload(t, r, opts);
       if (r.remaining === 0) {
         t.aplStart = t.aplEnd = r.pos;
         return;
       }
+      // The walk stopped at the ELL's ciphertext; now that it is plaintext the same walk goes on.
+      if (chain.status === "encrypted" && i === chain.length - 1) resumeCiChain(t.bytes, r.pos, r.end, chain);
       continue;
     }
     if (info.layer === "afl") {
-      if (t.afl) fail("unknown_ci", "second AFL in one frame", ciPos);
       t.afl = readAfl(r);
       continue;
     }
@@ -122,6 +142,25 @@ function decodeChain(t: Telegram, r: Reader, opts: DecodeOptions): void {
     t.aplEnd = r.end;
     decodeApl(t, opts.formats);
     return;
+  }
+}
+
+/** The walk ended before a TPL: says why, at the offset where it stopped. */
+function chainDefect(chain: CiChain, r: Reader): never {
+  const at = chain.stop;
+  switch (chain.status) {
+    case "unknown_ci":
+      fail("unknown_ci", `unknown CI-field 0x${hex8(r.buf[at])}`, at);
+    case "too_long":
+      fail("unknown_ci", "CI chain too long", at);
+    case "second_ell":
+      fail("unknown_ci", "second ELL in one frame", at);
+    case "second_afl":
+      fail("unknown_ci", "second AFL in one frame", at);
+    default:
+      r.pos = at;
+      r.u8("CI-field"); // throws "truncated" naming the missing CI-field
+      fail("truncated", `CI-field: the frame ends at offset ${at}`, at);
   }
 }
 
@@ -139,8 +178,8 @@ function handleEllPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
     t.payloadState = "plaintext_in_place";
   } else {
     t.payloadState = "encrypted";
-    if (!opts.security || !opts.security.hasKey(t)) fail("no_key", noKeyMessage(t), at);
-    opts.security.decryptEll(t); // checks the payload CRC itself: wrong_key naming the meter
+    const key = keyOrFail(t, opts, at);
+    opts.security!.decryptEll(t, key); // checks the payload CRC itself: wrong_key naming the meter
     t.security.push("ell_ctr");
     t.payloadState = "decrypted";
   }
@@ -167,14 +206,26 @@ function handleTplPayload(t: Telegram, r: Reader, opts: DecodeOptions): void {
   }
   t.payloadState = "encrypted";
   // Without a key the user's next step is to configure one, whatever the mode; say so first.
-  if (!opts.security || !opts.security.hasKey(t)) fail("no_key", `${noKeyMessage(t)} (security mode ${mode})`, p);
-  if (mode !== 5 && mode !== 7) fail("unsupported_security_mode", `security mode ${mode} is not supported (${who(t)})`, p);
-  opts.security.decryptTpl(t); // checks the leading 2F2F itself: wrong_key naming the meter
+  // A malformed key counts as "a key is configured": an unsupported mode is the better answer than bad_key.
+  let key: Uint8Array | undefined;
+  let badKey: WmbusError | undefined;
+  try {
+    key = keyOrFail(t, opts, p, ` (security mode ${mode})`);
+  } catch (e) {
+    if (!(e instanceof WmbusError) || e.code !== "bad_key") throw e;
+    badKey = e;
+  }
+  if (mode !== 5 && mode !== 7) {
+    if (key) key.fill(0);
+    fail("unsupported_security_mode", `security mode ${mode} is not supported (${who(t)})`, p);
+  }
+  if (!key) throw badKey!;
+  opts.security!.decryptTpl(t, key); // checks the leading 2F2F itself: wrong_key naming the meter
   t.security.push(mode === 7 ? "mode7" : "mode5");
   t.payloadState = "decrypted";
 }
 
-/** Security modes EN 13757-7 leaves reserved (no cipher defined; protocol.md §5.4): 4, 6, 11, 12, 14, 16–31. */
+/** Security modes EN 13757-7 leaves reserved (no cipher defined; docs/protocol.md §5.4): 4, 6, 11, 12, 14, 16–31. */
 const RESERVED_MODES: { readonly [mode: number]: true } = deepFreeze({
   4: true, 6: true, 11: true, 12: true, 14: true, 16: true, 17: true, 18: true, 19: true, 20: true, 21: true, 22: true,
   23: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true, 31: true,
@@ -192,6 +243,13 @@ function parsesAsRecords(bytes: Uint8Array, start: number, end: number): boolean
 export function who(t: Telegram): string {
   const a = t.meter;
   return a ? `meter ${a.id} (${a.manufacturer})` : "meter";
+}
+
+/** The meter's key (a copy the hook wipes), or no_key: without AES or without a key the user's next step is the same. */
+function keyOrFail(t: Telegram, opts: DecodeOptions, at: number, detail = ""): Uint8Array {
+  const key = opts.security && opts.keys ? meterKey(opts.keys, t.tpl?.address, t.dll?.address) : undefined;
+  if (!key) fail("no_key", noKeyMessage(t) + detail, at);
+  return key;
 }
 
 function noKeyMessage(t: Telegram): string {

@@ -4,16 +4,20 @@ import { FormatCache } from "../application/compact.js";
 import type { MemoSizes } from "../application/format-cache.js";
 import { KNOWN_FORMATS } from "../application/known-formats.js";
 import type { BlockCipher } from "../security/block-cipher.js";
-import { KeyStore, parseKeyHex } from "../security/key-store.js";
+import { KeyStore, SingleKey, UNUSED_KEY_WARNING } from "../security/key-store.js";
 import { ReplayGuard } from "../security/replay.js";
 import { createSecurityHook } from "../security/telegram-security.js";
-import { decodeTelegram, SecurityHook } from "./decode.js";
-import type { DecodeResult, Telegram } from "./telegram.js";
+import type { KeyProvider, PassCounter } from "../vocabulary.js";
+import { CiChain } from "../transport/ci-chain.js";
+import { decodeTelegram } from "./decode.js";
+import type { SecurityHook } from "../telegram.js";
+import type { DecodeResult } from "../telegram.js";
 
 export interface DecoderOptions {
   /** AES-128 block service; without it encrypted telegrams end in no_key. */
   cipher?: BlockCipher;
-  keys?: KeyStore;
+  /** The one key provider (default: an empty KeyStore), used for OMS security and by the readings. */
+  keys?: KeyProvider;
   formats?: FormatCache;
   /**
    * Sizes of the format cache's memos when `formats` is not given (default: the device's,
@@ -22,76 +26,67 @@ export interface DecoderOptions {
   memo?: MemoSizes;
   /** When given, authenticated telegrams whose counter is not newer than the last accepted one are `replayed`. */
   replay?: ReplayGuard;
+  /** Counts CRC strips and CI-chain walks (tests, bench). */
+  counter?: PassCounter;
 }
 
 export interface DecodeCallOptions {
-  /** A key (32 hex digits) for this telegram only; overrides the key store. */
+  /** Keys for this telegram only, instead of the decoder's provider. */
+  keys?: KeyProvider;
+  /** One key (32 hex digits) for this telegram only, e.g. the CLI's --key: shorthand for `keys: new SingleKey(key)`. */
   key?: string;
   crc?: CrcMode;
+  /** The bytes are a frame without DLL CRCs, checked by the radio as this frame format (see DecodeOptions.checked). */
+  checked?: "A" | "B";
+  /** The CI-chain walk of these bytes, when the caller did it (the gateway's telegram id). */
+  chain?: CiChain;
 }
 
 /**
- * A decoder with state: the compact-frame format cache, the key store and the replay guard.
- * One per gateway (or per CLI session). Never throws for telegram content; bad call arguments
- * (e.g. a malformed --key) surface as ok:false results with code bad_key.
+ * A decoder with state: the compact-frame format cache, the key provider and the replay guard.
+ * One per gateway (or per CLI session). Never throws for telegram content; a malformed key surfaces as an
+ * ok:false result with code bad_key for the telegram that needs it.
  */
 export class TelegramDecoder {
   readonly formats: FormatCache;
-  readonly keys: KeyStore;
+  readonly keys: KeyProvider;
+  readonly cipher?: BlockCipher;
   readonly replay?: ReplayGuard;
-  readonly #cipher?: BlockCipher;
-  #callKey?: Uint8Array;
-  #callKeyError?: WmbusError;
   readonly #hook?: SecurityHook;
+  readonly #counter?: PassCounter;
+  /** The decoder's own CI-chain walk, reused frame after frame. */
+  readonly #chain = new CiChain();
 
   constructor(opts: DecoderOptions = {}) {
     this.formats = opts.formats ?? new FormatCache(256, opts.memo);
     if (!opts.formats) this.formats.import(KNOWN_FORMATS);
     this.keys = opts.keys ?? new KeyStore();
     this.replay = opts.replay;
-    this.#cipher = opts.cipher;
-    if (this.#cipher) this.#hook = createSecurityHook(this.#cipher, (t) => this.#keyFor(t));
-  }
-
-  #keyFor(t: Telegram): Uint8Array | undefined {
-    if (this.#callKeyError) throw this.#callKeyError;
-    if (this.#callKey) return this.#callKey.slice(); // a copy: the hook may wipe what it gets
-    // The TPL long-header address names the meter; the DLL address may be a radio converter's, and a
-    // converter can share its id with another meter (corpus: qheat behind DLL 78563412 = a topaseskr's id).
-    // So the meter's own address is tried first, the link address second (KeyStore.lookup).
-    const dll = t.dll?.address;
-    const tpl = t.tpl?.address;
-    const first = tpl ?? dll;
-    if (!first) return undefined;
-    const second = first === tpl ? dll : undefined;
-    return this.keys.lookup(first.id, first.manufacturer, second?.id, second?.manufacturer);
+    this.cipher = opts.cipher;
+    if (opts.cipher) this.#hook = createSecurityHook(opts.cipher);
+    this.#counter = opts.counter;
   }
 
   decode(bytes: Uint8Array, opts: DecodeCallOptions = {}): DecodeResult {
-    if (opts.key !== undefined) {
-      // A malformed key fails only the telegram that needs it (bad_key), so the frame is still shown.
-      const k = parseKey(opts.key);
-      if (k instanceof WmbusError) this.#callKeyError = k;
-      else this.#callKey = k;
-    }
+    if (opts.key === undefined) return this.#decode(bytes, opts.keys ?? this.keys, opts);
+    const single = new SingleKey(opts.key);
     try {
-      const res = decodeTelegram(bytes, { crc: opts.crc, formats: this.formats, security: this.#hook });
-      if (res.ok && this.replay) checkReplay(this.replay, res);
-      if (res.ok && this.#callKeyError) res.telegram.warnings.push("the given key was not used: " + this.#callKeyError.message);
+      const res = this.#decode(bytes, single, opts);
+      if (res.ok && !single.valid) res.telegram.warnings.push(UNUSED_KEY_WARNING);
       return res;
     } finally {
-      if (this.#callKey) this.#callKey.fill(0);
-      this.#callKey = undefined;
-      this.#callKeyError = undefined;
+      single.wipe();
     }
   }
-}
 
-function parseKey(hex: string): Uint8Array | WmbusError {
-  const clean = hex.replace(/[\s_|#:]/g, "");
-  return parseKeyHex(clean) ?? new WmbusError("bad_key", `key must be 32 hex digits (AES-128), got ${clean.length} characters`);
+  #decode(bytes: Uint8Array, keys: KeyProvider, opts: DecodeCallOptions): DecodeResult {
+    const res = decodeTelegram(bytes, {
+      crc: opts.crc, checked: opts.checked, chain: opts.chain, walkInto: this.#chain, counter: this.#counter, formats: this.formats, security: this.#hook, keys,
+    });
+    if (res.ok && this.replay) checkReplay(this.replay, res);
+    return res;
+  }
 }
-
 /** Replay check on authenticated telegrams only (EN 13757-7 §9.5.3): AFL MCR, else ELL SN, else TPL ACC. */
 function checkReplay(guard: ReplayGuard, res: DecodeResult): void {
   const t = res.telegram;

@@ -2,7 +2,7 @@ import { hex8, hex16, toHex } from "../util/hex.js";
 import { addressJson } from "../link/dll.js";
 import { ccFlags } from "../ell/ell.js";
 import { statusFlags } from "../transport/tpl.js";
-import type { DecodeResult, Telegram } from "./telegram.js";
+import type { DecodeResult, Telegram } from "../telegram.js";
 
 /**
  * The stable JSON form of a decoded telegram (CLI and uplinks). Names are a contract:

@@ -21,6 +21,9 @@ export interface EllHeader {
   crcOffset?: number;
 }
 
+/** ELL header length after its CI, by CI: CC ACC [M2 A6 receiver] [SN4 PayloadCRC2] (EN 13757-4 §13). */
+export const ELL_HEADER_LENGTH: { readonly [ci: number]: number } = Object.freeze({ 0x8c: 2, 0x8d: 8, 0x8e: 10, 0x8f: 16 });
+
 /** CC bits (EN 13757-4 Table 45). */
 export const CC = deepFreeze({ B: 0x80, D: 0x40, S: 0x20, H: 0x10, P: 0x08, A: 0x04, R: 0x02, X: 0x01 } as const);
 

@@ -10,15 +10,19 @@ import { TelegramDecoder } from "../decoder/decoder.js";
 import type { MemoSizes } from "../application/format-cache.js";
 import { ReadingSession } from "../meters/session.js";
 import { ReplayGuard } from "../security/replay.js";
+import { KeyStore } from "../security/key-store.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import type { Clock } from "../platform/services.js";
 import type { RadioFrame } from "../radio/radio.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 import type { RawOutput } from "../uplink/raw.js";
 import { problemText, publicConfig, type ConfigProblem, type GatewayConfig, type MeterConfig } from "./config.js";
 import { DedupWindow, type DedupOptions } from "./dedup.js";
-import { repeaterFields, telegramIdentity } from "./telegram-id.js";
+import { identify, repeaterFields } from "./telegram-id.js";
+import { stripFrameA, stripFrameB } from "../link/frame-format.js";
+import { CiChain } from "../transport/ci-chain.js";
+import type { PassCounter } from "../vocabulary.js";
 import { UnknownMeterTable, type UnknownMeter } from "./unknown-meters.js";
 
 export interface GatewayOptions {
@@ -39,6 +43,8 @@ export interface GatewayOptions {
   raw?: RawOutput;
   /** Called with every radio telegram of a configured meter that decoded (the command queue's window trigger). */
   onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
+  /** Counts DLL CRC strips and CI-chain walks (a test's spy: one each per frame). */
+  counter?: PassCounter;
 }
 
 /** decodeErrors code of a telegram refused because its meter has a key and it was not encrypted with it. */
@@ -91,13 +97,17 @@ export class Gateway {
   readonly #clock: Clock;
   readonly #hub: UplinkHub;
   readonly #session: ReadingSession;
-  readonly #decoder: TelegramDecoder;
+  /** The one key provider: filled from the settings by #setMeters. */
+  readonly #keys = new KeyStore();
   readonly #dedup: DedupWindow;
   readonly #meters = new Map<string, MeterState>();
   readonly #device?: string;
   readonly #raw?: RawOutput;
   readonly #onTelegram?: (meterId: string, t: Telegram, frame: RadioFrame) => void;
   readonly #startedAt: number;
+  readonly #counter?: PassCounter;
+  /** The CI-chain walk of the current frame: done once for the telegram id, reused by the decoder. */
+  readonly #chain = new CiChain();
   /** The counters; unknownMeters and dedupEvicted are filled in by stats(). */
   readonly #stats: Omit<GatewayStats, "unknownMeters" | "dedupEvicted"> = {
     frames: 0, repeated: 0, duplicates: 0, badFrames: 0, decoded: 0, readings: 0,
@@ -114,9 +124,12 @@ export class Gateway {
     this.#onTelegram = opts.onTelegram;
     this.#dedup = new DedupWindow(opts.dedup);
     this.unknown = new UnknownMeterTable(opts.unknownCapacity ?? 64);
-    const decoder = (this.#decoder = new TelegramDecoder({ cipher: opts.cipher, replay: new ReplayGuard(), memo: opts.memo }));
+    this.#counter = opts.counter;
+    // The one key provider (the decoder's KeyStore, filled by #setMeters): the decoder's OMS security and the
+    // readings' manufacturer decryption both use it.
+    const decoder = new TelegramDecoder({ cipher: opts.cipher, keys: this.#keys, replay: new ReplayGuard(), counter: opts.counter, memo: opts.memo });
     this.#setMeters(opts.config.meters);
-    this.#session = new ReadingSession(decoder, opts.cipher);
+    this.#session = new ReadingSession(decoder);
     this.#startedAt = opts.clock.now();
   }
 
@@ -126,7 +139,7 @@ export class Gateway {
 
   /** Meters and keys from the settings; counters of meters that stay are kept. */
   #setMeters(meters: readonly MeterConfig[]): void {
-    const keys = this.#decoder.keys;
+    const keys = this.#keys;
     keys.clear();
     const old = new Map(this.#meters);
     this.#meters.clear();
@@ -152,8 +165,15 @@ export class Gateway {
     const s = this.#stats;
     s.frames++;
     const now = this.#clock.now();
-    const ident = telegramIdentity(frame.bytes, frame.format);
-    if (!ident) {
+    // Strip once, carry forward: a radio hands the frame over without CRCs (it checked them); only a source
+    // that did not (a replay, a test) is stripped here. The id's CI-chain walk is the decoder's too.
+    let stripped = frame.stripped;
+    if (!stripped) {
+      if (this.#counter) this.#counter.crcStrips++;
+      stripped = (frame.format === "B" ? stripFrameB(frame.bytes) : stripFrameA(frame.bytes)) ?? undefined;
+    }
+    const ident = stripped ? identify(stripped, this.#chain, this.#counter) : undefined;
+    if (!stripped || !ident) {
       s.badFrames++;
       return "bad_frame";
     }
@@ -173,7 +193,7 @@ export class Gateway {
       return "unknown_meter";
     }
     meter.rssiDbm = frame.rssiDbm;
-    return this.#read(meter, frame.bytes, ident.id, ident.manufacturer, now, frame.rssiDbm, frame);
+    return this.#read(meter, stripped, ident.id, ident.manufacturer, now, frame.rssiDbm, frame);
   }
 
   /**
@@ -190,12 +210,16 @@ export class Gateway {
     return this.#read(meter, bytes, "wired-" + pollId, "", this.#clock.now(), undefined);
   }
 
+  /** `bytes`: a radio frame without its CRCs (checked as `frame.format`; walked into #chain), or a wired telegram. */
   #read(meter: MeterState, bytes: Uint8Array, telegramId: string, manufacturer: string, now: number, rssi: number | undefined, frame?: RadioFrame): FrameVerdict {
     const s = this.#stats;
     meter.count++;
     meter.lastSeen = now;
     const cfg = meter.cfg;
     const { result, reading } = this.#session.read(bytes, {
+      checked: frame ? frame.format : undefined,
+      chain: frame ? this.#chain : undefined,
+      raw: frame ? frame.bytes : undefined,
       name: cfg.name,
       driver: cfg.driver === "auto" ? undefined : cfg.driver,
       timestamp: isoSeconds(now),

@@ -5,6 +5,7 @@
  * Pure: it decides, the device entry (firmware/main.ts) acts through the injected `actions`; it runs its checks
  * on an injected timer so host tests drive it on simulated time.
  */
+import type { TimeService } from "../vocabulary.js";
 export interface SupervisorActions {
   /** Starts a Wi-Fi connection attempt. */
   connectWifi(): void;
@@ -18,11 +19,8 @@ export interface SupervisorActions {
   log(message: string): void;
 }
 
-export interface SupervisorTimers {
-  now(): number;
-  repeat(callback: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
+/** What the supervisor needs of the time service: the monotonic clock and repeat timers. */
+export type SupervisorTimers = Pick<TimeService, "ticks" | "repeat" | "clear">;
 
 export interface SupervisorOptions {
   actions: SupervisorActions;
@@ -69,7 +67,7 @@ export class Supervisor {
       radioSilenceMs: o.radioSilenceMs ?? 900_000, sntpRetryMs: o.sntpRetryMs ?? 30_000, sntpRefreshMs: o.sntpRefreshMs ?? 86_400_000,
     };
     this.#wifiDelay = this.#o.wifiMinMs;
-    this.#lastFrameAt = this.#t.now();
+    this.#lastFrameAt = this.#t.ticks();
   }
 
   start(): void {
@@ -89,11 +87,11 @@ export class Supervisor {
     this.#stats.wifiConnected = up;
     if (up) {
       this.#wifiDelay = this.#o.wifiMinMs;
-      this.#nextSntpAt = this.#t.now(); // ask for the time right away
+      this.#nextSntpAt = this.#t.ticks(); // ask for the time right away
       this.#a.log("Wi-Fi connected");
     } else {
       this.#stats.wifiDrops++;
-      this.#nextWifiAt = this.#t.now() + this.#wifiDelay;
+      this.#nextWifiAt = this.#t.ticks() + this.#wifiDelay;
       this.#a.log(`Wi-Fi lost; reconnecting in ${Math.round(this.#wifiDelay / 1000)} s`);
     }
   }
@@ -102,12 +100,12 @@ export class Supervisor {
   clockSet(): void {
     this.#clockSet = true;
     this.#stats.clockSet = true;
-    this.#nextSntpAt = this.#t.now() + this.#o.sntpRefreshMs;
+    this.#nextSntpAt = this.#t.ticks() + this.#o.sntpRefreshMs;
   }
 
   /** The radio delivered a frame (feeds the radio watchdog; blinks the LED). */
   frame(): void {
-    this.#lastFrameAt = this.#t.now();
+    this.#lastFrameAt = this.#t.ticks();
     this.#blinkUntil = this.#lastFrameAt + 100;
   }
 
@@ -116,7 +114,7 @@ export class Supervisor {
   }
 
   #tick(): void {
-    const now = this.#t.now();
+    const now = this.#t.ticks();
     if (!this.#wifiUp && now >= this.#nextWifiAt) {
       this.#stats.wifiAttempts++;
       this.#a.connectWifi();

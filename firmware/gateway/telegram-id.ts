@@ -3,8 +3,8 @@
  * reach several gateways (OMS Vol.1 §2.2, topologies 1–3). A repeater re-sends the meter's bytes but sets the
  * hop/repeat bits and recomputes the DLL CRCs, and may send it in the other frame format. So the id is a hash
  * of the frame *without DLL CRCs* (format A view) with the parts a repeater changes masked:
- *   - ELL CC bits H (0x10, hop count) and R (0x02, repeated access) — EN 13757-4 Table 45, protocol.md §3.2;
- *   - TPL CFG bits 1..0 (R, H) in security modes 0 and 5 — EN 13757-7 §7.6.2, protocol.md §5.4
+ *   - ELL CC bits H (0x10, hop count) and R (0x02, repeated access) — EN 13757-4 Table 45, docs/protocol.md §3.2;
+ *   - TPL CFG bits 1..0 (R, H) in security modes 0 and 5 — EN 13757-7 §7.6.2, docs/protocol.md §5.4
  *     (mode 7 has no such bits; its access information is in the ELL CC).
  * Everything else (address, ACC, SN, MCR, encrypted payload) is the meter's, so two gateways compute the same
  * id for the same transmission and a head-end can dedup across gateways on it. Pure; no decryption needed.
@@ -15,16 +15,15 @@ import { stripFrameA, stripFrameB } from "../link/frame-format.js";
 import { ciInfo } from "../transport/ci-table.js";
 import { securityModeOf } from "../transport/tpl.js";
 import { CC } from "../ell/ell.js";
+import { CiChain, walkCiChain } from "../transport/ci-chain.js";
+import type { PassCounter } from "../vocabulary.js";
 import { hex8 } from "../util/hex.js";
-import type { FrameFormat } from "../phy/sync.js";
+import type { FrameFormat } from "../vocabulary.js";
 
 /** ELL CC bits a repeater sets (H, R). */
 export const ELL_CC_REPEATER_BITS = CC.H | CC.R;
 /** TPL CFG bits a repeater sets in modes 0/5 (H bit 0, R bit 1). */
 export const TPL_CFG_REPEATER_BITS = 0x0003;
-
-/** ELL header length after its CI, by CI (EN 13757-4 §13): CC ACC [M2 A2] [SN PayloadCRC]. */
-const ELL_LENGTH: { readonly [ci: number]: number } = { 0x8c: 2, 0x8d: 8, 0x8e: 10, 0x8f: 16 };
 
 /** Where the repeater-changed bits sit in a stripped frame (offsets, or -1). */
 export interface RepeaterFields {
@@ -37,32 +36,15 @@ export interface RepeaterFields {
 }
 
 /**
- * Finds the ELL CC and the TPL CFG in a stripped wireless frame (L C M A CI …). Stops at an encrypted ELL
- * (the TPL is then inside the ciphertext, which a repeater cannot change).
+ * Finds the ELL CC and the TPL CFG in a stripped wireless frame (L C M A CI …) from its CI-chain walk. The walk
+ * stops at an encrypted ELL (the TPL is then inside the ciphertext, which a repeater cannot change).
  */
-export function repeaterFields(f: Uint8Array): RepeaterFields {
+export function repeaterFields(f: Uint8Array, chain: CiChain = walkCiChain(f, 10, f.length, new CiChain())): RepeaterFields {
   const out: RepeaterFields = { ellCc: -1, tplCfg: -1, tplAddress: -1 };
-  let p = 10;
-  if (f.length <= p) return out;
-  let ci = f[p];
-  const ell = ELL_LENGTH[ci];
-  if (ell !== undefined) {
-    if (f.length < p + 1 + ell) return out;
-    out.ellCc = p + 1;
-    const hasSn = ci === 0x8d || ci === 0x8f;
-    if (hasSn && (f[p + ell - 2] >> 5) !== 0) return out; // SN.ENC ≠ 0: the rest is ciphertext
-    p += 1 + ell;
-    if (f.length <= p) return out;
-    ci = f[p];
-  }
-  if (ci === 0x90) {
-    // AFL: CI, AFL.L, then L bytes (EN 13757-7 §6.3.1)
-    if (f.length <= p + 1) return out;
-    p += 2 + f[p + 1];
-    if (f.length <= p) return out;
-    ci = f[p];
-  }
-  const info = ciInfo(ci);
+  if (chain.ellAt >= 0 && !(chain.status === "truncated" && chain.stop === chain.ellAt)) out.ellCc = chain.ellAt + 1;
+  const p = chain.tplAt;
+  if (p < 0) return out;
+  const info = ciInfo(f[p]);
   if (!info || info.layer !== "tpl" || info.header === "none") return out;
   const cfgAt = p + 1 + (info.header === "long" ? 8 : 0) + 2; // after [address] ACC STS
   if (f.length < cfgAt + 2) return out;
@@ -105,12 +87,21 @@ export interface TelegramIdentity {
 
 /**
  * Strips the DLL CRCs of `bytes` (frame format `format`) and computes the telegram id. Returns undefined
- * when the CRCs do not verify or the frame is shorter than a DLL header.
+ * when the CRCs do not verify or the frame is shorter than a DLL header. (The gateway gets frames the radio
+ * stripped already and calls `identify`.)
  */
 export function telegramIdentity(bytes: Uint8Array, format: FrameFormat): TelegramIdentity | undefined {
   const stripped = format === "B" ? stripFrameB(bytes) : stripFrameA(bytes);
-  if (!stripped || stripped.length < 11) return undefined;
-  const mask = repeaterFields(stripped);
+  return stripped ? identify(stripped, new CiChain()) : undefined;
+}
+
+/**
+ * The telegram id of a frame without DLL CRCs. Walks its CI chain into `chain` (which the decoder then reuses:
+ * one walk per frame); `counter` counts the walk. Undefined when the frame is shorter than a DLL header + CI.
+ */
+export function identify(stripped: Uint8Array, chain: CiChain, counter?: PassCounter): TelegramIdentity | undefined {
+  if (stripped.length < 11) return undefined;
+  const mask = repeaterFields(stripped, walkCiChain(stripped, 10, stripped.length, chain, counter));
   // Two FNV-1a passes with different offset bases: 64 bits keep collisions negligible per meter.
   const h1 = fnv1a(stripped, 0x811c9dc5, mask);
   const h2 = fnv1a(stripped, 0x050c5d1f, mask);

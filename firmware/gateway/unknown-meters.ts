@@ -9,7 +9,7 @@
 import { idString } from "../link/dll.js";
 import { manufacturerCode } from "../link/manufacturer.js";
 import { mediaText } from "../meters/media.js";
-import type { PhyMode } from "../phy/sync.js";
+import type { PhyMode } from "../vocabulary.js";
 
 export const UNKNOWN_ENTRY_BYTES = 16;
 

@@ -11,6 +11,7 @@ import { ReadingSession } from "../meters/session.js";
 import { Gateway } from "../gateway/gateway.js";
 import { parseConfig } from "../gateway/config.js";
 import type { BlockCipher } from "../security/block-cipher.js";
+import { KeyStore } from "../security/key-store.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 
 /** The timestamp every replayed reading carries (so runs on different days compare equal). */
@@ -41,8 +42,8 @@ export interface ReadingJob {
  * a feed-only job. A record's key configures its meter, as a gateway's meter list does: later telegrams of
  * that meter without a key of their own use it.
  */
-export function runReadingJob(session: ReadingSession, j: ReadingJob): { result: object; reading: object } | undefined {
-  if (j.key !== undefined && j.meterId !== undefined) session.decoder.keys.set(j.meterId, j.key);
+export function runReadingJob(session: ReadingSession, keys: KeyStore, j: ReadingJob): { result: object; reading: object } | undefined {
+  if (j.key !== undefined && j.meterId !== undefined) keys.set(j.meterId, j.key);
   for (const p of j.prelude) session.feed(fromHex(p), j.key);
   if (!j.read) {
     session.feed(fromHex(j.telegram), j.key);
@@ -50,17 +51,18 @@ export function runReadingJob(session: ReadingSession, j: ReadingJob): { result:
   }
   const { result, reading } = session.read(fromHex(j.telegram), {
     name: j.name, driver: j.driver, key: j.key, timestamp: REPLAY_TIMESTAMP, device: j.device, rssi_dbm: j.rssi_dbm,
-    conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate, cipher: session.cipher,
+    conversions: j.conversions, extra: j.extra, fieldOrigin: j.fieldOrigin, calculate: j.calculate,
   });
   return { result: resultJson(result), reading };
 }
 
 /** Every job of a corpus replay: one line `{"index", "result", "reading"}` per read job. */
 export function replayReadings(jobs: readonly ReadingJob[], cipher: BlockCipher, emit: (line: string) => void): number {
-  const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
+  const keys = new KeyStore(); // the session's one key provider: records' keys configure their meters
+  const session = new ReadingSession(new TelegramDecoder({ cipher, keys }));
   let n = 0;
   for (const j of jobs) {
-    const out = runReadingJob(session, j);
+    const out = runReadingJob(session, keys, j);
     if (out === undefined) continue;
     emit(stringify({ index: j.index, result: out.result, reading: out.reading }));
     n++;

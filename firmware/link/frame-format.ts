@@ -20,7 +20,7 @@ export interface Stripped {
   trailing: number;
 }
 
-/** Bytes on air for frame format A with CRCs, from the L-field (protocol digest §1.5). */
+/** Bytes on air for frame format A with CRCs, from the L-field (docs/protocol.md §1.5). */
 export function frameALength(l: number): number {
   return l + 1 + 2 * (1 + Math.ceil((l - 9) / 16));
 }

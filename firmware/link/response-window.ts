@@ -5,7 +5,7 @@
  * which cites EN 13757-4) and agree with the MBWBLUE manual's gateway reply delays (T2 2 ms, S2 10 ms,
  * C2 100 ms / 1000 ms); protocol digest §1.6. The clause numbers of EN 13757-4:2019 were not available to us.
  */
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 import type { LinkModeName } from "../phy/modes.js";
 
 export interface ResponseWindow {

@@ -4,7 +4,7 @@
  * Hydrometer radios (version, type, ID instead of ID, version, type).
  */
 import type { DataRecord } from "../application/record.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 import { toHex } from "../util/hex.js";
 import { deepFreeze } from "../util/freeze.js";
 

@@ -3,7 +3,7 @@
  * wmbusmeters (field-naming contract: docs/readings.md). Pure: no Node API, no Intl.
  */
 import type { DataRecord } from "../application/record.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
 import { applyRules, dataHex, fieldNames, RecordIndex } from "./fields.js";
 import { fromHex, toHex } from "../util/hex.js";
@@ -15,6 +15,8 @@ import { addConversions, round6 } from "./units.js";
 import type { ReadingPlans } from "./plans.js";
 import { enhancedAddress, swappedAddress } from "./address.js";
 import type { BlockCipher } from "../security/block-cipher.js";
+import { meterKey } from "../security/key-store.js";
+import type { KeyProvider } from "../vocabulary.js";
 import { applyCalculations, type Calculations } from "./calculate.js";
 
 export type { Reading, FieldValue, Driver } from "./types.js";
@@ -36,11 +38,11 @@ export interface ReadingOptions {
    */
   previous?: Reading;
   /**
-   * AES block service and meter key (32 hex digits or 16 bytes) for manufacturer-specific
+   * AES block service and the key provider (the decoder's, see meters/session.ts) for manufacturer-specific
    * encryption that the OMS decoder does not handle (e.g. Apator NA-1 frames).
    */
   cipher?: BlockCipher;
-  key?: string | Uint8Array;
+  keys?: KeyProvider;
   /** Extra units to add next to the driver's fields, e.g. ["l", "f"] (see units.ts addConversions). */
   conversions?: readonly string[];
   /** Constant fields from the meter configuration (e.g. {"floor": "5"}), added after the driver's fields. */
@@ -97,16 +99,10 @@ function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: R
   }
 }
 
-function keyBytes(k: string | Uint8Array | undefined): Uint8Array | undefined {
-  if (k === undefined) return undefined;
-  if (typeof k !== "string") return k.length === 16 ? k : undefined;
-  return k.length === 32 ? fromHex(k) : undefined;
-}
-
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
 export function applyDriver(
   d: Driver, t: Telegram, out: Reading,
-  opts: { cipher?: BlockCipher; key?: string | Uint8Array; fieldOrigin?: boolean; calculate?: Calculations; plans?: ReadingPlans } = {},
+  opts: { cipher?: BlockCipher; keys?: KeyProvider; fieldOrigin?: boolean; calculate?: Calculations; plans?: ReadingPlans } = {},
 ): void {
   const plans = opts.plans;
   const records = t.records; // a damaged APL keeps the records before the damage (decoder apl_error)
@@ -126,10 +122,22 @@ export function applyDriver(
   if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out, plans);
   const flags: string[] = [];
   if (d.decode) {
-    const key = keyBytes(opts.key);
     const cipher = opts.cipher;
-    const aesDecrypt = cipher && key ? (b: Uint8Array) => cipher.decryptBlock(key, b) : undefined;
-    d.decode({ t, mfct, records, out, flags, aesDecrypt });
+    // The key is looked up for a driver with a manufacturer decoder and wiped when the driver is done. A malformed key
+    // (bad_key) or none leaves the encrypted fields out, as without a key.
+    let key: Uint8Array | undefined;
+    try {
+      key = cipher && opts.keys ? meterKey(opts.keys, t.tpl?.address, t.dll?.address) : undefined;
+    } catch {
+      key = undefined;
+    }
+    const k = key;
+    const aesDecrypt = cipher && k ? (b: Uint8Array) => cipher.decryptBlock(k, b) : undefined;
+    try {
+      d.decode({ t, mfct, records, out, flags, aesDecrypt });
+    } finally {
+      if (key) key.fill(0);
+    }
   }
   applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out, plans);
 }

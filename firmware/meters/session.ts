@@ -4,15 +4,19 @@
  * (meters that alternate short and long frames, as wmbusmeters prints them).
  */
 import type { TelegramDecoder } from "../decoder/decoder.js";
-import type { DecodeResult } from "../decoder/telegram.js";
+import type { DecodeResult } from "../telegram.js";
 import { makeReading, type ReadingOptions } from "./reading.js";
 import type { Reading } from "./types.js";
+import type { KeyProvider } from "../vocabulary.js";
+import { SingleKey, UNUSED_KEY_WARNING } from "../security/key-store.js";
 import { ReadingPlans } from "./plans.js";
-import type { BlockCipher } from "../security/block-cipher.js";
 import type { CrcMode } from "../link/frame-format.js";
+import type { CiChain } from "../transport/ci-chain.js";
 
-export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "raw" | "plans"> {
-  /** AES key for this telegram only (32 hex digits). */
+export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "keys" | "cipher" | "plans"> {
+  /** Keys for this telegram only; otherwise the decoder's key provider. */
+  keys?: KeyProvider;
+  /** One key (32 hex digits) for this telegram only (the CLI's --key), for the decoder and the reading alike. */
   key?: string;
   /** DLL CRC handling (default "auto"). */
   crc?: CrcMode;
@@ -21,19 +25,21 @@ export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "e
    * refuse the telegram (e.g. the gateway's no-downgrade rule) says no, so a refused telegram leaves no trace.
    */
   keep?: (result: DecodeResult) => boolean;
+  /** The bytes are without DLL CRCs, which the radio checked as this frame format (the decoder does not look again). */
+  checked?: "A" | "B";
+  /** The CI-chain walk of these bytes, when the caller did it (the gateway's telegram id). */
+  chain?: CiChain;
 }
 
 export class ReadingSession {
   readonly decoder: TelegramDecoder;
-  /** AES service for manufacturer-specific encryption (passed to makeReading with the key). */
-  readonly cipher?: BlockCipher;
   readonly #last = new Map<string, Reading>();
   /** What the reading engine keeps between telegrams (field names, rule and flag plans, driver detection). */
   readonly #plans = new ReadingPlans();
 
-  constructor(decoder: TelegramDecoder, cipher?: BlockCipher) {
+  /** The readings use the decoder's AES service and key provider: one key path for OMS and manufacturer security. */
+  constructor(decoder: TelegramDecoder) {
     this.decoder = decoder;
-    this.cipher = cipher;
   }
 
   /** Decodes a telegram without making a reading (e.g. a full frame that teaches a compact format). */
@@ -43,12 +49,23 @@ export class ReadingSession {
 
   /** Decodes a telegram and makes its reading. */
   read(bytes: Uint8Array, opts: SessionReadOptions): { result: DecodeResult; reading: Reading } {
-    const result = this.feed(bytes, opts.key, opts.crc);
+    const single = opts.key !== undefined ? new SingleKey(opts.key) : undefined;
+    try {
+      const out = this.#read(bytes, single ?? opts.keys ?? this.decoder.keys, opts);
+      if (single && !single.valid && out.result.ok) out.result.telegram.warnings.push(UNUSED_KEY_WARNING);
+      return out;
+    } finally {
+      if (single) single.wipe();
+    }
+  }
+
+  #read(bytes: Uint8Array, keys: KeyProvider, opts: SessionReadOptions): { result: DecodeResult; reading: Reading } {
+    const result = this.decoder.decode(bytes, { keys, crc: opts.crc, checked: opts.checked, chain: opts.chain });
     const meter = result.telegram.meter;
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
     const { keep: _keep, ...readingOpts } = opts;
     const reading = makeReading(result.telegram, {
-      ...readingOpts, cipher: opts.cipher ?? this.cipher, previous: this.#last.get(slot), error: result.error, raw: bytes, plans: this.#plans,
+      ...readingOpts, cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: opts.raw ?? bytes, plans: this.#plans,
     });
     if (!opts.keep || opts.keep(result)) this.#last.set(slot, reading);
     return { result, reading };

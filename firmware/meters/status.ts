@@ -2,7 +2,7 @@
  * Status fields: flag names from the TPL STS byte (EN 13757-7 table 5), error-flag records and
  * manufacturer bytes, printed sorted and space-separated, or "OK" when no flag is set.
  */
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
 import { dataInt, type RecordIndex } from "./fields.js";
 import type { FlagTable, Reading, StatusField, StatusPart } from "./types.js";

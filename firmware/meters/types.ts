@@ -4,7 +4,7 @@
  * meter sends manufacturer-specific bytes, byte-field tables.
  */
 import type { DataRecord } from "../application/record.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 
 export type FieldValue = number | string | null;
 

@@ -146,14 +146,6 @@ export function addConversions(out: { [k: string]: unknown }, units: readonly st
   }
 }
 
-/** Field suffix used when a rule does not name one (generic driver). */
-export const DEFAULT_SUFFIX: { readonly [unit: string]: string } = Object.freeze({
-  Wh: "kwh", J: "kwh", VARh: "kvarh", VAh: "kvah", W: "kw", "J/h": "kw", VAR: "kvar", VA: "kva",
-  m3: "m3", "m3/h": "m3h", "m3/min": "m3h", "m3/s": "m3h", kg: "kg", "kg/h": "kgh",
-  C: "c", K: "c", bar: "bar", V: "v", A: "a", Hz: "hz", "%": "pct", dBm: "dbm",
-  s: "s", min: "min", h: "h", d: "d", month: "d", year: "y",
-});
-
 /**
  * Rounds to 6 decimals (the precision of published readings, docs/readings.md). Multiplying and
  * dividing by the literal 1e6 is exact IEEE arithmetic, so every engine gives the same double.

@@ -7,9 +7,10 @@
  * everything the TS module does: the status constants (values pinned equal to the TS ones and to
  * wmbus_fifo.h by host-tests/test/platform-native-map.test.ts) and `FrameAssembler`.
  */
-import type { FifoStatus, RxChannel } from "../phy/frame-assembler.js";
+import type { FifoStatus } from "../phy/frame-assembler.js";
+import type { RadioListen } from "../vocabulary.js";
 
-export type { FifoStatus, RxChannel };
+export type { FifoStatus };
 export const FIFO_CAPACITY = 512;
 export const FIFO_MORE = 0;
 export const FIFO_FRAME = 1;
@@ -36,9 +37,9 @@ function letter(code: number): string {
 }
 
 export class NativeFrameAssembler extends Native("xs_wmbus_fifo_destructor") {
-  readonly rx: RxChannel;
+  readonly rx: RadioListen;
 
-  constructor(rx: RxChannel = "TC", maxFrame = FIFO_CAPACITY) {
+  constructor(rx: RadioListen = "TC", maxFrame = FIFO_CAPACITY) {
     super();
     construct.call(this, rx === "S" ? 1 : 0, maxFrame);
     this.rx = rx;

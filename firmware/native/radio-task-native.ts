@@ -2,7 +2,7 @@
  * Device-only binding of the native radio task (glue: wmbus_radio_xs.c; task: wmbus_radio_task_esp32.c): the
  * radio chip (CC1101 FIFO, or SX1262 buffer) is serviced in C by a FreeRTOS task, frames wait in the C queue
  * (twin of firmware/radio/frame-queue.ts) and `onFrames` runs on the XS thread when some arrived. It is a
- * `FrameSource` for `RadioService.drain` (firmware/radio/radio-service.ts), which decodes one per turn.
+ * `PendingFrames` for `RadioService.drain` (firmware/radio/radio-service.ts), which decodes one per turn.
  * Importing it off the device fails: `Native()`/`native()` are resolved by xsc (mcconfig compiles with -c).
  *
  * Use: pass it as `fifoService` to the CC1101 driver (Cc1101Options) or as `bufferService` to the SX1262
@@ -12,7 +12,7 @@
  */
 import type { Cc1101FifoService } from "../radio/cc1101/cc1101.js";
 import { QUEUE_MAX_FRAME } from "../radio/frame-queue.js";
-import type { FrameSource, QueuedFrame } from "../radio/radio-service.js";
+import type { PendingFrames, QueuedFrame } from "../radio/radio-service.js";
 import type { RadioListen } from "../radio/radio.js";
 import type { Sx1262BufferService } from "../radio/sx1262/sx1262.js";
 
@@ -53,7 +53,7 @@ export interface NativeRadioTaskOptions {
   onFrames: () => void;
 }
 
-export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") implements FrameSource, Cc1101FifoService, Sx1262BufferService {
+export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") implements PendingFrames, Cc1101FifoService, Sx1262BufferService {
   readonly #buffer = new Uint8Array(QUEUE_MAX_FRAME);
   readonly #o: NativeRadioTaskOptions;
 

@@ -1,7 +1,7 @@
 /* 3-out-of-6 decoding, table driven. See wmbus_3of6.h. */
 #include "wmbus_3of6.h"
 
-/* Codes (protocol digest 1.3): 0:16 1:0D 2:0E 3:0B 4:1C 5:19 6:1A 7:13 8:2C 9:25 A:26 B:23 C:34 D:31 E:32 F:29. */
+/* Codes (docs/protocol.md §1.3): 0:16 1:0D 2:0E 3:0B 4:1C 5:19 6:1A 7:13 8:2C 9:25 A:26 B:23 C:34 D:31 E:32 F:29. */
 #define X (-1)
 const int8_t wmbus_3of6_table[64] = {
 	/* 0x00 */ X, X, X, X, X, X, X, X, X, X, X, 0x3, X, 0x1, 0x2, X,

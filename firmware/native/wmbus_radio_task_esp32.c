@@ -8,7 +8,7 @@
  * what modCriticalSectionBegin is on esp32); a pass of the service holds `bus_mutex`, which JS takes through
  * wmbus_radio_task_pause() before it touches the chip itself. At most one "frames waiting" message is in
  * the XS queue at a time (`wake_pending`), so modMessagePostToMachine never blocks the radio task on a full
- * XS queue (it would: MODDEF_TASK_QUEUEWAIT, moddable.md section 9).
+ * XS queue (it would: MODDEF_TASK_QUEUEWAIT, docs/device-notes.md §2).
  */
 #include <stddef.h>
 #include <string.h>
@@ -26,7 +26,7 @@
 #include "wmbus_radio_task.h"
 
 #define TASK_STACK 3072
-#define TASK_PRIORITY 10 /* above the XS task (moddable.md section 9: higher than 4) */
+#define TASK_PRIORITY 10 /* above the XS task (docs/device-notes.md §2: higher than 4) */
 #define TASK_CORE 1
 #define POLL_MS 2        /* idle / in-frame poll, as the CC1101 JS driver's FRAME_POLL_MS */
 #define READ 0x80

@@ -16,6 +16,7 @@
  * is 290 bytes). CRCs are not checked here: link/frame-format (or wmbus_crc.c) does that on the result.
  */
 
+import type { RadioListen } from "../vocabulary.js";
 import { DECODE_MANCHESTER } from "./manchester.js";
 import { fifoLength, packetLength } from "./sync.js";
 import { DECODE_3OF6 } from "./three-of-six.js";
@@ -35,13 +36,12 @@ export const FIFO_ERR_LENGTH = -3;
 export const FIFO_ERR_OVERFLOW = -4;
 
 export type FifoStatus = 0 | 1 | -1 | -2 | -3 | -4;
-export type RxChannel = "TC" | "S";
 
 const D36 = DECODE_3OF6;
 const DMAN = DECODE_MANCHESTER;
 
 export class FrameAssembler {
-  readonly rx: RxChannel;
+  readonly rx: RadioListen;
   readonly maxFrame: number;
   private readonly buf = new Uint8Array(FIFO_CAPACITY);
   private readonly pend = new Uint8Array(3);
@@ -63,7 +63,7 @@ export class FrameAssembler {
   /** Bytes of the last `feed` call's chunk that were used. */
   consumed = 0;
 
-  constructor(rx: RxChannel = "TC", maxFrame: number = FIFO_CAPACITY) {
+  constructor(rx: RadioListen = "TC", maxFrame: number = FIFO_CAPACITY) {
     this.rx = rx;
     this.maxFrame = maxFrame > FIFO_CAPACITY ? FIFO_CAPACITY : maxFrame < 0 ? 0 : maxFrame;
   }

@@ -1,5 +1,5 @@
 /**
- * Manchester code of modes S, R2 and the T2 downlink (EN 13757-4; protocol digest §1.4).
+ * Manchester code of modes S, R2 and the T2 downlink (EN 13757-4; docs/protocol.md §1.4).
  *
  * Chip pair `01` is bit 1, `10` is bit 0; `00` and `11` are violations. Bytes are sent MSB first, so each byte
  * becomes 16 chips = 2 chip bytes (first chip in bit 7). Decoding never throws: it stops at the first

@@ -1,9 +1,9 @@
 /**
- * Link modes of an 868 MHz gateway as data (EN 13757-4; protocol digest §1.1, IMST table 3-1, Microchip TRX
+ * Link modes of an 868 MHz gateway as data (EN 13757-4; docs/protocol.md §1.1, IMST table 3-1, Microchip TRX
  * table). Frequencies in Hz and chip rates in chips/s are integers so nothing here needs floating point.
  */
-import type { FrameFormat, PhyMode } from "./sync.js";
-import { SYNC, packetChips } from "./sync.js";
+import type { FrameFormat, PhyMode } from "../vocabulary.js";
+import { packetChips } from "./sync.js";
 import { deepFreeze } from "../util/freeze.js";
 
 export type LinkModeName =
@@ -59,14 +59,6 @@ export function linkMode(name: LinkModeName): LinkMode {
   for (const m of LINK_MODES) if (m.name === name) return m;
   throw new RangeError("unknown link mode " + name);
 }
-
-/** The two receive channels a gateway radio is set to: one at a time. */
-export const RX_CHANNELS = deepFreeze({
-  /** T1/T2 and C1/C2 meter → gateway at once, sync 0x543D. */
-  TC: { frequencyHz: 868_950_000, chipRate: 100_000, radioSync: SYNC.T.radioSync, phy: ["T", "C"] as const },
-  /** S1/S1-m/S2 meter → gateway, sync 0x7696, Manchester decoded in software. */
-  S: { frequencyHz: 868_300_000, chipRate: 32_768, radioSync: SYNC.S.radioSync, phy: ["S"] as const },
-} as const);
 
 /** Microseconds one radio FIFO byte (8 chips) takes: 80 µs at 100 kcps, 244 µs at 32.768 kcps. */
 export function fifoByteMicros(chipRate: number): number {

@@ -10,7 +10,7 @@
  */
 import { fail } from "../errors.js";
 import { encodeManchester } from "./manchester.js";
-import type { FrameFormat, PhyMode } from "./sync.js";
+import type { FrameFormat, PhyMode } from "../vocabulary.js";
 import { SYNC } from "./sync.js";
 import { encode3of6 } from "./three-of-six.js";
 

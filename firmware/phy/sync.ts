@@ -1,5 +1,5 @@
 /**
- * Preambles, synchronisation words, mode detection and on-air lengths (EN 13757-4; protocol digest §1.2,
+ * Preambles, synchronisation words, mode detection and on-air lengths (EN 13757-4; docs/protocol.md §1.2,
  * §1.5, §2.2–2.3; esp32-receivers §3.1).
  *
  * Receivers program one 16-bit sync word per channel: 0x543D on 868.95 MHz catches both T and C (it is the tail
@@ -14,8 +14,9 @@
 import { DECODE_3OF6 } from "./three-of-six.js";
 import { deepFreeze } from "../util/freeze.js";
 
-export type PhyMode = "T" | "C" | "S";
-export type FrameFormat = "A" | "B";
+import type { FrameFormat, PhyMode } from "../vocabulary.js";
+/** Shared vocabulary (firmware/vocabulary.ts), re-exported for the simulators and tests that import it from here. */
+export type { FrameFormat, PhyMode } from "../vocabulary.js";
 
 export interface SyncSpec {
   /** The repeated preamble pair, in chips. */

@@ -1,5 +1,5 @@
 /**
- * 3-out-of-6 code of mode T (meter → gateway), EN 13757-4; protocol digest §1.3.
+ * 3-out-of-6 code of mode T (meter → gateway), EN 13757-4; docs/protocol.md §1.3.
  *
  * Each byte becomes 12 chips: the 6-chip code of the high nibble first, then the low nibble's; each code is
  * sent MSB first. Chips are packed 8 per byte, first chip in bit 7 (the order a radio FIFO delivers them), so

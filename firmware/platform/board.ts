@@ -8,7 +8,8 @@
  */
 import { checkBoardExtras, type BoardEthernet, type BoardFem } from "./board-extras.js";
 
-export type RadioKind = "sx1262" | "cc1101";
+import type { RadioKind } from "../vocabulary.js";
+export type { RadioKind };
 export type Mcu = "esp32" | "esp32s3" | "esp32c3";
 
 export interface BoardRadio {

@@ -6,7 +6,7 @@
  */
 import Time from "moddable:time";
 import Timer, { type TimerId } from "moddable:timer";
-import type { RadioTimers } from "../radio/radio.js";
+import type { RadioTimers } from "../vocabulary.js";
 
 /** Microseconds since boot; without the microseconds module, Time.ticks (ms, wraps after ~24 days). */
 function micros(): number {

@@ -5,19 +5,19 @@
  *
  * Device implementations (Moddable SDK, never run on the host):
  *   - BlockCipher   -> ./aes-crypt.ts          (`crypt` BlockCipher "AES", native C)
- *   - Clock         -> ./clock.ts              (Date, set by SNTP)
+ *   - TimeService   -> ./time.ts               (Time.microseconds, Date, Timer; the wall clock set by SNTP, ./clock.ts)
  *   - KeyValueStore -> ./storage-preference.ts (`preference`, ESP-IDF NVS)
  * Host / test implementations: ./memory-store.ts, host-tests/host/aes-*.ts.
  */
 
+import type { TimeService } from "../vocabulary.js";
+export type { TimeService } from "../vocabulary.js";
+
 /** AES-128 single-block primitive; defined by the security layer, re-exported here. */
 export type { BlockCipher } from "../security/block-cipher.js";
 
-/** Wall-clock time. */
-export interface Clock {
-  /** Milliseconds since 1970-01-01T00:00:00Z. On the device this is meaningless until SNTP has run. */
-  now(): number;
-}
+/** The wall-clock part of the time service (firmware/vocabulary.ts TimeService.now). */
+export type Clock = Pick<TimeService, "now">;
 
 /**
  * A small persistent string map for settings and keys (not for data written often: on the device

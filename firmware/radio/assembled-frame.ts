@@ -5,7 +5,7 @@
  */
 import { stripFrameA, stripFrameB } from "../link/frame-format.js";
 import { FIFO_ERR_CODING, FIFO_ERR_SYNC, type FifoStatus, type FrameAssembler } from "../phy/frame-assembler.js";
-import type { FrameFormat, PhyMode } from "../phy/sync.js";
+import type { FrameFormat, PhyMode } from "../vocabulary.js";
 import type { RadioStats } from "./radio.js";
 
 /** Counts an assembler error status: coding, sync, or (length / overflow) a length error. */
@@ -15,13 +15,17 @@ export function countAssemblyError(stats: RadioStats, status: FifoStatus): void 
   else stats.lengthErrors++;
 }
 
-/** The assembler's finished frame with its mode and format, or null (counted) when a block CRC fails. */
-export function intactFrame(asm: FrameAssembler, stats: RadioStats): { bytes: Uint8Array; mode: PhyMode; format: FrameFormat } | null {
+/**
+ * The assembler's finished frame with its mode, format and the frame without CRCs (carried forward to the
+ * gateway, which does not strip again), or null (counted) when a block CRC fails.
+ */
+export function intactFrame(asm: FrameAssembler, stats: RadioStats): { bytes: Uint8Array; stripped: Uint8Array; mode: PhyMode; format: FrameFormat } | null {
   const bytes = asm.frame();
   const format: FrameFormat = asm.format === "B" ? "B" : "A";
-  if ((format === "A" ? stripFrameA(bytes) : stripFrameB(bytes)) === null) {
+  const stripped = format === "A" ? stripFrameA(bytes) : stripFrameB(bytes);
+  if (stripped === null) {
     stats.crcErrors++;
     return null;
   }
-  return { bytes, mode: asm.mode === "" ? "T" : asm.mode, format };
+  return { bytes, stripped, mode: asm.mode === "" ? "T" : asm.mode, format };
 }

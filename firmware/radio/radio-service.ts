@@ -12,7 +12,7 @@
  * Each decode turn handles one frame and posts the next turn while frames wait, so interrupt messages queued
  * meanwhile run between frames (Moddable runs messages in arrival order).
  */
-import type { FrameFormat, PhyMode } from "../phy/sync.js";
+import type { FrameFormat, PhyMode } from "../vocabulary.js";
 import { FrameQueue } from "./frame-queue.js";
 import type { RadioFrame } from "./radio.js";
 
@@ -21,6 +21,8 @@ export type RadioServiceKind = "js" | "native";
 /** A frame as the decoder gets it from the queue: the bytes are a copy it may keep. */
 export interface QueuedFrame {
   readonly bytes: Uint8Array;
+  /** True when `bytes` is the frame without DLL CRCs, which the radio checked (RadioFrame.stripped). */
+  readonly crcChecked?: boolean;
   readonly mode: PhyMode;
   readonly format: FrameFormat;
   readonly rssiDbm: number;
@@ -29,7 +31,7 @@ export interface QueuedFrame {
 }
 
 /** Where frames wait: the TS FrameQueue, or the C queue of the native task behind its binding. */
-export interface FrameSource {
+export interface PendingFrames {
   readonly length: number;
   /** Removes and returns the oldest frame, or null when empty. */
   take(): QueuedFrame | null;
@@ -53,9 +55,12 @@ export interface RadioServiceStats {
 }
 
 const MODES: Readonly<Record<number, PhyMode>> = { 84: "T", 67: "C", 83: "S" };
+/** Format codes of a frame queued without its CRCs (checked by the radio): "a", "b"; "A", "B" carry CRCs. */
+const STRIPPED_A = 97;
+const STRIPPED_B = 98;
 
 /** Pops frames out of a FrameQueue as copies. */
-export function queueSource(queue: FrameQueue): FrameSource {
+export function queueSource(queue: FrameQueue): PendingFrames {
   return {
     get length() {
       return queue.length;
@@ -65,7 +70,8 @@ export function queueSource(queue: FrameQueue): FrameSource {
       const frame: QueuedFrame = {
         bytes: queue.headBytes().slice(),
         mode: MODES[queue.headMode] ?? "T",
-        format: queue.headFormat === 66 ? "B" : "A",
+        format: queue.headFormat === 66 || queue.headFormat === STRIPPED_B ? "B" : "A",
+        crcChecked: queue.headFormat >= STRIPPED_A,
         rssiDbm: queue.headRssiHalfDb / 2,
         time: queue.headTime,
       };
@@ -81,7 +87,7 @@ export class RadioService {
   readonly #post: (turn: () => void) => void;
   readonly #decode: (frame: QueuedFrame) => void;
   readonly #ticks: (frame: RadioFrame) => number;
-  #source: FrameSource;
+  #source: PendingFrames;
   #posted = false;
 
   constructor(options: RadioServiceOptions) {
@@ -94,12 +100,15 @@ export class RadioService {
 
   /** The driver's `onFrame` for the "js" service: enqueue and make sure a decode turn is coming. Never throws. */
   readonly frameSink = (f: RadioFrame): void => {
-    this.queue.push(f.bytes, f.bytes.length, f.mode.charCodeAt(0), f.format.charCodeAt(0), f.rssiDbm * 2, this.#ticks(f));
+    // The frame the radio stripped is queued as it is (carried forward, not stripped again by the gateway).
+    const s = f.stripped;
+    if (s) this.queue.push(s, s.length, f.mode.charCodeAt(0), f.format === "B" ? STRIPPED_B : STRIPPED_A, f.rssiDbm * 2, this.#ticks(f));
+    else this.queue.push(f.bytes, f.bytes.length, f.mode.charCodeAt(0), f.format.charCodeAt(0), f.rssiDbm * 2, this.#ticks(f));
     this.#schedule();
   };
 
   /** For the "native" service: frames are waiting in `source` (called from the task's wake-up message). */
-  drain(source: FrameSource = this.#source): void {
+  drain(source: PendingFrames = this.#source): void {
     this.#source = source;
     this.#schedule();
   }

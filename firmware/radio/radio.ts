@@ -12,10 +12,10 @@
  * SPI/Digital classes have the same shape and whose timers run on simulated time.
  */
 
-import type { FrameFormat, PhyMode } from "../phy/sync.js";
+import type { FrameFormat, PhyMode, RadioKind, RadioListen, RadioTimers } from "../vocabulary.js";
 
-/** Which channel the radio listens on: T1 and C1 together, or S1. */
-export type RadioListen = "TC" | "S";
+/** Shared vocabulary (firmware/vocabulary.ts), re-exported for the drivers: the listen channel and the timers. */
+export type { RadioListen, RadioTimers } from "../vocabulary.js";
 
 /** One received frame whose DLL CRCs were all verified. */
 export interface RadioFrame {
@@ -23,6 +23,11 @@ export interface RadioFrame {
   readonly bytes: Uint8Array;
   readonly mode: PhyMode;
   readonly format: FrameFormat;
+  /**
+   * The frame without DLL CRCs (format A view: L counts the bytes after it), when the radio checked the CRCs
+   * (radio/assembled-frame.ts). The gateway then neither checks nor strips them again.
+   */
+  readonly stripped?: Uint8Array;
   /** Signal strength of this frame in dBm (read at sync/end of frame). */
   readonly rssiDbm: number;
   /** CC1101 link quality indicator (0..127), when the chip gives one. */
@@ -51,17 +56,6 @@ export interface RadioStats {
   resets: number;
   /** Re-initialisations started by the watchdog (a wedged or unresponsive chip). */
   watchdogRecoveries: number;
-}
-
-/** Timers on the driver's clock: Moddable `Timer` on the device, simulated time on the host. */
-export interface RadioTimers {
-  /** Milliseconds on a monotonic clock (may be fractional). */
-  now(): number;
-  /** Calls `callback` once after `ms`; returns a handle for `clear`. */
-  set(callback: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-  /** Busy-waits `us` microseconds (reset pulses, BUSY polling). The simulator advances its time. */
-  delayMicros(us: number): void;
 }
 
 /** An ECMA-419 io bundle: the class to construct and the options to give it (pins, hz, port, …). */
@@ -96,7 +90,7 @@ export interface RadioOptions {
 
 /** What every driver offers. */
 export interface Radio {
-  readonly kind: "cc1101" | "sx1262";
+  readonly kind: RadioKind;
   /** Configures the chip for `listen` and enters continuous receive. Calling it again switches channel. */
   start(listen: RadioListen): void;
   /** A live view of the counters. */

@@ -6,7 +6,7 @@
  * Rules:
  *   - only intact frames (DLL CRCs verified) and only meter frames not yet repeated: a frame whose H (hop)
  *     or R (repeated access) bit is set — ELL CC, else the mode 0/5 TPL CFG — is never repeated (one hop only,
- *     as OMS Vol.1 §3.2.2 describes the unidirectional repeater; protocol.md §3.2 and §5.4: a meter sends
+ *     as OMS Vol.1 §3.2.2 describes the unidirectional repeater; docs/protocol.md §3.2 and §5.4: a meter sends
  *     H = R = 0, repeaters set them);
  *   - the repeated copy sets H (ELL CC bit 4, 0x10; without an ELL, TPL CFG bit 0), recomputes the DLL CRCs
  *     in the received frame format and keeps mode and format; a frame with neither field cannot be marked and
@@ -77,9 +77,9 @@ interface Pending {
   due: number;
 }
 
-/** TPL CFG bit 0 = H (hop counter), bit 1 = R (modes 0/5; protocol.md §5.4). */
+/** TPL CFG bit 0 = H (hop counter), bit 1 = R (modes 0/5; docs/protocol.md §5.4). */
 const TPL_CFG_HOP = 0x01;
-/** ELL CC bit 4 = H (hop count; protocol.md §3.2). */
+/** ELL CC bit 4 = H (hop count; docs/protocol.md §3.2). */
 const ELL_CC_HOP = 0x10;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * AFL message authentication (EN 13757-7:2018 AFL and clause 9; CEN/TR 17167 F.3; protocol.md §4):
+ * AFL message authentication (EN 13757-7:2018 AFL and clause 9; CEN/TR 17167 F.3; docs/protocol.md §4):
  * MAC = CMAC(Kmac, MCL ‖ [KI] ‖ MCR ‖ [ML] ‖ TPL bytes from the CI to the last byte of the frame),
  * truncated to the length given by MCL.AT. It covers the ciphertext (encrypt-then-MAC), so verify
  * it before decrypting.

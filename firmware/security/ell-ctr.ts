@@ -1,6 +1,6 @@
 /**
  * ELL encryption: AES-128-CTR over the payload CRC and everything after it (EN 13757-4:2019 ELL,
- * CI 0x8D / 0x8F with SN.ENC = 001; protocol.md §3.3–3.4). The decrypted payload CRC
+ * CI 0x8D / 0x8F with SN.ENC = 001; docs/protocol.md §3.3–3.4). The decrypted payload CRC
  * (CRC-16/EN-13757, LSB first) over the bytes after it is the only key check ELL has.
  */
 import { fail } from "../errors.js";
@@ -22,7 +22,7 @@ export function ellSnEncryption(sn: Uint8Array): number {
 }
 
 /**
- * AES-CTR initial counter block (EN 13757-4 ELL; protocol.md §3.4):
+ * AES-CTR initial counter block (EN 13757-4 ELL; docs/protocol.md §3.4):
  * M (2) ‖ A (6: ID LE, version, type) ‖ CC with H and R cleared ‖ SN (4) ‖ FN = 00 00 ‖ BC = 00.
  * M and A are the DLL address as on air; `m` may be the 16-bit value or its 2 bytes.
  */

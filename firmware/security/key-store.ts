@@ -4,6 +4,7 @@
  * never return them, and no error message ever contains key text.
  */
 import { fail } from "../errors.js";
+import type { KeyProvider, MeterIdentity } from "../vocabulary.js";
 import { manufacturerCode, manufacturerValue } from "../link/manufacturer.js";
 import { hex16 } from "../util/hex.js";
 
@@ -70,7 +71,7 @@ function idText(v: number): string {
  * registered meter): all key bytes in one pool of 16-byte cells, and a Map from a number (M-field and
  * id, no strings) to the cell. A removed key's cell is zeroed and reused.
  */
-export class KeyStore {
+export class KeyStore implements KeyProvider {
   readonly #slots = new Map<number, number>();
   #pool = new Uint8Array(16 * 4);
   readonly #free: number[] = [];
@@ -118,6 +119,11 @@ export class KeyStore {
     let cell = this.#find(id, mfct);
     if (cell < 0 && altId !== undefined) cell = this.#find(altId, altMfct);
     return cell < 0 ? undefined : this.#pool.slice(16 * cell, 16 * cell + 16);
+  }
+
+  /** KeyProvider: the key for this meter (exact manufacturer first, then a key stored without one). */
+  keyFor(meter: MeterIdentity): Uint8Array | undefined {
+    return this.lookup(meter.id, meter.manufacturer);
   }
 
   #find(id: string, mfct: string | undefined): number {
@@ -181,5 +187,47 @@ export class KeyStore {
 
   toString(): string {
     return `KeyStore(${this.#slots.size} key${this.#slots.size === 1 ? "" : "s"})`;
+  }
+}
+
+/**
+ * A key for whichever meter a telegram names: the TPL long-header address first (the meter's own), then the
+ * DLL address (which may be a radio converter's, and a converter can share its id with another meter;
+ * corpus: qheat behind DLL 78563412 = a topaseskr's id). Undefined when neither has a key.
+ */
+export function meterKey(keys: KeyProvider, meter: MeterIdentity | undefined, link: MeterIdentity | undefined): Uint8Array | undefined {
+  const k = meter ? keys.keyFor(meter) : undefined;
+  return k ?? (link && link !== meter ? keys.keyFor(link) : undefined);
+}
+
+/** The warning of a telegram that decoded although the key given for it was malformed (never the key's text). */
+export const UNUSED_KEY_WARNING = "the given key was not used: it is not 32 hex digits (AES-128)";
+
+/**
+ * A provider holding one key for one telegram (the CLI's `--key`, a jsonl line's "key"): it answers for any
+ * meter. A malformed key fails only a telegram that needs a key (bad_key), so the frame is still shown.
+ * `wipe()` zeroes the key once the telegram is done.
+ */
+export class SingleKey implements KeyProvider {
+  readonly #key?: Uint8Array;
+  readonly #length: number;
+  constructor(hex: string) {
+    const clean = hex.replace(/[\s_|#:]/g, "");
+    this.#key = parseKeyHex(clean);
+    this.#length = clean.length;
+  }
+  /** True when the text was a well-formed key. */
+  get valid(): boolean {
+    return this.#key !== undefined;
+  }
+  keyFor(): Uint8Array {
+    if (!this.#key) fail("bad_key", `key must be 32 hex digits (AES-128), got ${this.#length} characters`);
+    return this.#key.slice();
+  }
+  wipe(): void {
+    if (this.#key) this.#key.fill(0);
+  }
+  toJSON(): string {
+    return "SingleKey";
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Security mode 5: AES-128-CBC with an IV from the meter address and the TPL access number
- * (EN 13757-7:2018 clause 9, OMS security profile A; protocol.md §5.5).
+ * (EN 13757-7:2018 clause 9, OMS security profile A; docs/protocol.md §5.5).
  */
 import { fail } from "../errors.js";
 import { checkKey, type BlockCipher } from "./block-cipher.js";

@@ -1,6 +1,6 @@
 /**
  * Security mode 7: AES-128-CBC with IV = 0 and an ephemeral key from KDF-A, authenticated by the
- * AFL MAC (EN 13757-7:2018 clause 9, KDF-A in §9.6; OMS security profile B; protocol.md §5.4, §5.6).
+ * AFL MAC (EN 13757-7:2018 clause 9, KDF-A in §9.6; OMS security profile B; docs/protocol.md §5.4, §5.6).
  */
 import { fail } from "../errors.js";
 import { checkKey, type BlockCipher } from "./block-cipher.js";

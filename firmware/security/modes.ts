@@ -73,7 +73,7 @@ export function cbcDecrypt(
 
 /**
  * Standard incrementing function (SP 800-38A Appendix B.1) over the whole block, big-endian.
- * For wM-Bus ELL (protocol.md §3.4) this increments BC (byte 15) per block; a carry into FN
+ * For wM-Bus ELL (docs/protocol.md §3.4) this increments BC (byte 15) per block; a carry into FN
  * (bytes 13–14) would need more than 4 KiB of data, which no frame has.
  */
 function incrementCounter(ctr: Uint8Array): void {

@@ -10,7 +10,7 @@ import { mode5Iv, mode5Encrypt } from "./mode5.js";
 import { mode7Keys, mode7Encrypt } from "./mode7.js";
 import { aflMacCompute } from "./afl-mac.js";
 import { ellIcb, ellEncrypt } from "./ell-ctr.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 
 const FILLER = 0x2f;
 const MAX_BLOCKS = 15; // CFG NNNN is 4 bits

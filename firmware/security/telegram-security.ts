@@ -4,11 +4,7 @@ import { ellIcb, ellDecrypt } from "./ell-ctr.js";
 import { mode5Iv, mode5Decrypt } from "./mode5.js";
 import { mode7Keys, mode7Decrypt } from "./mode7.js";
 import { aflMacVerify } from "./afl-mac.js";
-import type { SecurityHook } from "../decoder/decode.js";
-import type { Telegram } from "../decoder/telegram.js";
-
-/** Finds the key for a telegram (by DLL id, TPL id, manufacturer). Returns undefined when none is configured. */
-export type KeyLookup = (t: Telegram) => Uint8Array | undefined;
+import type { SecurityHook, Telegram } from "../telegram.js";
 
 function meterName(t: Telegram): string {
   const a = t.meter;
@@ -28,43 +24,14 @@ function named(t: Telegram, e: unknown): never {
  * ELL AES-CTR (CI 8D/8F), TPL mode 5 (AES-CBC, IV from address+ACC), TPL mode 7 (KDF-A, AFL CMAC, CBC IV 0).
  * Decrypted bytes replace the ciphertext in `t.bytes` so every offset stays valid.
  */
-export function createSecurityHook(cipher: BlockCipher, keyFor: KeyLookup): SecurityHook {
-  // The decoder asks hasKey first (no_key comes before unsupported_security_mode), then decrypts: the key
-  // hasKey found is kept for that telegram, so a telegram costs one key lookup. Any other use wipes it.
-  let found: Uint8Array | undefined;
-  let foundFor: Telegram | undefined;
-  const forget = (): void => {
-    if (found) found.fill(0);
-    found = foundFor = undefined;
-  };
-  const keyOrFail = (t: Telegram, at: number): Uint8Array => {
-    const k = foundFor === t && found ? found : keyFor(t);
-    found = foundFor = undefined;
-    if (!k) fail("no_key", `payload is encrypted and no key is configured for ${meterName(t)}`, at);
-    return k;
-  };
+export function createSecurityHook(cipher: BlockCipher): SecurityHook {
   return {
-    hasKey(t: Telegram): boolean {
-      forget();
-      try {
-        const k = keyFor(t);
-        if (k) {
-          found = k;
-          foundFor = t;
-        }
-        return k !== undefined;
-      } catch (e) {
-        if (e instanceof WmbusError && e.code === "bad_key") return true; // a key was given; using it will say why it is bad
-        throw e;
-      }
-    },
-    decryptEll(t: Telegram): void {
+    decryptEll(t: Telegram, key: Uint8Array): void {
       const ell = t.ell!;
       const dll = t.dll!;
-      const key = keyOrFail(t, ell.crcOffset!);
-      // ELL IV (8F) address is unresolved in the standard digest; the DLL address is used, as wmbusmeters does.
-      const icb = ellIcb(dll.address.m, dll.address.bytes.subarray(2, 8), ell.cc, ell.snBytes!);
       try {
+        // ELL IV (8F) address is unresolved in the standard digest; the DLL address is used, as wmbusmeters does.
+        const icb = ellIcb(dll.address.m, dll.address.bytes.subarray(2, 8), ell.cc, ell.snBytes!);
         t.bytes.set(ellDecrypt(cipher, key, icb, t.bytes, ell.crcOffset!));
       } catch (e) {
         named(t, e);
@@ -72,10 +39,9 @@ export function createSecurityHook(cipher: BlockCipher, keyFor: KeyLookup): Secu
         key.fill(0);
       }
     },
-    decryptTpl(t: Telegram): void {
+    decryptTpl(t: Telegram, key: Uint8Array): void {
       const tpl = t.tpl!;
       const start = tpl.payloadOffset;
-      const key = keyOrFail(t, start);
       const end = aplEnd(t);
       const region = t.bytes.subarray(0, end);
       try {

@@ -1,6 +1,6 @@
 /**
  * Shared parts of the TPL AES-CBC security modes 5 and 7 (EN 13757-7:2018 clause 9
- * and §7.7.5; protocol.md §5.4–5.6): configuration-field bits, the encrypted length, and the 2F 2F check.
+ * and §7.7.5; docs/protocol.md §5.4–5.6): configuration-field bits, the encrypted length, and the 2F 2F check.
  */
 import { fail } from "../errors.js";
 import { toHex } from "../util/hex.js";
@@ -19,7 +19,7 @@ export function tplEncryptedBlocks(cfg: number): number {
 
 /**
  * Bytes to decrypt given NNNN and the bytes available after the TPL header. N = 0 means "all whole
- * blocks that remain" (wmbusmeters' reading, protocol.md §5.5). Throws "truncated" when N blocks
+ * blocks that remain" (wmbusmeters' reading, docs/protocol.md §5.5). Throws "truncated" when N blocks
  * do not fit, or when there is not a single whole block.
  */
 export function tplEncryptedLength(blocks: number, available: number, offset = -1): number {

@@ -1,8 +1,7 @@
 /**
  * Device MqttTransport on the classic Moddable MQTT client (types/moddable-mqtt.d.ts). Device only.
  *
- * That client sends QoS 1 but reports no PUBACK (/work/shared/docs/moddable.md §4: "no PUBACK
- * retry logic"), so a QoS 1 publish is confirmed by its echo instead: the connection subscribes to
+ * That client sends QoS 1 but reports no PUBACK and never retries (docs/device-notes.md §4), so a QoS 1 publish is confirmed by its echo instead: the connection subscribes to
  * each topic before its first publish there, and a publish counts as taken when the broker sends
  * the same payload back on that topic. MQTT keeps the order of one connection's packets (MQTT
  * 3.1.1 §4.6), so the SUBSCRIBE is in force before the PUBLISH, and an echo also confirms every

@@ -3,6 +3,7 @@
  * offline buffer. The pipeline only calls `submit`; everything about delivery, retries and
  * buffering lives behind `UplinkHub`. Topics and the discovery mapping: docs/uplinks.md.
  */
+import type { TimeService } from "../vocabulary.js";
 import type { Reading } from "../meters/types.js";
 
 /** One reading on its way to the head-end / Home Assistant. */
@@ -52,11 +53,8 @@ export interface UplinkHub {
   close(): Promise<void> | void;
 }
 
-/** One-shot timers (Moddable `Timer` on the device, `setTimeout` or a test clock on the host). */
-export interface UplinkTimers {
-  set(callback: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
+/** The one-shot timers of the time service (Moddable `Timer` on the device, `setTimeout` or a test clock on the host). */
+export type UplinkTimers = Pick<TimeService, "set" | "clear">;
 
 /** A hub that shows every reading to `onReading` first and passes everything on to `hub`. */
 export function tapHub(hub: UplinkHub, onReading: (r: OutgoingReading) => void): UplinkHub {

@@ -20,10 +20,13 @@ import { nodeThroughput, tsTwins, type NsPerByte } from "./node-bench.js";
 import { nativeTwins } from "./native-bench.js";
 import { channelLoad, channelLoadRows, type ChannelLoadRun } from "./channel-load.js";
 import { webBenchLines } from "./web-bench.js";
+import { cliThroughput, type CliThroughput } from "./cli-bench.js";
 
-/** Targets of issue 8. */
+/** Targets of issues 8 and 13. */
 export const TARGETS = {
-  xsPipelineMedian: 20_000,
+  xsPipelineMedian: 12_000,
+  xsPipelineP95: 25_000,
+  cliWallPerSecond: 30_000,
   nodeFullPerSecond: 50_000,
   registeredMeterBytes: 256,
   unknownMeterBytes: 64,
@@ -73,6 +76,8 @@ export interface BenchResult {
   ts: NsPerByte;
   /** Channel-load simulation (channel-load.ts); absent = not run. */
   load?: ChannelLoadRun;
+  /** `wmbus decode --jsonl` wall clock (cli-bench.ts); absent = the CLI failed. */
+  cli?: CliThroughput;
 }
 
 export function table(res: BenchResult, corpusSize: number): string[] {
@@ -103,6 +108,8 @@ export function table(res: BenchResult, corpusSize: number): string[] {
       verdict(pipeMedian <= TARGETS.xsPipelineMedian),
     ),
   );
+  const pipeP95 = percentile(pipeline, 95);
+  rows.push(["  full pipeline p95", fmt(pipeP95), "", "", "<= " + fmt(TARGETS.xsPipelineP95), verdict(pipeP95 <= TARGETS.xsPipelineP95)]);
   rows.push(stageRow("full pipeline, decrypted telegrams only", rs, (r) => (r.decrypted ? r.pipeline : undefined), "", "info"));
   rows.push(stageRow("portable AES (noble) per decrypted telegram", rs, (r) => (r.decrypted ? r.aesSecurity : undefined), "", "info"));
   rows.push(stageRow("portable AES blocks per decrypted telegram", rs, (r) => (r.decrypted ? r.aesSecurityBlocks : undefined), "", "info"));
@@ -115,6 +122,9 @@ export function table(res: BenchResult, corpusSize: number): string[] {
   const full = res.node.full?.telegramsPerSecond;
   rows.push(["  full pipeline (decode + reading, node:crypto AES)", full === undefined ? "n/a" : fmt(full), "", "", ">= " + fmt(TARGETS.nodeFullPerSecond), full === undefined ? "n/a" : verdict(full >= TARGETS.nodeFullPerSecond)]);
   rows.push(["  plain decode (TelegramDecoder.decode)", fmt(res.node.plain.telegramsPerSecond), "", "", "", "info"]);
+  const cli = res.cli;
+  rows.push(section(`CLI, wall clock: wmbus decode --jsonl, both corpus files repeated${cli ? ` (${fmt(cli.lines)} lines, ${cli.seconds.toFixed(2)} s incl. start-up)` : ""}`));
+  rows.push(["  telegrams per wall second", cli ? fmt(cli.telegramsPerSecond) : "n/a", "", "", ">= " + fmt(TARGETS.cliWallPerSecond), cli ? verdict(cli.telegramsPerSecond >= TARGETS.cliWallPerSecond) : "FAIL"]);
 
   rows.push(section("XS heap per meter, bytes: ESP32 estimate (64-bit xsnap), 10 vs 1 000 meters"));
   const mem = (m: string) => res.memory[m];
@@ -182,7 +192,8 @@ async function main(argv: string[]): Promise<void> {
   const ts = tsTwins();
   const native = nativeTwins();
   const load = channelLoad(xs.records);
-  const res: BenchResult = { xs, node, memory, native, ts, load };
+  const cli = cliThroughput();
+  const res: BenchResult = { xs, node, memory, native, ts, load, cli };
   console.log(`wM-Bus gateway bench: XS 13.3 (@agoric/xsnap CLI, meter = computrons), Node ${process.version}, ${readings ? "" : "no readings stage, "}print overhead ${xs.printOverhead} subtracted`);
   for (const l of table(res, list.length)) console.log(l);
   console.log("");

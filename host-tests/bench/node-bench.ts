@@ -11,7 +11,7 @@ import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { HOST_MEMO } from "../host/host-memo.js";
 import { ReadingPlans } from "../../firmware/meters/plans.js";
-import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { Telegram } from "../../firmware/telegram.js";
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import { crc16 } from "../../firmware/link/crc16.js";
 import { addFrameACrc, stripFrameA } from "../../firmware/link/frame-format.js";
@@ -118,7 +118,7 @@ export function benchItems(list: readonly CorpusEntry[], m: BenchModules): Bench
     if (key !== undefined) {
       for (const id of [w.dll?.address.id, w.tpl?.address?.id, w.meter?.id]) if (id !== undefined && /^[0-9A-Fa-f]{8}$/.test(id)) keys.set(id, key);
     }
-    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, key, plans: m.plans, previous: undefined as unknown };
+    const opts = { name: rec.name, driver: rec.driver ?? undefined, timestamp: TIMESTAMP, cipher, keys, plans: m.plans, previous: undefined as unknown };
     if (makeReading) opts.previous = makeReading(w, opts);
     return { bytes, dec: new m.TelegramDecoder({ cipher, formats, keys }), opts };
   });

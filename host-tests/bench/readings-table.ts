@@ -13,6 +13,7 @@ import { REPLAY_TIMESTAMP, runReadingJob, type ReadingJob } from "../../firmware
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import type { Reading } from "../../firmware/meters/reading.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
+import { KeyStore } from "../../firmware/security/key-store.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { configuredName, corpusPaths, readCorpusLines, type CorpusLine } from "./corpus.js";
 
@@ -117,10 +118,10 @@ export function readingJobs(paths: string | readonly string[] = CORPORA): Readin
  * configures its meter, as a gateway's meter list does: later telegrams of that meter without a key of
  * their own (e.g. a test that gave the key on the command line, which the corpus does not keep) use it.
  */
-export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): { index: number; reading: Reading }[] {
+export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession, keys: KeyStore): { index: number; reading: Reading }[] {
   const out: { index: number; reading: Reading }[] = [];
   for (const j of jobs) {
-    const r = runReadingJob(session, j);
+    const r = runReadingJob(session, keys, j);
     if (r !== undefined) out.push({ index: j.index, reading: r.reading as Reading });
   }
   return out;
@@ -128,7 +129,8 @@ export function runJobs(jobs: readonly ReadingJob[], session: ReadingSession): {
 
 export function compareCorpus(paths: string | readonly string[] = CORPORA): CorpusComparison {
   const cipher = nodeCipher();
-  const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
+  const keys = new KeyStore();
+  const session = new ReadingSession(new TelegramDecoder({ cipher, keys }));
   const res: CorpusComparison = { files: [], fields: 0, fieldsOk: 0, numeric: 0, numericOk: 0, drivers: [], mismatches: [], readings: [] };
   const byDriver: { [d: string]: DriverStat } = {};
   const recs = new Map<number, CorpusLine>();
@@ -141,7 +143,7 @@ export function compareCorpus(paths: string | readonly string[] = CORPORA): Corp
       fileOf.set(r.index, f);
     }
   }
-  for (const { index, reading } of runJobs(readingJobs(paths), session)) {
+  for (const { index, reading } of runJobs(readingJobs(paths), session, keys)) {
     const r = recs.get(index)!;
     const file = fileOf.get(index)!;
     file.records++;

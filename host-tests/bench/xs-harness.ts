@@ -12,9 +12,10 @@
  */
 import { fromHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
-import { decodeTelegram, type SecurityHook } from "../../firmware/decoder/decode.js";
+import { decodeTelegram } from "../../firmware/decoder/decode.js";
+import type { SecurityHook } from "../../firmware/telegram.js";
 import { decodeApl } from "../../firmware/decoder/apl-dispatch.js";
-import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { Telegram } from "../../firmware/telegram.js";
 import { stripDllCrc, stripFrameA, addFrameACrc, frameALength } from "../../firmware/link/frame-format.js";
 import { readDllHeader } from "../../firmware/link/dll.js";
 import { isWired, parseWired } from "../../firmware/link/wired.js";
@@ -27,6 +28,7 @@ import { KeyStore } from "../../firmware/security/key-store.js";
 import { ReplayGuard } from "../../firmware/security/replay.js";
 import { createSecurityHook } from "../../firmware/security/telegram-security.js";
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
+import type { KeyProvider } from "../../firmware/vocabulary.js";
 
 declare const print: (...args: unknown[]) => void;
 
@@ -44,7 +46,7 @@ export interface BenchRecord {
 
 /** The reading stage, injected so the harness runs (and prints n/a) while firmware/meters does not exist. */
 export type MakeReading = (
-  t: Telegram, opts: { name: string; driver?: string; timestamp: string; previous?: unknown; cipher: BlockCipher; key?: string; plans?: unknown },
+  t: Telegram, opts: { name: string; driver?: string; timestamp: string; previous?: unknown; cipher: BlockCipher; keys?: KeyProvider; plans?: unknown },
 ) => unknown;
 
 export const TIMESTAMP = "2024-05-01T12:00:00Z";
@@ -71,40 +73,35 @@ export function markedCipher(inner: BlockCipher): BlockCipher {
   };
 }
 
-/** The key lookup of TelegramDecoder (#keyFor) on a key store: DLL address first, then TPL long header. */
-function keyLookup(keys: KeyStore): (t: Telegram) => Uint8Array | undefined {
-  return (t) => {
-    const dll = t.dll?.address;
-    const tpl = t.tpl?.address;
-    const first = dll ?? tpl;
-    if (!first) return undefined;
-    return keys.lookup(first.id, first.manufacturer, tpl?.id, tpl?.manufacturer);
+/** Wraps the key provider in an "S" window (the key lookup is part of security). */
+function markedKeys(k: KeyProvider): KeyProvider {
+  return {
+    keyFor(m) {
+      print("<S");
+      try {
+        return k.keyFor(m);
+      } finally {
+        print(">S");
+      }
+    },
   };
 }
 
-/** Wraps every hook call in an "S" window (security: key lookup, IV/KDF, CBC/CTR/CMAC glue; AES blocks inside). */
+/** Wraps every hook call in an "S" window (security: IV/KDF, CBC/CTR/CMAC glue; AES blocks inside). */
 function markedHook(h: SecurityHook): SecurityHook {
   return {
-    hasKey(t) {
+    decryptEll(t, key) {
       print("<S");
       try {
-        return h.hasKey(t);
+        h.decryptEll(t, key);
       } finally {
         print(">S");
       }
     },
-    decryptEll(t) {
+    decryptTpl(t, key) {
       print("<S");
       try {
-        h.decryptEll(t);
-      } finally {
-        print(">S");
-      }
-    },
-    decryptTpl(t) {
-      print("<S");
-      try {
-        h.decryptTpl(t);
+        h.decryptTpl(t, key);
       } finally {
         print(">S");
       }
@@ -151,7 +148,7 @@ export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, 
     }
     let previous: unknown;
     try {
-      previous = makeReading ? makeReading(w.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, cipher, key, plans }) : undefined;
+      previous = makeReading ? makeReading(w.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, cipher, keys, plans }) : undefined;
     } catch {
       previous = undefined;
     }
@@ -165,7 +162,7 @@ export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, 
     if (makeReading) {
       print("<G");
       try {
-        makeReading(res.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, previous, cipher: marked, key, plans });
+        makeReading(res.telegram, { name: rec.name, driver, timestamp: TIMESTAMP, previous, cipher: marked, keys, plans });
       } catch {
         print("!"); // makeReading threw: counted as it is, and reported
       }
@@ -174,7 +171,7 @@ export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, 
     print(">P");
 
     // Pass 2: the stages.
-    const hook = markedHook(createSecurityHook(marked, keyLookup(keys)));
+    const hook = markedHook(createSecurityHook(marked));
     print("<L");
     if (isWired(input)) {
       try {
@@ -194,7 +191,7 @@ export function runStages(records: readonly BenchRecord[], cipher: BlockCipher, 
     }
     print(">L");
     print("<T");
-    const r2 = decodeTelegram(input, { formats, security: hook });
+    const r2 = decodeTelegram(input, { formats, security: hook, keys: markedKeys(keys) });
     print(">T");
     const t = r2.telegram;
     if (t.tpl !== undefined && t.aplEnd > 0) {

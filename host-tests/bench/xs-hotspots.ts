@@ -21,7 +21,7 @@ import { readDif } from "../../firmware/application/dif.js";
 import { readVif, resolveVif } from "../../firmware/application/vif.js";
 import type { DataRecord } from "../../firmware/application/record.js";
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
-import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { Telegram } from "../../firmware/telegram.js";
 import type { BenchRecord } from "./xs-harness.js";
 import { TIMESTAMP } from "./xs-harness.js";
 

@@ -21,7 +21,7 @@ import { ReplayGuard } from "../../firmware/security/replay.js";
 import { FormatCache } from "../../firmware/application/compact.js";
 import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
-import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { Telegram } from "../../firmware/telegram.js";
 
 export type MemoryModel = "registered" | "keys" | "replay" | "formats" | "reading" | "unknown-object" | "unknown-packed" | "unknown-table";
 

@@ -4,6 +4,7 @@
  * the link check; the gateway knows every corpus meter and its key). Every input must end in a counted outcome;
  * an exception escaping any stage is a `crash` and its input is kept. Deterministic for a seed.
  */
+import { KeyStore } from "../../firmware/security/key-store.js";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -90,7 +91,8 @@ export function runFuzz(o: FuzzOptions): FuzzResult {
   const rng = new Prng(o.seed);
   const seeds = fuzzSeeds();
   const cipher = nodeCipher();
-  const withKeys = new TelegramDecoder({ cipher });
+  const keyStore = new KeyStore();
+  const withKeys = new TelegramDecoder({ cipher, keys: keyStore });
   const noKeys = new TelegramDecoder({ cipher });
   const meters: { id: string; key?: string }[] = [];
   const seen = new Set<string>();
@@ -100,9 +102,9 @@ export function runFuzz(o: FuzzOptions): FuzzResult {
     if (!id || seen.has(id)) continue;
     seen.add(id);
     meters.push(s.key ? { id, key: s.key } : { id });
-    if (s.key) withKeys.keys.set(id, s.key);
+    if (s.key) keyStore.set(id, s.key);
   }
-  const session = new ReadingSession(withKeys, cipher);
+  const session = new ReadingSession(withKeys);
   const clock = new SimClock(Date.UTC(2026, 0, 1));
   const hub = new MemoryHub(16);
   const gateway = new Gateway({ config: parseConfig({ meters }).config, clock, cipher, hub });

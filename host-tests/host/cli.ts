@@ -9,7 +9,7 @@ import { nodeCipher } from "./aes-node.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
 import { driverByName } from "../../firmware/meters/drivers/index.js";
 import { shownValue } from "../../firmware/gateway/config.js";
-import type { DecodeResult } from "../../firmware/decoder/telegram.js";
+import type { DecodeResult } from "../../firmware/telegram.js";
 
 const USAGE = `usage:
   wmbus decode <hex> [--key <32 hex>] [--crc auto|none|A|B] [--analyze] [--driver <name>] [--name <meter name>] [--timestamp <ISO>]
@@ -115,7 +115,7 @@ function nowIso(): string {
  */
 function decodeWithReading(session: ReadingSession, bytes: Uint8Array, key: string | undefined, o: ReadingDefaults): { res: DecodeResult; out: Record<string, unknown> } {
   const { result, reading } = session.read(bytes, {
-    key, crc: o.crc, driver: o.driver, name: o.name, timestamp: o.timestamp ?? nowIso(), cipher: session.cipher,
+    key, crc: o.crc, driver: o.driver, name: o.name, timestamp: o.timestamp ?? nowIso(),
   });
   const out = resultJson(result) as Record<string, unknown>;
   if (result.telegram.meter) out.reading = reading;
@@ -185,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const cipher = nodeCipher();
-  const session = new ReadingSession(new TelegramDecoder({ cipher, memo: HOST_MEMO }), cipher);
+  const session = new ReadingSession(new TelegramDecoder({ cipher, memo: HOST_MEMO }));
   const defaults: ReadingDefaults = { crc: args.crc, driver: args.driver, name: args.name, timestamp: args.timestamp };
   if (args.jsonl) {
     let badLines = 0;

@@ -8,14 +8,16 @@ import { idString } from "../../firmware/link/dll.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson } from "../../firmware/decoder/json.js";
 import { nodeCipher } from "./aes-node.js";
+import { KeyStore } from "../../firmware/security/key-store.js";
 
 export function replay(file: string, asJson: boolean): void {
-  const dec = new TelegramDecoder({ cipher: nodeCipher() });
+  const keys = new KeyStore();
+  const dec = new TelegramDecoder({ cipher: nodeCipher(), keys });
   const stats = { telegrams: 0, ok: 0, records: 0, errors: {} as Record<string, number> };
   for (const line of readFileSync(file, "utf8").split("\n")) {
     if (!line.trim()) continue;
     const req = JSON.parse(line) as { telegram: string; key?: string; prelude?: string[]; name?: string };
-    if (req.key) dec.keys.set(idOf(req.telegram), req.key);
+    if (req.key) keys.set(idOf(req.telegram), req.key);
     for (const p of req.prelude ?? []) dec.decode(fromHex(p));
     const res = dec.decode(fromHex(req.telegram));
     const out = resultJson(res);

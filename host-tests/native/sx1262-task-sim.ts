@@ -3,7 +3,7 @@
  * real C service (wmbus_radio_sx1262.c, in radio-sx1262-live.c) serves the simulated chip through the
  * simulated board, woken as the task is — a DIO1 rising edge (after the ISR → task latency), the poll timer the
  * last `wmbus_sx1262_task_pass` planned, and a POLL_MS tick — each wake one task pass, as on the device. It is the
- * `bufferService` of the SX1262 driver and a `FrameSource` for RadioService (the C queue).
+ * `bufferService` of the SX1262 driver and a `PendingFrames` for RadioService (the C queue).
  *
  * Pause protocol: while the driver holds it paused (its watchdog uses the bus) the task does nothing, as the
  * device task failing to take its bus mutex; a wake then is retried at the next tick. pause(false, true) re-arms
@@ -16,7 +16,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FrameSource, QueuedFrame } from "../../firmware/radio/radio-service.js";
+import type { PendingFrames, QueuedFrame } from "../../firmware/radio/radio-service.js";
 import type { RadioListen } from "../../firmware/radio/radio.js";
 import { Sx1262Bus } from "../../firmware/radio/sx1262/sx1262-bus.js";
 import type { Sx1262BufferService } from "../../firmware/radio/sx1262/sx1262.js";
@@ -105,7 +105,7 @@ export interface SimSx1262TaskOptions {
   onFrames?: () => void;
 }
 
-export class SimSx1262Task implements Sx1262BufferService, FrameSource {
+export class SimSx1262Task implements Sx1262BufferService, PendingFrames {
   readonly #o: SimSx1262TaskOptions;
   readonly #bus: Sx1262Bus;
   readonly #pipe = new LivePipe(buildSx1262LiveHarness().bin);
@@ -178,7 +178,7 @@ export class SimSx1262Task implements Sx1262BufferService, FrameSource {
     s.at(this.#stalledUntil, () => this.#wake(), "chip");
   }
 
-  // ---- FrameSource (the C queue) ----
+  // ---- PendingFrames (the C queue) ----
 
   get length(): number {
     return this.#waiting;

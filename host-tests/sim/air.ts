@@ -38,8 +38,8 @@ import type { EventHandle, Scheduler } from "./scheduler.js";
 export const CHANNEL_HZ: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 868_950_000, C: 868_950_000, S: 868_300_000 });
 export const CHIP_RATE: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 100_000, C: 100_000, S: 32_768 });
 /**
- * Nominal transmitter deviation per mode: ±50 kHz for T and S, ±45 kHz for C (docs/radio.md; the project's protocol
- * digest marks these figures unverified against the standard's tables). `TransmitRequest.deviationHz` overrides.
+ * Nominal transmitter deviation per mode: ±50 kHz for T and S, ±45 kHz for C (docs/radio.md; docs/protocol.md §1.1: nominal
+ * values from the radio presets, not from the standard's tables). `TransmitRequest.deviationHz` overrides.
  */
 export const DEVIATION_HZ: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 50_000, C: 45_000, S: 50_000 });
 

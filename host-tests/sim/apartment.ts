@@ -13,7 +13,7 @@
  */
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
-import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { Telegram } from "../../firmware/telegram.js";
 import type { DataRecord } from "../../firmware/application/record.js";
 import { sealEllCtr, sealMode5, sealMode7 } from "../../firmware/security/seal.js";
 import { addFrameACrc, addFrameBCrc } from "../../firmware/link/frame-format.js";

@@ -1,7 +1,7 @@
 /**
  * The device's single JavaScript thread in the simulator. On the ESP32, XS runs every callback (interrupt
  * `onReadable`, timers, messages) to completion on one task and cannot be pre-empted; what arrives meanwhile
- * waits in the task's message queue, in arrival order (moddable.md §3 Digital, §9). The plain `Scheduler`
+ * waits in the task's message queue, in arrival order (docs/device-notes.md §1, §2). The plain `Scheduler`
  * runs host events in zero simulated time; `ThreadedScheduler` gives every job on the JS thread a cost in
  * simulated µs and holds later host events until the thread is free again.
  *

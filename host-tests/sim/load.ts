@@ -21,6 +21,7 @@
  * the receiver, every frame must be caught right after the previous one).
  */
 import { decodeTelegram } from "../../firmware/decoder/decode.js";
+import { addFrameACrc, addFrameBCrc } from "../../firmware/link/frame-format.js";
 import { encodeOnAir } from "../../firmware/phy/on-air.js";
 import { RadioService } from "../../firmware/radio/radio-service.js";
 import { toHex } from "../../firmware/util/hex.js";
@@ -147,8 +148,10 @@ export function runLoad(o: LoadOptions): LoadResult {
     slots: o.queueSlots,
     ticks: (f) => Math.round(f.receivedAt * 1000), // µs of simulated time
     decode: (f) => {
-      const k = toHex(f.bytes);
-      if (!decodeTelegram(f.bytes).ok) decodeErrors++;
+      // A frame the radio checked arrives without its CRCs (carried forward); the key is the frame as sent.
+      const sent = f.crcChecked ? (f.format === "B" ? addFrameBCrc(f.bytes) : addFrameACrc(f.bytes)) : f.bytes;
+      const k = toHex(sent);
+      if (!decodeTelegram(f.bytes, f.crcChecked ? { checked: f.format } : {}).ok) decodeErrors++;
       decoded.push({ key: k, at: f.time });
       const coded = frameByKey.get(k);
       turnCost = (coded ? cost(coded) : DEFAULT_DECODE_COMPUTRONS) * usPerComputron;

@@ -23,7 +23,7 @@ function codeOf(f: () => unknown): string {
   return "no error";
 }
 
-describe("FormatCache scoping (protocol.md §7: per meter and per M/type, pre-seedable)", () => {
+describe("FormatCache scoping (docs/protocol.md §7: per meter and per M/type, pre-seedable)", () => {
   it("a global format is found for every meter", () => {
     const c = new FormatCache();
     expect(c.learn(HEADERS)).toBe(0x3b31);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { byName, one, recs, recsAt, summary } from "./apl-helpers.js";
 
-/** jMBus vectors (protocol-vectors.md JM-1 … JM-7): plaintext APLs and plain telegrams. */
+/** jMBus vectors (the standards' vectors JM-1 … JM-7): plaintext APLs and plain telegrams. */
 describe("JM-1 decrypted APL (Kamstrup, CI 78)", () => {
   it("gives 474.24 m3 and st1 473.247 m3", () => {
     const r = recs("02FF2000000413803C070044139F380700");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { byName, one, recs, recsAt, summary } from "./apl-helpers.js";
 
-/** APL records of the standard examples in protocol-vectors.md (plaintexts where encrypted). */
+/** APL records of the standard examples in the standards' vectors (plaintexts where encrypted). */
 describe("STD-1 (CEN/TR 17167 F.2) plaintext APL", () => {
   const r = recs("2F2F0B6E341200426CFE044B6E563402015B19");
 

@@ -7,10 +7,11 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson } from "../../firmware/decoder/json.js";
 import { sealEllCtr, sealMode5, sealMode7 } from "../../firmware/security/seal.js";
 import { ReplayGuard } from "../../firmware/security/replay.js";
+import { KeyStore } from "../../firmware/security/key-store.js";
 import { decodeRecord } from "../xs/corpus-runner.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { loadCorpus } from "./corpus-helpers.js";
-import type { Telegram } from "../../firmware/decoder/telegram.js";
+import type { Telegram } from "../../firmware/telegram.js";
 
 /** Issue "Security" acceptance at telegram level: vectors through the decoder, corpus outcomes, round trips, no key leaks. */
 const cipher = nodeCipher();
@@ -85,12 +86,13 @@ describe("standard vectors through the whole decoder", () => {
   });
 
   it("a key change takes effect at once and a failed meter is retried on its next telegram", () => {
-    const dec = new TelegramDecoder({ cipher });
+    const keys = new KeyStore();
+    const dec = new TelegramDecoder({ cipher, keys });
     const hex = fromHex("2E4493157856341233037A2A0020255923C95AAA26D1B2E7493B013EC4A6F6D3529B520EDFF0EA6DEFC99D6D69EBF3");
     expect(dec.decode(hex).error!.code).toBe("no_key");
-    dec.keys.set("12345678", "0102030405060708090A0B0C0D0E0F10");
+    keys.set("12345678", "0102030405060708090A0B0C0D0E0F10");
     expect(dec.decode(hex).error!.code).toBe("wrong_key");
-    dec.keys.set("12345678", "0102030405060708090A0B0C0D0E0F11");
+    keys.set("12345678", "0102030405060708090A0B0C0D0E0F11");
     expect(dec.decode(hex).ok).toBe(true);
   });
 });
@@ -177,8 +179,9 @@ describe("keys never leak", () => {
   });
 
   it("resultJson of a decoder with a key store shows only key_set", () => {
-    const dec = new TelegramDecoder({ cipher });
-    dec.keys.set("76348799", "28F64A24988064A079AA2C807D6102AE");
+    const keys = new KeyStore();
+    const dec = new TelegramDecoder({ cipher, keys });
+    keys.set("76348799", "28F64A24988064A079AA2C807D6102AE");
     expect(JSON.stringify(dec.keys)).not.toContain("28F64A");
     expect(toHex(fromHex("00"))).toBe("00");
     const r = dec.decode(fromHex("2A442D2C998734761B168D2091D37CAC21E1D68CDAFFCD3DC452BD802913FF7B1706CA9E355D6C2701CC24"));
@@ -194,16 +197,18 @@ describe("key lookup: the meter's own (TPL) address first", () => {
     const base = new TelegramDecoder({ cipher }).decode(fromHex(rec.telegram));
     expect(base.ok).toBe(true);
     const sealed = sealMode5(cipher, fromHex(TEST_KEY), base.telegram);
-    const dec = new TelegramDecoder({ cipher });
-    dec.keys.set("78563412", "000102030405060708090A0B0C0D0E0F"); // the other meter's key
-    dec.keys.set("32547698", TEST_KEY);
+    const keys = new KeyStore();
+    const dec = new TelegramDecoder({ cipher, keys });
+    keys.set("78563412", "000102030405060708090A0B0C0D0E0F"); // the other meter's key
+    keys.set("32547698", TEST_KEY);
     const res = dec.decode(sealed);
     expect(res.ok, res.error?.message).toBe(true);
     expect(res.telegram.payloadState).toBe("decrypted");
     expect(values(res.telegram)).toEqual(values(base.telegram));
     // Without a key for the TPL id the link address is still tried.
-    const viaDll = new TelegramDecoder({ cipher });
-    viaDll.keys.set("78563412", TEST_KEY);
+    const dllKeys = new KeyStore();
+    const viaDll = new TelegramDecoder({ cipher, keys: dllKeys });
+    dllKeys.set("78563412", TEST_KEY);
     expect(viaDll.decode(sealed).ok).toBe(true);
   });
 });

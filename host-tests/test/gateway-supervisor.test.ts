@@ -6,7 +6,7 @@ function simTimers() {
   let now = 0;
   const jobs: { cb: () => void; every: number; next: number; live: boolean }[] = [];
   return {
-    now: () => now,
+    ticks: () => now,
     repeat: (cb: () => void, ms: number) => {
       const j = { cb, every: ms, next: now + ms, live: true };
       jobs.push(j);
@@ -36,9 +36,9 @@ function setup() {
   const s = new Supervisor({
     timers: t,
     actions: {
-      connectWifi: () => calls.wifi.push(t.now()),
-      requestTime: () => calls.sntp.push(t.now()),
-      restartRadio: () => calls.radio.push(t.now()),
+      connectWifi: () => calls.wifi.push(t.ticks()),
+      requestTime: () => calls.sntp.push(t.ticks()),
+      restartRadio: () => calls.radio.push(t.ticks()),
       led: (on) => calls.led.push(on),
       log: (m) => log.push(m),
     },
@@ -61,7 +61,7 @@ describe("supervisor", () => {
     s.wifiChanged(false);
     t.advance(2500);
     expect(calls.wifi.length).toBe(n + 1);
-    expect(calls.wifi[n] - (t.now() - 2500)).toBeLessThanOrEqual(2000);
+    expect(calls.wifi[n] - (t.ticks() - 2500)).toBeLessThanOrEqual(2000);
   });
 
   it("asks SNTP on connect, every 30 s until answered, then once a day", () => {

@@ -8,7 +8,7 @@ import { WmbusError } from "../../firmware/errors.js";
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
-describe("CRC-16/EN-13757 (protocol-vectors CRC-1…4)", () => {
+describe("CRC-16/EN-13757 (standard vectors CRC-1…4)", () => {
   it.each([
     ["CRC-1", toHex(ascii("123456789")), 0xc2b7],
     ["CRC-2", "01FD1F01", 0xcc22],

@@ -66,7 +66,7 @@ describe("NetworkLink", () => {
     let now = 0;
     let tick: () => void = () => undefined;
     const sup = new Supervisor({
-      timers: { now: () => now, repeat: (cb) => ((tick = cb), 1), clear: () => undefined },
+      timers: { ticks: () => now, repeat: (cb) => ((tick = cb), 1), clear: () => undefined },
       actions: { connectWifi: () => link.connect(), requestTime: () => undefined, restartRadio: () => undefined, led: () => undefined, log: () => undefined },
       wifiMinMs: 1000, wifiMaxMs: 8000, radioSilenceMs: 1e12,
     });

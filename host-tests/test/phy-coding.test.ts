@@ -147,7 +147,7 @@ describe("lengths from the L-field", () => {
       [10, 15],
       [25, 30],
       [26, 33],
-      [0x2e, 55], // protocol digest §1.5 example
+      [0x2e, 55], // docs/protocol.md §1.5 example
       [0x73, 132], // WM-7: 8 CRC blocks
       [255, 290],
     ];

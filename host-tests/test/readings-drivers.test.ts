@@ -1,3 +1,4 @@
+import { SingleKey } from "../../firmware/security/key-store.js";
 import { describe, expect, it } from "vitest";
 import { fromHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
@@ -64,7 +65,7 @@ describe("Apator NA-1 block layout", () => {
   it("historic value = total − volume since, its time = meter clock − age (corpus #36)", () => {
     const r = corpus.find((x) => x.index === 36)!;
     const t = new TelegramDecoder().decode(fromHex(r.telegram)).telegram;
-    const reading = makeReading(t, { timestamp: TS, driver: "apatorna1", cipher: nodeCipher(), key: r.key! });
+    const reading = makeReading(t, { timestamp: TS, driver: "apatorna1", cipher: nodeCipher(), keys: new SingleKey(r.key!) });
     expect(reading).toMatchObject({
       total_m3: 687.361, historic_m3: 662.325, historic_age_h: 351, meter_datetime: "2024-10-15 12:23", historic_datetime: "2024-09-30 21:23",
     });

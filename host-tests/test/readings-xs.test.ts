@@ -25,12 +25,14 @@ describe("readings under XS", () => {
       `import jobs from ${JSON.stringify(data)};
 import { TelegramDecoder } from ${built("firmware/decoder/decoder.js")};
 import { ReadingSession } from ${built("firmware/meters/session.js")};
+import { KeyStore } from ${built("firmware/security/key-store.js")};
 import { runReadingJob } from ${built("firmware/host/replay.js")};
 import { nobleCipher } from ${built("host-tests/host/aes-noble.js")};`,
       `const cipher = nobleCipher();
-const session = new ReadingSession(new TelegramDecoder({ cipher }), cipher);
+const keys = new KeyStore();
+const session = new ReadingSession(new TelegramDecoder({ cipher, keys }));
 for (const j of jobs) {
-  const r = runReadingJob(session, j);
+  const r = runReadingJob(session, keys, j);
   if (r !== undefined) print(JSON.stringify({ index: j.index, reading: r.reading }));
 }`,
       firmwarePreloadJs(root),

@@ -1,5 +1,5 @@
 /**
- * OMS / EN 13757 security with the real vectors of protocol-vectors.md: mode 5 (STD-1/2/3/6/7,
+ * OMS / EN 13757 security with the real vectors of the standards' vectors: mode 5 (STD-1/2/3/6/7,
  * JM-2/3/4, WM-2/3/4), mode 7 with KDF-A and the AFL MAC (STD-8, WM-5), ELL AES-CTR (JM-1, EX-1,
  * EX-2, WM-1). Frame fields are cut out by hand at the byte offsets of the vector descriptions.
  */
@@ -86,7 +86,7 @@ const WM5_RAW = h(
 );
 const WM5_KEY = h("622B9656991FF0C1574C0950CF9278D1");
 
-/** WM-5 with both frame-B CRCs checked and removed, L rewritten to exclude them (protocol.md §2.3). */
+/** WM-5 with both frame-B CRCs checked and removed, L rewritten to exclude them (docs/protocol.md §2.3). */
 function stripWm5(): Uint8Array {
   const r = WM5_RAW;
   expect(r.length).toBe(r[0] + 1);
@@ -488,7 +488,7 @@ describe.each(AES_BACKENDS)("security with %s", (_name, cipher) => {
     });
   });
 
-  describe("ELL AES-CTR (EN 13757-4 ELL, protocol.md §3.4)", () => {
+  describe("ELL AES-CTR (EN 13757-4 ELL, docs/protocol.md §3.4)", () => {
     it("JM-1: Kamstrup, CC 0x30 masked to 0x20 in the ICB", () => {
       const f = JM1_RAW.subarray(0, JM1_RAW[0] + 1);
       expect(f[10]).toBe(0x8d);

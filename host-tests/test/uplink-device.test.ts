@@ -1,6 +1,6 @@
 /**
  * The device halves of the uplinks, run on the host against fakes of the Moddable modules that
- * keep the documented behaviour (/work/shared/docs/moddable.md; types/moddable-*.d.ts):
+ * keep the documented behaviour (docs/device-notes.md; types/moddable-*.d.ts):
  *   - `moddable:preference`: binary values must be ArrayBuffers and are stored as copies; names of
  *     at most 15 characters; each set is atomic; a power cut can stop a run of sets;
  *   - `moddable:mqtt`: the classic client, here on the `mqtt` package against the real broker:

@@ -2,7 +2,7 @@
  * Driver registry and detection. Drivers are tried in this order; the first whose detection
  * entry matches the meter wins, and the generic OMS driver takes everything else.
  */
-import type { Telegram } from "../../decoder/telegram.js";
+import type { Telegram } from "../../telegram.js";
 import type { Detect, Driver } from "../types.js";
 import { enhancedAddress, swappedAddress } from "../address.js";
 import type { ReadingPlans } from "../plans.js";

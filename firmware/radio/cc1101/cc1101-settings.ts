@@ -1,6 +1,6 @@
 /**
  * CC1101 receive register sets for the two wM-Bus channels, as data (one row per register, 0x00–0x2E).
- * Values follow TI AN067 (SWRA234) T-mode/S-mode settings as digested in shared/docs/esp32-receivers.md §3.2,
+ * Values follow TI AN067 (SWRA234) T-mode/S-mode settings as restated in docs/device-notes.md §3,
  * with our GDO mapping and packet handling; meanings decoded per SWRS061 §29. The carrier word is computed
  * from the frequency and the board's crystal (FREQ = f · 2^16 / f_xosc, rounded, §21).
  */

@@ -2,7 +2,7 @@
  * CC1101 driver for wM-Bus reception (T1+C1 on 868.95 MHz or S1 on 868.30 MHz), ECMA-419 style: built from one
  * options object of io bundles (`RadioOptions`), io objects kept private and released by `close()`.
  *
- * Reception (TI SWRS061I; AN067 packet handling, digest esp32-receivers.md §3.2):
+ * Reception (TI SWRS061I; AN067 packet handling, docs/device-notes.md §3):
  *   1. RX is armed in infinite-length mode with a 4-byte FIFO threshold (§15.3, §15.4).
  *   2. GDO0 (IOCFG0 = 0x06) rises at the sync word; GDO2 (IOCFG2 = 0x00) rises when the RX FIFO reaches the
  *      threshold. Both call `service()`, which reads RXBYTES (twice, until equal: SWRZ020 erratum) and the FIFO,
