@@ -216,6 +216,7 @@ export class Gateway {
     meter.count++;
     meter.lastSeen = now;
     const cfg = meter.cfg;
+    let keyUsed = false; // a manufacturer-specific decoder decrypted with the meter's key
     const { result, reading } = this.#session.read(bytes, {
       checked: frame ? frame.format : undefined,
       chain: frame ? this.#chain : undefined,
@@ -225,7 +226,8 @@ export class Gateway {
       timestamp: isoSeconds(now),
       rssi_dbm: rssi,
       device: this.#device,
-      keep: (r) => this.#accepts(cfg, r.telegram.payloadState),
+      meterKeyUsed: () => { keyUsed = true; },
+      keep: (r) => this.#accepts(cfg, r.telegram.payloadState, keyUsed),
     });
     if (frame && result.ok && result.telegram.meter && result.telegram.meter.id !== cfg.id) {
       // The TPL was inside the ELL ciphertext and names another meter: the same binding, seen after decryption.
@@ -240,11 +242,11 @@ export class Gateway {
       return "decode_error";
     }
     const state = result.telegram.payloadState;
-    if (!this.#accepts(cfg, state)) {
+    if (!this.#accepts(cfg, state, keyUsed)) {
       s.decodeErrors[UNENCRYPTED] = (s.decodeErrors[UNENCRYPTED] ?? 0) + 1;
       return "decode_error";
     }
-    if (cfg.key && state !== "decrypted") reading.payload_state = state; // allowed, and marked
+    if (cfg.key && state !== "decrypted" && !keyUsed) reading.payload_state = state; // allowed, and marked
     s.decoded++;
     if (frame && this.#onTelegram) this.#onTelegram(cfg.id, result.telegram, frame);
     const out: OutgoingReading = {
@@ -265,10 +267,12 @@ export class Gateway {
 
   /**
    * No downgrade (docs/reliability.md): a meter with a key accepts only telegrams decrypted and verified with
-   * it — anyone can send a plain telegram under its id — unless its settings allow unencrypted ones.
+   * it — anyone can send a plain telegram under its id — unless its settings allow unencrypted ones. A driver
+   * that decrypts its manufacturer-specific payload with the key (`keyUsed`) counts as decrypted: what a sender
+   * without the key puts there decrypts to noise, not to values of its choosing.
    */
-  #accepts(cfg: MeterConfig, state: string): boolean {
-    return !cfg.key || state === "decrypted" || cfg.allowUnencrypted === true;
+  #accepts(cfg: MeterConfig, state: string, keyUsed: boolean): boolean {
+    return !cfg.key || state === "decrypted" || keyUsed || cfg.allowUnencrypted === true;
   }
 
   /** A copy of the counters. */

@@ -22,6 +22,11 @@ import { applyCalculations, type Calculations } from "./calculate.js";
 export type { Reading, FieldValue, Driver } from "./types.js";
 
 export interface ReadingOptions {
+  /**
+   * Told when a manufacturer-specific decoder decrypts with the meter's key (e.g. Apator NA-1, whose TPL says
+   * unencrypted): the gateway's no-downgrade rule counts such a telegram as decrypted with the key.
+   */
+  meterKeyUsed?: () => void;
   /** The meter's configured name ("" when unknown). */
   name?: string;
   /**
@@ -102,7 +107,7 @@ function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: R
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
 export function applyDriver(
   d: Driver, t: Telegram, out: Reading,
-  opts: { cipher?: BlockCipher; keys?: KeyProvider; fieldOrigin?: boolean; calculate?: Calculations; plans?: ReadingPlans } = {},
+  opts: { cipher?: BlockCipher; keys?: KeyProvider; fieldOrigin?: boolean; calculate?: Calculations; plans?: ReadingPlans; meterKeyUsed?: () => void } = {},
 ): void {
   const plans = opts.plans;
   const records = t.records; // a damaged APL keeps the records before the damage (decoder apl_error)
@@ -132,7 +137,11 @@ export function applyDriver(
       key = undefined;
     }
     const k = key;
-    const aesDecrypt = cipher && k ? (b: Uint8Array) => cipher.decryptBlock(k, b) : undefined;
+    const used = opts.meterKeyUsed;
+    const aesDecrypt = cipher && k ? (b: Uint8Array) => {
+      if (used) used();
+      return cipher.decryptBlock(k, b);
+    } : undefined;
     try {
       d.decode({ t, mfct, records, out, flags, aesDecrypt });
     } finally {

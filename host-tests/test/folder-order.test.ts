@@ -51,6 +51,11 @@ export const EXCEPTIONS: { readonly [fileImport: string]: string } = {
   "transport/tpl-encode.ts -> ../security/mode7.js": "the same file: move to encoder/",
   "application/fixed-structure.ts -> ../telegram.js": "fills a Telegram (EN 1434-3 fixed structure): decoder work, move to decoder/",
   "link/response-window.ts -> ../telegram.js": "reads a decoded Telegram to time a reply: move to gateway/ (or encoder/)",
+  "platform/ota-partition.ts -> ../web/ota.js": "a device adapter implementing a web interface: move device adapters to their own top folder",
+  "platform/web-crypto-moddable.ts -> ../web/web-crypto.js": "device adapter: move with the other device adapters",
+  "platform/web-server-moddable.ts -> ../web/web-app.js": "device adapter: move with the other device adapters",
+  "platform/web-server-moddable.ts -> ../web/ota.js": "the same file",
+  "platform/wifi-ap-moddable.ts -> ../web/web-app.js": "device adapter: move with the other device adapters",
 };
 
 /** Row of a unit in LAYERS, or -1. */
