@@ -127,7 +127,7 @@ const thirds = (div: number) => (c: MfctContext): void => {
   if (c.mfct.length >= 4) c.out.total_m3 = le(c.mfct, 0, 4) / div;
 };
 
-export const APATOR: readonly Driver[] = [
+export const APATOR: readonly Driver[] = Object.freeze([
   { name: "apator08", detect: [{ m: "APT", v: 0x03, t: 0x03 }, { m: "APT", v: 0x0f, t: 0x0f }], fields: [], status: [], decode: thirds(3000) },
   { name: "apator172", detect: [{ m: "APT", v: 0x04, t: 0x11 }], media: "water", fields: [], status: [], decode: thirds(3) },
   {
@@ -157,4 +157,4 @@ export const APATOR: readonly Driver[] = [
     status: [],
     decode: decodeApator162,
   },
-];
+]);

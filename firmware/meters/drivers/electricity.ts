@@ -278,7 +278,7 @@ const ABBB23_FIELDS: readonly FieldRule[] = [
   { n: "product_no", vib: "FFAA00", as: "hex", fmt: ascii },
 ];
 
-export const ELECTRICITY: readonly Driver[] = [
+export const ELECTRICITY: readonly Driver[] = Object.freeze([
   { name: "abbb23", detect: [{ m: "ABB", v: 0x20, t: 0x02 }], fields: ABBB23_FIELDS },
   {
     name: "em24",
@@ -307,4 +307,4 @@ export const ELECTRICITY: readonly Driver[] = [
     fields: IEM3000_FIELDS,
     status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(IEM_ERRORS)], need: true }),
   },
-];
+]);

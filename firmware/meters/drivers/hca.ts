@@ -174,7 +174,7 @@ const SONTEX868_FIELDS: readonly FieldRule[] = [
   { n: "device_datetime", r: "date_time", as: "datetime" },
 ];
 
-export const HCA: readonly Driver[] = [
+export const HCA: readonly Driver[] = Object.freeze([
   {
     name: "lse_08",
     detect: [{ m: "LSE", v: 0x01, t: 0x08 }],
@@ -256,4 +256,4 @@ export const HCA: readonly Driver[] = [
     status: [],
     decode: decodeBfw240,
   },
-];
+]);

@@ -225,7 +225,7 @@ const SENSOSTAR_ERRORS: FlagTable = deepFreeze({
   rest: "ERROR_FLAGS_",
 });
 
-export const HEAT: readonly Driver[] = [
+export const HEAT: readonly Driver[] = Object.freeze([
   {
     name: "vario451mid",
     detect: [{ m: "TCH", v: 0x17, t: 0x04 }],
@@ -306,4 +306,4 @@ export const HEAT: readonly Driver[] = [
   { name: "sharky774", detect: [{ m: "DME", v: 0x41, t: 0x04 }, { m: "DME", v: 0x41, t: 0x0d }, { m: "DME", v: 0x41, t: 0x0c }], fields: SHARKY774_FIELDS, status: [] },
   { name: "sharky", detect: [{ m: "HYD", v: 0x20, t: 0x04 }, { m: "DME", v: 0x40, t: 0x04 }], swappedAddress: true, fields: SHARKY_FIELDS },
   { name: "hydrocalm4", detect: [{ m: "BMT", v: 0x1a, t: 0x0d }], fields: HYDROCALM4_FIELDS },
-];
+]);

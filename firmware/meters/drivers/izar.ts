@@ -155,7 +155,7 @@ function put(out: Reading, names: readonly [string, string, string, string, stri
 }
 
 
-export const IZAR: readonly Driver[] = [
+export const IZAR: readonly Driver[] = Object.freeze([
   {
     name: "izar",
     detect: [], // claims no triple (wmbusmeters moved them to izarv2): chosen only when configured
@@ -189,4 +189,4 @@ export const IZAR: readonly Driver[] = [
       for (const [bit, name] of IZARV2_ALARMS) if ((raw & bit) !== 0) c.flags.push(name);
     },
   },
-];
+]);

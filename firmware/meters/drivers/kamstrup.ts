@@ -80,7 +80,7 @@ const KAMHEAT_FIELDS: readonly FieldRule[] = [
   { n: "enhanced_id", r: "enhanced_identification_vife_15", as: "rhex" },
 ];
 
-export const KAMSTRUP: readonly Driver[] = [
+export const KAMSTRUP: readonly Driver[] = Object.freeze([
   {
     name: "kamwater", aliases: ["multical21", "flowiq2200"],
     detect: [{ m: "KAM", v: 0x1b, t: 0x06 }, { m: "KAM", v: 0x1b, t: 0x16 }, { m: "KAW", v: 0x3a, t: 0x16 }, { m: "KAW", v: 0x3c, t: 0x16 }, { m: "KAM", v: 0x1d, t: 0x16 }, { m: "KAW", v: 0x42, t: 0x06 }, { m: "KAW", v: 0x42, t: 0x16 }],
@@ -124,4 +124,4 @@ export const KAMSTRUP: readonly Driver[] = [
     ],
     status: [],
   },
-];
+]);

@@ -18,7 +18,7 @@ const weekdays = (v: FieldValue): FieldValue => {
   return out.sort().join(" ");
 };
 
-export const LANSEN: readonly Driver[] = [
+export const LANSEN: readonly Driver[] = Object.freeze([
   {
     name: "lansendw",
     detect: [{ m: "LAS", v: 0x07, t: 0x1d }],
@@ -80,4 +80,4 @@ export const LANSEN: readonly Driver[] = [
       { n: "battery", u: "v", r: "voltage" },
     ],
   },
-];
+]);

@@ -118,7 +118,7 @@ const QSMOKE_FIELDS: readonly FieldRule[] = [
   { n: "some_sort_of_duration", u: "h", r: "duration_since_last_readout_future_value" },
 ];
 
-export const QUNDIS: readonly Driver[] = [
+export const QUNDIS: readonly Driver[] = Object.freeze([
   {
     name: "qwater",
     detect: [],
@@ -160,4 +160,4 @@ export const QUNDIS: readonly Driver[] = [
     detect: [{ m: "QDS", v: 0x21, t: 0x1a }, { m: "QDS", v: 0x23, t: 0x1a }, { m: "LSE", v: 0x21, t: 0x1a }, { m: "LSE", v: 0x23, t: 0x1a }],
     fields: QSMOKE_FIELDS,
   },
-];
+]);

@@ -33,7 +33,7 @@ const PIIGTH_FIELDS: readonly FieldRule[] = [
   { n: "software_version", r: "software_version", as: "rhex" },
 ];
 
-export const ROOM: readonly Driver[] = [
+export const ROOM: readonly Driver[] = Object.freeze([
   {
     name: "munia",
     detect: [{ m: "WEP", v: 0x02, t: 0x1b }, { m: "WEP", v: 0x04, t: 0x1b }],
@@ -70,4 +70,4 @@ export const ROOM: readonly Driver[] = [
     // this sensor reports a removed radio module in STS bit 3
     status: [{ n: "status", parts: [{ sts: true, stsTable: { e: [[0x03, 0x01, "BUSY"], [0x03, 0x02, "ERROR"], [0x03, 0x03, "ALARM"], [0x04, "POWER_LOW"], [0x08, "MODULE_REMOVED"], [0x10, "TEMPORARY_ERROR"]] } }] }],
   },
-];
+]);

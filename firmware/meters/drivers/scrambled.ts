@@ -73,7 +73,7 @@ function decodeRfmtx1(c: MfctContext): void {
   c.out.meter_datetime = `20${f(5)}-${f(4)}-${f(3)} ${f(2)}:${f(1)}`;
 }
 
-export const SCRAMBLED: readonly Driver[] = [
+export const SCRAMBLED: readonly Driver[] = Object.freeze([
   { name: "mkradio3a", detect: [{ m: "TCH", v: 0x50, t: 0x72 }], media: "cold water", fields: [], status: [], decode: decodeMkradio3a },
   { name: "rfmtx1", detect: [{ m: "BMT", v: 0x05, t: 0x07 }], fields: [], status: [], ownPayload: true, decode: decodeRfmtx1 },
-];
+]);

@@ -9,7 +9,7 @@ const TOTAL: FieldRule = { n: "total", u: "m3", r: "volume" };
 const TARGET: FieldRule = { n: "target", u: "m3", r: "volume_storage_1" };
 const TARGET_DATE: FieldRule = { n: "target_date", r: "date_storage_1", as: "date" };
 
-export const SIMPLE: readonly Driver[] = [
+export const SIMPLE: readonly Driver[] = Object.freeze([
   {
     name: "supercom587",
     detect: [{ m: "SON", v: 0x3c, t: 0x06 }, { m: "SON", v: 0x3c, t: 0x07 }],
@@ -32,4 +32,4 @@ export const SIMPLE: readonly Driver[] = [
   },
   { name: "mkradio4a", detect: [{ m: "HYD", v: 0xfe, t: 0x06 }, { m: "TCH", v: 0x95, t: 0x37 }], fields: [TARGET, TARGET_DATE], status: [] },
   { name: "actislink", detect: [{ m: "ALK", v: 0x04, t: 0x07 }], fields: [TOTAL], status: [] },
-];
+]);

@@ -28,6 +28,6 @@ const EI6500_FIELDS: readonly FieldRule[] = [
   { n: "obstacle_distance", vib: "FF2C", su: 1, as: "int", fmt: byteOf(3, (b) => (b === 0 ? "" : "" + b)) },
 ];
 
-export const SMOKE: readonly Driver[] = [
+export const SMOKE: readonly Driver[] = Object.freeze([
   { name: "ei6500", detect: [{ m: "EIE", v: 0x0c, t: 0x1a }], fields: EI6500_FIELDS },
-];
+]);

@@ -79,7 +79,7 @@ function decodeTsd2(c: MfctContext): void {
   c.out.prev_date = techemDates(b).prev;
 }
 
-export const TECHEM: readonly Driver[] = [
+export const TECHEM: readonly Driver[] = Object.freeze([
   { name: "tsd2", detect: [{ m: "TCH", v: 0x76, t: 0xf0 }], media: "smoke detector", fields: [], status: [{ n: "status", parts: [] }], decode: decodeTsd2 },
   {
     name: "fhkvdataiii",
@@ -93,4 +93,4 @@ export const TECHEM: readonly Driver[] = [
   { name: "vario451", detect: [{ m: "TCH", v: 0x27, t: 0x04 }, { m: "TCH", v: 0x27, t: 0xc3 }], media: "heat", fields: [], status: [], decode: heatDecoder(true) },
   { name: "mkradio3", detect: [{ m: "TCH", v: 0x74, t: 0x62 }, { m: "TCH", v: 0x74, t: 0x72 }], media: "warm water", fields: [], status: [], decode: waterDecoder(true) },
   { name: "mkradio4", detect: [{ m: "TCH", v: 0x95, t: 0x62 }, { m: "TCH", v: 0x70, t: 0x62 }, { m: "TCH", v: 0x95, t: 0x72 }, { m: "TCH", v: 0x70, t: 0x72 }], media: "warm water", fields: [], status: [], decode: waterDecoder(false) },
-];
+]);

@@ -130,7 +130,7 @@ function decodeHydrodigit(c: MfctContext): void {
   }
 }
 
-export const WATER: readonly Driver[] = [
+export const WATER: readonly Driver[] = Object.freeze([
   { name: "hydrus", detect: [{ m: "DME", v: 0x70, t: 0x07 }, { m: "DME", v: 0x76, t: 0x07 }, { m: "HYD", v: 0x24, t: 0x07 }, { m: "HYD", v: 0x8b, t: 0x07 }, { m: "HYD", v: 0x8b, t: 0x06 }, { m: "DME", v: 0x70, t: 0x06 }, { m: "DME", v: 0x70, t: 0x16 }], swappedAddress: true, fields: HYDRUS_FIELDS },
   {
     name: "iperl",
@@ -160,4 +160,4 @@ export const WATER: readonly Driver[] = [
     status: [],
     decode: decodeHydrodigit,
   },
-];
+]);

@@ -150,7 +150,7 @@ function decodeGwfWater(c: MfctContext): void {
   c.out.battery_y = (b[2] >> 3) * 0.5;
 }
 
-export const WATER2: readonly Driver[] = [
+export const WATER2: readonly Driver[] = Object.freeze([
   {
     name: "aptmbusna",
     detect: [{ m: "APA", v: 0x15, t: 0x07 }],
@@ -305,4 +305,4 @@ export const WATER2: readonly Driver[] = [
     // "error_code" accompanies the error block (error flags and/or error date)
     status: [{ n: "error_code", parts: [errorFlags(), { rec: { n: "", r: "date_error" }, flags: { e: [], rest: "" } }], need: true }],
   },
-];
+]);

@@ -40,7 +40,7 @@ function decodeUiwsProfile(c: MfctContext): void {
   }
 }
 
-export const WATER3: readonly Driver[] = [
+export const WATER3: readonly Driver[] = Object.freeze([
   {
     name: "aquastream",
     detect: [{ m: "IMT", v: 0x01, t: 0x07 }],
@@ -105,4 +105,4 @@ export const WATER3: readonly Driver[] = [
       { n: "other", parts: [{ rec: { n: "", h: "017F" }, flags: { e: [], rest: "OTHER_FLAGS_" } }], ok: "" },
     ],
   },
-];
+]);
