@@ -8,7 +8,7 @@
  *   radio    firmware/radio/create-radio.ts builds the CC1101/SX1262 driver from `device.peripheral.radio`, the
  *            io bundles boards/common/provider.js made from the board's pins.json (the one place pins become
  *            io); the native radio task takes its pins from the same bundles. The host simulator runs the
- *            same provider with its own io classes (host-tests/sim/board-provider.ts).
+ *            same provider with its own io classes (host-tests/rigs/board-provider.ts).
  *   uplinks  uplink/device-uplinks.ts; SecureSocket for mqtts:// and https:// (modules/crypt/tls.json).
  *   web      web/web-app.ts (login, settings, meters, live events, OTA) over the classic `http` Server on
  *            mc/config `httpPort` (default 80), from boot: platform/web-server-moddable.ts.

@@ -1,7 +1,7 @@
 /**
  * Builds the radio driver from the board's radio peripheral: the io bundles that boards/common/provider.js
  * makes from the board's pins.json. On the device that is `device.peripheral.radio`; on the host the simulator
- * evaluates the same provider.js with its own io classes (host-tests/sim/board-provider.ts). The provider is
+ * evaluates the same provider.js with its own io classes (host-tests/rigs/board-provider.ts). The provider is
  * the one place where pins become io: the JS drivers (`radioOptionsFromPeripheral`) and the native radio task
  * (`nativeTaskPins`) only read its bundles.
  */

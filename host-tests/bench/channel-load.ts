@@ -1,14 +1,14 @@
 /**
  * Bench part "Radio simulator": frames lost by the gateway at 25/50/100 % channel load (issue 8 target: 0 at
- * 100 %), losses on air counted apart. Runs host-tests/sim/load.ts for both radios and both radio services,
+ * 100 %), losses on air counted apart. Runs host-tests/rigs/load.ts for both radios and both radio services,
  * Poisson traffic, with each telegram's decode cost = its measured XS pipeline computrons (xs-stages.ts, same
  * corpus record) × US_PER_COMPUTRON; plus back-to-back traffic at 100 % and the native service at twice the
  * µs/computron figure. Deterministic (seeded); simulated time, not wall clock. Method: docs/performance.md.
  */
 import type { CodedFrame } from "../sim/corpus-frames.js";
-import { DEFAULT_DECODE_COMPUTRONS, runLoad, US_PER_COMPUTRON, type LoadResult, type Traffic } from "../sim/load.js";
+import { DEFAULT_DECODE_COMPUTRONS, runLoad, US_PER_COMPUTRON, type LoadResult, type Traffic } from "../rigs/load.js";
 import type { RadioServiceKind } from "../sim/load-thread.js";
-import type { SimChipKind } from "../sim/sim-radio.js";
+import type { SimChipKind } from "../rigs/sim-radio.js";
 import type { RecordCost } from "./xs-stages.js";
 
 export const LOADS = [0.25, 0.5, 1] as const;

@@ -2,7 +2,7 @@
  * The gateway hears the simulated apartment through the air model and a real radio driver on a chip simulator
  * (issue 7 item 7): `SimulatedAir` is the shared medium (one Scheduler + one Air for every gateway of a run),
  * `AirFrameSource` is one gateway's receiver on it — board pins.json → SimBoard io → CC1101/SX1262 driver
- * (built by firmware/radio/create-radio.ts as on the device) → chip model (host-tests/sim/sim-radio.ts).
+ * (built by firmware/radio/create-radio.ts as on the device) → chip model (host-tests/rigs/sim-radio.ts).
  *
  * Time. The scheduler counts µs from the apartment's start; the gateway's SimClock counts epoch ms. They are
  * one clock: `scheduler µs = (epoch ms − epochMs) × 1000`, with the scheduler's zero BOOT_MS before the clock's start. The runner calls `runUntil(ms)` before it moves the
@@ -18,7 +18,7 @@ import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import { Air, type AirSignal } from "../sim/air.js";
 import type { Transmission } from "../sim/apartment.js";
 import { Scheduler } from "../sim/scheduler.js";
-import { createSimRadio, type SimChipKind, type SimRadio } from "../sim/sim-radio.js";
+import { createSimRadio, type SimChipKind, type SimRadio } from "../rigs/sim-radio.js";
 import type { SimClock, SimulatedReceiver } from "./gateway-runner.js";
 
 export type { SimChipKind };

@@ -1,13 +1,13 @@
 /** createRadio (board description → driver) and createSimRadio (both chips on one air). */
 import { describe, expect, it } from "vitest";
 import { createRadio, nativeTaskPins } from "../../firmware/radio/create-radio.js";
-import { boardPeripheral, radioOptionsForBoard } from "../sim/board-provider.js";
+import { boardPeripheral, radioOptionsForBoard } from "../rigs/board-provider.js";
 import type { RadioFrame } from "../../firmware/radio/radio.js";
 import { Air } from "../sim/air.js";
 import { wirelessCorpusFrames } from "../sim/corpus-frames.js";
 import { SimBoard } from "../sim/io.js";
 import { Scheduler, SimTimers } from "../sim/scheduler.js";
-import { createSimRadio, loadBoard } from "../sim/sim-radio.js";
+import { createSimRadio, loadBoard } from "../rigs/sim-radio.js";
 import { hex } from "./radio-cc1101-helpers.js";
 
 describe("createRadio", () => {

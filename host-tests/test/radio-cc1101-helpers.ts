@@ -6,7 +6,7 @@ import { Air, type AirOptions, type AirSignal } from "../sim/air.js";
 import type { Cc1101Sim } from "../sim/cc1101/cc1101-sim.js";
 import { Prng } from "../sim/prng.js";
 import { Scheduler } from "../sim/scheduler.js";
-import { createSimRadio, type SimRadio } from "../sim/sim-radio.js";
+import { createSimRadio, type SimRadio } from "../rigs/sim-radio.js";
 import type { CC1101 } from "../../firmware/radio/cc1101/cc1101.js";
 
 export interface Sent {

@@ -1,6 +1,6 @@
 /**
  * Radio service under load: the simulated JS thread (host-tests/sim/load-thread.ts), the RadioService
- * (firmware/radio/radio-service.ts) and short deterministic channel-load runs (host-tests/sim/load.ts):
+ * (firmware/radio/radio-service.ts) and short deterministic channel-load runs (host-tests/rigs/load.ts):
  * 0 frames lost by the gateway at 100 % occupancy with the native service, and losses attributed to the air
  * or the gateway correctly.
  */
@@ -9,15 +9,15 @@ import { CC1101, type Cc1101FifoService } from "../../firmware/radio/cc1101/cc11
 import { REG } from "../../firmware/radio/cc1101/cc1101-registers.js";
 import { settingsImage } from "../../firmware/radio/cc1101/cc1101-settings.js";
 import type { RadioIoClasses } from "../../firmware/radio/create-radio.js";
-import { radioOptionsForBoard } from "../sim/board-provider.js";
+import { radioOptionsForBoard } from "../rigs/board-provider.js";
 import { RadioService, type QueuedFrame } from "../../firmware/radio/radio-service.js";
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import { Air } from "../sim/air.js";
 import type { Cc1101Sim } from "../sim/cc1101/cc1101-sim.js";
 import { lcg, randomFrame } from "../sim/random-frames.js";
 import { Scheduler } from "../sim/scheduler.js";
-import { createSimRadio } from "../sim/sim-radio.js";
-import { runLoad, type LoadResult } from "../sim/load.js";
+import { createSimRadio } from "../rigs/sim-radio.js";
+import { runLoad, type LoadResult } from "../rigs/load.js";
 import { ThreadedScheduler } from "../sim/load-thread.js";
 
 function accounted(r: LoadResult): void {

@@ -13,16 +13,16 @@ import { Cc1101Bus } from "../../firmware/radio/cc1101/cc1101-bus.js";
 import { Sx1262Bus } from "../../firmware/radio/sx1262/sx1262-bus.js";
 import { settingsImage } from "../../firmware/radio/cc1101/cc1101-settings.js";
 import type { RadioIoClasses } from "../../firmware/radio/create-radio.js";
-import { radioOptionsForBoard } from "../sim/board-provider.js";
+import { radioOptionsForBoard } from "../rigs/board-provider.js";
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import { Air } from "../sim/air.js";
 import { CLOCK_DIVIDERS, GDO_CLOCK_FIRST, LENGTH_CONFIG, MARCSTATE, R, RESET_VALUES, deviationHz } from "../sim/cc1101/datasheet.js";
 import type { Cc1101Sim } from "../sim/cc1101/cc1101-sim.js";
 import { CHIP_MODE, DEVICE_ERROR, OP } from "../sim/sx1262/datasheet.js";
-import { createSx1262Rig } from "../sim/sx1262/rig.js";
+import { createSx1262Rig } from "../rigs/sx1262-rig.js";
 import { lcg, randomFrame } from "../sim/random-frames.js";
 import { Scheduler } from "../sim/scheduler.js";
-import { createSimRadio, loadBoard } from "../sim/sim-radio.js";
+import { createSimRadio, loadBoard } from "../rigs/sim-radio.js";
 import { hex, rig, type Sent } from "./radio-cc1101-helpers.js";
 
 /** A frame with DLL CRCs whose L-field is `l` (random body, fixed seed). */

@@ -8,7 +8,7 @@ import { DIGITAL, SimBoard } from "../sim/io.js";
 import { Scheduler } from "../sim/scheduler.js";
 import { Sx1262Sim } from "../sim/sx1262/chip.js";
 import { CHIP_MODE, IRQ, OP, REG } from "../sim/sx1262/datasheet.js";
-import { createSx1262Rig } from "../sim/sx1262/rig.js";
+import { createSx1262Rig } from "../rigs/sx1262-rig.js";
 import { addFrameACrc } from "../../firmware/link/frame-format.js";
 import { fifoBytes } from "../../firmware/phy/on-air.js";
 import { fifoLength } from "../../firmware/phy/sync.js";

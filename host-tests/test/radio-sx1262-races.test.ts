@@ -9,7 +9,7 @@ import { CHIP_RATE, findSync, type AirSignal } from "../sim/air.js";
 import { type CodedFrame, wirelessCorpusFrames } from "../sim/corpus-frames.js";
 import { Sx1262Sim } from "../sim/sx1262/chip.js";
 import { CHIP_MODE, IRQ, OP } from "../sim/sx1262/datasheet.js";
-import { createSx1262Rig, type Sx1262Rig } from "../sim/sx1262/rig.js";
+import { createSx1262Rig, type Sx1262Rig } from "../rigs/sx1262-rig.js";
 
 const corpus = wirelessCorpusFrames();
 const short = (variant: string) => corpus.frames.filter((f) => f.variant === variant && f.frame.length < 60);

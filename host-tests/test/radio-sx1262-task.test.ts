@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { RadioIoClasses } from "../../firmware/radio/create-radio.js";
-import { radioOptionsForBoard } from "../sim/board-provider.js";
+import { radioOptionsForBoard } from "../rigs/board-provider.js";
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import type { QueuedFrame } from "../../firmware/radio/radio-service.js";
 import { SX1262 } from "../../firmware/radio/sx1262/sx1262.js";
@@ -16,7 +16,7 @@ import { SimSx1262Task } from "../native/sx1262-task-sim.js";
 import { Air } from "../sim/air.js";
 import { lcg, randomFrame, type FrameKind } from "../sim/random-frames.js";
 import { Scheduler } from "../sim/scheduler.js";
-import { createSimRadio } from "../sim/sim-radio.js";
+import { createSimRadio } from "../rigs/sim-radio.js";
 import type { Sx1262Sim } from "../sim/sx1262/chip.js";
 
 

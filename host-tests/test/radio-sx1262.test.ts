@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type CodedFrame, type Variant, wirelessCorpusFrames } from "../sim/corpus-frames.js";
-import { createSx1262Rig, type Sx1262Rig } from "../sim/sx1262/rig.js";
+import { createSx1262Rig, type Sx1262Rig } from "../rigs/sx1262-rig.js";
 import { fifoLength } from "../../firmware/phy/sync.js";
 import type { RadioListen } from "../../firmware/radio/radio.js";
 import { toHex } from "../../firmware/util/hex.js";

@@ -25,10 +25,10 @@ import { addFrameACrc, addFrameBCrc } from "../../firmware/link/frame-format.js"
 import { encodeOnAir } from "../../firmware/phy/on-air.js";
 import { RadioService } from "../../firmware/radio/radio-service.js";
 import { toHex } from "../../firmware/util/hex.js";
-import { Air, CHIP_RATE, type AirReceiver, type AirSignal } from "./air.js";
-import { wirelessCorpusFrames, type CodedFrame } from "./corpus-frames.js";
-import { ThreadedScheduler, type JsThreadStats, type RadioServiceKind } from "./load-thread.js";
-import { Prng } from "./prng.js";
+import { Air, CHIP_RATE, type AirReceiver, type AirSignal } from "../sim/air.js";
+import { wirelessCorpusFrames, type CodedFrame } from "../sim/corpus-frames.js";
+import { ThreadedScheduler, type JsThreadStats, type RadioServiceKind } from "../sim/load-thread.js";
+import { Prng } from "../sim/prng.js";
 import { createSimRadio, type SimChipKind } from "./sim-radio.js";
 
 /**

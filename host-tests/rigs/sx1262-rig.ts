@@ -2,15 +2,15 @@
  * Test rig: a Heltec WiFi LoRa 32 V3 (createSimRadio: SX1262 model + the real SX1262 driver on the board's
  * pins) on its own or a shared air, collecting frames and diagnostics.
  */
-import type { RadioIoClasses } from "../../../firmware/radio/create-radio.js";
-import { radioOptionsForBoard } from "../board-provider.js";
-import type { RadioFrame, RadioListen } from "../../../firmware/radio/radio.js";
-import { SX1262 } from "../../../firmware/radio/sx1262/sx1262.js";
-import { Air } from "../air.js";
-import type { SimBoard } from "../io.js";
-import { Scheduler } from "../scheduler.js";
-import { createSimRadio } from "../sim-radio.js";
-import type { Sx1262Sim } from "./chip.js";
+import type { RadioIoClasses } from "../../firmware/radio/create-radio.js";
+import { radioOptionsForBoard } from "./board-provider.js";
+import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
+import { SX1262 } from "../../firmware/radio/sx1262/sx1262.js";
+import { Air } from "../sim/air.js";
+import type { SimBoard } from "../sim/io.js";
+import { Scheduler } from "../sim/scheduler.js";
+import { createSimRadio } from "./sim-radio.js";
+import type { Sx1262Sim } from "../sim/sx1262/chip.js";
 
 export interface Sx1262RigOptions {
   /** Chip error rate on air. */

@@ -6,8 +6,8 @@
  */
 import type { FrameFormat, PhyMode } from "../../firmware/phy/sync.js";
 import type { TransmitOutcome, Transmitter } from "../../firmware/radio/transmitter.js";
-import type { Air, AirSignal } from "./air.js";
-import type { Scheduler } from "./scheduler.js";
+import type { Air, AirSignal } from "../sim/air.js";
+import type { Scheduler } from "../sim/scheduler.js";
 
 export class SimTransmitter implements Transmitter {
   readonly sent: AirSignal[] = [];

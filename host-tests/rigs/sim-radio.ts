@@ -11,13 +11,13 @@ import type { BoardDescription } from "../../firmware/platform/board.js";
 import { CC1101 } from "../../firmware/radio/cc1101/cc1101.js";
 import { createRadio, type RadioIoClasses } from "../../firmware/radio/create-radio.js";
 import type { Radio, RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
-import type { Air } from "./air.js";
+import type { Air } from "../sim/air.js";
 import { boardPeripheral, radioOptionsForBoard } from "./board-provider.js";
-import { Cc1101Sim } from "./cc1101/cc1101-sim.js";
-import { SimBoard } from "./io.js";
-import type { Scheduler } from "./scheduler.js";
-import { SimTimers } from "./scheduler.js";
-import { Sx1262Sim } from "./sx1262/chip.js";
+import { Cc1101Sim } from "../sim/cc1101/cc1101-sim.js";
+import { SimBoard } from "../sim/io.js";
+import type { Scheduler } from "../sim/scheduler.js";
+import { SimTimers } from "../sim/scheduler.js";
+import { Sx1262Sim } from "../sim/sx1262/chip.js";
 
 export type SimChipKind = "cc1101" | "sx1262";
 
