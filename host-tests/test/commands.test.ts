@@ -1,5 +1,5 @@
 /**
- * Issue #18 acceptance "response windows and commands": simulated bidirectional meters (host-tests/sim/bidir)
+ * Issue #18 acceptance "response windows and commands": simulated bidirectional meters (host-tests/rigs/bidir-air.ts)
  * in T2 and C2 with real window timing, the gateway pipeline, the command queue (firmware/gateway/commands.ts)
  * and a simulated transceiver behind the Transmitter seam.
  */
@@ -13,7 +13,7 @@ import { stripFrameA } from "../../firmware/link/frame-format.js";
 import { WINDOW_C2_FAST, WINDOW_T2 } from "../../firmware/link/response-window.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { VirtualClock } from "../sim/mbus/virtual-clock.js";
-import { BidirAir, SimTransceiver } from "../sim/bidir/air.js";
+import { BidirAir, SimTransceiver } from "../rigs/bidir-air.js";
 import { MemoryHub } from "../host/gateway-memory-hub.js";
 import { nodeCipher } from "../host/aes-node.js";
 

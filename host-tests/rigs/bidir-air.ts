@@ -9,16 +9,16 @@
  * The meter side is written from the protocol facts (decode with the project's decoder, encode with its
  * encoder), not from firmware/gateway/commands.ts.
  */
-import { airtimeMicros, linkMode, type LinkModeName } from "../../../firmware/phy/modes.js";
-import { encodeTelegram, type EncodeKey } from "../../../firmware/encoder/encode.js";
-import { stripFrameA } from "../../../firmware/link/frame-format.js";
-import { TelegramDecoder } from "../../../firmware/decoder/decoder.js";
-import type { AplItem } from "../../../firmware/application/record-encode.js";
-import type { RadioFrame } from "../../../firmware/radio/radio.js";
-import type { Transmitter, TransmitRequest, TransmitResult } from "../../../firmware/radio/transmit.js";
-import type { BlockCipher } from "../../../firmware/security/block-cipher.js";
-import { toHex, fromHex } from "../../../firmware/util/hex.js";
-import type { VirtualClock } from "../mbus/virtual-clock.js";
+import { airtimeMicros, linkMode, type LinkModeName } from "../../firmware/phy/modes.js";
+import { encodeTelegram, type EncodeKey } from "../../firmware/encoder/encode.js";
+import { stripFrameA } from "../../firmware/link/frame-format.js";
+import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
+import type { AplItem } from "../../firmware/application/record-encode.js";
+import type { RadioFrame } from "../../firmware/radio/radio.js";
+import type { Transmitter, TransmitRequest, TransmitResult } from "../../firmware/radio/transmit.js";
+import type { BlockCipher } from "../../firmware/security/block-cipher.js";
+import { toHex, fromHex } from "../../firmware/util/hex.js";
+import type { VirtualClock } from "../sim/mbus/virtual-clock.js";
 
 /** The meter side's receive window after its own frame, ms (same numbers as docs/bidirectional.md). */
 const METER_WINDOW: { readonly [m: string]: { open: number; close: number; down: LinkModeName; up: LinkModeName } } = {
