@@ -102,6 +102,8 @@ export function replayGateway(replay: GatewayReplay, cipher: BlockCipher, emit: 
     stats: () => ({}),
     close: () => {},
   } as unknown as UplinkHub;
+  // the parsed input itself (2 000 frames as hex strings) is live all along: measured first, to subtract
+  if (memory) emit(stringify({ memory: "input", frames: replay.frames.length, ...memory() }));
   const { config, problems } = parseConfig(replay.settings);
   const gw = new Gateway({ config, configProblems: problems, clock: { now: () => now }, cipher, hub, memo: replay.memo });
   if (memory) emit(stringify({ memory: "start", meters: config.meters.length, ...memory() }));

@@ -74,7 +74,8 @@ function compare(name: string, node: string[], xs: string[]): boolean {
 
 /** Memo sizes tried by --memo-sweep: what the decoder's memos hold on the warm heap (docs/performance.md). */
 const SWEEP: readonly { shapes: number; frames: number }[] = [
-  { shapes: 0, frames: 1 }, { shapes: 8, frames: 8 }, { shapes: 16, frames: 32 }, { shapes: 32, frames: 64 }, { shapes: 32, frames: 128 },
+  { shapes: 0, frames: 1 }, { shapes: 8, frames: 8 }, { shapes: 16, frames: 16 }, { shapes: 32, frames: 32 }, { shapes: 32, frames: 128 },
+  { shapes: 64, frames: 64 }, { shapes: 128, frames: 128 },
 ];
 
 /** The same gateway replay under XS with each memo size: the memory after start-up and after the last frame. */
@@ -83,7 +84,10 @@ function memoSweep(bin: string, dir: string, replay: GatewayReplay): void {
     const path = join(dir, `gateway-memo-${memo.shapes}-${memo.frames}.json`);
     writeFileSync(path, JSON.stringify({ ...replay, memo }));
     const mem = runXs(bin, ["gateway", path]).filter((l) => l.startsWith('{"memory"'));
-    console.log(`memo shapes=${memo.shapes} frames=${memo.frames}: start ${mem[0]} end ${mem[mem.length - 1]}`);
+    const at = (l: string) => JSON.parse(l) as { slots: number; chunks: number };
+    const [input, start, end] = [at(mem[0]), at(mem[1]), at(mem[mem.length - 1])];
+    console.log(`memo shapes=${memo.shapes} frames=${memo.frames}: gateway ${start.slots - input.slots} slots ${start.chunks - input.chunks} chunk bytes at start, ` +
+      `${end.slots - input.slots} slots ${end.chunks - input.chunks} chunk bytes after ${replay.frames.length} frames`);
   }
 }
 
