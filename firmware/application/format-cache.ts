@@ -104,11 +104,14 @@ interface FrameFormat {
 }
 
 /**
- * How many frame formats a cache keeps with their header bytes and signature on the device (about 150 B
- * each). A host gateway or the CLI that hears hundreds of meter models keeps more (the corpus alone has about
- * 300 formats); a memo smaller than the formats in turn is worked out again per frame.
+ * How many frame formats a cache keeps with their header bytes and signature on the device. An entry is keyed
+ * by the serials of its memoised record shapes, so a frame memo larger than the shape memo (DEVICE_SHAPE_MEMO)
+ * only fills with entries whose shapes were evicted and can never be hit again: measured on the real SDK, 128
+ * entries held about 18 000 more XS slots than 32 for the same 50-meter replay (docs/performance.md). A host
+ * gateway or the CLI that hears hundreds of meter models keeps more of both (the corpus alone has about 300
+ * formats); a memo smaller than the formats in turn is worked out again per frame.
  */
-export const DEVICE_FRAME_MEMO = 128;
+export const DEVICE_FRAME_MEMO = 32;
 
 /** Sizes of what a FormatCache memoises (see ShapeMemo and DEVICE_FRAME_MEMO); the device sizes by default. */
 export interface MemoSizes {
@@ -305,10 +308,15 @@ export class FormatCache {
     return signature;
   }
 
-  /** A new format from header bytes (copied). A malformed header list throws here, before it is stored. */
+  /**
+   * A new format from header bytes (copied). A malformed header list throws here, before it is stored. The
+   * parsed list is not kept: a format is parsed again (and memoised) when a compact frame first uses it, so
+   * formats learnt or imported but not in use cost only their bytes (the eight built-in formats' parsed
+   * headers took about 5 000 XS slots at start-up: docs/performance.md, "XS heap on the real SDK").
+   */
   private newFormat(signature: number, headers: Uint8Array): Format {
     const format: Format = { signature, bytes: headers.slice() };
-    this.headersOf(format);
+    parseHeaderList(format.bytes);
     return format;
   }
 

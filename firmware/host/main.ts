@@ -4,12 +4,13 @@
  *
  *   wmbus-gateway readings <jobs.json>    one JSON line per corpus record (decode result and reading)
  *   wmbus-gateway gateway <replay.json>   one line per frame through the Gateway, the status, XS memory
+ *   wmbus-gateway probe <replay.json>     the XS memory each part of a Gateway takes when it is made
  *
  * The inputs are written by host-tests/sdk/sdk-host.ts, which runs the same replays (firmware/host/replay.ts)
  * under Node and compares the lines. AES is the device's: ModdableAes on the SDK's `crypt` module.
  */
 import { ModdableAes } from "../platform/aes-crypt.js";
-import { replayGateway, replayReadings, type GatewayReplay, type ReadingJob } from "./replay.js";
+import { probeParts, replayGateway, replayReadings, type GatewayReplay, type ReadingJob } from "./replay.js";
 import { hostArgs, hostMemory, hostReadText, hostWrite } from "./host-native.js";
 
 function emit(line: string): void {
@@ -23,8 +24,8 @@ function memory(): { slots: number; chunks: number } {
 
 function run(args: string[]): number {
   const [command, path] = args;
-  if (path === undefined || (command !== "readings" && command !== "gateway")) {
-    hostWrite("usage: wmbus-gateway readings <jobs.json> | gateway <replay.json>\n");
+  if (path === undefined || (command !== "readings" && command !== "gateway" && command !== "probe")) {
+    hostWrite("usage: wmbus-gateway readings <jobs.json> | gateway <replay.json> | probe <replay.json>\n");
     return 2;
   }
   // what the modules cost before any input: with preload, the preloaded ones are in the read-only image
@@ -32,6 +33,7 @@ function run(args: string[]): number {
   const input = JSON.parse(hostReadText(path));
   const cipher = new ModdableAes();
   if (command === "readings") replayReadings(input as ReadingJob[], cipher, emit);
+  else if (command === "probe") probeParts((input as GatewayReplay).settings, cipher, emit, memory);
   else replayGateway(input as GatewayReplay, cipher, emit, memory);
   return 0;
 }

@@ -12,6 +12,13 @@ import { Gateway } from "../gateway/gateway.js";
 import { parseConfig } from "../gateway/config.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import { KeyStore } from "../security/key-store.js";
+import { ReplayGuard } from "../security/replay.js";
+import { createSecurityHook } from "../security/telegram-security.js";
+import { FormatCache } from "../application/format-cache.js";
+import { KNOWN_FORMATS } from "../application/known-formats.js";
+import { CiChain } from "../transport/ci-chain.js";
+import { DedupWindow } from "../gateway/dedup.js";
+import { UnknownMeterTable } from "../gateway/unknown-meters.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
 import type { MemoSizes } from "../application/format-cache.js";
 
@@ -80,6 +87,16 @@ export interface GatewayReplay {
   memo?: MemoSizes;
 }
 
+/** An uplink hub that only collects what it is given. */
+function countingHub(readings: OutgoingReading[]): UplinkHub {
+  return {
+    submit: (r: OutgoingReading) => { readings.push(r); },
+    gatewayStatus: () => {},
+    stats: () => ({}),
+    close: () => {},
+  } as unknown as UplinkHub;
+}
+
 /** What the host can say about its engine's memory (slots and chunk bytes in use, after a collection). */
 export interface MemorySample {
   slots: number;
@@ -96,12 +113,7 @@ export function replayGateway(replay: GatewayReplay, cipher: BlockCipher, emit: 
   let now = replay.startMs;
   let count = 0;
   const readings: OutgoingReading[] = [];
-  const hub: UplinkHub = {
-    submit: (r: OutgoingReading) => { readings.push(r); },
-    gatewayStatus: () => {},
-    stats: () => ({}),
-    close: () => {},
-  } as unknown as UplinkHub;
+  const hub = countingHub(readings);
   // the parsed input itself (2 000 frames as hex strings) is live all along: measured first, to subtract
   if (memory) emit(stringify({ memory: "input", frames: replay.frames.length, ...memory() }));
   const { config, problems } = parseConfig(replay.settings);
@@ -118,4 +130,36 @@ export function replayGateway(replay: GatewayReplay, cipher: BlockCipher, emit: 
   }
   emit(stringify({ status: gw.status() }));
   return count;
+}
+
+/**
+ * What each part of a Gateway costs when it is made, alone, in the engine that runs this: the memory after a
+ * collection before and after making it, with the part kept alive. One line per part; the parts are the ones
+ * the Gateway constructor makes (docs/performance.md, "XS heap on the real SDK").
+ */
+export function probeParts(settings: unknown, cipher: BlockCipher, emit: (line: string) => void, memory: () => MemorySample): void {
+  const kept: unknown[] = [];
+  const parts: [string, () => unknown][] = [
+    ["parseConfig", () => parseConfig(settings)],
+    ["KeyStore", () => new KeyStore()],
+    ["ReplayGuard", () => new ReplayGuard()],
+    ["DedupWindow", () => new DedupWindow()],
+    ["UnknownMeterTable(64)", () => new UnknownMeterTable(64)],
+    ["FormatCache", () => new FormatCache(256)],
+    ["FormatCache + known formats", () => { const f = new FormatCache(256); f.import(KNOWN_FORMATS); return f; }],
+    ["CiChain", () => new CiChain()],
+    ["security hook", () => createSecurityHook(cipher)],
+    ["TelegramDecoder", () => new TelegramDecoder({ cipher, keys: new KeyStore() })],
+    ["TelegramDecoder (2nd)", () => new TelegramDecoder({ cipher, keys: new KeyStore() })],
+    ["ReadingSession", () => new ReadingSession(new TelegramDecoder({ cipher, keys: new KeyStore() }))],
+    ["Gateway (no meters)", () => new Gateway({ config: parseConfig({ ...(settings as object), meters: [] }).config, clock: { now: () => 0 }, cipher, hub: countingHub([]) })],
+    ["Gateway", () => new Gateway({ config: parseConfig(settings).config, clock: { now: () => 0 }, cipher, hub: countingHub([]) })],
+  ];
+  for (const [name, make] of parts) {
+    const before = memory();
+    kept.push(make());
+    const after = memory();
+    emit(stringify({ part: name, slots: after.slots - before.slots, chunks: after.chunks - before.chunks }));
+  }
+  kept.length = 0;
 }
