@@ -48,7 +48,7 @@ export interface PassCounter {
 /**
  * The one time service: a monotonic clock for intervals and timeouts, the wall clock for time stamps, and timers.
  * Each layer takes the part it needs (`Pick<TimeService, …>`): the gateway the wall clock, the supervisor ticks
- * and repeat timers, the uplinks one-shot timers. Device: platform/time.ts; host: the simulators' schedulers.
+ * and repeat timers, the uplinks one-shot timers. Device: device/time.ts; host: the simulators' schedulers.
  */
 export interface TimeService {
   /** Monotonic milliseconds since an arbitrary origin (may be fractional); never wraps, never jumps. */

@@ -10,7 +10,7 @@ import { ciInfo } from "../transport/ci-table.js";
 import { readTpl } from "../transport/tpl.js";
 import { hex8 } from "../util/hex.js";
 import { decodeApl } from "./apl-dispatch.js";
-import { decodeFixedStructure } from "../application/fixed-structure.js";
+import { decodeFixedStructure } from "./fixed-structure.js";
 import { parseRecordsWithHeaders } from "../application/records.js";
 import type { FormatCache } from "../application/compact.js";
 import type { DecodeResult, SecurityHook, Telegram } from "../telegram.js";

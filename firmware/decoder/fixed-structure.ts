@@ -17,21 +17,10 @@ import { fail } from "../errors.js";
 import { hex8, toHex } from "../util/hex.js";
 import { idString } from "../link/dll.js";
 import { manufacturerCode } from "../link/manufacturer.js";
-import { scaleNumber } from "./datatypes.js";
+import { scaleNumber } from "../application/datatypes.js";
 import type { Writer } from "../util/writer.js";
-import type { DataRecord } from "./record.js";
-import type { Telegram } from "../telegram.js";
-
-export interface FixedHeader {
-  ci: number;
-  id: string;
-  acc: number;
-  status: number;
-  /** 4-bit medium code (0 other … 8 HCA, 0xA–0xE the "mode 2" gas/heat/hot water/water/HCA). */
-  medium: number;
-  unit1: number;
-  unit2: number;
-}
+import type { DataRecord } from "../application/record.js";
+import type { FixedHeader, Telegram } from "../telegram.js";
 
 /** Fixed-structure medium code → EN 13757-3 device type (codes 0–8 coincide; A–E are gas, heat, hot water, water, HCA). */
 const MEDIUM_DEVICE_TYPE: readonly number[] = Object.freeze([0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0xff, 0x03, 0x04, 0x06, 0x07, 0x08, 0xff]);

@@ -16,7 +16,7 @@
  */
 import { BlockCipher as NativeCipher } from "moddable:crypt";
 import { BLOCK_SIZE, checkBlock, checkKey } from "../security/block-cipher.js";
-import type { BlockCipher } from "./services.js";
+import type { BlockCipher } from "../platform/services.js";
 
 interface CachedKey {
   readonly key: Uint8Array;

@@ -3,11 +3,11 @@
  * "b0", "b1", … Each NVS set is atomic (ESP-IDF NVS writes an entry completely or not at all), so
  * a power cut loses at most the chunks not yet written of the write in progress, which the ring's
  * record CRC detects. NVS spreads the writes over its pages (wear levelling). Sizing: the default
- * 24 KB NVS partition is shared with the settings (platform/storage-preference.ts); a buffer of
+ * 24 KB NVS partition is shared with the settings (device/storage-preference.ts); a buffer of
  * more than a few KB wants its own larger nvs partition (docs/uplinks.md).
  */
 import Preference from "moddable:preference";
-import { checkRange, type BlockStorage } from "./block-storage.js";
+import { checkRange, type BlockStorage } from "../uplink/block-storage.js";
 
 export class PreferenceBlockStorage implements BlockStorage {
   readonly size: number;

@@ -4,7 +4,7 @@
  * Device only: imports "moddable:time".
  */
 import Time from "moddable:time";
-import type { Clock } from "./services.js";
+import type { Clock } from "../platform/services.js";
 
 /** 2023-01-03T05:01:11Z: the SDK's own "clock looks unset" threshold (build/devices/esp32/setup/network.js). */
 export const CLOCK_VALID_AFTER_MS = 1_672_722_071_000;

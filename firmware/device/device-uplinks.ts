@@ -12,11 +12,11 @@
  */
 import Timer, { type TimerId } from "moddable:timer";
 import { PreferenceBlockStorage } from "./block-storage-preference.js";
-import { composeUplinks, type UplinkParts, type UplinkSettings } from "./compose.js";
+import { composeUplinks, type UplinkParts, type UplinkSettings } from "../uplink/compose.js";
 import { ModdableHttpClient } from "./http-moddable.js";
 import { ModdableMqttTransport } from "./mqtt-moddable.js";
-import { RecordRing } from "./ring-buffer.js";
-import { droppingHub, type UplinkHub, type UplinkTimers } from "./uplink.js";
+import { RecordRing } from "../uplink/ring-buffer.js";
+import { droppingHub, type UplinkHub, type UplinkTimers } from "../uplink/uplink.js";
 
 export interface DeviceUplinkOptions {
   /** 1 KB NVS chunks per buffer (default 8). */

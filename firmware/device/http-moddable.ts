@@ -3,8 +3,8 @@
  * TLS needs a SecureSocket class (from the `securesocket` module), passed in by the main module.
  */
 import { Request } from "moddable:http";
-import type { HttpClient, HttpTarget } from "./http-uplink.js";
-import type { UplinkTimers } from "./uplink.js";
+import type { HttpClient, HttpTarget } from "../uplink/http-uplink.js";
+import type { UplinkTimers } from "../uplink/uplink.js";
 
 export interface ModdableHttpOptions {
   timers: UplinkTimers;

@@ -11,8 +11,8 @@
  * not echoed, so the connection holds one subscription per meter, not per sensor.
  */
 import Client, { type MQTTOptions } from "moddable:mqtt";
-import type { MqttConnectOptions, MqttConnection, MqttConnectionEvents, MqttMessageOptions, MqttTransport } from "./mqtt-transport.js";
-import type { UplinkTimers } from "./uplink.js";
+import type { MqttConnectOptions, MqttConnection, MqttConnectionEvents, MqttMessageOptions, MqttTransport } from "../uplink/mqtt-transport.js";
+import type { UplinkTimers } from "../uplink/uplink.js";
 
 export interface ModdableMqttOptions {
   timers: UplinkTimers;

@@ -4,7 +4,7 @@
  * firmware/main.ts loads this module with import() when pins.json has `ethernet`.
  */
 import Ethernet from "embedded:network/interface/ethernet";
-import type { NetworkDevice } from "./network.js";
+import type { NetworkDevice } from "../platform/network.js";
 
 /** SDK connection number from which an attempt is under way (connect() would throw "already connecting"). */
 const CONNECTING = 300;

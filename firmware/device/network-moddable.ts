@@ -8,9 +8,9 @@
  * pins.json by host-tests/test/boards.test.ts); nothing here names a pin or an SPI host.
  */
 import WiFi from "embedded:network/interface/wifi";
-import type { BoardDescription } from "./board.js";
-import { NetworkLink, type NetworkDevice, type NetworkEvent, type NetworkStatus } from "./network.js";
-import { spiPlan } from "./spi-plan.js";
+import type { BoardDescription } from "../platform/board.js";
+import { NetworkLink, type NetworkDevice, type NetworkEvent, type NetworkStatus } from "../platform/network.js";
+import { spiPlan } from "../platform/spi-plan.js";
 
 export interface DeviceNetworkOptions {
   board: BoardDescription;

@@ -6,8 +6,8 @@
  * host-tests/host/raw-sinks.ts). Device only.
  */
 import UDP from "embedded:io/socket/udp";
-import type { RawLineFormat, RawLineSink, RawSinkSettings } from "./raw.js";
-import { parseSinkUrl } from "./raw-settings.js";
+import type { RawLineFormat, RawLineSink, RawSinkSettings } from "../uplink/raw.js";
+import { parseSinkUrl } from "../uplink/raw-settings.js";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 

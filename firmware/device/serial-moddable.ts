@@ -9,7 +9,7 @@
  * thread must not block longer than that during a poll.
  */
 import Serial from "embedded:io/serial";
-import type { BaudRate, SerialLine } from "./line.js";
+import type { BaudRate, SerialLine } from "../wired/line.js";
 
 declare function native(name: string): (...args: any[]) => any;
 

@@ -25,7 +25,7 @@
  * value) or give the app a larger nvs partition.
  */
 import Preference from "moddable:preference";
-import type { KeyValueStore } from "./services.js";
+import type { KeyValueStore } from "../platform/services.js";
 
 /** Longest NVS namespace or key name. */
 export const NVS_NAME_MAX = 15;

@@ -5,7 +5,7 @@
  */
 import { fail } from "../errors.js";
 import type { Writer } from "../util/writer.js";
-import { FCL, macLength } from "./afl.js";
+import { FCL, macLength } from "../afl/afl.js";
 import { aflMacCompute, type AflMacFields } from "../security/afl-mac.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 

@@ -7,8 +7,8 @@
 import { fail } from "../errors.js";
 import type { Writer } from "../util/writer.js";
 import { hex8 } from "../util/hex.js";
-import { ciInfo } from "./ci-table.js";
-import { securityModeOf } from "./tpl.js";
+import { ciInfo } from "../transport/ci-table.js";
+import { securityModeOf } from "../transport/tpl.js";
 import { mode5Encrypt, mode5Iv } from "../security/mode5.js";
 import { mode7Encrypt, mode7Keys } from "../security/mode7.js";
 import type { BlockCipher } from "../security/block-cipher.js";

@@ -2,7 +2,7 @@
  * The wired M-Bus line as the master core sees it (EN 13757-2; M-Bus documentation rev. 4.8 §4–5, restated in
  * docs/wired.md): a half-duplex UART behind a level converter, 11 bits per character (start, 8 data, even
  * parity, stop), 300 to 38400 baud, 2400 the default. The core gets bytes in and writes bytes out; the device
- * implementation is serial-moddable.ts (ECMA-419 embedded:io/serial), the host one the simulated segment.
+ * implementation is device/serial-moddable.ts (ECMA-419 embedded:io/serial), the host one the simulated segment.
  */
 export type BaudRate = 300 | 600 | 1200 | 2400 | 4800 | 9600 | 19200 | 38400;
 
