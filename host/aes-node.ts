@@ -4,7 +4,7 @@
  * called again and again).
  */
 import { createCipheriv, createDecipheriv, type Cipheriv, type Decipheriv } from "node:crypto";
-import { checkBlock, checkKey, type BlockCipher } from "../../firmware/security/block-cipher.js";
+import { checkBlock, checkKey, type BlockCipher } from "../firmware/security/block-cipher.js";
 import { KeyedCache } from "./aes-cache.js";
 
 interface NodePair {

@@ -1,15 +1,15 @@
-import { fromHex } from "../../firmware/util/hex.js";
-import { WmbusError } from "../../firmware/errors.js";
+import { fromHex } from "../firmware/util/hex.js";
+import { WmbusError } from "../firmware/errors.js";
 import { HOST_MEMO } from "./host-memo.js";
-import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
-import { resultJson, stringify } from "../../firmware/decoder/json.js";
-import { analyze } from "../../firmware/decoder/analyze.js";
-import type { CrcMode } from "../../firmware/link/frame-format.js";
+import { TelegramDecoder } from "../firmware/decoder/decoder.js";
+import { resultJson, stringify } from "../firmware/decoder/json.js";
+import { analyze } from "../firmware/decoder/analyze.js";
+import type { CrcMode } from "../firmware/link/frame-format.js";
 import { nodeCipher } from "./aes-node.js";
-import { ReadingSession } from "../../firmware/meters/session.js";
-import { driverByName } from "../../firmware/meters/drivers/index.js";
-import { shownValue } from "../../firmware/gateway/config.js";
-import type { DecodeResult } from "../../firmware/telegram.js";
+import { ReadingSession } from "../firmware/meters/session.js";
+import { driverByName } from "../firmware/meters/drivers/index.js";
+import { shownValue } from "../firmware/gateway/config.js";
+import type { DecodeResult } from "../firmware/telegram.js";
 
 const USAGE = `usage:
   wmbus decode <hex> [--key <32 hex>] [--crc auto|none|A|B] [--analyze] [--driver <name>] [--name <meter name>] [--timestamp <ISO>]

@@ -5,9 +5,9 @@
  * `authorized` stands for the broker's ACL: only clients allowed to publish on …/set reach the gateway.
  */
 import mqtt, { type MqttClient } from "mqtt";
-import { Topics } from "../../firmware/uplink/topics.js";
-import { commandSubscription, handleCommandMessage, outcomeMessage } from "../../firmware/gateway/command-topics.js";
-import type { CommandOutcome, CommandQueue } from "../../firmware/gateway/commands.js";
+import { Topics } from "../firmware/uplink/topics.js";
+import { commandSubscription, handleCommandMessage, outcomeMessage } from "../firmware/gateway/command-topics.js";
+import type { CommandOutcome, CommandQueue } from "../firmware/gateway/commands.js";
 
 export class CommandMqttBridge {
   readonly #client: MqttClient;

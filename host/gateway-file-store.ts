@@ -4,8 +4,8 @@
  * because it holds keys and passwords. Other entries stay in memory.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { CONFIG_KEY } from "../../firmware/gateway/config.js";
-import type { KeyValueStore } from "../../firmware/platform/services.js";
+import { CONFIG_KEY } from "../firmware/gateway/config.js";
+import type { KeyValueStore } from "../firmware/platform/services.js";
 
 export class SettingsFileStore implements KeyValueStore {
   readonly #other = new Map<string, string>();

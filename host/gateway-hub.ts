@@ -4,11 +4,11 @@
  * when both are set. Without any uplink the readings go nowhere but the local printout (MemoryHub).
  */
 import { join } from "node:path";
-import type { GatewayConfig } from "../../firmware/gateway/config.js";
-import { MemoryBlockStorage, type BlockStorage } from "../../firmware/uplink/block-storage.js";
-import { composeUplinks, type UplinkParts } from "../../firmware/uplink/compose.js";
-import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
-import type { UplinkHub } from "../../firmware/uplink/uplink.js";
+import type { GatewayConfig } from "../firmware/gateway/config.js";
+import { MemoryBlockStorage, type BlockStorage } from "../firmware/uplink/block-storage.js";
+import { composeUplinks, type UplinkParts } from "../firmware/uplink/compose.js";
+import { RecordRing } from "../firmware/uplink/ring-buffer.js";
+import type { UplinkHub } from "../firmware/uplink/uplink.js";
 import { FileBlockStorage } from "./uplink-file-storage.js";
 import { NodeHttpClient } from "./uplink-http-node.js";
 import { NodeMqttTransport } from "./uplink-mqtt-node.js";

@@ -1,5 +1,5 @@
 /** An UplinkHub that keeps everything in memory: for tests and for `npm start --no-mqtt`. */
-import type { OutgoingReading, UplinkHub, UplinkStats } from "../../firmware/uplink/uplink.js";
+import type { OutgoingReading, UplinkHub, UplinkStats } from "../firmware/uplink/uplink.js";
 
 export class MemoryHub implements UplinkHub {
   readonly readings: OutgoingReading[] = [];

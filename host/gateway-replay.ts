@@ -3,12 +3,12 @@
  * and prints each decoded telegram (the `npm start` of before the gateway existed; kept for decoder work).
  */
 import { readFileSync } from "node:fs";
-import { fromHex } from "../../firmware/util/hex.js";
-import { idString } from "../../firmware/link/dll.js";
-import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
-import { resultJson } from "../../firmware/decoder/json.js";
+import { fromHex } from "../firmware/util/hex.js";
+import { idString } from "../firmware/link/dll.js";
+import { TelegramDecoder } from "../firmware/decoder/decoder.js";
+import { resultJson } from "../firmware/decoder/json.js";
 import { nodeCipher } from "./aes-node.js";
-import { KeyStore } from "../../firmware/security/key-store.js";
+import { KeyStore } from "../firmware/security/key-store.js";
 
 export function replay(file: string, asJson: boolean): void {
   const keys = new KeyStore();

@@ -1,13 +1,13 @@
 /**
  * Makes a firmware update file for the web upload: our header (firmware/web/ota.ts) + the app image mcconfig built.
  *
- *   node build/host-tests/host/ota-image.js <app.bin> --board heltec-wifi-lora-32-v3 --version 0.2.0 [-o out.wmbus]
+ *   node build/host/ota-image.js <app.bin> --board heltec-wifi-lora-32-v3 --version 0.2.0 [-o out.wmbus]
  *
  * The board name must be the target's mc/config `board` (boards/<board>/manifest.json); the gateway refuses others.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { buildOtaFile, ESP_IMAGE_MAGIC } from "../../firmware/web/ota.js";
+import { buildOtaFile, ESP_IMAGE_MAGIC } from "../firmware/web/ota.js";
 import { nodeHash } from "./web-crypto-node.js";
 
 export function main(argv: string[]): void {

@@ -8,8 +8,8 @@
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { connect, type Socket } from "node:net";
-import type { RawLineFormat, RawLineSink, RawSinkSettings } from "../../firmware/uplink/raw.js";
-import { parseSinkUrl } from "../../firmware/uplink/raw-settings.js";
+import type { RawLineFormat, RawLineSink, RawSinkSettings } from "../firmware/uplink/raw.js";
+import { parseSinkUrl } from "../firmware/uplink/raw-settings.js";
 
 export class UdpLineSink implements RawLineSink {
   readonly #socket: UdpSocket;

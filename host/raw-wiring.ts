@@ -2,10 +2,10 @@
  * Host wiring of the raw frame output (firmware/uplink/raw.ts) for `npm start` and the tests: the MQTT uplink
  * of the host hub (when MQTT is configured) plus the TCP/UDP listeners of the settings (./raw-sinks.ts).
  */
-import type { GatewayConfig } from "../../firmware/gateway/config.js";
-import type { MqttUplink } from "../../firmware/uplink/mqtt-uplink.js";
-import { RawOutput, type RawFilter, type RawLineFormat, type RawSinkSettings } from "../../firmware/uplink/raw.js";
-import { parseSinkUrl } from "../../firmware/uplink/raw-settings.js";
+import type { GatewayConfig } from "../firmware/gateway/config.js";
+import type { MqttUplink } from "../firmware/uplink/mqtt-uplink.js";
+import { RawOutput, type RawFilter, type RawLineFormat, type RawSinkSettings } from "../firmware/uplink/raw.js";
+import { parseSinkUrl } from "../firmware/uplink/raw-settings.js";
 import { createRawSinks } from "./raw-sinks.js";
 
 /** The raw output of `config.raw`, or undefined when raw output is off. */

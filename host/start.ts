@@ -17,23 +17,23 @@
  */
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { loadConfig, saveConfig, CONFIG_KEY } from "../../firmware/gateway/config.js";
-import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
-import type { KeyValueStore } from "../../firmware/platform/services.js";
-import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
-import { Apartment } from "../sim/apartment.js";
-import { APARTMENT_METERS } from "../sim/apartment-meters.js";
+import { loadConfig, saveConfig, CONFIG_KEY } from "../firmware/gateway/config.js";
+import { MemoryKeyValueStore } from "../firmware/platform/memory-store.js";
+import type { KeyValueStore } from "../firmware/platform/services.js";
+import type { OutgoingReading } from "../firmware/uplink/uplink.js";
+import { Apartment } from "../host-tests/sim/apartment.js";
+import { APARTMENT_METERS } from "../host-tests/sim/apartment-meters.js";
 import { nodeCipher } from "./aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./gateway-broker.js";
-import type { SimChipKind } from "./gateway-air-source.js";
-import { WebAuth } from "../../firmware/web/auth.js";
-import { randomToken } from "../../firmware/web/web-crypto.js";
+import type { SimChipKind } from "../host-tests/rigs/gateway-air-source.js";
+import { WebAuth } from "../firmware/web/auth.js";
+import { randomToken } from "../firmware/web/web-crypto.js";
 import { SimDevice } from "./web-sim-device.js";
 import { nodeHash } from "./web-crypto-node.js";
 import { SettingsFileStore } from "./gateway-file-store.js";
 import { replay } from "./gateway-replay.js";
 import { rawFilterFlag, rawSinkFlag } from "./raw-wiring.js";
-import type { RawFilter, RawSinkSettings } from "../../firmware/uplink/raw.js";
+import type { RawFilter, RawSinkSettings } from "../firmware/uplink/raw.js";
 
 export interface StartFlags {
   replay?: string;
@@ -121,7 +121,7 @@ export function parseFlags(argv: readonly string[]): StartFlags {
       case "--onboarding": f.onboarding = true; break;
       case "--raw": f.raw = rawFilterFlag(value(i++, a)); break;
       case "--raw-sink": f.rawSinks.push(rawSinkFlag(value(i++, a))); break;
-      default: throw new Error(`unknown flag ${a} (see the top of host-tests/host/start.ts or README.md)`);
+      default: throw new Error(`unknown flag ${a} (see the top of host/start.ts or README.md)`);
     }
   }
   return f;
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   if (flags.replay !== undefined) {
     const here = dirname(fileURLToPath(import.meta.url));
-    replay(flags.replay || join(here, "../../../host-tests/data/replay.jsonl"), flags.json);
+    replay(flags.replay || join(here, "../../host-tests/data/replay.jsonl"), flags.json);
     return;
   }
   const cipher = nodeCipher();

@@ -3,7 +3,7 @@
  * file (positioned writes; fsync after each write when `sync` is set, for real power-loss safety).
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
-import { checkRange, type BlockStorage } from "../../firmware/uplink/block-storage.js";
+import { checkRange, type BlockStorage } from "../firmware/uplink/block-storage.js";
 
 export class FileBlockStorage implements BlockStorage {
   readonly #fd: number;

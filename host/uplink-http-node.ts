@@ -3,7 +3,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { HttpClient, HttpTarget } from "../../firmware/uplink/http-uplink.js";
+import type { HttpClient, HttpTarget } from "../firmware/uplink/http-uplink.js";
 
 export class NodeHttpClient implements HttpClient {
   constructor(readonly timeoutMs = 15_000) {}

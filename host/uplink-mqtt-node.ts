@@ -10,7 +10,7 @@ import type {
   MqttConnectionEvents,
   MqttMessageOptions,
   MqttTransport,
-} from "../../firmware/uplink/mqtt-transport.js";
+} from "../firmware/uplink/mqtt-transport.js";
 
 export interface NodeMqttOptions {
   /** TLS: trusted CA certificates (PEM) and whether to verify the broker (default true). */

@@ -5,7 +5,7 @@
  * text the server sends (status line, headers, bodies, events): the secret-leak test reads it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { WebApp, type WebResponse } from "../../firmware/web/web-app.js";
+import { WebApp, type WebResponse } from "../firmware/web/web-app.js";
 import { listenLocal } from "./listen-local.js";
 
 export interface WebAppServer {

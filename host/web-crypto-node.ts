@@ -1,6 +1,6 @@
 /** Host HashService for the web login and OTA checks: node:crypto's SHA-256 and randomBytes. */
 import { createHash, randomBytes } from "node:crypto";
-import type { HashService } from "../../firmware/web/web-crypto.js";
+import type { HashService } from "../firmware/web/web-crypto.js";
 
 export const nodeHash: HashService = {
   createSha256() {

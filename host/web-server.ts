@@ -3,7 +3,7 @@
  * `webRespond` the device's Moddable server calls. Listens on 127.0.0.1 only.
  */
 import { createServer, type Server } from "node:http";
-import { webRespond } from "../../firmware/web/status-page.js";
+import { webRespond } from "../firmware/web/status-page.js";
 import { listenLocal } from "./listen-local.js";
 
 export interface WebServer {

@@ -4,27 +4,27 @@
  * machine, and a simulated update slot. `npm start` and the browser tests use it, so both exercise the same
  * wiring the device main does (firmware/web/apply.ts, wifi-mode.ts, web-app.ts).
  */
-import { loadConfig, problemText, type GatewayConfig } from "../../firmware/gateway/config.js";
-import { Gateway } from "../../firmware/gateway/gateway.js";
-import type { KeyValueStore } from "../../firmware/platform/services.js";
-import { SwitchHub } from "../../firmware/uplink/switch-hub.js";
-import { tapHub, type OutgoingReading, type UplinkHub } from "../../firmware/uplink/uplink.js";
-import { applySettings } from "../../firmware/web/apply.js";
-import { WebApp } from "../../firmware/web/web-app.js";
-import { WifiMode } from "../../firmware/web/wifi-mode.js";
-import { Apartment } from "../sim/apartment.js";
+import { loadConfig, problemText, type GatewayConfig } from "../firmware/gateway/config.js";
+import { Gateway } from "../firmware/gateway/gateway.js";
+import type { KeyValueStore } from "../firmware/platform/services.js";
+import { SwitchHub } from "../firmware/uplink/switch-hub.js";
+import { tapHub, type OutgoingReading, type UplinkHub } from "../firmware/uplink/uplink.js";
+import { applySettings } from "../firmware/web/apply.js";
+import { WebApp } from "../firmware/web/web-app.js";
+import { WifiMode } from "../firmware/web/wifi-mode.js";
+import { Apartment } from "../host-tests/sim/apartment.js";
 import { nodeCipher } from "./aes-node.js";
-import { DirectFrameSource } from "./gateway-direct-source.js";
-import { AirFrameSource, SimulatedAir, type SimChipKind } from "./gateway-air-source.js";
+import { DirectFrameSource } from "../host-tests/rigs/gateway-direct-source.js";
+import { AirFrameSource, SimulatedAir, type SimChipKind } from "../host-tests/rigs/gateway-air-source.js";
 import { createHostHub } from "./gateway-hub.js";
 import { createHostRawOutput } from "./raw-wiring.js";
 import { HOST_MEMO } from "./host-memo.js";
-import type { RawOutput } from "../../firmware/uplink/raw.js";
-import { connect, runApartment, SimClock, type SimulatedReceiver } from "./gateway-runner.js";
-import { SimulatedPartition } from "./ota-sim.js";
+import type { RawOutput } from "../firmware/uplink/raw.js";
+import { connect, runApartment, SimClock, type SimulatedReceiver } from "../host-tests/rigs/gateway-runner.js";
+import { SimulatedPartition } from "../host-tests/sim/ota-sim.js";
 import { startWebAppServer, type WebAppServer } from "./web-app-server.js";
 import { nodeHash } from "./web-crypto-node.js";
-import { SimulatedWifi, type SimNetwork } from "./wifi-sim.js";
+import { SimulatedWifi, type SimNetwork } from "../host-tests/sim/wifi-sim.js";
 
 /** The board the simulated device claims for OTA (the Heltec board's name and chip, boards/heltec-…/manifest.json). */
 export const SIM_BOARD = { board: "heltec-wifi-lora-32-v3", chip: "esp32s3" };

@@ -2,7 +2,7 @@
  * Device wiring of the uplinks (the UPLINK seam of firmware/main.ts): MQTT over the Moddable
  * client and/or HTTP over the Moddable Request, each with its offline ring in NVS chunks, behind
  * one UplinkHub (./compose.ts). Device only (imports Moddable modules); the host twin is
- * host-tests/host/gateway-hub.ts.
+ * host/gateway-hub.ts.
  *
  *   const hub = createDeviceUplinks(config, { onDiagnostic: log });
  *

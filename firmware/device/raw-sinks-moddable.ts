@@ -3,7 +3,7 @@
  * listener such as wmbusmeters' `rtlwmbus:CMD(nc -lku 9011)`. Uses the SDK's `embedded:io/socket/udp`
  * (types/embedded-io-socket-udp.d.ts), which on ESP32 takes a dotted IP address only, so a UDP listener named by
  * host name, and TCP listeners, are reported and left off on the device (the host runs both:
- * host-tests/host/raw-sinks.ts). Device only.
+ * host/raw-sinks.ts). Device only.
  */
 import UDP from "embedded:io/socket/udp";
 import type { RawLineFormat, RawLineSink, RawSinkSettings } from "../uplink/raw.js";

@@ -37,7 +37,7 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
-  /** The decoder's memo sizes (default: the device's; a host gateway keeps more, host-tests/host/host-memo.ts). */
+  /** The decoder's memo sizes (default: the device's; a host gateway keeps more, host/host-memo.ts). */
   memo?: MemoSizes;
   /** Raw frame output (firmware/uplink/raw.ts): every CRC-checked frame, duplicates included, before decoding. */
   raw?: RawOutput;

@@ -14,7 +14,7 @@
  *   - the rtl_wmbus line `T1;1;1;2024-05-01 12:00:00.000;-71;-71;12345678;0x2e44…` on
  *     `<prefix>/<gateway>/raw/rtlwmbus` and, one line per frame ending in "\n", to TCP/UDP listeners.
  *
- * Pure: the MQTT publisher and the line sinks are injected (host: host-tests/host/raw-sinks.ts).
+ * Pure: the MQTT publisher and the line sinks are injected (host: host/raw-sinks.ts).
  */
 import type { FrameFormat, PhyMode } from "../phy/sync.js";
 import { toHex } from "../util/hex.js";

@@ -1,6 +1,6 @@
 /**
  * The gateway's local web page and its JSON twin. Pure: the device serves it with the Moddable `http` Server
- * (firmware/main.ts), the host with node:http (host-tests/host/web-server.ts); both only call `webRespond`.
+ * (firmware/main.ts), the host with node:http (host/web-server.ts); both only call `webRespond`.
  *
  *   GET /             HTML status page (refreshes every 30 s)
  *   GET /status.json  the same data as JSON

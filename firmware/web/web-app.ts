@@ -1,7 +1,7 @@
 /**
  * The gateway's web interface as one pure request handler, `WebApp.handle(request) → response`, served by the
  * device's Moddable HTTP server (firmware/web/web-device.ts) and on the host by node:http
- * (host-tests/host/web-server.ts). Routes (docs/web.md has the full table):
+ * (host/web-server.ts). Routes (docs/web.md has the full table):
  *
  *   GET  / /app.js /app.css           the page and its two assets (public; the page asks /api/session)
  *   GET  /api/session                 {authenticated, onboarding, csrf?} (public)

@@ -2,7 +2,7 @@
  * Hashing for the web login: HMAC-SHA-256 (RFC 2104) and PBKDF2-HMAC-SHA-256 (RFC 8018 §5.2) written over an
  * injected SHA-256 and random source, so the same code runs on the device (the SDK's `crypt` Digest "SHA256"
  * and `rng`, firmware/device/web-crypto-moddable.ts) and on the host (node:crypto,
- * host-tests/host/web-crypto-node.ts). Tests check both against node:crypto's own hmac/pbkdf2 and the RFC 4231
+ * host/web-crypto-node.ts). Tests check both against node:crypto's own hmac/pbkdf2 and the RFC 4231
  * vectors. Pure: no Node or Moddable import.
  */
 

@@ -6,7 +6,7 @@
  */
 import { ecb, unsafe } from "@noble/ciphers/aes.js";
 import { checkBlock, checkKey, type BlockCipher } from "../../firmware/security/block-cipher.js";
-import { KeyedCache } from "./aes-cache.js";
+import { KeyedCache } from "../../host/aes-cache.js";
 
 interface Schedules {
   enc: Uint32Array;

@@ -18,7 +18,7 @@ import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import { Air, type AirSignal } from "../sim/air.js";
 import type { Transmission } from "../sim/apartment.js";
 import { Scheduler } from "../sim/scheduler.js";
-import { createSimRadio, type SimChipKind, type SimRadio } from "../rigs/sim-radio.js";
+import { createSimRadio, type SimChipKind, type SimRadio } from "./sim-radio.js";
 import type { SimClock, SimulatedReceiver } from "./gateway-runner.js";
 
 export type { SimChipKind };

@@ -6,7 +6,7 @@
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
-import { listenLocal } from "./listen-local.js";
+import { listenLocal } from "../../host/listen-local.js";
 
 export interface TestBroker {
   host: string;
@@ -34,7 +34,7 @@ function answers(host: string, port: number, timeoutMs = 500): Promise<boolean> 
  */
 export async function startTestBroker(): Promise<TestBroker> {
   if (process.env.WMBUS_TEST_BROKER !== "aedes" && (await answers("127.0.0.1", 1883))) return { host: "127.0.0.1", port: 1883, kind: "mosquitto", close: async () => {} };
-  const { startEmbeddedBroker } = await import("./gateway-broker.js"); // aedes is loaded only when needed
+  const { startEmbeddedBroker } = await import("../../host/gateway-broker.js"); // aedes is loaded only when needed
   const { port, close } = await startEmbeddedBroker();
   return { host: "127.0.0.1", port, kind: "aedes", close };
 }

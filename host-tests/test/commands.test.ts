@@ -14,8 +14,8 @@ import { WINDOW_C2_FAST, WINDOW_T2 } from "../../firmware/gateway/response-windo
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { VirtualClock } from "../sim/mbus/virtual-clock.js";
 import { BidirAir, SimTransceiver } from "../rigs/bidir-air.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { nodeCipher } from "../../host/aes-node.js";
 
 const cipher = nodeCipher();
 const KEYS: Record<string, string> = {

@@ -145,3 +145,16 @@ describe("firmware folder order", () => {
     ]);
   });
 });
+
+describe("host product folder", () => {
+  const HOST = join(FIRMWARE, "../host");
+  it("host/ (the CLI, npm start and their Node services) imports from host-tests only where npm start wires the simulated apartment", () => {
+    const uses = new Map<string, string[]>();
+    for (const name of readdirSync(HOST).filter((n) => n.endsWith(".ts") || n.endsWith(".mjs"))) {
+      const specs = importsOf(readFileSync(join(HOST, name), "utf8")).filter((s) => s.startsWith("../host-tests/"));
+      if (specs.length > 0) uses.set(name, specs);
+    }
+    expect([...uses.keys()].sort()).toEqual(["start.ts", "web-sim-device.ts"]);
+    for (const specs of uses.values()) for (const s of specs) expect(s).toMatch(/^\.\.\/host-tests\/(sim|rigs)\//);
+  });
+});

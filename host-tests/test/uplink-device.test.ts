@@ -11,7 +11,7 @@
  */
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTestBroker, TcpProxy, until, waterReading, type TestBroker } from "../host/uplink-test-broker.js";
+import { startTestBroker, TcpProxy, until, waterReading, type TestBroker } from "../rigs/uplink-test-broker.js";
 
 const nvs = vi.hoisted(() => {
   const state = { data: new Map<string, ArrayBuffer>(), sets: 0, cutAt: 0 };
@@ -155,7 +155,7 @@ const { ModdableMqttTransport } = await import("../../firmware/device/mqtt-modda
 const { RecordRing } = await import("../../firmware/uplink/ring-buffer.js");
 const { DeliveryHub } = await import("../../firmware/uplink/hub.js");
 const { MqttUplink } = await import("../../firmware/uplink/mqtt-uplink.js");
-const { nodeTimers } = await import("../host/uplink-node-timers.js");
+const { nodeTimers } = await import("../../host/uplink-node-timers.js");
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

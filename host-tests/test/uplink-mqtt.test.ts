@@ -13,10 +13,10 @@ import { DeliveryHub } from "../../firmware/uplink/hub.js";
 import { MqttUplink } from "../../firmware/uplink/mqtt-uplink.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
-import { FileBlockStorage } from "../host/uplink-file-storage.js";
-import { nodeTimers } from "../host/uplink-node-timers.js";
-import { NodeMqttTransport } from "../host/uplink-mqtt-node.js";
-import { startTestBroker, TcpProxy, until, type TestBroker } from "../host/uplink-test-broker.js";
+import { FileBlockStorage } from "../../host/uplink-file-storage.js";
+import { nodeTimers } from "../../host/uplink-node-timers.js";
+import { NodeMqttTransport } from "../../host/uplink-mqtt-node.js";
+import { startTestBroker, TcpProxy, until, type TestBroker } from "../rigs/uplink-test-broker.js";
 
 const RUN = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 

@@ -10,12 +10,12 @@ import { LastReadings } from "../../firmware/web/last-readings.js";
 import { escapeHtml, renderStatusPage, statusDocument, webRespond } from "../../firmware/web/status-page.js";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { DirectFrameSource } from "../host/gateway-direct-source.js";
-import { connect, runApartment, SimClock } from "../host/gateway-runner.js";
-import { startWebServer } from "../host/web-server.js";
-import { parseFlags } from "../host/start.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
+import { connect, runApartment, SimClock } from "../rigs/gateway-runner.js";
+import { startWebServer } from "../../host/web-server.js";
+import { parseFlags } from "../../host/start.js";
 
 const cipher = nodeCipher();
 const HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "a & b 'quoted'"];
