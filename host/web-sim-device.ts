@@ -20,7 +20,7 @@ import { createHostHub } from "./gateway-hub.js";
 import { createHostRawOutput } from "./raw-wiring.js";
 import { HOST_MEMO } from "./host-memo.js";
 import type { RawOutput } from "../firmware/uplink/raw.js";
-import { connect, runApartment, SimClock, type SimulatedReceiver } from "../host-tests/rigs/gateway-runner.js";
+import { connect, runApartment, SimClock, type SimulatedReceiver } from "../host-tests/sim/gateway-runner.js";
 import { SimulatedPartition } from "../host-tests/sim/ota-sim.js";
 import { startWebAppServer, type WebAppServer } from "./web-app-server.js";
 import { nodeHash } from "./web-crypto-node.js";

@@ -19,7 +19,7 @@ import { withoutCrc } from "../sim/corpus-frames.js";
 import { Prng } from "../sim/prng.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { MemoryHub } from "../../host/gateway-memory-hub.js";
-import { SimClock } from "../rigs/gateway-runner.js";
+import { SimClock } from "../sim/gateway-runner.js";
 
 interface Seed {
   bytes: Uint8Array;

@@ -13,7 +13,7 @@ import { Apartment } from "../sim/apartment.js";
 import { Prng } from "../sim/prng.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { MemoryHub } from "../../host/gateway-memory-hub.js";
-import { SimClock } from "../rigs/gateway-runner.js";
+import { SimClock } from "../sim/gateway-runner.js";
 import { DIRECT_SENSITIVITY_DBM, DirectFrameSource } from "../rigs/gateway-direct-source.js";
 import { spoofFrame } from "./hostile-frames.js";
 

@@ -19,7 +19,7 @@ import { Air, type AirSignal } from "../sim/air.js";
 import type { Transmission } from "../sim/apartment.js";
 import { Scheduler } from "../sim/scheduler.js";
 import { createSimRadio, type SimChipKind, type SimRadio } from "./sim-radio.js";
-import type { SimClock, SimulatedReceiver } from "./gateway-runner.js";
+import type { SimClock, SimulatedReceiver } from "../sim/gateway-runner.js";
 
 export type { SimChipKind };
 export const SIM_CHIPS: readonly SimChipKind[] = ["sx1262", "cc1101"];

@@ -6,7 +6,7 @@
  */
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
 import type { Transmission } from "../sim/apartment.js";
-import type { SimulatedReceiver } from "./gateway-runner.js";
+import type { SimulatedReceiver } from "../sim/gateway-runner.js";
 
 /** Weakest frame the direct source delivers (≈ CC1101 at 100 kcps, datasheet table "RX sensitivity"). */
 export const DIRECT_SENSITIVITY_DBM = -105;

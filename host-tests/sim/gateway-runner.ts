@@ -6,7 +6,7 @@
 import type { Clock } from "../../firmware/platform/services.js";
 import type { Gateway } from "../../firmware/gateway/gateway.js";
 import type { FrameSource } from "../../firmware/gateway/frame-source.js";
-import type { Apartment, Transmission } from "../sim/apartment.js";
+import type { Apartment, Transmission } from "./apartment.js";
 
 /**
  * A frame source on the simulated air: the runner offers it every transmission at its time.

@@ -15,7 +15,7 @@ import { VirtualClock } from "../sim/mbus/virtual-clock.js";
 import { BidirAir, SimTransceiver } from "../rigs/bidir-air.js";
 import { createHostHub } from "../../host/gateway-hub.js";
 import { CommandMqttBridge } from "../../host/command-mqtt-bridge.js";
-import { startTestBroker, until, type TestBroker } from "../rigs/uplink-test-broker.js";
+import { startTestBroker, until, type TestBroker } from "../support/uplink-test-broker.js";
 import { nodeCipher } from "../../host/aes-node.js";
 
 let broker: TestBroker;

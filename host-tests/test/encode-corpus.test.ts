@@ -66,7 +66,7 @@ describe("decode → encode under XS", () => {
     const src = `
 import data from ${JSON.stringify(data)};
 import { roundTrip } from ${repoImport("host-tests/xs/encode-runner.ts")};
-import { nobleCipher } from ${repoImport("host-tests/rigs/aes-noble.ts")};
+import { nobleCipher } from ${repoImport("host-tests/support/aes-noble.ts")};
 ${ENTRY_OUT}
 const c = nobleCipher();
 for (const r of data) out(JSON.stringify(roundTrip(r, c)));

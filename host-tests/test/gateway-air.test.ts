@@ -10,7 +10,7 @@ import { parseConfig } from "../../firmware/gateway/config.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { MemoryHub } from "../../host/gateway-memory-hub.js";
-import { connect, runApartment, SimClock, type SimulatedGateway } from "../rigs/gateway-runner.js";
+import { connect, runApartment, SimClock, type SimulatedGateway } from "../sim/gateway-runner.js";
 import { AirFrameSource, SimulatedAir, telegramKey, type SimChipKind } from "../rigs/gateway-air-source.js";
 import type { AirSignal } from "../sim/air.js";
 import { DirectFrameSource } from "../rigs/gateway-direct-source.js";

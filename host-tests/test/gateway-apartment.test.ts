@@ -5,7 +5,7 @@ import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { MemoryHub } from "../../host/gateway-memory-hub.js";
-import { connect, runApartment, SimClock } from "../rigs/gateway-runner.js";
+import { connect, runApartment, SimClock } from "../sim/gateway-runner.js";
 import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
 import { checkReadings } from "./gateway-helpers.js";
 

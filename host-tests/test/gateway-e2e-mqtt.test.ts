@@ -10,10 +10,10 @@ import { Gateway } from "../../firmware/gateway/gateway.js";
 import { parseConfig } from "../../firmware/gateway/config.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
-import { startTestBroker, type TestBroker } from "../rigs/uplink-test-broker.js";
+import { startTestBroker, type TestBroker } from "../support/uplink-test-broker.js";
 import { AirFrameSource, SimulatedAir, telegramKey } from "../rigs/gateway-air-source.js";
 import { createHostHub } from "../../host/gateway-hub.js";
-import { connect, runApartment, SimClock } from "../rigs/gateway-runner.js";
+import { connect, runApartment, SimClock } from "../sim/gateway-runner.js";
 import { checkReadings, type ReceivedReading } from "./gateway-helpers.js";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

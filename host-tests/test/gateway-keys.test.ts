@@ -16,7 +16,7 @@ import { driverByName } from "../../firmware/meters/drivers/index.js";
 import { decodeRequest } from "../../host/cli.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { MemoryHub } from "../../host/gateway-memory-hub.js";
-import { SimClock } from "../rigs/gateway-runner.js";
+import { SimClock } from "../sim/gateway-runner.js";
 import { readCorpusLines, type CorpusLine } from "../bench/corpus.js";
 import { CORPUS_PATH } from "./corpus-helpers.js";
 

@@ -15,7 +15,7 @@ import type { PassCounter } from "../../firmware/vocabulary.js";
 import { Apartment, type Transmission } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { MemoryHub } from "../../host/gateway-memory-hub.js";
-import { SimClock } from "../rigs/gateway-runner.js";
+import { SimClock } from "../sim/gateway-runner.js";
 
 const cipher = nodeCipher();
 

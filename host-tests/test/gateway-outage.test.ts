@@ -17,7 +17,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/gateway-bro
 import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
 import { createHostHub } from "../../host/gateway-hub.js";
 import { tapHub } from "../../firmware/uplink/uplink.js";
-import { connect, runApartment, SimClock } from "../rigs/gateway-runner.js";
+import { connect, runApartment, SimClock } from "../sim/gateway-runner.js";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {

@@ -9,7 +9,7 @@ import type { RadioFrame } from "../../firmware/radio/radio.js";
 import { Apartment, setHopBit, type Transmission } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { MemoryHub } from "../../host/gateway-memory-hub.js";
-import { SimClock } from "../rigs/gateway-runner.js";
+import { SimClock } from "../sim/gateway-runner.js";
 
 const cipher = nodeCipher();
 

@@ -9,7 +9,7 @@ import { parseConfig } from "../../firmware/gateway/config.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { MemoryHub } from "../../host/gateway-memory-hub.js";
-import { SimClock } from "../rigs/gateway-runner.js";
+import { SimClock } from "../sim/gateway-runner.js";
 import { LastReadings } from "../../firmware/web/last-readings.js";
 import { renderStatusPage, statusDocument } from "../../firmware/web/status-page.js";
 

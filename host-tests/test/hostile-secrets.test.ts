@@ -14,8 +14,8 @@ import { statusDocument, webRespond } from "../../firmware/web/status-page.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { createHostHub } from "../../host/gateway-hub.js";
-import { SimClock } from "../rigs/gateway-runner.js";
-import { startTestBroker, type TestBroker } from "../rigs/uplink-test-broker.js";
+import { SimClock } from "../sim/gateway-runner.js";
+import { startTestBroker, type TestBroker } from "../support/uplink-test-broker.js";
 import { listenLocal } from "../../host/listen-local.js";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -29,9 +29,9 @@ import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
 import { createHostHub } from "../../host/gateway-hub.js";
-import { runApartment, SimClock } from "../rigs/gateway-runner.js";
+import { runApartment, SimClock } from "../sim/gateway-runner.js";
 import { createHostRawOutput, rawSinkFlag } from "../../host/raw-wiring.js";
-import { startTestBroker, type TestBroker } from "../rigs/uplink-test-broker.js";
+import { startTestBroker, type TestBroker } from "../support/uplink-test-broker.js";
 
 /** wmbusmeters' examples whose ID field is the frame's DLL id (in the others it was set by hand). */
 const WMBUSMETERS_LINES = [

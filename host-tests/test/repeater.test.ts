@@ -25,7 +25,7 @@ import { SimTransmitter } from "../rigs/sim-transmitter.js";
 import { Prng } from "../sim/prng.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { AirFrameSource, SimulatedAir } from "../rigs/gateway-air-source.js";
-import { SimClock } from "../rigs/gateway-runner.js";
+import { SimClock } from "../sim/gateway-runner.js";
 
 const flush = async () => {
   for (let i = 0; i < 4; i++) await Promise.resolve();

@@ -11,7 +11,7 @@
  */
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTestBroker, TcpProxy, until, waterReading, type TestBroker } from "../rigs/uplink-test-broker.js";
+import { startTestBroker, TcpProxy, until, waterReading, type TestBroker } from "../support/uplink-test-broker.js";
 
 const nvs = vi.hoisted(() => {
   const state = { data: new Map<string, ArrayBuffer>(), sets: 0, cutAt: 0 };

@@ -11,7 +11,7 @@ import { DeliveryHub } from "../../firmware/uplink/hub.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
 import type { UplinkTimers } from "../../firmware/uplink/uplink.js";
 import { NodeHttpClient } from "../../host/uplink-http-node.js";
-import { until, waterReading } from "../rigs/uplink-test-broker.js";
+import { until, waterReading } from "../support/uplink-test-broker.js";
 
 interface Post {
   path: string;

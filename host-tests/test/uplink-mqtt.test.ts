@@ -16,7 +16,7 @@ import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { FileBlockStorage } from "../../host/uplink-file-storage.js";
 import { nodeTimers } from "../../host/uplink-node-timers.js";
 import { NodeMqttTransport } from "../../host/uplink-mqtt-node.js";
-import { startTestBroker, TcpProxy, until, type TestBroker } from "../rigs/uplink-test-broker.js";
+import { startTestBroker, TcpProxy, until, type TestBroker } from "../support/uplink-test-broker.js";
 
 const RUN = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 

@@ -17,7 +17,7 @@ import { parseMqttUrl } from "../../firmware/uplink/mqtt-transport.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
 import { NodeMqttTransport } from "../../host/uplink-mqtt-node.js";
 import { nodeTimers } from "../../host/uplink-node-timers.js";
-import { until, waterReading } from "../rigs/uplink-test-broker.js";
+import { until, waterReading } from "../support/uplink-test-broker.js";
 
 let dir = "";
 let cert = "";

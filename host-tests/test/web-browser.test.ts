@@ -19,7 +19,7 @@ import { buildOtaFile } from "../../firmware/web/ota.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/gateway-broker.js";
-import { startTestBroker, until, type TestBroker } from "../rigs/uplink-test-broker.js";
+import { startTestBroker, until, type TestBroker } from "../support/uplink-test-broker.js";
 import { nodeHash } from "../../host/web-crypto-node.js";
 import { SIM_BOARD, SimDevice } from "../../host/web-sim-device.js";
 

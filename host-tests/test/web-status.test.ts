@@ -13,7 +13,7 @@ import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { MemoryHub } from "../../host/gateway-memory-hub.js";
 import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
-import { connect, runApartment, SimClock } from "../rigs/gateway-runner.js";
+import { connect, runApartment, SimClock } from "../sim/gateway-runner.js";
 import { startWebServer } from "../../host/web-server.js";
 import { parseFlags } from "../../host/start.js";
 
