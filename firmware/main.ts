@@ -53,6 +53,7 @@ import { moddableHash } from "./device/web-crypto-moddable.js";
 import { DeviceOtaPartition } from "./device/ota-partition.js";
 import { startDeviceWebServer } from "./device/web-server-moddable.js";
 import { claimMdnsName, DeviceAccessPoint, watchButton } from "./device/wifi-ap-moddable.js";
+import type { StatusParts } from "./uplink/status.js";
 
 /** Settings-store flag: "1" = open the onboarding access point at the next boot too (settings page button). */
 const ONBOARD_FLAG = "web.onboard";
@@ -184,6 +185,13 @@ export default function main(): void {
         log,
       },
     });
+    // One status document for the MQTT status topic and the web page (uplink/status.ts): the same parts for both.
+    const statusParts = (): StatusParts => ({
+      radio: radioStats(),
+      uplink: hub.stats(),
+      device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open },
+      network: net?.status(),
+    });
     const wifiChanged = (up: boolean) => {
       supervisor?.wifiChanged(up);
       wifiMode.stationChanged(up, monotonicNow());
@@ -238,7 +246,7 @@ export default function main(): void {
       now: monotonicNow,
       firmwareVersion: FIRMWARE_VERSION,
       config: () => gateway.config,
-      status: () => gateway.status({ radio: radioStats(), uplink: hub.stats(), device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open }, network: net?.status() }),
+      status: () => gateway.status(statusParts()),
       apply: (c, changed, p) =>
         applySettings({ gateway, hub, createHub: (cfg) => createHub(cfg), restartRadio: () => source.restart(), joinNetwork: () => wifiMode.networkConfigured(monotonicNow()), log }, c, changed, p),
       onboarding: {
@@ -269,7 +277,7 @@ export default function main(): void {
     if (device.pin.button !== undefined) watchButton(device.pin.button, LONG_PRESS_MS, () => webApp.o.onboarding?.request());
     supervisor.start();
     startRadio();
-    Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats(), network: net?.status() }), STATUS_EVERY_MS);
+    Timer.repeat(() => gateway.publishStatus(statusParts()), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {
     log(`start-up failed: ${String(e)}`);

@@ -1,9 +1,10 @@
 /** An UplinkHub that keeps everything in memory: for tests and for `npm start --no-mqtt`. */
 import type { OutgoingReading, UplinkHub, UplinkStats } from "../firmware/uplink/uplink.js";
+import type { StatusDocument } from "../firmware/uplink/status.js";
 
 export class MemoryHub implements UplinkHub {
   readonly readings: OutgoingReading[] = [];
-  readonly statuses: Record<string, unknown>[] = [];
+  readonly statuses: StatusDocument[] = [];
   #count = 0;
 
   /** `keep`: how many readings and statuses to remember (the newest); counting goes on beyond it. */
@@ -14,7 +15,7 @@ export class MemoryHub implements UplinkHub {
     this.readings.push(r);
     if (this.readings.length > this.keep) this.readings.shift();
   }
-  gatewayStatus(s: Record<string, unknown>): void {
+  gatewayStatus(s: StatusDocument): void {
     this.statuses.push(s);
     if (this.statuses.length > this.keep) this.statuses.shift();
   }

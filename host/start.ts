@@ -207,7 +207,7 @@ async function main(): Promise<void> {
       const errors = Object.entries(s.decodeErrors).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
       console.log(`── ${new Date(now).toISOString().slice(11, 16)} sim │ frames ${s.frames} · readings ${s.readings} · duplicates ${s.duplicates} (repeated ${s.repeated}) · unknown meters ${s.unknownMeters} · errors ${errors} │ ${radioLine(source.stats())} │ uplink delivered ${u.delivered} · buffered ${u.buffered} · dropped ${u.dropped}`);
   });
-  gateway.publishStatus({ radio: source.stats() });
+  gateway.publishStatus(device.statusParts());
   await device.close();
   if (broker) await broker.close();
   const s = gateway.stats();

@@ -3,7 +3,7 @@
  * `webRespond` the device's Moddable server calls. Listens on 127.0.0.1 only.
  */
 import { createServer, type Server } from "node:http";
-import { webRespond } from "../firmware/web/status-page.js";
+import { webRespond, type WebStatusDocument } from "../firmware/web/status-page.js";
 import { listenLocal } from "./listen-local.js";
 
 export interface WebServer {
@@ -13,7 +13,7 @@ export interface WebServer {
 }
 
 /** Serves the status page on `port` (0 = any free port); `fallbackToFree`: a taken port gives a free one instead. */
-export async function startWebServer(port: number, document: () => Record<string, unknown>, fallbackToFree = false): Promise<WebServer> {
+export async function startWebServer(port: number, document: () => WebStatusDocument, fallbackToFree = false): Promise<WebServer> {
   const server = createServer((req, res) => {
     let r;
     try {

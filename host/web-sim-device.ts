@@ -25,6 +25,7 @@ import { SimulatedPartition } from "../host-tests/sim/ota-sim.js";
 import { startWebAppServer, type WebAppServer } from "./web-app-server.js";
 import { nodeHash } from "./web-crypto-node.js";
 import { SimulatedWifi, type SimNetwork } from "../host-tests/sim/wifi-sim.js";
+import type { StatusParts } from "../firmware/uplink/status.js";
 
 /** The board the simulated device claims for OTA (the Heltec board's name and chip, boards/heltec-…/manifest.json). */
 export const SIM_BOARD = { board: "heltec-wifi-lora-32-v3", chip: "esp32s3" };
@@ -94,7 +95,7 @@ export class SimDevice {
       iterations: o.iterations,
       firmwareVersion: SIM_FIRMWARE,
       config: () => this.gateway.config,
-      status: () => this.gateway.status({ radio: this.source.stats(), uplink: this.hub.stats(), device: { wifi: this.wifiMode.role, access_point: this.wifi.accessPointOpen, heap: process.memoryUsage().heapUsed } }),
+      status: () => this.gateway.status(this.statusParts()),
       apply: (c, changed, p) =>
         applySettings({ gateway: this.gateway, hub: this.hub, createHub, restartRadio: () => connect({ gateway: this.gateway, source: this.source }), joinNetwork: () => undefined, log }, c, changed, p),
       onboarding: {
@@ -114,6 +115,11 @@ export class SimDevice {
     this.wifiMode.start(config.wifi !== undefined, false, 0);
   }
 
+  /** One status document for the status topic and the web page (firmware/uplink/status.ts). */
+  statusParts(): StatusParts {
+    return { radio: this.source.stats(), uplink: this.hub.stats(), device: { wifi: this.wifiMode.role, access_point: this.wifi.accessPointOpen, heap: process.memoryUsage().heapUsed } };
+  }
+
   #wifiNow(): number {
     return Date.now() - this.#wifiStart;
   }
@@ -131,7 +137,7 @@ export class SimDevice {
 
   /** Runs the apartment in the background at `speed` simulated ms per real ms. */
   run(speed: number, durationMs = Infinity, onStatus?: (now: number) => void): Promise<void> {
-    this.#running = runApartment({ apartment: this.o.apartment, clock: this.clock, gateways: [{ gateway: this.gateway, source: this.source }], durationMs, speed, stopped: () => this.#stop, onStatus });
+    this.#running = runApartment({ apartment: this.o.apartment, clock: this.clock, gateways: [{ gateway: this.gateway, source: this.source, statusParts: () => this.statusParts() }], durationMs, speed, stopped: () => this.#stop, onStatus });
     return this.#running;
   }
 

@@ -28,6 +28,7 @@ import { OtaUpload, type OtaTarget, type PartitionService } from "./ota.js";
 import { apiRoute, type ApiContext } from "./web-api.js";
 import { randomToken, sameText, type HashService } from "./web-crypto.js";
 import { changedParts, type ChangedParts } from "./settings-edit.js";
+import type { StatusDocument } from "../uplink/status.js";
 
 export type Json = { [k: string]: unknown };
 
@@ -71,8 +72,8 @@ export interface WebAppOptions {
   store: KeyValueStore;
   /** Monotonic milliseconds (sessions, throttling). */
   now: () => number;
-  /** The gateway's status snapshot (Gateway.status with radio/uplink/device counters). */
-  status: () => Json;
+  /** The status document (Gateway.status with the wiring's parts: the one the status topic carries). */
+  status: () => StatusDocument;
   /** The config running now. */
   config: () => GatewayConfig;
   /** Applies validated, saved settings without a reboot where possible; returns notes for the page. */
@@ -160,7 +161,7 @@ export class WebApp {
     if (this.events.subscribers > 0) this.events.publish("status", this.statusSummary());
   }
 
-  statusSummary(): Json {
+  statusSummary(): Pick<StatusDocument, "time" | "uptime_s" | "stats" | "radio" | "uplink" | "device"> {
     const s = this.o.status();
     return { time: s.time, uptime_s: s.uptime_s, stats: s.stats, radio: s.radio, uplink: s.uplink, device: s.device };
   }

@@ -7,6 +7,7 @@ import type { Clock } from "../../firmware/platform/services.js";
 import type { Gateway } from "../../firmware/gateway/gateway.js";
 import type { FrameSource } from "../../firmware/gateway/frame-source.js";
 import type { Apartment, Transmission } from "./apartment.js";
+import type { StatusParts } from "../../firmware/uplink/status.js";
 
 /**
  * A frame source on the simulated air: the runner offers it every transmission at its time.
@@ -42,6 +43,8 @@ export class SimClock implements Clock {
 export interface SimulatedGateway {
   gateway: Gateway;
   source: SimulatedReceiver;
+  /** The parts of the status document (the web page's too); default: the source's counters as `radio`. */
+  statusParts?: () => StatusParts;
 }
 
 export interface RunOptions {
@@ -87,7 +90,7 @@ export async function runApartment(o: RunOptions): Promise<void> {
     runSources(o.gateways, stepEnd);
     o.clock.advanceTo(stepEnd);
     if (stepEnd >= nextStatus) {
-      for (const g of o.gateways) g.gateway.publishStatus({ radio: g.source.stats() });
+      for (const g of o.gateways) g.gateway.publishStatus(g.statusParts ? g.statusParts() : { radio: g.source.stats() });
       if (o.onStatus) o.onStatus(o.clock.now());
       nextStatus += every;
       if (o.settle) await o.settle();
