@@ -14,7 +14,7 @@ import { fromHex, toHex } from "../util/hex.js";
 import { encodeTelegram } from "../encoder/encode.js";
 import type { AplItem, RecordFields } from "../application/record-encode.js";
 import type { BlockCipher } from "../security/block-cipher.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 import type { Transmitter } from "../radio/transmit.js";
 import { accessOf, responseWindow } from "./response-window.js";
 
