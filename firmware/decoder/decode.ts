@@ -240,7 +240,7 @@ function parsesAsRecords(bytes: Uint8Array, start: number, end: number): boolean
   }
 }
 
-export function who(t: Telegram): string {
+function who(t: Telegram): string {
   const a = t.meter;
   return a ? `meter ${a.id} (${a.manufacturer})` : "meter";
 }
@@ -256,4 +256,3 @@ function noKeyMessage(t: Telegram): string {
   return `payload is encrypted and no key is configured for ${who(t)}`;
 }
 
-export { WmbusError };

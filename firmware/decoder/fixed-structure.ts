@@ -32,7 +32,7 @@ interface UnitInfo {
 }
 
 /** Unit codes 0x00–0x39 (M-Bus documentation §6.2 table "physical units"): each group of 3 steps by 10×. */
-export function fixedUnit(code: number): UnitInfo | undefined {
+function fixedUnit(code: number): UnitInfo | undefined {
   if (code === 0x00) return { quantity: "time_hms", unit: "", exponent: 0 };
   if (code === 0x01) return { quantity: "time_dhm", unit: "", exponent: 0 };
   if (code >= 0x02 && code <= 0x0a) return { quantity: "energy", unit: "Wh", exponent: code - 0x02 };
@@ -47,7 +47,7 @@ export function fixedUnit(code: number): UnitInfo | undefined {
   return undefined; // 0x3A–0x3D reserved; 0x3E only as counter 2 ("same, at fixed date")
 }
 
-export const FIXED_LENGTH = 16; // bytes after the CI
+const FIXED_LENGTH = 16; // bytes after the CI
 
 function counter(t: Telegram, h: FixedHeader, at: number, unit: UnitInfo | undefined, storage: number, subunit: number): DataRecord {
   const b = t.bytes;

@@ -52,7 +52,7 @@ export function writeAfl(w: Writer, f: AflFields): AflLayout {
 }
 
 /** The AFL MAC input fields (EN 13757-7 §6.4.5: MCL, KI, MCR, ML, then the TPL part). */
-export function aflMacFields(f: AflFields): AflMacFields {
+function aflMacFields(f: AflFields): AflMacFields {
   return {
     mcl: f.mcl ?? 0,
     ki: f.ki !== undefined ? Uint8Array.of(f.ki & 0xff, f.ki >> 8) : null,

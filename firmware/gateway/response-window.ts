@@ -18,13 +18,13 @@ export interface ResponseWindow {
 }
 
 /** S2: the meter listens 3 ms … 50 ms after its frame (t_RO, S mode). */
-export const WINDOW_S2: ResponseWindow = { openUs: 3_000, closeUs: 50_000, downlink: "S2" };
+const WINDOW_S2: ResponseWindow = { openUs: 3_000, closeUs: 50_000, downlink: "S2" };
 /** T2: the gateway must start its answer 2 ms … 3 ms after the meter's frame (t_RO, T mode). */
 export const WINDOW_T2: ResponseWindow = { openUs: 2_000, closeUs: 3_000, downlink: "T2-down" };
 /** C2, ELL CC D = 1 (fast response): 100 ms ± 0.5 ms (t_RO, C mode). */
 export const WINDOW_C2_FAST: ResponseWindow = { openUs: 99_500, closeUs: 100_500, downlink: "C2-down" };
 /** C2, D = 0 (slow response): 1000 ms ± 0.5 ms. */
-export const WINDOW_C2_SLOW: ResponseWindow = { openUs: 999_500, closeUs: 1_000_500, downlink: "C2-down" };
+const WINDOW_C2_SLOW: ResponseWindow = { openUs: 999_500, closeUs: 1_000_500, downlink: "C2-down" };
 
 /** ELL CC bits (EN 13757-4 ELL, protocol digest §3.2). */
 const CC_B = 0x80, CC_D = 0x40, CC_A = 0x04;

@@ -21,7 +21,7 @@ export interface HashService {
 }
 
 /** SHA-256 of the concatenation of `parts`. */
-export function sha256(h: HashService, parts: readonly Uint8Array[]): Uint8Array {
+function sha256(h: HashService, parts: readonly Uint8Array[]): Uint8Array {
   const d = h.createSha256();
   for (const p of parts) d.update(p);
   return d.digest();

@@ -6,8 +6,6 @@
  */
 export type BaudRate = 300 | 600 | 1200 | 2400 | 4800 | 9600 | 19200 | 38400;
 
-export const BAUD_RATES: readonly BaudRate[] = [300, 600, 1200, 2400, 4800, 9600, 19200, 38400];
-
 /** Start bit, 8 data bits, even parity, 1 stop bit. */
 export const BITS_PER_CHAR = 11;
 

@@ -72,7 +72,7 @@ export function answerAddress(frame: Uint8Array): SecondaryAddress | undefined {
 }
 
 /** True when the telegram's records end with DIF 0x1F: the slave has more records in its next telegram (EN 13757-3 §6.3, Table 6). */
-export function moreRecordsFollow(frame: Uint8Array): boolean {
+function moreRecordsFollow(frame: Uint8Array): boolean {
   const res = decodeTelegram(frame);
   return res.ok && res.telegram.records.some((r) => r.dif === 0x1f);
 }
