@@ -63,11 +63,9 @@ export interface TimeService {
 }
 
 /**
- * What a radio driver needs of the time service: one-shot timers, the monotonic clock (as `now`, in ms) and a
- * short busy-wait in µs (reset pulses, BUSY polling; a simulator advances its time instead).
+ * What a radio driver needs of the time service: one-shot timers, the monotonic clock (`ticks`, ms, may be
+ * fractional) and a short busy-wait in µs (reset pulses, BUSY polling; a simulator advances its time instead).
  */
-export interface RadioTimers extends Pick<TimeService, "set" | "clear"> {
-  /** Monotonic milliseconds (TimeService.ticks), may be fractional. */
-  now(): number;
+export interface RadioTimers extends Pick<TimeService, "ticks" | "set" | "clear"> {
   delayMicros(us: number): void;
 }

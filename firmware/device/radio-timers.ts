@@ -15,7 +15,7 @@ function micros(): number {
 }
 
 export const deviceRadioTimers: RadioTimers = {
-  now: () => micros() / 1000,
+  ticks: () => micros() / 1000,
   set: (callback, ms) => Timer.set(() => callback(), Math.max(0, ms)),
   clear: (handle) => Timer.clear(handle as TimerId | undefined),
   delayMicros: (us) => {
