@@ -2,8 +2,9 @@
  * One status document (firmware/uplink/status.ts, issue 13): the gateway fills it, the wiring adds its parts
  * through one function, the MQTT status topic and the web page both carry it. Here a gateway with keys and
  * passwords in its settings runs the simulated apartment; the payload the MQTT uplink publishes (through the
- * real DeliveryHub and MqttUplink, on a scripted transport) and the web page's /status.json hold the same
- * document, and neither holds a secret.
+ * real DeliveryHub and MqttUplink, on a scripted transport) and the status page's /status.json hold the same
+ * document, and neither holds a secret. Then the wiring of `npm start` (SimDevice, wired like firmware/main.ts):
+ * the document the status topic gets and the web app's /api/status carry the same document.
  */
 import { describe, expect, it } from "vitest";
 import { Gateway } from "../../firmware/gateway/gateway.js";
@@ -19,6 +20,12 @@ import { statusDocument, webRespond } from "../../firmware/web/status-page.js";
 import { Apartment } from "../sim/apartment.js";
 import { SimClock } from "../sim/gateway-runner.js";
 import { nodeCipher } from "../../host/aes-node.js";
+import { SimDevice } from "../../host/web-sim-device.js";
+import { saveConfig } from "../../firmware/gateway/config.js";
+import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
+import { fullBody } from "../../firmware/web/web-app.js";
+import { cookieValue, SESSION_COOKIE } from "../../firmware/web/auth.js";
+import type { StatusDocument } from "../../firmware/uplink/status.js";
 
 const MQTT_PASSWORD = "mqtt-Pw-5e4d3c2b1a";
 const WIFI_PASSWORD = "wifi-pass-7a6b5c4d";
@@ -103,5 +110,41 @@ describe("the status document", () => {
     }
     expect(fromMqtt.config.meters.every((m: { key: string }) => m.key === "set" || m.key === "none")).toBe(true);
     await hub.close();
+  });
+
+  it("npm start's wiring: the status topic's document and the web app's /api/status are the same document", async () => {
+    const apartment = new Apartment({ cipher: nodeCipher(), seed: 5 });
+    const store = new MemoryKeyValueStore();
+    saveConfig(store, apartment.settings("status-sim", { wifi: { ssid: "home", password: WIFI_PASSWORD } }));
+    const device = new SimDevice({ store, apartment, iterations: 50 });
+    const topic: StatusDocument[] = [];
+    device.hub.gatewayStatus = (d) => void topic.push(d); // what the hub would publish on the status topic
+    await device.run(Infinity, 3 * 60_000);
+    expect(topic.length).toBe(3);
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      device.app.handle({ method, path, headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const { nonce } = JSON.parse(fullBody(call("GET", "/api/onboarding")));
+    expect(call("POST", "/api/onboarding", { ssid: "home", wifiPassword: WIFI_PASSWORD, adminPassword: "admin-pass-1" }, { "x-csrf-token": nonce }).status).toBe(200);
+    const login = call("POST", "/api/login", { password: "admin-pass-1" });
+    const cookie = `${SESSION_COOKIE}=${cookieValue(login.headers.find((h) => h[0] === "set-cookie")![1], SESSION_COOKIE)}`;
+    const doc = JSON.parse(JSON.stringify(topic.at(-1)));
+    const web = JSON.parse(fullBody(call("GET", "/api/status", undefined, { cookie })));
+    for (const d of [doc, web]) delete d.device.heap; // the host's heap in use: read at each call
+    // the page leaves the settings out (they have their own page), shows each meter's values and chart, and
+    // lists only the unknown meters that are not configured, each with a driver guess
+    const { config, ...docWithoutConfig } = doc;
+    expect(config.wifi).toMatchObject({ ssid: "home" });
+    const { firmware, web: webCounters, meters, unknown_meters, ...webRest } = web;
+    expect(typeof firmware).toBe("string");
+    expect(webCounters).toBeDefined();
+    expect(meters.map(({ values: _v, chart: _c, ...m }: Record<string, unknown>) => m)).toEqual(doc.meters);
+    expect(meters.filter((m: { values: unknown }) => m.values !== null).length).toBeGreaterThan(3);
+    const configured = new Set(doc.meters.map((m: { id: string }) => m.id));
+    expect(unknown_meters.map(({ driver_guess: _g, ...u }: Record<string, unknown>) => u)).toEqual(doc.unknown_meters.filter((u: { id: string }) => !configured.has(u.id)));
+    const { meters: _m, unknown_meters: _u, ...docRest } = docWithoutConfig;
+    expect(webRest).toEqual(docRest);
+    expect(Object.keys(docRest).sort()).toEqual(["config_problems", "device", "gateway", "name", "radio", "radio_mode", "stats", "time", "uplink", "uptime_s"]);
+    for (const text of [JSON.stringify(topic), JSON.stringify(web)]) expect(text).not.toContain(WIFI_PASSWORD);
+    await device.close();
   });
 });
