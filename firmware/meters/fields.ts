@@ -20,7 +20,7 @@ function nameMatches(rule: FieldRule, rec: DataRecord): boolean {
   return false;
 }
 
-function ruleMatches(rule: FieldRule, rec: DataRecord): boolean {
+export function ruleMatches(rule: FieldRule, rec: DataRecord): boolean {
   if (rule.h !== undefined && rec.header !== rule.h) return false;
   if (rule.vib !== undefined) {
     if (vibHex(rec) !== rule.vib) return false;
@@ -190,7 +190,7 @@ export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
   return typeof v === "number" ? round6(v) : v;
 }
 
-function fieldName(rule: { n: string; u?: string }): string {
+export function fieldName(rule: { n: string; u?: string }): string {
   return rule.u ? rule.n + "_" + rule.u : rule.n;
 }
 
@@ -200,7 +200,7 @@ function fieldName(rule: { n: string; u?: string }): string {
  * Object.keys gives back is the canonical one, which property caches take directly. Field names are
  * worked out once per rule list, so this runs once per name.
  */
-function propertyKey(s: string): string {
+export function propertyKey(s: string): string {
   const o: { [k: string]: number } = {};
   o[s] = 0;
   return Object.keys(o)[0];

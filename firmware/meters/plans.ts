@@ -13,7 +13,7 @@ import type { FlagPlan } from "./status.js";
 import type { DetectIndex } from "./drivers/index.js";
 
 /** Default bound of each map: every driver table of the registry fits. */
-const DEFAULT_PLAN_ENTRIES = 512;
+export const DEFAULT_PLAN_ENTRIES = 512;
 
 export class ReadingPlans {
   /** Entries each map keeps before it is emptied. */

@@ -105,7 +105,7 @@ function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: R
 }
 
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
-function applyDriver(
+export function applyDriver(
   d: Driver, t: Telegram, out: Reading,
   opts: { cipher?: BlockCipher; keys?: KeyProvider; fieldOrigin?: boolean; calculate?: Calculations; plans?: ReadingPlans; meterKeyUsed?: () => void } = {},
 ): void {

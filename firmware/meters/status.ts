@@ -12,7 +12,7 @@ import { deepFreeze } from "../util/freeze.js";
 const HEX = "0123456789ABCDEF";
 
 /** Hex without leading zeros ("800", "C0", "1"). */
-function hexMin(v: number): string {
+export function hexMin(v: number): string {
   if (v === 0) return "0";
   let s = "";
   while (v > 0) {

@@ -9,7 +9,7 @@ import type { Driver, FieldRule, MfctContext, ValueType } from "../types.js";
 import { ruleValue } from "../fields.js";
 import { deepFreeze } from "../../util/freeze.js";
 
-const GENERIC_FIELDS: readonly FieldRule[] = deepFreeze([
+export const GENERIC_FIELDS: readonly FieldRule[] = deepFreeze([
   { n: "total", u: "m3", r: "volume" },
   { n: "target", u: "m3", r: "volume_storage_1" },
   { n: "total_energy_consumption", u: "kwh", r: "energy" },
@@ -66,7 +66,7 @@ const NAMED: { readonly [record: string]: true } = deepFreeze(
 );
 
 /** The field a record gets when no named rule takes it: its record name plus the unit suffix (HCA: "_hca", counts: "_counter"). */
-function genericRule(rec: DataRecord): FieldRule | undefined {
+export function genericRule(rec: DataRecord): FieldRule | undefined {
   if (rec.quantity === "manufacturer_data" || rec.quantity === "error_flags" || NAMED[rec.name]) return undefined;
   const as = TEXT_QUANTITIES[rec.quantity];
   if (as !== undefined) return { n: rec.name, r: rec.name, as };

@@ -24,9 +24,9 @@ export interface Sx1262Setup {
 }
 
 /** OpError bits of GetDeviceErrors (§13.6.1, table 13-85): bits 0–6 and 8 are defined, 7 and 9–15 are RFU. */
-const DEVICE_ERROR_MASK = 0x17f;
+export const DEVICE_ERROR_MASK = 0x17f;
 /** PLL_LOCK (§13.6.1): the PLL failed to lock. Unlike the calibration and XOSC_START flags it means no reception. */
-const DEVICE_ERROR_PLL_LOCK = 0x040;
+export const DEVICE_ERROR_PLL_LOCK = 0x040;
 
 /**
  * Pulses NRESET (when wired) and configures the chip for `ch`, up to but not including SetRx. Returns "" when
@@ -68,7 +68,7 @@ export function configureChip(
 }
 
 /** GetDeviceErrors; defined bits set are handed to `report` and cleared (ClearDeviceErrors). The bits, or -1 when stuck. */
-function takeDeviceErrors(bus: Sx1262Bus, report: (bits: number) => void): number {
+export function takeDeviceErrors(bus: Sx1262Bus, report: (bits: number) => void): number {
   const read = bus.get(SX_OP.GET_DEVICE_ERRORS, 2);
   if (read < 0) return -1;
   const errors = read & DEVICE_ERROR_MASK;
