@@ -16,6 +16,7 @@ import { hasCredentials, redactUrl } from "../uplink/sink.js";
 import type { RawSettings } from "../uplink/raw.js";
 import { parseMeterRaw, parseRawSettings } from "../uplink/raw-settings.js";
 import { HEX_RE, describe, nearestName, shownName, shownValue } from "./setting-text.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export { describe, nearestName, shownValue } from "./setting-text.js";
 
@@ -96,14 +97,14 @@ function urlProblem(url: unknown, parse: (url: string) => unknown): string | und
 }
 
 /** The setting names each object may hold (anything else is a problem naming the nearest of these). */
-export const SETTING_NAMES = {
+export const SETTING_NAMES = deepFreeze({
   settings: ["gatewayId", "gatewayName", "wifi", "mqtt", "http", "radioMode", "meters", "raw"],
   wifi: ["ssid", "password"],
   mqtt: ["url", "user", "password", "tls", "topicPrefix"],
   http: ["url", "headers"],
   meter: ["id", "key", "name", "driver", "allowUnencrypted", "raw", "wired"],
   wired: ["primary", "secondary", "interval_s"],
-} as const;
+} as const);
 
 class Collector {
   readonly problems: ConfigProblem[] = [];
