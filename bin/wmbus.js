@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const cli = join(root, "build/host-tests/host/cli.js");
+const cli = join(root, "build/host/cli.js");
 if (!existsSync(cli)) execFileSync("npx", ["tsc", "-p", join(root, "tsconfig.json")], { stdio: "inherit", cwd: root });
 const { main } = await import(cli);
 process.exitCode = await main(process.argv.slice(2));

@@ -9,32 +9,32 @@
  *            io bundles boards/common/provider.js made from the board's pins.json (the one place pins become
  *            io); the native radio task takes its pins from the same bundles. The host simulator runs the
  *            same provider with its own io classes (host-tests/rigs/board-provider.ts).
- *   uplinks  uplink/device-uplinks.ts; SecureSocket for mqtts:// and https:// (modules/crypt/tls.json).
+ *   uplinks  device/device-uplinks.ts; SecureSocket for mqtts:// and https:// (modules/crypt/tls.json).
  *   web      web/web-app.ts (login, settings, meters, live events, OTA) over the classic `http` Server on
- *            mc/config `httpPort` (default 80), from boot: platform/web-server-moddable.ts.
+ *            mc/config `httpPort` (default 80), from boot: device/web-server-moddable.ts.
  *   onboard  web/wifi-mode.ts decides access point vs station: no Wi-Fi settings, the settings flag or a 5 s press
- *            of the board's button open the access point with a captive page (platform/wifi-ap-moddable.ts);
+ *            of the board's button open the access point with a captive page (device/wifi-ap-moddable.ts);
  *            Wi-Fi failing for 5 minutes reopens it, settings kept. Saved settings apply without a reboot
  *            (web/apply.ts). These device parts are type-checked and have run only in simulation (docs/web.md).
  */
-import "./platform/text-globals.js";
+import "./device/text-globals.js";
 import SNTP from "moddable:sntp";
 import Timer from "moddable:timer";
 import Digital from "embedded:io/digital";
 import mcConfig from "moddable:mc/config";
 import SecureSocket from "moddable:securesocket";
 import board from "wmbus/board";
-import { ModdableAes } from "./platform/aes-crypt.js";
-import { DeviceClock } from "./platform/clock.js";
-import { createDeviceTime } from "./platform/time.js";
-import { PreferenceStore } from "./platform/storage-preference.js";
+import { ModdableAes } from "./device/aes-crypt.js";
+import { DeviceClock } from "./device/clock.js";
+import { createDeviceTime } from "./device/time.js";
+import { PreferenceStore } from "./device/storage-preference.js";
 import { Gateway } from "./gateway/gateway.js";
 import { DEVICE_FRAME_MEMO } from "./application/format-cache.js";
 import { DEVICE_SHAPE_MEMO } from "./application/record-shape.js";
 import { RawOutput, type RawPublisher } from "./uplink/raw.js";
-import { createDeviceRawSinks } from "./uplink/raw-sinks-moddable.js";
+import { createDeviceRawSinks } from "./device/raw-sinks-moddable.js";
 import type { NetworkLink } from "./platform/network.js";
-import { createDeviceNetwork } from "./platform/network-moddable.js";
+import { createDeviceNetwork } from "./device/network-moddable.js";
 import { loadConfig, problemText, type GatewayConfig } from "./gateway/config.js";
 import { RadioFrameSource, type FrameSource } from "./gateway/frame-source.js";
 import { Supervisor } from "./gateway/supervisor.js";
@@ -42,17 +42,18 @@ import type { Radio, RadioFrame } from "./radio/radio.js";
 import { createRadio, nativeTaskPins, type RadioPeripheralBundles } from "./radio/create-radio.js";
 import { RadioService } from "./radio/radio-service.js";
 import { NativeRadioTask } from "./native/radio-task-native.js";
-import { deviceRadioTimers } from "./platform/radio-timers.js";
+import { deviceRadioTimers } from "./device/radio-timers.js";
 import { droppingHub, tapHub, type UplinkHub } from "./uplink/uplink.js";
-import { createDeviceUplinks } from "./uplink/device-uplinks.js";
+import { createDeviceUplinks } from "./device/device-uplinks.js";
 import { SwitchHub } from "./uplink/switch-hub.js";
 import { WebApp } from "./web/web-app.js";
 import { WifiMode } from "./web/wifi-mode.js";
 import { applySettings } from "./web/apply.js";
-import { moddableHash } from "./platform/web-crypto-moddable.js";
-import { DeviceOtaPartition } from "./platform/ota-partition.js";
-import { startDeviceWebServer } from "./platform/web-server-moddable.js";
-import { claimMdnsName, DeviceAccessPoint, watchButton } from "./platform/wifi-ap-moddable.js";
+import { moddableHash } from "./device/web-crypto-moddable.js";
+import { DeviceOtaPartition } from "./device/ota-partition.js";
+import { startDeviceWebServer } from "./device/web-server-moddable.js";
+import { claimMdnsName, DeviceAccessPoint, watchButton } from "./device/wifi-ap-moddable.js";
+import type { StatusParts } from "./uplink/status.js";
 
 /** Settings-store flag: "1" = open the onboarding access point at the next boot too (settings page button). */
 const ONBOARD_FLAG = "web.onboard";
@@ -184,6 +185,13 @@ export default function main(): void {
         log,
       },
     });
+    // One status document for the MQTT status topic and the web page (uplink/status.ts): the same parts for both.
+    const statusParts = (): StatusParts => ({
+      radio: radioStats(),
+      uplink: hub.stats(),
+      device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open },
+      network: net?.status(),
+    });
     const wifiChanged = (up: boolean) => {
       supervisor?.wifiChanged(up);
       wifiMode.stationChanged(up, monotonicNow());
@@ -206,7 +214,7 @@ export default function main(): void {
       };
       if (!board.ethernet) return make();
       netLoading = true; // only Ethernet boards' manifests include the SDK's Ethernet module
-      import("./platform/network-ethernet-moddable.js").then(
+      import("./device/network-ethernet-moddable.js").then(
         (m) => make(m.ethernetDevice),
         (e: unknown) => log(`ethernet: ${String(e)}`),
       ).finally(() => (netLoading = false));
@@ -238,7 +246,7 @@ export default function main(): void {
       now: monotonicNow,
       firmwareVersion: FIRMWARE_VERSION,
       config: () => gateway.config,
-      status: () => gateway.status({ radio: radioStats(), uplink: hub.stats(), device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open }, network: net?.status() }),
+      status: () => gateway.status(statusParts()),
       apply: (c, changed, p) =>
         applySettings({ gateway, hub, createHub: (cfg) => createHub(cfg), restartRadio: () => source.restart(), joinNetwork: () => wifiMode.networkConfigured(monotonicNow()), log }, c, changed, p),
       onboarding: {
@@ -269,7 +277,7 @@ export default function main(): void {
     if (device.pin.button !== undefined) watchButton(device.pin.button, LONG_PRESS_MS, () => webApp.o.onboarding?.request());
     supervisor.start();
     startRadio();
-    Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats(), network: net?.status() }), STATUS_EVERY_MS);
+    Timer.repeat(() => gateway.publishStatus(statusParts()), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {
     log(`start-up failed: ${String(e)}`);

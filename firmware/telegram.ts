@@ -11,7 +11,6 @@ import type { AflHeader } from "./afl/afl.js";
 import type { TplHeader } from "./transport/tpl.js";
 import type { DataRecord } from "./application/record.js";
 import type { WmbusError } from "./errors.js";
-import type { FixedHeader } from "./application/fixed-structure.js";
 
 /** What kind of frame a telegram came in: wireless (EN 13757-4), or wired M-Bus long, short or ACK (EN 13757-2). */
 export type FrameKind = "wmbus" | "mbus_long" | "mbus_short" | "mbus_ack";
@@ -22,6 +21,18 @@ export type FrameKind = "wmbus" | "mbus_long" | "mbus_short" | "mbus_ack";
  * sender already put plaintext there), encrypted (not decrypted: no key / failure), none (no payload).
  */
 export type PayloadState = "plaintext" | "decrypted" | "plaintext_in_place" | "encrypted" | "none";
+
+/** Header of the wired fixed data structure (EN 1434-3 §6.4, CI 0x73 / 0x77 in a wired frame; decoder/fixed-structure.ts). */
+export interface FixedHeader {
+  ci: number;
+  id: string;
+  acc: number;
+  status: number;
+  /** 4-bit medium code (0 other … 8 HCA, 0xA–0xE the "mode 2" gas/heat/hot water/water/HCA). */
+  medium: number;
+  unit1: number;
+  unit2: number;
+}
 
 /** Everything the decoder learnt about one telegram, layer by layer. Offsets refer to `bytes`. */
 export interface Telegram {

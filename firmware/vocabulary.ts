@@ -48,7 +48,7 @@ export interface PassCounter {
 /**
  * The one time service: a monotonic clock for intervals and timeouts, the wall clock for time stamps, and timers.
  * Each layer takes the part it needs (`Pick<TimeService, …>`): the gateway the wall clock, the supervisor ticks
- * and repeat timers, the uplinks one-shot timers. Device: platform/time.ts; host: the simulators' schedulers.
+ * and repeat timers, the uplinks one-shot timers. Device: device/time.ts; host: the simulators' schedulers.
  */
 export interface TimeService {
   /** Monotonic milliseconds since an arbitrary origin (may be fractional); never wraps, never jumps. */
@@ -63,11 +63,9 @@ export interface TimeService {
 }
 
 /**
- * What a radio driver needs of the time service: one-shot timers, the monotonic clock (as `now`, in ms) and a
- * short busy-wait in µs (reset pulses, BUSY polling; a simulator advances its time instead).
+ * What a radio driver needs of the time service: one-shot timers, the monotonic clock (`ticks`, ms, may be
+ * fractional) and a short busy-wait in µs (reset pulses, BUSY polling; a simulator advances its time instead).
  */
-export interface RadioTimers extends Pick<TimeService, "set" | "clear"> {
-  /** Monotonic milliseconds (TimeService.ticks), may be fractional. */
-  now(): number;
+export interface RadioTimers extends Pick<TimeService, "ticks" | "set" | "clear"> {
   delayMicros(us: number): void;
 }

@@ -6,7 +6,7 @@
  *   - Node, xsnap and xst: built-in globals.
  *   - Device: the SDK provides them as modules (modules/data/text/encoder/textencoder.js and
  *     modules/data/text/decoder/textdecoder.js, specifiers `text/encoder` and `text/decoder`);
- *     firmware/platform/text-globals.ts (preloaded) installs them on globalThis.
+ *     firmware/device/text-globals.ts (preloaded) installs them on globalThis.
  *
  * Only members that behave the same in all three places are declared. The device decoder ignores a
  * `{stream}` option, so it is not declared. (Under the host tsconfig these merge with the

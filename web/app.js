@@ -142,7 +142,7 @@ function showSettings() {
   main.append(form("API token (" + cfg.auth.apiToken + ")", [field("new token (16+ characters, blank removes)", secretInput("token", cfg.auth.apiToken))],
     function (f) { return api("POST", "/api/api-token", { token: val(f, "token") }); }));
   if (cfg.ota) {
-    main.append(form("firmware update", [el("p", { text: "running " + cfg.firmware + " on " + cfg.ota.board + "; update file made by host-tests/host/ota-image.ts" }), el("input", { name: "image", type: "file" })],
+    main.append(form("firmware update", [el("p", { text: "running " + cfg.firmware + " on " + cfg.ota.board + "; update file made by host/ota-image.ts" }), el("input", { name: "image", type: "file" })],
       function (f) { var file = f.elements.image.files[0]; return file ? api("POST", "/api/ota", file, true) : Promise.resolve({ status: 400, data: { error: "choose a file" } }); }, "upload"));
   }
   main.append(form("access point", [el("p", { text: "Reopen the onboarding access point (settings are kept)." })], function () { return api("POST", "/api/onboarding-mode", {}); }, "open onboarding"));

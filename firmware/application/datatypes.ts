@@ -8,7 +8,7 @@ import { deepFreeze } from "../util/freeze.js";
 
 
 /** 10^0 … 10^22: every entry is an exact double. */
-export const POW10: readonly number[] = deepFreeze([
+const POW10: readonly number[] = deepFreeze([
   1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
   100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
   10000000000000000, 100000000000000000, 1000000000000000000, 10000000000000000000,
@@ -147,23 +147,23 @@ function ymd(b0: number, b1: number, hy: number): string {
 }
 
 /** Type G date (2 bytes LE) "YYYY-MM-DD" (EN 13757-3 Annex A table A.5). */
-export function dateG(buf: Uint8Array, p: number): string {
+function dateG(buf: Uint8Array, p: number): string {
   return ymd(buf[p], buf[p + 1], 0);
 }
 
 /** Type F date-time (4 bytes LE) "YYYY-MM-DD HH:MM"; hundred-year bits in byte 1 bits 6..5. */
-export function dateF(buf: Uint8Array, p: number): string {
+function dateF(buf: Uint8Array, p: number): string {
   const hy = (buf[p + 1] >> 5) & 3;
   return `${ymd(buf[p + 2], buf[p + 3], hy)} ${pad2(buf[p + 1] & 0x1f)}:${pad2(buf[p] & 0x3f)}`;
 }
 
 /** Type I date-time with seconds (6 bytes LE) "YYYY-MM-DD HH:MM:SS". */
-export function dateI(buf: Uint8Array, p: number): string {
+function dateI(buf: Uint8Array, p: number): string {
   return `${ymd(buf[p + 3], buf[p + 4], 0)} ${pad2(buf[p + 2] & 0x1f)}:${pad2(buf[p + 1] & 0x3f)}:${pad2(buf[p] & 0x3f)}`;
 }
 
 /** Type J time (3 bytes LE) "HH:MM:SS". */
-export function timeJ(buf: Uint8Array, p: number): string {
+function timeJ(buf: Uint8Array, p: number): string {
   return `${pad2(buf[p + 2] & 0x1f)}:${pad2(buf[p + 1] & 0x3f)}:${pad2(buf[p] & 0x3f)}`;
 }
 

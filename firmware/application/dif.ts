@@ -52,7 +52,7 @@ const SPECIAL_DIFS: { readonly [dif: number]: SpecialDif } = deepFreeze({
 });
 
 /** Classifies a DIF byte whose data field is 0xF. Throws `bad_dif` for reserved codes. */
-export function specialDif(dif: number, offset: number): SpecialDif {
+function specialDif(dif: number, offset: number): SpecialDif {
   const s = SPECIAL_DIFS[dif];
   if (s === undefined) fail("bad_dif", `reserved DIF 0x${hex8(dif)} at offset ${offset}`, offset);
   return s;

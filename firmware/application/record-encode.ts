@@ -41,7 +41,7 @@ function unscale(value: number, exp: number): number {
 }
 
 /** DIF and DIFEs (EN 13757-3 §6.3.3): storage bit 0 in the DIF, then 4 storage, 2 tariff, 1 sub-unit bits per DIFE. */
-export function writeDif(w: Writer, f: RecordFields): void {
+function writeDif(w: Writer, f: RecordFields): void {
   const fn = FUNCTIONS.indexOf(f.function ?? "instantaneous");
   if (fn < 0) fail("bad_argument", `record function "${f.function}" unknown`);
   if (!Number.isInteger(f.dataField) || f.dataField < 0 || f.dataField > 14) fail("bad_argument", `data field ${f.dataField} cannot be encoded as a record`);

@@ -7,7 +7,7 @@
 import { expandTable, type VifEntry } from "./vif-tables.js";
 import { deepFreeze } from "../util/freeze.js";
 
-export const FB_VIFS: readonly VifEntry[] = deepFreeze([
+const FB_VIFS: readonly VifEntry[] = deepFreeze([
   { from: 0x00, to: 0x01, q: "energy", unit: "Wh", exp: 5 }, // 10^(n-1) MWh
   { from: 0x02, to: 0x03, q: "reactive_energy", unit: "VARh", exp: 3 }, // 10^n kVARh
   { from: 0x04, to: 0x05, q: "apparent_energy", unit: "VAh", exp: 3 }, // 10^n kVAh

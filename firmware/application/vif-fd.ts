@@ -7,7 +7,7 @@ import { deepFreeze } from "../util/freeze.js";
 
 const TIME_HDMY: readonly string[] = deepFreeze(["h", "d", "month", "year"]);
 
-export const FD_VIFS: readonly VifEntry[] = deepFreeze([
+const FD_VIFS: readonly VifEntry[] = deepFreeze([
   { from: 0x00, to: 0x03, q: "credit", unit: "currency", exp: -3 },
   { from: 0x04, to: 0x07, q: "debit", unit: "currency", exp: -3 },
   { from: 0x08, to: 0x08, q: "access_number", unit: "", kind: "unsigned" }, // 2018: unique message identification

@@ -65,7 +65,7 @@ export function lookupVif(table: readonly (VifEntry | undefined)[], code: number
 }
 
 /** EN 13757-3:2018 table 10, primary VIFs 0x00..0x7A (0x7B..0x7F are handled in vif.ts). */
-export const PRIMARY_VIFS: readonly VifEntry[] = deepFreeze([
+const PRIMARY_VIFS: readonly VifEntry[] = deepFreeze([
   { from: 0x00, to: 0x07, q: "energy", unit: "Wh", exp: -3 },
   { from: 0x08, to: 0x0f, q: "energy", unit: "J", exp: 0 },
   { from: 0x10, to: 0x17, q: "volume", unit: "m3", exp: -6 },

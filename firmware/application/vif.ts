@@ -13,7 +13,7 @@ import { lookupVif, PRIMARY_TABLE, type ValueKind, type VifMeaning } from "./vif
 import { COMBINABLE, COMBINABLE_EXT, type VifeMeaning } from "./vife-combinable.js";
 
 /** EN 13757-3 §6.4.1: at most 10 VIFEs (the FB/FD code byte counts as one). */
-export const MAX_VIFE = 10;
+const MAX_VIFE = 10;
 
 export interface VifChain {
   vif: number;

@@ -10,7 +10,7 @@ import { ciInfo } from "../transport/ci-table.js";
 import { readTpl } from "../transport/tpl.js";
 import { hex8 } from "../util/hex.js";
 import { decodeApl } from "./apl-dispatch.js";
-import { decodeFixedStructure } from "../application/fixed-structure.js";
+import { decodeFixedStructure } from "./fixed-structure.js";
 import { parseRecordsWithHeaders } from "../application/records.js";
 import type { FormatCache } from "../application/compact.js";
 import type { DecodeResult, SecurityHook, Telegram } from "../telegram.js";
@@ -240,7 +240,7 @@ function parsesAsRecords(bytes: Uint8Array, start: number, end: number): boolean
   }
 }
 
-export function who(t: Telegram): string {
+function who(t: Telegram): string {
   const a = t.meter;
   return a ? `meter ${a.id} (${a.manufacturer})` : "meter";
 }
@@ -256,4 +256,3 @@ function noKeyMessage(t: Telegram): string {
   return `payload is encrypted and no key is configured for ${who(t)}`;
 }
 
-export { WmbusError };

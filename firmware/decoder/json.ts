@@ -10,7 +10,7 @@ import type { DecodeResult, Telegram } from "../telegram.js";
  */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json | undefined };
 
-export function frameJson(t: Telegram): { [k: string]: Json | undefined } {
+function frameJson(t: Telegram): { [k: string]: Json | undefined } {
   const f: { [k: string]: Json | undefined } = { format: t.format };
   const a = t.format === "wmbus" ? t.dll?.address : t.meter;
   if (a) Object.assign(f, addressJson(a));

@@ -8,9 +8,9 @@ import { fail } from "../errors.js";
 import { Writer } from "../util/writer.js";
 import { finishDllFrame, writeDllHeader } from "../link/dll-encode.js";
 import type { DllCrcKind } from "../link/frame-format.js";
-import { sealEllPayload, writeEll, type EllFields } from "../ell/ell-encode.js";
-import { writeAfl, writeAflMac, type AflFields, type AflLayout } from "../afl/afl-encode.js";
-import { sealTplPayload, writeTpl, type TplFields } from "../transport/tpl-encode.js";
+import { sealEllPayload, writeEll, type EllFields } from "./ell-encode.js";
+import { writeAfl, writeAflMac, type AflFields, type AflLayout } from "./afl-encode.js";
+import { sealTplPayload, writeTpl, type TplFields } from "./tpl-encode.js";
 import { writeApl, type AplItem } from "../application/record-encode.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 

@@ -9,7 +9,7 @@ import { DATA_FIELDS } from "../application/dif.js";
 import { parseRecordHeader } from "../application/record-shape.js";
 import type { AplItem, RecordFields } from "../application/record-encode.js";
 import type { DataRecord } from "../application/record.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 import type { TelegramFields } from "./encode.js";
 
 function gap(items: AplItem[], b: Uint8Array, from: number, to: number): void {

@@ -1,6 +1,6 @@
 /**
  * Commands to meters (issue 18): a bounded queue per meter that waits for the meter's next receive window
- * (firmware/link/response-window.ts), sends the head command through the injected Transmitter, matches the
+ * (firmware/gateway/response-window.ts), sends the head command through the injected Transmitter, matches the
  * meter's answer (ACK for SND-UD, RSP-UD for REQ-UD2), retries a bounded number of times, expires, and
  * publishes every outcome (queued, sent, acked, answered, failed, expired). The command JSON is documented in
  * docs/bidirectional.md.
@@ -14,9 +14,9 @@ import { fromHex, toHex } from "../util/hex.js";
 import { encodeTelegram } from "../encoder/encode.js";
 import type { AplItem, RecordFields } from "../application/record-encode.js";
 import type { BlockCipher } from "../security/block-cipher.js";
-import type { Telegram } from "../decoder/telegram.js";
+import type { Telegram } from "../telegram.js";
 import type { Transmitter } from "../radio/transmit.js";
-import { accessOf, responseWindow } from "../link/response-window.js";
+import { accessOf, responseWindow } from "./response-window.js";
 
 export type CommandKind = "snd_ud" | "req_ud2" | "snd_nke" | "ack";
 export type CommandState = "queued" | "sent" | "acked" | "answered" | "failed" | "expired" | "refused";

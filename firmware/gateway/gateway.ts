@@ -24,6 +24,7 @@ import { stripFrameA, stripFrameB } from "../link/frame-format.js";
 import { CiChain } from "../transport/ci-chain.js";
 import type { PassCounter } from "../vocabulary.js";
 import { UnknownMeterTable, type UnknownMeter } from "./unknown-meters.js";
+import type { GatewayStats, MeterStatus, StatusDocument, StatusParts } from "../uplink/status.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -37,7 +38,7 @@ export interface GatewayOptions {
   unknownCapacity?: number;
   /** Receiver name put in readings as "device" (wmbusmeters' receiver field). */
   device?: string;
-  /** The decoder's memo sizes (default: the device's; a host gateway keeps more, host-tests/host/host-memo.ts). */
+  /** The decoder's memo sizes (default: the device's; a host gateway keeps more, host/host-memo.ts). */
   memo?: MemoSizes;
   /** Raw frame output (firmware/uplink/raw.ts): every CRC-checked frame, duplicates included, before decoding. */
   raw?: RawOutput;
@@ -52,31 +53,6 @@ export const UNENCRYPTED = "unencrypted_for_keyed_meter";
 
 /** What happened to one frame. */
 export type FrameVerdict = "reading" | "duplicate" | "unknown_meter" | "bad_frame" | "decode_error";
-
-export interface GatewayStats {
-  /** Frames handed to the gateway. */
-  frames: number;
-  /** Frames that carried a set H/R bit (heard via a repeater), duplicates included. */
-  repeated: number;
-  /** Copies of a telegram already handled within the dedup window. */
-  duplicates: number;
-  /** Frames whose DLL CRCs did not verify or that were too short (radios normally filter these). */
-  badFrames: number;
-  /** Telegrams of configured meters that decoded. */
-  decoded: number;
-  /** Readings handed to the uplink hub. */
-  readings: number;
-  /** Decode failures by WmbusError code (no_key, wrong_key, mac_mismatch, replayed, …) and refusals (UNENCRYPTED). */
-  decodeErrors: { [code: string]: number };
-  /** Telegrams of configured meters that needed a key the config does not have. */
-  noKey: number;
-  /** Frames from meters that are not configured. */
-  unknownFrames: number;
-  /** Distinct unknown meters in the table now. */
-  unknownMeters: number;
-  /** Telegram ids the dedup table had to forget inside their window (table too small: possible duplicates). */
-  dedupEvicted: number;
-}
 
 interface MeterState {
   cfg: MeterConfig;
@@ -290,9 +266,9 @@ export class Gateway {
    * meters with their last contact, and the unknown meters heard (at most `maxUnknown`, most recent first).
    * Contains no key or password (publicConfig).
    */
-  status(extra: Record<string, unknown> = {}, maxUnknown = 20): Record<string, unknown> {
+  status(parts: StatusParts = {}, maxUnknown = 20): StatusDocument {
     const now = this.#clock.now();
-    const meters: Record<string, unknown>[] = [];
+    const meters: MeterStatus[] = [];
     for (const m of this.#meters.values()) {
       meters.push({ id: m.cfg.id, name: m.cfg.name, driver: m.cfg.driver, telegrams: m.count, last_seen: m.count ? isoSeconds(m.lastSeen) : null, rssi_dbm: m.count ? m.rssiDbm : null });
     }
@@ -312,12 +288,12 @@ export class Gateway {
       meters,
       unknown_meters: unknown,
       ...(this.#raw ? { raw: this.#raw.stats() } : {}),
-      ...extra,
+      ...parts,
     };
   }
 
-  /** Sends the status snapshot to the hub (status/stats topic). */
-  publishStatus(extra: Record<string, unknown> = {}): void {
-    this.#hub.gatewayStatus(this.status(extra));
+  /** Sends the status document to the hub (status topic): the same document the web page shows for the same parts. */
+  publishStatus(parts: StatusParts = {}): void {
+    this.#hub.gatewayStatus(this.status(parts));
   }
 }

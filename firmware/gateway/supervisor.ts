@@ -6,6 +6,7 @@
  * on an injected timer so host tests drive it on simulated time.
  */
 import type { TimeService } from "../vocabulary.js";
+import type { SupervisorStats } from "../uplink/status.js";
 export interface SupervisorActions {
   /** Starts a Wi-Fi connection attempt. */
   connectWifi(): void;
@@ -35,14 +36,6 @@ export interface SupervisorOptions {
   /** SNTP retry while unset (default 30 s) and refresh once set (default 24 h). */
   sntpRetryMs?: number;
   sntpRefreshMs?: number;
-}
-
-export interface SupervisorStats {
-  wifiConnected: boolean;
-  wifiAttempts: number;
-  wifiDrops: number;
-  clockSet: boolean;
-  radioRestarts: number;
 }
 
 export class Supervisor {

@@ -21,9 +21,9 @@ import { hex8 } from "../util/hex.js";
 import type { FrameFormat } from "../vocabulary.js";
 
 /** ELL CC bits a repeater sets (H, R). */
-export const ELL_CC_REPEATER_BITS = CC.H | CC.R;
+const ELL_CC_REPEATER_BITS = CC.H | CC.R;
 /** TPL CFG bits a repeater sets in modes 0/5 (H bit 0, R bit 1). */
-export const TPL_CFG_REPEATER_BITS = 0x0003;
+const TPL_CFG_REPEATER_BITS = 0x0003;
 
 /** Where the repeater-changed bits sit in a stripped frame (offsets, or -1). */
 export interface RepeaterFields {

@@ -9,7 +9,7 @@
  * The inputs are written by host-tests/sdk/sdk-host.ts, which runs the same replays (firmware/host/replay.ts)
  * under Node and compares the lines. AES is the device's: ModdableAes on the SDK's `crypt` module.
  */
-import { ModdableAes } from "../platform/aes-crypt.js";
+import { ModdableAes } from "../device/aes-crypt.js";
 import { probeParts, replayGateway, replayReadings, type GatewayReplay, type ReadingJob } from "./replay.js";
 import { hostArgs, hostMemory, hostReadText, hostWrite } from "./host-native.js";
 

@@ -73,9 +73,11 @@ export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") impleme
   take(): QueuedFrame | null {
     const n: number = takeNative.call(this, this.#buffer);
     if (n < 0) return null;
-    const format = getNative.call(this, FORMAT) === 66 ? "B" : "A";
+    // The C service queues the frame without its CRCs ('a' 97 / 'b' 98), as the JS radio service does.
+    const code: number = getNative.call(this, FORMAT);
+    const format = code === 66 || code === 98 ? "B" : "A";
     const mode = String.fromCharCode(getNative.call(this, MODE)) as QueuedFrame["mode"];
-    return { bytes: this.#buffer.slice(0, n), mode, format, rssiDbm: getNative.call(this, RSSI) / 2, time: getNative.call(this, TIME) };
+    return { bytes: this.#buffer.slice(0, n), crcChecked: code >= 97, mode, format, rssiDbm: getNative.call(this, RSSI) / 2, time: getNative.call(this, TIME) };
   }
   /** Counters of the C service (frames, errors, overflows, queue drops and high water; SX1262: syncs, IRQ repeats, RSSI lost). */
   stats(): Record<(typeof STATS)[number], number> {

@@ -41,6 +41,10 @@ extern "C" {
 #define WMBUS_MODE_S 'S'
 #define WMBUS_FORMAT_A 'A'
 #define WMBUS_FORMAT_B 'B'
+/* Queue format codes of a frame whose CRCs the radio checked and removed (firmware/radio/radio-service.ts: the
+ * decoder gets it without CRCs and does not strip again). */
+#define WMBUS_FORMAT_A_STRIPPED 'a'
+#define WMBUS_FORMAT_B_STRIPPED 'b'
 
 /* wmbus_fifo_feed results; errors (< 0) and FRAME are final until wmbus_fifo_reset. */
 #define WMBUS_FIFO_MORE 0

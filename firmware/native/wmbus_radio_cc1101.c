@@ -88,21 +88,22 @@ static void program_length(wmbus_cc1101_service_t *s, const wmbus_cc1101_bus_t *
 	}
 }
 
-/* CRC check and queueing of a complete frame; 1 when queued. */
+/* CRC check and queueing of a complete frame, without its CRCs ('a'/'b': the decoder does not strip again); 1 when queued. */
 static int finish(wmbus_cc1101_service_t *s, const wmbus_cc1101_bus_t *bus)
 {
 	const wmbus_fifo_t *f = &s->fifo;
 	uint8_t format = f->format == WMBUS_FORMAT_B ? WMBUS_FORMAT_B : WMBUS_FORMAT_A;
-	int ok = format == WMBUS_FORMAT_A ? wmbus_strip_frame_a(f->buf, f->len, s->scratch) >= 0 : wmbus_strip_frame_b(f->buf, f->len, s->scratch) >= 0;
+	int n = format == WMBUS_FORMAT_A ? wmbus_strip_frame_a(f->buf, f->len, s->scratch) : wmbus_strip_frame_b(f->buf, f->len, s->scratch);
 	int queued = 0;
-	if (!ok) {
+	if (n < 0) {
 		s->stats.crc_errors++;
 	} else {
 		s->stats.frames++;
 		uint32_t now = bus->now(bus->ctx);
 		if (bus->lock)
 			bus->lock(bus->ctx, 1);
-		queued = wmbus_rq_push(s->queue, f->buf, f->len, f->mode ? f->mode : WMBUS_MODE_T, format, s->rssi_half_db, now);
+		queued = wmbus_rq_push(s->queue, s->scratch, (size_t)n, f->mode ? f->mode : WMBUS_MODE_T,
+				       format == WMBUS_FORMAT_B ? WMBUS_FORMAT_B_STRIPPED : WMBUS_FORMAT_A_STRIPPED, s->rssi_half_db, now);
 		if (bus->lock)
 			bus->lock(bus->ctx, 0);
 		if (!queued)

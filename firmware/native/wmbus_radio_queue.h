@@ -35,7 +35,7 @@ typedef struct wmbus_radio_queue {
 	uint32_t pushed, popped, overflows, too_long, high_water;
 	uint16_t length[WMBUS_RQ_SLOTS];
 	uint8_t mode[WMBUS_RQ_SLOTS];   /* 'T', 'C', 'S' */
-	uint8_t format[WMBUS_RQ_SLOTS]; /* 'A', 'B' */
+	uint8_t format[WMBUS_RQ_SLOTS]; /* 'A', 'B'; 'a', 'b' without CRCs (checked by the radio) */
 	int16_t rssi[WMBUS_RQ_SLOTS];   /* dBm x 2 */
 	uint32_t time[WMBUS_RQ_SLOTS];  /* caller's ticks */
 	uint8_t data[WMBUS_RQ_SLOTS][WMBUS_RQ_MAX_FRAME];

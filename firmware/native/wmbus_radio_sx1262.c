@@ -94,21 +94,23 @@ static int begin_frame(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus)
 	return 1;
 }
 
-/* DLL CRC check and queue push of a complete frame (as finish() of wmbus_radio_cc1101.c); 1 when queued. */
+/* DLL CRC check and queue push of a complete frame (as finish() of wmbus_radio_cc1101.c); 1 when queued. The frame
+ * is queued without its CRCs ('a'/'b'), as the JS radio service queues what the TS driver stripped. */
 static int deliver(wmbus_sx1262_service_t *s, const wmbus_sx1262_bus_t *bus)
 {
 	const wmbus_fifo_t *f = &s->fifo;
 	uint8_t format = f->format == WMBUS_FORMAT_B ? WMBUS_FORMAT_B : WMBUS_FORMAT_A;
-	int ok = format == WMBUS_FORMAT_A ? wmbus_strip_frame_a(f->buf, f->len, s->scratch) >= 0 : wmbus_strip_frame_b(f->buf, f->len, s->scratch) >= 0;
+	int n = format == WMBUS_FORMAT_A ? wmbus_strip_frame_a(f->buf, f->len, s->scratch) : wmbus_strip_frame_b(f->buf, f->len, s->scratch);
 	int queued;
-	if (!ok) {
+	if (n < 0) {
 		s->stats.crc_errors++;
 		return 0;
 	}
 	s->stats.frames++;
 	if (bus->lock)
 		bus->lock(bus->ctx, 1);
-	queued = wmbus_rq_push(s->queue, f->buf, f->len, f->mode ? f->mode : WMBUS_MODE_T, format, s->rssi_half_db, bus->now(bus->ctx));
+	queued = wmbus_rq_push(s->queue, s->scratch, (size_t)n, f->mode ? f->mode : WMBUS_MODE_T,
+			       format == WMBUS_FORMAT_B ? WMBUS_FORMAT_B_STRIPPED : WMBUS_FORMAT_A_STRIPPED, s->rssi_half_db, bus->now(bus->ctx));
 	if (bus->lock)
 		bus->lock(bus->ctx, 0);
 	if (!queued)

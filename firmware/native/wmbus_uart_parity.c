@@ -1,7 +1,7 @@
 /*
  * Wired M-Bus needs 8E1 (EN 13757-2: 11-bit characters with even parity). The SDK's ECMA-419 Serial for
  * ESP32 (modules/io/serial/esp32/serial.c) always configures UART_PARITY_DISABLE, so after constructing it
- * firmware/wired/serial-moddable.ts calls this to switch the same UART to even parity. uart_set_parity() may
+ * firmware/device/serial-moddable.ts calls this to switch the same UART to even parity. uart_set_parity() may
  * be called on a configured, running UART (ESP-IDF driver/uart.h). Device only (esp32 "platforms" entry).
  */
 #include <stddef.h> /* xs.h uses size_t without including it */

@@ -49,9 +49,9 @@ export const SYNC: Readonly<Record<PhyMode, Readonly<SyncSpec>>> = deepFreeze({
 export const RADIO_SYNC_TC = 0x543d;
 export const RADIO_SYNC_S = 0x7696;
 /** First FIFO byte after 0x543D in mode C, and the second byte per frame format. */
-export const C_PREFIX = 0x54;
-export const C_FORMAT_A = 0xcd;
-export const C_FORMAT_B = 0x3d;
+const C_PREFIX = 0x54;
+const C_FORMAT_A = 0xcd;
+const C_FORMAT_B = 0x3d;
 
 /** Frame A (EN 13757-4 §5.2.2): bytes including L and all block CRCs, for L ≥ 9. Same as link/frame-format. */
 function frameA(l: number): number {

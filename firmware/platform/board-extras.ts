@@ -34,13 +34,13 @@ export interface BoardFem {
 }
 
 /** FEM chips we know and the control roles each one needs (docs/boards.md, Heltec V4). */
-export const FEM_ROLES: Readonly<Record<string, readonly string[]>> = Object.freeze({
+const FEM_ROLES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   // GC1109: CSD chip enable, CPS PA/bypass select, LDO enable of its supply (CTX comes from SX1262 DIO2).
   GC1109: Object.freeze(["enable", "paMode", "power"]),
 });
 
 /** RMII pins of the ESP32 EMAC, fixed by the chip. */
-export const RMII_PINS: Readonly<Record<string, number>> = Object.freeze({
+const RMII_PINS: Readonly<Record<string, number>> = Object.freeze({
   ethTxd0: 19, ethTxEn: 21, ethTxd1: 22, ethRxd0: 25, ethRxd1: 26, ethCrsDv: 27,
 });
 

@@ -7,7 +7,7 @@
  *   - BlockCipher   -> ./aes-crypt.ts          (`crypt` BlockCipher "AES", native C)
  *   - TimeService   -> ./time.ts               (Time.microseconds, Date, Timer; the wall clock set by SNTP, ./clock.ts)
  *   - KeyValueStore -> ./storage-preference.ts (`preference`, ESP-IDF NVS)
- * Host / test implementations: ./memory-store.ts, host-tests/host/aes-*.ts.
+ * Host / test implementations: ./memory-store.ts, host/aes-node.ts, host-tests/support/aes-noble.ts.
  */
 
 import type { TimeService } from "../vocabulary.js";

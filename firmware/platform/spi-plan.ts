@@ -33,7 +33,7 @@ export interface SpiPlan {
   sdkProblems: string[];
 }
 
-export function idfHostName(port: 1 | 2): string {
+function idfHostName(port: 1 | 2): string {
   return port === 1 ? "SPI2_HOST" : "SPI3_HOST";
 }
 

@@ -60,7 +60,7 @@ const STRIPPED_A = 97;
 const STRIPPED_B = 98;
 
 /** Pops frames out of a FrameQueue as copies. */
-export function queueSource(queue: FrameQueue): PendingFrames {
+function queueSource(queue: FrameQueue): PendingFrames {
   return {
     get length() {
       return queue.length;

@@ -34,7 +34,7 @@ export interface RadioFrame {
   readonly lqi?: number;
   /** Estimated carrier offset in Hz, when the chip gives one. */
   readonly freqOffsetHz?: number;
-  /** `timers.now()` in ms when the last byte of the frame was read. */
+  /** `timers.ticks()` in ms when the last byte of the frame was read. */
   readonly receivedAt: number;
 }
 

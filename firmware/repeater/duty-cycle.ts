@@ -23,9 +23,9 @@ export function subBandOf(mode: PhyMode): SubBand {
 }
 
 /** Maximum duty cycle per sub-band (fraction). */
-export const DUTY_CYCLE_LIMIT: Readonly<Record<SubBand, number>> = Object.freeze({ "868.0-868.6": 0.01, "868.7-869.2": 0.001 });
+const DUTY_CYCLE_LIMIT: Readonly<Record<SubBand, number>> = Object.freeze({ "868.0-868.6": 0.01, "868.7-869.2": 0.001 });
 /** Observation period Tobs. */
-export const DUTY_CYCLE_WINDOW_MS = 3_600_000;
+const DUTY_CYCLE_WINDOW_MS = 3_600_000;
 
 const CHIP_RATE: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 100_000, C: 100_000, S: 32_768 });
 const CHIPS_PER_BYTE: Readonly<Record<PhyMode, number>> = Object.freeze({ T: 12, C: 8, S: 16 });

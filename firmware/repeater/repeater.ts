@@ -47,7 +47,8 @@ export interface RepeaterOptions {
   budget?: DutyCycleBudget;
 }
 
-export interface RepeaterStats {
+/** A type literal, not an interface: it is a counter section of the status document (uplink/status.ts). */
+export type RepeaterStats = {
   /** Frames offered. */
   heard: number;
   /** Frames queued for repeating. */
@@ -68,7 +69,7 @@ export interface RepeaterStats {
   /** Airtime used in the last hour per sub-band (ms) and the budget. */
   airtimeMs: { [band: string]: number };
   budgetMs: { [band: string]: number };
-}
+};
 
 interface Pending {
   frame: Uint8Array;

@@ -13,7 +13,7 @@ import { ELL_HEADER_LENGTH } from "../ell/ell.js";
 import type { PassCounter } from "../vocabulary.js";
 
 /** DLL → ELL → AFL → TPL is 3 CIs; more means a loop in malformed data. */
-export const MAX_CHAIN = 6;
+const MAX_CHAIN = 6;
 
 /**
  * Why the walk stopped: `done` at the TPL (or the end after an ELL), `encrypted` at an ELL whose payload is

@@ -1,7 +1,7 @@
 /**
  * Byte-addressed persistent storage for the offline buffer. A write may be cut short by a power
  * loss at any byte (the ring buffer detects that by CRC), but bytes it did not reach keep their
- * old value. Device: ./block-storage-preference.ts (NVS chunks); host: host-tests/host/uplink-file-storage.ts.
+ * old value. Device: ./block-storage-preference.ts (NVS chunks); host: host/uplink-file-storage.ts.
  */
 export interface BlockStorage {
   /** Size in bytes; offsets run from 0 to size - 1. */

@@ -2,7 +2,7 @@
  * The uplinks of the gateway settings as one UplinkHub: MQTT and/or HTTP, each sink behind its own
  * DeliveryHub with its own offline ring, fanned out when both are set (./fanout.ts). Pure: the
  * platform parts (MQTT transport, HTTP client, rings, timers) are passed in. Device:
- * ./device-uplinks.ts; host: host-tests/host/gateway-hub.ts.
+ * ./device-uplinks.ts; host: host/gateway-hub.ts.
  */
 import { FanoutHub } from "./fanout.js";
 import { HttpUplink, type HttpClient } from "./http-uplink.js";

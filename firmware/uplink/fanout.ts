@@ -4,6 +4,7 @@
  * (the minimum), `buffered`/`dropped` the worst uplink (the maximum), retries and errors the sum.
  */
 import type { OutgoingReading, UplinkHub, UplinkStats } from "./uplink.js";
+import type { StatusDocument } from "./status.js";
 
 export class FanoutHub implements UplinkHub {
   constructor(readonly hubs: readonly UplinkHub[]) {}
@@ -12,7 +13,7 @@ export class FanoutHub implements UplinkHub {
     for (const h of this.hubs) h.submit(r);
   }
 
-  gatewayStatus(s: Record<string, unknown>): void {
+  gatewayStatus(s: StatusDocument): void {
     for (const h of this.hubs) h.gatewayStatus(s);
   }
 

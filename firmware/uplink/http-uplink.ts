@@ -4,7 +4,7 @@
  * an exponential backoff. Body:
  *   {"gateway": "<id>", "readings": [{"reading_id", "telegram_id", "meter_id", "meter_name",
  *     "driver", "media", "received_at": "<ISO-8601>", "reading": {…}}, …]}
- * Implementations of HttpClient: device ./http-moddable.ts, host host-tests/host/uplink-http-node.ts.
+ * Implementations of HttpClient: device ./http-moddable.ts, host host/uplink-http-node.ts.
  */
 import { hasCredentials, redactUrl, type UplinkSink } from "./sink.js";
 import type { OutgoingReading } from "./uplink.js";

@@ -13,6 +13,7 @@ import { decodeReading, encodeReading } from "./codec.js";
 import type { RecordRing } from "./ring-buffer.js";
 import type { UplinkSink } from "./sink.js";
 import type { OutgoingReading, UplinkHub, UplinkStats, UplinkTimers } from "./uplink.js";
+import type { StatusDocument } from "./status.js";
 
 export interface HubOptions {
   sink: UplinkSink;
@@ -93,9 +94,10 @@ export class DeliveryHub implements UplinkHub {
     }
   }
 
-  gatewayStatus(s: Record<string, unknown>): void {
+  /** Passes the document on as it is; only a document without uplink counters gets this hub's. */
+  gatewayStatus(s: StatusDocument): void {
     try {
-      this.#o.sink.publishStatus({ ...s, uplink: { [this.#o.sink.name]: this.stats() } });
+      this.#o.sink.publishStatus(s.uplink ? s : { ...s, uplink: this.stats() });
     } catch (e) {
       this.#error("status", e);
     }

@@ -1,7 +1,7 @@
 /**
  * The MQTT client behind an interface: one connection per `connect` call, like the Moddable client
  * (a closed client is not reused; `MqttLink` makes a new one to reconnect). Implementations:
- * device ./mqtt-moddable.ts (Moddable `mqtt`), host host-tests/host/uplink-mqtt-node.ts (`mqtt` npm).
+ * device ./mqtt-moddable.ts (Moddable `mqtt`), host host/uplink-mqtt-node.ts (`mqtt` npm).
  */
 import { hasCredentials, redactUrl } from "./sink.js";
 

@@ -10,6 +10,7 @@ import type { RawPublisher } from "./raw.js";
 import type { UplinkSink } from "./sink.js";
 import { Topics, type TopicOptions } from "./topics.js";
 import type { OutgoingReading, UplinkTimers } from "./uplink.js";
+import type { StatusDocument } from "./status.js";
 
 export interface MqttUplinkOptions extends TopicOptions {
   transport: MqttTransport;
@@ -53,7 +54,7 @@ export class MqttUplink implements UplinkSink, RawPublisher {
   #timer: unknown = undefined;
   /** Meter id + field list of the discovery configs published on this connection. */
   #announced = new Set<string>();
-  #status: Record<string, unknown> = {};
+  #status: StatusDocument | undefined;
   /** Connection counters for the status payload. */
   #connects = 0;
   #disconnects = 0;
@@ -101,7 +102,7 @@ export class MqttUplink implements UplinkSink, RawPublisher {
     return true;
   }
 
-  publishStatus(status: Record<string, unknown>): void {
+  publishStatus(status: StatusDocument): void {
     this.#status = status;
     this.#sendStatus();
   }
@@ -128,8 +129,9 @@ export class MqttUplink implements UplinkSink, RawPublisher {
 
   #sendStatus(): void {
     if (!this.#ready || !this.#conn) return;
-    const body: Record<string, unknown> = { state: ONLINE, ...this.#status, mqtt: this.connectionStats() };
-    body.state = ONLINE; // availability reads this key: the gateway's stats must not replace it
+    // The document as the gateway made it, between the availability state and this connection's counters.
+    const body = { state: ONLINE, ...this.#status, mqtt: this.connectionStats() };
+    body.state = ONLINE; // availability reads this key: nothing in the document may replace it
     const payload = JSON.stringify(body);
     this.#conn.publish(this.topics.status, payload, QOS1_RETAINED_UNCONFIRMED).catch((e: unknown) => this.#diag(`status publish failed: ${message(e)}`));
   }

@@ -14,7 +14,7 @@
  *   - the rtl_wmbus line `T1;1;1;2024-05-01 12:00:00.000;-71;-71;12345678;0x2e44…` on
  *     `<prefix>/<gateway>/raw/rtlwmbus` and, one line per frame ending in "\n", to TCP/UDP listeners.
  *
- * Pure: the MQTT publisher and the line sinks are injected (host: host-tests/host/raw-sinks.ts).
+ * Pure: the MQTT publisher and the line sinks are injected (host: host/raw-sinks.ts).
  */
 import type { FrameFormat, PhyMode } from "../phy/sync.js";
 import { toHex } from "../util/hex.js";
@@ -79,7 +79,7 @@ export interface RawStats {
 }
 
 /** "T1", "C1", "S1": wmbusmeters reads the link mode from this field. */
-export function linkModeName(mode: PhyMode): string {
+function linkModeName(mode: PhyMode): string {
   return mode + "1";
 }
 
@@ -90,13 +90,13 @@ function pad(n: number, w: number): string {
 }
 
 /** "2019-04-03 19:00:42.000" in UTC (wmbusmeters parses it with %Y-%m-%d %H:%M:%S as UTC). */
-export function rtlTime(ms: number): string {
+function rtlTime(ms: number): string {
   const d = new Date(ms);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}`;
 }
 
 /** Lower-case hex, as rtl_wmbus prints it. */
-export function rawHex(f: Uint8Array): string {
+function rawHex(f: Uint8Array): string {
   return toHex(f).toLowerCase();
 }
 
@@ -125,7 +125,7 @@ export function rawJson(r: RawFrameInput, gatewayId: string): string {
 }
 
 /** Whether a frame makes a record: the meter's own switch first (undefined meter = not configured). */
-export function rawWanted(filter: RawFilter, meter: { raw?: boolean } | undefined): boolean {
+function rawWanted(filter: RawFilter, meter: { raw?: boolean } | undefined): boolean {
   if (meter && meter.raw !== undefined) return meter.raw;
   if (filter === "all") return true;
   if (filter === "configured") return meter !== undefined;

@@ -3,6 +3,7 @@
  * whether it can deliver now. Retries, ordering and buffering are the hub's job (./hub.ts).
  */
 import type { OutgoingReading } from "./uplink.js";
+import type { StatusDocument } from "./status.js";
 
 export interface SinkListener {
   /** The sink became able to deliver (e.g. MQTT CONNACK after a reconnect). */
@@ -25,7 +26,7 @@ export interface UplinkSink {
    */
   deliver(batch: readonly OutgoingReading[]): Promise<void>;
   /** Gateway status for the status topic (ignored by sinks without one). */
-  publishStatus(status: Record<string, unknown>): void;
+  publishStatus(status: StatusDocument): void;
   close(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@
  * lost (its NVS/file ring stays on flash for the next hub with the same name). Counters continue across switches.
  */
 import type { OutgoingReading, UplinkHub, UplinkStats } from "./uplink.js";
+import type { StatusDocument } from "./status.js";
 
 export class SwitchHub implements UplinkHub {
   #hub: UplinkHub;
@@ -19,7 +20,7 @@ export class SwitchHub implements UplinkHub {
     this.#hub.submit(r);
   }
 
-  gatewayStatus(s: Record<string, unknown>): void {
+  gatewayStatus(s: StatusDocument): void {
     this.#hub.gatewayStatus(s);
   }
 

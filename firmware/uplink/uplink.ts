@@ -5,6 +5,7 @@
  */
 import type { TimeService } from "../vocabulary.js";
 import type { Reading } from "../meters/types.js";
+import type { StatusDocument } from "./status.js";
 
 /** One reading on its way to the head-end / Home Assistant. */
 export interface OutgoingReading {
@@ -47,8 +48,8 @@ export interface UplinkStats {
 export interface UplinkHub {
   /** Never throws; buffers when the transport is down. */
   submit(r: OutgoingReading): void;
-  /** Stats/status topic payload (merged with the hub's own counters). */
-  gatewayStatus(s: Record<string, unknown>): void;
+  /** The status document for the status topic (uplink/status.ts). */
+  gatewayStatus(s: StatusDocument): void;
   stats(): UplinkStats;
   close(): Promise<void> | void;
 }

@@ -14,8 +14,8 @@ import { bytesToHex, pbkdf2Sha256, randomToken, sameText, utf8, type HashService
 
 export const AUTH_KEY = "web.auth";
 export const SESSION_COOKIE = "wmbus_session";
-export const MIN_PASSWORD = 8;
-export const MIN_API_TOKEN = 16;
+const MIN_PASSWORD = 8;
+const MIN_API_TOKEN = 16;
 const FREE_FAILURES = 3;
 const MAX_WAIT_MS = 5 * 60_000;
 

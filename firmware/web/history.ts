@@ -12,7 +12,7 @@ import type { OutgoingReading } from "../uplink/uplink.js";
 const SKIP: readonly string[] = Object.freeze(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
 
 /** The field a reading's chart shows, or undefined when it has no numeric field. */
-export function chartField(reading: Record<string, unknown>): string | undefined {
+function chartField(reading: Record<string, unknown>): string | undefined {
   let first: string | undefined;
   for (const k in reading) {
     if (SKIP.includes(k) || typeof reading[k] !== "number" || !isFinite(reading[k] as number)) continue;

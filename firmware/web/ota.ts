@@ -16,17 +16,17 @@
  * chip's; the length fits the slot; at the end the byte count and the SHA-256 match. Only then is the slot
  * completed (made the boot slot). Image bytes go to the partition as they arrive (the device cannot hold 1.5 MB);
  * a refused or broken upload cancels the slot, so the running firmware and the settings (NVS) are untouched.
- * `node build/host-tests/host/ota-image.js` (host-tests/host/ota-image.ts) writes the header. Pure: partition and hash are injected.
+ * `node build/host/ota-image.js` (host/ota-image.ts) writes the header. Pure: partition and hash are injected.
  */
 import type { HashService, Sha256 } from "./web-crypto.js";
 
-export const OTA_HEADER_BYTES = 96;
-export const OTA_MAGIC = "WMBUSIMG";
+const OTA_HEADER_BYTES = 96;
+const OTA_MAGIC = "WMBUSIMG";
 export const ESP_IMAGE_MAGIC = 0xe9;
 /** Image bytes needed for the magic and chip checks (esp_image_header_t is 24 bytes; chip_id ends at 14). */
 const IMAGE_PREFIX = 16;
 const PREFIX_BYTES = OTA_HEADER_BYTES + IMAGE_PREFIX;
-export const ESP_CHIP_IDS: { readonly [chip: string]: number } = Object.freeze({ esp32: 0, esp32s2: 2, esp32c3: 5, esp32s3: 9 });
+const ESP_CHIP_IDS: { readonly [chip: string]: number } = Object.freeze({ esp32: 0, esp32s2: 2, esp32c3: 5, esp32s3: 9 });
 
 /** The inactive app slot (device: the SDK's `ota` module; host: a simulated partition). */
 export interface PartitionService {
@@ -61,9 +61,9 @@ function ascii(b: Uint8Array, start: number, end: number): string {
 }
 
 /** Parses the header; a text names what is wrong. */
-export function parseOtaHeader(b: Uint8Array): OtaHeader | string {
+function parseOtaHeader(b: Uint8Array): OtaHeader | string {
   if (b.length < OTA_HEADER_BYTES) return `update file too short (${b.length} bytes)`;
-  if (ascii(b, 0, 8) !== OTA_MAGIC) return "not a gateway update file (no WMBUSIMG header; make one with host-tests/host/ota-image.ts)";
+  if (ascii(b, 0, 8) !== OTA_MAGIC) return "not a gateway update file (no WMBUSIMG header; make one with host/ota-image.ts)";
   if (b[8] !== 1) return `update header version ${b[8]} is not supported`;
   const imageLength = (b[12] | (b[13] << 8) | (b[14] << 16) | (b[15] << 24)) >>> 0;
   return { imageLength, board: ascii(b, 16, 48), version: ascii(b, 48, 64), sha256: b.slice(64, 96) };

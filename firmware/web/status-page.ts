@@ -1,16 +1,18 @@
 /**
  * The gateway's local web page and its JSON twin. Pure: the device serves it with the Moddable `http` Server
- * (firmware/main.ts), the host with node:http (host-tests/host/web-server.ts); both only call `webRespond`.
+ * (firmware/main.ts), the host with node:http (host/web-server.ts); both only call `webRespond`.
  *
  *   GET /             HTML status page (refreshes every 30 s)
  *   GET /status.json  the same data as JSON
  *
- * The data is the gateway's status snapshot (Gateway.status(): counters, settings with keys and passwords shown
- * only as "set", configured and unknown meters) plus the radio and uplink counters and each meter's last reading.
+ * The data is the status document (uplink/status.ts: Gateway.status with the wiring's parts, the one the MQTT status
+ * topic carries; settings with keys and passwords shown only as "set") plus each meter's last reading. It is typed
+ * data from our own gateway, read as such; only the counter sections are walked generically.
  * Every value put into the HTML goes through `escapeHtml`: meter names and ids come from the settings file and
  * from the air, so they are untrusted text.
  */
 import type { LastReadings } from "./last-readings.js";
+import type { MeterStatus, StatusDocument } from "../uplink/status.js";
 
 export interface WebResponse {
   status: number;
@@ -18,7 +20,6 @@ export interface WebResponse {
   body: string;
 }
 
-type Json = Record<string, unknown>;
 
 const ESCAPES: Readonly<Record<string, string>> = Object.freeze({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" });
 
@@ -27,19 +28,19 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
+const isObject = (v: unknown): v is { readonly [k: string]: unknown } => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Reading fields the meter table leaves out: identity and bookkeeping, shown in their own columns. */
 const IDENTITY_FIELDS: readonly string[] = Object.freeze(["_", "media", "meter", "name", "id", "timestamp", "rssi_dbm", "device"]);
 
-/**
- * The JSON document: the status snapshot with each configured meter's last reading (`last_reading`, the
- * wmbusmeters-style object, or null) added.
- */
-export function statusDocument(status: Json, readings: LastReadings): Json {
-  const meters = list(status.meters).map((m) => {
-    const r = readings.get(String(m.id));
+/** The page's JSON: the status document with each configured meter's last reading (wmbusmeters-style object, or null). */
+export interface WebStatusDocument extends Omit<StatusDocument, "meters"> {
+  meters: (MeterStatus & { last_reading: { readonly [field: string]: unknown } | null })[];
+}
+
+export function statusDocument(status: StatusDocument, readings: LastReadings): WebStatusDocument {
+  const meters = status.meters.map((m) => {
+    const r = readings.get(m.id);
     return { ...m, last_reading: r ? r.reading : null };
   });
   return { ...status, meters };
@@ -68,22 +69,22 @@ function optionalSection(title: string, o: unknown): string {
   return isObject(o) ? `<h2>${escapeHtml(title)}</h2>\n${counters(o)}\n` : "";
 }
 
-function readingSummary(r: unknown): string {
-  if (!isObject(r)) return "–";
+function readingSummary(r: { readonly [field: string]: unknown } | null): string {
+  if (r === null) return "–";
   const parts: string[] = [];
   for (const [k, v] of Object.entries(r)) if (!IDENTITY_FIELDS.includes(k) && v !== null && typeof v !== "object") parts.push(`${k}=${v}`);
   return parts.join(", ") || "–";
 }
 
 /** The HTML page for a status document (statusDocument). */
-export function renderStatusPage(doc: Json): string {
-  const title = `wM-Bus gateway ${String(doc.name ?? doc.gateway ?? "")}`;
-  const meters = list(doc.meters).map((m) => {
-    const r = m.last_reading as Json | null;
+export function renderStatusPage(doc: WebStatusDocument): string {
+  const title = `wM-Bus gateway ${doc.name || doc.gateway}`;
+  const meters = doc.meters.map((m) => {
+    const r = m.last_reading;
     return [m.name, m.id, m.driver, m.telegrams, m.last_seen, m.rssi_dbm, r ? r.timestamp : null, readingSummary(r)];
   });
-  const unknown = list(doc.unknown_meters).map((u) => [u.id, u.manufacturer, u.media, u.mode, u.rssi_dbm, u.count, u.last_seen]);
-  const problems = Array.isArray(doc.config_problems) ? doc.config_problems.map((p) => [p]) : [];
+  const unknown = doc.unknown_meters.map((u) => [u.id, u.manufacturer, u.media, u.mode, u.rssi_dbm, u.count, u.last_seen]);
+  const problems = doc.config_problems.map((p) => [p]);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -109,7 +110,7 @@ ${optionalSection("Network", doc.network)}${optionalSection("Raw output", doc.ra
 }
 
 /** Answers one request; `document` builds the status document only when a page is asked for. */
-export function webRespond(method: string, path: string, document: () => Json): WebResponse {
+export function webRespond(method: string, path: string, document: () => WebStatusDocument): WebResponse {
   const p = path.split("?")[0];
   if (method !== "GET" && method !== "HEAD") return { status: 405, contentType: "text/plain; charset=utf-8", body: "only GET\n" };
   if (p === "/" || p === "/index.html") return { status: 200, contentType: "text/html; charset=utf-8", body: renderStatusPage(document()) };

@@ -17,7 +17,6 @@ export interface ApiContext {
 }
 
 const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObj) : []);
 const oneOf = (x: number, v: number | readonly number[] | undefined) => v === undefined || (typeof v === "number" ? v === x : v.includes(x));
 
 /** The driver whose detection entry fits a heard meter best (manufacturer, version, device type), or "auto". */
@@ -44,11 +43,11 @@ export function guessDriver(manufacturer: string, version: number, deviceType: n
  */
 function pageDocument(app: WebApp): WebResponse {
   const s = app.o.status();
-  const meters = list(s.meters);
-  const configured = new Set(meters.map((m) => String(m.id)));
-  const unknown = list(s.unknown_meters)
-    .filter((u) => !configured.has(String(u.id)))
-    .map((u) => ({ ...u, driver_guess: guessDriver(String(u.manufacturer), Number(u.version), Number(u.device_type)) }));
+  const meters = s.meters;
+  const configured = new Set(meters.map((m) => m.id));
+  const unknown = s.unknown_meters
+    .filter((u) => !configured.has(u.id))
+    .map((u) => ({ ...u, driver_guess: guessDriver(u.manufacturer, u.version, u.device_type) }));
   const head = JSON.stringify({ ...s, config: undefined, meters: undefined, unknown_meters: unknown, firmware: app.o.firmwareVersion, web: { ...app.stats, ...app.auth.stats, live_pages: app.events.subscribers } });
   let i = 0;
   const r = json(200, null);
@@ -57,7 +56,7 @@ function pageDocument(app: WebApp): WebResponse {
     if (i > meters.length) return undefined;
     if (i === meters.length) return i++, "]}";
     const m = meters[i];
-    const id = String(m.id);
+    const id = m.id;
     const last = app.last.get(id);
     return (i++ > 0 ? "," : "") + JSON.stringify({ ...m, values: last ? last.reading : null, chart: app.history.series(id) ?? null });
   };

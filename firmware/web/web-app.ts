@@ -1,7 +1,7 @@
 /**
  * The gateway's web interface as one pure request handler, `WebApp.handle(request) → response`, served by the
  * device's Moddable HTTP server (firmware/web/web-device.ts) and on the host by node:http
- * (host-tests/host/web-server.ts). Routes (docs/web.md has the full table):
+ * (host/web-server.ts). Routes (docs/web.md has the full table):
  *
  *   GET  / /app.js /app.css           the page and its two assets (public; the page asks /api/session)
  *   GET  /api/session                 {authenticated, onboarding, csrf?} (public)
@@ -28,6 +28,7 @@ import { OtaUpload, type OtaTarget, type PartitionService } from "./ota.js";
 import { apiRoute, type ApiContext } from "./web-api.js";
 import { randomToken, sameText, type HashService } from "./web-crypto.js";
 import { changedParts, type ChangedParts } from "./settings-edit.js";
+import type { StatusDocument } from "../uplink/status.js";
 import { deepFreeze } from "../util/freeze.js";
 
 export type Json = { [k: string]: unknown };
@@ -72,8 +73,8 @@ export interface WebAppOptions {
   store: KeyValueStore;
   /** Monotonic milliseconds (sessions, throttling). */
   now: () => number;
-  /** The gateway's status snapshot (Gateway.status with radio/uplink/device counters). */
-  status: () => Json;
+  /** The status document (Gateway.status with the wiring's parts: the one the status topic carries). */
+  status: () => StatusDocument;
   /** The config running now. */
   config: () => GatewayConfig;
   /** Applies validated, saved settings without a reboot where possible; returns notes for the page. */
@@ -161,7 +162,7 @@ export class WebApp {
     if (this.events.subscribers > 0) this.events.publish("status", this.statusSummary());
   }
 
-  statusSummary(): Json {
+  statusSummary(): Pick<StatusDocument, "time" | "uptime_s" | "stats" | "radio" | "uplink" | "device"> {
     const s = this.o.status();
     return { time: s.time, uptime_s: s.uptime_s, stats: s.stats, radio: s.radio, uplink: s.uplink, device: s.device };
   }

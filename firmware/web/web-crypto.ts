@@ -1,8 +1,8 @@
 /**
  * Hashing for the web login: HMAC-SHA-256 (RFC 2104) and PBKDF2-HMAC-SHA-256 (RFC 8018 §5.2) written over an
  * injected SHA-256 and random source, so the same code runs on the device (the SDK's `crypt` Digest "SHA256"
- * and `rng`, firmware/platform/web-crypto-moddable.ts) and on the host (node:crypto,
- * host-tests/host/web-crypto-node.ts). Tests check both against node:crypto's own hmac/pbkdf2 and the RFC 4231
+ * and `rng`, firmware/device/web-crypto-moddable.ts) and on the host (node:crypto,
+ * host/web-crypto-node.ts). Tests check both against node:crypto's own hmac/pbkdf2 and the RFC 4231
  * vectors. Pure: no Node or Moddable import.
  */
 
@@ -21,7 +21,7 @@ export interface HashService {
 }
 
 /** SHA-256 of the concatenation of `parts`. */
-export function sha256(h: HashService, parts: readonly Uint8Array[]): Uint8Array {
+function sha256(h: HashService, parts: readonly Uint8Array[]): Uint8Array {
   const d = h.createSha256();
   for (const p of parts) d.update(p);
   return d.digest();
@@ -89,7 +89,7 @@ export function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** UTF-8 bytes of a text (TextEncoder exists on the host and, via platform/text-globals, on the device). */
+/** UTF-8 bytes of a text (TextEncoder exists on the host and, via device/text-globals, on the device). */
 export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }

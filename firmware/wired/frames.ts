@@ -10,20 +10,19 @@ export const C_SND_NKE = 0x40;
 /** REQ_UD2 with FCV = 1; OR FCB (0x20) for the toggled form 0x7B. */
 export const C_REQ_UD2 = 0x5b;
 /** SND_UD with FCV = 1 (selection and commands); 0x73 with FCB. */
-export const C_SND_UD = 0x53;
+const C_SND_UD = 0x53;
 export const FCB = 0x20;
 /** RSP_UD function code (the slave's answer; bits 5/4 are ACD/DFC there). */
 export const RSP_UD_FUNCTION = 0x08;
 
-/** 0xFD: the selected slave (secondary addressing); 0xFE: every slave (test/broadcast with answer); 0xFF: broadcast, no answer. */
+/**
+ * 0xFD: the selected slave (secondary addressing). (0xFE addresses every slave with an answer, 0xFF broadcasts
+ * without one; primary addresses are 1..250, 0 the factory default.)
+ */
 export const ADDRESS_SELECTED = 0xfd;
-export const ADDRESS_BROADCAST_ANSWER = 0xfe;
-export const ADDRESS_BROADCAST = 0xff;
-/** Primary addresses 1..250 (0 is the factory default of unconfigured slaves). */
-export const PRIMARY_MAX = 250;
 
 /** CI 0x52: select a slave by secondary address (M-Bus documentation §7.1). */
-export const CI_SELECT = 0x52;
+const CI_SELECT = 0x52;
 
 function checksum(b: Uint8Array, start: number, end: number): number {
   let s = 0;
@@ -38,7 +37,7 @@ export function shortFrame(c: number, a: number): Uint8Array {
   return f;
 }
 
-export function longFrame(c: number, a: number, ci: number, data: Uint8Array): Uint8Array {
+function longFrame(c: number, a: number, ci: number, data: Uint8Array): Uint8Array {
   const w = new Writer(data.length + 9);
   const l = data.length + 3;
   if (l > 255) fail("bad_length", `long frame needs L=${l} > 255`);
@@ -66,7 +65,7 @@ export interface SecondaryAddress {
 export const ANY_SECONDARY: SecondaryAddress = { id: "FFFFFFFF", manufacturer: 0xffff, version: 0xff, medium: 0xff };
 
 /** The 8 selection bytes: ID (4, LSB first, BCD with F nibbles), manufacturer (2, LSB first), version, medium. */
-export function selectionBytes(s: SecondaryAddress): Uint8Array {
+function selectionBytes(s: SecondaryAddress): Uint8Array {
   if (!/^[0-9Ff]{8}$/.test(s.id)) fail("bad_argument", `secondary id must be 8 digits or F, got "${s.id}"`);
   const b = new Uint8Array(8);
   for (let i = 0; i < 4; i++) b[i] = parseInt(s.id.slice(6 - 2 * i, 8 - 2 * i), 16);

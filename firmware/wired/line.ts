@@ -2,11 +2,11 @@
  * The wired M-Bus line as the master core sees it (EN 13757-2; M-Bus documentation rev. 4.8 §4–5, restated in
  * docs/wired.md): a half-duplex UART behind a level converter, 11 bits per character (start, 8 data, even
  * parity, stop), 300 to 38400 baud, 2400 the default. The core gets bytes in and writes bytes out; the device
- * implementation is serial-moddable.ts (ECMA-419 embedded:io/serial), the host one the simulated segment.
+ * implementation is device/serial-moddable.ts (ECMA-419 embedded:io/serial), the host one the simulated segment.
  */
-export type BaudRate = 300 | 600 | 1200 | 2400 | 4800 | 9600 | 19200 | 38400;
+import type { TimeService } from "../vocabulary.js";
 
-export const BAUD_RATES: readonly BaudRate[] = [300, 600, 1200, 2400, 4800, 9600, 19200, 38400];
+export type BaudRate = 300 | 600 | 1200 | 2400 | 4800 | 9600 | 19200 | 38400;
 
 /** Start bit, 8 data bits, even parity, 1 stop bit. */
 export const BITS_PER_CHAR = 11;
@@ -19,12 +19,8 @@ export interface SerialLine {
   close(): void;
 }
 
-/** One-shot timers and a millisecond clock (firmware/radio RadioTimers satisfies this). */
-export interface LineTimers {
-  now(): number;
-  set(callback: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
+/** One-shot timers and the monotonic millisecond clock: the time service's part a line needs (RadioTimers has it too). */
+export type LineTimers = Pick<TimeService, "ticks" | "set" | "clear">;
 
 /**
  * How long the master waits for the first byte of an answer: a slave answers within 11 bit times to

@@ -1,7 +1,7 @@
 /**
  * Wired M-Bus master (EN 13757-2 link layer, EN 13757-3 application layer; M-Bus documentation rev. 4.8
  * §5 and §7, restated in docs/wired.md). Pure core: the line and the timers are injected, so the same code
- * runs on the ESP32 UART (serial-moddable.ts) and on the simulated segment of the host tests.
+ * runs on the ESP32 UART (device/serial-moddable.ts) and on the simulated segment of the host tests.
  *
  * One request at a time (the bus is half duplex). Every answer is classified: E5, a frame whose checksum and
  * stop byte verify, nothing within the answer time, or garbage (bad start, checksum, length, an incomplete
@@ -72,7 +72,7 @@ export function answerAddress(frame: Uint8Array): SecondaryAddress | undefined {
 }
 
 /** True when the telegram's records end with DIF 0x1F: the slave has more records in its next telegram (EN 13757-3 §6.3, Table 6). */
-export function moreRecordsFollow(frame: Uint8Array): boolean {
+function moreRecordsFollow(frame: Uint8Array): boolean {
   const res = decodeTelegram(frame);
   return res.ok && res.telegram.records.some((r) => r.dif === 0x1f);
 }

@@ -51,7 +51,7 @@ export class WiredPoller {
     this.#timers = timers;
     this.#plans = plans.slice();
     this.#sink = sink;
-    const now = timers.now();
+    const now = timers.ticks();
     for (const p of this.#plans) {
       if (p.primary === undefined && p.secondary === undefined) fail("bad_argument", `wired meter ${p.meterId}: give a primary or secondary address`);
       this.#next.set(p, now);
@@ -74,7 +74,7 @@ export class WiredPoller {
       this.#sink.failed(p, res.error);
     } else {
       st.ok++;
-      st.lastOkAt = this.#timers.now();
+      st.lastOkAt = this.#timers.ticks();
     }
     return res;
   }
@@ -86,8 +86,8 @@ export class WiredPoller {
     let n = 0;
     try {
       for (const p of this.#plans) {
-        if (this.#next.get(p)! > this.#timers.now()) continue;
-        this.#next.set(p, this.#timers.now() + p.intervalMs);
+        if (this.#next.get(p)! > this.#timers.ticks()) continue;
+        this.#next.set(p, this.#timers.ticks() + p.intervalMs);
         await this.poll(p);
         n++;
       }
@@ -113,7 +113,7 @@ export class WiredPoller {
       void this.pollDue().then(() => {
         let soonest = Infinity;
         for (const t of this.#next.values()) soonest = Math.min(soonest, t);
-        this.#schedule(Math.max(0, soonest - this.#timers.now()));
+        this.#schedule(Math.max(0, soonest - this.#timers.ticks()));
       });
     }, ms);
   }

@@ -33,7 +33,7 @@ async function fullPass(dir: string): Promise<() => number> {
   const records = await load(dir, "firmware/application/records");
   const formatCache = await load(dir, "firmware/application/format-cache");
   const { makeReading } = await load(dir, "firmware/meters/reading");
-  const { nodeCipher } = await load(dir, "host-tests/host/aes-node");
+  const { nodeCipher } = await load(dir, "host/aes-node");
   records.setRecordShapeMemo?.(HOST_SHAPE_MEMO);
   formatCache.setFrameFormatMemo?.(HOST_FRAME_MEMO); // older trees only; now FormatCache options (benchItems)
   const items = benchItems(loadBenchCorpus(), {

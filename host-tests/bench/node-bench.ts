@@ -9,14 +9,14 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { FormatCache } from "../../firmware/application/compact.js";
 import { KNOWN_FORMATS } from "../../firmware/application/known-formats.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
-import { HOST_MEMO } from "../host/host-memo.js";
+import { HOST_MEMO } from "../../host/host-memo.js";
 import { ReadingPlans } from "../../firmware/meters/plans.js";
 import type { Telegram } from "../../firmware/telegram.js";
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import { crc16 } from "../../firmware/link/crc16.js";
 import { addFrameACrc, stripFrameA } from "../../firmware/link/frame-format.js";
 import { decode3of6Into, encode3of6 } from "../../firmware/phy/three-of-six.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 import type { CorpusEntry } from "./corpus.js";
 import { readingsAvailable, repoModule } from "./xs-stages.js";
 import { TIMESTAMP } from "./xs-harness.js";
@@ -30,7 +30,7 @@ export async function loadMakeReading(): Promise<MakeReading | undefined> {
   return mod.makeReading;
 }
 
-/** Parsed record headers a host gateway keeps (FormatCache memo sizes, host-tests/host/host-memo.ts). */
+/** Parsed record headers a host gateway keeps (FormatCache memo sizes, host/host-memo.ts). */
 export const HOST_SHAPE_MEMO = HOST_MEMO.shapes!;
 /** Frame formats a host gateway keeps worked out (the corpus has about 300). */
 export const HOST_FRAME_MEMO = HOST_MEMO.frames!;

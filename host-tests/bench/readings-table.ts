@@ -14,7 +14,7 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import type { Reading } from "../../firmware/meters/reading.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 import { configuredName, corpusPaths, readCorpusLines, type CorpusLine } from "./corpus.js";
 
 /** Both corpus files: tests that run "over the corpus" run over both, in one session (first file first). */

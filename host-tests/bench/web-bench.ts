@@ -18,8 +18,8 @@ import { ASSETS } from "../../firmware/web/assets.js";
 import { cookieValue, SESSION_COOKIE } from "../../firmware/web/auth.js";
 import type { WebRequest } from "../../firmware/web/web-app.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { SimDevice } from "../host/web-sim-device.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { SimDevice } from "../../host/web-sim-device.js";
 import { median } from "./stats.js";
 
 /** Assets: the flash budget of issue 17. Piece: what one response holds at once must fit the device's chunk heap twice. */

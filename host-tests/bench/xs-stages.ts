@@ -187,7 +187,7 @@ export function stageEntry(records: readonly BenchRecord[], opts: { readings?: b
     "bench-entry.js",
     `import data from ${q(data)};
 import { runStages, runTwins } from ${q(repoModule("host-tests/bench/xs-harness"))};
-import { nobleCipher } from ${q(repoModule("host-tests/host/aes-noble"))};
+import { nobleCipher } from ${q(repoModule("host-tests/support/aes-noble"))};
 ${readings ? `import { makeReading } from ${q(repoModule("firmware/meters/reading"))};` : "const makeReading = undefined;"}
 ${readings ? `import { ReadingPlans } from ${q(repoModule("firmware/meters/plans"))};` : "const ReadingPlans = undefined;"}
 // one ReadingPlans for the run, as a gateway's ReadingSession keeps one
@@ -246,7 +246,7 @@ export async function runXsHotspots(records: readonly BenchRecord[]): Promise<Ho
     "hot-entry.js",
     `import data from ${q(data)};
 import { runHotspots } from ${q(repoModule("host-tests/bench/xs-hotspots"))};
-import { nobleCipher } from ${q(repoModule("host-tests/host/aes-noble"))};
+import { nobleCipher } from ${q(repoModule("host-tests/support/aes-noble"))};
 ${
   readings
     ? `import { makeReading } from ${q(repoModule("firmware/meters/reading"))};

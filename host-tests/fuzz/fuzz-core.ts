@@ -17,9 +17,9 @@ import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { corpusPath, readCorpusLines } from "../bench/corpus.js";
 import { withoutCrc } from "../sim/corpus-frames.js";
 import { Prng } from "../sim/prng.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { SimClock } from "../host/gateway-runner.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { SimClock } from "../sim/gateway-runner.js";
 
 interface Seed {
   bytes: Uint8Array;

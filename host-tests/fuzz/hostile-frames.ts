@@ -4,9 +4,9 @@ import { parseConfig } from "../../firmware/gateway/config.js";
 import { Gateway } from "../../firmware/gateway/gateway.js";
 import type { RadioFrame } from "../../firmware/radio/radio.js";
 import { fromHex } from "../../firmware/util/hex.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { SimClock } from "../host/gateway-runner.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { SimClock } from "../sim/gateway-runner.js";
 
 /** A format-A frame from stripped hex (L C M A CI …): L is recomputed, the CRCs added. */
 export function frameA(strippedHex: string): Uint8Array {

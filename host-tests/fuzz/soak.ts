@@ -11,10 +11,10 @@ import { parseConfig } from "../../firmware/gateway/config.js";
 import type { RadioFrame } from "../../firmware/radio/radio.js";
 import { Apartment } from "../sim/apartment.js";
 import { Prng } from "../sim/prng.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { SimClock } from "../host/gateway-runner.js";
-import { DIRECT_SENSITIVITY_DBM, DirectFrameSource } from "../host/gateway-direct-source.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { SimClock } from "../sim/gateway-runner.js";
+import { DIRECT_SENSITIVITY_DBM, DirectFrameSource } from "../rigs/gateway-direct-source.js";
 import { spoofFrame } from "./hostile-frames.js";
 
 export interface SoakResult {

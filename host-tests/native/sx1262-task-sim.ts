@@ -189,7 +189,8 @@ export class SimSx1262Task implements Sx1262BufferService, PendingFrames {
     if (r === "-") return null;
     this.#waiting--;
     const [hex, mode, format, rssi, time] = r.split(" ");
-    return { bytes: Uint8Array.from(Buffer.from(hex, "hex")), mode: mode as QueuedFrame["mode"], format: format as QueuedFrame["format"], rssiDbm: Number(rssi) / 2, time: Number(time) };
+    // queued without CRCs ('a'/'b'), as firmware/native/radio-task-native.ts reads it
+    return { bytes: Uint8Array.from(Buffer.from(hex, "hex")), crcChecked: format === "a" || format === "b", mode: mode as QueuedFrame["mode"], format: format.toUpperCase() as QueuedFrame["format"], rssiDbm: Number(rssi) / 2, time: Number(time) };
   }
 
   stats(): Sx1262TaskStats {

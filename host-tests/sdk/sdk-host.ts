@@ -18,7 +18,7 @@ import { replayGateway, replayReadings, type GatewayReplay } from "../../firmwar
 import { readingJobs } from "../bench/readings-table.js";
 import { corpusPath } from "../bench/corpus.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 
 const FRAMES = 2000;
 const CONFIGURED = 50;

@@ -7,8 +7,8 @@
  * that the gateway is not configured for.
  *
  * It produces *transmissions* ({at, mode, format, bytes with DLL CRCs, rssiDbm}) — what is on the air. A frame
- * source turns them into RadioFrames: host-tests/host/gateway-direct-source.ts (an ideal radio) or
- * host-tests/host/gateway-air-source.ts (the air model and a driver on its chip simulator).
+ * source turns them into RadioFrames: host-tests/rigs/gateway-direct-source.ts (an ideal radio) or
+ * host-tests/rigs/gateway-air-source.ts (the air model and a driver on its chip simulator).
  * Deterministic for a seed. Knows every telegram's expected reading value so tests can check the gateway.
  */
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";

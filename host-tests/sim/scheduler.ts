@@ -157,7 +157,8 @@ export class Scheduler {
 /** The drivers' `RadioTimers` (firmware/radio/radio.ts), matched structurally: the simulator imports no driver module. */
 export class SimTimers {
   constructor(private readonly scheduler: Scheduler) {}
-  now(): number {
+  /** Monotonic ms (TimeService.ticks). */
+  ticks(): number {
     return this.scheduler.now / 1000;
   }
   set(callback: () => void, ms: number): unknown {

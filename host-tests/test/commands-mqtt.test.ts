@@ -13,10 +13,10 @@ import { addressBytes } from "../../firmware/link/dll-encode.js";
 import { stripFrameA } from "../../firmware/link/frame-format.js";
 import { VirtualClock } from "../sim/mbus/virtual-clock.js";
 import { BidirAir, SimTransceiver } from "../rigs/bidir-air.js";
-import { createHostHub } from "../host/gateway-hub.js";
-import { CommandMqttBridge } from "../host/command-mqtt-bridge.js";
-import { startTestBroker, until, type TestBroker } from "../host/uplink-test-broker.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { createHostHub } from "../../host/gateway-hub.js";
+import { CommandMqttBridge } from "../../host/command-mqtt-bridge.js";
+import { startTestBroker, until, type TestBroker } from "../support/uplink-test-broker.js";
+import { nodeCipher } from "../../host/aes-node.js";
 
 let broker: TestBroker;
 let url: string;

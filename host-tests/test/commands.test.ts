@@ -10,12 +10,12 @@ import { parseConfig } from "../../firmware/gateway/config.js";
 import { CommandQueue, type CommandOutcome } from "../../firmware/gateway/commands.js";
 import { addressBytes } from "../../firmware/link/dll-encode.js";
 import { stripFrameA } from "../../firmware/link/frame-format.js";
-import { WINDOW_C2_FAST, WINDOW_T2 } from "../../firmware/link/response-window.js";
+import { WINDOW_C2_FAST, WINDOW_T2 } from "../../firmware/gateway/response-window.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { VirtualClock } from "../sim/mbus/virtual-clock.js";
 import { BidirAir, SimTransceiver } from "../rigs/bidir-air.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { nodeCipher } from "../../host/aes-node.js";
 
 const cipher = nodeCipher();
 const KEYS: Record<string, string> = {

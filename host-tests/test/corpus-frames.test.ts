@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadCorpus } from "./corpus-helpers.js";
 import { decodeRecord } from "../xs/corpus-runner.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 
 /**
  * Issue "Foundation" acceptance over the whole corpus: the link/transport identification equals the

@@ -5,7 +5,7 @@ import { decodeTelegram } from "../../firmware/decoder/decode.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson } from "../../firmware/decoder/json.js";
 import { WmbusError } from "../../firmware/errors.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 
 const decode = (hex: string) => decodeTelegram(fromHex(hex));
 

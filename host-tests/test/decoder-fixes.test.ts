@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fromHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 import { loadCorpus } from "./corpus-helpers.js";
 import { one } from "./apl-helpers.js";
 import { FormatCache } from "../../firmware/application/compact.js";

@@ -9,7 +9,7 @@ import { sealEllCtr, sealMode5, sealMode7 } from "../../firmware/security/seal.j
 import { ReplayGuard } from "../../firmware/security/replay.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { decodeRecord } from "../xs/corpus-runner.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 import { loadCorpus } from "./corpus-helpers.js";
 import type { Telegram } from "../../firmware/telegram.js";
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ENTRY_OUT, repoImport, runInNodeAndXs } from "../xs/node-and-xs.js";
 import { writeTempModule } from "../xs/xsnap.js";
 import { roundTrip, type RoundTrip } from "../xs/encode-runner.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 import { loadCorpus } from "./corpus-helpers.js";
 
 const corpus = loadCorpus();
@@ -66,7 +66,7 @@ describe("decode → encode under XS", () => {
     const src = `
 import data from ${JSON.stringify(data)};
 import { roundTrip } from ${repoImport("host-tests/xs/encode-runner.ts")};
-import { nobleCipher } from ${repoImport("host-tests/host/aes-noble.ts")};
+import { nobleCipher } from ${repoImport("host-tests/support/aes-noble.ts")};
 ${ENTRY_OUT}
 const c = nobleCipher();
 for (const r of data) out(JSON.stringify(roundTrip(r, c)));

@@ -9,7 +9,7 @@ import { encodeTelegram, type TelegramFields } from "../../firmware/encoder/enco
 import { addressBytes } from "../../firmware/link/dll-encode.js";
 import { Writer } from "../../firmware/util/writer.js";
 import { writeRecord, type AplItem } from "../../firmware/application/record-encode.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 
 const cipher = nodeCipher();
 const k0 = fromHex("000102030405060708090A0B0C0D0E0F");

@@ -27,36 +27,23 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["security"], // keys, AES modes, OMS security
   ["decoder"], // the telegram decoder (orchestrates the layers)
   ["meters", "encoder"], // readings and drivers; building telegrams (the send direction)
-  ["platform"], // device services: AES, time, storage, board description
+  ["platform"], // device service interfaces and pure helpers: board description, network link, key-value store
   ["radio"], // radio drivers and the decode queue
   ["native"], // XS bindings of the C twins and the native radio task
   ["uplink"], // MQTT, HTTP, offline buffers
   ["gateway"], // the pipeline: telegram id, dedup, meters, supervisor
   ["wired", "repeater"], // wired M-Bus master, store-and-forward repeater: they feed or follow the gateway
   ["web"], // the local status page
+  ["device"], // device adapters: the Moddable/ECMA-419 implementations of the service interfaces below
   ["main.ts", "host"], // device entry and the SDK host entry: wire everything
 ];
 
 /**
- * Wrong-way imports that exist today, each with the reason and the fix (a file move, which the lead does when
- * the parallel branches are merged). The test fails when one is no longer needed, so the list only shrinks.
+ * Wrong-way imports allowed for a while, each as "file -> specifier": the reason and the fix. Empty since the
+ * encoders, fixed-structure.ts, response-window.ts and the device adapters moved (issue 13); the test fails when
+ * an entry is no longer needed, so the list can only shrink.
  */
-export const EXCEPTIONS: { readonly [fileImport: string]: string } = {
-  "ell/ell-encode.ts -> ../security/block-cipher.js": "the send direction (sealing) sits above security: move to encoder/",
-  "ell/ell-encode.ts -> ../security/ell-ctr.js": "the same file: move to encoder/",
-  "afl/afl-encode.ts -> ../security/block-cipher.js": "the send direction: move to encoder/",
-  "afl/afl-encode.ts -> ../security/afl-mac.js": "the same file: move to encoder/",
-  "transport/tpl-encode.ts -> ../security/block-cipher.js": "the send direction: move to encoder/",
-  "transport/tpl-encode.ts -> ../security/mode5.js": "the same file: move to encoder/",
-  "transport/tpl-encode.ts -> ../security/mode7.js": "the same file: move to encoder/",
-  "application/fixed-structure.ts -> ../telegram.js": "fills a Telegram (EN 1434-3 fixed structure): decoder work, move to decoder/",
-  "link/response-window.ts -> ../telegram.js": "reads a decoded Telegram to time a reply: move to gateway/ (or encoder/)",
-  "platform/ota-partition.ts -> ../web/ota.js": "a device adapter implementing a web interface: move device adapters to their own top folder",
-  "platform/web-crypto-moddable.ts -> ../web/web-crypto.js": "device adapter: move with the other device adapters",
-  "platform/web-server-moddable.ts -> ../web/web-app.js": "device adapter: move with the other device adapters",
-  "platform/web-server-moddable.ts -> ../web/ota.js": "the same file",
-  "platform/wifi-ap-moddable.ts -> ../web/web-app.js": "device adapter: move with the other device adapters",
-};
+export const EXCEPTIONS: { readonly [fileImport: string]: string } = {};
 
 /** Row of a unit in LAYERS, or -1. */
 function rank(unit: string): number {
@@ -136,6 +123,14 @@ describe("firmware folder order", () => {
     expect(Object.keys(EXCEPTIONS).filter((k) => !stillNeeded.has(k))).toEqual([]);
   });
 
+  it("only device/ and the entries (main.ts, host/) import the SDK (moddable:, embedded:): one folder of device adapters", () => {
+    const sdk = /(?:^|[;\n])\s*(?:import|export)\s(?:[^;"']*?\sfrom\s)?["'](?:moddable|embedded):|import\(\s*["'](?:moddable|embedded):/;
+    const importers = [...files].filter(([, s]) => sdk.test(s)).map(([f]) => f);
+    expect(importers.filter((f) => f.startsWith("device/")).length).toBeGreaterThan(15);
+    expect(importers.filter((f) => !f.startsWith("device/") && f !== "main.ts" && !f.startsWith("host/"))).toEqual([]);
+    expect(sdk.test(`import Timer from "moddable:timer";`) && sdk.test(`const m = import("embedded:io/serial");`)).toBe(true);
+  });
+
   it("catches a planted wrong-way import, of any import form", () => {
     const planted = new Map(files);
     planted.set("link/planted.ts", `import { Gateway } from "../gateway/gateway.js";\n`);
@@ -148,5 +143,18 @@ describe("firmware folder order", () => {
       { file: "radio/planted-dynamic.ts", imports: "../uplink/uplink.js", why: "radio (row 12) imports uplink (row 14), which is above it" },
       { file: "newfolder/x.ts", imports: "", why: `"newfolder" is not in the layer table` },
     ]);
+  });
+});
+
+describe("host product folder", () => {
+  const HOST = join(FIRMWARE, "../host");
+  it("host/ (the CLI, npm start and their Node services) imports from host-tests only where npm start wires the simulated apartment", () => {
+    const uses = new Map<string, string[]>();
+    for (const name of readdirSync(HOST).filter((n) => n.endsWith(".ts") || n.endsWith(".mjs"))) {
+      const specs = importsOf(readFileSync(join(HOST, name), "utf8")).filter((s) => s.startsWith("../host-tests/"));
+      if (specs.length > 0) uses.set(name, specs);
+    }
+    expect([...uses.keys()].sort()).toEqual(["start.ts", "web-sim-device.ts"]);
+    for (const specs of uses.values()) for (const s of specs) expect(s).toMatch(/^\.\.\/host-tests\/(sim|rigs)\//);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The gateway on the chip simulators: the simulated apartment on the air model, received by the real CC1101 and
- * SX1262 drivers on their chip models (host-tests/host/gateway-air-source.ts). Every telegram a driver delivers
+ * SX1262 drivers on their chip models (host-tests/rigs/gateway-air-source.ts). Every telegram a driver delivers
  * gives one reading with the right values; every telegram it does not deliver was lost for a reason the air
  * recorded (a collision, or too weak); repeated copies heard on air are deduplicated, also across gateways.
  */
@@ -8,12 +8,12 @@ import { describe, expect, it } from "vitest";
 import { Gateway } from "../../firmware/gateway/gateway.js";
 import { parseConfig } from "../../firmware/gateway/config.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { connect, runApartment, SimClock, type SimulatedGateway } from "../host/gateway-runner.js";
-import { AirFrameSource, SimulatedAir, telegramKey, type SimChipKind } from "../host/gateway-air-source.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { connect, runApartment, SimClock, type SimulatedGateway } from "../sim/gateway-runner.js";
+import { AirFrameSource, SimulatedAir, telegramKey, type SimChipKind } from "../rigs/gateway-air-source.js";
 import type { AirSignal } from "../sim/air.js";
-import { DirectFrameSource } from "../host/gateway-direct-source.js";
+import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
 import { checkReadings } from "./gateway-helpers.js";
 
 const cipher = nodeCipher();

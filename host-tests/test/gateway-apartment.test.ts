@@ -3,10 +3,10 @@ import { Gateway } from "../../firmware/gateway/gateway.js";
 import { CONFIG_KEY, loadConfig, parseConfig, saveConfig } from "../../firmware/gateway/config.js";
 import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { connect, runApartment, SimClock } from "../host/gateway-runner.js";
-import { DirectFrameSource } from "../host/gateway-direct-source.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { connect, runApartment, SimClock } from "../sim/gateway-runner.js";
+import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
 import { checkReadings } from "./gateway-helpers.js";
 
 const cipher = nodeCipher();

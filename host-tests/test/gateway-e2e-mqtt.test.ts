@@ -9,11 +9,11 @@ import mqtt, { type MqttClient } from "mqtt";
 import { Gateway } from "../../firmware/gateway/gateway.js";
 import { parseConfig } from "../../firmware/gateway/config.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { startTestBroker, type TestBroker } from "../host/uplink-test-broker.js";
-import { AirFrameSource, SimulatedAir, telegramKey } from "../host/gateway-air-source.js";
-import { createHostHub } from "../host/gateway-hub.js";
-import { connect, runApartment, SimClock } from "../host/gateway-runner.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { startTestBroker, type TestBroker } from "../support/uplink-test-broker.js";
+import { AirFrameSource, SimulatedAir, telegramKey } from "../rigs/gateway-air-source.js";
+import { createHostHub } from "../../host/gateway-hub.js";
+import { connect, runApartment, SimClock } from "../sim/gateway-runner.js";
 import { checkReadings, type ReceivedReading } from "./gateway-helpers.js";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@
 import { expect } from "vitest";
 import type { Reading } from "../../firmware/meters/types.js";
 import type { Apartment } from "../sim/apartment.js";
-import { DirectFrameSource } from "../host/gateway-direct-source.js";
+import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
 
 export interface ReceivedReading {
   meterId: string;

@@ -13,10 +13,10 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { ReadingSession } from "../../firmware/meters/session.js";
 import type { Reading } from "../../firmware/meters/types.js";
 import { driverByName } from "../../firmware/meters/drivers/index.js";
-import { decodeRequest } from "../host/cli.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { SimClock } from "../host/gateway-runner.js";
+import { decodeRequest } from "../../host/cli.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { SimClock } from "../sim/gateway-runner.js";
 import { readCorpusLines, type CorpusLine } from "../bench/corpus.js";
 import { CORPUS_PATH } from "./corpus-helpers.js";
 

@@ -13,9 +13,9 @@ import { intactFrame } from "../../firmware/radio/assembled-frame.js";
 import type { RadioFrame, RadioStats } from "../../firmware/radio/radio.js";
 import type { PassCounter } from "../../firmware/vocabulary.js";
 import { Apartment, type Transmission } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { SimClock } from "../host/gateway-runner.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { SimClock } from "../sim/gateway-runner.js";
 
 const cipher = nodeCipher();
 

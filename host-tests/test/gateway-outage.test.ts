@@ -12,12 +12,12 @@ import { Gateway } from "../../firmware/gateway/gateway.js";
 import { parseConfig } from "../../firmware/gateway/config.js";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../host/gateway-broker.js";
-import { DirectFrameSource } from "../host/gateway-direct-source.js";
-import { createHostHub } from "../host/gateway-hub.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/gateway-broker.js";
+import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
+import { createHostHub } from "../../host/gateway-hub.js";
 import { tapHub } from "../../firmware/uplink/uplink.js";
-import { connect, runApartment, SimClock } from "../host/gateway-runner.js";
+import { connect, runApartment, SimClock } from "../sim/gateway-runner.js";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {

@@ -7,9 +7,9 @@ import { UNKNOWN_ENTRY_BYTES, UnknownMeterTable } from "../../firmware/gateway/u
 import { addFrameACrc, addFrameBCrc, stripFrameA } from "../../firmware/link/frame-format.js";
 import type { RadioFrame } from "../../firmware/radio/radio.js";
 import { Apartment, setHopBit, type Transmission } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { SimClock } from "../host/gateway-runner.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { SimClock } from "../sim/gateway-runner.js";
 
 const cipher = nodeCipher();
 

@@ -7,9 +7,9 @@ import { toHex } from "../../firmware/util/hex.js";
 import { Gateway } from "../../firmware/gateway/gateway.js";
 import { parseConfig } from "../../firmware/gateway/config.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { SimClock } from "../host/gateway-runner.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { SimClock } from "../sim/gateway-runner.js";
 import { LastReadings } from "../../firmware/web/last-readings.js";
 import { renderStatusPage, statusDocument } from "../../firmware/web/status-page.js";
 
@@ -51,7 +51,7 @@ describe("gateway under XS", () => {
 import { fromHex } from ${built("firmware/util/hex.js")};
 import { Gateway } from ${built("firmware/gateway/gateway.js")};
 import { parseConfig } from ${built("firmware/gateway/config.js")};
-import { nobleCipher } from ${built("host-tests/host/aes-noble.js")};
+import { nobleCipher } from ${built("host-tests/rigs/aes-noble.js")};
 import { LastReadings } from ${built("firmware/web/last-readings.js")};
 import { renderStatusPage, statusDocument } from ${built("firmware/web/status-page.js")};
 let now = ${ap.startMs};

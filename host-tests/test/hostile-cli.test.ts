@@ -15,7 +15,7 @@ describe("wmbus decode --jsonl limits", () => {
     const huge = JSON.stringify({ telegram: "00".repeat(10_000_000) });
     const input = JSON.stringify({ telegram: IZAR }) + "\n" + huge + "\n" + JSON.stringify({ telegram: IZAR }) + "\n";
     const r = spawnSync(process.execPath, ["-e", `
-      const { main } = await import(${JSON.stringify(process.cwd() + "/build/host-tests/host/cli.js")});
+      const { main } = await import(${JSON.stringify(process.cwd() + "/build/host/cli.js")});
       const code = await main(["decode", "--jsonl"]);
       process.stderr.write("RSS " + process.memoryUsage().rss + " CODE " + code + "\\n");
     `, "--input-type=module"], { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });

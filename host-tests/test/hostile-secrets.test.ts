@@ -12,11 +12,11 @@ import { parseConfig, problemText } from "../../firmware/gateway/config.js";
 import { LastReadings } from "../../firmware/web/last-readings.js";
 import { statusDocument, webRespond } from "../../firmware/web/status-page.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { createHostHub } from "../host/gateway-hub.js";
-import { SimClock } from "../host/gateway-runner.js";
-import { startTestBroker, type TestBroker } from "../host/uplink-test-broker.js";
-import { listenLocal } from "../host/listen-local.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { createHostHub } from "../../host/gateway-hub.js";
+import { SimClock } from "../sim/gateway-runner.js";
+import { startTestBroker, type TestBroker } from "../support/uplink-test-broker.js";
+import { listenLocal } from "../../host/listen-local.js";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { CONFIG_KEY, loadConfig, parseConfig, problemText } from "../../firmware/gateway/config.js";
 import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
-import { parseFlags, wantsEmbeddedBroker } from "../host/start.js";
+import { parseFlags, wantsEmbeddedBroker } from "../../host/start.js";
 
 describe("settings name what is wrong", () => {
   it("\"meter\" instead of \"meters\" is a problem with the nearest name, not 0 meters silently", () => {

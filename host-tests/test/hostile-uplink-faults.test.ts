@@ -10,7 +10,7 @@ import { DeliveryHub } from "../../firmware/uplink/hub.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
 import type { UplinkTimers } from "../../firmware/uplink/uplink.js";
 import { Prng } from "../sim/prng.js";
-import { waterReading } from "../host/uplink-test-broker.js";
+import { waterReading } from "../support/uplink-test-broker.js";
 
 const timers: UplinkTimers = {
   set: (cb, ms) => setTimeout(cb, Math.min(ms / 1000, 5)),

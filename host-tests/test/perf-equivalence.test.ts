@@ -18,7 +18,7 @@ import { ReplayGuard } from "../../firmware/security/replay.js";
 import { createSecurityHook } from "../../firmware/security/telegram-security.js";
 import { decodeTelegram } from "../../firmware/decoder/decode.js";
 import { WmbusError } from "../../firmware/errors.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 import { loadCorpus } from "./corpus-helpers.js";
 
 const corpus = loadCorpus();

@@ -1,5 +1,5 @@
 /**
- * firmware/platform/aes-crypt.ts (device AES on the SDK's `crypt` BlockCipher) against a fake
+ * firmware/device/aes-crypt.ts (device AES on the SDK's `crypt` BlockCipher) against a fake
  * `moddable:crypt` built on node:crypto that is as strict as modCrypt.c: key and data must be whole
  * ArrayBuffers, keys 16/24/32 bytes, one block per call, and a key schedule is recomputed on every
  * change of direction (counted here).
@@ -43,7 +43,7 @@ const fake = vi.hoisted(() => {
 
 vi.mock("moddable:crypt", () => ({ BlockCipher: fake.BlockCipher }));
 
-const { ModdableAes } = await import("../../firmware/platform/aes-crypt.js");
+const { ModdableAes } = await import("../../firmware/device/aes-crypt.js");
 const { fromHex, toHex } = await import("../../firmware/util/hex.js");
 const { WmbusError } = await import("../../firmware/errors.js");
 

@@ -1,5 +1,5 @@
 /**
- * firmware/platform/storage-preference.ts against a fake `preference` module that enforces the
+ * firmware/device/storage-preference.ts against a fake `preference` module that enforces the
  * ESP32 NVS limits the real one has (modules/files/preference/esp32/modPreference.c + ESP-IDF NVS):
  * namespace and key names of at most 15 characters, strings of at most 4000 bytes with their NUL.
  * The fake can also "lose power" after a given number of writes.
@@ -47,7 +47,7 @@ const nvs = vi.hoisted(() => {
 
 vi.mock("moddable:preference", () => ({ default: nvs.Preference }));
 
-const { PreferenceStore, CHUNK_UNITS, MAX_PARTS, MAX_KEY_UNITS, slotBase } = await import("../../firmware/platform/storage-preference.js");
+const { PreferenceStore, CHUNK_UNITS, MAX_PARTS, MAX_KEY_UNITS, slotBase } = await import("../../firmware/device/storage-preference.js");
 
 beforeEach(() => {
   nvs.state.data.clear();

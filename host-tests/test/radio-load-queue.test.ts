@@ -61,12 +61,13 @@ function tsService(kind: FrameKind, stream: Uint8Array, total: number): string {
   let status = FIFO_MORE as number;
   for (let i = 0; i < total && status === FIFO_MORE; i++) status = a.feed(stream.subarray(i, i + 1));
   const frame = a.frame();
-  const crcOk = status === FIFO_FRAME && (a.format === "B" ? stripFrameB(frame) : stripFrameA(frame)) !== null;
+  const stripped = status === FIFO_FRAME ? (a.format === "B" ? stripFrameB(frame) : stripFrameA(frame)) : null;
+  const crcOk = stripped !== null;
   const counts = [crcOk ? 1 : 0, status === FIFO_FRAME && !crcOk ? 1 : 0, status < 0 && status !== FIFO_ERR_CODING && status !== FIFO_ERR_SYNC ? 1 : 0, status === FIFO_ERR_CODING ? 1 : 0, status === FIFO_ERR_SYNC ? 1 : 0, 0];
   // PKTLEN and the fixed-length switch are compared for complete frames only: an error found in the same
   // FIFO read as the header ends the frame before the length is programmed
   const regs = status === FIFO_FRAME ? `${packetEnd(a.rawTotal) & 0xff} 1` : "";
-  return `${counts.join(" ")}|${regs}|${crcOk ? `${hex(frame)} ${a.mode} ${a.format}` : "-"}`;
+  return `${counts.join(" ")}|${regs}|${stripped !== null ? `${hex(stripped)} ${a.mode} ${a.format.toLowerCase()}` : "-"}`; // queued without CRCs
 }
 
 beforeAll(() => {

@@ -260,7 +260,7 @@ describe("one bus contract: chip select is released on every path", () => {
     const levels: number[] = [];
     const select = { read: () => levels.at(-1) ?? 1, write: (v: number) => void levels.push(v), close: () => undefined };
     const spi = { transfer: () => { throw new Error("spi fault"); }, close: () => undefined };
-    const timers = { now: () => 0, set: () => 0, clear: () => undefined, delayMicros: () => undefined };
+    const timers = { ticks: () => 0, set: () => 0, clear: () => undefined, delayMicros: () => undefined };
     expect(() => new Sx1262Bus(spi, select, null, timers).command([0xc0])).toThrow(/spi fault/);
     expect(levels).toEqual([0, 1]);
     levels.length = 0;

@@ -24,12 +24,13 @@ function expected(kind: FrameKind, stream: Uint8Array, window: boolean): { line:
   let status = FIFO_MORE as number;
   for (let i = 0; i < limit && status === FIFO_MORE; i++) status = a.feed(stream.subarray(i, i + 1));
   const frame = a.frame();
-  const crcOk = status === FIFO_FRAME && (a.format === "B" ? stripFrameB(frame) : stripFrameA(frame)) !== null;
+  const stripped = status === FIFO_FRAME ? (a.format === "B" ? stripFrameB(frame) : stripFrameA(frame)) : null;
+  const crcOk = stripped !== null;
   const other = status !== FIFO_FRAME && status !== FIFO_ERR_CODING && status !== FIFO_ERR_SYNC; // length, overflow, cut short
   const flags = window ? 1 : 0;
   const counts = [crcOk ? 1 : 0, status === FIFO_FRAME && !crcOk ? 1 : 0, other ? 1 : 0, status === FIFO_ERR_CODING ? 1 : 0, status === FIFO_ERR_SYNC ? 1 : 0, flags, flags];
   const rssi = window ? RSSI_UNKNOWN_HALF_DB : RSSI_HALF_DB;
-  return { line: `${counts.join(" ")}|${crcOk ? `${hex(frame)} ${a.mode} ${a.format} ${rssi}` : "-"}`, rawTotal: a.rawTotal, complete: status === FIFO_FRAME };
+  return { line: `${counts.join(" ")}|${stripped !== null ? `${hex(stripped)} ${a.mode} ${a.format.toLowerCase()} ${rssi}` : "-"}`, rawTotal: a.rawTotal, complete: status === FIFO_FRAME };
 }
 
 describe("SX1262 buffer service of the radio task (C) ≡ FIFO state machine + CRC check (TS)", () => {

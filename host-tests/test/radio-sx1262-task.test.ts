@@ -18,6 +18,12 @@ import { lcg, randomFrame, type FrameKind } from "../sim/random-frames.js";
 import { Scheduler } from "../sim/scheduler.js";
 import { createSimRadio } from "../rigs/sim-radio.js";
 import type { Sx1262Sim } from "../sim/sx1262/chip.js";
+import { stripFrameA, stripFrameB } from "../../firmware/link/frame-format.js";
+import { Gateway } from "../../firmware/gateway/gateway.js";
+import { parseConfig } from "../../firmware/gateway/config.js";
+import type { PassCounter } from "../../firmware/vocabulary.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
 
 
 interface Setup {
@@ -61,7 +67,7 @@ function setup(listen: RadioListen): Setup {
   return { scheduler, air, chip: sim.chip as Sx1262Sim, task, radio, taken, driverFrames, diagnostics, openPins: () => sim.board.openPins };
 }
 
-/** Airs `count` random frames of `kinds`, `gapMs` apart; returns the frames (with CRCs) in order. */
+/** Airs `count` random frames of `kinds`, `gapMs` apart; returns them in order as the task queues them: without CRCs. */
 function airFrames(s: Setup, seed: number, kinds: readonly FrameKind[], count: number, gapMs: number, minLong = count / 10): Uint8Array[] {
   const rnd = lcg(seed);
   const collisions = s.air.stats.collisions;
@@ -71,12 +77,19 @@ function airFrames(s: Setup, seed: number, kinds: readonly FrameKind[], count: n
     const f = randomFrame(rnd, kinds[i % kinds.length]);
     if (fifoBytes(f.mode, f.format, f.frame).length > 255) long++;
     s.air.transmit({ ...f, rssiDbm: -60 - rnd(30), at: s.scheduler.now + 1000 + i * gapMs * 1000 });
-    sent.push(f.frame);
+    sent.push(withoutCrcs(f.format, f.frame));
   }
   expect(long).toBeGreaterThanOrEqual(minLong); // frames that need the 0x06BB count − 1 / mod-256 updates
   expect(s.air.stats.collisions).toBe(collisions); // clean air: every frame must arrive
   s.scheduler.advance((count * gapMs + 100) * 1000);
   return sent;
+}
+
+/** The frame as the radio checks and strips it (firmware/link/frame-format.ts). */
+function withoutCrcs(format: string, frame: Uint8Array): Uint8Array {
+  const s = format === "B" ? stripFrameB(frame) : stripFrameA(frame);
+  if (s === null) throw new Error("a generated frame failed its own CRCs");
+  return s;
 }
 
 describe("SX1262 with the native buffer service (C service on the simulated chip)", () => {
@@ -86,9 +99,16 @@ describe("SX1262 with the native buffer service (C service on the simulated chip
     const sent = airFrames(s, 7, ["T", "CA", "CB"], 90, 45);
     expect(s.taken.map((f) => toHex(f.bytes))).toEqual(sent.map((b) => toHex(b)));
     expect(s.taken.every((f) => f.rssiDbm <= -60 && f.rssiDbm >= -90)).toBe(true);
+    expect(s.taken.every((f) => f.crcChecked === true)).toBe(true); // stripped once, by the task (strip once)
     expect(s.taken.filter((f) => f.format === "B").length).toBe(30);
     expect(s.driverFrames.length).toBe(0); // the driver's onFrame is not the path any more …
     expect(s.radio.stats.framesDelivered).toBe(0); // … and it served no IRQ itself
+    // as firmware/main.ts hands them on: the gateway takes the task's stripped frames and strips none again
+    const counter: PassCounter = { crcStrips: 0, chainWalks: 0 };
+    const gateway = new Gateway({ config: parseConfig({ gatewayId: "g" }).config, clock: { now: () => 0 }, cipher: nodeCipher(), hub: new MemoryHub(), counter });
+    const verdicts = s.taken.map((q) => gateway.handleFrame({ bytes: q.bytes, stripped: q.crcChecked ? q.bytes : undefined, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time }));
+    expect(verdicts).not.toContain("bad_frame");
+    expect(counter.crcStrips).toBe(0);
     const st = s.task.stats();
     expect(st.frames).toBe(90);
     expect(st.syncs).toBe(90);
@@ -139,7 +159,7 @@ describe("SX1262 with the native buffer service (C service on the simulated chip
     s.scheduler.advance(first.end - s.scheduler.now + 40_000);
     const st = s.task.stats();
     expect(st.overflows).toBe(1);
-    expect(s.taken.map((q) => toHex(q.bytes))).toEqual([toHex(g.frame)]);
+    expect(s.taken.map((q) => toHex(q.bytes))).toEqual([toHex(withoutCrcs(g.format, g.frame))]);
   });
 
   it("a DIO1 the task never serves is found high at two watchdog runs and cleared by a re-initialisation", () => {

@@ -26,12 +26,12 @@ import { RawOutput, rtlWmbusLine, type RawLineSink, type RawPublisher, type RawS
 import { droppingHub } from "../../firmware/uplink/uplink.js";
 import { fromHex } from "../../firmware/util/hex.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { DirectFrameSource } from "../host/gateway-direct-source.js";
-import { createHostHub } from "../host/gateway-hub.js";
-import { runApartment, SimClock } from "../host/gateway-runner.js";
-import { createHostRawOutput, rawSinkFlag } from "../host/raw-wiring.js";
-import { startTestBroker, type TestBroker } from "../host/uplink-test-broker.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
+import { createHostHub } from "../../host/gateway-hub.js";
+import { runApartment, SimClock } from "../sim/gateway-runner.js";
+import { createHostRawOutput, rawSinkFlag } from "../../host/raw-wiring.js";
+import { startTestBroker, type TestBroker } from "../support/uplink-test-broker.js";
 
 /** wmbusmeters' examples whose ID field is the frame's DLL id (in the others it was set by hand). */
 const WMBUSMETERS_LINES = [
@@ -319,7 +319,7 @@ describe("npm start --raw", () => {
   it("the host gateway as a user starts it sends one rtl_wmbus line per received frame to a UDP listener", async () => {
     const { spawn } = await import("node:child_process");
     const { fileURLToPath } = await import("node:url");
-    const start = fileURLToPath(new URL("../../build/host-tests/host/start.js", import.meta.url));
+    const start = fileURLToPath(new URL("../../build/host/start.js", import.meta.url));
     const udp = createSocket("udp4");
     const lines: string[] = [];
     udp.on("message", (m) => lines.push(m.toString()));

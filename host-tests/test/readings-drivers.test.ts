@@ -5,7 +5,7 @@ import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { makeReading } from "../../firmware/meters/reading.js";
 import { addConversions } from "../../firmware/meters/units.js";
 import { prios } from "../../firmware/meters/drivers/izar.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 import { loadCorpus } from "./corpus-helpers.js";
 
 const TS = "2024-05-01T12:00:00Z";

@@ -9,7 +9,7 @@ import { monthsBack } from "../../firmware/meters/drivers/history.js";
 import { flagNames, joinFlags, STS_STD } from "../../firmware/meters/status.js";
 import { DRIVERS, driverByName } from "../../firmware/meters/drivers/index.js";
 import { prios } from "../../firmware/meters/drivers/izar.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 
 const TS = "2024-05-01T12:00:00Z";
 const IPERL = "1E44AE4C9956341268077A360010002F2F0413181E0000023B00002F2F2F2F";

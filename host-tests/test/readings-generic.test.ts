@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { makeReading } from "../../firmware/meters/reading.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 import { corpusPaths, readCorpusLines } from "../bench/corpus.js";
 
 /**

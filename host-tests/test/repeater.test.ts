@@ -23,9 +23,9 @@ import { Apartment, type Transmission } from "../sim/apartment.js";
 import { createSimRadio } from "../rigs/sim-radio.js";
 import { SimTransmitter } from "../rigs/sim-transmitter.js";
 import { Prng } from "../sim/prng.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { AirFrameSource, SimulatedAir } from "../host/gateway-air-source.js";
-import { SimClock } from "../host/gateway-runner.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { AirFrameSource, SimulatedAir } from "../rigs/gateway-air-source.js";
+import { SimClock } from "../sim/gateway-runner.js";
 
 const flush = async () => {
   for (let i = 0; i < 4; i++) await Promise.resolve();

@@ -6,7 +6,7 @@ import { WmbusError } from "../../firmware/errors.js";
 import { toHex } from "../../firmware/util/hex.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { ReplayGuard, type CounterKind } from "../../firmware/security/replay.js";
-import { AES_BACKENDS } from "../host/aes-backends.js";
+import { AES_BACKENDS } from "../support/aes-backends.js";
 import { thrown } from "./helpers.js";
 
 const KEY = "4E5508544202058100DFEFA06B0934A5";

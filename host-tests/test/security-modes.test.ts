@@ -10,7 +10,7 @@ import { cmac as nobleCmac } from "@noble/ciphers/aes.js";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { WmbusError } from "../../firmware/errors.js";
 import { cbcDecrypt, cbcEncrypt, cmac, cmacSubkeys, constantTimeEqual, ctrXor } from "../../firmware/security/modes.js";
-import { AES_BACKENDS } from "../host/aes-backends.js";
+import { AES_BACKENDS } from "../support/aes-backends.js";
 
 const h = fromHex;
 const NIST_KEY = h("2b7e151628aed2a6abf7158809cf4f3c");

@@ -33,7 +33,7 @@ import {
   tplSecurityMode,
   type AflMacFields,
 } from "../../firmware/security/index.js";
-import { AES_BACKENDS } from "../host/aes-backends.js";
+import { AES_BACKENDS } from "../support/aes-backends.js";
 import { thrown } from "./helpers.js";
 
 const h = fromHex;

@@ -14,7 +14,7 @@ const src = (p: string) => JSON.stringify(join(root, p));
 const ENTRY = `
 import { fromHex as h, toHex as x } from ${src("firmware/util/hex.ts")};
 import * as S from ${src("firmware/security/index.ts")};
-import { nobleCipher } from ${src("host-tests/host/aes-noble.ts")};
+import { nobleCipher } from ${src("host-tests/support/aes-noble.ts")};
 const c = nobleCipher();
 const out = {};
 const nk = h("2b7e151628aed2a6abf7158809cf4f3c");

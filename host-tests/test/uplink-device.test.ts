@@ -11,7 +11,7 @@
  */
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTestBroker, TcpProxy, until, waterReading, type TestBroker } from "../host/uplink-test-broker.js";
+import { startTestBroker, TcpProxy, until, waterReading, type TestBroker } from "../support/uplink-test-broker.js";
 
 const nvs = vi.hoisted(() => {
   const state = { data: new Map<string, ArrayBuffer>(), sets: 0, cutAt: 0 };
@@ -147,15 +147,15 @@ vi.mock("moddable:timer", () => ({
   },
 }));
 
-const { createDeviceUplinks } = await import("../../firmware/uplink/device-uplinks.js");
-const { ModdableHttpClient } = await import("../../firmware/uplink/http-moddable.js");
+const { createDeviceUplinks } = await import("../../firmware/device/device-uplinks.js");
+const { ModdableHttpClient } = await import("../../firmware/device/http-moddable.js");
 const { parseHttpUrl } = await import("../../firmware/uplink/http-uplink.js");
-const { PreferenceBlockStorage } = await import("../../firmware/uplink/block-storage-preference.js");
-const { ModdableMqttTransport } = await import("../../firmware/uplink/mqtt-moddable.js");
+const { PreferenceBlockStorage } = await import("../../firmware/device/block-storage-preference.js");
+const { ModdableMqttTransport } = await import("../../firmware/device/mqtt-moddable.js");
 const { RecordRing } = await import("../../firmware/uplink/ring-buffer.js");
 const { DeliveryHub } = await import("../../firmware/uplink/hub.js");
 const { MqttUplink } = await import("../../firmware/uplink/mqtt-uplink.js");
-const { nodeTimers } = await import("../host/uplink-node-timers.js");
+const { nodeTimers } = await import("../../host/uplink-node-timers.js");
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

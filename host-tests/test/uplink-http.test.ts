@@ -10,8 +10,8 @@ import { HttpUplink, parseHttpUrl } from "../../firmware/uplink/http-uplink.js";
 import { DeliveryHub } from "../../firmware/uplink/hub.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
 import type { UplinkTimers } from "../../firmware/uplink/uplink.js";
-import { NodeHttpClient } from "../host/uplink-http-node.js";
-import { until, waterReading } from "../host/uplink-test-broker.js";
+import { NodeHttpClient } from "../../host/uplink-http-node.js";
+import { until, waterReading } from "../support/uplink-test-broker.js";
 
 interface Post {
   path: string;

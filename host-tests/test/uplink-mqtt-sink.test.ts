@@ -8,6 +8,8 @@ import { MqttUplink } from "../../firmware/uplink/mqtt-uplink.js";
 import type { MqttConnectOptions, MqttConnectionEvents, MqttTransport } from "../../firmware/uplink/mqtt-transport.js";
 import type { OutgoingReading, UplinkTimers } from "../../firmware/uplink/uplink.js";
 import { parseMqttUrl } from "../../firmware/uplink/mqtt-transport.js";
+import { emptyStatus } from "../support/status-doc.js";
+import type { StatusDocument } from "../../firmware/uplink/status.js";
 
 class FakeTransport implements MqttTransport {
   connects: MqttConnectOptions[] = [];
@@ -67,8 +69,8 @@ describe("MqttUplink", () => {
     t.last.onReady();
     expect(up.ready()).toBe(true);
     expect(JSON.parse(t.published[0].payload).state).toBe("online");
-    up.publishStatus({ state: "starting", frames: 3 });
-    expect(JSON.parse(t.published[1].payload)).toMatchObject({ state: "online", frames: 3 });
+    up.publishStatus({ ...emptyStatus({ uptime_s: 3 }), state: "starting" } as StatusDocument); // nothing may replace the availability
+    expect(JSON.parse(t.published[1].payload)).toMatchObject({ state: "online", uptime_s: 3 });
     t.published.length = 0;
     await up.deliver([r]);
     await up.deliver([r]);

@@ -15,9 +15,9 @@ import { DeliveryHub } from "../../firmware/uplink/hub.js";
 import { MqttUplink } from "../../firmware/uplink/mqtt-uplink.js";
 import { parseMqttUrl } from "../../firmware/uplink/mqtt-transport.js";
 import { RecordRing } from "../../firmware/uplink/ring-buffer.js";
-import { NodeMqttTransport } from "../host/uplink-mqtt-node.js";
-import { nodeTimers } from "../host/uplink-node-timers.js";
-import { until, waterReading } from "../host/uplink-test-broker.js";
+import { NodeMqttTransport } from "../../host/uplink-mqtt-node.js";
+import { nodeTimers } from "../../host/uplink-node-timers.js";
+import { until, waterReading } from "../support/uplink-test-broker.js";
 
 let dir = "";
 let cert = "";

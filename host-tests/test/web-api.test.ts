@@ -10,8 +10,8 @@ import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import { cookieValue, SESSION_COOKIE } from "../../firmware/web/auth.js";
 import { fullBody, type WebRequest } from "../../firmware/web/web-app.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { SimDevice } from "../host/web-sim-device.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { SimDevice } from "../../host/web-sim-device.js";
 
 const NEIGHBOUR = "09993623";
 

@@ -1,6 +1,6 @@
 /**
  * The web interface in a real browser: Debian's Chromium (/usr/bin/chromium) driven by playwright-core, against
- * a simulated gateway (host-tests/host/web-sim-device.ts: the apartment, the pipeline, MQTT, simulated Wi-Fi and
+ * a simulated gateway (host/web-sim-device.ts: the apartment, the pipeline, MQTT, simulated Wi-Fi and
  * update slot). One run: onboarding on a fresh device → settings saved; wrong passwords refused and throttled;
  * log in; readings update live (SSE, no reload); a heard-but-unknown meter added with its key shows decrypted
  * values; the MQTT broker changed on the settings page and readings arrive at the new one; logged-out API → 401;
@@ -17,11 +17,11 @@ import { saveConfig } from "../../firmware/gateway/config.js";
 import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import { buildOtaFile } from "../../firmware/web/ota.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../host/gateway-broker.js";
-import { startTestBroker, until, type TestBroker } from "../host/uplink-test-broker.js";
-import { nodeHash } from "../host/web-crypto-node.js";
-import { SIM_BOARD, SimDevice } from "../host/web-sim-device.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/gateway-broker.js";
+import { startTestBroker, until, type TestBroker } from "../support/uplink-test-broker.js";
+import { nodeHash } from "../../host/web-crypto-node.js";
+import { SIM_BOARD, SimDevice } from "../../host/web-sim-device.js";
 
 const CHROMIUM = process.env.WMBUS_CHROMIUM ?? "/usr/bin/chromium";
 type PW = typeof import("playwright-core");

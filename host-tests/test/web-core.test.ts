@@ -18,9 +18,9 @@ import { buildOtaFile, OtaUpload } from "../../firmware/web/ota.js";
 import { addMeter, mergeSettings, updateMeter, validateEdit } from "../../firmware/web/settings-edit.js";
 import { bytesToHex, hmacSha256, pbkdf2Sha256, utf8 } from "../../firmware/web/web-crypto.js";
 import { WifiMode } from "../../firmware/web/wifi-mode.js";
-import { SimulatedPartition } from "../host/ota-sim.js";
-import { nodeHash } from "../host/web-crypto-node.js";
-import { SimulatedWifi } from "../host/wifi-sim.js";
+import { SimulatedPartition } from "../sim/ota-sim.js";
+import { nodeHash } from "../../host/web-crypto-node.js";
+import { SimulatedWifi } from "../sim/wifi-sim.js";
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
 
@@ -222,7 +222,7 @@ describe("events and history", () => {
 
 describe("assets", () => {
   it("assets.ts is generated from web/ and the three assets stay under 30 KB gzipped", () => {
-    execFileSync("node", ["host-tests/host/gen-web-assets.mjs", "--check"]);
+    execFileSync("node", ["host/gen-web-assets.mjs", "--check"]);
     const gz = Object.values(ASSETS).reduce((n, a) => n + gzipSync(Buffer.from(a!.body, "utf8"), { level: 9 }).length, 0);
     expect(gz).toBeGreaterThan(3000);
     expect(gz).toBeLessThanOrEqual(30 * 1024);

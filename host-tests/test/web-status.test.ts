@@ -10,12 +10,13 @@ import { LastReadings } from "../../firmware/web/last-readings.js";
 import { escapeHtml, renderStatusPage, statusDocument, webRespond } from "../../firmware/web/status-page.js";
 import type { OutgoingReading } from "../../firmware/uplink/uplink.js";
 import { Apartment } from "../sim/apartment.js";
-import { nodeCipher } from "../host/aes-node.js";
-import { MemoryHub } from "../host/gateway-memory-hub.js";
-import { DirectFrameSource } from "../host/gateway-direct-source.js";
-import { connect, runApartment, SimClock } from "../host/gateway-runner.js";
-import { startWebServer } from "../host/web-server.js";
-import { parseFlags } from "../host/start.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { MemoryHub } from "../../host/gateway-memory-hub.js";
+import { DirectFrameSource } from "../rigs/gateway-direct-source.js";
+import { connect, runApartment, SimClock } from "../sim/gateway-runner.js";
+import { startWebServer } from "../../host/web-server.js";
+import { parseFlags } from "../../host/start.js";
+import { emptyStatus } from "../support/status-doc.js";
 
 const cipher = nodeCipher();
 const HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "a & b 'quoted'"];
@@ -81,10 +82,10 @@ describe("web status page", () => {
   });
 
   it("answers 404 for other paths and 405 for other methods", () => {
-    const doc = () => ({ gateway: "g" });
+    const doc = () => statusDocument(emptyStatus(), new LastReadings());
     expect(webRespond("GET", "/nope", doc).status).toBe(404);
     expect(webRespond("POST", "/", doc).status).toBe(405);
-    expect(renderStatusPage({})).toContain("<h2>Meters</h2>");
+    expect(renderStatusPage(doc())).toContain("<h2>Meters</h2>");
   });
 
   it("LastReadings keeps the newest reading per meter and drops the meter heard longest ago when full", () => {

@@ -9,7 +9,7 @@ import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { makeReading } from "../../firmware/meters/reading.js";
 import { Writer } from "../../firmware/util/writer.js";
-import { writeFixedStructure } from "../../firmware/application/fixed-structure.js";
+import { writeFixedStructure } from "../../firmware/decoder/fixed-structure.js";
 import { encodeTelegram } from "../../firmware/encoder/encode.js";
 import { telegramFields } from "../../firmware/encoder/from-telegram.js";
 

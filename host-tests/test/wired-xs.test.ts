@@ -25,7 +25,7 @@ import { TelegramDecoder } from ${repoImport("firmware/decoder/decoder.ts")};
 import { stripFrameA } from ${repoImport("firmware/link/frame-format.ts")};
 import { addressBytes } from ${repoImport("firmware/link/dll-encode.ts")};
 import { BidirAir, SimTransceiver } from ${repoImport("host-tests/rigs/bidir-air.ts")};
-import { nobleCipher } from ${repoImport("host-tests/host/aes-noble.ts")};
+import { nobleCipher } from ${repoImport("host-tests/support/aes-noble.ts")};
 ${ENTRY_OUT}
 const clock = new VirtualClock();
 const f = (h) => fromHex(h);

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { loadCorpus } from "./corpus-helpers.js";
 import { runCorpus } from "../xs/corpus-runner.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 import { writeTempModule } from "../xs/xsnap.js";
 import { firmwarePreloadJs, runUnderXsPreloaded } from "../xs/preload-emulation.js";
 
@@ -29,7 +29,7 @@ describe("XS engine conformance", () => {
     const lines = await runUnderXsPreloaded(
       `import data from ${JSON.stringify(data)};
 import { runCorpus } from ${JSON.stringify(built("host-tests/xs/corpus-runner.js"))};
-import { nobleCipher } from ${JSON.stringify(built("host-tests/host/aes-noble.js"))};`,
+import { nobleCipher } from ${JSON.stringify(built("host-tests/rigs/aes-noble.js"))};`,
       `runCorpus(data, nobleCipher(), (line) => print(line));`,
       firmwarePreloadJs(root),
     );

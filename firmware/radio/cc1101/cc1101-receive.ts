@@ -176,7 +176,7 @@ export class Cc1101Receiver {
 
   #startFrame(): void {
     this.#inFrame = true;
-    this.#frameStart = this.#timers.now();
+    this.#frameStart = this.#timers.ticks();
     this.#asm.reset();
     this.#read = 0;
     const raw = this.#bus.readStatus(STATUS.RSSI);
@@ -190,7 +190,7 @@ export class Cc1101Receiver {
       this.#poll = null;
       if (!this.#inFrame) return;
       const limit = this.#frameLimitMs();
-      if (this.#timers.now() - this.#frameStart > limit) {
+      if (this.#timers.ticks() - this.#frameStart > limit) {
         this.#extra.frameTimeouts++;
         this.arm();
         return;
@@ -242,7 +242,7 @@ export class Cc1101Receiver {
       rssiDbm: this.#rssiDbm,
       lqi,
       freqOffsetHz: Math.round((this.#fsctrl0 + est) * step),
-      receivedAt: this.#timers.now(),
+      receivedAt: this.#timers.ticks(),
     };
     this.#compensate(est);
     this.arm();

@@ -74,7 +74,7 @@ const S_ROWS: readonly Row[] = deepFreeze([
   [REG.AGCCTRL0, 0xb2, ""],
 ]);
 
-export const CHANNEL_FREQUENCY_HZ: Readonly<Record<RadioListen, number>> = Object.freeze({ TC: 868_950_000, S: 868_300_000 });
+const CHANNEL_FREQUENCY_HZ: Readonly<Record<RadioListen, number>> = Object.freeze({ TC: 868_950_000, S: 868_300_000 });
 
 /** Microseconds per FIFO byte (8 chips) on each channel: 80 µs at 100 kcps, 244 µs at 32.768 kcps. */
 export const FIFO_BYTE_US: Readonly<Record<RadioListen, number>> = Object.freeze({ TC: 80, S: 244.140625 });

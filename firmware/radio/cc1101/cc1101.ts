@@ -262,7 +262,7 @@ export class CC1101 implements Radio {
   #scal(): void {
     this.#bus!.strobe(STROBE.SCAL);
     this.#timers.delayMicros(CALIBRATION_US);
-    this.#calibratedAt = this.#timers.now();
+    this.#calibratedAt = this.#timers.ticks();
   }
 
   // ---- watchdog ----------------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ export class CC1101 implements Radio {
     const inFrame = this.#nativeStarted ? this.#native!.receiving() : this.#rx.inFrame;
     if (marc === MARC.RX) {
       this.#strikes = 0;
-      if (!inFrame && this.#calibrateEveryMs > 0 && this.#timers.now() - this.#calibratedAt >= this.#calibrateEveryMs) this.#calibrate();
+      if (!inFrame && this.#calibrateEveryMs > 0 && this.#timers.ticks() - this.#calibratedAt >= this.#calibrateEveryMs) this.#calibrate();
       return;
     }
     // Not in RX. A frame under way, or a finished one still in the FIFO (MCSM1: IDLE after the packet), is the

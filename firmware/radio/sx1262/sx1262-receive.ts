@@ -122,7 +122,7 @@ export class Sx1262Receiver {
     const c = this.#c;
     const status = c.bus.get(SX_OP.GET_PACKET_STATUS, 3); // RxStatus, RssiSync, RssiAvg (§13.5.3)
     if (status < 0) return c.wedged("no answer to GetPacketStatus");
-    const now = c.timers.now();
+    const now = c.timers.ticks();
     // 0 = the chip left RX (RxDone came first) before the status was read: the RSSI is gone
     const rssiSync = (status >> 8) & 0xff;
     c.synced(rssiSync === 0);
@@ -170,7 +170,7 @@ export class Sx1262Receiver {
   /** Reads `n` ring bytes into the assembler. True while the frame goes on; false once it ended (or the chip is stuck). */
   #drain(f: FrameState, n: number, stopped = false): boolean {
     const c = this.#c;
-    const now = c.timers.now();
+    const now = c.timers.ticks();
     if (now - f.lastReadMs > 250 * this.#byteMs) {
       // More than the ring holds may have arrived since the last read: the frame is lost (§7.2 ring).
       c.stats.overflows++;
@@ -234,7 +234,7 @@ export class Sx1262Receiver {
     if (!got) return;
     c.stats.framesDelivered++;
     try {
-      c.onFrame({ ...got, rssiDbm: f.rssiDbm, receivedAt: c.timers.now() });
+      c.onFrame({ ...got, rssiDbm: f.rssiDbm, receivedAt: c.timers.ticks() });
     } catch (e) {
       c.diag(`sx1262: onFrame threw: ${e instanceof Error ? e.message : String(e)}`);
     }

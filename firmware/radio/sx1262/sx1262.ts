@@ -241,7 +241,7 @@ export class SX1262 implements Radio {
 
   /** A sync word came (or the chip was initialised): the deafness check starts over. */
   #heard(): void {
-    this.#lastSyncMs = this.#timers.now();
+    this.#lastSyncMs = this.#timers.ticks();
     this.#busySamples = 0;
   }
 
@@ -354,9 +354,9 @@ export class SX1262 implements Radio {
     }
     const problem = chipProblem(this.#bus, SX1262_CHANNELS[this.#listen].syncWord);
     if (problem) return this.#wedged(problem);
-    const errors = this.#errors.check(this.#bus, this.#timers.now());
+    const errors = this.#errors.check(this.#bus, this.#timers.ticks());
     if (errors) return this.#wedged(errors);
-    if (this.#rx.stalled(this.#timers.now())) return this.#rx.restart("frame never ended");
+    if (this.#rx.stalled(this.#timers.ticks())) return this.#rx.restart("frame never ended");
     if (!this.#rx.receiving) this.#watchAir();
   }
 
@@ -365,7 +365,7 @@ export class SX1262 implements Radio {
     const rssi = this.#bus.get(SX_OP.GET_RSSI_INST, 1);
     if (rssi < 0) return this.#wedged("BUSY stuck");
     if (-rssi / 2 >= BUSY_AIR_DBM) this.#busySamples++;
-    const silentMs = this.#timers.now() - this.#lastSyncMs;
+    const silentMs = this.#timers.ticks() - this.#lastSyncMs;
     if (silentMs < DEAF_AFTER_MS || this.#busySamples < DEAF_BUSY_SAMPLES) return;
     this.#extra.deafResets++;
     this.#wedged(`no sync word for ${Math.round(silentMs / 1000)} s while the channel was busy ${this.#busySamples} times`);

@@ -110,8 +110,8 @@ export class SimSegment implements SerialLine {
   }
 
   write(bytes: Uint8Array): void {
-    this.log.push({ t: this.#timers.now(), bytes: bytes.slice() });
-    const endOfRequest = this.#timers.now() + bytes.length * this.charMs();
+    this.log.push({ t: this.#timers.ticks(), bytes: bytes.slice() });
+    const endOfRequest = this.#timers.ticks() + bytes.length * this.charMs();
     const req = parseRequest(bytes);
     const answers: { at: number; bytes: Uint8Array }[] = [];
     for (const s of this.slaves) {
@@ -178,7 +178,7 @@ export class SimSegment implements SerialLine {
       const byte = slots.get(k)!;
       this.#timers.set(() => {
         if (this.#onBytes) this.#onBytes(Uint8Array.of(byte));
-      }, start + (k + 1) * ms - this.#timers.now());
+      }, start + (k + 1) * ms - this.#timers.ticks());
     }
   }
 }

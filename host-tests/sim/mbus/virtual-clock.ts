@@ -17,6 +17,12 @@ export class VirtualClock implements LineTimers {
   #seq = 0;
   #timers: Timer[] = [];
 
+  /** Monotonic virtual ms (TimeService.ticks). */
+  ticks(): number {
+    return this.#now;
+  }
+
+  /** The same, for the tests' own reading of the clock. */
   now(): number {
     return this.#now;
   }
