@@ -89,8 +89,8 @@ export const UNIT_RE = /^[a-z][a-z0-9]{0,7}$/;
 export const RECORD_NAME_RE = /^[a-z0-9_]+$/;
 export const MANUFACTURER_RE = /^[A-Z]{3}$/;
 export const HEX_BYTES_RE = /^(?:[0-9A-Fa-f]{2})+$/;
-/** Flag names and the unknown-bits prefix: no spaces (status texts join flags with spaces). */
-export const FLAG_NAME_RE = /^[A-Za-z0-9_.:-]*$/;
+/** Flag names and the unknown-bits prefix: printable text ("LEAK", "1-8 hours"; "" names nothing). */
+export const FLAG_NAME_RE = /^[^\u0000-\u001f\u007f]*$/;
 /** Printable text without control characters. */
 export const TEXT_RE = /^[^\u0000-\u001f\u007f]*$/;
 
@@ -370,13 +370,13 @@ function flagTable(c: Check, raw: unknown, path: string, who: string): FlagTable
       }
       const mask = c.int(e[0], at + "[0]", who, 0, 0xffffffffffff);
       const value = e.length === 3 ? c.int(e[1], at + "[1]", who, 0, 0xffffffffffff) : undefined;
-      const name = c.text(e[e.length - 1], `${at}[${e.length - 1}]`, who, FLAG_NAME_RE, L.textLength, "a flag name without spaces");
+      const name = c.text(e[e.length - 1], `${at}[${e.length - 1}]`, who, FLAG_NAME_RE, L.textLength, "a flag name (printable text)");
       if (mask === undefined || name === undefined || (e.length === 3 && value === undefined)) continue;
       entries.push(e.length === 3 ? [mask, value!, name] : [mask, name]);
     }
   }
   const t: { -readonly [K in keyof FlagTable]: FlagTable[K] } = { entries };
-  if (o.unknownPrefix !== undefined) t.unknownPrefix = c.text(o.unknownPrefix, path + ".unknownPrefix", who, FLAG_NAME_RE, L.textLength, "a flag name prefix without spaces");
+  if (o.unknownPrefix !== undefined) t.unknownPrefix = c.text(o.unknownPrefix, path + ".unknownPrefix", who, FLAG_NAME_RE, L.textLength, "a flag name prefix (printable text)");
   if (o.decimalCodes !== undefined) t.decimalCodes = c.bool(o.decimalCodes, path + ".decimalCodes", who);
   return c.problems.length === before ? t : undefined;
 }

@@ -84,7 +84,7 @@ describe("driver schema and validator", () => {
     ["status part with two sources", (d) => ((d.status as Json[])[0].parts = [{ tplStatus: true, copyOf: "status" }]), "driver.status[0].parts[0]", /status field 0 "status", part 0: give exactly one of/, true],
     ["tplStatus false", (d) => ((d.status as Json[])[0].parts = [{ tplStatus: false }]), "driver.status[0].parts[0].tplStatus", /expected true/, true],
     ["flag entry of one item", (d) => ((d.status as Json[])[0].parts = [{ tplStatus: true, flags: { entries: [[4]] } }]), "driver.status[0].parts[0].flags.entries[0]", /\[mask, name\]/, true],
-    ["flag name with a space", (d) => ((d.status as Json[])[0].parts = [{ tplStatus: true, flags: { entries: [[4, "LOW BATTERY"]] } }]), "driver.status[0].parts[0].flags.entries[0][1]", /flag name without spaces/, true],
+    ["flag name with a line break", (d) => ((d.status as Json[])[0].parts = [{ tplStatus: true, flags: { entries: [[4, "LOW\nBATTERY"]] } }]), "driver.status[0].parts[0].flags.entries[0][1]", /a flag name \(printable text\)/, true],
     ["byte field of 7 bytes", (d) => (d.blocks = [{ fields: [{ name: "x", offset: 0, size: 7 }] }]), "driver.blocks[0].fields[0].size", /byte field 0 "x": expected a whole number 1\.\.6/, true],
     ["type G date of 3 bytes", (d) => (d.blocks = [{ fields: [{ name: "x", offset: 0, size: 3, encoding: "dateG" }] }]), "driver.blocks[0].fields[0].size", /type G date is 2 bytes/, true],
     ["block without fields", (d) => (d.blocks = [{ minSize: 4, fields: [] }]), "driver.blocks[0].fields", /expected 1\.\.32 byte fields/, true],
