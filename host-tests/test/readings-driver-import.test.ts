@@ -101,7 +101,7 @@ describe("XMQ reader", () => {
 });
 
 describe("wmbus driver import", () => {
-  for (const name of ["aerius", "hydrus"]) {
+  for (const name of ["aerius", "hydrus", "lansendw"]) {
     it(`round-trips ${name}.xmq: valid JSON that reads the corpus telegrams as the registry driver and wmbusmeters do`, () => {
       const { driver } = importXmqDriver(readFileSync(xmqFile(name + ".xmq"), "utf8"), name + ".xmq");
       const json = JSON.parse(JSON.stringify(driver)) as Json;
