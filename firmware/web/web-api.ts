@@ -68,7 +68,8 @@ function settingsDocument(app: WebApp): Json {
   return {
     settings: publicConfig(app.o.config()),
     auth: app.auth.describe(),
-    drivers: ["auto", ...DRIVERS.map((d) => d.name)],
+    // the settings' own drivers first (a user driver may replace a registry driver of the same name)
+    drivers: ["auto", ...new Set([...(app.o.config().drivers ?? []).map((d) => d.name), ...DRIVERS.map((d) => d.name)])],
     radioModes: ["TC", "S"],
     ota: app.o.ota ? { board: app.o.ota.target.board, chip: app.o.ota.target.chip ?? null, capacity: app.o.ota.partition.capacity } : null,
     firmware: app.o.firmwareVersion,
