@@ -533,13 +533,13 @@ export function validateDrivers(raw: unknown, path = "drivers"): { drivers: Driv
   const names: string[] = [];
   for (let i = 0; i < list.length; i++) {
     const at = `${path}[${i}]`;
+    // only the definitions kept count towards the total; one over the per-definition limit is refused by checkDriver
     const size = jsonSize(list[i], L.driverBytes);
     if (size <= L.driverBytes && total + size > L.totalBytes) {
       const who = "driver" + (isObj(list[i]) ? label((list[i] as Obj).name, DRIVER_NAME_RE, L.nameLength) : "");
-      c.add(at, who, `all definitions together are over ${L.totalBytes} characters of JSON; this one and the rest are refused`);
-      break;
+      c.add(at, who, `with this one, the definitions kept would be over ${L.totalBytes} characters of JSON together; refused`);
+      continue;
     }
-    total += size;
     const d = checkDriver(c, list[i], at);
     if (!d) continue;
     const clash = [d.name, ...(d.aliases ?? [])].filter((n) => names.indexOf(n) >= 0);
@@ -548,6 +548,7 @@ export function validateDrivers(raw: unknown, path = "drivers"): { drivers: Driv
       continue;
     }
     names.push(d.name, ...(d.aliases ?? []));
+    total += size;
     drivers.push(deepFreeze(d));
   }
   return { drivers, problems: c.problems };

@@ -115,7 +115,10 @@ describe("driver schema and validator", () => {
     const big = (i: number): Json => ({ name: "big" + i, detect: [], fields: Array.from({ length: 50 }, (_, k) => ({ name: "f" + k, record: "volume_storage_" + k })) });
     const total = validateDrivers([big(0), big(1), big(2), big(3)]);
     expect(total.drivers.length).toBeLessThan(4);
-    expect(total.problems.at(-1)!.message).toMatch(/all definitions together are over 8192 characters/);
+    expect(total.problems.at(-1)!.message).toMatch(/with this one, the definitions kept would be over 8192 characters of JSON together; refused/);
+    // a refused definition does not use up the budget: a small one after it is still kept
+    const after = validateDrivers([big(0), big(1), big(2), big(3), { ...MYGAS }]);
+    expect(after.drivers.map((d) => d.name)).toEqual([...total.drivers.map((d) => d.name), "mygas"]);
     // a hostile deep value costs at most the limit (the size walk stops) and is refused, not crashed on
     let deep: unknown = 1;
     for (let i = 0; i < 100000; i++) deep = [deep];
