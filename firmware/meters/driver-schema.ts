@@ -132,6 +132,16 @@ export function jsonSize(v: unknown, limit: number, depth = 0): number {
   return n;
 }
 
+/** Characters as JSON Schema counts them (code points: a surrogate pair is one). */
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff || i === 0 || s.charCodeAt(i - 1) < 0xd800 || s.charCodeAt(i - 1) > 0xdbff) n++;
+  }
+  return n;
+}
+
 /** Collects problems; `who` says which definition and entry a message is about. */
 class Check {
   readonly problems: DriverProblem[] = [];
@@ -156,7 +166,8 @@ class Check {
 
   text(v: unknown, path: string, who: string, re: RegExp, max: number, what: string): string | undefined {
     if (typeof v !== "string") return void this.add(path, who, `expected ${what}, got ${kind(v)}`);
-    if (v.length > max) return void this.add(path, who, `expected ${what} of at most ${max} characters, got ${v.length}`);
+    const n = v.length > max ? codePoints(v) : v.length;
+    if (n > max) return void this.add(path, who, `expected ${what} of at most ${max} characters, got ${n}`);
     if (!re.test(v)) return void this.add(path, who, `expected ${what}, got ${kind(v)}`);
     return v;
   }

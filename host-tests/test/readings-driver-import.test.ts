@@ -14,6 +14,8 @@ import { fromHex } from "../../firmware/util/hex.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { checkSchema, type Schema } from "./schema-check.js";
 import { corpusPaths, readCorpusLines } from "../bench/corpus.js";
+import fc from "fast-check";
+import { WmbusError } from "../../firmware/errors.js";
 
 /**
  * `wmbus driver import` (host-tests/host/xmq.ts, driver-import.ts): the XMQ reader on the syntax of the format's
@@ -93,6 +95,21 @@ describe("XMQ reader", () => {
   ];
   it.each(BAD)("refuses %j with the line and column", (text, message) => {
     expect(() => parseXmq(text, "t.xmq")).toThrow(message);
+  });
+
+  it("never fails otherwise than with a WmbusError naming line and column, on any text of XMQ's characters", () => {
+    const piece = fc.constantFrom("a", "b_c", " ", "\n", "=", "{", "}", "(", ")", "'", "''", "'''", "&#10;", "&lt;", "&x", ";", "//", "/*", "*/", "1,2", '"', "\t");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        try {
+          parseXmq(parts.join(""), "f.xmq");
+        } catch (e) {
+          expect(e).toBeInstanceOf(WmbusError);
+          expect((e as Error).message).toMatch(/^f\.xmq:\d+:\d+: /);
+        }
+      }),
+      { numRuns: 500, seed: 14 },
+    );
   });
 
   it("bounds nesting", () => {

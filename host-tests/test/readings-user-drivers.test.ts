@@ -12,6 +12,7 @@ import { MemoryHub } from "../host/gateway-memory-hub.js";
 import { SimClock } from "../host/gateway-runner.js";
 import { firmwarePreloadJs, runUnderXsPreloaded } from "../xs/preload-emulation.js";
 import { checkSchema, type Schema } from "./schema-check.js";
+import fc from "fast-check";
 
 /**
  * User drivers (docs/readings.md "User drivers"): the published JSON schema (docs/driver.schema.json) and the
@@ -137,6 +138,26 @@ function gatewayReading(settings: Json): { reading: Json; problems: string[] } {
 }
 
 const METER = { id: "99657098", name: "gas", driver: "auto" };
+
+describe("driver validator under hostile input", () => {
+  it("never throws: any JSON in any place of a definition gives a driver or problems, as the schema decides", () => {
+    const keys = ["name", "detect", "fields", "status", "blocks", "aliases", "media"];
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.nat(3), fc.jsonValue({ maxDepth: 4 }), (key, at, v) => {
+        const d = structuredClone(MYGAS);
+        const list = d[key];
+        if (Array.isArray(list) && list.length > 0 && typeof list[at % list.length] === "object") (list[at % list.length] as Json)[["name", "record", "unit", "parts", "x"][at]] = v;
+        else d[key] = v;
+        const r = validateDriver(d);
+        expect(r.driver !== undefined).toBe(r.problems.length === 0);
+        for (const p of r.problems) expect(p.message.startsWith("driver")).toBe(true);
+        // both agree (none of the validator-only rules, sizes, masks, copyOf, can come out of these changes)
+        expect(checkSchema(schema, d).length === 0, JSON.stringify(r.problems)).toBe(r.driver !== undefined);
+      }),
+      { numRuns: 300, seed: 14 },
+    );
+  });
+});
 
 describe("user drivers in the settings", () => {
   it("change the reading through the Gateway: detection, configured name, alias, replacing a registry driver", () => {
