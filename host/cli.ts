@@ -10,11 +10,17 @@ import { ReadingSession } from "../firmware/meters/session.js";
 import { driverByName } from "../firmware/meters/drivers/index.js";
 import { shownValue } from "../firmware/gateway/config.js";
 import type { DecodeResult } from "../firmware/telegram.js";
+import { readFileSync } from "node:fs";
+import { UserDrivers } from "../firmware/meters/user-drivers.js";
+import { importXmqDriver } from "./driver-import.js";
 
 const USAGE = `usage:
   wmbus decode <hex> [--key <32 hex>] [--crc auto|none|A|B] [--analyze] [--driver <name>] [--name <meter name>] [--timestamp <ISO>]
   wmbus decode --jsonl [--crc …] [--driver …] [--name …]
       reads {"telegram": hex, "key"?: hex, "prelude"?: [hex…], "driver"?, "name"?, "timestamp"?} lines from stdin
+  wmbus driver import <file.xmq>
+      converts a wmbusmeters driver file (XMQ) into a driver definition (JSON, docs/driver.schema.json) on stdout
+--drivers <file.json> (decode): user driver definitions, one or a list, as in the settings' "drivers"
 hex may contain spaces and the separators _ | # :
 The output carries "reading": the named meter values (docs/readings.md) whenever the meter is known;
 --driver forces a driver (default: detected), --timestamp replaces the time of decoding.
@@ -38,10 +44,13 @@ interface Args {
   driver?: string;
   name?: string;
   timestamp?: string;
+  drivers?: string;
+  /** Words after the command (driver import <file>). */
+  words: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { crc: "auto", jsonl: false, analyze: false };
+  const a: Args = { crc: "auto", jsonl: false, analyze: false, words: [] };
   const value = (i: number): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new WmbusError("bad_argument", `${argv[i]} needs a value`);
@@ -56,12 +65,15 @@ function parseArgs(argv: string[]): Args {
     else if (s === "--driver") a.driver = value(i++);
     else if (s === "--name") a.name = value(i++);
     else if (s === "--timestamp") a.timestamp = checkTimestamp(value(i++), "--timestamp");
+    else if (s === "--drivers") a.drivers = value(i++);
     else if (s.startsWith("--")) throw new WmbusError("bad_argument", `unknown option ${s}`);
     else if (!a.cmd) a.cmd = s;
-    else a.hex = (a.hex ? a.hex + " " : "") + s;
+    else {
+      a.words.push(s);
+      a.hex = (a.hex ? a.hex + " " : "") + s;
+    }
   }
   if (!["auto", "none", "A", "B"].includes(a.crc)) throw new WmbusError("bad_argument", `--crc must be auto, none, A or B`);
-  checkDriver(a.driver);
   return a;
 }
 
@@ -73,9 +85,59 @@ interface ReadingDefaults {
   crc: CrcMode;
 }
 
-function checkDriver(name: string | undefined): void {
+function checkDriver(name: string | undefined, user?: UserDrivers): void {
   // The name is not quoted: a key pasted into the wrong option must not be echoed (docs/reliability.md).
-  if (name !== undefined && driverByName(name) === undefined) throw new WmbusError("bad_argument", `unknown driver ${shownValue(name)}`);
+  if (name !== undefined && driverByName(name) === undefined && user?.byName(name) === undefined) throw new WmbusError("bad_argument", `unknown driver ${shownValue(name)}`);
+}
+
+/** Longest --drivers file (the settings allow 8192 characters of definitions; a file may hold more). */
+const MAX_DRIVER_FILE = 1 << 20;
+
+/** User drivers from a --drivers file: one definition or a list; every problem refuses the file. */
+function loadDrivers(path: string): UserDrivers {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new WmbusError("bad_argument", `--drivers: cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (text.length > MAX_DRIVER_FILE) throw new WmbusError("bad_argument", `--drivers: ${path} is larger than 1 MiB`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new WmbusError("bad_argument", `--drivers: ${path} is not JSON: ${(e as Error).message}`);
+  }
+  const { drivers, problems } = UserDrivers.fromJson(Array.isArray(raw) ? raw : [raw], "drivers");
+  if (problems.length > 0) throw new WmbusError("bad_argument", `--drivers: ${path}: ` + problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+  return drivers;
+}
+
+/** `wmbus driver import <file.xmq>`: the definition on stdout, notes on stderr; 1 for a file that does not convert. */
+function driverCommand(words: readonly string[]): number {
+  if (words[0] !== "import" || words.length !== 2) {
+    process.stderr.write(USAGE + "\n");
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(words[1], "utf8");
+  } catch (e) {
+    process.stderr.write(`cannot read ${words[1]}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const { driver, warnings } = importXmqDriver(text, words[1]);
+    for (const w of warnings) process.stderr.write("note: " + w + "\n");
+    process.stdout.write(JSON.stringify(driver, null, 2) + "\n");
+    return 0;
+  } catch (e) {
+    if (e instanceof WmbusError) {
+      process.stderr.write(e.message + "\n");
+      return 1;
+    }
+    throw e;
+  }
 }
 
 /**
@@ -151,7 +213,7 @@ export function decodeRequest(session: ReadingSession, line: string, defaults: R
       name: optString(req, "name") ?? defaults.name,
       timestamp: ts !== undefined ? checkTimestamp(ts, '"timestamp"') : defaults.timestamp,
     };
-    checkDriver(o.driver);
+    checkDriver(o.driver, session.drivers);
     if (req.prelude !== undefined && req.prelude !== null && !Array.isArray(req.prelude)) throw new WmbusError("bad_argument", `"prelude" must be a list of hex strings`);
     const prelude = Array.isArray(req.prelude) ? req.prelude : [];
     const preludeBytes = prelude.map((p, i) => {
@@ -180,12 +242,20 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write((e as Error).message + "\n" + USAGE + "\n");
     return 2;
   }
+  if (args.cmd === "driver") return driverCommand(args.words);
   if (args.cmd !== "decode") {
     process.stderr.write(USAGE + "\n");
     return 2;
   }
   const cipher = nodeCipher();
   const session = new ReadingSession(new TelegramDecoder({ cipher, memo: HOST_MEMO }));
+  try {
+    if (args.drivers !== undefined) session.drivers = loadDrivers(args.drivers);
+    checkDriver(args.driver, session.drivers);
+  } catch (e) {
+    process.stderr.write((e as Error).message + "\n" + USAGE + "\n");
+    return 2;
+  }
   const defaults: ReadingDefaults = { crc: args.crc, driver: args.driver, name: args.name, timestamp: args.timestamp };
   if (args.jsonl) {
     let badLines = 0;

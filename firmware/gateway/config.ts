@@ -17,6 +17,8 @@ import type { RawSettings } from "../uplink/raw.js";
 import { parseMeterRaw, parseRawSettings } from "../uplink/raw-settings.js";
 import { HEX_RE, describe, nearestName, shownName, shownValue } from "./setting-text.js";
 import { deepFreeze } from "../util/freeze.js";
+import type { Driver } from "../meters/types.js";
+import { validateDrivers } from "../meters/driver-schema.js";
 
 export { describe, nearestName, shownValue } from "./setting-text.js";
 
@@ -60,6 +62,11 @@ export interface GatewayConfig {
   meters: MeterConfig[];
   /** Raw frames to MQTT and TCP/UDP listeners (docs/raw-output.md); absent = off. */
   raw?: RawSettings;
+  /**
+   * Driver definitions the user added (docs/readings.md "User drivers", docs/driver.schema.json), validated;
+   * a definition with a problem is left out. The gateway makes its UserDrivers from them.
+   */
+  drivers?: Driver[];
 }
 
 export interface ConfigProblem {
@@ -98,7 +105,7 @@ function urlProblem(url: unknown, parse: (url: string) => unknown): string | und
 
 /** The setting names each object may hold (anything else is a problem naming the nearest of these). */
 export const SETTING_NAMES = deepFreeze({
-  settings: ["gatewayId", "gatewayName", "wifi", "mqtt", "http", "radioMode", "meters", "raw"],
+  settings: ["gatewayId", "gatewayName", "wifi", "mqtt", "http", "radioMode", "meters", "raw", "drivers"],
   wifi: ["ssid", "password"],
   mqtt: ["url", "user", "password", "tls", "topicPrefix"],
   http: ["url", "headers"],
@@ -131,7 +138,7 @@ class Collector {
   }
 }
 
-function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): MeterConfig | undefined {
+function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector, userNames: readonly string[]): MeterConfig | undefined {
   const at = `meters[${i}]`;
   if (!isObj(raw)) {
     c.add(at, `expected an object, got ${describe(raw)}`);
@@ -153,8 +160,8 @@ function parseMeter(raw: unknown, i: number, seen: Set<string>, c: Collector): M
     else if (key.length !== 32) c.add(at + ".key", `expected 32 hex digits, got ${key.length}`);
   }
   const driver = c.text(raw, "driver", at + ".") ?? "auto";
-  if (driver !== "auto" && driver !== "" && !driverByName(driver)) {
-    const near = nearestName(driver, driverNames());
+  if (driver !== "auto" && driver !== "" && !driverByName(driver) && userNames.indexOf(driver) < 0) {
+    const near = nearestName(driver, [...userNames, ...driverNames()]);
     c.add(at + ".driver", `unknown driver ${shownValue(driver)}` + (near ? `; did you mean "${near}"?` : ""));
   }
   const name = c.text(raw, "name", at + ".");
@@ -289,11 +296,19 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
       if (headers) config.http.headers = headers;
     }
   } else if (o.http !== undefined && o.http !== null) c.add("http", `expected an object, got ${describe(o.http)}`);
+  // user drivers first: a meter may name one
+  const userNames: string[] = [];
+  if (o.drivers !== undefined && o.drivers !== null) {
+    const v = validateDrivers(o.drivers, "drivers");
+    for (const p of v.problems) c.add(p.path, p.message);
+    config.drivers = v.drivers;
+    for (const d of v.drivers) userNames.push(d.name, ...(d.aliases ?? []));
+  }
   const meters = o.meters;
   if (Array.isArray(meters)) {
     const seen = new Set<string>();
     for (let i = 0; i < meters.length; i++) {
-      const m = parseMeter(meters[i], i, seen, c);
+      const m = parseMeter(meters[i], i, seen, c, userNames);
       if (m) config.meters.push(m);
     }
   } else if (meters !== undefined) c.add("meters", `expected a list, got ${describe(meters)}`);
@@ -325,6 +340,7 @@ export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
     if (m.wired) o.wired = { primary: m.wired.primary, secondary: m.wired.secondary, interval_s: m.wired.intervalS };
     return o;
   });
+  if (cfg.drivers && cfg.drivers.length > 0) out.drivers = cfg.drivers.map((d) => d.name);
   if (cfg.raw) out.raw = { frames: cfg.raw.frames, mqtt: cfg.raw.mqtt, sinks: cfg.raw.sinks.map((s) => ({ ...s, url: redactUrl(s.url) })) };
   return out;
 }

@@ -9,6 +9,7 @@
 import { TelegramDecoder } from "../decoder/decoder.js";
 import type { MemoSizes } from "../application/format-cache.js";
 import { ReadingSession } from "../meters/session.js";
+import { UserDrivers } from "../meters/user-drivers.js";
 import { ReplayGuard } from "../security/replay.js";
 import { KeyStore } from "../security/key-store.js";
 import type { BlockCipher } from "../security/block-cipher.js";
@@ -106,6 +107,7 @@ export class Gateway {
     const decoder = new TelegramDecoder({ cipher: opts.cipher, keys: this.#keys, replay: new ReplayGuard(), counter: opts.counter, memo: opts.memo });
     this.#setMeters(opts.config.meters);
     this.#session = new ReadingSession(decoder);
+    this.#session.drivers = new UserDrivers(opts.config.drivers ?? []);
     this.#startedAt = opts.clock.now();
   }
 
@@ -134,6 +136,7 @@ export class Gateway {
     this.#config = config;
     this.configProblems = problems;
     this.#setMeters(config.meters);
+    this.#session.drivers = new UserDrivers(config.drivers ?? []);
   }
 
   /** Handles one frame from the radio. Never throws for frame content. */

@@ -18,6 +18,7 @@ import type { BlockCipher } from "../security/block-cipher.js";
 import { meterKey } from "../security/key-store.js";
 import type { KeyProvider } from "../vocabulary.js";
 import { applyCalculations, type Calculations } from "./calculate.js";
+import type { UserDrivers } from "./user-drivers.js";
 
 export type { Reading, FieldValue, Driver } from "./types.js";
 
@@ -67,6 +68,8 @@ export interface ReadingOptions {
    * instance for every telegram (ReadingSession does); without it each reading works them out afresh.
    */
   plans?: ReadingPlans;
+  /** Drivers the user added (settings, CLI file): consulted before the registry, see user-drivers.ts. */
+  drivers?: UserDrivers;
 }
 
 const HEADER_FIELDS: { readonly [k: string]: true } = Object.freeze({
@@ -87,16 +90,16 @@ function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
 }
 
 function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array): Uint8Array | undefined {
-  if (!b.rec) return mfct;
-  const r = records.find(b.rec);
+  if (!b.fromRecord) return mfct;
+  const r = records.find(b.fromRecord);
   return r === undefined ? undefined : fromHex(dataHex(r));
 }
 
 /** Byte fields of one manufacturer block (see ByteBlock). */
 function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading, plans: ReadingPlans | undefined): void {
   const bytes = blockBytes(b, records, mfct);
-  if (bytes === undefined || bytes.length < (b.min ?? 1)) return;
-  if (b.sig !== undefined && toHex(bytes, 0, b.sig.length >> 1) !== b.sig) return;
+  if (bytes === undefined || bytes.length < (b.minSize ?? 1)) return;
+  if (b.signature !== undefined && toHex(bytes, 0, b.signature.length >> 1) !== b.signature) return;
   const names = fieldNames(b.fields, plans);
   for (let i = 0; i < b.fields.length; i++) {
     const v = readByteField(b.fields[i], bytes);
@@ -155,8 +158,9 @@ export function applyDriver(
 export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   // "auto" (or no driver) detects; a configured driver always wins, an unknown name gets the generic fields
   const auto = opts.driver === undefined || opts.driver === "" || opts.driver === "auto";
-  const forced = auto ? undefined : driverByName(opts.driver!);
-  const d = forced ?? (auto ? detectDriver(t, opts.plans) : GENERIC);
+  const user = opts.drivers !== undefined && opts.drivers.list.length > 0 ? opts.drivers : undefined;
+  const forced = auto ? undefined : (user?.byName(opts.driver!) ?? driverByName(opts.driver!));
+  const d = forced ?? (auto ? detectDriver(t, opts.plans, user) : GENERIC);
   const meter = t.meter;
   const out: Reading = {
     _: "telegram",

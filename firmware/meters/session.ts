@@ -12,8 +12,9 @@ import { SingleKey, UNUSED_KEY_WARNING } from "../security/key-store.js";
 import { ReadingPlans } from "./plans.js";
 import type { CrcMode } from "../link/frame-format.js";
 import type { CiChain } from "../transport/ci-chain.js";
+import type { UserDrivers } from "./user-drivers.js";
 
-export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "keys" | "cipher" | "plans"> {
+export interface SessionReadOptions extends Omit<ReadingOptions, "previous" | "error" | "keys" | "cipher" | "plans" | "drivers"> {
   /** Keys for this telegram only; otherwise the decoder's key provider. */
   keys?: KeyProvider;
   /** One key (32 hex digits) for this telegram only (the CLI's --key), for the decoder and the reading alike. */
@@ -36,6 +37,8 @@ export class ReadingSession {
   readonly #last = new Map<string, Reading>();
   /** What the reading engine keeps between telegrams (field names, rule and flag plans, driver detection). */
   readonly #plans = new ReadingPlans();
+  /** Drivers the user added (the gateway sets them from its settings, the CLI from --drivers). */
+  drivers: UserDrivers | undefined = undefined;
 
   /** The readings use the decoder's AES service and key provider: one key path for OMS and manufacturer security. */
   constructor(decoder: TelegramDecoder) {
@@ -65,7 +68,7 @@ export class ReadingSession {
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
     const { keep: _keep, ...readingOpts } = opts;
     const reading = makeReading(result.telegram, {
-      ...readingOpts, cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: opts.raw ?? bytes, plans: this.#plans,
+      ...readingOpts, cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: opts.raw ?? bytes, plans: this.#plans, drivers: this.drivers,
     });
     if (!opts.keep || opts.keep(result)) this.#last.set(slot, reading);
     return { result, reading };

@@ -25,8 +25,8 @@ export function guessDriver(manufacturer: string, version: number, deviceType: n
   let score = -1;
   for (const d of DRIVERS) {
     for (const k of d.detect as readonly Detect[]) {
-      if (k.m !== manufacturer || !oneOf(version, k.v) || !oneOf(deviceType, k.t)) continue;
-      const s = (k.v !== undefined ? 2 : 0) + (k.t !== undefined ? 1 : 0);
+      if (k.manufacturer !== manufacturer || !oneOf(version, k.version) || !oneOf(deviceType, k.deviceType)) continue;
+      const s = (k.version !== undefined ? 2 : 0) + (k.deviceType !== undefined ? 1 : 0);
       if (s > score) {
         score = s;
         best = d.name;
@@ -67,7 +67,8 @@ function settingsDocument(app: WebApp): Json {
   return {
     settings: publicConfig(app.o.config()),
     auth: app.auth.describe(),
-    drivers: ["auto", ...DRIVERS.map((d) => d.name)],
+    // the settings' own drivers first (a user driver may replace a registry driver of the same name)
+    drivers: ["auto", ...new Set([...(app.o.config().drivers ?? []).map((d) => d.name), ...DRIVERS.map((d) => d.name)])],
     radioModes: ["TC", "S"],
     ota: app.o.ota ? { board: app.o.ota.target.board, chip: app.o.ota.target.chip ?? null, capacity: app.o.ota.partition.capacity } : null,
     firmware: app.o.firmwareVersion,

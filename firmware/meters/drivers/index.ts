@@ -102,10 +102,10 @@ function candidates(t: Telegram): Candidate[] {
 
 /** Rank of the first candidate the entry matches (higher = better), 0 for none. */
 function detectMatches(d: Detect, t: Telegram, cands: readonly Candidate[]): number {
-  if (d.ci !== undefined && (t.ciChain.length === 0 || !oneOf(firstTplCi(t), d.ci))) return 0;
+  if (d.ciField !== undefined && (t.ciChain.length === 0 || !oneOf(firstTplCi(t), d.ciField))) return 0;
   for (let i = 0; i < cands.length; i++) {
     const a = cands[i];
-    if (a.manufacturer === d.m && oneOf(a.version, d.v) && oneOf(a.deviceType, d.t)) return 8 - i;
+    if (a.manufacturer === d.manufacturer && oneOf(a.version, d.version) && oneOf(a.deviceType, d.deviceType)) return 8 - i;
   }
   return 0;
 }
@@ -116,7 +116,7 @@ function firstTplCi(t: Telegram): number {
 
 /** How specific a detection entry is: a version or CI pins a model more than a device type. */
 function specificity(k: Detect): number {
-  return (k.v !== undefined ? 4 : 0) + (k.ci !== undefined ? 2 : 0) + (k.t !== undefined ? 1 : 0);
+  return (k.version !== undefined ? 4 : 0) + (k.ciField !== undefined ? 2 : 0) + (k.deviceType !== undefined ? 1 : 0);
 }
 
 /** One detection entry of a registered driver; `seq` is its place in registration order. */
@@ -130,20 +130,36 @@ interface DetectEntry {
 /** Detection entries by manufacturer code, in registration order. */
 export type DetectIndex = Map<string, DetectEntry[]>;
 
-/** The detection index: built once per ReadingPlans (DRIVERS is constant), or now when there is none. */
-function detectEntries(plans: ReadingPlans | undefined): DetectIndex {
-  if (plans?.detect !== undefined) return plans.detect;
+/** Detection entries of `drivers` by manufacturer, numbered from `firstSeq` in list order. */
+export function buildDetectIndex(drivers: readonly Driver[], firstSeq = 0): DetectIndex {
   const map: DetectIndex = new Map();
-  let seq = 0;
-  for (const d of DRIVERS) {
+  let seq = firstSeq;
+  for (const d of drivers) {
     for (const k of d.detect) {
-      let list = map.get(k.m);
-      if (list === undefined) map.set(k.m, (list = []));
+      let list = map.get(k.manufacturer);
+      if (list === undefined) map.set(k.manufacturer, (list = []));
       list.push({ d, k, seq: seq++, spec: specificity(k) });
     }
   }
+  return map;
+}
+
+/** The detection index: built once per ReadingPlans (DRIVERS is constant), or now when there is none. */
+function detectEntries(plans: ReadingPlans | undefined): DetectIndex {
+  if (plans?.detect !== undefined) return plans.detect;
+  const map = buildDetectIndex(DRIVERS);
   if (plans !== undefined) plans.detect = map;
   return map;
+}
+
+/**
+ * Drivers a user added (meters/user-drivers.ts): their detection entries compete with the registry's by the
+ * same rules and win ties (their seq numbers come first); a registry driver whose name a user driver takes
+ * is hidden.
+ */
+export interface ExtraDrivers {
+  readonly index: DetectIndex;
+  hidden(d: Driver): boolean;
 }
 
 /**
@@ -152,7 +168,7 @@ function detectEntries(plans: ReadingPlans | undefined): DetectIndex {
  * An entry can only match a candidate with its manufacturer, so only the entries of the candidates'
  * manufacturers are tried (a few instead of every driver's). `plans` keeps the index between telegrams.
  */
-export function detectDriver(t: Telegram, plans?: ReadingPlans): Driver {
+export function detectDriver(t: Telegram, plans?: ReadingPlans, extra?: ExtraDrivers): Driver {
   let best: Driver = GENERIC;
   let score = -1;
   let bestSeq = -1;
@@ -163,16 +179,20 @@ export function detectDriver(t: Telegram, plans?: ReadingPlans): Driver {
     if (m === undefined) continue;
     let seen = false;
     for (let j = 0; j < c; j++) if (cands[j].manufacturer === m) seen = true;
-    const list = seen ? undefined : entries.get(m);
-    if (list === undefined) continue;
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i];
-      const hit = detectMatches(e.k, t, cands);
-      const s = hit * 8 + e.spec;
-      if (hit > 0 && (s > score || (s === score && e.seq < bestSeq))) {
-        best = e.d;
-        score = s;
-        bestSeq = e.seq;
+    if (seen) continue;
+    for (let pass = extra === undefined ? 1 : 0; pass < 2; pass++) {
+      const list = pass === 0 ? extra!.index.get(m) : entries.get(m);
+      if (list === undefined) continue;
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i];
+        if (pass === 1 && extra !== undefined && extra.hidden(e.d)) continue;
+        const hit = detectMatches(e.k, t, cands);
+        const s = hit * 8 + e.spec;
+        if (hit > 0 && (s > score || (s === score && e.seq < bestSeq))) {
+          best = e.d;
+          score = s;
+          bestSeq = e.seq;
+        }
       }
     }
   }

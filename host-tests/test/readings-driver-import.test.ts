@@ -1,0 +1,197 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isElement, parseXmq, type XmqElement, type XmqNode } from "../../host/xmq.js";
+import { importXmqDriver } from "../../host/driver-import.js";
+import { validateDriver } from "../../firmware/meters/driver-schema.js";
+import { UserDrivers } from "../../firmware/meters/user-drivers.js";
+import { ReadingSession } from "../../firmware/meters/session.js";
+import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
+import { fromHex } from "../../firmware/util/hex.js";
+import { nodeCipher } from "../../host/aes-node.js";
+import { checkSchema, type Schema } from "./schema-check.js";
+import { corpusPaths, readCorpusLines } from "../bench/corpus.js";
+import fc from "fast-check";
+import { WmbusError } from "../../firmware/errors.js";
+
+/**
+ * `wmbus driver import` (host-tests/host/xmq.ts, driver-import.ts): the XMQ reader on the syntax of the format's
+ * public description, errors with file, line and column, and the round trip on XMQ driver files written for
+ * this test (host-tests/data/xmq): import → JSON → valid by the schema and the validator → the same reading as
+ * the registry driver it describes, and the values wmbusmeters publishes for those telegrams (the corpus).
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const xmqFile = (name: string) => join(root, "host-tests/data/xmq", name);
+const schema = JSON.parse(readFileSync(join(root, "docs/driver.schema.json"), "utf8")) as Schema;
+const cli = join(root, "bin/wmbus.js");
+
+type Json = { [k: string]: unknown };
+interface CorpusLine { index: number; driver: string | null; key: string | null; telegram: string; prelude: string[]; expected: Json }
+
+function corpus(driver: string): CorpusLine[] {
+  const out: CorpusLine[] = [];
+  for (const path of corpusPaths()) {
+    for (const r of readCorpusLines(path) as unknown as CorpusLine[]) {
+      if (r.driver === driver && r.key === null && r.prelude.length === 0 && r.expected !== null) out.push(r);
+    }
+  }
+  return out;
+}
+
+const TS = "2024-05-01T12:00:00Z";
+function read(hex: string, drivers?: UserDrivers): Json {
+  const s = new ReadingSession(new TelegramDecoder({ cipher: nodeCipher() }));
+  s.drivers = drivers;
+  return s.read(fromHex(hex), { timestamp: TS, name: "m" }).reading as Json;
+}
+
+const el = (n: XmqNode | undefined): XmqElement => {
+  expect(n !== undefined && isElement(n)).toBe(true);
+  return n as XmqElement;
+};
+
+describe("XMQ reader", () => {
+  it("reads elements, key = value, attributes, quotes of n quotes, entities, compound values and comments", () => {
+    const text = [
+      "// a line comment",
+      "/* a block",
+      "   comment */ car(speed=50km/h colour='dark red' spare) {",
+      "    brand = 'Le roy'",
+      "    empty = ''",
+      "    said = '''it's 'fine' here'''",
+      "    /** stars ** inside **/",
+      "    text = ('one' &#10; 'two' &lt; &#x41;)",
+      "    wheels { wheel = 1 wheel = 2 }",
+      "    'free text' &amp;",
+      "}",
+    ].join("\n");
+    const [car] = parseXmq(text, "t.xmq");
+    const c = el(car);
+    expect(c.name).toBe("car");
+    expect([c.line, c.column]).toEqual([3, 15]);
+    expect(c.attributes.map((a) => [a.name, a.value])).toEqual([["speed", "50km/h"], ["colour", "dark red"], ["spare", undefined]]);
+    const kids = c.children;
+    expect(kids.filter(isElement).map((e) => [e.name, e.value])).toEqual([
+      ["brand", "Le roy"], ["empty", ""], ["said", "it's 'fine' here"], ["text", "one\ntwo<A"], ["wheels", undefined],
+    ]);
+    expect(el(kids[4]).children.filter(isElement).map((e) => e.value)).toEqual(["1", "2"]);
+    expect(kids.filter((k) => !isElement(k)).map((k) => (k as { text: string }).text)).toEqual(["free text", "&"]);
+  });
+
+  /** [text, message with file:line:column] */
+  const BAD: [string, RegExp][] = [
+    ["driver {\n  name = x\n", /^t\.xmq:3:1: unexpected end of file: an element is not closed with \}$/],
+    ["driver {\n  info = 'no end\n}\n", /^t\.xmq:2:10: quote not closed \(expected '\)$/],
+    ["a = &nbsp;", /^t\.xmq:1:5: unknown entity &"nbsp";$/],
+    ["a {\n}\n}", /^t\.xmq:3:1: \} without an open element$/],
+    ["a = (1)", /^t\.xmq:1:6: a compound value holds quotes and entities only, got "1"$/],
+    ["/* open", /^t\.xmq:1:1: comment not closed \(expected \*\/\)$/],
+    ["a = ", /^t\.xmq:1:5: unexpected end of file: expected a value$/],
+    ["a(b=1", /^t\.xmq:1:1: attributes of a not closed with \)$/],
+    ["x = 'it''s'", /^t\.xmq:1:8: a run of 2 quotes inside a quote of 1: quote with more$/],
+  ];
+  it.each(BAD)("refuses %j with the line and column", (text, message) => {
+    expect(() => parseXmq(text, "t.xmq")).toThrow(message);
+  });
+
+  it("never fails otherwise than with a WmbusError naming line and column, on any text of XMQ's characters", () => {
+    const piece = fc.constantFrom("a", "b_c", " ", "\n", "=", "{", "}", "(", ")", "'", "''", "'''", "&#10;", "&lt;", "&x", ";", "//", "/*", "*/", "1,2", '"', "\t");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        try {
+          parseXmq(parts.join(""), "f.xmq");
+        } catch (e) {
+          expect(e).toBeInstanceOf(WmbusError);
+          expect((e as Error).message).toMatch(/^f\.xmq:\d+:\d+: /);
+        }
+      }),
+      { numRuns: 500, seed: 14 },
+    );
+  });
+
+  it("bounds nesting", () => {
+    expect(() => parseXmq("a{".repeat(100) + "}".repeat(100), "t.xmq")).toThrow(/nested deeper than 64/);
+  });
+});
+
+describe("wmbus driver import", () => {
+  for (const name of ["aerius", "hydrus", "lansendw"]) {
+    it(`round-trips ${name}.xmq: valid JSON that reads the corpus telegrams as the registry driver and wmbusmeters do`, () => {
+      const { driver } = importXmqDriver(readFileSync(xmqFile(name + ".xmq"), "utf8"), name + ".xmq");
+      const json = JSON.parse(JSON.stringify(driver)) as Json;
+      expect(checkSchema(schema, json)).toEqual([]);
+      expect(validateDriver(json).problems).toEqual([]);
+      // the imported driver takes the registry driver's name, so it replaces it (docs/readings.md precedence)
+      const user = UserDrivers.fromJson([json]).drivers;
+      const lines = corpus(name);
+      expect(lines.length).toBeGreaterThan(0);
+      let checked = 0;
+      for (const r of lines) {
+        const builtIn = read(r.telegram);
+        const imported = read(r.telegram, user);
+        expect(builtIn.meter, `#${r.index}`).toBe(name);
+        expect(imported, `#${r.index}`).toEqual(builtIn);
+        // and the values wmbusmeters publishes for this telegram, where the registry driver gives them
+        // (readings-corpus.test.ts lists its exceptions with their reasons)
+        for (const [k, v] of Object.entries(r.expected)) {
+          if (k === "_" || k === "timestamp" || k === "name" || JSON.stringify(builtIn[k]) !== JSON.stringify(v)) continue;
+          expect(imported[k], `#${r.index} ${k}`).toEqual(v);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(lines.length * 5);
+    });
+  }
+
+  it("expands tariff ranges into one field each and turns a status lookup into a status field", () => {
+    const { driver } = importXmqDriver(readFileSync(xmqFile("hydrus.xmq"), "utf8"), "hydrus.xmq");
+    const fields = driver.fields as Json[];
+    expect(fields.filter((f) => String(f.name).startsWith("total_tariff")).map((f) => [f.name, f.record])).toEqual([
+      ["total_tariff1", "volume_tariff_1"], ["total_tariff2", "volume_tariff_2"],
+      ["total_tariff1_at_date", "volume_storage_1_tariff_1"], ["total_tariff2_at_date", "volume_storage_1_tariff_2"],
+    ]);
+    expect(driver.status).toEqual([{
+      name: "status", okText: "OK",
+      parts: [{ tplStatus: true }, { fromRecord: { record: "error_flags" }, flags: { entries: [[0xffff0000, 0xffffffffffff, ""]], unknownPrefix: "ERROR_FLAGS_" } }],
+    }]);
+  });
+
+  /** [what, change to aerius.xmq, message with line and column] */
+  const BROKEN: [string, (s: string) => string, RegExp][] = [
+    ["unknown vif_range", (s) => s.replace("vif_range = VolumeFlow", "vif_range = VolumeFlw"), /^bad\.xmq:27:17: vif_range "VolumeFlw" is not known to the importer$/],
+    ["bad mvt", (s) => s.replace("mvt = DME,30,03", "mvt = DME,3G,03"), /^bad\.xmq:8:9: mvt: "3G" is not a hex byte$/],
+    ["unknown field element", (s) => s.replace("quantity = Flow", "quantity = Flow\n            colour = red"), /^bad\.xmq:24:13: unknown field element colour$/],
+    ["PointInTime without display unit", (s) => s.replace("            display_unit = datetime\n", ""), /^bad\.xmq:40:9: field target: a PointInTime field needs display_unit = date or datetime$/],
+    ["driver name the schema refuses", (s) => s.replace("name = aerius", "name = Aerius"), /^bad\.xmq:3:1: the converted driver is not valid: driver\.name: driver: expected a driver name/],
+    ["syntax error", (s) => s.replace("info = 'Gas flow now.'", "info = &flow;"), /^bad\.xmq:24:20: unknown entity &"flow";$/],
+  ];
+  it.each(BROKEN)("refuses a file with %s, naming line and column", (_what, change, message) => {
+    const text = change(readFileSync(xmqFile("aerius.xmq"), "utf8"));
+    expect(() => importXmqDriver(text, "bad.xmq")).toThrow(message);
+  });
+
+  it("works from the command line: import > driver.json, then decode --drivers driver.json", () => {
+    const imp = spawnSync("node", [cli, "driver", "import", xmqFile("aerius.xmq")], { encoding: "utf8" });
+    expect(imp.stderr).toBe("");
+    expect(imp.status).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), "wmbus-import-"));
+    const file = join(dir, "driver.json");
+    writeFileSync(file, imp.stdout);
+    const mine = { ...(JSON.parse(imp.stdout) as Json), name: "mygas", aliases: [] };
+    writeFileSync(join(dir, "mine.json"), JSON.stringify([mine]));
+    const hex = corpus("aerius")[0].telegram;
+    const dec = spawnSync("node", [cli, "decode", hex, "--drivers", join(dir, "mine.json"), "--timestamp", TS], { encoding: "utf8" });
+    expect(dec.status).toBe(0);
+    const reading = (JSON.parse(dec.stdout) as { reading: Json }).reading;
+    expect(reading).toEqual({ ...read(hex), meter: "mygas", name: "" });
+    const bad = join(dir, "bad.xmq");
+    writeFileSync(bad, "driver {\n  name = x\n  detect { mvt = DME,30 }\n}\n");
+    const fail = spawnSync("node", [cli, "driver", "import", bad], { encoding: "utf8" });
+    expect(fail.status).toBe(1);
+    expect(fail.stdout).toBe("");
+    expect(fail.stderr).toBe(`${bad}:3:12: mvt: expected MFR,VV,TT (manufacturer, version and type in hex), got "DME,30"\n`);
+  });
+});
