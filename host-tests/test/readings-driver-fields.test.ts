@@ -321,30 +321,34 @@ describe("every driver gives every field it defines", () => {
     expect(all).toEqual([]);
   });
 
-  it("one published example (or the built telegram) gives every other field wmbusmeters prints for the driver", () => {
-    const tests = publishedTests();
-    const readings = readPublished(tests);
-    const problems: string[] = [];
-    const bare: string[] = [];
-    let counted = 0;
-    for (const d of DRIVERS) {
-      const names = new Set([d.name, ...(d.aliases ?? [])]);
-      const mine = tests.map((t, i) => ({ t, r: readings[i] })).filter((x) => names.has(x.t.driver));
-      const ruleFields = built.get(d.name)!.b.fields;
-      const wanted = new Set<string>();
-      for (const x of mine) for (const f of Object.keys(x.t.expected)) if (!HEADER_KEYS.has(f) && !ruleFields.has(f)) wanted.add(f);
-      if (wanted.size === 0) {
-        if ([...ruleFields.keys()].every((f) => f === "status" || f === "current_status")) bare.push(d.name);
-        continue;
-      }
-      counted += wanted.size;
-      let best: string[] = [...wanted].filter((f) => built.get(d.name)!.reading[f] === undefined);
-      for (const x of mine) {
-        const missing = [...wanted].filter((f) => x.r[f] === undefined);
-        if (missing.length < best.length) best = missing;
-      }
-      for (const f of best) if (NOT_IN_ONE_EXAMPLE[d.name]?.[f] === undefined) problems.push(`${d.name} ${f}`);
+  // fields wmbusmeters prints outside our rules: the fewest any one telegram (example or built) leaves out, per driver
+  const tests = publishedTests();
+  const readings = readPublished(tests);
+  const notInOne = new Map<string, string[]>();
+  const bare: string[] = [];
+  let counted = 0;
+  for (const d of DRIVERS) {
+    const names = new Set([d.name, ...(d.aliases ?? [])]);
+    const mine = tests.map((t, i) => ({ t, r: readings[i] })).filter((x) => names.has(x.t.driver));
+    const ruleFields = built.get(d.name)!.b.fields;
+    const wanted = new Set<string>();
+    for (const x of mine) for (const f of Object.keys(x.t.expected)) if (!HEADER_KEYS.has(f) && !ruleFields.has(f)) wanted.add(f);
+    if (wanted.size === 0) {
+      if ([...ruleFields.keys()].every((f) => f === "status" || f === "current_status")) bare.push(d.name);
+      continue;
     }
+    counted += wanted.size;
+    let best: string[] = [...wanted].filter((f) => built.get(d.name)!.reading[f] === undefined);
+    for (const x of mine) {
+      const missing = [...wanted].filter((f) => x.r[f] === undefined);
+      if (missing.length < best.length) best = missing;
+    }
+    notInOne.set(d.name, best);
+  }
+
+  it("one published example (or the built telegram) gives every other field wmbusmeters prints for the driver", () => {
+    const problems: string[] = [];
+    for (const [driver, missing] of notInOne) for (const f of missing) if (NOT_IN_ONE_EXAMPLE[driver]?.[f] === undefined) problems.push(`${driver} ${f}`);
     console.log(`fields outside the rules, from published examples: ${counted}; drivers checked with no field but status: ${bare.join(", ") || "none"}`);
     expect(problems).toEqual([]);
   });
@@ -356,6 +360,9 @@ describe("every driver gives every field it defines", () => {
       for (const field of Object.keys(list)) {
         if (x === undefined || (x.b.fields.has(field) && x.reading[field] !== undefined && !x.b.unbuilt.has(field))) stale.push(`${driver} ${field}`);
       }
+    }
+    for (const [driver, list] of Object.entries(NOT_IN_ONE_EXAMPLE)) {
+      for (const field of Object.keys(list)) if (!(notInOne.get(driver) ?? []).includes(field)) stale.push(`${driver} ${field}`);
     }
     expect(stale).toEqual([]);
   });
