@@ -10,6 +10,9 @@ import { DEFAULT_STATUS } from "../../firmware/meters/status.js";
 import type { ByteField, Driver, FieldRule, Reading } from "../../firmware/meters/types.js";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { publishedTests, readPublished } from "./published-helpers.js";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * Every driver gives every field it defines (issue 14): for each driver of the table,
@@ -23,6 +26,9 @@ import { publishedTests, readPublished } from "./published-helpers.js";
  * 2. the fields wmbusmeters prints in its published examples for the driver (host-tests/data/wmbusmeters-driver-tests.json,
  *    whose values readings-published.test.ts checks) that the rules do not cover — the manufacturer layouts read by
  *    decode functions — must all come from one example telegram.
+ *
+ * 3. every field wmbusmeters' XMQ definition of the driver prints (host-tests/data/wmbusmeters-driver-fields.json,
+ *    names with unit suffix) is one of them: a field of the rules, blocks or status, or given by an example.
  *
  * Fields that cannot be produced so are listed below with the reason; an entry no longer needed fails.
  */
@@ -274,6 +280,21 @@ const NOT_BUILDABLE: { readonly [driver: string]: { readonly [field: string]: st
 /** Published fields (outside the rules) that no single published example gives together, with the reason. */
 const NOT_IN_ONE_EXAMPLE: { readonly [driver: string]: { readonly [field: string]: string } } = {};
 
+/**
+ * Drivers whose wmbusmeters definition prints fields ours does not define yet (issue 14 item 1): how many, and
+ * why. The count must be exact, so it fails (to be lowered or removed) as soon as one of them is added.
+ */
+const NOT_DEFINED: { readonly [driver: string]: { readonly missing: number; readonly why: string } } = {
+  abbb23: {
+    missing: 80,
+    why: "not written yet: wmbusmeters' abbb23 grew to ~90 fields (per-phase active/reactive/apparent power and energy, net and resettable energies, quadrants, power factors and angles, CO2 and currency conversions); ours has the 12 the corpus shows",
+  },
+  iem3000: {
+    missing: 60,
+    why: "not written yet: the same extended electricity field set as abbb23 (per-phase reactive/apparent values, net and resettable energies, quadrants, flags, CO2 and currency conversions) beyond the 70 fields ours has",
+  },
+};
+
 const HEADER_KEYS = new Set(["_", "media", "meter", "name", "id", "timestamp", "device", "rssi_dbm"]);
 
 function close(a: number, b: number): boolean {
@@ -350,6 +371,27 @@ describe("every driver gives every field it defines", () => {
     const problems: string[] = [];
     for (const [driver, missing] of notInOne) for (const f of missing) if (NOT_IN_ONE_EXAMPLE[driver]?.[f] === undefined) problems.push(`${driver} ${f}`);
     console.log(`fields outside the rules, from published examples: ${counted}; drivers checked with no field but status: ${bare.join(", ") || "none"}`);
+    expect(problems).toEqual([]);
+  });
+
+  it("defines every field wmbusmeters' driver definition prints", () => {
+    const file = join(dirname(fileURLToPath(import.meta.url)), "../data/wmbusmeters-driver-fields.json");
+    const upstream = (JSON.parse(readFileSync(file, "utf8")) as { drivers: { [d: string]: string[] } }).drivers;
+    const problems: string[] = [];
+    let n = 0;
+    for (const [driver, names] of Object.entries(upstream)) {
+      const x = built.get(driver);
+      const d = DRIVERS.find((y) => y.name === driver);
+      const printed = new Set<string>([...(x?.b.fields.keys() ?? []), ...Object.keys(x?.reading ?? {}), ...(d?.status ?? DEFAULT_STATUS).map((s) => s.name)]);
+      for (const t of tests.map((t, i) => ({ t, r: readings[i] })).filter((y) => y.t.driver === driver || y.t.expected.meter === driver)) for (const f of Object.keys(t.r)) printed.add(f);
+      const missing = names.filter((f) => !printed.has(f));
+      n += names.length;
+      const gap = NOT_DEFINED[driver];
+      if (gap === undefined) for (const f of missing) problems.push(`${driver} ${f}`);
+      else if (missing.length !== gap.missing) problems.push(`${driver}: ${missing.length} fields not defined, listed as ${gap.missing}: ${missing.join(" ")}`);
+    }
+    const open = Object.values(NOT_DEFINED).reduce((k, g) => k + g.missing, 0);
+    console.log(`wmbusmeters' driver definitions: ${n} printed fields of ${Object.keys(upstream).length} drivers, ${n - open} defined here, ${open} listed as not yet`);
     expect(problems).toEqual([]);
   });
 
