@@ -340,6 +340,41 @@ const ABBB23_FIELDS: readonly FieldRule[] = [
   ...abbPhases("total_net_apparent_energy", "kvah", "energy", 8),
 ];
 
+/** iem3000 fields of wmbusmeters' current definition beyond IEM3000_FIELDS (same record keys as abbb23's). */
+const IEM3000_MORE: readonly FieldRule[] = [
+  { name: "warning_flags", vifBytes: "FFA700", valueType: "int", transform: flagsOk("OK") },
+  { name: "information_flags", vifBytes: "FFA800", valueType: "int", transform: flagsOk("") },
+  { name: "alarm_flags", vifBytes: "FFA900", valueType: "int", transform: flagsOk("OK") },
+  { name: "unknown_vif_FFAD", header: "01FFAD00", valueType: "int", transform: flagsOk("OK") },
+  { name: "product_no", vifBytes: "FFAA00", valueType: "hex", transform: ascii },
+  { name: "power_fail_counter", header: "04FF9800" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `reactive_consumption_l${i}`, unit: "kw", record: abbRecord("power", i, 2) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `apparent_consumption_l${i}`, unit: "kw", record: abbRecord("power", i, 4) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `power_l${i}_factor`, header: `02FFE0FF8${i}00` })),
+  { name: "power_phase_angle_deg", header: "02FFD200" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `phase_angle_power_l${i}_deg`, header: `02FFD2FF8${i}00` })),
+  { name: "current_quadrant_nr", header: "01FF9700" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `current_quadrant_l${i}_nr`, header: `01FF97FF8${i}00` })),
+  { name: "resettable_energy_consumption", unit: "kwh", record: "energy_vife_72" },
+  { name: "resettable_energy_production", unit: "kwh", record: "energy_vife_72_subunit_1" },
+  { name: "resettable_reactive_energy_consumption", unit: "kwh", record: "energy_vife_72_subunit_2" },
+  { name: "resettable_reactive_energy_production", unit: "kwh", record: "energy_vife_72_subunit_3" },
+  { name: "energy_co2", unit: "kg", header: "0EFFF9C400" },
+  { name: "co2_conversion_factor", header: "04FFA400" },
+  { name: "energy_currency_counter", header: "0EFFF9C900" },
+  { name: "currency_conversion_factor", header: "04FFA500" },
+  { name: "total_apparent_energy_consumption", unit: "kvah", record: "energy_subunit_4" },
+  { name: "total_apparent_energy_production", unit: "kvah", record: "energy_subunit_5" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_reactive_energy_consumption_l${i}`, unit: "kvarh", record: abbRecord("energy", i, 2) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_apparent_energy_consumption_l${i}`, unit: "kvah", record: abbRecord("energy", i, 4) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_energy_production_l${i}`, unit: "kwh", record: abbRecord("energy", i, 1) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_reactive_energy_production_l${i}`, unit: "kvarh", record: abbRecord("energy", i, 3) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_apparent_energy_production_l${i}`, unit: "kvah", record: abbRecord("energy", i, 5) })),
+  ...abbPhases("total_net_energy", "kwh", "energy", 6),
+  ...abbPhases("total_net_reactive_energy", "kvarh", "energy", 7),
+  ...abbPhases("total_net_apparent_energy", "kvah", "energy", 8),
+];
+
 export const ELECTRICITY: readonly Driver[] = Object.freeze([
   { name: "abbb23", detect: [{ manufacturer: "ABB", version: 0x20, deviceType: 0x02 }], fields: ABBB23_FIELDS },
   {
@@ -366,7 +401,7 @@ export const ELECTRICITY: readonly Driver[] = Object.freeze([
   {
     name: "iem3000",
     detect: [{ manufacturer: "SEC", version: 0x13, deviceType: 0x02 }, { manufacturer: "SEC", version: 0x15, deviceType: 0x02 }, { manufacturer: "SEC", version: 0x18, deviceType: 0x02 }],
-    fields: IEM3000_FIELDS,
+    fields: [...IEM3000_FIELDS, ...IEM3000_MORE],
     status: errorsThenStatus({ name: "error_flags", parts: [errorFlags(IEM_ERRORS)], onlyWhenPresent: true }),
   },
 ]);
