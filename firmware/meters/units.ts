@@ -22,6 +22,7 @@ const CONVERSIONS: readonly Conv[] = deepFreeze([
   ["VARh", "kvarh", 1, 1000],
   ["Wh", "kvarh", 1, 1000], // meters that send reactive energy under an energy VIF with a sub-unit
   ["VAh", "kvah", 1, 1000],
+  ["Wh", "kvah", 1, 1000], // apparent energy sent under an energy VIF with a sub-unit (ABB)
   // power
   ["W", "kw", 1, 1000],
   ["W", "w", 1, 1],

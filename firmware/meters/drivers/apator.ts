@@ -6,6 +6,7 @@
 import type { Driver, FieldRule, MfctContext } from "../types.js";
 import { series } from "./history.js";
 import { le } from "../bytes.js";
+import { normalizeDate } from "../fields.js";
 import { deepFreeze } from "../../util/freeze.js";
 
 /** Register id → data length; 0x70–0x7F carry 1 byte + (id & 15) + 1 four-byte values. */
@@ -100,26 +101,37 @@ const AMIPLUS_FIELDS: readonly FieldRule[] = [
 ];
 
 /**
- * Apator E-ITN 30 allocators (CI A0; CI B6 frames carry 16 more bytes first): [0..1] season start,
- * [3..4] previous value, [5..6] date of the last error (day bits 0..4, month 5..8, year 9..15),
- * [7..8] current value, [9..10] current date, [11..12] / [13..14] previous / current average room
- * temperature (1/256 °C).
+ * Apator E-ITN 30 allocators. The 15-byte block follows CI A0; a CI B6 frame first carries a count byte N,
+ * N more bytes and an A0 byte. Block: [0] low byte of the season start (its high byte is always A0),
+ * [1..2] unused, [3..4] previous value, [5..6] date the electronic seal was broken (0: intact), [7..8] current
+ * value, [9..10] current date, [11..12] / [13..14] previous / current average room temperature (1/256 °C).
+ * Dates are packed: day bits 0..4, month 5..8, year - 2000 bits 9..13.
  */
 function decodeApatorEitn(c: MfctContext): void {
   const all = c.mfct;
-  const b = c.t.tpl?.ci === 0xb6 && all.length >= 31 ? all.subarray(16) : all;
+  let at = 0;
+  if (c.t.tpl?.ci === 0xb6) {
+    at = 1 + (all.length > 0 ? all[0] : 0);
+    if (all[at] !== 0xa0) return;
+    at++;
+  }
+  const b = all.subarray(at);
   if (b.length < 15) return;
   c.out.current_hca = le(b, 7, 2);
   c.out.previous_hca = le(b, 3, 2);
   c.out.current_date = packedDate(le(b, 9, 2));
-  c.out.esb_date = packedDate(le(b, 5, 2));
+  c.out.season_start_date = packedDate(0xa000 + b[0]);
+  const esb = le(b, 5, 2);
+  c.out.esb_date = esb === 0 ? null : packedDate(esb);
+  c.out.status = esb === 0 ? "OK" : "SEAL_BROKEN";
   c.out.temp_room_avg_c = le(b, 13, 2) / 256;
   c.out.temp_room_prev_avg_c = le(b, 11, 2) / 256;
 }
 
+/** A packed date as a calendar date (month or day 0 roll back, as fields.ts normalizeDate does). */
 function packedDate(v: number): string {
   const m = (v >> 5) & 15, d = v & 31;
-  return `${2000 + (v >> 9)}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
+  return normalizeDate(`${2000 + ((v >> 9) & 31)}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`);
 }
 
 /** Apator 08 / 17.2 (CI A0): the first 4 bytes count thirds of a litre (08) or of a m³ (17.2). */

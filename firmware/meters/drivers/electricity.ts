@@ -264,18 +264,115 @@ const ascii = (v: FieldValue): FieldValue => {
 
 const flagsOk = (empty: string) => (v: FieldValue): FieldValue => (v === 0 ? empty : typeof v === "number" ? "FLAGS_" + v.toString(16).toUpperCase() : v);
 
+/** Record name with a sub-unit ("" for 0) and a phase VIFE label ("" for none): energy_vife_01_subunit_2 … */
+function abbRecord(q: string, phase: number, subunit: number): string {
+  return q + (phase > 0 ? "_vife_0" + phase : "") + (subunit > 0 ? "_subunit_" + subunit : "");
+}
+
+/** A total and its phases L1..L3 (manufacturer VIFE FF 01..03 after the quantity's VIF), in one sub-unit. */
+function abbPhases(name: string, u: string, q: string, subunit: number, phaseUnit = u): FieldRule[] {
+  const out: FieldRule[] = [{ name, unit: u, record: abbRecord(q, 0, subunit) }];
+  for (let i = 1; i <= 3; i++) out.push({ name: name + "_l" + i, unit: phaseUnit, record: abbRecord(q, i, subunit) });
+  return out;
+}
+
+/**
+ * ABB B21/B23/B24 (facts from wmbusmeters' abbb23 driver definition): energy and power per sub-unit (0 active
+ * import, 1 active export, 2/3 reactive import/export, 4/5 apparent import/export, 6/7/8 net active/reactive/
+ * apparent), phases as manufacturer VIFEs FF 01..03 (FF 05..07 for line-to-line voltages), FF 72 resettable
+ * registers, and manufacturer records FF xx for transformer ratios, flags, quadrants, factors and angles.
+ */
 const ABBB23_FIELDS: readonly FieldRule[] = [
   { name: "total_energy_consumption", unit: "kwh", record: "energy" },
+  ...series(4, (i) => "total_energy_consumption_tariff_" + i, "kwh", (i) => "energy_tariff_" + i),
+  { name: "total_energy_production", unit: "kwh", record: "energy_subunit_1" },
+  ...series(4, (i) => "total_energy_production_tariff_" + i, "kwh", (i) => "energy_tariff_" + i + "_subunit_1"),
+  { name: "active_tariff_nr", header: "01FF9300" },
   { name: "ct_numerator_factor", vifBytes: "FFA015" },
-  { name: "ct_denominator_factor", vifBytes: "FFA115" },
-  { name: "vt_numerator_factor", vifBytes: "FFA215" },
+  { name: "vt_numerator_factor", vifBytes: "FFA115" },
+  { name: "ct_denominator_factor", vifBytes: "FFA215" },
   { name: "vt_denominator_factor", vifBytes: "FFA315" },
-  { name: "alarm_flags", vifBytes: "FFA600", valueType: "int", transform: flagsOk("OK") },
-  { name: "error_flags", vifBytes: "FFA700", valueType: "int", transform: flagsOk("OK") },
-  { name: "warning_flags", vifBytes: "FFA800", valueType: "int", transform: flagsOk("OK") },
-  { name: "information_flags", vifBytes: "FFA900", valueType: "int", transform: flagsOk("") },
+  { name: "error_flags", vifBytes: "FFA600", valueType: "int", transform: flagsOk("OK") },
+  { name: "warning_flags", vifBytes: "FFA700", valueType: "int", transform: flagsOk("OK") },
+  { name: "information_flags", vifBytes: "FFA800", valueType: "int", transform: flagsOk("") },
+  { name: "alarm_flags", vifBytes: "FFA900", valueType: "int", transform: flagsOk("OK") },
+  { name: "unknown_vif_FFAD", header: "01FFAD00", valueType: "int", transform: flagsOk("OK") },
   { name: "firmware_version", record: "firmware_version", valueType: "str" },
   { name: "product_no", vifBytes: "FFAA00", valueType: "hex", transform: ascii },
+  { name: "power_fail_counter", header: "04FF9800" },
+  ...abbPhases("active_consumption", "kw", "power", 0),
+  ...abbPhases("reactive_consumption", "kw", "power", 2),
+  ...abbPhases("apparent_consumption", "kw", "power", 4),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `voltage_l${i}_n`, unit: "v", record: "voltage_vife_0" + i })),
+  { name: "voltage_l1_l2", unit: "v", record: "voltage_vife_05" },
+  { name: "voltage_l2_l3", unit: "v", record: "voltage_vife_06" },
+  { name: "voltage_l3_l1", unit: "v", record: "voltage_vife_07" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `current_l${i}`, unit: "a", record: "current_vife_0" + i })),
+  { name: "frequency", unit: "hz", header: "0AFFD900" },
+  { name: "power_factor", header: "02FFE000" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `power_l${i}_factor`, header: `02FFE0FF8${i}00` })),
+  { name: "power_phase_angle_deg", header: "02FFD200" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `phase_angle_power_l${i}_deg`, header: `02FFD2FF8${i}00` })),
+  { name: "total_reactive_energy_consumption", unit: "kvarh", record: "energy_subunit_2" },
+  ...series(4, (i) => "total_reactive_energy_consumption_tariff_" + i, "kvarh", (i) => "energy_tariff_" + i + "_subunit_2"),
+  { name: "total_reactive_energy_production", unit: "kvarh", record: "energy_subunit_3" },
+  ...series(4, (i) => "total_reactive_energy_production_tariff_" + i, "kvarh", (i) => "energy_tariff_" + i + "_subunit_3"),
+  { name: "current_quadrant_nr", header: "01FF9700" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `current_quadrant_l${i}_nr`, header: `01FF97FF8${i}00` })),
+  { name: "resettable_energy_consumption", unit: "kwh", record: "energy_vife_72" },
+  { name: "resettable_energy_production", unit: "kwh", record: "energy_vife_72_subunit_1" },
+  { name: "resettable_reactive_energy_consumption", unit: "kwh", record: "energy_vife_72_subunit_2" },
+  { name: "resettable_reactive_energy_production", unit: "kwh", record: "energy_vife_72_subunit_3" },
+  { name: "energy_co2", unit: "kg", header: "0EFFF9C400" },
+  { name: "co2_conversion_factor", header: "04FFA400" },
+  { name: "energy_currency_counter", header: "0EFFF9C900" },
+  { name: "currency_conversion_factor", header: "04FFA500" },
+  { name: "total_apparent_energy_consumption", unit: "kvah", record: "energy_subunit_4" },
+  { name: "total_apparent_energy_production", unit: "kvah", record: "energy_subunit_5" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_energy_consumption_l${i}`, unit: "kwh", record: abbRecord("energy", i, 0) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_reactive_energy_consumption_l${i}`, unit: "kwh", record: abbRecord("energy", i, 2) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_apparent_energy_consumption_l${i}`, unit: "kwh", record: abbRecord("energy", i, 4) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_energy_production_l${i}`, unit: "kwh", record: abbRecord("energy", i, 1) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_reactive_energy_production_l${i}`, unit: "kwh", record: abbRecord("energy", i, 3) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_apparent_energy_production_l${i}`, unit: "kwh", record: abbRecord("energy", i, 5) })),
+  ...abbPhases("total_net_energy", "kwh", "energy", 6),
+  ...abbPhases("total_net_reactive_energy", "kvarh", "energy", 7),
+  ...abbPhases("total_net_apparent_energy", "kvah", "energy", 8),
+];
+
+/** iem3000 fields of wmbusmeters' current definition beyond IEM3000_FIELDS (same record keys as abbb23's). */
+const IEM3000_MORE: readonly FieldRule[] = [
+  { name: "warning_flags", vifBytes: "FFA700", valueType: "int", transform: flagsOk("OK") },
+  { name: "information_flags", vifBytes: "FFA800", valueType: "int", transform: flagsOk("") },
+  { name: "alarm_flags", vifBytes: "FFA900", valueType: "int", transform: flagsOk("OK") },
+  { name: "unknown_vif_FFAD", header: "01FFAD00", valueType: "int", transform: flagsOk("OK") },
+  { name: "product_no", vifBytes: "FFAA00", valueType: "hex", transform: ascii },
+  { name: "power_fail_counter", header: "04FF9800" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `reactive_consumption_l${i}`, unit: "kw", record: abbRecord("power", i, 2) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `apparent_consumption_l${i}`, unit: "kw", record: abbRecord("power", i, 4) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `power_l${i}_factor`, header: `02FFE0FF8${i}00` })),
+  { name: "power_phase_angle_deg", header: "02FFD200" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `phase_angle_power_l${i}_deg`, header: `02FFD2FF8${i}00` })),
+  { name: "current_quadrant_nr", header: "01FF9700" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `current_quadrant_l${i}_nr`, header: `01FF97FF8${i}00` })),
+  { name: "resettable_energy_consumption", unit: "kwh", record: "energy_vife_72" },
+  { name: "resettable_energy_production", unit: "kwh", record: "energy_vife_72_subunit_1" },
+  { name: "resettable_reactive_energy_consumption", unit: "kwh", record: "energy_vife_72_subunit_2" },
+  { name: "resettable_reactive_energy_production", unit: "kwh", record: "energy_vife_72_subunit_3" },
+  { name: "energy_co2", unit: "kg", header: "0EFFF9C400" },
+  { name: "co2_conversion_factor", header: "04FFA400" },
+  { name: "energy_currency_counter", header: "0EFFF9C900" },
+  { name: "currency_conversion_factor", header: "04FFA500" },
+  { name: "total_apparent_energy_consumption", unit: "kvah", record: "energy_subunit_4" },
+  { name: "total_apparent_energy_production", unit: "kvah", record: "energy_subunit_5" },
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_reactive_energy_consumption_l${i}`, unit: "kvarh", record: abbRecord("energy", i, 2) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_apparent_energy_consumption_l${i}`, unit: "kvah", record: abbRecord("energy", i, 4) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_energy_production_l${i}`, unit: "kwh", record: abbRecord("energy", i, 1) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_reactive_energy_production_l${i}`, unit: "kvarh", record: abbRecord("energy", i, 3) })),
+  ...[1, 2, 3].map((i): FieldRule => ({ name: `total_apparent_energy_production_l${i}`, unit: "kvah", record: abbRecord("energy", i, 5) })),
+  ...abbPhases("total_net_energy", "kwh", "energy", 6),
+  ...abbPhases("total_net_reactive_energy", "kvarh", "energy", 7),
+  ...abbPhases("total_net_apparent_energy", "kvah", "energy", 8),
 ];
 
 export const ELECTRICITY: readonly Driver[] = Object.freeze([
@@ -304,7 +401,7 @@ export const ELECTRICITY: readonly Driver[] = Object.freeze([
   {
     name: "iem3000",
     detect: [{ manufacturer: "SEC", version: 0x13, deviceType: 0x02 }, { manufacturer: "SEC", version: 0x15, deviceType: 0x02 }, { manufacturer: "SEC", version: 0x18, deviceType: 0x02 }],
-    fields: IEM3000_FIELDS,
+    fields: [...IEM3000_FIELDS, ...IEM3000_MORE],
     status: errorsThenStatus({ name: "error_flags", parts: [errorFlags(IEM_ERRORS)], onlyWhenPresent: true }),
   },
 ]);

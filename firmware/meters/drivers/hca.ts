@@ -179,6 +179,7 @@ export const HCA: readonly Driver[] = Object.freeze([
     name: "lse_08",
     detect: [{ manufacturer: "LSE", version: 0x01, deviceType: 0x08 }],
     fields: [
+      { name: "current_consumption", unit: "hca", record: "hca" },
       { name: "set_date", record: "date_storage_8", valueType: "date" },
       { name: "consumption_at_set_date", unit: "hca", record: "hca_storage_8" },
       { name: "device_datetime", record: "date_time", valueType: "datetime" },

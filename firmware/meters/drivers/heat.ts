@@ -145,6 +145,7 @@ const C5ISF_FIELDS: readonly FieldRule[] = [
   { name: "prev_1_month", unit: "kwh", record: "energy_storage_32" },
   { name: "prev_1_month_date", record: "date_storage_32", valueType: "date" },
   { name: "max_power_last_month", unit: "kw", record: "power_per_month_storage_32_max" },
+  { name: "last_month_datetime", record: "date_time", valueType: "datetime" },
 ];
 
 const ENERCAL_FIELDS: readonly FieldRule[] = [
@@ -152,6 +153,7 @@ const ENERCAL_FIELDS: readonly FieldRule[] = [
   { name: "target", unit: "kwh", record: "energy_storage_1" },
   { name: "power", unit: "kw", record: "power" },
   { name: "flow", unit: "m3h", record: "volume_flow" },
+  { name: "flow_max", unit: "m3h", record: "volume_flow_max" },
   { name: "forward", unit: "c", record: "flow_temperature" },
   { name: "return", unit: "c", record: "return_temperature" },
   { name: "difference", unit: "c", record: "temperature_difference" },
@@ -182,6 +184,7 @@ const POLLUCOMF_FIELDS: readonly FieldRule[] = [
   { name: "forward_max", unit: "c", record: "flow_temperature_storage_1_max" },
   { name: "return_max", unit: "c", record: "return_temperature_storage_1_max" },
   { name: "flow_max", unit: "m3h", record: "volume_flow_storage_1_max" },
+  { name: "operating_time", unit: "h", record: "operating_time" },
   { name: "on_time", unit: "h", record: "on_time" },
   { name: "on_time_at_error", unit: "h", record: "on_time_error" },
   { name: "meter_datetime", record: "date_time", valueType: "datetime" },

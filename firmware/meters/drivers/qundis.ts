@@ -59,6 +59,7 @@ const QWATERV2_FIELDS: readonly FieldRule[] = [
   { name: "device_error_date", record: "date_error", valueType: "date" },
   { name: "volume_flow", unit: "m3h", vifBytes: "BB56" },
   { name: "meter_datetime", record: "date_time", valueType: "datetime" },
+  { name: "enhanced_id", record: "enhanced_identification", valueType: "str" },
 ];
 
 const QCALORIC_FIELDS: readonly FieldRule[] = [

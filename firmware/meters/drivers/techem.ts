@@ -71,11 +71,18 @@ function waterDecoder(dates: boolean) {
   };
 }
 
-/** Smoke detector TSD2: status byte (01 smoke, other values printed as STATUS_xx), billing date. */
+/**
+ * Smoke detector TSD2: status byte (00 none, 01 smoke, other values STATUS_<hex>), then the billing date.
+ * A payload too short for both is a decoding error: the status says so and the date is null (as wmbusmeters prints).
+ */
 function decodeTsd2(c: MfctContext): void {
   const b = c.mfct;
-  if (b.length < 3) return;
-  c.flags.push(b[0] === 0x01 ? "SMOKE" : b[0] === 0 ? "" : "STATUS_" + (b[0] < 16 ? "0" : "") + b[0].toString(16).toUpperCase());
+  if (b.length < 3) {
+    c.flags.push("DECODING_ERROR_payload");
+    c.out.prev_date = null;
+    return;
+  }
+  c.flags.push(b[0] === 0x01 ? "SMOKE" : b[0] === 0 ? "" : "STATUS_" + b[0].toString(16).toUpperCase());
   c.out.prev_date = techemDates(b).prev;
 }
 

@@ -2,8 +2,8 @@
  * Water meters with standard records: Diehl HYDRUS, Sensus iPERL, DWZ / EFE waterstarM,
  * Axioma Q400, Itron, B METERS hydrodigit (with its 0F block).
  */
-import type { Driver, FieldRule, FieldValue, FlagTable, MfctContext } from "../types.js";
-import { dateG, le } from "../bytes.js";
+import type { Driver, FieldRule, FlagTable, MfctContext } from "../types.js";
+import { le } from "../bytes.js";
 import { historyDates, series } from "./history.js";
 import { stsAndErrors } from "./rules.js";
 import { deepFreeze } from "../../util/freeze.js";
@@ -73,12 +73,18 @@ const ITRON_FIELDS: readonly FieldRule[] = [
   { name: "unknownb", vifBytes: "7F", occurrence: 1, valueType: "rhex", transform: (v) => (typeof v === "string" ? "WOOTB_" + v : v) },
 ];
 
-/** hydrodigit 0F block, firmware 0x13/0x15: contents bits, then battery code, backflow, 12 months. */
+/**
+ * hydrodigit 0F block (every firmware): a contents byte, then the parts it announces in this order: bit 0 battery
+ * code (1 byte), bit 1 fraud type (1 byte) + fraud date (3 bytes: BCD year, binary month in the low nibble, BCD
+ * day), bit 7 leak date (3 bytes: BCD year, month, day), bit 2 backflow (4 bytes, litres), bit 4 twelve monthly
+ * volumes (3 bytes each, 1/100 m³; 10^7 and above: not recorded yet, printed 0). Bits 3, 5, 6 carry nothing.
+ */
 const MONTHS = deepFreeze(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]);
-const HD_CONTENTS: FlagTable = deepFreeze({ entries: [[0x01, "BACKFLOW"], [0x04, "BATTERY_VOLTAGE"], [0x10, "MONTHLY_DATA"], [0x80, "LEAK_DATE"]], unknownPrefix: "CONTENTS_" });
-const HD_CONTENTS_17: FlagTable = deepFreeze({ entries: [[0x01, "BATTERY_VOLTAGE"], [0x02, "FRAUD_DATE"]], unknownPrefix: "CONTENTS_" });
-/** Battery codes (low nibble) seen in the corpus → volts. */
-const HD_VOLTS: { readonly [code: number]: number } = deepFreeze({ 0x0a: 3.05, 0x0b: 3.2, 0x0e: 3.7 });
+const HD_CONTENTS: FlagTable = deepFreeze({ entries: [[0x01, "BATTERY_VOLTAGE"], [0x02, "FRAUD_DATE"], [0x04, "BACKFLOW"], [0x10, "MONTHLY_DATA"], [0x80, "LEAK_DATE"]], unknownPrefix: "" });
+/** Battery code (low nibble) → volts; codes 0, 14 and 15 mean 3.7 V. */
+const HD_VOLTS: readonly number[] = deepFreeze([3.7, 1.9, 2.1, 2.2, 2.3, 2.4, 2.5, 2.65, 2.8, 2.9, 3.05, 3.2, 3.35, 3.5, 3.7, 3.7]);
+/** Fraud type bits 5..7 of the fraud byte. */
+const HD_FRAUD: FlagTable = deepFreeze({ entries: [[0x80, "MAGNETIC_FRAUD_ATTEMPT"], [0x40, "SENSOR_FRAUD_ATTEMPT"], [0x20, "MODULE_REMOVED"]], unknownPrefix: "" });
 
 function flagText(v: number, t: FlagTable): string {
   const out: string[] = [];
@@ -86,46 +92,45 @@ function flagText(v: number, t: FlagTable): string {
   return out.sort().join(" ");
 }
 
+const bcd2 = (x: number): number => (x >> 4) * 10 + (x & 15);
+const pad = (n: number): string => (n < 10 ? "0" : "") + n;
+
+/** A date of the block; null when the month or the day is 0 (nothing recorded). */
+function hdDate(y: number, m: number, d: number): string | null {
+  return m === 0 || d === 0 ? null : `${2000 + y}-${pad(m)}-${pad(d)}`;
+}
+
 function decodeHydrodigit(c: MfctContext): void {
   const b = c.mfct;
   if (b.length < 1) return;
-  const v = c.t.meter?.version ?? 0;
   const contents = b[0];
   let p = 1;
-  if (v === 0x17) {
-    // firmware 0x17: bit 0 battery code (0 seen as 3.7 V), bit 1 fraud date (G) + fraud type
-    c.out.contents = flagText(contents, HD_CONTENTS_17);
-    if (contents & 0x01 && p < b.length) {
-      if (b[p] === 0) c.out.voltage_v = 3.7;
-      p++;
-    }
-    if (contents & 0x02 && p + 3 <= b.length) {
-      c.out.fraud_date = b[p] === 0 && b[p + 1] === 0 ? null : dateG(b, p);
-      c.out.fraud_type = b[p + 2] === 0 ? "NO_TYPE_INFO" : "FRAUD_TYPE_" + b[p + 2];
-    }
-    return;
-  }
   c.out.contents = flagText(contents, HD_CONTENTS);
-  if (contents & 0x04 && p < b.length) {
-    const volts: FieldValue | undefined = HD_VOLTS[b[p] & 0x0f];
-    if (volts !== undefined) c.out.voltage_v = volts;
+  if (contents & 0x01) {
+    if (p >= b.length) return;
+    c.out.voltage_v = HD_VOLTS[b[p] & 0x0f];
     p++;
   }
-  if (contents & 0x80 && p + 3 <= b.length) {
-    // leak date: BCD year, month, day
-    const bcd2 = (x: number) => (x >> 4) * 10 + (x & 15);
-    const pad = (n: number) => (n < 10 ? "0" : "") + n;
-    c.out.leak_date = b[p] === 0 && b[p + 1] === 0 && b[p + 2] === 0 ? null : `${2000 + bcd2(b[p])}-${pad(bcd2(b[p + 1]))}-${pad(bcd2(b[p + 2]))}`;
+  if (contents & 0x02) {
+    if (p + 4 > b.length) return;
+    c.out.fraud_type = flagText(b[p], HD_FRAUD) || "NO_TYPE_INFO";
+    c.out.fraud_date = hdDate(bcd2(b[p + 1]), b[p + 2] & 15, bcd2(b[p + 3]));
+    p += 4;
+  }
+  if (contents & 0x80) {
+    if (p + 3 > b.length) return;
+    c.out.leak_date = hdDate(bcd2(b[p]), bcd2(b[p + 1]), bcd2(b[p + 2]));
     p += 3;
   }
-  if (contents & 0x01 && p + 4 <= b.length) {
+  if (contents & 0x04) {
+    if (p + 4 > b.length) return;
     c.out.backflow_m3 = le(b, p, 4) / 1000;
     p += 4;
   }
   if (contents & 0x10 && p + 36 <= b.length) {
     for (let i = 0; i < 12; i++) {
       const v = le(b, p + 3 * i, 3);
-      c.out[MONTHS[i] + "_total_m3"] = v === 0xffffff ? 0 : v / 100; // FFFFFF: month not recorded yet
+      c.out[MONTHS[i] + "_total_m3"] = v < 10000000 ? v / 100 : 0;
     }
   }
 }

@@ -84,6 +84,17 @@ const KADENWATER_FIELDS: readonly FieldRule[] = [
   { name: "meter_datetime", record: "date_time", valueType: "datetime" },
 ];
 
+/** Zenner minomess: error-flags record (byte A low, byte B high) and the manufacturer bits of the TPL status. */
+const MINOMESS_ERRORS: FlagTable = deepFreeze({
+  entries: [
+    [0x8000, "BURSTING"], [0x4000, "REMOVED"], [0x2000, "LEAKING"], [0x1000, "WAS_BACKFLOWING"], [0x0800, "BACKFLOWING"], [0x0400, "WAS_BLOCKED"],
+    [0x0200, "UNDERSIZED"], [0x0100, "OVERSIZED"], [0x0080, "WAS_REMOVED"], [0x0040, "WAS_TAMPERED"], [0x0020, "WAS_LEAKING"], [0x0010, "TEMPORARY_ERROR"],
+    [0x0008, "PERMANENT_ERROR"], [0x0004, "BATTERY_EOL"], [0x0002, "ABNORMAL_CONDITION"],
+  ],
+  unknownPrefix: "ERROR_FLAGS_",
+});
+const MINOMESS_STS: FlagTable = deepFreeze({ entries: [[0x20, "WAS_LEAKING"], [0x40, "WAS_TAMPERED"], [0x80, "WAS_REMOVED"]] });
+
 /** Apator Ultrimis error flags: current, this month, previous month bytes. */
 const ULTRIMIS_ERRORS: FlagTable = deepFreeze({ entries: [[0x000008, "NO_FLOW"], [0x000800, "NO_FLOW_THIS_MONTH"], [0x010000, "TAMPER_PREV_MONTH"]], unknownPrefix: "ERROR_FLAGS_" });
 
@@ -202,9 +213,19 @@ export const WATER2: readonly Driver[] = Object.freeze([
     fields: [
       { name: "total", unit: "m3", record: "volume" },
       { name: "meter_date", record: "date", valueType: "date" },
+      { name: "meter_datetime", record: "date_time", valueType: "datetime" },
+      { name: "fabrication_no", record: "fabrication_number", valueType: "str" },
+      { name: "operating_time", unit: "h", record: "operating_time" },
+      { name: "on_time", unit: "h", record: "on_time" },
+      { name: "on_time_at_error", unit: "h", record: "on_time_error" },
+      { name: "total_backward", unit: "m3", record: "volume_backward_flow" },
+      { name: "volume_flow", unit: "m3h", record: "volume_flow" },
       { name: "target", unit: "m3", record: "volume_storage_8" },
       { name: "target_date", record: "date_storage_8", valueType: "date" },
+      { name: "target", unit: "m3", record: "volume_storage_1" },
+      { name: "target_date", record: "date_storage_1", valueType: "date" },
     ],
+    status: [stsAndErrors({ tplStatusFlags: MINOMESS_STS, errors: MINOMESS_ERRORS })],
   },
   { name: "iporlwild", detect: [], fields: [{ name: "totalitator", unit: "m3", record: "volume" }], status: [] },
   {
