@@ -10,7 +10,7 @@ import { ReadingSession } from "../../firmware/meters/session.js";
 import type { Reading } from "../../firmware/meters/types.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { fromHex } from "../../firmware/util/hex.js";
-import { nodeCipher } from "../host/aes-node.js";
+import { nodeCipher } from "../../host/aes-node.js";
 
 export interface PublishedTest {
   source: string;
