@@ -194,11 +194,9 @@ export class CommandQueue {
       return;
     }
     const startAt = receivedAt + (win.openUs + (o.marginUs ?? Math.min(500, (win.closeUs - win.openUs) / 2))) / 1000;
-    let res;
-    try {
-      res = await o.transmitter.transmit({ bytes, format: "A", mode: win.downlink, startAt });
-    } catch (e) {
-      this.#retryOrFail(cmd, "transmit failed: " + (e instanceof Error ? e.message : String(e)));
+    const res = await o.transmitter.transmit({ bytes, format: "A", mode: win.downlink, startAt });
+    if (!res.ok) {
+      this.#retryOrFail(cmd, "transmit failed: " + res.reason);
       return;
     }
     if (res.startedAt > receivedAt + win.closeUs / 1000 || res.startedAt < receivedAt + win.openUs / 1000) {

@@ -14,7 +14,7 @@ import { parseConfig } from "../../firmware/gateway/config.js";
 import { repeaterFields, telegramIdentity } from "../../firmware/gateway/telegram-id.js";
 import { addFrameACrc, stripFrameA, stripFrameB } from "../../firmware/link/frame-format.js";
 import type { RadioFrame } from "../../firmware/radio/radio.js";
-import type { TransmitOutcome, Transmitter } from "../../firmware/radio/transmitter.js";
+import type { TransmitRequest, TransmitResult, Transmitter } from "../../firmware/radio/transmit.js";
 import { airtimeMs, DutyCycleBudget } from "../../firmware/repeater/duty-cycle.js";
 import { markRepeated, Repeater } from "../../firmware/repeater/repeater.js";
 import { droppingHub, type OutgoingReading } from "../../firmware/uplink/uplink.js";
@@ -64,9 +64,9 @@ class FakeTimers {
 
 class CountingTransmitter implements Transmitter {
   sent: { frame: Uint8Array; mode: string; format?: string }[] = [];
-  async send(frame: Uint8Array, mode: "T" | "C" | "S", format?: "A" | "B"): Promise<TransmitOutcome> {
-    this.sent.push({ frame, mode, format });
-    return { ok: true };
+  async transmit(req: TransmitRequest): Promise<TransmitResult> {
+    this.sent.push({ frame: req.bytes, mode: req.mode, format: req.format });
+    return { ok: true, startedAt: 0, endedAt: 0 };
   }
 }
 
