@@ -76,6 +76,17 @@ export class Cc1101Bus {
     return a;
   }
 
+  /** TXBYTES read until two reads agree (SWRZ020 names RXBYTES and TXBYTES alike); bit 7 = underflow. */
+  txBytes(): number {
+    let a = this.readStatus(STATUS.TXBYTES);
+    for (let i = 0; i < 4; i++) {
+      const b = this.readStatus(STATUS.TXBYTES);
+      if (a === b) return a;
+      a = b;
+    }
+    return a;
+  }
+
   /** Burst-writes `bytes` (≤ 64) from `address` on. */
   writeBurst(address: number, bytes: Uint8Array): void {
     this.#buf[0] = BURST | address;
