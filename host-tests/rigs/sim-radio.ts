@@ -73,7 +73,7 @@ export function createSimRadio(o: SimRadioOptions): SimRadio {
   const chip =
     o.chip === "cc1101"
       ? new Cc1101Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, gdo0Gpio: p.radioGdo0, gdo2Gpio: p.radioGdo2, xtalHz: description.radio.xtalHz, seed: o.seed })
-      : new Sx1262Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, busyGpio: p.radioBusy, dio1Gpio: p.radioDio1, resetGpio: p.radioReset, tcxoVoltage: description.radio.tcxoVoltage ?? null, seed: o.seed });
+      : new Sx1262Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, busyGpio: p.radioBusy, dio1Gpio: p.radioDio1, resetGpio: p.radioReset, tcxoVoltage: description.radio.tcxoVoltage ?? null, seed: o.seed, rfSwitchOnDio2: description.radio.dio2AsRfSwitch ?? false });
   // the sim classes take typed option objects; the contract's IoBundle types them loosely
   const io = { SPI: board.SPI, Digital: board.Digital } as unknown as RadioIoClasses;
   const services = { timers, onFrame: o.onFrame, onDiagnostic: o.onDiagnostic };
