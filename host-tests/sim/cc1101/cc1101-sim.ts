@@ -64,6 +64,8 @@ export interface Cc1101SimOptions {
   seed?: number;
   /** Loss from this chip's antenna to the receivers on its air, dB: their level = output power − loss (default 80). */
   txPathLossDb?: number;
+  /** The air its transmissions go to, when it is another place than the one it listens in (a repeater). */
+  txAir?: Air;
 }
 
 export interface Cc1101SimStats {
@@ -154,9 +156,11 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   private txSyncSent = false;
   private txNext: unknown = null;
   private readonly txPathLossDb: number;
+  private readonly txAir: Air;
 
   constructor(options: Cc1101SimOptions) {
     this.txPathLossDb = options.txPathLossDb ?? 80;
+    this.txAir = options.txAir ?? options.air;
     this.xtalHz = options.xtalHz ?? 26_000_000;
     this.prng = new Prng(options.seed ?? 0x1101);
     this.board = options.board;
@@ -562,7 +566,7 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
       for (let i = 0; i < words; i++) head.push(this.regs[R.SYNC1], this.regs[R.SYNC0]);
     }
     const chips = this.lineCode(Uint8Array.from(head), false);
-    const emission = this.air.emit({
+    const emission = this.txAir.emit({
       frequencyHz: this.frequencyHz,
       chipRate: this.dataRate,
       deviationHz: modFormat <= 1 ? deviationHz(this.regs[R.DEVIATN], this.xtalHz) : 0,

@@ -70,6 +70,8 @@ export interface Sx1262SimOptions {
   rfSwitchOnDio2?: boolean;
   /** Loss from this chip's antenna to the receivers on its air, dB (default 84: +14 dBm arrives at −70 dBm). */
   txPathLossDb?: number;
+  /** The air its transmissions go to, when it is another place than the one it listens in (a repeater). */
+  txAir?: Air;
 }
 
 /** Sensitivity lost when the image calibration does not cover the frequency (assumption, order of magnitude). */
@@ -172,6 +174,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   private txEnd: unknown = null;
   private readonly rfSwitchOnDio2: boolean;
   private readonly txPathLossDb: number;
+  private readonly txAir: Air;
 
   // --- pins, bus ---
   private readonly board: SimBoard;
@@ -199,6 +202,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.tcxoNeeded = options.tcxoVoltage ?? null;
     this.rfSwitchOnDio2 = options.rfSwitchOnDio2 ?? false;
     this.txPathLossDb = options.txPathLossDb ?? 84;
+    this.txAir = options.txAir ?? options.air;
     this.sensitivityDbm = options.sensitivityDbm ?? -104;
     this.reservedStatusBits = (options.reservedStatusBits ?? 0) & 0x81;
     this.prng = new Prng(options.seed ?? 0x1262);
@@ -576,7 +580,7 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     for (const b of bytes) for (let k = 7; k >= 0; k--) bits.push((b >> k) & 1);
     const chips = new Uint8Array((bits.length + 7) >> 3);
     bits.forEach((v, i) => { if (v) chips[i >> 3] |= 0x80 >> (i & 7); });
-    const emission = this.air.emit({
+    const emission = this.txAir.emit({
       frequencyHz: this.frequencyHz,
       chipRate: this.bitrate,
       deviationHz: this.deviationHz,
