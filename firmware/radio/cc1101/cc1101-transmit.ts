@@ -54,6 +54,12 @@ export function dataRateRegs(rate: number, xtalHz: number): { e: number; m: numb
   return { e: best.e, m: best.m };
 }
 
+/** The chip rate the chip really sends at with the DRATE values for `rate` (§12). */
+export function programmedRate(rate: number, xtalHz: number): number {
+  const { e, m } = dataRateRegs(rate, xtalHz);
+  return ((256 + m) * 2 ** e * xtalHz) / 2 ** 28;
+}
+
 /** DEVIATN (E in bits 6:4, M in 2:0) closest to `deviationHz` (§16.1). */
 export function deviatnReg(deviationHz: number, xtalHz: number): number {
   let best = 0, err = Infinity;

@@ -36,7 +36,7 @@ import { MARC, PARTNUM_CC1101, REG, STATUS, STROBE, VERSION_CC1101 } from "./cc1
 import { settingsImage } from "./cc1101-settings.js";
 import { planTransmission } from "../../phy/tx-plan.js";
 import type { Transmitter, TransmitRequest, TransmitResult } from "../transmit.js";
-import { CC1101_PA_10DBM, FSTXON_TX_US, SYNTH_READY_US, cc1101Preamble, txPayload, txRegisters } from "./cc1101-transmit.js";
+import { CC1101_PA_10DBM, FSTXON_TX_US, SYNTH_READY_US, cc1101Preamble, programmedRate, txPayload, txRegisters } from "./cc1101-transmit.js";
 import { FIFO, FIFO_SIZE, LENGTH, PATABLE } from "./cc1101-registers.js";
 
 /**
@@ -218,27 +218,41 @@ export class CC1101 implements Radio, Transmitter {
 
   // ---- transmit ----------------------------------------------------------------------------------------
 
-  /** Sends one frame (radio/transmit.ts); never rejects. */
+  /**
+   * Sends one frame (radio/transmit.ts); never rejects. The chip is prepared in a timer right after the caller
+   * returns, so a transmit started from `onFrame` (a downlink in the meter's window) does not cut into the
+   * receive path that is still running.
+   */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
     return new Promise((resolve) => {
-      try {
-        this.#transmit(req, resolve);
-      } catch (e) {
+      const fail = (e: unknown) => {
+        this.#txBusy = false;
         this.#extra.txFailures++;
         resolve({ ok: false, reason: e instanceof Error ? e.message : String(e) });
-      }
+      };
+      if (this.#txBusy) return fail("cc1101: busy with another transmission");
+      this.#txBusy = true;
+      this.#timers.set(() => {
+        try {
+          this.#transmit(req, resolve);
+        } catch (e) {
+          fail(e);
+        }
+      }, 0);
     });
   }
 
   #transmit(req: TransmitRequest, done: (r: TransmitResult) => void): void {
     const bus = this.#bus;
-    if (!bus || !this.#listen || !this.#initialisedOk) return done({ ok: false, reason: "cc1101: radio not started" });
-    if (this.#txBusy) return done({ ok: false, reason: "cc1101: busy with another transmission" });
+    if (!bus || !this.#listen || !this.#initialisedOk) {
+      this.#txBusy = false;
+      this.#extra.txFailures++;
+      return done({ ok: false, reason: "cc1101: radio not started" });
+    }
     const plan = planTransmission(req.mode, req.format, req.bytes, cc1101Preamble);
     const payload = txPayload(plan);
     const total = payload.length;
     const timers = this.#timers;
-    this.#txBusy = true;
     const paused = this.#nativeStarted;
     if (paused) this.#native!.pause(true, false);
     this.#rx.stop();
@@ -252,7 +266,7 @@ export class CC1101 implements Radio, Transmitter {
     bus.strobe(STROBE.SFSTXON); // calibrate now, wait in FSTXON: STX then starts within the PA ramp
     const ready = timers.now() + SYNTH_READY_US / 1000;
     const stxAt = Math.max(ready, (req.startAt ?? 0) - FSTXON_TX_US / 1000);
-    const byteMs = 8000 / plan.chipRate;
+    const byteMs = 8000 / programmedRate(plan.chipRate, this.#xtalHz);
     const pollMs = Math.min(2, 16 * byteMs);
     let fixed = total <= 255;
     let startedAt = 0, airEnd = 0;
@@ -283,14 +297,15 @@ export class CC1101 implements Radio, Transmitter {
       const marc = bus.readStatus(STATUS.MARCSTATE) & 0x1f;
       if (written === total && inFifo === 0 && marc === MARC.IDLE) return finish({ ok: true, startedAt, endedAt: Math.min(airEnd, timers.now()) });
       if (timers.now() > airEnd + 5) return finish({ ok: false, reason: `cc1101: still in MARCSTATE 0x${marc.toString(16)} after the frame's airtime` });
+      // all written: look again right after the last chip (then every 50 µs), else at the refill period
       const untilEnd = airEnd - timers.now();
-      timers.set(poll, written === total && untilEnd > 0 ? untilEnd + 0.02 : pollMs);
+      timers.set(poll, written === total ? Math.max(0.05, untilEnd + 0.02) : pollMs);
     };
     timers.set(() => {
       if (!this.#bus) return finish({ ok: false, reason: "cc1101: closed before sending" });
       bus.strobe(STROBE.STX);
       startedAt = timers.now() + FSTXON_TX_US / 1000;
-      airEnd = startedAt + plan.airtimeUs / 1000 + (total - plan.payload.length) * byteMs;
+      airEnd = startedAt + (8 * (plan.preambleBytes + 2) + 8 * total) * (byteMs / 8);
       timers.set(poll, Math.min(pollMs, Math.max(0, airEnd - timers.now()) + 0.02));
     }, stxAt - timers.now());
   }

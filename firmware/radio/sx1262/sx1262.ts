@@ -226,30 +226,41 @@ export class SX1262 implements Radio, Transmitter {
 
   // ------------------------------------------------------------------ transmit
 
-  /** Sends one frame (radio/transmit.ts); never rejects. */
+  /**
+   * Sends one frame (radio/transmit.ts); never rejects. The chip is prepared in a timer right after the caller
+   * returns, so a transmit started from `onFrame` (a downlink in the meter's window) does not cut into the
+   * receive path, which re-arms RX after delivering.
+   */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
     return new Promise((resolve) => {
-      try {
-        this.#transmit(req, resolve);
-      } catch (e) {
+      const fail = (e: unknown) => {
+        this.#txBusy = false;
         this.#extra.txFailures++;
         resolve({ ok: false, reason: e instanceof Error ? e.message : String(e) });
-      }
+      };
+      if (this.#txBusy) return fail("sx1262: busy with another transmission");
+      this.#txBusy = true;
+      this.#timers.set(() => {
+        try {
+          this.#transmit(req, resolve);
+        } catch (e) {
+          fail(e);
+        }
+      }, 0);
     });
   }
 
   #transmit(req: TransmitRequest, done: (r: TransmitResult) => void): void {
     const refuse = (reason: string) => {
+      this.#txBusy = false;
       this.#extra.txFailures++;
       done({ ok: false, reason });
     };
     if (this.#closed || !this.#ready) return refuse("sx1262: radio not ready");
-    if (this.#txBusy) return refuse("sx1262: busy with another transmission");
     const plan = planTransmission(req.mode, req.format, req.bytes, sx1262Preamble);
     if (plan.payload.length > 255) return refuse(`sx1262: ${plan.payload.length} buffer bytes do not fit one packet (255)`);
     const timers = this.#timers;
     const bus = this.#bus;
-    this.#txBusy = true;
     const paused = this.#nativeStarted;
     if (paused) this.#native!.pause(true, false);
     this.#rx.cancel();
