@@ -39,3 +39,36 @@ export interface Transmitter {
 export function uplinkMode(phy: "T" | "C" | "S"): LinkModeName {
   return phy === "T" ? "T1" : phy === "C" ? "C1" : "S1";
 }
+
+/**
+ * When to start the radio (CC1101 STX, SX1262 SetTx) so its first chip is on air at `startAt`: `lead` before
+ * it, but never before `now + ready` (the synthesizer or TCXO is not ready sooner). Units as given (ms or µs).
+ * Native twin: wmbus_tx_strobe_at (firmware/native/wmbus_tx.c).
+ */
+export function strobeAt(now: number, startAt: number, ready: number, lead: number): number {
+  return Math.max(now + ready, startAt - lead);
+}
+
+/** Whether a transmission that started at `started` began inside [open, close] after `frameEnd`. Twin: wmbus_tx_in_window. */
+export function inWindow(frameEnd: number, started: number, open: number, close: number): boolean {
+  const d = started - frameEnd;
+  return d >= open && d <= close;
+}
+
+/** A downlink prepared in advance for one meter: its link address (M + A, frame bytes 2..9) and its window. */
+export interface PendingDownlink {
+  address: Uint8Array;
+  open: number;
+  close: number;
+  margin: number;
+}
+
+/**
+ * The start time for `pending` after a frame (L first) that ended at `frameEnd`: end + open + margin when the
+ * frame comes from that meter, else -1. Twin: wmbus_tx_due.
+ */
+export function downlinkDue(pending: PendingDownlink, frame: Uint8Array, frameEnd: number): number {
+  if (frame.length < 10) return -1;
+  for (let i = 0; i < 8; i++) if (frame[2 + i] !== pending.address[i]) return -1;
+  return frameEnd + pending.open + pending.margin;
+}

@@ -35,7 +35,7 @@ import { Cc1101Receiver } from "./cc1101-receive.js";
 import { MARC, PARTNUM_CC1101, REG, STATUS, STROBE, VERSION_CC1101 } from "./cc1101-registers.js";
 import { settingsImage } from "./cc1101-settings.js";
 import { planTransmission } from "../../phy/tx-plan.js";
-import type { Transmitter, TransmitRequest, TransmitResult } from "../transmit.js";
+import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult } from "../transmit.js";
 import { CC1101_PA_10DBM, FSTXON_TX_US, SYNTH_READY_US, cc1101Preamble, programmedRate, txPayload, txRegisters } from "./cc1101-transmit.js";
 import { FIFO, FIFO_SIZE, LENGTH, PATABLE } from "./cc1101-registers.js";
 
@@ -264,8 +264,7 @@ export class CC1101 implements Radio, Transmitter {
     let written = Math.min(FIFO_SIZE, total);
     bus.writeBurst(FIFO, payload.subarray(0, written));
     bus.strobe(STROBE.SFSTXON); // calibrate now, wait in FSTXON: STX then starts within the PA ramp
-    const ready = timers.now() + SYNTH_READY_US / 1000;
-    const stxAt = Math.max(ready, (req.startAt ?? 0) - FSTXON_TX_US / 1000);
+    const stxAt = strobeAt(timers.now(), req.startAt ?? 0, SYNTH_READY_US / 1000, FSTXON_TX_US / 1000);
     const byteMs = 8000 / programmedRate(plan.chipRate, this.#xtalHz);
     const pollMs = Math.min(2, 16 * byteMs);
     let fixed = total <= 255;

@@ -42,7 +42,7 @@ import { Sx1262Receiver } from "./sx1262-receive.js";
 import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
 import { DeviceErrorWatch, type Sx1262Setup, channelCommands, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
 import { planTransmission } from "../../phy/tx-plan.js";
-import type { Transmitter, TransmitRequest, TransmitResult } from "../transmit.js";
+import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult } from "../transmit.js";
 import { SX_RAMP_US, SX_SET_TX_US, sx1262Preamble, txCommands } from "./sx1262-transmit.js";
 
 export { RSSI_UNKNOWN_DBM } from "./sx1262-receive.js";
@@ -285,7 +285,7 @@ export class SX1262 implements Radio, Transmitter {
       if (timers.now() > airEnd + 5) return finish({ ok: false, reason: "sx1262: no TxDone after the frame's airtime" });
       timers.set(poll, 0.1);
     };
-    const setTxAt = Math.max(timers.now(), (req.startAt ?? 0) - (SX_SET_TX_US + SX_RAMP_US) / 1000);
+    const setTxAt = strobeAt(timers.now(), req.startAt ?? 0, 0, (SX_SET_TX_US + SX_RAMP_US) / 1000);
     timers.set(() => {
       if (this.#closed) return finish({ ok: false, reason: "sx1262: closed before sending" });
       // BUSY falls once the chip is in TX (§8.3.1); the first preamble bit follows after the PA ramp
