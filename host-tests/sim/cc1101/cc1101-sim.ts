@@ -28,6 +28,17 @@
  * FREQEST are latched at sync (LQI is synthetic: lower for stronger signals, CRC_OK bit clear as the chip CRC
  * is off). FREQEST = carrier error in steps of f_xosc / 2^14.
  *
+ * Transmit (§15.2, §15.4, §20, §24): a write header on 0x3F fills the 64-byte TX FIFO (write status bytes show
+ * its free room, TXBYTES its fill and underflow bit). SFSTXON / STX from IDLE calibrate first when MCSM0
+ * FS_AUTOCAL = 1; STX from FSTXON starts after FSTXON_TO_TX_US. In TX the chip emits into the air (`txAir`,
+ * default its own air): NUM_PREAMBLE bytes of `1010…`, the sync word (twice in 30/32 mode; nothing with
+ * SYNC_MODE 0), then each FIFO byte when its first chip is due (whitened with PN9 when WHITE_DATA, doubled into
+ * chip pairs with MANCHESTER_EN), at the carrier, data rate and deviation of its registers and the power of
+ * PATABLE[FREND0.PA_POWER] (Table 39) minus `txPathLossDb`. The packet ends at PKTLEN (fixed, 8-bit counter),
+ * the first byte + 1 (variable) or never (infinite); an empty FIFO before that is TXFIFO_UNDERFLOW (the signal
+ * is cut). Then MCSM1 TXOFF_MODE: IDLE, FSTXON or RX. GDO 0x02 (TX FIFO threshold), 0x05 (underflow) and 0x06
+ * (sync sent until end of packet) follow.
+ *
  * Faults (`inject`): "miso-stuck" (every byte read is 0xFF), "garbage" (random bytes), "frozen" (the state
  * machine hangs in calibration, MARCSTATE STARTCAL: no reception, strobes other than SRES ignored) and
  * "brownout" (registers back to reset values, IDLE). Without `untilUs` a fault lasts until SRES; with it, until

@@ -22,6 +22,9 @@
  *     never fires again. `afterCommand` lets a test put an event exactly into that window.
  *   - GetRssiInst (§13.5.4) in RX reports the level on air in the receive bandwidth (noise floor when quiet).
  *
+ *   - Transmit (§13.1.4 SetTx, §13.1.14 SetPaConfig, §13.4.4 SetTxParams): see `setTx` below; the packet goes
+ *     to `txAir` (default the chip's own air) at the level of its PA configuration minus `txPathLossDb`.
+ *
  * Data buffer (§7.2): 256 bytes addressed with 8 bits, so it is a ring. "In continuous mode the RX data
  * pointer is incremented starting from the previous position": packets follow each other and wrap past 255.
  * GetRxBufferStatus gives the start address and the 8-bit length of the last packet (§13.5.2).
