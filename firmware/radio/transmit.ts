@@ -72,3 +72,36 @@ export function downlinkDue(pending: PendingDownlink, frame: Uint8Array, frameEn
   for (let i = 0; i < 8; i++) if (frame[2 + i] !== pending.address[i]) return -1;
   return frameEnd + pending.open + pending.margin;
 }
+
+/**
+ * A transmission prepared in advance as SPI transactions (the native "send at", docs/bidirectional.md): `load`
+ * puts the chip into the state just before the start (registers, FIFO/buffer, synthesizer running), `go`
+ * starts it; the first chip follows `leadUs` after `go`, which may be sent no sooner than `readyUs` after the
+ * load. The drivers run the same transactions on their own path, so the native replay is what the chip models
+ * have checked.
+ */
+export interface TxJob {
+  load: Uint8Array[];
+  go: Uint8Array;
+  leadUs: number;
+  readyUs: number;
+  /** FIFO bytes the load could not hold (CC1101 above 64 bytes): the sender refills them after `go`. */
+  rest: Uint8Array;
+  /** Time on air from the first chip, µs, at the chip's programmed rate. */
+  airtimeUs: number;
+}
+
+/** The job as one buffer for the native side: each transaction as [length][bytes] (wmbus_radio_task_tx_arm). */
+export function serializeJob(job: TxJob): Uint8Array {
+  let n = 0;
+  for (const t of job.load) n += 1 + t.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const t of job.load) {
+    if (t.length > 255) throw new RangeError("a transaction longer than 255 bytes");
+    out[at++] = t.length;
+    out.set(t, at);
+    at += t.length;
+  }
+  return out;
+}

@@ -46,6 +46,12 @@ export class Cc1101Bus {
     return b;
   }
 
+  /** One prepared transaction (≤ 65 bytes: header + a whole FIFO), as a TxJob holds it. */
+  raw(bytes: Uint8Array): void {
+    this.#buf.set(bytes);
+    this.#transfer(bytes.length);
+  }
+
   /** A command strobe; returns the chip status byte. */
   strobe(cmd: number): number {
     this.#buf[0] = cmd;

@@ -22,7 +22,8 @@
  * the preamble within the PA ramp (FSTXON_TX_US, an estimate: Table 34 gives no separate figure).
  */
 import type { TxPlan } from "../../phy/tx-plan.js";
-import { LENGTH, REG } from "./cc1101-registers.js";
+import type { TxJob } from "../transmit.js";
+import { BURST, FIFO, FIFO_SIZE, LENGTH, PATABLE, REG, STROBE } from "./cc1101-registers.js";
 
 /** MDMCFG1 NUM_PREAMBLE codes 0..7 → bytes (§29 MDMCFG1). */
 export const CC1101_PREAMBLE_BYTES: readonly number[] = Object.freeze([2, 3, 4, 6, 8, 12, 16, 24]);
@@ -110,4 +111,25 @@ export function txPayload(plan: TxPlan): Uint8Array {
   p.set(plan.payload);
   p[plan.payload.length] = 0x55;
   return p;
+}
+
+/**
+ * The SPI transactions of one transmission (TxJob): SIDLE, SFRX, SFTX, the TX registers, PATABLE[0], the first
+ * 64 FIFO bytes, SFSTXON; `go` = STX. The driver's own path and the native "send at" replay the same bytes.
+ */
+export function cc1101TxJob(plan: TxPlan, image: Uint8Array, xtalHz: number): TxJob {
+  const payload = txPayload(plan);
+  const load: Uint8Array[] = [Uint8Array.of(STROBE.SIDLE), Uint8Array.of(STROBE.SFRX), Uint8Array.of(STROBE.SFTX)];
+  for (const [r, v] of txRegisters(plan, payload.length, image, xtalHz)) load.push(Uint8Array.of(r, v));
+  load.push(Uint8Array.of(BURST | PATABLE, CC1101_PA_10DBM));
+  const first = Math.min(FIFO_SIZE, payload.length);
+  const fifo = new Uint8Array(first + 1);
+  fifo[0] = BURST | FIFO;
+  fifo.set(payload.subarray(0, first), 1);
+  load.push(fifo, Uint8Array.of(STROBE.SFSTXON));
+  const rate = programmedRate(plan.chipRate, xtalHz);
+  return {
+    load, go: Uint8Array.of(STROBE.STX), leadUs: FSTXON_TX_US, readyUs: SYNTH_READY_US, rest: payload.slice(first),
+    airtimeUs: ((8 * (plan.preambleBytes + 2 + payload.length)) * 1e6) / rate,
+  };
 }

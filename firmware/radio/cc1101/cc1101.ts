@@ -36,8 +36,8 @@ import { MARC, PARTNUM_CC1101, REG, STATUS, STROBE, VERSION_CC1101 } from "./cc1
 import { settingsImage } from "./cc1101-settings.js";
 import { planTransmission } from "../../phy/tx-plan.js";
 import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult } from "../transmit.js";
-import { CC1101_PA_10DBM, FSTXON_TX_US, SYNTH_READY_US, cc1101Preamble, programmedRate, txPayload, txRegisters } from "./cc1101-transmit.js";
-import { FIFO, FIFO_SIZE, LENGTH, PATABLE } from "./cc1101-registers.js";
+import { cc1101Preamble, cc1101TxJob, programmedRate, txPayload } from "./cc1101-transmit.js";
+import { FIFO, FIFO_SIZE, LENGTH } from "./cc1101-registers.js";
 
 /**
  * CC1101-only options. `calibrateEveryMs`: how the frequency synthesizer is calibrated (SWRS061 §19.2, MCSM0
@@ -256,15 +256,11 @@ export class CC1101 implements Radio, Transmitter {
     const paused = this.#nativeStarted;
     if (paused) this.#native!.pause(true, false);
     this.#rx.stop();
-    bus.strobe(STROBE.SIDLE);
-    bus.strobe(STROBE.SFRX);
-    bus.strobe(STROBE.SFTX);
-    for (const [r, v] of txRegisters(plan, total, this.#image!, this.#xtalHz)) bus.writeReg(r, v);
-    bus.writeBurst(PATABLE, Uint8Array.of(CC1101_PA_10DBM));
-    let written = Math.min(FIFO_SIZE, total);
-    bus.writeBurst(FIFO, payload.subarray(0, written));
-    bus.strobe(STROBE.SFSTXON); // calibrate now, wait in FSTXON: STX then starts within the PA ramp
-    const stxAt = strobeAt(timers.now(), req.startAt ?? 0, SYNTH_READY_US / 1000, FSTXON_TX_US / 1000);
+    // the same transactions the native "send at" replays (cc1101TxJob): registers, PATABLE, FIFO, SFSTXON
+    const job = cc1101TxJob(plan, this.#image!, this.#xtalHz);
+    for (const t of job.load) bus.raw(t);
+    let written = total - job.rest.length;
+    const stxAt = strobeAt(timers.now(), req.startAt ?? 0, job.readyUs / 1000, job.leadUs / 1000);
     const byteMs = 8000 / programmedRate(plan.chipRate, this.#xtalHz);
     const pollMs = Math.min(2, 16 * byteMs);
     let fixed = total <= 255;
@@ -302,9 +298,9 @@ export class CC1101 implements Radio, Transmitter {
     };
     timers.set(() => {
       if (!this.#bus) return finish({ ok: false, reason: "cc1101: closed before sending" });
-      bus.strobe(STROBE.STX);
-      startedAt = timers.now() + FSTXON_TX_US / 1000;
-      airEnd = startedAt + (8 * (plan.preambleBytes + 2) + 8 * total) * (byteMs / 8);
+      bus.raw(job.go);
+      startedAt = timers.now() + job.leadUs / 1000;
+      airEnd = startedAt + job.airtimeUs / 1000;
       timers.set(poll, Math.min(pollMs, Math.max(0, airEnd - timers.now()) + 0.02));
     }, stxAt - timers.now());
   }

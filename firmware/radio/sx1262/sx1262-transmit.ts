@@ -18,6 +18,7 @@
  *   - RF switch on DIO2 and the TCXO on DIO3 are the board's, set up once for RX and TX alike (sx1262-setup.ts).
  */
 import type { TxPlan } from "../../phy/tx-plan.js";
+import type { TxJob } from "../transmit.js";
 import { be } from "./sx1262-bus.js";
 import { SX_IRQ, SX_OP, SX_REG } from "./sx1262-settings.js";
 
@@ -58,4 +59,12 @@ export function txCommands(plan: TxPlan, xtalHz: number): number[][] {
     [SX_OP.CLEAR_IRQ_STATUS, ...be(SX_IRQ.ALL, 2)],
     [SX_OP.SET_DIO_IRQ_PARAMS, ...be(SX_IRQ.TX_DONE | SX_IRQ.TIMEOUT, 2), ...be(SX_IRQ.TX_DONE | SX_IRQ.TIMEOUT, 2), 0, 0, 0, 0],
   ];
+}
+
+/** The commands of one transmission as a TxJob (txCommands, then SetTx without timeout). */
+export function sx1262TxJob(plan: TxPlan, xtalHz: number): TxJob {
+  return {
+    load: txCommands(plan, xtalHz).map((c) => Uint8Array.from(c)), go: Uint8Array.of(SX_OP.SET_TX, 0, 0, 0),
+    leadUs: SX_SET_TX_US + SX_RAMP_US, readyUs: 0, rest: new Uint8Array(0), airtimeUs: plan.airtimeUs,
+  };
 }

@@ -43,7 +43,7 @@ import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
 import { DeviceErrorWatch, type Sx1262Setup, channelCommands, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
 import { planTransmission } from "../../phy/tx-plan.js";
 import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult } from "../transmit.js";
-import { SX_RAMP_US, SX_SET_TX_US, sx1262Preamble, txCommands } from "./sx1262-transmit.js";
+import { SX_RAMP_US, sx1262Preamble, sx1262TxJob } from "./sx1262-transmit.js";
 
 export { RSSI_UNKNOWN_DBM } from "./sx1262-receive.js";
 
@@ -273,8 +273,10 @@ export class SX1262 implements Radio, Transmitter {
       if (paused && this.#nativeStarted) this.#native!.pause(false, true);
       done(result);
     };
-    for (const c of txCommands(plan, this.#setup.xtalHz)) {
-      if (!bus.command(c)) return finish({ ok: false, reason: `sx1262: no answer (BUSY stuck) at opcode 0x${c[0].toString(16)}` });
+    // the same commands the native "send at" replays (sx1262TxJob)
+    const job = sx1262TxJob(plan, this.#setup.xtalHz);
+    for (const c of job.load) {
+      if (!bus.transfer(c.slice())) return finish({ ok: false, reason: `sx1262: no answer (BUSY stuck) at opcode 0x${c[0].toString(16)}` });
     }
     const poll = () => {
       if (this.#closed) return finish({ ok: false, reason: "sx1262: closed while sending" });
@@ -285,11 +287,11 @@ export class SX1262 implements Radio, Transmitter {
       if (timers.now() > airEnd + 5) return finish({ ok: false, reason: "sx1262: no TxDone after the frame's airtime" });
       timers.set(poll, 0.1);
     };
-    const setTxAt = strobeAt(timers.now(), req.startAt ?? 0, 0, (SX_SET_TX_US + SX_RAMP_US) / 1000);
+    const setTxAt = strobeAt(timers.now(), req.startAt ?? 0, job.readyUs / 1000, job.leadUs / 1000);
     timers.set(() => {
       if (this.#closed) return finish({ ok: false, reason: "sx1262: closed before sending" });
       // BUSY falls once the chip is in TX (§8.3.1); the first preamble bit follows after the PA ramp
-      if (!bus.command([SX_OP.SET_TX, 0x00, 0x00, 0x00]) || bus.status() < 0) return finish({ ok: false, reason: "sx1262: no answer to SetTx" });
+      if (!bus.transfer(job.go.slice()) || bus.status() < 0) return finish({ ok: false, reason: "sx1262: no answer to SetTx" });
       startedAt = timers.now() + SX_RAMP_US / 1000;
       airEnd = startedAt + plan.airtimeUs / 1000;
       timers.set(poll, Math.max(0, airEnd - timers.now()) + 0.02);
