@@ -184,8 +184,35 @@ static unsigned tx_job_len, tx_go_len;
 static uint8_t tx_go[16];
 static wmbus_tx_pending_t tx_pending;
 static uint32_t tx_lead_us, tx_ready_us;
-static esp_timer_handle_t tx_timer;
+static esp_timer_handle_t tx_timer, tx_refill_timer;
 static volatile int64_t tx_started_us = -1;
+/* CC1101: FIFO bytes the load could not hold, written after STX as TXBYTES shows room (SWRS061I section 15.4) */
+#define TX_REST_BYTES 300
+static uint8_t tx_rest[TX_REST_BYTES];
+static unsigned tx_rest_len, tx_rest_at;
+
+/* esp_timer task context, every 1 ms while a CC1101 transmission has FIFO bytes left. */
+static void tx_refill_due(void *arg)
+{
+	uint8_t txbytes;
+	unsigned room, n;
+	(void)arg;
+	spi_device_acquire_bus(spi, portMAX_DELAY);
+	txbytes = bus_read_status(NULL, 0x3a); /* TXBYTES: bit 7 underflow, 6:0 bytes in the FIFO */
+	if (!(txbytes & 0x80) && tx_rest_at < tx_rest_len) {
+		room = 64u - (txbytes & 0x7fu);
+		n = tx_rest_len - tx_rest_at < room ? tx_rest_len - tx_rest_at : room;
+		if (n > 0) {
+			tx[0] = BURST | FIFO;
+			memcpy(tx + 1, tx_rest + tx_rest_at, n);
+			transfer(n + 1);
+			tx_rest_at += n;
+		}
+	}
+	spi_device_release_bus(spi);
+	if ((txbytes & 0x80) || tx_rest_at >= tx_rest_len)
+		esp_timer_stop(tx_refill_timer);
+}
 
 static void raw_transaction(const uint8_t *b, unsigned n)
 {
@@ -209,6 +236,8 @@ static void tx_go_due(void *arg)
 	raw_transaction(tx_go, tx_go_len);
 	spi_device_release_bus(spi);
 	tx_started_us = esp_timer_get_time() + (int64_t)tx_lead_us;
+	if (cfg.chip == WMBUS_CHIP_CC1101 && tx_rest_at < tx_rest_len)
+		esp_timer_start_periodic(tx_refill_timer, 1000);
 }
 
 /* After a pass that queued frames: is the newest one from the meter a downlink waits for? */
@@ -231,16 +260,20 @@ static void tx_check(void)
 }
 
 int wmbus_radio_task_tx_arm(const wmbus_tx_pending_t *pending, const uint8_t *job, unsigned job_len, const uint8_t *go,
-			    unsigned go_len, uint32_t lead_us, uint32_t ready_us)
+			    unsigned go_len, uint32_t lead_us, uint32_t ready_us, const uint8_t *rest, unsigned rest_len)
 {
 	esp_timer_create_args_t timer;
-	if (job_len > TX_JOB_BYTES || go_len > sizeof(tx_go) || go_len == 0)
+	if (job_len > TX_JOB_BYTES || go_len > sizeof(tx_go) || go_len == 0 || rest_len > TX_REST_BYTES || !running)
 		return -1;
 	if (!tx_timer) {
 		memset(&timer, 0, sizeof(timer));
 		timer.callback = tx_go_due;
 		timer.name = "wmbus_tx";
 		if (esp_timer_create(&timer, &tx_timer) != ESP_OK)
+			return -2;
+		timer.callback = tx_refill_due;
+		timer.name = "wmbus_tx_refill";
+		if (esp_timer_create(&timer, &tx_refill_timer) != ESP_OK)
 			return -2;
 	}
 	xSemaphoreTake(bus_mutex, portMAX_DELAY);
@@ -250,6 +283,10 @@ int wmbus_radio_task_tx_arm(const wmbus_tx_pending_t *pending, const uint8_t *jo
 	tx_go_len = go_len;
 	tx_lead_us = lead_us;
 	tx_ready_us = ready_us;
+	if (rest_len > 0)
+		memcpy(tx_rest, rest, rest_len);
+	tx_rest_len = rest_len;
+	tx_rest_at = 0;
 	tx_pending = *pending;
 	tx_pending.armed = 1;
 	tx_started_us = -1;
