@@ -199,8 +199,12 @@ export class Repeater {
     this.#sending = true;
     try {
       const outcome = await this.#o.transmitter.transmit({ bytes: next.frame, mode: uplinkMode(next.mode), format: next.format });
-      if (outcome.ok) this.#s.repeated++;
-      else this.#s.sendFailures++;
+      if (outcome.ok) {
+        this.#s.repeated++;
+        // the radio's own airtime (its programmed chip rate may be a little slower than the standard's)
+        const extra = outcome.endedAt - outcome.startedAt - air;
+        if (extra > 0) this.#o.budget.record(band, now, extra);
+      } else this.#s.sendFailures++;
     } catch {
       this.#s.sendFailures++;
     } finally {
