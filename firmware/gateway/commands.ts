@@ -15,7 +15,7 @@ import { encodeTelegram } from "../encoder/encode.js";
 import type { AplItem, RecordFields } from "../application/record-encode.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import type { Telegram } from "../telegram.js";
-import type { Transmitter } from "../radio/transmit.js";
+import { inWindow, type Transmitter } from "../radio/transmit.js";
 import { accessOf, responseWindow } from "./response-window.js";
 
 export type CommandKind = "snd_ud" | "req_ud2" | "snd_nke" | "ack";
@@ -194,14 +194,12 @@ export class CommandQueue {
       return;
     }
     const startAt = receivedAt + (win.openUs + (o.marginUs ?? Math.min(500, (win.closeUs - win.openUs) / 2))) / 1000;
-    let res;
-    try {
-      res = await o.transmitter.transmit({ bytes, format: "A", mode: win.downlink, startAt });
-    } catch (e) {
-      this.#retryOrFail(cmd, "transmit failed: " + (e instanceof Error ? e.message : String(e)));
+    const res = await o.transmitter.transmit({ bytes, format: "A", mode: win.downlink, startAt });
+    if (!res.ok) {
+      this.#retryOrFail(cmd, "transmit failed: " + res.reason);
       return;
     }
-    if (res.startedAt > receivedAt + win.closeUs / 1000 || res.startedAt < receivedAt + win.openUs / 1000) {
+    if (!inWindow(receivedAt, res.startedAt, win.openUs / 1000, win.closeUs / 1000)) {
       this.#retryOrFail(cmd, `missed the window: started ${(res.startedAt - receivedAt).toFixed(3)} ms after the frame, window ${win.openUs / 1000}–${win.closeUs / 1000} ms`);
       return;
     }

@@ -15,6 +15,7 @@ import { QUEUE_MAX_FRAME } from "../radio/frame-queue.js";
 import type { PendingFrames, QueuedFrame } from "../radio/radio-service.js";
 import type { RadioListen } from "../radio/radio.js";
 import type { Sx1262BufferService } from "../radio/sx1262/sx1262.js";
+import { serializeJob, type PendingDownlink, type TxJob } from "../radio/transmit.js";
 
 declare function Native(name: string): new () => object;
 declare function native(name: string): (...args: any[]) => any;
@@ -34,6 +35,8 @@ const closeNative = native("xs_wmbus_radio_close");
 const pauseNative = native("xs_wmbus_radio_pause");
 const takeNative = native("xs_wmbus_radio_take");
 const getNative = native("xs_wmbus_radio_get");
+const txArmNative = native("xs_wmbus_radio_tx_arm");
+const txStartedNative = native("xs_wmbus_radio_tx_started");
 
 export interface NativeRadioTaskOptions {
   /** The radio on the board (pins.json `radio.kind`). */
@@ -91,6 +94,17 @@ export class NativeRadioTask extends Native("xs_wmbus_radio_destructor") impleme
   /** The C service is reading a frame (sync word seen, frame not finished): the watchdog keeps off the chip. */
   receiving(): boolean {
     return getNative.call(this, IN_FRAME) !== 0;
+  }
+  /**
+   * Native "send at" (docs/bidirectional.md): `job` (a driver's TxJob, e.g. cc1101TxJob / sx1262TxJob) is loaded
+   * and started by the task as soon as it queues a frame from `pending.address`, at frame end + open + margin
+   * (µs). Returns false when the job does not fit. `txStarted()`: µs (esp_timer) of the first chip, -1 before.
+   */
+  txArm(pending: PendingDownlink, job: TxJob): boolean {
+    return txArmNative.call(this, pending.address.slice().buffer, pending.open, pending.close, pending.margin, serializeJob(job).buffer, job.go.slice().buffer, job.leadUs, job.readyUs, job.rest.slice().buffer) === 0;
+  }
+  txStarted(): number {
+    return txStartedNative.call(this);
   }
   pause(paused: boolean, rearmed = false): void {
     pauseNative.call(this, paused, rearmed);

@@ -75,6 +75,18 @@ typedef struct wmbus_radio_task_stats {
 } wmbus_radio_task_stats_t;
 void wmbus_radio_task_stats(wmbus_radio_task_stats_t *out);
 
+/*
+ * Native "send at": a downlink prepared in advance for the meter and window in `pending`. `job` holds the SPI
+ * transactions that load the chip, each as [length][bytes]; `go` is the one that starts it (CC1101 STX, SX1262
+ * SetTx), sent `lead_us` before the wanted first chip and not sooner than `ready_us` after loading; `rest` are
+ * CC1101 FIFO bytes beyond the first 64, refilled every 1 ms after the start. Returns 0, or < 0 when the job
+ * does not fit or the task is not running. wmbus_radio_task_tx_started: esp_timer time of the first chip, -1 before.
+ */
+#include "wmbus_tx.h"
+int wmbus_radio_task_tx_arm(const wmbus_tx_pending_t *pending, const uint8_t *job, unsigned job_len, const uint8_t *go,
+			    unsigned go_len, uint32_t lead_us, uint32_t ready_us, const uint8_t *rest, unsigned rest_len);
+int64_t wmbus_radio_task_tx_started(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@
 #include "xsHost.h" /* modMessagePostToMachine */
 
 #include "wmbus_radio_task.h"
+#include "wmbus_tx.h"
 
 #define TASK_STACK 3072
 #define TASK_PRIORITY 10 /* above the XS task (docs/device-notes.md §2: higher than 4) */
@@ -168,6 +169,136 @@ static int sx_pass(void)
 	return pushed;
 }
 
+/*
+ * Native "send at" (docs/bidirectional.md "Turnaround"): the JS driver prepares a downlink in advance — the SPI
+ * transactions that load the chip (TX registers, FIFO/buffer, synthesizer on) and the one that starts it (CC1101
+ * STX, SX1262 SetTx) — for one meter and its window. When the task queues a frame from that meter, it runs the
+ * load transactions at once and starts the chip from an esp_timer one-shot at frame end + open + margin − lead
+ * (wmbus_tx_due, wmbus_tx_strobe_at). The frame end is taken as the time the task queued it (late by the
+ * service latency, well under the 1 ms width of the T2 window). Afterwards the JS driver restores RX as after
+ * its own transmissions (it sees tx_started through wmbus_radio_task_tx_started).
+ */
+#define TX_JOB_BYTES 600
+static uint8_t tx_job[TX_JOB_BYTES]; /* [n][n bytes] ... : one SPI transaction each */
+static unsigned tx_job_len, tx_go_len;
+static uint8_t tx_go[16];
+static wmbus_tx_pending_t tx_pending;
+static uint32_t tx_lead_us, tx_ready_us;
+static esp_timer_handle_t tx_timer, tx_refill_timer;
+static volatile int64_t tx_started_us = -1;
+/* CC1101: FIFO bytes the load could not hold, written after STX as TXBYTES shows room (SWRS061I section 15.4) */
+#define TX_REST_BYTES 300
+static uint8_t tx_rest[TX_REST_BYTES];
+static unsigned tx_rest_len, tx_rest_at;
+
+/* esp_timer task context, every 1 ms while a CC1101 transmission has FIFO bytes left. */
+static void tx_refill_due(void *arg)
+{
+	uint8_t txbytes;
+	unsigned room, n;
+	(void)arg;
+	spi_device_acquire_bus(spi, portMAX_DELAY);
+	txbytes = bus_read_status(NULL, 0x3a); /* TXBYTES: bit 7 underflow, 6:0 bytes in the FIFO */
+	if (!(txbytes & 0x80) && tx_rest_at < tx_rest_len) {
+		room = 64u - (txbytes & 0x7fu);
+		n = tx_rest_len - tx_rest_at < room ? tx_rest_len - tx_rest_at : room;
+		if (n > 0) {
+			tx[0] = BURST | FIFO;
+			memcpy(tx + 1, tx_rest + tx_rest_at, n);
+			transfer(n + 1);
+			tx_rest_at += n;
+		}
+	}
+	spi_device_release_bus(spi);
+	if ((txbytes & 0x80) || tx_rest_at >= tx_rest_len)
+		esp_timer_stop(tx_refill_timer);
+}
+
+static void raw_transaction(const uint8_t *b, unsigned n)
+{
+	uint8_t frame[SX_FRAME_BYTES];
+	if (n > SX_FRAME_BYTES)
+		return;
+	memcpy(frame, b, n);
+	if (cfg.chip == WMBUS_CHIP_SX1262)
+		sx_transfer(NULL, frame, n);
+	else {
+		memcpy(tx, frame, n);
+		transfer(n);
+	}
+}
+
+/* esp_timer task context: start the prepared transmission now. */
+static void tx_go_due(void *arg)
+{
+	(void)arg;
+	spi_device_acquire_bus(spi, portMAX_DELAY);
+	raw_transaction(tx_go, tx_go_len);
+	spi_device_release_bus(spi);
+	tx_started_us = esp_timer_get_time() + (int64_t)tx_lead_us;
+	if (cfg.chip == WMBUS_CHIP_CC1101 && tx_rest_at < tx_rest_len)
+		esp_timer_start_periodic(tx_refill_timer, 1000);
+}
+
+/* After a pass that queued frames: is the newest one from the meter a downlink waits for? */
+static void tx_check(void)
+{
+	unsigned idx, at;
+	int64_t now, due, strobe;
+	if (!tx_pending.armed || queue.count == 0)
+		return;
+	idx = (unsigned)(queue.head + queue.count - 1u) % queue.capacity;
+	now = esp_timer_get_time();
+	due = wmbus_tx_due(&tx_pending, queue.data[idx], queue.length[idx], now);
+	if (due < 0)
+		return;
+	tx_pending.armed = 0;
+	for (at = 0; at < tx_job_len && at + 1u + tx_job[at] <= tx_job_len; at += 1u + tx_job[at])
+		raw_transaction(&tx_job[at + 1u], tx_job[at]);
+	strobe = wmbus_tx_strobe_at(now, due, tx_ready_us, tx_lead_us);
+	esp_timer_start_once(tx_timer, (uint64_t)(strobe - esp_timer_get_time() > 0 ? strobe - esp_timer_get_time() : 0));
+}
+
+int wmbus_radio_task_tx_arm(const wmbus_tx_pending_t *pending, const uint8_t *job, unsigned job_len, const uint8_t *go,
+			    unsigned go_len, uint32_t lead_us, uint32_t ready_us, const uint8_t *rest, unsigned rest_len)
+{
+	esp_timer_create_args_t timer;
+	if (job_len > TX_JOB_BYTES || go_len > sizeof(tx_go) || go_len == 0 || rest_len > TX_REST_BYTES || !running)
+		return -1;
+	if (!tx_timer) {
+		memset(&timer, 0, sizeof(timer));
+		timer.callback = tx_go_due;
+		timer.name = "wmbus_tx";
+		if (esp_timer_create(&timer, &tx_timer) != ESP_OK)
+			return -2;
+		timer.callback = tx_refill_due;
+		timer.name = "wmbus_tx_refill";
+		if (esp_timer_create(&timer, &tx_refill_timer) != ESP_OK)
+			return -2;
+	}
+	xSemaphoreTake(bus_mutex, portMAX_DELAY);
+	memcpy(tx_job, job, job_len);
+	tx_job_len = job_len;
+	memcpy(tx_go, go, go_len);
+	tx_go_len = go_len;
+	tx_lead_us = lead_us;
+	tx_ready_us = ready_us;
+	if (rest_len > 0)
+		memcpy(tx_rest, rest, rest_len);
+	tx_rest_len = rest_len;
+	tx_rest_at = 0;
+	tx_pending = *pending;
+	tx_pending.armed = 1;
+	tx_started_us = -1;
+	xSemaphoreGive(bus_mutex);
+	return 0;
+}
+
+int64_t wmbus_radio_task_tx_started(void)
+{
+	return tx_started_us;
+}
+
 /* One service pass per notification or poll; the queue push inside it is the only critical section. */
 static void radio_task(void *arg)
 {
@@ -179,6 +310,8 @@ static void radio_task(void *arg)
 			continue; /* JS holds the chip; a level still high is served on the next wake */
 		spi_device_acquire_bus(spi, portMAX_DELAY);
 		pushed = cfg.chip == WMBUS_CHIP_SX1262 ? sx_pass() : wmbus_cc1101_service(&service, &bus);
+		if (pushed > 0)
+			tx_check();
 		spi_device_release_bus(spi);
 		xSemaphoreGive(bus_mutex);
 		if (pushed > 0 && !wake_pending) {

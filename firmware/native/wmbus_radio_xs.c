@@ -150,6 +150,50 @@ void xs_wmbus_radio_take(xsMachine *the)
 	xsmcSetInteger(xsResult, n);
 }
 
+/*
+ * txArm(address, openUs, closeUs, marginUs, job, go, leadUs, readyUs, rest) -> 0 or < 0: a downlink prepared
+ * in advance (wmbus_radio_task_tx_arm). Integers are converted before any buffer pointer is taken (conversions
+ * can run JS); the buffers are copied to the stack.
+ */
+void xs_wmbus_radio_tx_arm(xsMachine *the)
+{
+	wmbus_tx_pending_t p;
+	uint8_t job[600], go[16], rest[300];
+	void *data;
+	xsUnsignedValue size, job_len, go_len, rest_len;
+	uint32_t lead, ready;
+
+	memset(&p, 0, sizeof(p));
+	p.open_us = (uint32_t)xsmcToInteger(xsArg(1));
+	p.close_us = (uint32_t)xsmcToInteger(xsArg(2));
+	p.margin_us = (uint32_t)xsmcToInteger(xsArg(3));
+	lead = (uint32_t)xsmcToInteger(xsArg(6));
+	ready = (uint32_t)xsmcToInteger(xsArg(7));
+	xsmcGetBufferReadable(xsArg(0), &data, &size);
+	if (size != sizeof(p.address))
+		xsRangeError("address: 8 bytes");
+	memcpy(p.address, data, sizeof(p.address));
+	xsmcGetBufferReadable(xsArg(4), &data, &job_len);
+	if (job_len > sizeof(job))
+		xsRangeError("job too long");
+	memcpy(job, data, job_len);
+	xsmcGetBufferReadable(xsArg(5), &data, &go_len);
+	if (go_len > sizeof(go))
+		xsRangeError("go too long");
+	memcpy(go, data, go_len);
+	xsmcGetBufferReadable(xsArg(8), &data, &rest_len);
+	if (rest_len > sizeof(rest))
+		xsRangeError("rest too long");
+	memcpy(rest, data, rest_len);
+	xsmcSetInteger(xsResult, wmbus_radio_task_tx_arm(&p, job, (unsigned)job_len, go, (unsigned)go_len, lead, ready, rest, (unsigned)rest_len));
+}
+
+/* txStarted() -> esp_timer µs of the last native transmission's first chip, -1 before */
+void xs_wmbus_radio_tx_started(xsMachine *the)
+{
+	xsmcSetNumber(xsResult, (xsNumberValue)wmbus_radio_task_tx_started());
+}
+
 /* get(field) -> number */
 void xs_wmbus_radio_get(xsMachine *the)
 {

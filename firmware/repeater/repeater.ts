@@ -19,7 +19,7 @@
  */
 import { addFrameACrc, addFrameBCrc } from "../link/frame-format.js";
 import type { RadioFrame } from "../radio/radio.js";
-import type { Transmitter } from "../radio/transmitter.js";
+import { uplinkMode, type Transmitter } from "../radio/transmit.js";
 import { repeaterFields, telegramIdentity } from "../gateway/telegram-id.js";
 import { airtimeMs, DutyCycleBudget, subBandOf } from "./duty-cycle.js";
 
@@ -199,9 +199,13 @@ export class Repeater {
     this.#o.budget.record(band, now, air);
     this.#sending = true;
     try {
-      const outcome = await this.#o.transmitter.send(next.frame, next.mode, next.format);
-      if (outcome.ok) this.#s.repeated++;
-      else this.#s.sendFailures++;
+      const outcome = await this.#o.transmitter.transmit({ bytes: next.frame, mode: uplinkMode(next.mode), format: next.format });
+      if (outcome.ok) {
+        this.#s.repeated++;
+        // the radio's own airtime (its programmed chip rate may be a little slower than the standard's)
+        const extra = outcome.endedAt - outcome.startedAt - air;
+        if (extra > 0) this.#o.budget.record(band, now, extra);
+      } else this.#s.sendFailures++;
     } catch {
       this.#s.sendFailures++;
     } finally {

@@ -63,6 +63,12 @@ export function buildHarness(): Harness {
 }
 
 /** radio-harness.c with the radio queue and CC1101 service C (and the FIFO/CRC C they use). */
+/** tx-harness.c with wmbus_tx.c (the native transmit path; host-tests/test/native-tx.test.ts). */
+export const TX_HARNESS_C = join(ROOT, "host-tests/native/tx-harness.c");
+export function buildTxHarness(): Harness {
+  return buildC(TX_HARNESS_C, ["wmbus_tx.c"]);
+}
+
 export function buildRadioHarness(): Harness {
   return buildC(RADIO_HARNESS_C, [...PURE_C, ...RADIO_C]);
 }

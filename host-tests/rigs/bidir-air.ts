@@ -172,21 +172,20 @@ export class SimTransceiver implements Transmitter {
   prepareMs: number;
   readonly #clock: VirtualClock;
   readonly #air: BidirAir;
-  readonly sent: TransmitResult[] = [];
+  readonly sent: { startedAt: number; endedAt: number }[] = [];
   constructor(clock: VirtualClock, air: BidirAir, prepareMs: number) {
     this.#clock = clock;
     this.#air = air;
     this.prepareMs = prepareMs;
   }
   transmit(req: TransmitRequest): Promise<TransmitResult> {
-    const start = Math.max(req.startAt, this.#clock.now() + this.prepareMs);
+    const start = Math.max(req.startAt ?? 0, this.#clock.now() + this.prepareMs);
     const end = start + airtimeMs(req.mode, req.bytes);
     this.#air.deliver(req.bytes, req.mode, start, end);
     return new Promise((resolve) => {
       this.#clock.set(() => {
-        const r = { startedAt: start, endedAt: end };
-        this.sent.push(r);
-        resolve(r);
+        this.sent.push({ startedAt: start, endedAt: end });
+        resolve({ ok: true, startedAt: start, endedAt: end });
       }, end - this.#clock.now());
     });
   }

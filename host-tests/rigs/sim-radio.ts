@@ -41,6 +41,8 @@ export interface SimRadioOptions {
    * with it from the same board options. Undefined = the driver default, built by createRadio.
    */
   cc1101CalibrateEveryMs?: number;
+  /** The air the chip's transmissions go to (default: the one it listens on), on the same scheduler. */
+  txAir?: Air;
 }
 
 export interface SimRadio {
@@ -72,8 +74,8 @@ export function createSimRadio(o: SimRadioOptions): SimRadio {
   const port = description.radio.spiPort;
   const chip =
     o.chip === "cc1101"
-      ? new Cc1101Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, gdo0Gpio: p.radioGdo0, gdo2Gpio: p.radioGdo2, xtalHz: description.radio.xtalHz, seed: o.seed })
-      : new Sx1262Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, busyGpio: p.radioBusy, dio1Gpio: p.radioDio1, resetGpio: p.radioReset, tcxoVoltage: description.radio.tcxoVoltage ?? null, seed: o.seed });
+      ? new Cc1101Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, gdo0Gpio: p.radioGdo0, gdo2Gpio: p.radioGdo2, xtalHz: description.radio.xtalHz, seed: o.seed, txAir: o.txAir })
+      : new Sx1262Sim({ air: o.air, board, spiPort: port, selectGpio: p.radioSelect, busyGpio: p.radioBusy, dio1Gpio: p.radioDio1, resetGpio: p.radioReset, tcxoVoltage: description.radio.tcxoVoltage ?? null, seed: o.seed, rfSwitchOnDio2: description.radio.dio2AsRfSwitch ?? false, txAir: o.txAir });
   // the sim classes take typed option objects; the contract's IoBundle types them loosely
   const io = { SPI: board.SPI, Digital: board.Digital } as unknown as RadioIoClasses;
   const services = { timers, onFrame: o.onFrame, onDiagnostic: o.onDiagnostic };

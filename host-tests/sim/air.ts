@@ -23,6 +23,11 @@
  * getting random noise bytes at the same rate until it `release()`s the link (a real chip in infinite-length
  * mode keeps clocking noise too).
  *
+ * Radio chips. A chip model in TX puts its own signal on air (`emit`): carrier, chip rate and deviation as its
+ * registers set them, the level its PA gives minus the path loss, the chips of its preamble and sync word at the
+ * start and each FIFO byte's chips appended when the chip takes the byte (before they are on air), so a FIFO
+ * that runs dry cuts the signal exactly as on the chip. Receivers hear it by the same rules as a meter's.
+ *
  * Errors. Every delivered chip is flipped with probability `ber` (seeded PRNG). A byte during which another
  * signal on the receiver's channel is on air at a level above (locked level − capture margin) is corrupted
  * (XOR with a random non-zero byte). Every pair of overlapping transmissions on one channel counts as one
@@ -61,8 +66,9 @@ export interface TransmitRequest {
 
 export interface AirSignal {
   readonly id: number;
-  readonly mode: PhyMode;
-  readonly format: FrameFormat;
+  /** Mode, format and frame of a meter's transmission (`transmit`); null / empty for a radio chip's (`emit`). */
+  readonly mode: PhyMode | null;
+  readonly format: FrameFormat | null;
   readonly frame: Uint8Array;
   readonly rssiDbm: number;
   readonly nominalHz: number;
@@ -72,13 +78,42 @@ export interface AirSignal {
   readonly deviationHz: number;
   readonly chipRate: number;
   readonly chipUs: number;
-  readonly chips: Uint8Array;
-  readonly chipCount: number;
+  /** The chips; a radio chip's signal (`emit`) grows while it streams its FIFO (`AirEmission.append`). */
+  chips: Uint8Array;
+  chipCount: number;
   readonly start: number;
-  readonly end: number;
+  end: number;
   /** Overlapped with another transmission on its channel. */
   collided: boolean;
 }
+
+/**
+ * A radio chip's transmission (`Air.emit`): its own carrier, chip rate and deviation as its registers set them,
+ * and the chips it has ready at the start (preamble, sync word, the first FIFO bytes). The level is what the
+ * receivers get: the chip's output power minus the path loss its model was given.
+ */
+export interface EmitRequest {
+  frequencyHz: number;
+  chipRate: number;
+  deviationHz: number;
+  rssiDbm: number;
+  chips: Uint8Array;
+  chipCount: number;
+  /** Start time in µs; default now. */
+  at?: number;
+}
+
+/** A transmission under way: chips are appended as the radio takes them from its FIFO; `finish` ends it. */
+export interface AirEmission {
+  readonly signal: AirSignal;
+  /** Appends the first `count` chips of `packed` (8 a byte, first chip in bit 7). */
+  append(packed: Uint8Array, count?: number): void;
+  /** No more chips: the signal ends after the last one appended. */
+  finish(): void;
+}
+
+/** Two carriers this close are on one channel (collisions, interference): less than half the 200 kHz grid. */
+const SAME_CHANNEL_HZ = 100_000;
 
 export interface RxTuning {
   frequencyHz: number;
@@ -262,17 +297,76 @@ export class Air {
       end: start + coded.chipCount * chipUs,
       collided: false,
     };
+    this.launch(s);
+    return s;
+  }
+
+  /** Puts a radio chip's signal on air (see EmitRequest); the chip appends the rest as it sends it. */
+  emit(req: EmitRequest): AirEmission {
+    if (!(req.chipRate > 0) || !Number.isFinite(req.frequencyHz) || !Number.isFinite(req.rssiDbm)) throw new RangeError("Air.emit: bad carrier, chip rate or level");
+    const now = this.scheduler.now;
+    const start = req.at ?? now;
+    if (!(start >= now)) throw new RangeError(`Air.emit: start ${start} µs lies before now (${now} µs)`);
+    const chipUs = 1e6 / req.chipRate;
+    const chips = new Uint8Array(Math.max(64, req.chips.length * 2));
+    chips.set(req.chips.subarray(0, (req.chipCount + 7) >> 3));
+    const s: AirSignal = {
+      id: this.nextId++,
+      mode: null,
+      format: null,
+      frame: new Uint8Array(0),
+      rssiDbm: req.rssiDbm,
+      nominalHz: req.frequencyHz,
+      frequencyHz: req.frequencyHz,
+      deviationHz: req.deviationHz,
+      chipRate: req.chipRate,
+      chipUs,
+      chips,
+      chipCount: req.chipCount,
+      start,
+      end: start + req.chipCount * chipUs,
+      collided: false,
+    };
+    this.launch(s);
+    let open = true;
+    return {
+      signal: s,
+      append: (packed, count = packed.length * 8) => {
+        if (!open) throw new Error("Air.emit: append after finish");
+        if (((s.chipCount + count + 7) >> 3) > s.chips.length) {
+          const grown = new Uint8Array(Math.max(s.chips.length * 2, (s.chipCount + count + 7) >> 3));
+          grown.set(s.chips);
+          s.chips = grown;
+        }
+        for (let i = 0; i < count; i++) {
+          const n = s.chipCount + i;
+          if ((packed[i >> 3] >> (7 - (i & 7))) & 1) s.chips[n >> 3] |= 0x80 >> (n & 7);
+          else s.chips[n >> 3] &= ~(0x80 >> (n & 7));
+        }
+        s.chipCount += count;
+        s.end = s.start + s.chipCount * s.chipUs;
+        // a sync word that only now arrived in the stream (sent from the FIFO, not from the sync register)
+        const now = this.scheduler.now;
+        if (now >= s.start) for (const rx of this.receivers) this.scanFor(rx, s, now);
+      },
+      finish: () => {
+        open = false;
+      },
+    };
+  }
+
+  private launch(s: AirSignal): void {
+    const now = this.scheduler.now;
     this.signals = this.signals.filter((o) => o.end > now - 100_000);
     for (const o of this.signals) {
-      if (o.nominalHz === s.nominalHz && o.start < s.end && s.start < o.end) {
+      if (Math.abs(o.nominalHz - s.nominalHz) < SAME_CHANNEL_HZ && o.start < s.end && s.start < o.end) {
         this.stats.collisions++;
         o.collided = s.collided = true;
       }
     }
     this.signals.push(s);
     this.stats.transmissions++;
-    this.scheduler.at(start, () => this.scan(s), "chip");
-    return s;
+    this.scheduler.at(s.start, () => this.scan(s), "chip");
   }
 
   /** The strongest level in dBm on air within ±bandwidth/2 of `frequencyHz` now, or null when quiet. */
@@ -288,7 +382,7 @@ export class Air {
   /** Another signal on the channel of `s` overlapping [t0, t1] and not at least the capture margin weaker. */
   private interfered(s: AirSignal, t0: number, t1: number): boolean {
     for (const o of this.signals) {
-      if (o !== s && o.nominalHz === s.nominalHz && o.start < t1 && t0 < o.end && o.rssiDbm > s.rssiDbm - this.captureMarginDb) return true;
+      if (o !== s && Math.abs(o.nominalHz - s.nominalHz) < SAME_CHANNEL_HZ && o.start < t1 && t0 < o.end && o.rssiDbm > s.rssiDbm - this.captureMarginDb) return true;
     }
     return false;
   }

@@ -31,8 +31,9 @@ function files(dir: string): string[] {
  * Rigs wire the real drivers to the models (that is their purpose), so they live apart, in host-tests/rigs:
  * sim-radio.ts builds a driver from a board description; sx1262-rig.ts is its SX1262 test front; load.ts runs
  * the whole gateway receive path (RadioService) over the air; board-provider.ts runs boards/common/provider.js
- * and hands its bundles to firmware/radio/create-radio.ts; sim-transmitter.ts implements the firmware's
- * Transmitter contract (firmware/radio/transmitter.ts) on the air. No file under host-tests/sim imports them.
+ * and hands its bundles to firmware/radio/create-radio.ts; bidir-air.ts and valve-air.ts run bidirectional
+ * meters against the firmware's Transmitter contract (firmware/radio/transmit.ts). No file under host-tests/sim
+ * imports them.
  */
 const RIGS_DIR = "host-tests/rigs";
 

@@ -46,6 +46,12 @@ export class Cc1101Bus {
     return b;
   }
 
+  /** One prepared transaction (≤ 65 bytes: header + a whole FIFO), as a TxJob holds it. */
+  raw(bytes: Uint8Array): void {
+    this.#buf.set(bytes);
+    this.#transfer(bytes.length);
+  }
+
   /** A command strobe; returns the chip status byte. */
   strobe(cmd: number): number {
     this.#buf[0] = cmd;
@@ -70,6 +76,17 @@ export class Cc1101Bus {
     let a = this.readStatus(STATUS.RXBYTES);
     for (let i = 0; i < 4; i++) {
       const b = this.readStatus(STATUS.RXBYTES);
+      if (a === b) return a;
+      a = b;
+    }
+    return a;
+  }
+
+  /** TXBYTES read until two reads agree (SWRZ020 names RXBYTES and TXBYTES alike); bit 7 = underflow. */
+  txBytes(): number {
+    let a = this.readStatus(STATUS.TXBYTES);
+    for (let i = 0; i < 4; i++) {
+      const b = this.readStatus(STATUS.TXBYTES);
       if (a === b) return a;
       a = b;
     }

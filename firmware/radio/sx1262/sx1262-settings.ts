@@ -8,6 +8,10 @@ import { RADIO_SYNC_S, RADIO_SYNC_TC } from "../../phy/sync.js";
 /** Opcodes used by the driver (§13, table 13-1). */
 export const SX_OP = Object.freeze({
   SET_STANDBY: 0x80,
+  SET_TX: 0x83,
+  SET_TX_PARAMS: 0x8e,
+  SET_PA_CONFIG: 0x95,
+  WRITE_BUFFER: 0x0e,
   SET_RX: 0x82,
   SET_RX_TX_FALLBACK_MODE: 0x93,
   SET_REGULATOR_MODE: 0x96,
@@ -36,6 +40,7 @@ export const SX_OP = Object.freeze({
 
 /** IRQ bits (§13.3.1, table 13-29). */
 export const SX_IRQ = Object.freeze({
+  TX_DONE: 0x001,
   RX_DONE: 0x002,
   PREAMBLE_DETECTED: 0x004,
   SYNC_WORD_VALID: 0x008,

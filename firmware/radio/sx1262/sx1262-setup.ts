@@ -13,7 +13,22 @@ import {
 
 /** NRESET low time (§8.1: ≥ 100 µs). */
 const RESET_PULSE_US = 200;
-const IRQ_MASK = SX_IRQ.SYNC_WORD_VALID | SX_IRQ.RX_DONE | SX_IRQ.TIMEOUT;
+export const IRQ_MASK = SX_IRQ.SYNC_WORD_VALID | SX_IRQ.RX_DONE | SX_IRQ.TIMEOUT;
+
+/**
+ * The channel part of the receive set-up (as in configureChip): carrier, modulation, packet parameters, sync word
+ * and the RX interrupt mask. A transmission (sx1262-transmit.ts) changes them; these commands put them back.
+ */
+export function channelCommands(ch: Sx1262Channel, xtalHz: number): number[][] {
+  const words = modulationWords(ch, xtalHz);
+  return [
+    [SX_OP.SET_RF_FREQUENCY, ...be(words.frequency, 4)],
+    [SX_OP.SET_MODULATION_PARAMS, ...be(words.bitrate, 3), ch.pulseShape, ch.bandwidthCode, ...be(words.deviation, 3)],
+    [SX_OP.SET_PACKET_PARAMS, 0x00, 0x20, ch.preambleDetector, 16, 0x00, 0x00, 0xff, 0x01, 0x00],
+    [SX_OP.WRITE_REGISTER, ...be(SX_REG.SYNC_WORD, 2), ...be(ch.syncWord, 2)],
+    [SX_OP.SET_DIO_IRQ_PARAMS, ...be(IRQ_MASK, 2), ...be(IRQ_MASK, 2), 0, 0, 0, 0],
+  ];
+}
 
 /** The board's side of the configuration. */
 export interface Sx1262Setup {

@@ -26,6 +26,10 @@
  * the task (no `onReadable`), which runs the same receive steps in C and queues intact frames. The driver keeps
  * the watchdog (health, deafness, re-initialisation) and pauses the task around every SPI use of its own.
  *
+ * Transmission (`transmit`, radio/transmit.ts; commands in sx1262-transmit.ts): reception pauses, the TX
+ * parameters and the payload go to the chip at once, SetTx follows at the asked time minus the switch and ramp
+ * times, TxDone is polled, then the RX channel is put back and RX re-armed.
+ *
  * Timing limits: the DIO1 callback may run late (on the device it is a message to the XS task). Frames
  * survive as long as the sync interrupt is served before ~200 FIFO bytes have arrived (16 ms at T/C, 49 ms
  * at S), the ring's size. A frame shorter than that latency is still received, but the packet engine runs
@@ -36,7 +40,10 @@ import { emptyRadioStats } from "../radio.js";
 import { type DigitalPin, type SpiPort, Sx1262Bus, be } from "./sx1262-bus.js";
 import { Sx1262Receiver } from "./sx1262-receive.js";
 import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
-import { DeviceErrorWatch, type Sx1262Setup, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
+import { DeviceErrorWatch, type Sx1262Setup, channelCommands, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
+import { planTransmission } from "../../phy/tx-plan.js";
+import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult } from "../transmit.js";
+import { SX_RAMP_US, sx1262Preamble, sx1262TxJob } from "./sx1262-transmit.js";
 
 export { RSSI_UNKNOWN_DBM } from "./sx1262-receive.js";
 
@@ -98,15 +105,18 @@ export interface Sx1262Stats {
   deviceErrorBits: number;
   /** Re-initialisations because PLL_LOCK was set again right after being cleared (the PLL really lost lock). */
   pllResets: number;
+  /** Frames sent (TxDone) and transmissions that failed or were refused. */
+  transmissions: number;
+  txFailures: number;
 }
 
 const DEFAULT_XTAL_HZ = 32_000_000;
 
-export class SX1262 implements Radio {
+export class SX1262 implements Radio, Transmitter {
   readonly kind = "sx1262" as const;
   readonly #stats: RadioStats = emptyRadioStats();
   readonly #extra: Sx1262Stats = {
-    irqRepeats: 0, dio1AtWatchdog: 0, rssiLost: 0, deafResets: 0, dio1LeftToService: 0, deviceErrors: 0, deviceErrorBits: 0, pllResets: 0,
+    irqRepeats: 0, dio1AtWatchdog: 0, rssiLost: 0, deafResets: 0, dio1LeftToService: 0, deviceErrors: 0, deviceErrorBits: 0, pllResets: 0, transmissions: 0, txFailures: 0,
   };
   readonly #errors = new DeviceErrorWatch(this.#extra, (m) => this.#diag(m));
   /** Last sync word (or initialisation), and busy-channel samples since then, for the deafness check. */
@@ -134,6 +144,8 @@ export class SX1262 implements Radio {
   #nativeSyncs = 0;
   #dio1WasHigh = false;
   #listen: RadioListen = "TC";
+  /** A transmission is under way (reception paused, DIO1 carries TxDone). */
+  #txBusy = false;
 
   constructor(options: Sx1262Options) {
     this.#timers = options.timers;
@@ -212,6 +224,89 @@ export class SX1262 implements Radio {
     for (const io of this.#io) io.close();
   }
 
+  // ------------------------------------------------------------------ transmit
+
+  /**
+   * Sends one frame (radio/transmit.ts); never rejects. The chip is prepared in a timer right after the caller
+   * returns, so a transmit started from `onFrame` (a downlink in the meter's window) does not cut into the
+   * receive path, which re-arms RX after delivering.
+   */
+  transmit(req: TransmitRequest): Promise<TransmitResult> {
+    return new Promise((resolve) => {
+      const fail = (e: unknown) => {
+        this.#txBusy = false;
+        this.#extra.txFailures++;
+        resolve({ ok: false, reason: e instanceof Error ? e.message : String(e) });
+      };
+      if (this.#txBusy) return fail("sx1262: busy with another transmission");
+      this.#txBusy = true;
+      this.#timers.set(() => {
+        try {
+          this.#transmit(req, resolve);
+        } catch (e) {
+          fail(e);
+        }
+      }, 0);
+    });
+  }
+
+  #transmit(req: TransmitRequest, done: (r: TransmitResult) => void): void {
+    const refuse = (reason: string) => {
+      this.#txBusy = false;
+      this.#extra.txFailures++;
+      done({ ok: false, reason });
+    };
+    if (this.#closed || !this.#ready) return refuse("sx1262: radio not ready");
+    const plan = planTransmission(req.mode, req.format, req.bytes, sx1262Preamble);
+    if (plan.payload.length > 255) return refuse(`sx1262: ${plan.payload.length} buffer bytes do not fit one packet (255)`);
+    const timers = this.#timers;
+    const bus = this.#bus;
+    const paused = this.#nativeStarted;
+    if (paused) this.#native!.pause(true, false);
+    this.#rx.cancel();
+    let startedAt = 0, airEnd = 0;
+    const finish = (result: TransmitResult) => {
+      this.#txBusy = false;
+      if (result.ok) this.#extra.transmissions++;
+      else this.#extra.txFailures++;
+      if (!this.#closed) this.#restoreRx(result.ok ? "" : result.reason);
+      if (paused && this.#nativeStarted) this.#native!.pause(false, true);
+      done(result);
+    };
+    // the same commands the native "send at" replays (sx1262TxJob)
+    const job = sx1262TxJob(plan, this.#setup.xtalHz);
+    for (const c of job.load) {
+      if (!bus.transfer(c.slice())) return finish({ ok: false, reason: `sx1262: no answer (BUSY stuck) at opcode 0x${c[0].toString(16)}` });
+    }
+    const poll = () => {
+      if (this.#closed) return finish({ ok: false, reason: "sx1262: closed while sending" });
+      const irq = bus.get(SX_OP.GET_IRQ_STATUS, 2);
+      if (irq < 0) return finish({ ok: false, reason: "sx1262: BUSY stuck while sending" });
+      if (irq & SX_IRQ.TX_DONE) return finish({ ok: true, startedAt, endedAt: Math.min(airEnd, timers.ticks()) });
+      if (irq & SX_IRQ.TIMEOUT) return finish({ ok: false, reason: "sx1262: TX timeout" });
+      if (timers.ticks() > airEnd + 5) return finish({ ok: false, reason: "sx1262: no TxDone after the frame's airtime" });
+      timers.set(poll, 0.1);
+    };
+    const setTxAt = strobeAt(timers.ticks(), req.startAt ?? 0, job.readyUs / 1000, job.leadUs / 1000);
+    timers.set(() => {
+      if (this.#closed) return finish({ ok: false, reason: "sx1262: closed before sending" });
+      // BUSY falls once the chip is in TX (§8.3.1); the first preamble bit follows after the PA ramp
+      if (!bus.transfer(job.go.slice()) || bus.status() < 0) return finish({ ok: false, reason: "sx1262: no answer to SetTx" });
+      startedAt = timers.ticks() + SX_RAMP_US / 1000;
+      airEnd = startedAt + plan.airtimeUs / 1000;
+      timers.set(poll, Math.max(0, airEnd - timers.ticks()) + 0.02);
+    }, setTxAt - timers.ticks());
+  }
+
+  /** After a transmission: the RX channel's carrier, modulation, packet parameters, sync word and IRQs; RX armed. */
+  #restoreRx(why: string): void {
+    if (why) this.#diag(`sx1262: transmission failed (${why}); receiving again`);
+    for (const c of channelCommands(SX1262_CHANNELS[this.#listen], this.#setup.xtalHz)) {
+      if (!this.#bus.command(c)) return this.#wedged("BUSY stuck restoring RX after TX");
+    }
+    if (!this.#rx.armRx()) this.#wedged("no answer re-arming RX after TX");
+  }
+
   // ------------------------------------------------------------------ initialisation
 
   #cancel(): void {
@@ -257,6 +352,7 @@ export class SX1262 implements Radio {
 
   /** DIO1 rose (or the watchdog found it high): serve IRQs until DIO1 is low, at most MAX_IRQ_PASSES times. */
   #onDio1(): void {
+    if (this.#txBusy) return; // TxDone is the transmission's poll's
     for (let pass = 0; pass < MAX_IRQ_PASSES; pass++) {
       if (!this.#ready || this.#closed) return;
       if (pass > 0) {
@@ -289,7 +385,7 @@ export class SX1262 implements Radio {
     this.#watchdog = this.#timers.set(() => {
       this.#watchdog = null;
       if (this.#closed) return;
-      this.#withBus(() => this.#check());
+      if (!this.#txBusy) this.#withBus(() => this.#check());
       this.#armWatchdog();
     }, WATCHDOG_MS);
   }

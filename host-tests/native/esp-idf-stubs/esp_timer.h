@@ -16,5 +16,6 @@ typedef struct {
 int64_t esp_timer_get_time(void);
 esp_err_t esp_timer_create(const esp_timer_create_args_t *create_args, esp_timer_handle_t *out_handle);
 esp_err_t esp_timer_start_once(esp_timer_handle_t timer, uint64_t timeout_us);
+esp_err_t esp_timer_start_periodic(esp_timer_handle_t timer, uint64_t period_us);
 esp_err_t esp_timer_stop(esp_timer_handle_t timer);
 esp_err_t esp_timer_delete(esp_timer_handle_t timer);

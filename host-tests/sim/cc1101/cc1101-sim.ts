@@ -28,18 +28,31 @@
  * FREQEST are latched at sync (LQI is synthetic: lower for stronger signals, CRC_OK bit clear as the chip CRC
  * is off). FREQEST = carrier error in steps of f_xosc / 2^14.
  *
+ * Transmit (§15.2, §15.4, §20, §24): a write header on 0x3F fills the 64-byte TX FIFO (write status bytes show
+ * its free room, TXBYTES its fill and underflow bit). SFSTXON / STX from IDLE calibrate first when MCSM0
+ * FS_AUTOCAL = 1; STX from FSTXON starts after FSTXON_TO_TX_US. In TX the chip emits into the air (`txAir`,
+ * default its own air): NUM_PREAMBLE bytes of `1010…`, the sync word (twice in 30/32 mode; nothing with
+ * SYNC_MODE 0), then each FIFO byte when its first chip is due (whitened with PN9 when WHITE_DATA, doubled into
+ * chip pairs with MANCHESTER_EN), at the carrier, data rate and deviation of its registers and the power of
+ * PATABLE[FREND0.PA_POWER] (Table 39) minus `txPathLossDb`. The packet ends at PKTLEN (fixed, 8-bit counter),
+ * the first byte + 1 (variable) or never (infinite); an empty FIFO before that is TXFIFO_UNDERFLOW (the signal
+ * is cut). Then MCSM1 TXOFF_MODE: IDLE, FSTXON or RX. GDO 0x02 (TX FIFO threshold), 0x05 (underflow) and 0x06
+ * (sync sent until end of packet) follow.
+ *
  * Faults (`inject`): "miso-stuck" (every byte read is 0xFF), "garbage" (random bytes), "frozen" (the state
  * machine hangs in calibration, MARCSTATE STARTCAL: no reception, strobes other than SRES ignored) and
  * "brownout" (registers back to reset values, IDLE). Without `untilUs` a fault lasts until SRES; with it, until
  * that time whatever the driver does.
  */
-import type { Air, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
+import type { Air, AirEmission, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
 import type { SimBoard, SpiDevice } from "../io.js";
 import { Prng } from "../prng.js";
 import {
   ADDR_FIFO, ADDR_PATABLE, BS_LIMIT_FRACTION, CAL_VALID_DELTA_C, CLOCK_DIVIDERS, CMD, CONFIG_COUNT, DEV_ERROR_SLOPE, DEV_MIN_RATIO,
   GDO_CLOCK_FIRST, GDO_SEL, HDR_BURST, HDR_READ, ID_PARTNUM, ID_VERSION, LENGTH_CONFIG, MARCSTATE, PKTLEN_FORBIDDEN, R, RESET_VALUES,
   RSSI_OFFSET_868_DB, RX_FIFO_BYTES, RXBYTES_OVERFLOW_BIT, ST, STATUS_STATE, TIMING_US, channelBandwidthHz, dataRate, deviationHz,
+  FSTXON_TO_TX_US, NUM_PREAMBLE_BYTES, PA_868_DBM, PA_OFF_DBM, PA_UNKNOWN_DBM, PREAMBLE_BYTE, TX_FIFO_BYTES, TXBYTES_UNDERFLOW_BIT,
+  txThresholdBytes,
 } from "./datasheet.js";
 
 const READY_US = TIMING_US.READY_AFTER_SRES;
@@ -60,6 +73,10 @@ export interface Cc1101SimOptions {
   gdo2Gpio: number;
   xtalHz?: number;
   seed?: number;
+  /** Loss from this chip's antenna to the receivers on its air, dB: their level = output power − loss (default 80). */
+  txPathLossDb?: number;
+  /** The air its transmissions go to, when it is another place than the one it listens in (a repeater). */
+  txAir?: Air;
 }
 
 export interface Cc1101SimStats {
@@ -82,6 +99,17 @@ export interface Cc1101SimStats {
   calibrations: number;
   /** Writes of the forbidden PKTLEN = 0 (§29 PKTLEN: "must be different from 0"). */
   pktlenZeroWrites: number;
+  /** Packets sent completely (TX side). */
+  txPackets: number;
+  /** TX FIFO ran empty while a packet was being sent (§20: TXFIFO_UNDERFLOW, the packet is cut). */
+  txUnderflows: number;
+  /** Bytes written to a full TX FIFO (lost). */
+  txFifoOverflows: number;
+  /** Transmissions with a PATABLE value outside Table 39, and with the PA off (0x00). */
+  unknownPaSettings: number;
+  paOff: number;
+  /** Every transmission on air (for the tests): carrier, chip rate, deviation, level, signal. */
+  transmissions: AirSignal[];
 }
 
 const STROBE_NAME = new Map<number, string>(Object.entries(CMD).map(([k, v]) => [v, k]));
@@ -89,7 +117,7 @@ const STROBE_NAME = new Map<number, string>(Object.entries(CMD).map(([k, v]) => 
 export class Cc1101Sim implements SpiDevice, AirReceiver {
   readonly regs = Uint8Array.from(RESET_VALUES);
   readonly patable = new Uint8Array(8);
-  readonly stats: Cc1101SimStats = { strobes: {}, ignoredStrobes: 0, notReadyTransactions: 0, packets: 0, overflows: 0, underflowReads: 0, drainedWhileReceiving: 0, unmodeledGdo: 0, lateForSync: 0, calibrations: 0, pktlenZeroWrites: 0 };
+  readonly stats: Cc1101SimStats = { strobes: {}, ignoredStrobes: 0, notReadyTransactions: 0, packets: 0, overflows: 0, underflowReads: 0, drainedWhileReceiving: 0, unmodeledGdo: 0, lateForSync: 0, calibrations: 0, pktlenZeroWrites: 0, txPackets: 0, txUnderflows: 0, txFifoOverflows: 0, unknownPaSettings: 0, paOff: 0, transmissions: [] };
   readonly xtalHz: number;
   private readonly fifo = new Uint8Array(RX_FIFO_BYTES);
   private head = 0;
@@ -126,8 +154,24 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   private readonly board: SimBoard;
   private readonly gdo0Gpio: number;
   private readonly gdo2Gpio: number;
+  // TX side
+  private readonly txFifo = new Uint8Array(TX_FIFO_BYTES);
+  private txHead = 0;
+  private txCount = 0;
+  private txUnderflowed = false;
+  private emission: AirEmission | null = null;
+  private txCounter = 0;
+  private txVariable = -1;
+  private txManchester = false;
+  private txWhite = 0x1ff;
+  private txSyncSent = false;
+  private txNext: unknown = null;
+  private readonly txPathLossDb: number;
+  private readonly txAir: Air;
 
   constructor(options: Cc1101SimOptions) {
+    this.txPathLossDb = options.txPathLossDb ?? 80;
+    this.txAir = options.txAir ?? options.air;
     this.xtalHz = options.xtalHz ?? 26_000_000;
     this.prng = new Prng(options.seed ?? 0x1101);
     this.board = options.board;
@@ -322,7 +366,8 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   private statusByte(readHeader: boolean): number {
     const ready = this.now >= this.readyAt ? 0 : 0x80;
     const state = this.stateCode();
-    const fifo = readHeader ? Math.min(15, this.count) : 15; // the TX FIFO is never used: 64 free bytes
+    // read headers: RX FIFO bytes available; write headers: free TX FIFO bytes (§10.1), both capped at 15
+    const fifo = readHeader ? Math.min(15, this.count) : Math.min(15, TX_FIFO_BYTES - this.txCount);
     return ready | (state << 4) | fifo;
   }
 
@@ -343,6 +388,13 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
         return STATUS_STATE.SETTLING;
       case MARCSTATE.RXFIFO_OVERFLOW:
         return STATUS_STATE.RXFIFO_OVERFLOW;
+      case MARCSTATE.TX:
+      case MARCSTATE.TX_END:
+        return STATUS_STATE.TX;
+      case MARCSTATE.FSTXON:
+        return STATUS_STATE.FSTXON;
+      case MARCSTATE.TXFIFO_UNDERFLOW:
+        return STATUS_STATE.TXFIFO_UNDERFLOW;
       default:
         return STATUS_STATE.IDLE;
     }
@@ -383,6 +435,7 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
   private toIdle(): void {
     this.cancelTransition();
     if (this.inPacket) this.endPacketState();
+    this.stopTx();
     this.marc = MARCSTATE.IDLE;
   }
 
@@ -395,6 +448,11 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
 
   private powerOnReset(): void {
     this.regs.set(RESET_VALUES);
+    // ASSUMPTION: the PATABLE reset content is not modelled: all zero (PA off) until the host writes it
+    this.patable.fill(0);
+    this.stopTx();
+    this.txHead = this.txCount = 0;
+    this.txUnderflowed = false;
     // ASSUMPTION: the model does not demand a first calibration after reset (the FSCAL reset values are taken as
     // right for the temperature at reset); it models only a calibration going stale as the temperature moves
     this.calibratedAtC = this.dieC;
@@ -439,9 +497,194 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
         break;
       case CMD.SNOP:
         break;
+      case CMD.SFTX:
+        // §29 Table 42: "Flush the TX FIFO buffer. Only issue SFTX in IDLE or TXFIFO_UNDERFLOW states"
+        if (this.marc === MARCSTATE.IDLE || this.marc === MARCSTATE.TXFIFO_UNDERFLOW) {
+          this.txHead = this.txCount = 0;
+          this.txUnderflowed = false;
+          this.marc = MARCSTATE.IDLE;
+        } else this.stats.ignoredStrobes++;
+        break;
+      case CMD.SFSTXON:
+        // synthesizer on and (FS_AUTOCAL = 1) calibrated, then wait in FSTXON for a quick STX (Table 42)
+        if (this.marc === MARCSTATE.IDLE) this.startSynth(() => (this.marc = MARCSTATE.FSTXON));
+        else this.stats.ignoredStrobes++;
+        break;
+      case CMD.STX:
+        if (this.marc === MARCSTATE.IDLE) this.startSynth(() => this.startTx());
+        else if (this.marc === MARCSTATE.FSTXON) this.go(MARCSTATE.FSTXON, FSTXON_TO_TX_US, () => this.startTx());
+        else this.stats.ignoredStrobes++;
+        break;
       default:
-        this.stats.ignoredStrobes++; // TX, WOR, power-down and XOFF are not used by a receiver
+        this.stats.ignoredStrobes++; // WOR, power-down and XOFF are not used by the gateway
     }
+    this.updateGdo();
+  }
+
+  // ---- transmit side ---------------------------------------------------------------------------------
+
+  /** IDLE → synthesizer running: calibration when MCSM0 FS_AUTOCAL = 1 (from IDLE to RX/TX), then settling. */
+  private startSynth(then: () => void): void {
+    const autocal = (this.regs[R.MCSM0] >> 4) & 3;
+    const settle = () => this.go(MARCSTATE.FS_LOCK, SETTLE_US, then);
+    if (autocal === 1) this.go(MARCSTATE.STARTCAL, CAL_US, () => {
+      this.calibrated();
+      settle();
+    });
+    else settle();
+  }
+
+  /** Output power from PATABLE[FREND0.PA_POWER] (§24: 2-FSK uses this one entry), Table 39. */
+  private outputDbm(): number {
+    const v = this.patable[this.regs[R.FREND0] & 7];
+    if (v === 0) {
+      this.stats.paOff++;
+      return PA_OFF_DBM;
+    }
+    const dbm = PA_868_DBM.get(v);
+    if (dbm !== undefined) return dbm;
+    this.stats.unknownPaSettings++;
+    return PA_UNKNOWN_DBM;
+  }
+
+  /**
+   * TX reached: preamble (MDMCFG1 NUM_PREAMBLE bytes of 1010…, §15.2) and the sync word (SYNC1:SYNC0, twice in
+   * 30/32 mode) go on air from the registers, then the FIFO bytes, each taken when its first chip is due (§15.4:
+   * an empty FIFO then is an underflow, the packet is cut). MDMCFG2: MOD_FORMAT 2-FSK/GFSK (others: deviation 0
+   * for the receivers), MANCHESTER_EN doubles every bit into a chip pair (§16), SYNC_MODE 0 sends neither preamble
+   * nor sync. PKTCTRL0: WHITE_DATA XORs the PN9 sequence (§15.1), LENGTH_CONFIG ends the packet at PKTLEN
+   * (8-bit counter, as on the RX side), at the first byte + 1 (variable) or never (infinite).
+   */
+  private startTx(): void {
+    if (!this.pllLocked) {
+      // stale calibration: the synthesizer is off frequency; the chip "sends" nothing anyone hears
+      this.stats.paOff++;
+    }
+    this.marc = MARCSTATE.TX;
+    const m2 = this.regs[R.MDMCFG2];
+    const modFormat = (m2 >> 4) & 7;
+    const syncMode = m2 & 3;
+    this.txManchester = (m2 & 0x08) !== 0;
+    this.txWhite = 0x1ff;
+    this.txCounter = 0;
+    this.txVariable = -1;
+    this.txSyncSent = false;
+    const head: number[] = [];
+    if (syncMode !== 0) {
+      const n = NUM_PREAMBLE_BYTES[(this.regs[R.MDMCFG1] >> 4) & 7];
+      for (let i = 0; i < n; i++) head.push(PREAMBLE_BYTE);
+      const words = syncMode === 3 ? 2 : 1;
+      for (let i = 0; i < words; i++) head.push(this.regs[R.SYNC1], this.regs[R.SYNC0]);
+    }
+    const chips = this.lineCode(Uint8Array.from(head), false);
+    const emission = this.txAir.emit({
+      frequencyHz: this.frequencyHz,
+      chipRate: this.dataRate,
+      deviationHz: modFormat <= 1 ? deviationHz(this.regs[R.DEVIATN], this.xtalHz) : 0,
+      rssiDbm: this.pllLocked ? this.outputDbm() - this.txPathLossDb : PA_OFF_DBM,
+      chips,
+      chipCount: chips.length * 8,
+    });
+    this.emission = emission;
+    this.stats.transmissions.push(emission.signal);
+    const s = emission.signal;
+    const syncEnd = s.start + s.chipCount * s.chipUs;
+    this.board.scheduler.at(syncEnd, () => {
+      if (this.emission === emission) {
+        this.txSyncSent = true;
+        this.updateGdo();
+      }
+    }, "chip");
+    this.scheduleTxByte(emission);
+  }
+
+  /** Bits → chips: Manchester (MANCHESTER_EN) turns each bit into two chips, 1 → `10`, 0 → `01` (§16). */
+  private lineCode(bytes: Uint8Array, white: boolean): Uint8Array {
+    const data = white ? bytes.map((b) => this.whiten(b)) : bytes;
+    if (!this.txManchester) return data;
+    const out = new Uint8Array(data.length * 2);
+    for (let i = 0; i < data.length; i++) {
+      let w = 0;
+      for (let k = 7; k >= 0; k--) w = (w << 2) | ((data[i] >> k) & 1 ? 0b10 : 0b01);
+      out[2 * i] = w >> 8;
+      out[2 * i + 1] = w & 0xff;
+    }
+    return out;
+  }
+
+  /** PN9 whitening (§15.1): x^9 + x^5 + 1, seeded with all ones; XOR with the low 8 bits, then 8 shifts. */
+  private whiten(b: number): number {
+    const out = b ^ (this.txWhite & 0xff);
+    for (let i = 0; i < 8; i++) {
+      const bit = (this.txWhite ^ (this.txWhite >> 5)) & 1;
+      this.txWhite = (this.txWhite >> 1) | (bit << 8);
+    }
+    return out;
+  }
+
+  /** The next FIFO byte is taken when its first chip is due. */
+  private scheduleTxByte(emission: AirEmission): void {
+    const s = emission.signal;
+    this.txNext = this.board.scheduler.at(s.start + s.chipCount * s.chipUs, () => this.txByte(emission), "chip");
+  }
+
+  private txByte(emission: AirEmission): void {
+    this.txNext = null;
+    if (this.emission !== emission || this.marc !== MARCSTATE.TX) return;
+    const mode = this.regs[R.PKTCTRL0] & 3;
+    if (this.txCount === 0) {
+      // §20: the TX FIFO ran empty before the end of the packet: TXFIFO_UNDERFLOW, needs SFTX
+      this.stats.txUnderflows++;
+      this.txUnderflowed = true;
+      this.stopTx();
+      this.marc = MARCSTATE.TXFIFO_UNDERFLOW;
+      this.updateGdo();
+      return;
+    }
+    const b = this.txFifo[this.txHead];
+    this.txHead = (this.txHead + 1) % TX_FIFO_BYTES;
+    this.txCount--;
+    const chips = this.lineCode(Uint8Array.of(b), (this.regs[R.PKTCTRL0] & 0x40) !== 0);
+    emission.append(chips);
+    this.txCounter = (this.txCounter + 1) & 0xff;
+    if (mode === LENGTH_CONFIG.VARIABLE && this.txCounter === 1) this.txVariable = b;
+    const done =
+      mode === LENGTH_CONFIG.FIXED ? this.regs[R.PKTLEN] !== PKTLEN_FORBIDDEN && this.txCounter === this.regs[R.PKTLEN] : mode === LENGTH_CONFIG.VARIABLE ? this.txCounter === this.txVariable + 1 : false;
+    this.updateGdo();
+    if (!done) return this.scheduleTxByte(emission);
+    const s = emission.signal;
+    this.txNext = this.board.scheduler.at(s.start + s.chipCount * s.chipUs, () => this.endTx(emission), "chip");
+  }
+
+  /** Packet sent: MCSM1 TXOFF_MODE (bits 1:0) decides: 0 IDLE, 1 FSTXON, 3 RX (2 = TX again: not modelled, IDLE). */
+  private endTx(emission: AirEmission): void {
+    this.txNext = null;
+    if (this.emission !== emission) return;
+    this.stats.txPackets++;
+    this.stopTx();
+    const txoff = this.regs[R.MCSM1] & 3;
+    if (txoff === 1) this.marc = MARCSTATE.FSTXON;
+    else if (txoff === 3) this.go(MARCSTATE.FS_LOCK, SETTLE_US, () => this.enteredRx());
+    else this.marc = MARCSTATE.IDLE;
+    this.updateGdo();
+  }
+
+  /** Ends the transmission under way (packet done, SIDLE, underflow, reset). */
+  private stopTx(): void {
+    if (this.txNext) this.board.scheduler.cancel(this.txNext);
+    this.txNext = null;
+    this.emission?.finish();
+    this.emission = null;
+    this.txSyncSent = false;
+  }
+
+  private writeTxFifo(b: number): void {
+    if (this.txCount === TX_FIFO_BYTES) {
+      this.stats.txFifoOverflows++;
+      return;
+    }
+    this.txFifo[(this.txHead + this.txCount) % TX_FIFO_BYTES] = b;
+    this.txCount++;
     this.updateGdo();
   }
 
@@ -462,6 +705,8 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
 
   private readStatus(addr: number): number {
     switch (addr) {
+      case ST.TXBYTES:
+        return (this.txUnderflowed ? TXBYTES_UNDERFLOW_BIT : 0) | this.txCount;
       case ST.PARTNUM:
         return ID_PARTNUM;
       case ST.VERSION:
@@ -548,6 +793,7 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
     const a = this.addr;
     if (a === ADDR_FIFO) {
       if (this.isRead) out = this.readFifo();
+      else this.writeTxFifo(b);
     } else if (a === ADDR_PATABLE) {
       if (this.isRead) out = this.patable[this.patIndex];
       else this.patable[this.patIndex] = b;
@@ -579,7 +825,13 @@ export class Cc1101Sim implements SpiDevice, AirReceiver {
         v = this.count >= thr || (this.endLatched && this.count > 0);
         break;
       case GDO_SEL.SYNC_TO_EOP:
-        v = this.syncGdo;
+        v = this.syncGdo || this.txSyncSent; // RX: sync received; TX: sync sent, until the end of the packet
+        break;
+      case GDO_SEL.TX_FIFO_THR:
+        v = this.txCount >= txThresholdBytes(this.regs[R.FIFOTHR]);
+        break;
+      case GDO_SEL.TX_UNDERFLOW:
+        v = this.txUnderflowed;
         break;
       case GDO_SEL.CARRIER_SENSE:
         v = this.inPacket;

@@ -15,7 +15,7 @@ export const R = Object.freeze({
   IOCFG2: 0x00, IOCFG1: 0x01, IOCFG0: 0x02, FIFOTHR: 0x03, SYNC1: 0x04, SYNC0: 0x05, PKTLEN: 0x06,
   PKTCTRL1: 0x07, PKTCTRL0: 0x08, CHANNR: 0x0a, FSCTRL0: 0x0c, FREQ2: 0x0d, FREQ1: 0x0e, FREQ0: 0x0f,
   MDMCFG4: 0x10, MDMCFG3: 0x11, MDMCFG2: 0x12, MDMCFG1: 0x13, MDMCFG0: 0x14, DEVIATN: 0x15, MCSM1: 0x17,
-  MCSM0: 0x18, BSCFG: 0x1a,
+  MCSM0: 0x18, BSCFG: 0x1a, FREND0: 0x22,
 });
 /** Configuration registers are 0x00–0x2E (47 bytes). */
 export const CONFIG_COUNT = 0x2f;
@@ -36,11 +36,15 @@ export const CMD = Object.freeze({
 /** Status registers (Table 44): the strobe addresses read with the burst bit set. */
 export const ST = Object.freeze({
   PARTNUM: 0x30, VERSION: 0x31, FREQEST: 0x32, LQI: 0x33, RSSI: 0x34, MARCSTATE: 0x35, PKTSTATUS: 0x38,
-  VCO_VC_DAC: 0x39, RXBYTES: 0x3b,
+  VCO_VC_DAC: 0x39, TXBYTES: 0x3a, RXBYTES: 0x3b,
 });
 export const ADDR_PATABLE = 0x3e;
 export const ADDR_FIFO = 0x3f;
 export const RX_FIFO_BYTES = 64;
+/** The TX FIFO is 64 bytes too (§15.4, §20). */
+export const TX_FIFO_BYTES = 64;
+/** TXBYTES bit 7: TX FIFO underflow (§29 TXBYTES). */
+export const TXBYTES_UNDERFLOW_BIT = 0x80;
 /** PARTNUM 0x00, VERSION 0x14 (§29.3: "current version" of the silicon). */
 export const ID_PARTNUM = 0x00;
 export const ID_VERSION = 0x14;
@@ -51,13 +55,16 @@ export const STATUS_STATE = Object.freeze({ IDLE: 0, RX: 1, TX: 2, FSTXON: 3, CA
 /** MARCSTATE values (Table 44 / Figure 25 state diagram numbering). */
 export const MARCSTATE = Object.freeze({
   SLEEP: 0x00, IDLE: 0x01, XOFF: 0x02, MANCAL: 0x05, STARTCAL: 0x08, FS_LOCK: 0x0a, RX: 0x0d, RX_END: 0x0e,
-  RX_RST: 0x0f, RXFIFO_OVERFLOW: 0x11,
+  RX_RST: 0x0f, RXFIFO_OVERFLOW: 0x11, FSTXON: 0x12, TX: 0x13, TX_END: 0x14, TXFIFO_UNDERFLOW: 0x16,
 });
 
 /** GDOx_CFG selections (Table 41) the model implements; bit 6 of IOCFGx inverts the output. */
 export const GDO_SEL = Object.freeze({
   RX_FIFO_THR: 0x00,
   RX_FIFO_THR_OR_END: 0x01,
+  /** "Asserts when the TX FIFO is filled at or above the TX FIFO threshold. De-asserts when below" (Table 41). */
+  TX_FIFO_THR: 0x02,
+  TX_UNDERFLOW: 0x05,
   SYNC_TO_EOP: 0x06,
   CARRIER_SENSE: 0x0e,
   CHIP_RDYN: 0x29,
@@ -124,3 +131,30 @@ export const DEV_ERROR_SLOPE = 0.5;
  * no longer locks and the chip hears nothing until the next calibration (SCAL, or IDLE→RX with FS_AUTOCAL).
  */
 export const CAL_VALID_DELTA_C = 40;
+
+// ---- transmit side -----------------------------------------------------------------------------------
+
+/** MDMCFG1 NUM_PREAMBLE (bits 6:4) → preamble bytes sent (§29 MDMCFG1). */
+export const NUM_PREAMBLE_BYTES: readonly number[] = Object.freeze([2, 3, 4, 6, 8, 12, 16, 24]);
+/** §15.2: "The preamble pattern is an alternating sequence of ones and zeros (10101010…)". */
+export const PREAMBLE_BYTE = 0xaa;
+/** FIFOTHR FIFO_THR (bits 3:0) → TX FIFO threshold in bytes: 61 − 4·FIFO_THR (§29 FIFOTHR table: 0 → 61 … 15 → 1). */
+export function txThresholdBytes(fifothr: number): number {
+  return 61 - 4 * (fifothr & 15);
+}
+
+/**
+ * Output power of PATABLE values at 868 MHz (Table 39, "optimum PATABLE settings", 868 MHz column), dBm.
+ * Values not in this table are counted as `unknownPaSettings` and taken as PA_UNKNOWN_DBM (ASSUMPTION: the table
+ * lists the settings TI characterised; the model does not interpolate); 0x00 is the PA off.
+ */
+export const PA_868_DBM: ReadonlyMap<number, number> = new Map([
+  [0x03, -30], [0x0f, -20], [0x1e, -15], [0x27, -10], [0x50, 0], [0x81, 5], [0xcb, 7], [0xc2, 10], [0xc0, 10],
+]);
+export const PA_UNKNOWN_DBM = -30;
+export const PA_OFF_DBM = -200;
+/**
+ * FSTXON → TX: the synthesizer already runs, only the PA ramps. ASSUMPTION: 25 µs, of the order of the RX↔TX
+ * turnaround of Table 34 (the datasheet does not list this transition on its own).
+ */
+export const FSTXON_TO_TX_US = 25;

@@ -22,6 +22,9 @@
  *     never fires again. `afterCommand` lets a test put an event exactly into that window.
  *   - GetRssiInst (§13.5.4) in RX reports the level on air in the receive bandwidth (noise floor when quiet).
  *
+ *   - Transmit (§13.1.4 SetTx, §13.1.14 SetPaConfig, §13.4.4 SetTxParams): see `setTx` below; the packet goes
+ *     to `txAir` (default the chip's own air) at the level of its PA configuration minus `txPathLossDb`.
+ *
  * Data buffer (§7.2): 256 bytes addressed with 8 bits, so it is a ring. "In continuous mode the RX data
  * pointer is incremented starting from the previous position": packets follow each other and wrap past 255.
  * GetRxBufferStatus gives the start address and the 8-bit length of the last packet (§13.5.2).
@@ -37,12 +40,12 @@
  * pointer and the byte count agree; the model counts bytes, and the driver keeps every packet at address 0
  * (single RX, re-armed per packet) so both readings give the same result.
  */
-import type { Air, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
+import type { Air, AirEmission, AirLink, AirReceiver, AirSignal, RxTuning } from "../air.js";
 import type { SimBoard, SpiDevice } from "../io.js";
 import { Prng } from "../prng.js";
 import {
   BUSY_US, CHIP_MODE, CMD_STATUS, DEVICE_ERROR, FREQ_STEP_HZ, IRQ, OP, PREAMBLE_DETECTOR_BITS, REG, RX_BANDWIDTH_HZ,
-  TCXO_VOLTS, TIMEOUT_STEP_US, XTAL_HZ,
+  TCXO_VOLTS, TIMEOUT_STEP_US, XTAL_HZ, HP_MAX_MAX, PA_CONFIG_SX1262, PA_DUTY_MAX, RAMP_US, TX_POWER_MAX, TX_POWER_MIN,
 } from "./datasheet.js";
 
 /** Faults a test can inject; a NRESET pulse clears them (a wedged chip that a hardware reset revives). */
@@ -66,6 +69,12 @@ export interface Sx1262SimOptions {
    */
   reservedStatusBits?: number;
   seed?: number;
+  /** The board routes the antenna switch from DIO2 (Heltec V3): TX without SetDIO2AsRfSwitchCtrl reaches the antenna weakly. */
+  rfSwitchOnDio2?: boolean;
+  /** Loss from this chip's antenna to the receivers on its air, dB (default 84: +14 dBm arrives at −70 dBm). */
+  txPathLossDb?: number;
+  /** The air its transmissions go to, when it is another place than the one it listens in (a repeater). */
+  txAir?: Air;
 }
 
 /** Sensitivity lost when the image calibration does not cover the frequency (assumption, order of magnitude). */
@@ -75,6 +84,16 @@ const BITRATE_TOLERANCE = 0.1;
 /** wM-Bus FSK deviation; the chip's setting must be within a factor of two of it. */
 const METER_DEVIATION_HZ = 50_000;
 const NOISE_RSSI_DBM = -115;
+/**
+ * Demodulator against the incoming deviation (ASSUMPTION, as the CC1101 model's): a 2-FSK signal deviating less
+ * than DEV_MIN_RATIO of the programmed deviation loses chips with probability DEV_MIN_RATIO − ratio (≤ 0.5).
+ */
+const DEV_MIN_RATIO = 0.6;
+/** TX with the antenna switch not driven (ASSUMPTION: the switch's isolation, order of magnitude). */
+const RF_SWITCH_OFF_DB = 50;
+const PA_OFF_DBM = -200;
+/** GFSK preamble bits on air (ASSUMPTION: alternating, starting with 0, the 0x55 pattern). */
+const PREAMBLE_FIRST_CHIP = 0;
 
 interface Packet {
   startPtr: number;
@@ -97,6 +116,10 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   packets = 0;
   /** Syncs declined because RX had not been on for the preamble detector plus the sync word. */
   lateForSync = 0;
+  /** Packets sent (TxDone), every transmission's air signal, and transmissions with a PA problem (why). */
+  txPackets = 0;
+  readonly transmissions: AirSignal[] = [];
+  readonly paProblems: string[] = [];
   /**
    * Test hook: runs after each executed or answered command (opcode given), while its BUSY time runs — the
    * window between a host's GetIrqStatus and its ClearIrqStatus. `raiseIrq` from here is an event in the window.
@@ -123,6 +146,12 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   tcxoDelayUs = 0;
   dio2RfSwitch = false;
   regulatorMode = 0;
+  /** SetPaConfig (null until the host sends it) and SetTxParams. */
+  paConfig: { dutyCycle: number; hpMax: number; deviceSel: number; paLut: number } | null = null;
+  txPowerDbm = 0;
+  rampCode = 0;
+  txPreambleBits = 0;
+  whitening = false;
   /** Where single-mode RX goes after a packet or timeout. */
   fallbackMode: number = CHIP_MODE.STBY_RC;
   /** Set by Calibrate(0x7F) with a running clock; crystal boards calibrate at power-on. */
@@ -144,6 +173,11 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   private rxFromUs = 0;
   private rxTimeout: unknown = null;
   private packet: Packet | null = null;
+  private emission: AirEmission | null = null;
+  private txEnd: unknown = null;
+  private readonly rfSwitchOnDio2: boolean;
+  private readonly txPathLossDb: number;
+  private readonly txAir: Air;
 
   // --- pins, bus ---
   private readonly board: SimBoard;
@@ -169,6 +203,9 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.busyGpio = options.busyGpio;
     this.dio1Gpio = options.dio1Gpio;
     this.tcxoNeeded = options.tcxoVoltage ?? null;
+    this.rfSwitchOnDio2 = options.rfSwitchOnDio2 ?? false;
+    this.txPathLossDb = options.txPathLossDb ?? 84;
+    this.txAir = options.txAir ?? options.air;
     this.sensitivityDbm = options.sensitivityDbm ?? -104;
     this.reservedStatusBits = (options.reservedStatusBits ?? 0) & 0x81;
     this.prng = new Prng(options.seed ?? 0x1262);
@@ -408,6 +445,10 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
       syncWord: (this.register(REG.SYNC_WORD_0) << 8) | this.register(REG.SYNC_WORD_0 + 1),
       syncBits: 16,
       syncErrors: 0,
+      chipErrorRate: (s: AirSignal) => {
+        const ratio = s.deviationHz / this.deviationHz;
+        return ratio >= DEV_MIN_RATIO ? 0 : Math.min(0.5, DEV_MIN_RATIO - ratio);
+      },
     };
   }
 
@@ -485,8 +526,106 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     if (!this.rxContinuous) this.mode = this.fallbackMode; // single mode: to the fallback mode (§13.1.3, §13.1.9)
   }
 
-  /** Leaves RX (or aborts a packet) and sets `mode`. */
+  get nowUs(): number {
+    return this.now;
+  }
+
+  setBusyFor(us: number): void {
+    this.setBusy(us);
+  }
+
+  /** Output level at the antenna from the PA configuration (see setTx); problems go to `paProblems`. */
+  private outputDbm(): number {
+    const pa = this.paConfig;
+    if (!pa) {
+      this.paProblems.push("no SetPaConfig since reset");
+      return PA_OFF_DBM;
+    }
+    if (pa.deviceSel !== 0) {
+      this.paProblems.push("SetPaConfig deviceSel 1 selects the SX1261 PA, which an SX1262 does not have");
+      return PA_OFF_DBM;
+    }
+    if (pa.dutyCycle > PA_DUTY_MAX || pa.hpMax > HP_MAX_MAX || pa.paLut !== 1) {
+      this.paProblems.push(`SetPaConfig out of specification (paDutyCycle ${pa.dutyCycle}, hpMax ${pa.hpMax}, paLut ${pa.paLut})`);
+      return PA_OFF_DBM;
+    }
+    const row = PA_CONFIG_SX1262.find(([d, h]) => d === pa.dutyCycle && h === pa.hpMax);
+    if (!row) {
+      this.paProblems.push(`SetPaConfig ${pa.dutyCycle}/${pa.hpMax} is not a table 13-21 setting`);
+      return PA_OFF_DBM;
+    }
+    const power = Math.max(TX_POWER_MIN, Math.min(TX_POWER_MAX, this.txPowerDbm));
+    let dbm = row[2] - (TX_POWER_MAX - power);
+    if (this.rfSwitchOnDio2 && !this.dio2RfSwitch) {
+      this.paProblems.push("antenna switch on DIO2 not enabled (SetDIO2AsRfSwitchCtrl)");
+      dbm -= RF_SWITCH_OFF_DB;
+    }
+    return dbm;
+  }
+
+  /** Puts the packet on air at `atUs` (see setTx). */
+  startEmission(atUs: number, timeout: number): void {
+    const bytes: number[] = [];
+    const bits: number[] = [];
+    for (let i = 0; i < this.txPreambleBits; i++) bits.push((i & 1) ^ PREAMBLE_FIRST_CHIP);
+    for (let i = 0; i < this.syncWordBits; i++) bits.push((this.register(REG.SYNC_WORD_0 + (i >> 3)) >> (7 - (i & 7))) & 1);
+    const n = this.register(REG.PAYLOAD_LENGTH);
+    let lfsr = 0x1ff;
+    for (let i = 0; i < n; i++) {
+      let b = this.buffer[(this.txBase + i) & 0xff];
+      if (this.whitening) {
+        b ^= lfsr & 0xff;
+        for (let k = 0; k < 8; k++) lfsr = (lfsr >> 1) | (((lfsr ^ (lfsr >> 5)) & 1) << 8);
+      }
+      bytes.push(b);
+    }
+    if (this.crcType !== 0x01) bytes.push(0, ...(this.crcType & 2 ? [0] : [])); // CRC value irrelevant to wM-Bus receivers
+    for (const b of bytes) for (let k = 7; k >= 0; k--) bits.push((b >> k) & 1);
+    const chips = new Uint8Array((bits.length + 7) >> 3);
+    bits.forEach((v, i) => { if (v) chips[i >> 3] |= 0x80 >> (i & 7); });
+    const emission = this.txAir.emit({
+      frequencyHz: this.frequencyHz,
+      chipRate: this.bitrate,
+      deviationHz: this.deviationHz,
+      rssiDbm: this.outputDbm() - this.txPathLossDb,
+      chips,
+      chipCount: bits.length,
+      at: atUs,
+    });
+    emission.finish();
+    this.emission = emission;
+    this.transmissions.push(emission.signal);
+    const end = emission.signal.end;
+    const limit = timeout ? this.now + timeout * TIMEOUT_STEP_US : Infinity;
+    this.txEnd = this.board.scheduler.at(Math.min(end, limit), () => {
+      this.txEnd = null;
+      this.emission = null;
+      if (end <= limit) {
+        this.txPackets++;
+        this.raiseIrq(IRQ.TX_DONE);
+      } else this.raiseIrq(IRQ.TIMEOUT);
+      this.mode = this.fallbackMode;
+    }, "chip");
+  }
+
+  /** Aborts a transmission (SetStandby, reset): the signal is cut where it is now. */
+  private stopTx(): void {
+    if (this.txEnd) this.board.scheduler.cancel(this.txEnd);
+    this.txEnd = null;
+    const e = this.emission;
+    this.emission = null;
+    if (!e) return;
+    const s = e.signal;
+    const sent = Math.max(0, Math.floor((this.now - s.start) / s.chipUs));
+    if (sent < s.chipCount) {
+      s.chipCount = sent;
+      s.end = s.start + sent * s.chipUs;
+    }
+  }
+
+  /** Leaves RX or TX (aborts a packet either way) and sets `mode`. */
   endRx(mode: number): void {
+    this.stopTx();
     if (this.packet) this.link.release();
     this.packet = null;
     if (this.rxTimeout) this.board.scheduler.cancel(this.rxTimeout);
@@ -509,6 +648,9 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
     this.tcxoDelayUs = 0;
     this.dio2RfSwitch = false;
     this.regulatorMode = 0;
+    this.paConfig = null;
+    this.txPowerDbm = this.rampCode = this.txPreambleBits = 0;
+    this.whitening = false;
     this.fallbackMode = CHIP_MODE.STBY_RC;
     // A crystal board calibrates itself at power-on; with a TCXO the clock does not run yet, so that
     // calibration fails (XOSC start error) until the host powers the TCXO and calibrates again.
@@ -592,6 +734,8 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
 
   /** §13.4.6 GFSK: preamble length (2), detector, sync bits, address filter, length type, payload, CRC, whitening. */
   static setPacketParams(c: Sx1262Sim, p: Uint8Array): void {
+    c.txPreambleBits = (p[0] << 8) | p[1];
+    c.whitening = p[8] === 0x01;
     c.preambleDetector = p[2];
     c.syncWordBits = p[3];
     c.variableLength = p[5] === 0x01;
@@ -636,6 +780,41 @@ export class Sx1262Sim implements SpiDevice, AirReceiver {
   }
 }
 
+// ---------------------------------------------------------------- transmit side
+
+/**
+ * §13.1.4 SetTx (timeout × 15.625 µs, 0 = none): from STDBY/FS, with the reference clock running and calibrated,
+ * the chip switches to TX (BUSY, BUSY_US.SET_TX plus the TCXO start when the oscillator was off), ramps the PA
+ * (SetTxParams RampTime, table 13-41) and sends the GFSK packet (§6.2.3): PacketParams preamble length in bits
+ * (alternating, PREAMBLE_FIRST_CHIP), the sync word of 0x06C0 (its SyncWordLength bits, first byte first),
+ * then PayloadLength bytes from the buffer at TxBaseAddr (wrapping at 255), PN9-whitened when whitening is on
+ * (§6.2.3.3, seed 0x1FF as the model's assumption), with the optional CRC appended. TxDone when the last bit is
+ * out, then the fallback mode (§13.1.9). The model reads the payload at TX start (the host writes the buffer
+ * before SetTx; AN1200.53's buffer refill during TX is not modelled). Carrier, bit rate and deviation come
+ * from SetRfFrequency / SetModulationParams; the level from SetPaConfig + SetTxParams (table 13-21; below the
+ * +22 dBm setting the model takes the output as the table row − (22 − power), an ASSUMPTION), minus
+ * RF_SWITCH_OFF_DB when the board's antenna switch hangs on DIO2 and DIO2 is not set up, minus the path loss.
+ */
+function setTx(c: Sx1262Sim, p: Uint8Array): void {
+  const timeout = (p[0] << 16) | (p[1] << 8) | p[2];
+  const fromMode = c.mode;
+  if (!c.clockRunning()) {
+    c.deviceErrors |= DEVICE_ERROR.XOSC_START | DEVICE_ERROR.PLL_LOCK;
+    c.cmdStatus = CMD_STATUS.EXEC_FAILURE;
+    return;
+  }
+  if (c.packetType !== 0x00) {
+    c.cmdStatus = CMD_STATUS.EXEC_FAILURE;
+    c.protocolErrors.push("SetTx with a packet type other than GFSK");
+    return;
+  }
+  const oscOff = fromMode === CHIP_MODE.STBY_RC || fromMode === CHIP_MODE.SLEEP;
+  c.endRx(CHIP_MODE.TX);
+  const switchUs = BUSY_US.SET_TX + (oscOff ? c.tcxoDelayUs : 0);
+  c.setBusyFor(switchUs);
+  c.startEmission(c.nowUs + switchUs + RAMP_US[c.rampCode & 7], timeout);
+}
+
 function rssiByte(dbm: number): number {
   return Math.max(0, Math.min(255, Math.round(-2 * dbm)));
 }
@@ -661,6 +840,9 @@ const COMMANDS = new Map<number, readonly [number, Handler]>([
   [OP.SET_REGULATOR_MODE, [1, (c, p) => { c.regulatorMode = p[0]; }]],
   [OP.SET_BUFFER_BASE_ADDRESS, [2, Sx1262Sim.setBufferBase]],
   [OP.SET_RX_TX_FALLBACK_MODE, [1, Sx1262Sim.setFallbackMode]],
+  [OP.SET_TX, [3, setTx]],
+  [OP.SET_TX_PARAMS, [2, (c, p) => { c.txPowerDbm = (p[0] << 24) >> 24; c.rampCode = p[1]; }]],
+  [OP.SET_PA_CONFIG, [4, (c, p) => { c.paConfig = { dutyCycle: p[0], hpMax: p[1], deviceSel: p[2], paLut: p[3] }; }]],
   [OP.CLEAR_DEVICE_ERRORS, [2, (c) => { c.deviceErrors = c.faults.has("pllUnlock") ? DEVICE_ERROR.PLL_LOCK : 0; }]],
 ]);
 

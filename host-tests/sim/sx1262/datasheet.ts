@@ -10,6 +10,8 @@ export const OP = Object.freeze({
   SET_STANDBY: 0x80,
   SET_FS: 0xc1,
   SET_TX: 0x83,
+  SET_TX_PARAMS: 0x8e,
+  SET_PA_CONFIG: 0x95,
   SET_RX: 0x82,
   SET_RX_TX_FALLBACK_MODE: 0x93,
   SET_REGULATOR_MODE: 0x96,
@@ -120,4 +122,24 @@ export const BUSY_US = Object.freeze({
   /** STDBY → RX: XOSC start, PLL lock and RX chain (tens of µs). */
   SET_RX: 80,
   SET_STANDBY: 10,
+  /** STDBY_XOSC → TX: PLL lock and PA on (same order as RX); the PA ramp (SetTxParams) follows. */
+  SET_TX: 80,
 });
+
+// ---- transmit side -----------------------------------------------------------------------------------
+
+/** SetTxParams RampTime codes 0x00..0x07 → µs (§13.4.4, table 13-41). */
+export const RAMP_US: readonly number[] = Object.freeze([10, 20, 40, 80, 200, 800, 1700, 3400]);
+/**
+ * SetPaConfig "optimal settings" for the SX1262 (§13.1.14, table 13-21), each with SetTxParams power +22 dBm:
+ * [paDutyCycle, hpMax] → output dBm. deviceSel must be 0 (SX1262), paLut 1.
+ */
+export const PA_CONFIG_SX1262: readonly (readonly [number, number, number])[] = Object.freeze([
+  [0x04, 0x07, 22], [0x03, 0x05, 20], [0x02, 0x03, 17], [0x02, 0x02, 14],
+]);
+/** §13.1.14: "paDutyCycle should not be higher than 0x04" and hpMax above 0x07 "could result in reduced lifetime". */
+export const PA_DUTY_MAX = 0x04;
+export const HP_MAX_MAX = 0x07;
+/** SetTxParams power range with the high-power PA: −9 … +22 dBm (§13.4.4). */
+export const TX_POWER_MIN = -9;
+export const TX_POWER_MAX = 22;

@@ -1,0 +1,135 @@
+/**
+ * CC1101 transmit settings and the TX FIFO service (TI SWRS061I; docs/radio.md "Transmit"). Pure: the bus
+ * and timers are given by the driver (cc1101.ts), which pauses reception around a transmission.
+ *
+ * Settings per link mode (phy/tx-plan.ts gives carrier, chip rate, deviation and the chip stream):
+ *   - FREQ2..0 = f · 2^16 / f_xosc (§21); MDMCFG4/3 DRATE_E/M with R = (256 + M) · 2^E · f_xosc / 2^28 (§12);
+ *     DEVIATN E/M with f_dev = f_xosc / 2^17 · (8 + M) · 2^E (§16.1): T, S ±50 kHz → 0x50 (50.8 kHz),
+ *     C ±45 kHz → 0x46 (44.4 kHz), C2 downlink ±25 kHz → 0x40 (25.4 kHz), at 26 MHz.
+ *   - MDMCFG2: 2-FSK (GFSK for the C2 downlink, "GFSK" in protocol.md §1.1), no Manchester (line coding is done
+ *     in software: 3-of-6, NRZ or Manchester chips are the data), 16/16 sync bits. MDMCFG1 NUM_PREAMBLE: the
+ *     largest of 2, 3, 4, 6, 8, 12, 16, 24 bytes the chip stream allows; SYNC1/0 the next 16 chips.
+ *   - PKTCTRL1 0x00, PKTCTRL0: no whitening, no CRC, fixed length PKTLEN = payload bytes when ≤ 255; longer
+ *     payloads start in infinite length and switch to fixed once fewer than 256 bytes are left to send, with
+ *     PKTLEN = length mod 256 (§15.3 "packet length > 255"; a payload that is a multiple of 256 gets one more
+ *     `01010101` postamble byte, PKTLEN must not be 0).
+ *   - TX FIFO (64 bytes, §15.4): filled before STX, refilled from a poll while TXBYTES (read until two reads
+ *     agree, SWRZ020) shows room; FIFOTHR FIFO_THR = 7 puts the TX threshold at 33 bytes (§29 FIFOTHR).
+ *   - PA: FREND0 PA_POWER = 0 selects PATABLE[0] for 2-FSK (§24); PATABLE[0] = 0xC2 = +10 dBm at 868 MHz
+ *     (Table 39), inside the 25 mW e.r.p. of the 868 MHz sub-bands (docs/repeater.md) with a unity-gain antenna.
+ *   - MCSM0 FS_AUTOCAL = 1 (calibrate on IDLE → TX, since the carrier changes), MCSM1 TXOFF_MODE = IDLE.
+ * Start: SFSTXON calibrates and waits with the synthesizer running (Table 42), so STX at the wanted time starts
+ * the preamble within the PA ramp (FSTXON_TX_US, an estimate: Table 34 gives no separate figure).
+ */
+import type { TxPlan } from "../../phy/tx-plan.js";
+import type { TxJob } from "../transmit.js";
+import { BURST, FIFO, FIFO_SIZE, LENGTH, PATABLE, REG, STROBE } from "./cc1101-registers.js";
+
+/** MDMCFG1 NUM_PREAMBLE codes 0..7 → bytes (§29 MDMCFG1). */
+export const CC1101_PREAMBLE_BYTES: readonly number[] = Object.freeze([2, 3, 4, 6, 8, 12, 16, 24]);
+/** PATABLE[0] for +10 dBm at 868 MHz (SWRS061I Table 39). */
+export const CC1101_PA_10DBM = 0xc2;
+/** FIFOTHR FIFO_THR = 7: TX threshold 33 bytes, RX 32 (§29 FIFOTHR). */
+export const CC1101_TX_FIFOTHR = 0x07;
+/** FSTXON → first preamble chip after STX (estimate; see above). */
+export const FSTXON_TX_US = 25;
+/** SFSTXON from IDLE with calibration: 721 µs + settling (Table 34), with margin. */
+export const SYNTH_READY_US = 1000;
+
+/** The largest NUM_PREAMBLE the stream's whole preamble bytes allow (tx-plan radioPreamble). */
+export function cc1101Preamble(whole: number): number {
+  let best = 0;
+  for (const n of CC1101_PREAMBLE_BYTES) if (n <= whole) best = n;
+  return best || 1;
+}
+
+/** DRATE_E / DRATE_M closest to `rate` (§12). */
+export function dataRateRegs(rate: number, xtalHz: number): { e: number; m: number } {
+  let best = { e: 0, m: 0, err: Infinity };
+  for (let e = 0; e < 16; e++) {
+    const m = Math.round((rate * 2 ** 28) / (xtalHz * 2 ** e)) - 256;
+    if (m < 0 || m > 255) continue;
+    const err = Math.abs(((256 + m) * 2 ** e * xtalHz) / 2 ** 28 - rate);
+    if (err < best.err) best = { e, m, err };
+  }
+  return { e: best.e, m: best.m };
+}
+
+/** The chip rate the chip really sends at with the DRATE values for `rate` (§12). */
+export function programmedRate(rate: number, xtalHz: number): number {
+  const { e, m } = dataRateRegs(rate, xtalHz);
+  return ((256 + m) * 2 ** e * xtalHz) / 2 ** 28;
+}
+
+/** DEVIATN (E in bits 6:4, M in 2:0) closest to `deviationHz` (§16.1). */
+export function deviatnReg(deviationHz: number, xtalHz: number): number {
+  let best = 0, err = Infinity;
+  for (let e = 0; e < 8; e++) {
+    for (let m = 0; m < 8; m++) {
+      const d = Math.abs((xtalHz / 2 ** 17) * (8 + m) * 2 ** e - deviationHz);
+      if (d < err) {
+        err = d;
+        best = (e << 4) | m;
+      }
+    }
+  }
+  return best;
+}
+
+/** The register writes for `plan` (after the RX image, which keeps the rest), in write order. */
+export function txRegisters(plan: TxPlan, payloadLength: number, image: Uint8Array, xtalHz: number): [number, number][] {
+  const freq = Math.round((plan.frequencyHz * 65536) / xtalHz);
+  const dr = dataRateRegs(plan.chipRate, xtalHz);
+  const pre = CC1101_PREAMBLE_BYTES.indexOf(plan.preambleBytes);
+  const gfsk = plan.mode === "C2-down";
+  return [
+    [REG.FREQ2, (freq >> 16) & 0xff],
+    [REG.FREQ1, (freq >> 8) & 0xff],
+    [REG.FREQ0, freq & 0xff],
+    [REG.FSCTRL0, 0x00], // the RX offset compensation is the RX channel's, not the TX carrier's
+    [REG.MDMCFG4, (image[REG.MDMCFG4] & 0xf0) | dr.e],
+    [REG.MDMCFG3, dr.m],
+    [REG.MDMCFG2, (gfsk ? 0x10 : 0x00) | 0x02],
+    [REG.MDMCFG1, (pre << 4) | (image[REG.MDMCFG1] & 0x03)],
+    [REG.DEVIATN, deviatnReg(plan.deviationHz, xtalHz)],
+    [REG.SYNC1, plan.syncWord >> 8],
+    [REG.SYNC0, plan.syncWord & 0xff],
+    [REG.PKTCTRL1, 0x00],
+    [REG.PKTLEN, payloadLength & 0xff],
+    [REG.PKTCTRL0, payloadLength <= 255 ? LENGTH.FIXED : LENGTH.INFINITE],
+    [REG.FIFOTHR, (image[REG.FIFOTHR] & 0xf0) | CC1101_TX_FIFOTHR],
+    [REG.MCSM1, image[REG.MCSM1] & ~0x03], // TXOFF_MODE = IDLE
+    [REG.MCSM0, (image[REG.MCSM0] & ~0x30) | 0x10], // FS_AUTOCAL = 1: calibrate IDLE → TX
+    [REG.FREND0, image[REG.FREND0] & ~0x07], // PA_POWER = 0: PATABLE[0]
+  ];
+}
+
+/** The payload the FIFO sends: plan.payload, plus one postamble byte when its length is a multiple of 256. */
+export function txPayload(plan: TxPlan): Uint8Array {
+  if ((plan.payload.length & 0xff) !== 0) return plan.payload;
+  const p = new Uint8Array(plan.payload.length + 1);
+  p.set(plan.payload);
+  p[plan.payload.length] = 0x55;
+  return p;
+}
+
+/**
+ * The SPI transactions of one transmission (TxJob): SIDLE, SFRX, SFTX, the TX registers, PATABLE[0], the first
+ * 64 FIFO bytes, SFSTXON; `go` = STX. The driver's own path and the native "send at" replay the same bytes.
+ */
+export function cc1101TxJob(plan: TxPlan, image: Uint8Array, xtalHz: number): TxJob {
+  const payload = txPayload(plan);
+  const load: Uint8Array[] = [Uint8Array.of(STROBE.SIDLE), Uint8Array.of(STROBE.SFRX), Uint8Array.of(STROBE.SFTX)];
+  for (const [r, v] of txRegisters(plan, payload.length, image, xtalHz)) load.push(Uint8Array.of(r, v));
+  load.push(Uint8Array.of(BURST | PATABLE, CC1101_PA_10DBM));
+  const first = Math.min(FIFO_SIZE, payload.length);
+  const fifo = new Uint8Array(first + 1);
+  fifo[0] = BURST | FIFO;
+  fifo.set(payload.subarray(0, first), 1);
+  load.push(fifo, Uint8Array.of(STROBE.SFSTXON));
+  const rate = programmedRate(plan.chipRate, xtalHz);
+  return {
+    load, go: Uint8Array.of(STROBE.STX), leadUs: FSTXON_TX_US, readyUs: SYNTH_READY_US, rest: payload.slice(first),
+    airtimeUs: ((8 * (plan.preambleBytes + 2 + payload.length)) * 1e6) / rate,
+  };
+}
