@@ -22,13 +22,13 @@ declare function native(name: string): (...args: any[]) => any;
 
 // Field selectors of xs_wmbus_radio_get (enum in wmbus_radio_xs.c).
 const WAITING = 0, MODE = 1, FORMAT = 2, RSSI = 3, TIME = 4, FIRST_STAT = 5;
-const STATS = [
+const STATS = Object.freeze([
   "frames", "crcErrors", "lengthErrors", "codingErrors", "syncErrors", "overflows", "queueDrops", "highWater", "syncs", "irqRepeats", "rssiLost",
-] as const;
+] as const);
 const SYNCS = FIRST_STAT + STATS.indexOf("syncs");
 const IN_FRAME = FIRST_STAT + STATS.length; // FIELD_IN_FRAME: a state, not a counter
 // Chip kinds (WMBUS_CHIP_* in wmbus_radio_task.h).
-const CHIP = { cc1101: 0, sx1262: 1 } as const;
+const CHIP = Object.freeze({ cc1101: 0, sx1262: 1 } as const);
 
 const construct = native("xs_wmbus_radio");
 const closeNative = native("xs_wmbus_radio_close");

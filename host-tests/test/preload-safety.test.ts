@@ -23,8 +23,24 @@ function sources(dir: string, out: string[] = []): string[] {
 }
 
 /** "wmbus/decoder/decoder" → firmware/decoder/decoder.ts */
-const preloadRoots = (): string[] =>
-  (JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")).preload as string[]).map((s) => join(FIRMWARE, s.replace(/^wmbus\//, "") + ".ts"));
+/**
+ * Every `wmbus/…` module preloaded on any platform: the `preload` lists anywhere in manifest.json (top level and
+ * per platform) and in the firmware manifests it includes (firmware/native: the radio task on esp32).
+ */
+const preloadRoots = (): string[] => {
+  const names = new Set<string>();
+  const collect = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(collect);
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "preload" && Array.isArray(x)) for (const n of x) if (typeof n === "string" && n.startsWith("wmbus/")) names.add(n);
+        collect(x);
+      }
+    }
+  };
+  for (const m of ["manifest.json", "firmware/native/manifest.json", "firmware/device/manifest.json"]) collect(JSON.parse(readFileSync(join(ROOT, m), "utf8")));
+  return [...names].map((s) => join(FIRMWARE, s.replace(/^wmbus\//, "") + ".ts"));
+};
 
 /**
  * Findings on the tree that are not mistakes, each with its reason. A finding listed here that no longer

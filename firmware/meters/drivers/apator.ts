@@ -135,8 +135,13 @@ function packedDate(v: number): string {
 }
 
 /** Apator 08 / 17.2 (CI A0): the first 4 bytes count thirds of a litre (08) or of a m³ (17.2). */
-const thirds = (div: number) => (c: MfctContext): void => {
-  if (c.mfct.length >= 4) c.out.total_m3 = le(c.mfct, 0, 4) / div;
+// xsl aliases every captured binding that is not const ("no const": RAM per closure on the device): copy the
+// parameter into a const (docs/moddable-build.md §2)
+const thirds = (div: number) => {
+  const by = div;
+  return (c: MfctContext): void => {
+    if (c.mfct.length >= 4) c.out.total_m3 = le(c.mfct, 0, 4) / by;
+  };
 };
 
 export const APATOR: readonly Driver[] = Object.freeze([

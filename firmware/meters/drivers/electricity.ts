@@ -8,8 +8,12 @@ import { errorFlags, errorsThenStatus, phases, stsAndErrors } from "./rules.js";
 import { deepFreeze } from "../../util/freeze.js";
 
 /** 0 → "", else prefix + hex: status words that print empty when clear. */
-const word = (prefix: string) => (v: FieldValue): FieldValue =>
-  typeof v === "number" ? (v === 0 ? "" : prefix + v.toString(16).toUpperCase()) : v;
+// xsl aliases every captured binding that is not const ("no const": RAM per closure on the device): copy the
+// parameter into a const (docs/moddable-build.md §2)
+const word = (prefix: string) => {
+  const p = prefix;
+  return (v: FieldValue): FieldValue => (typeof v === "number" ? (v === 0 ? "" : p + v.toString(16).toUpperCase()) : v);
+};
 
 const IEM_ERRORS: FlagTable = deepFreeze({
   entries: [
@@ -27,7 +31,7 @@ const IEM_ERRORS: FlagTable = deepFreeze({
   unknownPrefix: "",
 });
 
-const IEM3000_FIELDS: readonly FieldRule[] = [
+const IEM3000_FIELDS: readonly FieldRule[] = Object.freeze([
   { name: "total_energy_consumption", unit: "kwh", record: "energy" },
   { name: "total_energy_production", unit: "kwh", vifBytes: "83FF09", subunit: 0 },
   { name: "total_reactive_energy_consumption", unit: "kvarh", record: "energy_subunit_1" },
@@ -85,7 +89,7 @@ const IEM3000_FIELDS: readonly FieldRule[] = [
   { name: "last_alarm_nr", vifBytes: "FF3A", nullWhenInvalid: true },
   { name: "digital_input", record: "digital_input", valueType: "int", transform: word("INPUT_") },
   { name: "digital_output", record: "digital_output", valueType: "int", transform: word("OUTPUT_") },
-];
+]);
 
 const ESYSWM_FIELDS: readonly FieldRule[] = [
   { name: "total_energy_consumption", unit: "kwh", record: "energy" },
@@ -262,7 +266,10 @@ const ascii = (v: FieldValue): FieldValue => {
   return s;
 };
 
-const flagsOk = (empty: string) => (v: FieldValue): FieldValue => (v === 0 ? empty : typeof v === "number" ? "FLAGS_" + v.toString(16).toUpperCase() : v);
+const flagsOk = (empty: string) => {
+  const none = empty; // const: see word()
+  return (v: FieldValue): FieldValue => (v === 0 ? none : typeof v === "number" ? "FLAGS_" + v.toString(16).toUpperCase() : v);
+};
 
 /** Record name with a sub-unit ("" for 0) and a phase VIFE label ("" for none): energy_vife_01_subunit_2 … */
 function abbRecord(q: string, phase: number, subunit: number): string {
@@ -341,7 +348,7 @@ const ABBB23_FIELDS: readonly FieldRule[] = [
 ];
 
 /** iem3000 fields of wmbusmeters' current definition beyond IEM3000_FIELDS (same record keys as abbb23's). */
-const IEM3000_MORE: readonly FieldRule[] = [
+const IEM3000_MORE: readonly FieldRule[] = Object.freeze([
   { name: "warning_flags", vifBytes: "FFA700", valueType: "int", transform: flagsOk("OK") },
   { name: "information_flags", vifBytes: "FFA800", valueType: "int", transform: flagsOk("") },
   { name: "alarm_flags", vifBytes: "FFA900", valueType: "int", transform: flagsOk("OK") },
@@ -373,7 +380,7 @@ const IEM3000_MORE: readonly FieldRule[] = [
   ...abbPhases("total_net_energy", "kwh", "energy", 6),
   ...abbPhases("total_net_reactive_energy", "kvarh", "energy", 7),
   ...abbPhases("total_net_apparent_energy", "kvah", "energy", 8),
-];
+]);
 
 export const ELECTRICITY: readonly Driver[] = Object.freeze([
   { name: "abbb23", detect: [{ manufacturer: "ABB", version: 0x20, deviceType: 0x02 }], fields: ABBB23_FIELDS },

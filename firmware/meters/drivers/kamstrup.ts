@@ -11,8 +11,12 @@ import { deepFreeze } from "../../util/freeze.js";
 /** MULTICAL 21 info code: 4 event bits, then a 3-bit duration per event. */
 const WATER_EVENTS: FlagTable = { entries: [[0x01, "DRY"], [0x02, "REVERSED"], [0x04, "LEAK"], [0x08, "BURST"]], unknownPrefix: "" };
 const DURATIONS = deepFreeze(["", "1-8 hours", "9-24 hours", "2-3 days", "4-7 days", "8-14 days", "15-21 days", "22-31 days"]);
-const duration = (shift: number) => (v: FieldValue): FieldValue =>
-  typeof v === "number" ? DURATIONS[Math.floor(v / shift) % 8] : v;
+// xsl aliases every captured binding that is not const ("no const": RAM per closure on the device): copy the
+// parameter into a const (docs/moddable-build.md §2)
+const duration = (shift: number) => {
+  const by = shift;
+  return (v: FieldValue): FieldValue => (typeof v === "number" ? DURATIONS[Math.floor(v / by) % 8] : v);
+};
 
 const KAMWATER_FIELDS: readonly FieldRule[] = [
   { name: "total", unit: "m3", record: "volume" },

@@ -7,8 +7,12 @@ import type { Driver, FieldRule, FieldValue, FlagTable, StatusField } from "../t
 import { deepFreeze } from "../../util/freeze.js";
 
 /** A formatter of a bit field of the record's integer value: (v >> shift) & mask. */
-const bits = (shift: number, mask: number, f: (b: number) => FieldValue) => (v: FieldValue): FieldValue =>
-  typeof v === "number" ? f(Math.floor(v / 2 ** shift) % (mask + 1)) : v;
+// xsl aliases every captured binding that is not const ("no const": RAM per closure on the device): copy the
+// parameter into a const (docs/moddable-build.md §2)
+const bits = (shift: number, mask: number, f: (b: number) => FieldValue) => {
+  const scale = 2 ** shift, size = mask + 1, show = f;
+  return (v: FieldValue): FieldValue => (typeof v === "number" ? show(Math.floor(v / scale) % size) : v);
+};
 
 const hex = (b: number): string => b.toString(16).toUpperCase();
 

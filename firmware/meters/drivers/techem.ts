@@ -39,15 +39,16 @@ function decodeFhkvDataIII(c: MfctContext): void {
 
 /** Heat meters: 3-byte values in kWh (compact V) or MJ (vario 4.51). */
 function heatDecoder(mj: boolean) {
+  const inMj = mj; // const: xsl aliases a captured parameter ("no const", docs/moddable-build.md §2)
   return (c: MfctContext): void => {
     const b = c.mfct;
     if (b.length < 10) return;
     const prev = le(b, 3, 3), cur = le(b, 7, 3);
-    const kwh = (v: number): number => (mj ? v / 3.6 : v);
+    const kwh = (v: number): number => (inMj ? v / 3.6 : v);
     c.out.total_kwh = kwh(prev + cur);
     c.out.current_kwh = kwh(cur);
     c.out.previous_kwh = kwh(prev);
-    if (mj) {
+    if (inMj) {
       c.out.total_gj = (prev + cur) / 1000;
       c.out.current_gj = cur / 1000;
       c.out.previous_gj = prev / 1000;
@@ -57,13 +58,14 @@ function heatDecoder(mj: boolean) {
 
 /** Water meters (radio 3 / 4): 2-byte values in 0.1 m³. */
 function waterDecoder(dates: boolean) {
+  const withDates = dates; // const: see heatDecoder
   return (c: MfctContext): void => {
     const b = c.mfct;
     if (b.length < 9) return;
     const prev = le(b, 3, 2), cur = le(b, 7, 2);
     c.out.total_m3 = (prev + cur) / 10;
     c.out.target_m3 = prev / 10;
-    if (dates) {
+    if (withDates) {
       const d = techemDates(b);
       c.out.current_date = d.cur;
       c.out.prev_date = d.prev;
