@@ -28,3 +28,10 @@ export interface Transmitter {
   /** Sends once at `startAt` (or as soon as possible after it); rejects when the radio cannot send. */
   transmit(req: TransmitRequest): Promise<TransmitResult>;
 }
+
+/** A Transmitter for a radio that cannot send (yet): every request is refused with `reason`. */
+export function noTransmitter(reason: string): Transmitter {
+  return {
+    transmit: () => Promise.reject(new Error(reason)),
+  };
+}

@@ -12,6 +12,8 @@ import { tapHub, type OutgoingReading, type UplinkHub } from "../../firmware/upl
 import { applySettings } from "../../firmware/web/apply.js";
 import { WebApp } from "../../firmware/web/web-app.js";
 import { WifiMode } from "../../firmware/web/wifi-mode.js";
+import { CommandService } from "../../firmware/gateway/command-service.js";
+import { noTransmitter, type Transmitter } from "../../firmware/radio/transmit.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "./aes-node.js";
 import { DirectFrameSource } from "./gateway-direct-source.js";
@@ -20,7 +22,7 @@ import { createHostHub } from "./gateway-hub.js";
 import { createHostRawOutput } from "./raw-wiring.js";
 import { HOST_MEMO } from "./host-memo.js";
 import type { RawOutput } from "../../firmware/uplink/raw.js";
-import { connect, runApartment, SimClock, type SimulatedReceiver } from "./gateway-runner.js";
+import { runApartment, SimClock, type SimulatedReceiver } from "./gateway-runner.js";
 import { SimulatedPartition } from "./ota-sim.js";
 import { startWebAppServer, type WebAppServer } from "./web-app-server.js";
 import { nodeHash } from "./web-crypto-node.js";
@@ -44,6 +46,8 @@ export interface SimDeviceOptions {
   onReading?: (r: OutgoingReading) => void;
   log?: (message: string) => void;
   dataDir?: string;
+  /** How commands are sent (default: none, every send is refused). */
+  transmitter?: Transmitter;
   /** Changes the loaded settings in memory before the gateway starts (npm start's flags, e.g. --raw). */
   adjust?: (config: GatewayConfig) => void;
 }
@@ -58,6 +62,7 @@ export class SimDevice {
   readonly wifiMode: WifiMode;
   readonly partition = new SimulatedPartition(2 * 1024 * 1024);
   readonly raw?: RawOutput;
+  readonly commands: CommandService;
   server?: WebAppServer;
   #stop = false;
   #running?: Promise<void>;
@@ -72,18 +77,32 @@ export class SimDevice {
     for (const p of problems) log(`settings: ${problemText(p)}`);
     this.clock = new SimClock(o.apartment.startMs);
     let mqttUplink: Parameters<typeof createHostRawOutput>[1];
-    const createHub = (c: GatewayConfig): UplinkHub => createHostHub(c, { dataDir: o.dataDir, onDiagnostic: (m) => log(`uplink: ${m}`), onMqttUplink: (u) => (mqttUplink = u) });
+    let app: WebApp | undefined;
+    const cipher = nodeCipher();
+    // Commands (docs/bidirectional.md): from MQTT …/<meter>/set and the web API; the simulated radio has no
+    // transmit path, so a command is queued, and fails or expires if a meter opens a window.
+    this.commands = new CommandService({
+      config: () => this.gateway.config, now: () => this.clock.now(), cipher,
+      transmitter: o.transmitter ?? noTransmitter("the simulated receiver has no transmit path"),
+      onOutcome: (c) => app?.events.publish("command", { ...c }),
+    });
+    const createHub = (c: GatewayConfig): UplinkHub => createHostHub(c, { dataDir: o.dataDir, onDiagnostic: (m) => log(`uplink: ${m}`), onMqttUplink: (u) => {
+      mqttUplink = u;
+      this.commands.attachMqtt(u);
+    } });
     this.hub = new SwitchHub(createHub(config));
     // Raw frame output on the first MQTT uplink (a broker changed on the web page does not move it: docs/web.md).
     this.raw = createHostRawOutput(config, mqttUplink, log);
-    let app: WebApp | undefined;
     const tapped = tapHub(this.hub, (r) => {
       app?.onReading(r);
       o.onReading?.(r);
     });
-    this.gateway = new Gateway({ config, configProblems: problems, clock: this.clock, cipher: nodeCipher(), hub: tapped, device: "sim", raw: this.raw, memo: HOST_MEMO });
+    this.gateway = new Gateway({
+      config, configProblems: problems, clock: this.clock, cipher, hub: tapped, device: "sim", raw: this.raw, memo: HOST_MEMO,
+      onTelegram: (id, t, frame) => void this.commands.onTelegram(id, t, frame),
+    });
     this.source = !o.chip || o.chip === "direct" ? new DirectFrameSource() : new AirFrameSource({ air: new SimulatedAir({ clock: this.clock }), chip: o.chip, onDiagnostic: (m) => log(`radio: ${m}`) });
-    connect({ gateway: this.gateway, source: this.source });
+    this.#connectRadio();
     this.wifi = new SimulatedWifi(o.networks ?? [{ ssid: "home", password: "correct horse", rssi: -52, up: true }, { ssid: "neighbour", password: "secret-ish", rssi: -80, up: true }], () => this.gateway.config.wifi, 1500);
     this.wifiMode = new WifiMode({ actions: { ...bind(this.wifi), log }, failMs: 5 * 60_000 });
     this.wifi.onStation = (up, now) => this.wifiMode.stationChanged(up, now);
@@ -96,7 +115,7 @@ export class SimDevice {
       config: () => this.gateway.config,
       status: () => this.gateway.status({ radio: this.source.stats(), uplink: this.hub.stats(), device: { wifi: this.wifiMode.role, access_point: this.wifi.accessPointOpen, heap: process.memoryUsage().heapUsed } }),
       apply: (c, changed, p) =>
-        applySettings({ gateway: this.gateway, hub: this.hub, createHub, restartRadio: () => connect({ gateway: this.gateway, source: this.source }), joinNetwork: () => undefined, log }, c, changed, p),
+        applySettings({ gateway: this.gateway, hub: this.hub, createHub, restartRadio: () => this.#connectRadio(), joinNetwork: () => undefined, log }, c, changed, p),
       onboarding: {
         requested: () => this.#onboardingAsked,
         request: () => {
@@ -110,8 +129,16 @@ export class SimDevice {
         networks: () => this.wifi.scan(),
       },
       ota: { partition: this.partition, target: SIM_BOARD, completed: (v) => log(`firmware ${v} written to the update slot (simulated); restart to run it`) },
+      commands: this.commands,
     });
     this.wifiMode.start(config.wifi !== undefined, false, 0);
+  }
+
+  /** The radio's frames: answers to commands in flight go to the command queue, the rest to the gateway. */
+  #connectRadio(): void {
+    this.source.start(this.gateway.config.radioMode, (f) => {
+      if (!this.commands.onAnswer(f)) this.gateway.handleFrame(f);
+    });
   }
 
   #wifiNow(): number {
