@@ -151,7 +151,9 @@ export class CommandQueue {
   submit(meterId: string, json: unknown, authorized: boolean): SubmitResult {
     const o = this.#o;
     const refuse = (code: RefusalCode, why: string, id = "-"): SubmitResult => {
-      o.publish({ id, meter: meterId, kind: "ack", state: "refused", attempts: 0, detail: why, at: o.now() });
+      const k = obj(json)?.kind;
+      const kind = typeof k === "string" && KINDS[k] !== undefined ? (k as CommandKind) : "ack";
+      o.publish({ id, meter: meterId, kind, state: "refused", attempts: 0, detail: why, at: o.now() });
       return { ok: false, code, error: why };
     };
     if (!authorized) return refuse("unauthorized", "not authorised: commands need the same authorisation as settings");
@@ -179,7 +181,7 @@ export class CommandQueue {
     if (given !== undefined) {
       // A command given an id is taken once: a retained set message delivered again after a reconnect, or a
       // repeated web request, is not sent to the meter a second time.
-      if (this.#recentIds.includes(`${meterId}/${given}`)) return refuse("duplicate", `command ${given} was already received for meter ${meterId}`, given);
+      if (this.#recentIds.includes(`${meterId}/${given}`)) return refuse("duplicate", `command ${given} was already received for meter ${meterId}`); // not under its id: that one's outcomes stand
     }
     const q = this.#queues.get(meterId) ?? [];
     if (q.length >= (o.maxPerMeter ?? 8)) return refuse("queue_full", `queue of meter ${meterId} is full`, id);
