@@ -32,6 +32,8 @@ export interface ChangedParts {
   radio: boolean;
   wifi: boolean;
   identity: boolean;
+  /** The wired bus or a meter's wired address / interval: the poller starts again. */
+  wired: boolean;
 }
 
 /** The stored raw settings (an empty object when none or unreadable). */
@@ -162,5 +164,6 @@ export function changedParts(a: GatewayConfig, b: GatewayConfig): ChangedParts {
     radio: a.radioMode !== b.radioMode,
     wifi: j(a.wifi) !== j(b.wifi),
     identity: a.gatewayName !== b.gatewayName || a.gatewayId !== b.gatewayId,
+    wired: j(a.wired) !== j(b.wired) || j(a.meters.map((m) => m.wired)) !== j(b.meters.map((m) => m.wired)),
   };
 }

@@ -13,6 +13,10 @@ import { applySettings } from "../../firmware/web/apply.js";
 import { WebApp } from "../../firmware/web/web-app.js";
 import { WifiMode } from "../../firmware/web/wifi-mode.js";
 import { CommandService } from "../../firmware/gateway/command-service.js";
+import { WiredService } from "../../firmware/wired/wired-service.js";
+import { SimSegment, type SimSlaveOptions } from "../sim/mbus/segment.js";
+import { VirtualClock } from "../sim/mbus/virtual-clock.js";
+import { buildingBusSlaves } from "../sim/mbus/building-bus.js";
 import { noTransmitter, type Transmitter } from "../../firmware/radio/transmit.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "./aes-node.js";
@@ -48,6 +52,8 @@ export interface SimDeviceOptions {
   dataDir?: string;
   /** How commands are sent (default: none, every send is refused). */
   transmitter?: Transmitter;
+  /** The slaves on the simulated wired M-Bus segment (default: the building's, host-tests/sim/mbus/building-bus.ts). */
+  wiredSlaves?: SimSlaveOptions[];
   /** Changes the loaded settings in memory before the gateway starts (npm start's flags, e.g. --raw). */
   adjust?: (config: GatewayConfig) => void;
 }
@@ -63,6 +69,10 @@ export class SimDevice {
   readonly partition = new SimulatedPartition(2 * 1024 * 1024);
   readonly raw?: RawOutput;
   readonly commands: CommandService;
+  /** The wired M-Bus segment: simulated slaves on a virtual clock that run() keeps in step with the apartment. */
+  readonly wiredClock = new VirtualClock();
+  readonly wiredSegment: SimSegment;
+  readonly wired: WiredService;
   server?: WebAppServer;
   #stop = false;
   #running?: Promise<void>;
@@ -103,6 +113,9 @@ export class SimDevice {
     });
     this.source = !o.chip || o.chip === "direct" ? new DirectFrameSource() : new AirFrameSource({ air: new SimulatedAir({ clock: this.clock }), chip: o.chip, onDiagnostic: (m) => log(`radio: ${m}`) });
     this.#connectRadio();
+    this.wiredSegment = new SimSegment(this.wiredClock, o.wiredSlaves ?? buildingBusSlaves());
+    this.wired = new WiredService({ gateway: this.gateway, line: () => this.wiredSegment, timers: this.wiredClock, log: (m) => log(m) });
+    this.wired.start(config);
     this.wifi = new SimulatedWifi(o.networks ?? [{ ssid: "home", password: "correct horse", rssi: -52, up: true }, { ssid: "neighbour", password: "secret-ish", rssi: -80, up: true }], () => this.gateway.config.wifi, 1500);
     this.wifiMode = new WifiMode({ actions: { ...bind(this.wifi), log }, failMs: 5 * 60_000 });
     this.wifi.onStation = (up, now) => this.wifiMode.stationChanged(up, now);
@@ -115,7 +128,7 @@ export class SimDevice {
       config: () => this.gateway.config,
       status: () => this.gateway.status({ radio: this.source.stats(), uplink: this.hub.stats(), device: { wifi: this.wifiMode.role, access_point: this.wifi.accessPointOpen, heap: process.memoryUsage().heapUsed } }),
       apply: (c, changed, p) =>
-        applySettings({ gateway: this.gateway, hub: this.hub, createHub, restartRadio: () => this.#connectRadio(), joinNetwork: () => undefined, log }, c, changed, p),
+        applySettings({ gateway: this.gateway, hub: this.hub, createHub, restartRadio: () => this.#connectRadio(), restartWired: (c) => this.wired.start(c), joinNetwork: () => undefined, log }, c, changed, p),
       onboarding: {
         requested: () => this.#onboardingAsked,
         request: () => {
@@ -158,8 +171,23 @@ export class SimDevice {
 
   /** Runs the apartment in the background at `speed` simulated ms per real ms. */
   run(speed: number, durationMs = Infinity, onStatus?: (now: number) => void): Promise<void> {
-    this.#running = runApartment({ apartment: this.o.apartment, clock: this.clock, gateways: [{ gateway: this.gateway, source: this.source }], durationMs, speed, stopped: () => this.#stop, onStatus });
+    this.#running = runApartment({
+      apartment: this.o.apartment, clock: this.clock, gateways: [{ gateway: this.gateway, source: this.source }], durationMs, speed, stopped: () => this.#stop, onStatus,
+      advance: (ms) => this.#advanceWired(ms),
+    });
     return this.#running;
+  }
+
+  /** Runs the wired segment's timers up to `ms` (apartment time), moving the gateway's clock to each one first. */
+  async #advanceWired(ms: number): Promise<void> {
+    const start = this.o.apartment.startMs;
+    for (;;) {
+      const next = this.wiredClock.nextAt();
+      if (start + next > ms) break;
+      this.clock.advanceTo(start + next);
+      await this.wiredClock.runUntil(next);
+    }
+    await this.wiredClock.runUntil(ms - start);
   }
 
   /** Ends run() at its next step. */
@@ -172,6 +200,7 @@ export class SimDevice {
     await this.#running;
     if (this.#timer) clearInterval(this.#timer);
     await this.server?.close();
+    this.wired.stop();
     await this.hub.close();
     this.raw?.close();
     this.source.close();
