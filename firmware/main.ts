@@ -12,6 +12,11 @@
  *   uplinks  uplink/device-uplinks.ts; SecureSocket for mqtts:// and https:// (modules/crypt/tls.json).
  *   web      web/web-app.ts (login, settings, meters, live events, OTA) over the classic `http` Server on
  *            mc/config `httpPort` (default 80), from boot: platform/web-server-moddable.ts.
+ *   commands gateway/command-service.ts: commands from MQTT …/<meter>/set (every MQTT uplink made subscribes) and the
+ *            web API, sent in the meters' response windows; the radio drivers have no transmit path yet, so every
+ *            send is refused and the command fails after its retries (docs/bidirectional.md).
+ *   wired    wired/wired-service.ts polls the settings' wired meters over the board's UART (pins.json `wired`,
+ *            `wiredTx`, `wiredRx`) through an M-Bus level converter (docs/wired.md); run only in simulation.
  *   onboard  web/wifi-mode.ts decides access point vs station: no Wi-Fi settings, the settings flag or a 5 s press
  *            of the board's button open the access point with a captive page (platform/wifi-ap-moddable.ts);
  *            Wi-Fi failing for 5 minutes reopens it, settings kept. Saved settings apply without a reboot
@@ -53,6 +58,11 @@ import { moddableHash } from "./platform/web-crypto-moddable.js";
 import { DeviceOtaPartition } from "./platform/ota-partition.js";
 import { startDeviceWebServer } from "./platform/web-server-moddable.js";
 import { claimMdnsName, DeviceAccessPoint, watchButton } from "./platform/wifi-ap-moddable.js";
+import { CommandService } from "./gateway/command-service.js";
+import { noTransmitter } from "./radio/transmit.js";
+import type { MqttUplink } from "./uplink/mqtt-uplink.js";
+import { WiredService } from "./wired/wired-service.js";
+import { ModdableSerialLine } from "./wired/serial-moddable.js";
 
 /** Settings-store flag: "1" = open the onboarding access point at the next boot too (settings page button). */
 const ONBOARD_FLAG = "web.onboard";
@@ -95,7 +105,7 @@ function createNativeTask(onFrames: () => void): NativeRadioTask | undefined {
  * The uplinks of the settings (MQTT/HTTP with NVS offline buffers); on failure a hub that only counts.
  * SecureSocket is handed over always; the transports use it only for mqtts:// / `tls: true` and https://.
  */
-function createHub(cfg: GatewayConfig, onMqttUplink?: (u: RawPublisher) => void): UplinkHub {
+function createHub(cfg: GatewayConfig, onMqttUplink: (u: MqttUplink) => void): UplinkHub {
   try {
     return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket }, onMqttUplink });
   } catch (e) {
@@ -121,14 +131,42 @@ export default function main(): void {
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
     const cipher = new ModdableAes();
     let rawMqtt: RawPublisher | undefined;
-    const hub = new SwitchHub(createHub(config, (u) => (rawMqtt = u)));
+    let app: WebApp | undefined;
+    // Commands (docs/bidirectional.md): every MQTT uplink made (also after a settings change) takes …/set messages.
+    const commands = new CommandService({
+      config: () => gateway.config, now: () => time.now(), cipher,
+      transmitter: noTransmitter("the radio driver has no transmit path yet"),
+      onOutcome: (o) => app?.events.publish("command", { ...o }),
+    });
+    const hub = new SwitchHub(createHub(config, (u) => {
+      rawMqtt ??= u;
+      commands.attachMqtt(u);
+    }));
     // Raw frames (docs/raw-output.md): MQTT and UDP listeners (TCP listeners run on the host only so far).
     // They keep the first MQTT uplink: a broker changed on the web page does not move them (docs/web.md).
     const raw = config.raw ? new RawOutput({ settings: config.raw, gatewayId: config.gatewayId, mqtt: rawMqtt, sinks: createDeviceRawSinks(config.raw.sinks, log) }) : undefined;
-    let app: WebApp | undefined;
     // Memo sizes for a device that hears a few meter models: about 1 KB per record shape, 150 B per frame format.
     const memo = { shapes: DEVICE_SHAPE_MEMO, frames: DEVICE_FRAME_MEMO };
-    const gateway = new Gateway({ config, configProblems: problems, clock: time, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32"), raw, memo });
+    const gateway = new Gateway({
+      config, configProblems: problems, clock: time, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32"), raw, memo,
+      onTelegram: (id, t, frame) => void commands.onTelegram(id, t, frame),
+    });
+    // The wired M-Bus segment on the board's UART (pins.json `wired`); polling starts with the radio.
+    const wired = new WiredService({
+      gateway, timers: deviceRadioTimers, log,
+      line: (uart) => {
+        const tx = device.pin.wiredTx, rx = device.pin.wiredRx;
+        if (tx === undefined || rx === undefined || !board.wired) throw new Error("this board has no wired M-Bus UART (pins.json wired, wiredTx, wiredRx)");
+        return new ModdableSerialLine({ port: uart ?? board.wired.uart, transmit: tx, receive: rx });
+      },
+    });
+    const startWired = (c: GatewayConfig) => {
+      try {
+        wired.start(c);
+      } catch (e) {
+        log(`wired: ${String(e)}`);
+      }
+    };
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.
@@ -141,7 +179,8 @@ export default function main(): void {
         Timer.set(turn, 0);
       },
       decode: (q) => {
-        gateway.handleFrame({ bytes: q.bytes, stripped: q.crcChecked ? q.bytes : undefined, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time });
+        const frame = { bytes: q.bytes, stripped: q.crcChecked ? q.bytes : undefined, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time };
+        if (!commands.onAnswer(frame)) gateway.handleFrame(frame);
       },
     });
     nativeTask = createNativeTask(() => {
@@ -240,7 +279,10 @@ export default function main(): void {
       config: () => gateway.config,
       status: () => gateway.status({ radio: radioStats(), uplink: hub.stats(), device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open }, network: net?.status() }),
       apply: (c, changed, p) =>
-        applySettings({ gateway, hub, createHub: (cfg) => createHub(cfg), restartRadio: () => source.restart(), joinNetwork: () => wifiMode.networkConfigured(monotonicNow()), log }, c, changed, p),
+        applySettings({
+          gateway, hub, createHub: (cfg) => createHub(cfg, (u) => commands.attachMqtt(u)), restartRadio: () => source.restart(), restartWired: startWired,
+          joinNetwork: () => wifiMode.networkConfigured(monotonicNow()), log,
+        }, c, changed, p),
       onboarding: {
         requested: () => store.get(ONBOARD_FLAG) === "1",
         request: () => {
@@ -254,6 +296,7 @@ export default function main(): void {
         networks: () => ap.networks(),
       },
       ota: { partition: new DeviceOtaPartition(), target: { board: boardName, chip: board.mcu }, completed: (v) => log(`firmware ${v} written; it runs after the next restart`) },
+      commands,
     });
     const webApp = app;
     try {
@@ -269,6 +312,7 @@ export default function main(): void {
     if (device.pin.button !== undefined) watchButton(device.pin.button, LONG_PRESS_MS, () => webApp.o.onboarding?.request());
     supervisor.start();
     startRadio();
+    startWired(config);
     Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats(), network: net?.status() }), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {
