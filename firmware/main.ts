@@ -134,7 +134,7 @@ export default function main(): void {
     let app: WebApp | undefined;
     // Commands (docs/bidirectional.md): every MQTT uplink made (also after a settings change) takes …/set messages.
     const commands = new CommandService({
-      config: () => gateway.config, now: () => time.now(), cipher,
+      config: () => gateway.config, now: () => time.ticks(), wallNow: () => time.now(), cipher,
       transmitter: noTransmitter("the radio driver has no transmit path yet"),
       onOutcome: (o) => app?.events.publish("command", { ...o }),
     });

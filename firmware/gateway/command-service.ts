@@ -25,7 +25,10 @@ export interface CommandMqtt {
 
 export interface CommandServiceOptions {
   config(): GatewayConfig;
+  /** Milliseconds for expiry: monotonic on the device. */
   now(): number;
+  /** Wall-clock milliseconds for the outcomes' `at` (default `now`). */
+  wallNow?(): number;
   cipher: BlockCipher;
   transmitter: Transmitter;
   onOutcome?(o: CommandOutcome): void;
@@ -44,6 +47,7 @@ export class CommandService {
     const meter = (id: string) => o.config().meters.find((m) => m.id === id);
     this.queue = new CommandQueue({
       now: o.now,
+      wallNow: o.wallNow,
       cipher: o.cipher,
       isConfigured: (id) => meter(id) !== undefined,
       keyFor: (id) => {

@@ -49,7 +49,10 @@ interface Command {
 }
 
 export interface CommandQueueOptions {
+  /** Milliseconds for time to live and expiry (monotonic on the device: the wall clock jumps when SNTP sets it). */
   now(): number;
+  /** Wall-clock milliseconds for the outcomes' `at` (default `now`). */
+  wallNow?(): number;
   cipher: BlockCipher;
   /** The meter's key when it is configured with one; undefined otherwise (a copy: it is wiped after use). */
   keyFor(meterId: string): Uint8Array | undefined;
@@ -153,7 +156,7 @@ export class CommandQueue {
     const refuse = (code: RefusalCode, why: string, id = "-"): SubmitResult => {
       const k = obj(json)?.kind;
       const kind = typeof k === "string" && KINDS[k] !== undefined ? (k as CommandKind) : "ack";
-      o.publish({ id, meter: meterId, kind, state: "refused", attempts: 0, detail: why, at: o.now() });
+      o.publish({ id, meter: meterId, kind, state: "refused", attempts: 0, detail: why, at: (o.wallNow ?? o.now)() });
       return { ok: false, code, error: why };
     };
     if (!authorized) return refuse("unauthorized", "not authorised: commands need the same authorisation as settings");
@@ -321,6 +324,6 @@ export class CommandQueue {
   }
 
   #publish(c: Command, state: CommandState, detail?: string): void {
-    this.#o.publish({ id: c.id, meter: c.meter, kind: c.kind, state, attempts: c.attempts, detail, at: this.#o.now() });
+    this.#o.publish({ id: c.id, meter: c.meter, kind: c.kind, state, attempts: c.attempts, detail, at: (this.#o.wallNow ?? this.#o.now)() });
   }
 }

@@ -223,10 +223,12 @@ async function main(): Promise<void> {
       console.log(`── ${new Date(now).toISOString().slice(11, 16)} sim │ frames ${s.frames} · readings ${s.readings} · duplicates ${s.duplicates} (repeated ${s.repeated}) · unknown meters ${s.unknownMeters} · errors ${errors} │ ${radioLine(source.stats())} │ uplink delivered ${u.delivered} · buffered ${u.buffered} · dropped ${u.dropped}`);
   });
   gateway.publishStatus({ radio: source.stats() });
+  // the gateway counts polled wired telegrams as frames too; "frames" below are the radio's
+  const wired = device.wired.stats().meters.reduce((n, m) => n + m.telegrams, 0);
   await device.close();
   if (broker) await broker.close();
   const s = gateway.stats();
-  console.log(`done: ${s.frames} frames, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}` +
+  console.log(`done: ${s.frames - wired} frames, ${wired} wired telegrams, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}` +
     (device.raw ? `, raw records ${device.raw.stats().records}` : ""));
 }
 
