@@ -160,6 +160,8 @@ export default function main(): void {
         return new ModdableSerialLine({ port: uart ?? board.wired.uart, transmit: tx, receive: rx });
       },
     });
+    /** Poll counters of the wired meters for the status topic and page (docs/wired.md). */
+    const wiredStatus = () => (wired.running ? { wired: wired.stats() } : {});
     const startWired = (c: GatewayConfig) => {
       try {
         wired.start(c);
@@ -277,7 +279,7 @@ export default function main(): void {
       now: monotonicNow,
       firmwareVersion: FIRMWARE_VERSION,
       config: () => gateway.config,
-      status: () => gateway.status({ radio: radioStats(), uplink: hub.stats(), device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open }, network: net?.status() }),
+      status: () => gateway.status({ radio: radioStats(), uplink: hub.stats(), device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open }, network: net?.status(), ...wiredStatus() }),
       apply: (c, changed, p) =>
         applySettings({
           gateway, hub, createHub: (cfg) => createHub(cfg, (u) => commands.attachMqtt(u)), restartRadio: () => source.restart(), restartWired: startWired,
@@ -313,7 +315,7 @@ export default function main(): void {
     supervisor.start();
     startRadio();
     startWired(config);
-    Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats(), network: net?.status() }), STATUS_EVERY_MS);
+    Timer.repeat(() => gateway.publishStatus({ radio: radioStats(), device: supervisor?.stats(), network: net?.status(), ...wiredStatus() }), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {
     log(`start-up failed: ${String(e)}`);

@@ -126,7 +126,7 @@ export class SimDevice {
       iterations: o.iterations,
       firmwareVersion: SIM_FIRMWARE,
       config: () => this.gateway.config,
-      status: () => this.gateway.status({ radio: this.source.stats(), uplink: this.hub.stats(), device: { wifi: this.wifiMode.role, access_point: this.wifi.accessPointOpen, heap: process.memoryUsage().heapUsed } }),
+      status: () => this.gateway.status({ radio: this.source.stats(), uplink: this.hub.stats(), device: { wifi: this.wifiMode.role, access_point: this.wifi.accessPointOpen, heap: process.memoryUsage().heapUsed }, ...(this.wired.running ? { wired: this.wired.stats() } : {}) }),
       apply: (c, changed, p) =>
         applySettings({ gateway: this.gateway, hub: this.hub, createHub, restartRadio: () => this.#connectRadio(), restartWired: (c) => this.wired.start(c), joinNetwork: () => undefined, log }, c, changed, p),
       onboarding: {

@@ -12,6 +12,7 @@ import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 import { Apartment } from "../sim/apartment.js";
 import { nodeCipher } from "../host/aes-node.js";
 import { SimDevice } from "../host/web-sim-device.js";
+import { fullBody } from "../../firmware/web/web-app.js";
 import { startSettings } from "../host/start.js";
 import { startTestBroker, until, type TestBroker } from "../host/uplink-test-broker.js";
 
@@ -34,7 +35,9 @@ describe("npm start: wired M-Bus meters", () => {
     const seen = new Map<string, string>();
     user.on("message", (topic, p) => { if (p.length) seen.set(topic, p.toString()); });
     await user.subscribeAsync([`wmbus/${gw}/#`, `homeassistant/sensor/${gw}/#`], { qos: 1 });
-    const device = new SimDevice({ store, apartment });
+    const device = new SimDevice({ store, apartment, iterations: 50 });
+    device.app.auth.setAdminPassword("admin-pass-1");
+    device.app.auth.setApiToken("tok-tok-tok-tok-tok");
     try {
       await until(() => seen.has(`wmbus/${gw}/status`), "MQTT up");
       await device.run(Infinity, 6 * 60_000);
@@ -45,6 +48,9 @@ describe("npm start: wired M-Bus meters", () => {
         ["20240002", "secondary 20240002-FFFF-FF-FF", 2, 0],
         ["12345678", "primary 7", 2, 0],
       ]);
+      const status = JSON.parse(fullBody(device.app.handle({ method: "GET", path: "/api/status", headers: { authorization: "Bearer tok-tok-tok-tok-tok" } })));
+      expect(status.wired.meters.map((m: { meterId: string; ok: number }) => [m.meterId, m.ok])).toEqual([["20240001", 2], ["20240002", 2], ["12345678", 2]]);
+      expect(status.wired.line).toMatchObject({ timeouts: 0, garbage: 0 });
       const heat = JSON.parse(seen.get(`wmbus/${gw}/20240001`)!);
       const water = JSON.parse(seen.get(`wmbus/${gw}/20240002`)!);
       const old = JSON.parse(seen.get(`wmbus/${gw}/12345678`)!);
