@@ -51,6 +51,16 @@ describe("npm start: wired M-Bus meters", () => {
       const status = JSON.parse(fullBody(device.app.handle({ method: "GET", path: "/api/status", headers: { authorization: "Bearer tok-tok-tok-tok-tok" } })));
       expect(status.wired.meters.map((m: { meterId: string; ok: number }) => [m.meterId, m.ok])).toEqual([["20240001", 2], ["20240002", 2], ["12345678", 2]]);
       expect(status.wired.line).toMatchObject({ timeouts: 0, garbage: 0 });
+      // the web API edits the bus and a meter's wired block with the settings' messages; a change restarts polling
+      const api = (method: string, path: string, body: unknown) => {
+        const r = device.app.handle({ method, path, headers: { authorization: "Bearer tok-tok-tok-tok-tok", "content-type": "application/json" }, body: JSON.stringify(body) });
+        return { status: r.status, json: JSON.parse(fullBody(r)) };
+      };
+      expect(api("POST", "/api/settings", { wired: { baud: 1200 } })).toEqual({ status: 400, json: { error: "settings refused", problems: ["wired.baud: expected one of 300, 2400, 9600 baud, got 1200; using 2400"] } });
+      const oldAt = device.gateway.config.meters.findIndex((m) => m.id === "12345678"); // listed after 20240001: it is the one named
+      expect(api("POST", "/api/meters/20240001", { wired: { primary: 7 } }).json.problems).toEqual([`meters[${oldAt}].wired: primary 7 is already meter 20240001's; one address per meter, this meter is not polled`]);
+      expect(api("POST", "/api/settings", { wired: { baud: 9600 } }).json.notes).toEqual(["wired M-Bus polling restarted"]);
+      expect(device.gateway.config.wired).toEqual({ baud: 9600 });
       const heat = JSON.parse(seen.get(`wmbus/${gw}/20240001`)!);
       const water = JSON.parse(seen.get(`wmbus/${gw}/20240002`)!);
       const old = JSON.parse(seen.get(`wmbus/${gw}/12345678`)!);
