@@ -116,7 +116,7 @@ export function commandFrame(f: CommandFrameFields, key: { cipher: BlockCipher; 
 }
 
 const C_SND_UD = 0x53, C_REQ_UD2 = 0x5b, C_SND_NKE = 0x40, C_ACK = 0x00, C_RSP_UD = 0x08;
-const KINDS: { readonly [k: string]: number } = { snd_ud: C_SND_UD, req_ud2: C_REQ_UD2, snd_nke: C_SND_NKE, ack: C_ACK };
+const KINDS: { readonly [k: string]: number } = Object.freeze({ snd_ud: C_SND_UD, req_ud2: C_REQ_UD2, snd_nke: C_SND_NKE, ack: C_ACK });
 
 function obj(v: unknown): { [k: string]: unknown } | undefined {
   return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as { [k: string]: unknown }) : undefined;

@@ -42,7 +42,7 @@ const QOS1_RETAINED_UNCONFIRMED = { qos: 1, retain: true, confirm: false } as co
 /** Raw frames: a live stream, like rtl_wmbus output; a lost one is not sent again. */
 const RAW_QOS0 = { qos: 0, retain: false, confirm: false } as const;
 /** Command outcomes: sent once; the device does not wait for an echo of each. */
-const MESSAGE_QOS1 = { qos: 1, retain: false, confirm: false } as const;
+const MESSAGE_QOS1 = Object.freeze({ qos: 1, retain: false, confirm: false } as const);
 
 export class MqttUplink implements UplinkSink, RawPublisher {
   readonly name = "mqtt";

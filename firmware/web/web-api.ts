@@ -102,7 +102,7 @@ function onboard(ctx: ApiContext, body: unknown): WebResponse {
 }
 
 /** HTTP status of each refusal: the request was fine but the meter cannot take it (409), or it is malformed (400). */
-const REFUSAL_STATUS: { readonly [code: string]: number } = { unauthorized: 403, not_configured: 404, no_key: 409, bad_command: 400, queue_full: 429, duplicate: 409 };
+const REFUSAL_STATUS: { readonly [code: string]: number } = Object.freeze({ unauthorized: 403, not_configured: 404, no_key: 409, bad_command: 400, queue_full: 429, duplicate: 409 });
 
 /**
  * POST /api/meters/<id>/command: queue a command (the web app has checked the login and CSRF already, so it is
