@@ -17,6 +17,7 @@ import type { RawSettings } from "../uplink/raw.js";
 import { parseMeterRaw, parseRawSettings } from "../uplink/raw-settings.js";
 import { HEX_RE, describe, nearestName, shownName, shownValue } from "./setting-text.js";
 import { parseWiredBus, wiredAddressProblems, type WiredBusConfig } from "./wired-settings.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export { describe, nearestName, shownValue } from "./setting-text.js";
 
@@ -99,14 +100,14 @@ function urlProblem(url: unknown, parse: (url: string) => unknown): string | und
 }
 
 /** The setting names each object may hold (anything else is a problem naming the nearest of these). */
-export const SETTING_NAMES = {
+export const SETTING_NAMES = deepFreeze({
   settings: ["gatewayId", "gatewayName", "wifi", "mqtt", "http", "radioMode", "meters", "raw", "wired"],
   wifi: ["ssid", "password"],
   mqtt: ["url", "user", "password", "tls", "topicPrefix"],
   http: ["url", "headers"],
   meter: ["id", "key", "name", "driver", "allowUnencrypted", "raw", "wired"],
   wired: ["primary", "secondary", "interval_s"],
-} as const;
+} as const);
 
 class Collector {
   readonly problems: ConfigProblem[] = [];

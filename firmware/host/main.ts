@@ -27,6 +27,8 @@ function run(args: string[]): number {
     hostWrite("usage: wmbus-gateway readings <jobs.json> | gateway <replay.json>\n");
     return 2;
   }
+  // what the modules cost before any input: with preload, the preloaded ones are in the read-only image
+  if (command === "gateway") emit(JSON.stringify({ memory: "boot", ...memory() }));
   const input = JSON.parse(hostReadText(path));
   const cipher = new ModdableAes();
   if (command === "readings") replayReadings(input as ReadingJob[], cipher, emit);

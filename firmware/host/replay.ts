@@ -13,6 +13,7 @@ import { parseConfig } from "../gateway/config.js";
 import type { BlockCipher } from "../security/block-cipher.js";
 import { KeyStore } from "../security/key-store.js";
 import type { OutgoingReading, UplinkHub } from "../uplink/uplink.js";
+import type { MemoSizes } from "../application/format-cache.js";
 
 /** The timestamp every replayed reading carries (so runs on different days compare equal). */
 export const REPLAY_TIMESTAMP = "1111-11-11T11:11:11Z";
@@ -75,6 +76,8 @@ export interface GatewayReplay {
   settings: unknown;
   startMs: number;
   frames: { hex: string; mode: "T" | "C" | "S"; format: "A" | "B"; rssi: number; at: number }[];
+  /** The decoder's memo sizes (absent: the Gateway's default, the device's), to measure what they hold. */
+  memo?: MemoSizes;
 }
 
 /** What the host can say about its engine's memory (slots and chunk bytes in use, after a collection). */
@@ -99,8 +102,10 @@ export function replayGateway(replay: GatewayReplay, cipher: BlockCipher, emit: 
     stats: () => ({}),
     close: () => {},
   } as unknown as UplinkHub;
+  // the parsed input itself (2 000 frames as hex strings) is live all along: measured first, to subtract
+  if (memory) emit(stringify({ memory: "input", frames: replay.frames.length, ...memory() }));
   const { config, problems } = parseConfig(replay.settings);
-  const gw = new Gateway({ config, configProblems: problems, clock: { now: () => now }, cipher, hub });
+  const gw = new Gateway({ config, configProblems: problems, clock: { now: () => now }, cipher, hub, memo: replay.memo });
   if (memory) emit(stringify({ memory: "start", meters: config.meters.length, ...memory() }));
   let handled = 0;
   for (const f of replay.frames) {

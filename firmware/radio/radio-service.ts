@@ -54,7 +54,7 @@ export interface RadioServiceStats {
   decodeErrors: number;
 }
 
-const MODES: Readonly<Record<number, PhyMode>> = { 84: "T", 67: "C", 83: "S" };
+const MODES: Readonly<Record<number, PhyMode>> = Object.freeze({ 84: "T", 67: "C", 83: "S" });
 /** Format codes of a frame queued without its CRCs (checked by the radio): "a", "b"; "A", "B" carry CRCs. */
 const STRIPPED_A = 97;
 const STRIPPED_B = 98;

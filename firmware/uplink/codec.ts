@@ -7,17 +7,17 @@
 import type { FieldValue, Reading } from "../meters/types.js";
 import type { OutgoingReading } from "./uplink.js";
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// No module-level TextEncoder/TextDecoder: a host object made while the module is preloaded would be frozen
+// into the read-only image with its host data (docs/moddable-build.md §2); one per buffered reading is cheap.
 
 /** The head keys and the OutgoingReading value each must equal to be left out. */
-const HEAD: readonly (readonly [string, (r: OutgoingReading) => string])[] = [
+const HEAD: readonly (readonly [string, (r: OutgoingReading) => string])[] = Object.freeze<readonly (readonly [string, (r: OutgoingReading) => string])[]>([
   ["_", () => "telegram"],
   ["media", (r) => r.media],
   ["meter", (r) => r.driver],
   ["name", (r) => r.meterName],
   ["id", (r) => r.meterId],
-];
+]);
 
 function hasHead(r: OutgoingReading): boolean {
   const keys = Object.keys(r.reading);
@@ -44,14 +44,14 @@ export function encodeReading(r: OutgoingReading): Uint8Array {
   };
   if (head) o.h = 1;
   if (r.manufacturer !== undefined) o.f = r.manufacturer;
-  return encoder.encode(JSON.stringify(o));
+  return new TextEncoder().encode(JSON.stringify(o));
 }
 
 const isValue = (v: unknown): v is FieldValue => v === null || typeof v === "number" || typeof v === "string";
 
 /** The reading stored in `bytes`; throws an Error saying what is wrong (a corrupt record). */
 export function decodeReading(bytes: Uint8Array): OutgoingReading {
-  const o = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>;
+  const o = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   const str = (k: string) => {
     if (typeof o[k] !== "string") throw new Error(`buffered reading: "${k}" is not a string`);
     return o[k] as string;

@@ -28,13 +28,13 @@ export interface DeviceUplinkOptions {
   onMqttUplink?: UplinkParts["onMqttUplink"];
 }
 
-export const moddableTimers: UplinkTimers = {
+export const moddableTimers: UplinkTimers = Object.freeze({
   set: (callback, ms) => Timer.set(() => callback(), ms),
   clear: (handle) => Timer.clear(handle as TimerId | undefined),
-};
+});
 
 /** NVS namespaces of the buffers (at most 15 characters). */
-const DOMAIN = { mqtt: "wmbus-buf-mqtt", http: "wmbus-buf-http" } as const;
+const DOMAIN = Object.freeze({ mqtt: "wmbus-buf-mqtt", http: "wmbus-buf-http" } as const);
 
 export function createDeviceUplinks(s: UplinkSettings, o: DeviceUplinkOptions = {}): UplinkHub {
   const timers = moddableTimers;

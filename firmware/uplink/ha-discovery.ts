@@ -25,7 +25,7 @@ type SuffixRow = readonly [string, string, string, Kind];
 /** Volume classes depend on the medium: HA's water and gas classes feed the energy dashboard. */
 const VOLUME = "<volume>";
 
-export const SUFFIXES: readonly SuffixRow[] = [
+export const SUFFIXES: readonly SuffixRow[] = Object.freeze([
   ["kwh", "kWh", "energy", "acc"],
   ["mwh", "MWh", "energy", "acc"],
   ["gj", "GJ", "energy", "acc"],
@@ -61,7 +61,7 @@ export const SUFFIXES: readonly SuffixRow[] = [
   ["y", "y", "", "meas"],
   ["counter", "", "", "meas"],
   ["nr", "", "", "meas"],
-];
+]);
 
 /** The row of a field suffix (discovery runs once per meter and field: a scan of the table is enough). */
 function suffixRow(suffix: string): (typeof SUFFIXES)[number] | undefined {
@@ -70,10 +70,10 @@ function suffixRow(suffix: string): (typeof SUFFIXES)[number] | undefined {
 }
 
 /** [medium word found in `media`, HA class of its volumes]. Water before gas: "warm water". */
-const VOLUME_CLASSES: readonly (readonly [string, string])[] = [
+const VOLUME_CLASSES: readonly (readonly [string, string])[] = Object.freeze([
   ["water", "water"],
   ["gas", "gas"],
-];
+]);
 /** HA's gas class has no litres (gas units: m³, ft³, CCF). */
 const GAS_UNITS: readonly string[] = Object.freeze(["m³"]);
 

@@ -36,11 +36,11 @@ export interface MqttUplinkOptions extends TopicOptions {
 
 export const ONLINE = "online";
 export const OFFLINE = "offline";
-const QOS1_RETAINED = { qos: 1, retain: true } as const;
+const QOS1_RETAINED = Object.freeze({ qos: 1, retain: true } as const);
 /** Discovery and status: sent again after every reconnect, so no need to wait for the broker on the device. */
-const QOS1_RETAINED_UNCONFIRMED = { qos: 1, retain: true, confirm: false } as const;
+const QOS1_RETAINED_UNCONFIRMED = Object.freeze({ qos: 1, retain: true, confirm: false } as const);
 /** Raw frames: a live stream, like rtl_wmbus output; a lost one is not sent again. */
-const RAW_QOS0 = { qos: 0, retain: false, confirm: false } as const;
+const RAW_QOS0 = Object.freeze({ qos: 0, retain: false, confirm: false } as const);
 /** Command outcomes: sent once; the device does not wait for an echo of each. */
 const MESSAGE_QOS1 = Object.freeze({ qos: 1, retain: false, confirm: false } as const);
 

@@ -11,8 +11,8 @@ import { RAW_MAX_SINKS, type RawFilter, type RawLineFormat, type RawSettings, ty
 
 type Problem = (path: string, message: string) => void;
 
-const FILTERS: readonly RawFilter[] = ["all", "configured", "unknown", "none"];
-const FORMATS: readonly RawLineFormat[] = ["rtlwmbus", "hex", "json"];
+const FILTERS: readonly RawFilter[] = Object.freeze(["all", "configured", "unknown", "none"]);
+const FORMATS: readonly RawLineFormat[] = Object.freeze(["rtlwmbus", "hex", "json"]);
 const SINK_URL = /^(tcp|udp):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 /** "udp://host:port" → parts, or undefined. */

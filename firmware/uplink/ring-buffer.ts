@@ -24,10 +24,10 @@
 import { crc16 } from "../link/crc16.js";
 import type { BlockStorage } from "./block-storage.js";
 
-const COMMIT_MAGIC = [0xc7, 0x5a] as const;
+const COMMIT_MAGIC = Object.freeze([0xc7, 0x5a] as const);
 const COMMIT_SIZE = 12;
 const AREA_START = 2 * COMMIT_SIZE;
-const RECORD_MAGIC = [0xa7, 0x3b] as const;
+const RECORD_MAGIC = Object.freeze([0xa7, 0x3b] as const);
 /** Magic, length, sequence before the payload; the CRC after it. */
 const RECORD_HEAD = 8;
 const RECORD_OVERHEAD = RECORD_HEAD + 2;

@@ -30,6 +30,7 @@ import { OtaUpload, type OtaTarget, type PartitionService } from "./ota.js";
 import { apiRoute, type ApiContext } from "./web-api.js";
 import { randomToken, sameText, type HashService } from "./web-crypto.js";
 import { changedParts, type ChangedParts } from "./settings-edit.js";
+import { deepFreeze } from "../util/freeze.js";
 
 export type Json = { [k: string]: unknown };
 
@@ -109,12 +110,12 @@ function text(status: number, body: string, type = "text/plain; charset=utf-8"):
 }
 
 /** Security headers on every page and asset: no framing, no sniffing, scripts only from the gateway. */
-const PAGE_HEADERS: [string, string][] = [
+const PAGE_HEADERS: readonly [string, string][] = deepFreeze<readonly [string, string][]>([
   ["x-frame-options", "DENY"],
   ["x-content-type-options", "nosniff"],
   ["content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"],
   ["referrer-policy", "no-referrer"],
-];
+]);
 
 /** Text sent in pieces of at most PIECE characters (a surrogate pair is never split). */
 const PIECE = 4096;

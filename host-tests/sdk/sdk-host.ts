@@ -5,7 +5,7 @@
  * machine's memory after start-up and every 250 frames. The SDK is not part of this repository or of CI:
  * build it and the binary as docs/moddable-build.md §7 says, then
  *
- *   npm run -s build && node build/host-tests/sdk/sdk-host.js <path to the x-cli-lin binary> [work dir]
+ *   npm run -s build && node build/host-tests/sdk/sdk-host.js <path to the x-cli-lin binary> [work dir] [--memo-sweep]
  *
  * Prints one PASS/FAIL line per comparison and the memory figures; exits 1 on any difference.
  */
@@ -72,13 +72,32 @@ function compare(name: string, node: string[], xs: string[]): boolean {
   return ok;
 }
 
+/** Memo sizes tried by --memo-sweep: what the decoder's memos hold on the warm heap (docs/performance.md). */
+const SWEEP: readonly { shapes: number; frames: number }[] = [
+  { shapes: 0, frames: 1 }, { shapes: 8, frames: 8 }, { shapes: 16, frames: 16 }, { shapes: 32, frames: 32 }, { shapes: 32, frames: 128 },
+  { shapes: 64, frames: 64 }, { shapes: 128, frames: 128 },
+];
+
+/** The same gateway replay under XS with each memo size: the memory after start-up and after the last frame. */
+function memoSweep(bin: string, dir: string, replay: GatewayReplay): void {
+  for (const memo of SWEEP) {
+    const path = join(dir, `gateway-memo-${memo.shapes}-${memo.frames}.json`);
+    writeFileSync(path, JSON.stringify({ ...replay, memo }));
+    const mem = runXs(bin, ["gateway", path]).filter((l) => l.startsWith('{"memory"'));
+    const at = (l: string) => JSON.parse(l) as { slots: number; chunks: number };
+    const [input, start, end] = [at(mem[0]), at(mem[1]), at(mem[mem.length - 1])];
+    console.log(`memo shapes=${memo.shapes} frames=${memo.frames}: gateway ${start.slots - input.slots} slots ${start.chunks - input.chunks} chunk bytes at start, ` +
+      `${end.slots - input.slots} slots ${end.chunks - input.chunks} chunk bytes after ${replay.frames.length} frames`);
+  }
+}
+
 function main(): number {
   const bin = process.argv[2];
   if (!bin) {
-    console.error("usage: node build/host-tests/sdk/sdk-host.js <x-cli-lin binary> [work dir]");
+    console.error("usage: node build/host-tests/sdk/sdk-host.js <x-cli-lin binary> [work dir] [--memo-sweep]");
     return 2;
   }
-  const dir = process.argv[3] ?? mkdtempSync(join(tmpdir(), "wmbus-sdk-"));
+  const dir = process.argv[3] !== undefined && !process.argv[3].startsWith("--") ? process.argv[3] : mkdtempSync(join(tmpdir(), "wmbus-sdk-"));
   mkdirSync(dir, { recursive: true });
   const cipher = nodeCipher();
   let ok = true;
@@ -104,6 +123,7 @@ function main(): number {
     if (m) verdicts[m[1]] = (verdicts[m[1]] ?? 0) + 1;
   }
   console.log("verdicts " + JSON.stringify(verdicts));
+  if (process.argv.includes("--memo-sweep")) memoSweep(bin, dir, replay);
   return ok ? 0 : 1;
 }
 

@@ -225,7 +225,14 @@ export function checkProgram(program: ts.Program, files: readonly string[], prel
   // constants frozen deeply: the argument of a top-level deepFreeze, and every constant its literal structure
   // names (a call's arguments are not followed: deepFreeze(f(X)) freezes what f returns, not X)
   const deep = new Set<TopConst>();
+  // a constant spread into a frozen literal (`deepFreeze([...FAMILY])`) gives its elements, not itself: the
+  // array stays a module binding of its own, which xsl reports "not frozen" unless it is frozen where defined
+  const spreadUnfrozen = new Set<TopConst>();
   const markDeep = (e: ts.Node): void => {
+    if (ts.isSpreadElement(e) && ts.isIdentifier(e.expression)) {
+      const c = constNamed(e.expression);
+      if (c !== undefined && freezeKind(c.init) === undefined) spreadUnfrozen.add(c);
+    }
     if (ts.isIdentifier(e)) {
       const c = constNamed(e);
       if (c !== undefined && !deep.has(c)) {
@@ -343,6 +350,7 @@ export function checkProgram(program: ts.Program, files: readonly string[], prel
       for (const d of st.declarationList.declarations) {
         if (d.initializer === undefined) continue;
         const c = ts.isIdentifier(d.name) ? constNamed(d.name) : undefined;
+        if (c !== undefined && spreadUnfrozen.has(c)) report("unfrozen", d, d.name.getText(sf));
         if (c !== undefined && deep.has(c)) continue;
         const init = strip(d.initializer);
         if (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && COLLECTIONS.has(init.expression.text)) continue; // reported as `collection`

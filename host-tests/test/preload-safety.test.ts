@@ -159,6 +159,17 @@ function index(l: readonly object[]): object { return { l }; }`,
     expect(rules(f)).toEqual(["unfrozen:OTHER"]);
   });
 
+  it("unfrozen: a family array spread into a deepFreeze literal is not frozen itself (xsl: HEAT2 not frozen)", () => {
+    const f = plant({
+      "root.ts": `import { deepFreeze } from "./freeze.js";
+import { HEAT, WATER } from "./families.js";
+export const DRIVERS = deepFreeze([...WATER, ...HEAT]);`,
+      "families.ts": `export const WATER = Object.freeze([{ n: "total" }]);\nexport const HEAT = [{ n: "energy" }];`,
+      "freeze.ts": FREEZE,
+    }).filter((x) => x.rule === "unfrozen");
+    expect(rules(f)).toEqual(["unfrozen:HEAT"]);
+  });
+
   it("output: a preloaded constant put into an object a function returns, or into a property at run time", () => {
     const f = plant({
       "root.ts": `import { EMPTY } from "./shapes.js";

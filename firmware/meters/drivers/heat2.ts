@@ -49,7 +49,7 @@ const AVENTIES_HCA_ERRORS: FlagTable = {
   rest: "ERROR_FLAGS_",
 };
 
-export const HEAT2: readonly Driver[] = [
+export const HEAT2: readonly Driver[] = Object.freeze([
   {
     name: "elf",
     detect: [{ m: "APA", v: 0x40, t: 0x04 }],
@@ -145,4 +145,4 @@ export const HEAT2: readonly Driver[] = [
       { n: "error_flags", parts: [{ rec: { n: "", r: "error_flags" }, flags: AVENTIES_HCA_ERRORS }], ok: "", need: true },
     ],
   },
-];
+]);

@@ -6,11 +6,12 @@
  */
 import type { RadioListen } from "../radio.js";
 import { CONFIG_REGISTERS, GDO, LENGTH, REG } from "./cc1101-registers.js";
+import { deepFreeze } from "../../util/freeze.js";
 
 type Row = readonly [register: number, value: number, why: string];
 
 /** T1 + C1 on 868.95 MHz, 2-FSK, 100 kcps (TI's 103 kBaud), sync 0x543D. */
-const TC_ROWS: readonly Row[] = [
+const TC_ROWS: readonly Row[] = deepFreeze([
   [REG.IOCFG2, GDO.RX_THRESHOLD, "GDO2 = RX FIFO at/above FIFOTHR (interrupt2)"],
   [REG.IOCFG1, GDO.HIGH_Z, "GDO1 is MISO"],
   [REG.IOCFG0, GDO.SYNC_EOP, "GDO0 = sync seen until end of packet (interrupt)"],
@@ -58,10 +59,10 @@ const TC_ROWS: readonly Row[] = [
   [REG.TEST2, 0x81, "RX BW ≤ 325 kHz sensitivity setting"],
   [REG.TEST1, 0x35, ""],
   [REG.TEST0, 0x09, ""],
-];
+]);
 
 /** S1 on 868.30 MHz, 32.768 kcps chips (Manchester decoded in software), sync 0x7696; differences only. */
-const S_ROWS: readonly Row[] = [
+const S_ROWS: readonly Row[] = deepFreeze([
   [REG.SYNC1, 0x76, "last 16 of S's 18 sync chips"],
   [REG.SYNC0, 0x96, ""],
   [REG.MDMCFG4, 0x6a, "RX filter 270.8 kHz, DRATE_E 10"],
@@ -71,7 +72,7 @@ const S_ROWS: readonly Row[] = [
   [REG.AGCCTRL2, 0x04, ""],
   [REG.AGCCTRL1, 0x09, ""],
   [REG.AGCCTRL0, 0xb2, ""],
-];
+]);
 
 export const CHANNEL_FREQUENCY_HZ: Readonly<Record<RadioListen, number>> = Object.freeze({ TC: 868_950_000, S: 868_300_000 });
 

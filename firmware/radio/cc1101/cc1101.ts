@@ -87,7 +87,7 @@ export const DEFAULT_CALIBRATE_EVERY_MS = 60_000;
 /** Longest calibration + settling (SWRS061 Table 34: about 0.8 ms at 26 MHz), with margin. */
 const CALIBRATION_US = 1000;
 
-const DIGITAL_DEFAULTS = { Input: 0, Output: 8, Rising: 1, Falling: 2 };
+const DIGITAL_DEFAULTS = Object.freeze({ Input: 0, Output: 8, Rising: 1, Falling: 2 });
 
 function ioConst(bundle: IoBundle, name: keyof typeof DIGITAL_DEFAULTS): number {
   const v = (bundle.io as unknown as Record<string, unknown>)[name];
