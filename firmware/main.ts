@@ -12,6 +12,11 @@
  *   uplinks  device/device-uplinks.ts; SecureSocket for mqtts:// and https:// (modules/crypt/tls.json).
  *   web      web/web-app.ts (login, settings, meters, live events, OTA) over the classic `http` Server on
  *            mc/config `httpPort` (default 80), from boot: device/web-server-moddable.ts.
+ *   commands gateway/command-service.ts: commands from MQTT …/<meter>/set (every MQTT uplink made subscribes) and the
+ *            web API, sent in the meters' response windows through the running driver's transmit path
+ *            (docs/bidirectional.md; T2 needs the native "send at", not wired yet).
+ *   wired    wired/wired-service.ts polls the settings' wired meters over the board's UART (pins.json `wired`,
+ *            `wiredTx`, `wiredRx`) through an M-Bus level converter (docs/wired.md); run only in simulation.
  *   onboard  web/wifi-mode.ts decides access point vs station: no Wi-Fi settings, the settings flag or a 5 s press
  *            of the board's button open the access point with a captive page (device/wifi-ap-moddable.ts);
  *            Wi-Fi failing for 5 minutes reopens it, settings kept. Saved settings apply without a reboot
@@ -54,6 +59,11 @@ import { DeviceOtaPartition } from "./device/ota-partition.js";
 import { startDeviceWebServer } from "./device/web-server-moddable.js";
 import { claimMdnsName, DeviceAccessPoint, watchButton } from "./device/wifi-ap-moddable.js";
 import type { StatusParts } from "./uplink/status.js";
+import { CommandService } from "./gateway/command-service.js";
+import { noTransmitter, type Transmitter } from "./radio/transmit.js";
+import type { MqttUplink } from "./uplink/mqtt-uplink.js";
+import { WiredService } from "./wired/wired-service.js";
+import { ModdableSerialLine } from "./device/serial-moddable.js";
 
 /** Settings-store flag: "1" = open the onboarding access point at the next boot too (settings page button). */
 const ONBOARD_FLAG = "web.onboard";
@@ -96,7 +106,7 @@ function createNativeTask(onFrames: () => void): NativeRadioTask | undefined {
  * The uplinks of the settings (MQTT/HTTP with NVS offline buffers); on failure a hub that only counts.
  * SecureSocket is handed over always; the transports use it only for mqtts:// / `tls: true` and https://.
  */
-function createHub(cfg: GatewayConfig, onMqttUplink?: (u: RawPublisher) => void): UplinkHub {
+function createHub(cfg: GatewayConfig, onMqttUplink: (u: MqttUplink) => void): UplinkHub {
   try {
     return createDeviceUplinks(cfg, { onDiagnostic: log, secure: { Socket: SecureSocket }, onMqttUplink });
   } catch (e) {
@@ -122,19 +132,56 @@ export default function main(): void {
     for (const p of problems) log(`setting ${problemText(p)}`); // texts never contain keys or passwords
     const cipher = new ModdableAes();
     let rawMqtt: RawPublisher | undefined;
-    const hub = new SwitchHub(createHub(config, (u) => (rawMqtt = u)));
+    let app: WebApp | undefined;
+    // Commands (docs/bidirectional.md): every MQTT uplink made (also after a settings change) takes …/set messages.
+    // Downlinks go through the running driver's transmit path (JS; the native "send at" is not wired yet, so T2
+    // windows are met only in simulation: docs/bidirectional.md).
+    let radio: Radio | undefined;
+    const idle = noTransmitter("the radio is not running");
+    const transmitter: Transmitter = {
+      transmit: (req) => (radio !== undefined && "transmit" in radio ? (radio as Radio & Transmitter).transmit(req) : idle.transmit(req)),
+    };
+    const commands = new CommandService({
+      config: () => gateway.config, now: () => time.ticks(), wallNow: () => time.now(), cipher,
+      transmitter,
+      onOutcome: (o) => app?.events.publish("command", { ...o }),
+    });
+    const hub = new SwitchHub(createHub(config, (u) => {
+      rawMqtt ??= u;
+      commands.attachMqtt(u);
+    }));
     // Raw frames (docs/raw-output.md): MQTT and UDP listeners (TCP listeners run on the host only so far).
     // They keep the first MQTT uplink: a broker changed on the web page does not move them (docs/web.md).
     const raw = config.raw ? new RawOutput({ settings: config.raw, gatewayId: config.gatewayId, mqtt: rawMqtt, sinks: createDeviceRawSinks(config.raw.sinks, log) }) : undefined;
-    let app: WebApp | undefined;
     // Memo sizes for a device that hears a few meter models: about 1 KB per record shape, 150 B per frame format.
     const memo = { shapes: DEVICE_SHAPE_MEMO, frames: DEVICE_FRAME_MEMO };
-    const gateway = new Gateway({ config, configProblems: problems, clock: time, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32"), raw, memo });
+    const gateway = new Gateway({
+      config, configProblems: problems, clock: time, cipher, hub: tapHub(hub, (r) => app?.onReading(r)), device: String(mcConfig.board ?? "esp32"), raw, memo,
+      onTelegram: (id, t, frame) => void commands.onTelegram(id, t, frame),
+    });
+    // The wired M-Bus segment on the board's UART (pins.json `wired`); polling starts with the radio.
+    const wired = new WiredService({
+      gateway, timers: deviceRadioTimers, log,
+      line: (uart) => {
+        const tx = device.pin.wiredTx, rx = device.pin.wiredRx;
+        if (tx === undefined || rx === undefined || !board.wired) throw new Error("this board has no wired M-Bus UART (pins.json wired, wiredTx, wiredRx)");
+        return new ModdableSerialLine({ port: uart ?? board.wired.uart, transmit: tx, receive: rx });
+      },
+    });
+    /** Poll counters of the wired meters for the status topic and page (docs/wired.md). */
+    const wiredStatus = () => (wired.running ? { wired: wired.stats() } : {});
+    const startWired = (c: GatewayConfig) => {
+      try {
+        wired.start(c);
+      } catch (e) {
+        log(`wired: ${String(e)}`);
+      }
+    };
 
     let supervisor: Supervisor | undefined;
     // One native task for the whole run: the driver hands it the configured chip on every (re)start.
     let nativeTask: NativeRadioTask | undefined;
-    const source: FrameSource & { restart(): void } = new RadioFrameSource((onFrame) => createBoardRadio(onFrame, nativeTask));
+    const source: FrameSource & { restart(): void } = new RadioFrameSource((onFrame) => (radio = createBoardRadio(onFrame, nativeTask)));
     // The driver's interrupt path only enqueues; each frame is decoded in its own Timer turn, so interrupt
     // messages that arrive meanwhile run between frames (firmware/radio/radio-service.ts explains why).
     const service = new RadioService({
@@ -142,7 +189,8 @@ export default function main(): void {
         Timer.set(turn, 0);
       },
       decode: (q) => {
-        gateway.handleFrame({ bytes: q.bytes, stripped: q.crcChecked ? q.bytes : undefined, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time });
+        const frame = { bytes: q.bytes, stripped: q.crcChecked ? q.bytes : undefined, mode: q.mode, format: q.format, rssiDbm: q.rssiDbm, receivedAt: q.time };
+        if (!commands.onAnswer(frame)) gateway.handleFrame(frame);
       },
     });
     nativeTask = createNativeTask(() => {
@@ -191,6 +239,7 @@ export default function main(): void {
       uplink: hub.stats(),
       device: { ...supervisor?.stats(), wifi: wifiMode.role, access_point: ap.open },
       network: net?.status(),
+      ...wiredStatus(),
     });
     const wifiChanged = (up: boolean) => {
       supervisor?.wifiChanged(up);
@@ -248,7 +297,10 @@ export default function main(): void {
       config: () => gateway.config,
       status: () => gateway.status(statusParts()),
       apply: (c, changed, p) =>
-        applySettings({ gateway, hub, createHub: (cfg) => createHub(cfg), restartRadio: () => source.restart(), joinNetwork: () => wifiMode.networkConfigured(monotonicNow()), log }, c, changed, p),
+        applySettings({
+          gateway, hub, createHub: (cfg) => createHub(cfg, (u) => commands.attachMqtt(u)), restartRadio: () => source.restart(), restartWired: startWired,
+          joinNetwork: () => wifiMode.networkConfigured(monotonicNow()), log,
+        }, c, changed, p),
       onboarding: {
         requested: () => store.get(ONBOARD_FLAG) === "1",
         request: () => {
@@ -262,6 +314,7 @@ export default function main(): void {
         networks: () => ap.networks(),
       },
       ota: { partition: new DeviceOtaPartition(), target: { board: boardName, chip: board.mcu }, completed: (v) => log(`firmware ${v} written; it runs after the next restart`) },
+      commands,
     });
     const webApp = app;
     try {
@@ -277,6 +330,7 @@ export default function main(): void {
     if (device.pin.button !== undefined) watchButton(device.pin.button, LONG_PRESS_MS, () => webApp.o.onboarding?.request());
     supervisor.start();
     startRadio();
+    startWired(config);
     Timer.repeat(() => gateway.publishStatus(statusParts()), STATUS_EVERY_MS);
     log(`gateway ${config.gatewayId} ready: ${config.meters.length} meters, radio ${config.radioMode}, ${problems.length} setting problem(s)`);
   } catch (e) {

@@ -8,7 +8,12 @@
  *                [--seed 1] [--meters 49] [--radio TC|S] [--radio-chip sx1262|cc1101 | --direct]
  *                [--http-port 8080] [--gateway ID] [--config settings.json] [--data DIR] [--json] [--quiet]
  *                [--raw all|configured|unknown|none] [--raw-sink udp://127.0.0.1:9011[,rtlwmbus|hex|json]]
- *                [--admin-password PW | --onboarding]
+ *                [--admin-password PW | --onboarding] [--no-wired]
+ *
+ * The first start writes settings for the simulated building: its radio meters, and three wired M-Bus meters on
+ * the simulated segment (host-tests/sim/mbus/building-bus.ts; polled every 5 minutes, docs/wired.md) unless
+ * --no-wired. Commands for meters arrive on MQTT wmbus/<gateway>/<meter>/set and the web API
+ * (docs/bidirectional.md); the simulated radio cannot transmit, so they are queued and then fail or expire.
  *
  * The web interface (firmware/web) runs on --http-port with the login: without --admin-password the first start
  * prints a one-time admin password; --onboarding starts as a fresh device (no admin password, no Wi-Fi) so the
@@ -23,6 +28,7 @@ import type { KeyValueStore } from "../firmware/platform/services.js";
 import type { OutgoingReading } from "../firmware/uplink/uplink.js";
 import { Apartment } from "../host-tests/sim/apartment.js";
 import { APARTMENT_METERS } from "../host-tests/sim/apartment-meters.js";
+import { BUILDING_BUS_METERS } from "../host-tests/sim/mbus/building-bus.js";
 import { nodeCipher } from "./aes-node.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./gateway-broker.js";
 import type { SimChipKind } from "../host-tests/rigs/gateway-air-source.js";
@@ -61,6 +67,8 @@ export interface StartFlags {
   /** Raw frame output (docs/raw-output.md): the global filter, and TCP/UDP listeners. */
   raw?: RawFilter;
   rawSinks: RawSinkSettings[];
+  /** Leave the simulated wired M-Bus meters out of newly written settings. */
+  noWired: boolean;
 }
 
 const UNITS: { [u: string]: number } = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -91,7 +99,7 @@ export function wantsEmbeddedBroker(flags: Pick<StartFlags, "mqtt" | "noMqtt" | 
 }
 
 export function parseFlags(argv: readonly string[]): StartFlags {
-  const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false, onboarding: false, rawSinks: [] };
+  const f: StartFlags = { radioChip: "sx1262", direct: false, noMqtt: false, speed: 60, durationMs: Infinity, seed: 1, gateway: "sim-gateway", json: false, quiet: false, onboarding: false, rawSinks: [], noWired: false };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
@@ -119,12 +127,20 @@ export function parseFlags(argv: readonly string[]): StartFlags {
       case "--quiet": f.quiet = true; break;
       case "--admin-password": f.adminPassword = value(i++, a); { const bad = WebAuth.passwordProblem(f.adminPassword); if (bad) throw new Error(`--admin-password: ${bad}`); } break;
       case "--onboarding": f.onboarding = true; break;
+      case "--no-wired": f.noWired = true; break;
       case "--raw": f.raw = rawFilterFlag(value(i++, a)); break;
       case "--raw-sink": f.rawSinks.push(rawSinkFlag(value(i++, a))); break;
       default: throw new Error(`unknown flag ${a} (see the top of host/start.ts or README.md)`);
     }
   }
   return f;
+}
+
+/** The settings a first `npm start` writes: the building's radio meters, its wired M-Bus meters (unless --no-wired), the uplinks. */
+export function startSettings(apartment: Apartment, flags: Pick<StartFlags, "gateway" | "radio" | "http" | "noWired">, mqttUrl: string | undefined): Record<string, unknown> {
+  const s = apartment.settings(flags.gateway, { radioMode: flags.radio ?? "TC", ...(mqttUrl ? { mqtt: { url: mqttUrl } } : {}), ...(flags.http ? { http: { url: flags.http } } : {}) });
+  if (flags.noWired) return s;
+  return { ...s, meters: [...(s.meters as unknown[]), ...BUILDING_BUS_METERS], wired: { baud: 2400 } };
 }
 
 /** One reading as a short line: time, name, id and its first numeric fields. */
@@ -137,7 +153,7 @@ export function readingLine(r: OutgoingReading): string {
     if (fields.length === 3) break;
   }
   const t = String(r.reading.timestamp).slice(11, 19);
-  return `${t}  ${r.meterId} ${r.driver.padEnd(12)} ${r.media.padEnd(20)} ${fields.join(" ")}  (${r.reading.rssi_dbm} dBm)`;
+  return `${t}  ${r.meterId} ${r.driver.padEnd(12)} ${r.media.padEnd(20)} ${fields.join(" ")}  (${r.reading.rssi_dbm !== undefined ? `${r.reading.rssi_dbm} dBm` : "wired"})`;
 }
 
 /** The radio part of the stats line: what the driver delivered and lost, and what happened on the air. */
@@ -166,9 +182,7 @@ async function main(): Promise<void> {
 
   // Settings: a file when --config is given (created from the apartment on first use), else in memory.
   const store: KeyValueStore = flags.config ? new SettingsFileStore(flags.config) : new MemoryKeyValueStore();
-  if (store.get(CONFIG_KEY) === undefined) {
-    saveConfig(store, apartment.settings(flags.gateway, { radioMode: flags.radio ?? "TC", ...(mqttUrl ? { mqtt: { url: mqttUrl } } : {}), ...(flags.http ? { http: { url: flags.http } } : {}) }));
-  }
+  if (store.get(CONFIG_KEY) === undefined) saveConfig(store, startSettings(apartment, flags, mqttUrl));
 
   const device = new SimDevice({
     store, apartment, httpPort: flags.httpPort ?? 8080, fallbackToFree: flags.httpPort === undefined, chip: flags.direct ? "direct" : flags.radioChip,
@@ -193,7 +207,8 @@ async function main(): Promise<void> {
   const web = await device.listen();
   console.log(`web interface on ${web.url}${device.app.onboardingOpen ? " (onboarding page first)" : ""}`);
   const receiver = flags.direct ? "direct (ideal radio)" : `${flags.radioChip} driver on its chip simulator`;
-  console.log(`gateway ${config.gatewayId}: ${config.meters.length} meters configured, ${apartment.meters.length} in the building, radio ${config.radioMode} via ${receiver}, ` +
+  const wiredMeters = config.meters.filter((m) => m.wired).length;
+  console.log(`gateway ${config.gatewayId}: ${config.meters.length} meters configured (${wiredMeters} wired), ${apartment.meters.length} radio meters in the building, radio ${config.radioMode} via ${receiver}, ` +
     `speed ×${flags.speed}, ${isFinite(flags.durationMs) ? `${flags.durationMs / 60_000} simulated minutes` : "until Ctrl-C"}`);
 
   process.once("SIGINT", () => {
@@ -208,10 +223,12 @@ async function main(): Promise<void> {
       console.log(`── ${new Date(now).toISOString().slice(11, 16)} sim │ frames ${s.frames} · readings ${s.readings} · duplicates ${s.duplicates} (repeated ${s.repeated}) · unknown meters ${s.unknownMeters} · errors ${errors} │ ${radioLine(source.stats())} │ uplink delivered ${u.delivered} · buffered ${u.buffered} · dropped ${u.dropped}`);
   });
   gateway.publishStatus(device.statusParts());
+  // the gateway counts polled wired telegrams as frames too; "frames" below are the radio's
+  const wired = device.wired.stats().meters.reduce((n, m) => n + m.telegrams, 0);
   await device.close();
   if (broker) await broker.close();
   const s = gateway.stats();
-  console.log(`done: ${s.frames} frames, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}` +
+  console.log(`done: ${s.frames - wired} frames, ${wired} wired telegrams, ${s.readings} readings, ${s.duplicates} duplicates, ${s.unknownMeters} unknown meters, delivered ${hub.stats().delivered}` +
     (device.raw ? `, raw records ${device.raw.stats().records}` : ""));
 }
 

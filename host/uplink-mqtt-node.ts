@@ -1,15 +1,17 @@
 /**
  * Host MqttTransport on the `mqtt` npm package (MQTT 3.1.1, clean session, no automatic
  * reconnect: MqttUplink opens a new connection itself, as on the device). A publish resolves on
- * PUBACK (QoS 1) and rejects when the connection closes first; a late PUBACK is ignored.
+ * PUBACK (QoS 1) and rejects when the connection closes first; a late PUBACK is ignored. Subscriptions are
+ * QoS 0, like the device client's.
  */
 import mqtt from "mqtt";
-import type {
-  MqttConnectOptions,
-  MqttConnection,
-  MqttConnectionEvents,
-  MqttMessageOptions,
-  MqttTransport,
+import {
+  topicMatches,
+  type MqttConnectOptions,
+  type MqttConnection,
+  type MqttConnectionEvents,
+  type MqttMessageOptions,
+  type MqttTransport,
 } from "../firmware/uplink/mqtt-transport.js";
 
 export interface NodeMqttOptions {
@@ -58,6 +60,10 @@ export class NodeMqttTransport implements MqttTransport {
       lastError = e.message;
     });
     client.on("close", () => finish(lastError || "connection lost"));
+    const filters: string[] = [];
+    client.on("message", (topic, payload) => {
+      if (!closed && events.onMessage && filters.some((f) => topicMatches(f, topic))) events.onMessage(topic, payload.toString("utf8"));
+    });
     return {
       publish(topic: string, payload: string, opt: MqttMessageOptions): Promise<void> {
         if (closed) return Promise.reject(new Error("MQTT connection closed"));
@@ -78,6 +84,12 @@ export class NodeMqttTransport implements MqttTransport {
             else resolve();
           });
         });
+      },
+      subscribe(filter: string): boolean {
+        if (closed || !client.connected) return false;
+        if (!filters.includes(filter)) filters.push(filter);
+        client.subscribe(filter, { qos: 0 }); // QoS 0 like the device client
+        return true;
       },
       close(): void {
         if (closed) return;

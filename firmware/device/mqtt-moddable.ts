@@ -9,9 +9,14 @@
  * then reconnects and the hub delivers again). Cost: each reading is received once more; messages
  * sent with `confirm: false` (discovery configs, status: republished after every reconnect) are
  * not echoed, so the connection holds one subscription per meter, not per sensor.
+ *
+ * Subscriptions for the caller (command topics, docs/bidirectional.md) use the same client: `subscribe(filter)`
+ * sends one SUBSCRIBE with QoS 0 (the only QoS the SDK client requests; it ignores the SUBACK), and every
+ * PUBLISH the broker sends whose topic matches one of those filters goes to `events.onMessage` as text. The
+ * SDK hands the message over from a Timer and swallows exceptions thrown in onMessage (docs/device-notes.md §4).
  */
 import Client, { type MQTTOptions } from "moddable:mqtt";
-import type { MqttConnectOptions, MqttConnection, MqttConnectionEvents, MqttMessageOptions, MqttTransport } from "../uplink/mqtt-transport.js";
+import { topicMatches, type MqttConnectOptions, type MqttConnection, type MqttConnectionEvents, type MqttMessageOptions, type MqttTransport } from "../uplink/mqtt-transport.js";
 import type { UplinkTimers } from "../uplink/uplink.js";
 
 export interface ModdableMqttOptions {
@@ -52,6 +57,8 @@ export class ModdableMqttTransport implements MqttTransport {
     const ackTimeoutMs = this.o.ackTimeoutMs ?? 10_000;
     const waiting = new Map<string, Waiting[]>();
     const subscribed = new Set<string>();
+    /** The caller's filters (subscribe()), matched against every incoming topic. */
+    const filters: string[] = [];
     const decoder = new TextDecoder();
     let closed = false;
     let watchdog: unknown = undefined;
@@ -82,14 +89,20 @@ export class ModdableMqttTransport implements MqttTransport {
     };
     client.onClose = () => finish("connection lost");
     client.onMessage = (topic: string, data: ArrayBuffer) => {
+      if (closed) return;
       const list = waiting.get(topic);
-      if (!list) return;
+      const wanted = events.onMessage !== undefined && filters.some((f) => topicMatches(f, topic));
+      if (!list && !wanted) return;
       const text = decoder.decode(data);
-      const at = list.findIndex((w) => w.payload === text);
-      if (at < 0) return;
-      for (const w of list.splice(0, at + 1)) w.resolve();
-      if (list.length === 0) waiting.delete(topic);
-      armWatchdog();
+      if (list) {
+        const at = list.findIndex((w) => w.payload === text);
+        if (at >= 0) {
+          for (const w of list.splice(0, at + 1)) w.resolve();
+          if (list.length === 0) waiting.delete(topic);
+          armWatchdog();
+        }
+      }
+      if (wanted) events.onMessage!(topic, text);
     };
 
     return {
@@ -114,6 +127,16 @@ export class ModdableMqttTransport implements MqttTransport {
           waiting.set(topic, list);
           if (watchdog === undefined) armWatchdog();
         });
+      },
+      subscribe(filter: string): boolean {
+        if (closed) return false;
+        try {
+          client.subscribe(filter); // throws "connection closed" before CONNACK
+        } catch {
+          return false;
+        }
+        if (!filters.includes(filter)) filters.push(filter);
+        return true;
       },
       close(): void {
         finish("closed by the gateway");

@@ -33,6 +33,8 @@ export interface TelegramFields {
 export interface EncodeKey {
   cipher: BlockCipher;
   key: Uint8Array;
+  /** A command to the meter: mode 7 derives the gateway → meter keys (KDF-A DC 10/11). */
+  toMeter?: boolean;
 }
 
 function u32le(v: number): Uint8Array {
@@ -61,7 +63,7 @@ export function encodeTelegram(f: TelegramFields, key?: EncodeKey): Uint8Array {
     const meter = f.tpl.address ?? f.dll?.address;
     if (!meter) fail("bad_argument", "a wired frame is encrypted with the long-header address: use CI 72/5B");
     const counter = f.afl?.mcr !== undefined ? u32le(f.afl.mcr) : f.tpl.counter;
-    const sealed = sealTplPayload(frame, end, payloadAt, f.tpl, { cipher: key.cipher, key: key.key, meter, counter });
+    const sealed = sealTplPayload(frame, end, payloadAt, f.tpl, { cipher: key.cipher, key: key.key, meter, counter, toMeter: key.toMeter });
     frame = sealed.frame;
     kmac = sealed.kmac;
   }

@@ -57,6 +57,8 @@ export interface TplSealContext {
   meter: Uint8Array;
   /** Mode 7 KDF-A counter: AFL MCR, else the TPL message counter. */
   counter?: Uint8Array;
+  /** Mode 7 KDF-A direction: gateway → meter (Lenc/Lmac, DC 10/11) instead of meter → gateway (DC 00/01). */
+  toMeter?: boolean;
 }
 
 /**
@@ -82,7 +84,7 @@ export function sealTplPayload(frame: Uint8Array, end: number, payloadAt: number
     kmac = ctx.key;
     if (kdf === 1) {
       if (!ctx.counter) fail("bad_argument", "mode 7 KDF-A needs the AFL MCR or the TPL message counter");
-      const keys = mode7Keys(ctx.cipher, ctx.key, ctx.counter, a.subarray(2, 6));
+      const keys = mode7Keys(ctx.cipher, ctx.key, ctx.counter, a.subarray(2, 6), ctx.toMeter === true);
       kenc = keys.kenc;
       kmac = keys.kmac;
     }

@@ -7,7 +7,8 @@
  *
  * Rules: only configured meters with a key can be commanded; a command needs the same authorisation as a
  * settings change (the caller says whether the request carried it); SND-UD payloads are always encrypted
- * with the meter's key (TPL mode 5): no plaintext ever goes to a keyed meter. Keys never appear in outcomes.
+ * with the meter's key (TPL mode 7 when the meter sends mode 7, else mode 5): no plaintext ever goes to a keyed
+ * meter. Keys never appear in outcomes.
  */
 import { fail, WmbusError } from "../errors.js";
 import { fromHex, toHex } from "../util/hex.js";
@@ -17,6 +18,11 @@ import type { BlockCipher } from "../security/block-cipher.js";
 import type { Telegram } from "../telegram.js";
 import { inWindow, type Transmitter } from "../radio/transmit.js";
 import { accessOf, responseWindow } from "./response-window.js";
+
+/** Why a command was refused (the web API maps these to HTTP statuses). */
+export type RefusalCode = "unauthorized" | "not_configured" | "no_key" | "bad_command" | "queue_full" | "duplicate";
+
+export type SubmitResult = { ok: true; id: string } | { ok: false; code: RefusalCode; error: string };
 
 export type CommandKind = "snd_ud" | "req_ud2" | "snd_nke" | "ack";
 export type CommandState = "queued" | "sent" | "acked" | "answered" | "failed" | "expired" | "refused";
@@ -43,7 +49,10 @@ interface Command {
 }
 
 export interface CommandQueueOptions {
+  /** Milliseconds for time to live and expiry (monotonic on the device: the wall clock jumps when SNTP sets it). */
   now(): number;
+  /** Wall-clock milliseconds for the outcomes' `at` (default `now`). */
+  wallNow?(): number;
   cipher: BlockCipher;
   /** The meter's key when it is configured with one; undefined otherwise (a copy: it is wiped after use). */
   keyFor(meterId: string): Uint8Array | undefined;
@@ -55,10 +64,59 @@ export interface CommandQueueOptions {
   defaultRetries?: number;
   /** Margin after the window opens, µs (the start must fall inside [open, close]). */
   marginUs?: number;
+  /**
+   * The next mode 7 message counter (AFL MCR) for commands to `meterId`, strictly increasing. Default: a counter
+   * per meter in RAM from 1 (not kept across restarts: docs/bidirectional.md).
+   */
+  nextCounter?(meterId: string): number;
+}
+
+/** The parts of one SND-UD command frame (`commandFrame`). */
+export interface CommandFrameFields {
+  /** DLL C-field (0x53 SND-UD). */
+  c: number;
+  /** The meter's address in DLL order (M2 ID4 V T). */
+  address: Uint8Array;
+  /** TPL access number: the one of the meter's telegram that opened the window. */
+  acc: number;
+  records: readonly RecordFields[];
+  mode: 5 | 7;
+  /** Mode 7: the gateway's message counter (AFL MCR, KDF-A input). */
+  mcr?: number;
+}
+
+/** AFL FCL of a mode 7 command: MCL, MCR and MAC present (EN 13757-7 §6.4, as in CEN/TR 17167 F.3). */
+const AFL_FCL_MCL_MCR_MAC = 0x2c00;
+/** AFL MCL: MCR present, authentication type 5 = AES-CMAC-128 truncated to 8 bytes. */
+const AFL_MCL_CMAC8_MCR = 0x25;
+/** Mode 7 CFG extension: KDF-A, key ID 0 (the only one a vector confirms, docs/protocol.md §5.6). */
+const MODE7_EXT_KDFA = 0x10;
+
+/**
+ * An encrypted SND-UD: DLL, for mode 7 the AFL (MCR + CMAC-8), TPL CI 5A with the records after two 2F fillers,
+ * padded with 2F to whole AES blocks (EN 13757-3 idle filler), encrypted with `key` (gateway → meter keys in
+ * mode 7: give `toMeter: true`). Frame A with CRCs.
+ */
+export function commandFrame(f: CommandFrameFields, key: { cipher: BlockCipher; key: Uint8Array; toMeter?: boolean }): Uint8Array {
+  const dll = { c: f.c, address: f.address };
+  const apl: AplItem[] = [{ kind: "filler", count: 2 }, ...f.records.map((r) => ({ kind: "record", record: r }) as AplItem)];
+  const probe = encodeTelegram({ dll, tpl: { ci: 0x5a }, apl, crc: "none" });
+  const len = probe.length - 15; // the APL: after L C M A (10) and CI ACC STS CFG (5)
+  const blocks = Math.ceil(len / 16);
+  if (blocks > 15) fail("bad_length", "command payload longer than 15 encrypted blocks");
+  apl.push({ kind: "filler", count: blocks * 16 - len });
+  if (f.mode === 7) {
+    if (f.mcr === undefined || !Number.isInteger(f.mcr) || f.mcr < 0 || f.mcr > 0xffffffff) fail("bad_argument", "a mode 7 command needs the gateway's message counter 0..2³²−1");
+    return encodeTelegram(
+      { dll, afl: { fcl: AFL_FCL_MCL_MCR_MAC, mcl: AFL_MCL_CMAC8_MCR, mcr: f.mcr }, tpl: { ci: 0x5a, acc: f.acc, sts: 0, cfg: (7 << 8) | (blocks << 4), cfgExt: MODE7_EXT_KDFA, encrypt: true }, apl, crc: "A" },
+      key,
+    );
+  }
+  return encodeTelegram({ dll, tpl: { ci: 0x5a, acc: f.acc, sts: 0, cfg: (5 << 8) | (blocks << 4), encrypt: true }, apl, crc: "A" }, key);
 }
 
 const C_SND_UD = 0x53, C_REQ_UD2 = 0x5b, C_SND_NKE = 0x40, C_ACK = 0x00, C_RSP_UD = 0x08;
-const KINDS: { readonly [k: string]: number } = { snd_ud: C_SND_UD, req_ud2: C_REQ_UD2, snd_nke: C_SND_NKE, ack: C_ACK };
+const KINDS: { readonly [k: string]: number } = Object.freeze({ snd_ud: C_SND_UD, req_ud2: C_REQ_UD2, snd_nke: C_SND_NKE, ack: C_ACK });
 
 function obj(v: unknown): { [k: string]: unknown } | undefined {
   return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as { [k: string]: unknown }) : undefined;
@@ -84,6 +142,8 @@ export class CommandQueue {
   readonly #o: CommandQueueOptions;
   readonly #queues = new Map<string, Command[]>();
   readonly #inFlight = new Map<string, Command>();
+  readonly #counters = new Map<string, number>();
+  readonly #recentIds: string[] = [];
   #seq = 0;
 
   constructor(opts: CommandQueueOptions) {
@@ -91,21 +151,23 @@ export class CommandQueue {
   }
 
   /** Validates and queues a command; the refusal reason otherwise (also published as "refused"). */
-  submit(meterId: string, json: unknown, authorized: boolean): { ok: true; id: string } | { ok: false; error: string } {
+  submit(meterId: string, json: unknown, authorized: boolean): SubmitResult {
     const o = this.#o;
-    const refuse = (why: string, id = "-"): { ok: false; error: string } => {
-      o.publish({ id, meter: meterId, kind: "ack", state: "refused", attempts: 0, detail: why, at: o.now() });
-      return { ok: false, error: why };
+    const refuse = (code: RefusalCode, why: string, id = "-"): SubmitResult => {
+      const k = obj(json)?.kind;
+      const kind = typeof k === "string" && KINDS[k] !== undefined ? (k as CommandKind) : "ack";
+      o.publish({ id, meter: meterId, kind, state: "refused", attempts: 0, detail: why, at: (o.wallNow ?? o.now)() });
+      return { ok: false, code, error: why };
     };
-    if (!authorized) return refuse("not authorised: commands need the same authorisation as settings");
-    if (!o.isConfigured(meterId)) return refuse(`meter ${meterId} is not configured`);
+    if (!authorized) return refuse("unauthorized", "not authorised: commands need the same authorisation as settings");
+    if (!o.isConfigured(meterId)) return refuse("not_configured", `meter ${meterId} is not configured`);
     const key = o.keyFor(meterId);
-    if (!key) return refuse(`meter ${meterId} has no key: commands are only sent encrypted`);
+    if (!key) return refuse("no_key", `meter ${meterId} has no key: commands are only sent encrypted`);
     key.fill(0);
     const j = obj(json);
-    if (!j) return refuse("expected a JSON object");
+    if (!j) return refuse("bad_command", "expected a JSON object");
     const kind = j.kind;
-    if (typeof kind !== "string" || KINDS[kind] === undefined) return refuse(`kind must be one of ${Object.keys(KINDS).join(", ")}`);
+    if (typeof kind !== "string" || KINDS[kind] === undefined) return refuse("bad_command", `kind must be one of ${Object.keys(KINDS).join(", ")}`);
     let records: RecordFields[] = [];
     try {
       if (kind === "snd_ud") {
@@ -113,13 +175,23 @@ export class CommandQueue {
         records = j.records.map(parseRecord);
       }
     } catch (e) {
-      return refuse(e instanceof WmbusError ? e.message : String(e));
+      return refuse("bad_command", e instanceof WmbusError ? e.message : String(e));
     }
     const ttl = typeof j.ttl_s === "number" && j.ttl_s > 0 ? Math.min(j.ttl_s, 7 * 86400) : o.defaultTtlS ?? 3600;
     const retries = typeof j.retries === "number" && Number.isInteger(j.retries) && j.retries >= 0 ? Math.min(j.retries, 10) : o.defaultRetries ?? 3;
-    const id = typeof j.id === "string" && /^[A-Za-z0-9_-]{1,32}$/.test(j.id) ? j.id : `c${++this.#seq}`;
+    const given = typeof j.id === "string" && /^[A-Za-z0-9_-]{1,32}$/.test(j.id) ? j.id : undefined;
+    const id = given ?? `c${++this.#seq}`;
+    if (given !== undefined) {
+      // A command given an id is taken once: a retained set message delivered again after a reconnect, or a
+      // repeated web request, is not sent to the meter a second time.
+      if (this.#recentIds.includes(`${meterId}/${given}`)) return refuse("duplicate", `command ${given} was already received for meter ${meterId}`); // not under its id: that one's outcomes stand
+    }
     const q = this.#queues.get(meterId) ?? [];
-    if (q.length >= (o.maxPerMeter ?? 8)) return refuse(`queue of meter ${meterId} is full`, id);
+    if (q.length >= (o.maxPerMeter ?? 8)) return refuse("queue_full", `queue of meter ${meterId} is full`, id);
+    if (given !== undefined) {
+      this.#recentIds.push(`${meterId}/${given}`);
+      if (this.#recentIds.length > 64) this.#recentIds.shift();
+    }
     const cmd: Command = { id, meter: meterId, kind: kind as CommandKind, records, expiresAt: o.now() + ttl * 1000, retries, attempts: 0 };
     q.push(cmd);
     this.#queues.set(meterId, q);
@@ -211,7 +283,11 @@ export class CommandQueue {
     this.#publish(cmd, "sent");
   }
 
-  /** The downlink frame: DLL C and the meter's own address; SND-UD carries a CI 5A TPL encrypted in mode 5. */
+  /**
+   * The downlink frame: DLL C and the meter's own address. SND-UD carries a CI 5A TPL, encrypted in the mode the
+   * meter's own telegram used: mode 7 (AES-CBC IV 0 with Lenc from KDF-A, AFL with the gateway's message counter
+   * and an 8-byte CMAC with Lmac, EN 13757-7 §6 and §9.6) when it sent mode 7, else mode 5 (§9.4).
+   */
   #frame(cmd: Command, t: Telegram): Uint8Array {
     const address = t.dll!.address.bytes;
     const c = KINDS[cmd.kind];
@@ -219,20 +295,19 @@ export class CommandQueue {
     const key = this.#o.keyFor(cmd.meter);
     if (!key) return fail("no_key", `meter ${cmd.meter} has no key any more`);
     try {
-      const apl: AplItem[] = [{ kind: "filler", count: 2 }, ...cmd.records.map((r) => ({ kind: "record", record: r }) as AplItem)];
-      const probe = encodeTelegram({ dll: { c, address }, tpl: { ci: 0x5a }, apl, crc: "none" });
-      const len = probe.length - 15; // the APL: after L C M A (10) and CI ACC STS CFG (5)
-      const blocks = Math.ceil(len / 16);
-      if (blocks > 15) fail("bad_length", "command payload longer than 15 encrypted blocks");
-      apl.push({ kind: "filler", count: blocks * 16 - len });
       const acc = t.tpl?.acc ?? t.ell?.acc ?? 0;
-      return encodeTelegram(
-        { dll: { c, address }, tpl: { ci: 0x5a, acc, sts: 0, cfg: (5 << 8) | (blocks << 4), encrypt: true }, apl, crc: "A" },
-        { cipher: this.#o.cipher, key },
-      );
+      return commandFrame({ c, address, acc, records: cmd.records, mode: t.tpl?.securityMode === 7 ? 7 : 5, mcr: t.tpl?.securityMode === 7 ? this.#counter(cmd.meter) : undefined }, { cipher: this.#o.cipher, key, toMeter: true });
     } finally {
       key.fill(0);
     }
+  }
+
+  /** The gateway's mode 7 message counter towards `meterId` (AFL MCR): strictly increasing per meter. */
+  #counter(meterId: string): number {
+    if (this.#o.nextCounter) return this.#o.nextCounter(meterId);
+    const n = (this.#counters.get(meterId) ?? 0) + 1;
+    this.#counters.set(meterId, n);
+    return n;
   }
 
   #retryOrFail(cmd: Command, why: string): void {
@@ -247,6 +322,6 @@ export class CommandQueue {
   }
 
   #publish(c: Command, state: CommandState, detail?: string): void {
-    this.#o.publish({ id: c.id, meter: c.meter, kind: c.kind, state, attempts: c.attempts, detail, at: this.#o.now() });
+    this.#o.publish({ id: c.id, meter: c.meter, kind: c.kind, state, attempts: c.attempts, detail, at: (this.#o.wallNow ?? this.#o.now)() });
   }
 }

@@ -16,6 +16,7 @@ import { hasCredentials, redactUrl } from "../uplink/sink.js";
 import type { RawSettings } from "../uplink/raw.js";
 import { parseMeterRaw, parseRawSettings } from "../uplink/raw-settings.js";
 import { HEX_RE, describe, nearestName, shownName, shownValue } from "./setting-text.js";
+import { parseWiredBus, wiredAddressProblems, type WiredBusConfig } from "./wired-settings.js";
 import { deepFreeze } from "../util/freeze.js";
 import type { Driver } from "../meters/types.js";
 import { validateDrivers } from "../meters/driver-schema.js";
@@ -67,6 +68,8 @@ export interface GatewayConfig {
    * a definition with a problem is left out. The gateway makes its UserDrivers from them.
    */
   drivers?: Driver[];
+  /** The wired M-Bus segment's UART and speed (docs/wired.md); absent: UART of the board, 2400 Bd. */
+  wired?: WiredBusConfig;
 }
 
 export interface ConfigProblem {
@@ -105,7 +108,7 @@ function urlProblem(url: unknown, parse: (url: string) => unknown): string | und
 
 /** The setting names each object may hold (anything else is a problem naming the nearest of these). */
 export const SETTING_NAMES = deepFreeze({
-  settings: ["gatewayId", "gatewayName", "wifi", "mqtt", "http", "radioMode", "meters", "raw", "drivers"],
+  settings: ["gatewayId", "gatewayName", "wifi", "mqtt", "http", "radioMode", "meters", "raw", "drivers", "wired"],
   wifi: ["ssid", "password"],
   mqtt: ["url", "user", "password", "tls", "topicPrefix"],
   http: ["url", "headers"],
@@ -307,13 +310,18 @@ export function parseConfig(raw: unknown): { config: GatewayConfig; problems: Co
   const meters = o.meters;
   if (Array.isArray(meters)) {
     const seen = new Set<string>();
+    const wired: { at: number; id: string; wired?: MeterConfig["wired"] }[] = [];
     for (let i = 0; i < meters.length; i++) {
       const m = parseMeter(meters[i], i, seen, c, userNames);
       if (m) config.meters.push(m);
+      if (m?.wired) wired.push({ at: i, id: m.id, wired: m.wired });
     }
+    for (const id of wiredAddressProblems(wired, (p, msg) => c.add(p, msg))) delete config.meters.find((m) => m.id === id)!.wired;
   } else if (meters !== undefined) c.add("meters", `expected a list, got ${describe(meters)}`);
   const rawOutput = parseRawSettings(o.raw, (p, msg) => c.add(p, msg));
   if (rawOutput) config.raw = rawOutput;
+  const bus = parseWiredBus(o.wired, (p, msg) => c.add(p, msg));
+  if (bus) config.wired = bus;
   return { config, problems: c.problems };
 }
 
@@ -342,6 +350,7 @@ export function publicConfig(cfg: GatewayConfig): Record<string, unknown> {
   });
   if (cfg.drivers && cfg.drivers.length > 0) out.drivers = cfg.drivers.map((d) => d.name);
   if (cfg.raw) out.raw = { frames: cfg.raw.frames, mqtt: cfg.raw.mqtt, sinks: cfg.raw.sinks.map((s) => ({ ...s, url: redactUrl(s.url) })) };
+  if (cfg.wired) out.wired = { ...cfg.wired };
   return out;
 }
 

@@ -44,6 +44,8 @@ export interface BoardDescription {
   fem?: BoardFem;
   /** Pin name → why using this strapping pin is safe on this board. */
   strappingOk?: Record<string, string>;
+  /** The UART of the wired M-Bus level converter (pins `wiredTx`, `wiredRx`; docs/wired.md). */
+  wired?: { uart: number };
 }
 
 /** Pins each radio driver needs. */
@@ -130,6 +132,14 @@ export function checkBoard(b: BoardDescription): string[] {
       if (radio.xtalHz !== 26_000_000 && radio.xtalHz !== 27_000_000) say("cc1101 xtalHz must be 26000000 or 27000000");
       if ("tcxoVoltage" in radio || "dio2AsRfSwitch" in radio) say("cc1101 has no tcxoVoltage / dio2AsRfSwitch");
     }
+  }
+  const w = b.wired;
+  if (w !== undefined || "wiredTx" in pins || "wiredRx" in pins) {
+    if (!("wiredTx" in pins) || !("wiredRx" in pins)) say('wired M-Bus needs both pins "wiredTx" and "wiredRx"');
+    // UART0 is the console; the ESP32-C3 has UART0 and UART1 only (datasheets: UART controllers)
+    const uarts = b.mcu === "esp32c3" ? [1] : [1, 2];
+    if (!w || !uarts.includes(w.uart)) say(`wired.uart must be ${uarts.join(" or ")} on ${b.mcu}`);
+    if (gpio && Number.isInteger(pins.wiredTx) && gpio.inputOnly(pins.wiredTx)) say(`pin "wiredTx": GPIO ${pins.wiredTx} is input only on ${b.mcu}`);
   }
   if (gpio) problems.push(...checkBoardExtras(b));
   return problems;

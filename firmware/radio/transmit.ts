@@ -105,3 +105,10 @@ export function serializeJob(job: TxJob): Uint8Array {
   }
   return out;
 }
+
+/** A Transmitter for a radio that cannot send: every request is refused with `reason`. */
+export function noTransmitter(reason: string): Transmitter {
+  return {
+    transmit: () => Promise.resolve({ ok: false, reason }),
+  };
+}

@@ -31,11 +31,14 @@ export function kdfA(cipher: BlockCipher, masterKey: Uint8Array, dc: number, mcr
   return cmac(cipher, masterKey, input);
 }
 
-/** Both meter → gateway keys of one message: Kenc (DC 00) and Kmac (DC 01). */
-export function mode7Keys(cipher: BlockCipher, masterKey: Uint8Array, mcr: Uint8Array, id: Uint8Array): { kenc: Uint8Array; kmac: Uint8Array } {
+/**
+ * Both keys of one message: meter → gateway Kenc (DC 00) and Kmac (DC 01), or with `toMeter` the gateway → meter
+ * keys Lenc (DC 10) and Lmac (DC 11) a command is sealed with (EN 13757-7 §9.6).
+ */
+export function mode7Keys(cipher: BlockCipher, masterKey: Uint8Array, mcr: Uint8Array, id: Uint8Array, toMeter = false): { kenc: Uint8Array; kmac: Uint8Array } {
   return {
-    kenc: kdfA(cipher, masterKey, KDF_DC_ENC_FROM_METER, mcr, id),
-    kmac: kdfA(cipher, masterKey, KDF_DC_MAC_FROM_METER, mcr, id),
+    kenc: kdfA(cipher, masterKey, toMeter ? KDF_DC_ENC_TO_METER : KDF_DC_ENC_FROM_METER, mcr, id),
+    kmac: kdfA(cipher, masterKey, toMeter ? KDF_DC_MAC_TO_METER : KDF_DC_MAC_FROM_METER, mcr, id),
   };
 }
 

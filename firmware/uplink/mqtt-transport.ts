@@ -42,6 +42,11 @@ export interface MqttConnectionEvents {
   onReady(): void;
   /** The connection is gone (refused, lost, timed out, or closed by us); called at most once. */
   onClose(reason: string): void;
+  /**
+   * A message on a topic matching a filter given to `subscribe` (not the echoes a transport uses internally).
+   * The payload is the UTF-8 text of the message. Called from the transport's own turn, never re-entrantly.
+   */
+  onMessage?(topic: string, payload: string): void;
 }
 
 export interface MqttConnection {
@@ -50,12 +55,34 @@ export interface MqttConnection {
    * for QoS 0. Rejects when the connection closes first. Never throws synchronously.
    */
   publish(topic: string, payload: string, options: MqttMessageOptions): Promise<void>;
+  /**
+   * Subscribes to a topic filter (MQTT 3.1.1 §4.7 wildcards) with QoS 0: the device client requests no
+   * other QoS. Only after onReady; the subscription ends with the connection (clean session), so the caller
+   * subscribes again after every reconnect. False when the connection is not usable. Never throws.
+   */
+  subscribe(filter: string): boolean;
   /** Closes the connection (sends DISCONNECT, so the broker does not publish the will). */
   close(): void;
 }
 
 export interface MqttTransport {
   connect(options: MqttConnectOptions, events: MqttConnectionEvents): MqttConnection;
+}
+
+/**
+ * Whether `topic` matches the subscription `filter` (MQTT 3.1.1 §4.7: `+` one level, `#` the rest, levels split
+ * at `/`; §4.7.2: filters starting with a wildcard do not match topics starting with `$`).
+ */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) return false;
+  const f = filter.split("/");
+  const t = topic.split("/");
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === "#") return i === f.length - 1;
+    if (i >= t.length) return false;
+    if (f[i] !== "+" && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
 }
 
 /**

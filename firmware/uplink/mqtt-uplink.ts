@@ -2,10 +2,12 @@
  * MQTT sink: readings to `<prefix>/<gateway>/<meter>` (retained, QoS 1), Home Assistant discovery
  * configs before a meter's first reading (and again after every reconnect), gateway status with an
  * LWT on `<prefix>/<gateway>/status`. Reconnects with exponential backoff; each connection is a new
- * MqttTransport connection (the Moddable client cannot be reused after onClose).
+ * MqttTransport connection (the Moddable client cannot be reused after onClose). `subscribe` registers a
+ * topic filter and its handler for the life of the uplink (subscribed again on every connection: clean session);
+ * `publishMessage` sends one QoS 1 message, not retained and not buffered (command outcomes).
  */
 import { discoveryConfigs, sensorFields } from "./ha-discovery.js";
-import type { MqttConnectOptions, MqttConnection, MqttTransport } from "./mqtt-transport.js";
+import { topicMatches, type MqttConnectOptions, type MqttConnection, type MqttTransport } from "./mqtt-transport.js";
 import type { RawPublisher } from "./raw.js";
 import type { UplinkSink } from "./sink.js";
 import { Topics, type TopicOptions } from "./topics.js";
@@ -40,6 +42,8 @@ const QOS1_RETAINED = Object.freeze({ qos: 1, retain: true } as const);
 const QOS1_RETAINED_UNCONFIRMED = Object.freeze({ qos: 1, retain: true, confirm: false } as const);
 /** Raw frames: a live stream, like rtl_wmbus output; a lost one is not sent again. */
 const RAW_QOS0 = Object.freeze({ qos: 0, retain: false, confirm: false } as const);
+/** Command outcomes: sent once; the device does not wait for an echo of each. */
+const MESSAGE_QOS1 = Object.freeze({ qos: 1, retain: false, confirm: false } as const);
 
 export class MqttUplink implements UplinkSink, RawPublisher {
   readonly name = "mqtt";
@@ -55,6 +59,8 @@ export class MqttUplink implements UplinkSink, RawPublisher {
   /** Meter id + field list of the discovery configs published on this connection. */
   #announced = new Set<string>();
   #status: StatusDocument | undefined;
+  /** Filters and handlers of `subscribe`, kept across reconnects. */
+  readonly #subs: { filter: string; onMessage(topic: string, payload: string): void }[] = [];
   /** Connection counters for the status payload. */
   #connects = 0;
   #disconnects = 0;
@@ -99,6 +105,23 @@ export class MqttUplink implements UplinkSink, RawPublisher {
     const conn = this.#conn;
     if (!this.#ready || !conn) return false;
     conn.publish(this.topics.raw(kind), payload, RAW_QOS0).catch((e: unknown) => this.#diag(`raw publish failed: ${message(e)}`));
+    return true;
+  }
+
+  /**
+   * Receives the messages on `filter` (MQTT wildcards) from now on, on this and every later connection. QoS 0:
+   * a message the broker sends while the gateway is offline is not delivered later (clean session).
+   */
+  subscribe(filter: string, onMessage: (topic: string, payload: string) => void): void {
+    this.#subs.push({ filter, onMessage });
+    if (this.#ready && this.#conn && !this.#conn.subscribe(filter)) this.#diag(`MQTT subscribe to ${filter} failed`);
+  }
+
+  /** One message (QoS 1, not retained, not buffered, sent once); false while disconnected. */
+  publishMessage(topic: string, payload: string): boolean {
+    const conn = this.#conn;
+    if (!this.#ready || !conn) return false;
+    conn.publish(topic, payload, MESSAGE_QOS1).catch((e: unknown) => this.#diag(`publish on ${topic} failed: ${message(e)}`));
     return true;
   }
 
@@ -149,7 +172,19 @@ export class MqttUplink implements UplinkSink, RawPublisher {
         this.#connects++;
         this.#announced.clear();
         this.#sendStatus();
+        for (const sub of this.#subs) if (!conn!.subscribe(sub.filter)) this.#diag(`MQTT subscribe to ${sub.filter} failed`);
         this.listener?.onReady();
+      },
+      onMessage: (topic: string, payload: string) => {
+        if (conn !== this.#conn || this.#closed) return;
+        for (const sub of this.#subs) {
+          if (!topicMatches(sub.filter, topic)) continue;
+          try {
+            sub.onMessage(topic, payload);
+          } catch (e) {
+            this.#diag(`handling a message on ${topic} failed: ${message(e)}`);
+          }
+        }
       },
       onClose: (reason: string) => {
         if (conn !== this.#conn) return;

@@ -88,6 +88,32 @@ export interface DeviceStatus extends Partial<SupervisorStats> {
 export type PublicSettings = { readonly [name: string]: unknown };
 
 /** What the wiring adds around the gateway's own part: the same for the topic and the page. */
+/** One polled wired meter (wired/poller.ts MeterPollStats has this shape). */
+export interface WiredMeterStatus {
+  meterId: string;
+  address: string;
+  polls: number;
+  ok: number;
+  failed: number;
+  telegrams: number;
+  lastError?: string;
+  lastOkAt?: number;
+}
+
+/** The wired master's line counters (wired/master.ts MasterStats has this shape). */
+export interface WiredLineStatus {
+  requests: number;
+  retries: number;
+  timeouts: number;
+  garbage: number;
+  frames: number;
+}
+
+export interface WiredStatus {
+  meters: readonly WiredMeterStatus[];
+  line?: WiredLineStatus;
+}
+
 export interface StatusParts {
   /** Driver, decode queue and native task counters. */
   radio?: CounterSection;
@@ -96,6 +122,8 @@ export interface StatusParts {
   device?: DeviceStatus;
   network?: NetworkStatus;
   repeater?: CounterSection;
+  /** The wired M-Bus poller (wired/wired-service.ts), when a wired segment runs: per meter and line counters. */
+  wired?: WiredStatus;
 }
 
 export interface StatusDocument extends StatusParts {

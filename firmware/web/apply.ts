@@ -15,6 +15,8 @@ export interface ApplyParts {
   /** The uplinks of a config (MQTT/HTTP with their rings), like at start-up. */
   createHub(config: GatewayConfig): UplinkHub;
   restartRadio(config: GatewayConfig): void;
+  /** Start the wired M-Bus poller again with the new bus and meters; absent without a wired segment. */
+  restartWired?(config: GatewayConfig): void;
   /** Join the new Wi-Fi network (device); absent on the host. */
   joinNetwork?(config: GatewayConfig): void;
   log?(message: string): void;
@@ -32,6 +34,10 @@ export function applySettings(p: ApplyParts, config: GatewayConfig, changed: Cha
   if (changed.radio) {
     p.restartRadio(config);
     notes.push(`radio restarted in mode ${config.radioMode}`);
+  }
+  if (changed.wired && p.restartWired) {
+    p.restartWired(config);
+    notes.push("wired M-Bus polling restarted");
   }
   if (changed.wifi && p.joinNetwork) {
     p.joinNetwork(config);

@@ -32,6 +32,8 @@ export interface ChangedParts {
   radio: boolean;
   wifi: boolean;
   identity: boolean;
+  /** The wired bus or a meter's wired address / interval: the poller starts again. */
+  wired: boolean;
 }
 
 /** The stored raw settings (an empty object when none or unreadable). */
@@ -56,12 +58,13 @@ function secret(out: Obj, name: string, next: unknown, old: unknown): void {
 }
 
 /** Names a change may use (frozen lists: safe in a preloaded module). */
-const TOP: readonly string[] = Object.freeze(["gatewayName", "radioMode", "wifi", "mqtt", "http"]);
+const TOP: readonly string[] = Object.freeze(["gatewayName", "radioMode", "wifi", "mqtt", "http", "wired"]);
 const FIELDS: { readonly [part: string]: readonly string[] } = Object.freeze({
   wifi: Object.freeze(["ssid", "password"]),
   mqtt: Object.freeze(["url", "user", "password", "tls", "topicPrefix"]),
   http: Object.freeze(["url"]),
-  meter: Object.freeze(["id", "name", "driver", "key"]),
+  meter: Object.freeze(["id", "name", "driver", "key", "wired"]),
+  wired: Object.freeze(["uart", "baud"]),
 });
 
 function unknownNames(o: Obj, allowed: readonly string[], at: string, problems: string[]): void {
@@ -98,6 +101,15 @@ export function mergeSettings(raw: Obj, change: unknown): { raw: Obj; problems: 
     if (part === "mqtt" && (next.user === "" || next.user === null)) delete next.user;
     out[part] = next;
   }
+  // the wired M-Bus bus (docs/wired.md): replaced as a whole, null removes it; parseConfig checks the values
+  if (change.wired === null) delete out.wired;
+  else if (change.wired !== undefined) {
+    if (!isObj(change.wired)) problems.push("wired: expected an object or null");
+    else {
+      unknownNames(change.wired, FIELDS.wired, "wired.", problems);
+      out.wired = { ...change.wired };
+    }
+  }
   return { raw: out, problems };
 }
 
@@ -107,17 +119,17 @@ function meterList(raw: Obj): Obj[] {
 
 const sameId = (m: Obj, id: string) => typeof m.id === "string" && m.id.toLowerCase() === id.toLowerCase();
 
-/** Adds a meter {id, name?, driver?, key?}. */
+/** Adds a meter {id, name?, driver?, key?, wired?}. */
 export function addMeter(raw: Obj, meter: unknown): { raw: Obj; problems: string[] } {
   if (!isObj(meter)) return { raw, problems: ["meter: expected an object"] };
   const problems: string[] = [];
   unknownNames(meter, FIELDS.meter, "meter.", problems);
   const m: Obj = {};
-  for (const k of ["id", "name", "driver", "key"]) if (meter[k] !== undefined && meter[k] !== null && meter[k] !== "") m[k] = meter[k];
+  for (const k of ["id", "name", "driver", "key", "wired"]) if (meter[k] !== undefined && meter[k] !== null && meter[k] !== "") m[k] = meter[k];
   return { raw: { ...raw, meters: [...meterList(raw), m] }, problems };
 }
 
-/** Changes a meter's name, driver or key (key: "" or absent keeps it, null removes it). */
+/** Changes a meter's name, driver, key (key: "" or absent keeps it, null removes it) or wired block. */
 export function updateMeter(raw: Obj, id: string, change: unknown): { raw: Obj; problems: string[] } {
   if (!isObj(change)) return { raw, problems: ["meter: expected an object"] };
   const problems: string[] = [];
@@ -128,6 +140,8 @@ export function updateMeter(raw: Obj, id: string, change: unknown): { raw: Obj; 
   const m: Obj = { ...list[i] };
   if (change.name !== undefined) m.name = change.name;
   if (change.driver !== undefined) m.driver = change.driver;
+  if (change.wired === null) delete m.wired; // a wired meter's address and interval (docs/wired.md); null: not polled
+  else if (change.wired !== undefined) m.wired = change.wired;
   secret(m, "key", change.key, list[i].key);
   const meters = list.slice();
   meters[i] = m;
@@ -162,5 +176,6 @@ export function changedParts(a: GatewayConfig, b: GatewayConfig): ChangedParts {
     radio: a.radioMode !== b.radioMode,
     wifi: j(a.wifi) !== j(b.wifi),
     identity: a.gatewayName !== b.gatewayName || a.gatewayId !== b.gatewayId,
+    wired: j(a.wired) !== j(b.wired) || j(a.meters.map((m) => m.wired)) !== j(b.meters.map((m) => m.wired)),
   };
 }

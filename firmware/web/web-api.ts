@@ -101,6 +101,29 @@ function onboard(ctx: ApiContext, body: unknown): WebResponse {
   return json(200, { ok: true, notes, next: "the gateway now joins the network; log in on its address with the admin password" });
 }
 
+/** HTTP status of each refusal: the request was fine but the meter cannot take it (409), or it is malformed (400). */
+const REFUSAL_STATUS: { readonly [code: string]: number } = Object.freeze({ unauthorized: 403, not_configured: 404, no_key: 409, bad_command: 400, queue_full: 429, duplicate: 409 });
+
+/**
+ * POST /api/meters/<id>/command: queue a command (the web app has checked the login and CSRF already, so it is
+ * authorised); 202 with its id, or the refusal with its reason. GET …/command: the kept outcomes of the meter;
+ * GET …/command/<cid>: those of one command and its latest state.
+ */
+function commandRoute(app: WebApp, method: string, meterId: string, commandId: string | undefined, body: unknown): WebResponse | undefined {
+  const c = app.o.commands;
+  if (!c) return json(501, { error: "this gateway takes no commands" });
+  if (method === "POST" && commandId === undefined) {
+    const r = c.submit(meterId, body, true);
+    if (!r.ok) return json(REFUSAL_STATUS[r.code] ?? 400, { error: "command refused", code: r.code, detail: r.error });
+    return json(202, { ok: true, id: r.id, outcome: `/api/meters/${meterId}/command/${r.id}` });
+  }
+  if (method !== "GET") return undefined;
+  const outcomes = c.outcomes(meterId, commandId).map((o) => ({ id: o.id, kind: o.kind, state: o.state, attempts: o.attempts, detail: o.detail ?? null, at: o.at }));
+  if (commandId === undefined) return json(200, { meter: meterId, outcomes });
+  if (outcomes.length === 0) return json(404, { error: `no command ${commandId} known for meter ${meterId} (outcomes are kept for the last few commands)` });
+  return json(200, { meter: meterId, id: commandId, state: outcomes[outcomes.length - 1].state, outcomes });
+}
+
 export function apiRoute(ctx: ApiContext, method: string, path: string, body: unknown): WebResponse | undefined {
   const app = ctx.app;
   if (method === "ONBOARD") return onboard(ctx, body);
@@ -110,6 +133,8 @@ export function apiRoute(ctx: ApiContext, method: string, path: string, body: un
     if (method === "POST") return edit(ctx, (raw) => mergeSettings(raw, body));
   }
   if (path === "/api/meters" && method === "POST") return edit(ctx, (raw) => addMeter(raw, body));
+  const cm = /^\/api\/meters\/([0-9A-Fa-f]{8})\/command(?:\/([A-Za-z0-9_-]{1,32}))?$/.exec(path);
+  if (cm) return commandRoute(app, method, cm[1].toLowerCase(), cm[2], body);
   const m = /^\/api\/meters\/([0-9A-Fa-f]{8})(\/history)?$/.exec(path);
   if (m) {
     const id = m[1].toLowerCase();

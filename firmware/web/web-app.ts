@@ -9,6 +9,7 @@
  *   GET|POST /api/onboarding          Wi-Fi scan list / first settings (only while onboarding is open)
  *   GET  /api/status /api/settings /api/meters/<id>/history /api/events (SSE)
  *   POST /api/settings /api/meters /api/meters/<id>  DELETE /api/meters/<id>
+ *   POST /api/meters/<id>/command     a command for the meter (docs/bidirectional.md); GET …/command[/<cid>] outcomes
  *   POST /api/password /api/api-token /api/onboarding-mode /api/ota
  *
  * Everything under /api but session, login and onboarding needs a session cookie or `Authorization: Bearer
@@ -16,6 +17,7 @@
  * not: a browser never sends it on its own). Keys and passwords are write-only.
  */
 import type { ConfigProblem, GatewayConfig } from "../gateway/config.js";
+import type { CommandOutcome, SubmitResult } from "../gateway/commands.js";
 import { publicConfig } from "../gateway/config.js";
 import { saveConfig } from "../gateway/config.js";
 import type { KeyValueStore } from "../platform/services.js";
@@ -83,10 +85,18 @@ export interface WebAppOptions {
   /** Onboarding: open when there is no admin password, or when `requested()` (settings flag, long press). */
   onboarding?: { requested(): boolean; request(): void; networkConfigured(): void; networks(): WifiNetwork[] };
   ota?: { partition: PartitionService; target: OtaTarget; completed?: (version: string) => void };
+  /** Commands to meters (firmware/gateway/command-service.ts); absent: the command routes answer 501. */
+  commands?: WebCommands;
   /** PBKDF2 iterations (tests use fewer). */
   iterations?: number;
   history?: ReadingHistory;
   events?: EventLog;
+}
+
+/** The command path as the web API uses it (CommandService). */
+export interface WebCommands {
+  submit(meterId: string, json: unknown, authorized: boolean): SubmitResult;
+  outcomes(meterId: string, id?: string): CommandOutcome[];
 }
 
 const JSON_TYPE = "application/json";

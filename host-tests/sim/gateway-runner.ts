@@ -65,6 +65,8 @@ export interface RunOptions {
   stopped?: () => boolean;
   /** Awaited after every status step (tests: let the uplinks deliver before simulated time runs on). */
   settle?: () => Promise<void>;
+  /** Other simulations on the same clock (the wired segment): awaited to run up to `ms` before the clock moves there. */
+  advance?: (ms: number) => Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -82,11 +84,13 @@ export async function runApartment(o: RunOptions): Promise<void> {
   while (o.clock.now() < end && !(o.stopped && o.stopped())) {
     const stepEnd = Math.min(end, nextStatus, o.speed && isFinite(o.speed) ? o.clock.now() + realStep * o.speed : Infinity);
     for (const tx of o.apartment.takeUntil(stepEnd)) {
+      if (o.advance) await o.advance(tx.at);
       runSources(o.gateways, tx.at);
       o.clock.advanceTo(tx.at);
       for (const g of o.gateways) g.source.transmit(tx);
       if (o.onTransmission) o.onTransmission(tx);
     }
+    if (o.advance) await o.advance(stepEnd);
     runSources(o.gateways, stepEnd);
     o.clock.advanceTo(stepEnd);
     if (stepEnd >= nextStatus) {

@@ -40,6 +40,12 @@ describe.each(BOARDS)("board %s", (name) => {
     expect(checkBoard(b)).toEqual([]);
   });
 
+  it("has the wired M-Bus UART (pins wiredTx/wiredRx, a UART other than the console) with a written source", () => {
+    expect(Number.isInteger(b.pins.wiredTx) && Number.isInteger(b.pins.wiredRx)).toBe(true);
+    expect(b.wired?.uart).toBeGreaterThanOrEqual(1);
+    expect((b.sources ?? []).join(" ")).toMatch(new RegExp(`TX (GPIO|IO)${b.pins.wiredTx} / RX (GPIO|IO)${b.pins.wiredRx}\\b`));
+  });
+
   it("cites its sources", () => {
     expect(b.sources?.length ?? 0).toBeGreaterThan(0);
   });
@@ -117,6 +123,20 @@ describe("board checks refuse what the chips forbid", () => {
     const wt = board("wt32-eth01-cc1101");
     wt.psram = "quad";
     expect(checkBoard(wt).join("\n")).toMatch(/GPIO 16 belongs to the quad PSRAM/);
+  });
+
+  it("wired M-Bus UART: not the console, UART2 not on the C3, TX not on an input-only pin, both pins or none", () => {
+    const c3 = board("esp32c3-cc1101");
+    c3.wired = { uart: 2 };
+    expect(checkBoard(c3).join("\n")).toMatch(/wired.uart must be 1 on esp32c3/);
+    const dev = board("esp32-cc1101");
+    dev.wired = { uart: 0 };
+    dev.pins.wiredTx = 34;
+    const text = checkBoard(dev).join("\n");
+    expect(text).toMatch(/wired.uart must be 1 or 2 on esp32/);
+    expect(text).toMatch(/"wiredTx": GPIO 34 is input only/);
+    delete dev.pins.wiredRx;
+    expect(checkBoard(dev).join("\n")).toMatch(/needs both pins/);
   });
 
   it("ESP32-C3 has one general SPI host", () => {

@@ -1,20 +1,20 @@
 /**
- * Commands end to end over a real MQTT broker (Mosquitto when one answers, else aedes): a user publishes
+ * Commands end to end over a real MQTT broker (Mosquitto when one answers, else aedes), through the host's MQTT
+ * uplink (the `mqtt` package behind the same MqttTransport the device implements): a user publishes
  * {"kind":"snd_ud",…} on wmbus/<gw>/<meter>/set, the gateway sends it in the simulated T2 valve's window, the
  * outcomes arrive on …/command, and the valve's next reading on wmbus/<gw>/<meter> says remote_control 0.
+ * commands-device-mqtt.test.ts runs the same path on the device transport.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mqtt from "mqtt";
 import { fromHex } from "../../firmware/util/hex.js";
 import { Gateway } from "../../firmware/gateway/gateway.js";
 import { parseConfig } from "../../firmware/gateway/config.js";
-import { CommandQueue } from "../../firmware/gateway/commands.js";
+import { CommandService } from "../../firmware/gateway/command-service.js";
 import { addressBytes } from "../../firmware/link/dll-encode.js";
-import { stripFrameA } from "../../firmware/link/frame-format.js";
 import { VirtualClock } from "../sim/mbus/virtual-clock.js";
 import { BidirAir, SimTransceiver } from "../rigs/bidir-air.js";
 import { createHostHub } from "../../host/gateway-hub.js";
-import { CommandMqttBridge } from "../../host/command-mqtt-bridge.js";
 import { startTestBroker, until, type TestBroker } from "../support/uplink-test-broker.js";
 import { nodeCipher } from "../../host/aes-node.js";
 
@@ -39,29 +39,29 @@ describe("commands over MQTT", () => {
     const seen: { topic: string; payload: string }[] = [];
     user.on("message", (topic, p) => seen.push({ topic, payload: p.toString() }));
     await user.subscribeAsync([`wmbus/${gw}/#`, `homeassistant/sensor/${gw}/#`], { qos: 1 });
-    const bridge = await CommandMqttBridge.connect(url, gw);
     const clock = new VirtualClock();
-    const hub = createHostHub(config);
-    let queue: CommandQueue | undefined;
-    const gateway = new Gateway({
-      config, clock: { now: () => 1_800_000_000_000 + clock.now() }, cipher, hub,
-      onTelegram: (id, t, frame) => void queue!.onTelegram(id, t, frame.mode as "T", frame.receivedAt),
-    });
-    const air = new BidirAir({ clock, cipher, toGateway: (f) => { if (!queue!.onAnswer(stripFrameA(f.bytes)!)) gateway.handleFrame(f); } });
-    queue = new CommandQueue({
-      now: () => clock.now(), cipher, keyFor: (id) => (id === "11223344" ? fromHex(key) : undefined),
-      isConfigured: (id) => id === "11223344", transmitter: new SimTransceiver(clock, air, 1), publish: bridge.publish,
-    });
-    bridge.attach(queue);
+    const wall = () => 1_800_000_000_000 + clock.now();
+    let radio: SimTransceiver | undefined;
+    const commands = new CommandService({ config: () => config, now: wall, cipher, transmitter: { transmit: (r) => radio!.transmit(r) } });
+    const hub = createHostHub(config, { onMqttUplink: (u) => commands.attachMqtt(u) });
+    const gateway = new Gateway({ config, clock: { now: wall }, cipher, hub, onTelegram: (id, t, frame) => void commands.onTelegram(id, t, frame) });
+    const air = new BidirAir({ clock, cipher, toGateway: (f) => { if (!commands.onAnswer(f)) gateway.handleFrame(f); } });
+    radio = new SimTransceiver(clock, air, 1);
     const valve = air.add({ id: "11223344", mode: "T", key: fromHex(key), intervalMs: 60_000, firstAt: 1_000, kind: "valve" }, addressBytes("ELS", "11223344", 1, 0x21));
     try {
+      await until(() => seen.some((m) => m.topic === `wmbus/${gw}/status` && m.payload.includes("online")), "gateway online");
+      // the subscription is in force once a probe to an unconfigured meter comes back refused
+      for (let i = 0; i < 100 && !seen.some((m) => m.topic === `wmbus/${gw}/00000000/command`); i++) {
+        await user.publishAsync(`wmbus/${gw}/00000000/set`, '{"kind":"snd_nke"}', { qos: 1 });
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await user.publishAsync(`wmbus/${gw}/11223344/set`, JSON.stringify({ id: "close", kind: "snd_ud", records: [{ dif: 1, vib: "FD1F", data: "00" }] }), { qos: 1 });
       await until(() => seen.some((m) => m.topic.endsWith("/command") && m.payload.includes('"queued"')), "queued outcome");
       await clock.runUntil(70_000);
       await until(() => seen.some((m) => m.topic.endsWith("/command") && m.payload.includes('"acked"')), "acked outcome");
       await until(() => seen.filter((m) => m.topic === `wmbus/${gw}/11223344`).length >= 2, "two readings");
       expect(valve.valve).toBe("closed");
-      const states = seen.filter((m) => m.topic.endsWith("/command")).map((m) => JSON.parse(m.payload).state);
+      const states = seen.filter((m) => m.topic === `wmbus/${gw}/11223344/command`).map((m) => JSON.parse(m.payload).state);
       expect(states).toEqual(["queued", "sent", "acked"]);
       const readings = seen.filter((m) => m.topic === `wmbus/${gw}/11223344`).map((m) => JSON.parse(m.payload).remote_control);
       expect(readings[0]).toBe(1);
@@ -72,7 +72,6 @@ describe("commands over MQTT", () => {
       // retained topics of this test gateway (readings, status, discovery) are removed from the broker
       await new Promise((r) => setTimeout(r, 300));
       for (const t of new Set(seen.map((m) => m.topic))) await user.publishAsync(t, "", { retain: true, qos: 1 }).catch(() => undefined);
-      await bridge.close();
       await user.endAsync();
     }
   }, 60_000);

@@ -42,6 +42,7 @@ class ScriptedTransport implements MqttTransport {
         this.published.push({ topic, payload });
         return Promise.resolve();
       },
+      subscribe: () => true,
       close: () => {},
     };
   }

@@ -3,9 +3,9 @@
  * keep the documented behaviour (docs/device-notes.md; types/moddable-*.d.ts):
  *   - `moddable:preference`: binary values must be ArrayBuffers and are stored as copies; names of
  *     at most 15 characters; each set is atomic; a power cut can stop a run of sets;
- *   - `moddable:mqtt`: the classic client, here on the `mqtt` package against the real broker:
- *     clean session, callbacks from a timer, publish throws "connection closed" before onReady,
- *     QoS 0 subscriptions, and no PUBACK report (so ModdableMqttTransport must confirm by echo);
+ *   - `moddable:mqtt`: the classic client (./moddable-mqtt-fake.ts), on the `mqtt` package against the
+ *     real broker: clean session, callbacks from a timer, publish throws "connection closed" before
+ *     onReady, QoS 0 subscriptions, and no PUBACK report (so ModdableMqttTransport must confirm by echo);
  *   - `moddable:http` Request: the callback gets status / responseComplete / error messages
  *     (numbers only through the statics), the body must be an ASCII string or an ArrayBuffer.
  */
@@ -41,69 +41,8 @@ const nvs = vi.hoisted(() => {
 });
 vi.mock("moddable:preference", () => ({ default: nvs.Preference }));
 
-/** Topics the fake Moddable MQTT client subscribed to, in order. */
-const mqttFake = vi.hoisted(() => ({ subscriptions: [] as string[] }));
-
-vi.mock("moddable:mqtt", async () => {
-  const { default: lib } = await import("mqtt");
-  type Opt = { host: string; port?: number; id?: string; user?: string; password?: string; timeout?: number; will?: { topic: string; message: string; retain?: boolean; quality?: 0 | 1 } };
-  class Client {
-    onReady?: () => void;
-    onClose?: () => void;
-    onMessage?: (topic: string, data: ArrayBuffer) => void;
-    readonly #c: ReturnType<typeof lib.connect>;
-    #ready = false;
-    #closed = false;
-    constructor(o: Opt) {
-      this.#c = lib.connect({
-        host: o.host,
-        port: o.port ?? 1883,
-        clientId: o.id ?? "",
-        username: o.user,
-        password: o.password,
-        keepalive: Math.ceil((o.timeout ?? 0) / 1000),
-        clean: true,
-        protocolVersion: 4,
-        reconnectPeriod: 0,
-        will: o.will && { topic: o.will.topic, payload: Buffer.from(o.will.message), qos: o.will.quality ?? 0, retain: !!o.will.retain },
-      });
-      this.#c.on("connect", () => {
-        this.#ready = true;
-        setTimeout(() => this.onReady?.());
-      });
-      this.#c.on("message", (topic, p) => {
-        const data = p.buffer.slice(p.byteOffset, p.byteOffset + p.length) as ArrayBuffer;
-        setTimeout(() => this.onMessage?.(topic, data));
-      });
-      this.#c.on("error", () => {});
-      this.#c.on("close", () => {
-        if (this.#closed) return;
-        this.#closed = true;
-        this.#ready = false;
-        this.#c.end(true);
-        setTimeout(() => this.onClose?.());
-      });
-    }
-    publish(topic: string, data: string, flags?: { retain?: boolean; quality?: 0 | 1 }) {
-      if (!this.#ready) throw new Error("connection closed");
-      this.#c.publish(topic, data, { qos: flags?.quality ?? 0, retain: !!flags?.retain });
-    }
-    subscribe(topic: string) {
-      if (!this.#ready) throw new Error("connection closed");
-      mqttFake.subscriptions.push(topic);
-      this.#c.subscribe(topic, { qos: 0 });
-    }
-    unsubscribe(topic: string) {
-      this.#c.unsubscribe(topic);
-    }
-    close() {
-      this.#closed = true;
-      this.#ready = false;
-      this.#c.end(false);
-    }
-  }
-  return { default: Client };
-});
+vi.mock("moddable:mqtt", async () => ({ default: (await import("./moddable-mqtt-fake.js")).FakeModdableMqttClient }));
+const { fakeSubscriptions } = await import("./moddable-mqtt-fake.js");
 
 vi.mock("moddable:http", async () => {
   const { request } = await import("node:http");
@@ -267,8 +206,8 @@ describe("ModdableMqttTransport on a real broker (echo acknowledgement)", () => 
     expect(ids).toEqual(sent);
     expect(hub.stats()).toMatchObject({ buffered: 0, dropped: 0 });
     // Only the reading topic is echoed (once per connection); discovery and status are not.
-    expect(mqttFake.subscriptions.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(mqttFake.subscriptions)).toEqual(new Set([`wmbus/${gw}/00000042`]));
+    expect(fakeSubscriptions.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(fakeSubscriptions)).toEqual(new Set([`wmbus/${gw}/00000042`]));
     await hub.close();
     await sub.endAsync();
   });

@@ -23,6 +23,7 @@ class FakeTransport implements MqttTransport {
         this.published.push({ topic, payload, ...opt });
         return Promise.resolve();
       },
+      subscribe: () => true,
       close: () => {},
     };
   }

@@ -37,6 +37,13 @@ export class VirtualClock implements LineTimers {
     if (handle) (handle as Timer).cancelled = true;
   }
 
+  /** When the earliest pending timer is due (Infinity when none is). */
+  nextAt(): number {
+    let next = Infinity;
+    for (const t of this.#timers) if (!t.cancelled && t.t < next) next = t.t;
+    return next;
+  }
+
   /** Runs the earliest timer; false when none is pending. */
   step(): boolean {
     this.#timers = this.#timers.filter((t) => !t.cancelled);
