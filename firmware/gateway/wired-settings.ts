@@ -6,7 +6,7 @@
 import { describe, nearestName, shownName } from "./setting-text.js";
 
 /** The speeds a wired meter is set to in practice (EN 13757-2: 300 and 2400 Bd usual, 9600 for newer meters). */
-export const WIRED_BAUDS = Object.freeze([300, 2400, 9600] as const);
+const WIRED_BAUDS = Object.freeze([300, 2400, 9600] as const);
 export type WiredBaud = (typeof WIRED_BAUDS)[number];
 
 export interface WiredBusConfig {
@@ -15,7 +15,7 @@ export interface WiredBusConfig {
   baud: WiredBaud;
 }
 
-export const WIRED_BUS_NAMES = Object.freeze(["uart", "baud"] as const);
+const WIRED_BUS_NAMES = Object.freeze(["uart", "baud"] as const);
 
 type Add = (path: string, message: string) => void;
 

@@ -52,7 +52,7 @@ export interface DriverProblem {
 }
 
 /** Keys of each object of a definition (the schema's "properties"). */
-export const DRIVER_KEYS = deepFreeze({
+const DRIVER_KEYS = deepFreeze({
   driver: ["name", "aliases", "detect", "media", "addressFromEnhancedId", "swappedAddress", "ownPayload", "fields", "blocks", "status"],
   detect: ["manufacturer", "version", "deviceType", "ciField"],
   field: [
@@ -67,7 +67,7 @@ export const DRIVER_KEYS = deepFreeze({
 });
 
 /** The one- and two-letter keys of earlier versions → today's names (a hint when a definition uses one). */
-export const OLD_KEYS: { readonly [old: string]: string } = deepFreeze({
+const OLD_KEYS: { readonly [old: string]: string } = deepFreeze({
   m: "manufacturer", v: "version", t: "deviceType", ci: "ciField", n: "name", u: "unit", r: "record", vib: "vifBytes",
   st: "storage", tf: "tariff", su: "subunit", h: "header", ru: "recordUnit", nth: "occurrence", as: "valueType",
   k: "factor", div: "divisor", nul: "nullWhenInvalid", over: "overwrite", at: "offset", len: "size", enc: "encoding",
@@ -76,23 +76,23 @@ export const OLD_KEYS: { readonly [old: string]: string } = deepFreeze({
   bytes: "fromBytes", of: "copyOf", ok: "okText", need: "onlyWhenPresent",
 });
 
-export const VALUE_TYPES: readonly ValueType[] = deepFreeze(["num", "str", "date", "date_raw", "datetime", "datetime_s", "hex", "rhex", "int", "readable"]);
-export const ENCODINGS: readonly NonNullable<ByteField["encoding"]>[] = deepFreeze(["le", "be", "sle", "bcd", "dateG", "dateF", "hex"]);
+const VALUE_TYPES: readonly ValueType[] = deepFreeze(["num", "str", "date", "date_raw", "datetime", "datetime_s", "hex", "rhex", "int", "readable"]);
+const ENCODINGS: readonly NonNullable<ByteField["encoding"]>[] = deepFreeze(["le", "be", "sle", "bcd", "dateG", "dateF", "hex"]);
 
 /** Driver and alias names: lower-case letters, digits, _ and -, starting with a letter (as wmbusmeters names them). */
-export const DRIVER_NAME_RE = /^[a-z][a-z0-9_-]*$/;
+const DRIVER_NAME_RE = /^[a-z][a-z0-9_-]*$/;
 /** Field names (the part before the unit suffix). */
-export const FIELD_NAME_RE = /^[a-z][a-z0-9_]*$/;
+const FIELD_NAME_RE = /^[a-z][a-z0-9_]*$/;
 /** Unit suffixes: lower-case letters and digits. */
-export const UNIT_RE = /^[a-z][a-z0-9]{0,7}$/;
+const UNIT_RE = /^[a-z][a-z0-9]{0,7}$/;
 /** Record names as the decoder names records (application/records.ts), e.g. "volume_storage_1_tariff_2_max". */
-export const RECORD_NAME_RE = /^[a-z0-9_]+$/;
-export const MANUFACTURER_RE = /^[A-Z]{3}$/;
-export const HEX_BYTES_RE = /^(?:[0-9A-Fa-f]{2})+$/;
+const RECORD_NAME_RE = /^[a-z0-9_]+$/;
+const MANUFACTURER_RE = /^[A-Z]{3}$/;
+const HEX_BYTES_RE = /^(?:[0-9A-Fa-f]{2})+$/;
 /** Flag names and the unknown-bits prefix: printable text ("LEAK", "1-8 hours"; "" names nothing). */
-export const FLAG_NAME_RE = /^[^\u0000-\u001f\u007f]*$/;
+const FLAG_NAME_RE = /^[^\u0000-\u001f\u007f]*$/;
 /** Printable text without control characters. */
-export const TEXT_RE = /^[^\u0000-\u001f\u007f]*$/;
+const TEXT_RE = /^[^\u0000-\u001f\u007f]*$/;
 
 /** Names a driver cannot take: "auto" means detection, "unknown" is the generic reading. */
 const RESERVED = deepFreeze(["auto", "unknown"]);
@@ -115,7 +115,7 @@ function kind(v: unknown): string {
  * JSON text length of `v` as JSON.stringify would give it (close: escapes count as one character), or
  * `limit + 1` as soon as it is larger: the walk stops there, so a huge or deep value costs at most the limit.
  */
-export function jsonSize(v: unknown, limit: number, depth = 0): number {
+function jsonSize(v: unknown, limit: number, depth = 0): number {
   if (depth > 16) return limit + 1;
   if (v === null || v === undefined) return 4;
   if (typeof v === "string") return v.length + 2;

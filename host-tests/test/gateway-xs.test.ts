@@ -51,7 +51,7 @@ describe("gateway under XS", () => {
 import { fromHex } from ${built("firmware/util/hex.js")};
 import { Gateway } from ${built("firmware/gateway/gateway.js")};
 import { parseConfig } from ${built("firmware/gateway/config.js")};
-import { nobleCipher } from ${built("host-tests/rigs/aes-noble.js")};
+import { nobleCipher } from ${built("host-tests/support/aes-noble.js")};
 import { LastReadings } from ${built("firmware/web/last-readings.js")};
 import { renderStatusPage, statusDocument } from ${built("firmware/web/status-page.js")};
 let now = ${ap.startMs};

@@ -83,7 +83,7 @@ describe("XS glue", () => {
     const camel = (f: string) => f.toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
     // enum order: WAITING, MODE, FORMAT, RSSI_HALF_DB, TIME, then the STATS array of the binding in order,
     // then the state IN_FRAME (the binding's IN_FRAME = FIRST_STAT + STATS.length)
-    const stats = /const STATS = \[([^\]]*)\]/.exec(ts)![1].match(/"(\w+)"/g)!.map((q) => q.slice(1, -1));
+    const stats = /const STATS = (?:Object.freeze\(\[|\[)([^\]]*)\]/.exec(ts)![1].match(/"(\w+)"/g)!.map((q) => q.slice(1, -1));
     expect(fields.slice(0, 5)).toEqual(["WAITING", "MODE", "FORMAT", "RSSI_HALF_DB", "TIME"]);
     expect(fields.slice(5, 5 + stats.length).map(camel)).toEqual(stats);
     expect(fields.slice(5 + stats.length)).toEqual(["IN_FRAME"]);

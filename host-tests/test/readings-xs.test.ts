@@ -27,7 +27,7 @@ import { TelegramDecoder } from ${built("firmware/decoder/decoder.js")};
 import { ReadingSession } from ${built("firmware/meters/session.js")};
 import { KeyStore } from ${built("firmware/security/key-store.js")};
 import { runReadingJob } from ${built("firmware/host/replay.js")};
-import { nobleCipher } from ${built("host-tests/rigs/aes-noble.js")};`,
+import { nobleCipher } from ${built("host-tests/support/aes-noble.js")};`,
       `const cipher = nobleCipher();
 const keys = new KeyStore();
 const session = new ReadingSession(new TelegramDecoder({ cipher, keys }));

@@ -29,7 +29,7 @@ describe("XS engine conformance", () => {
     const lines = await runUnderXsPreloaded(
       `import data from ${JSON.stringify(data)};
 import { runCorpus } from ${JSON.stringify(built("host-tests/xs/corpus-runner.js"))};
-import { nobleCipher } from ${JSON.stringify(built("host-tests/rigs/aes-noble.js"))};`,
+import { nobleCipher } from ${JSON.stringify(built("host-tests/support/aes-noble.js"))};`,
       `runCorpus(data, nobleCipher(), (line) => print(line));`,
       firmwarePreloadJs(root),
     );

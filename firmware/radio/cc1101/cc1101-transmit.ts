@@ -28,13 +28,13 @@ import { BURST, FIFO, FIFO_SIZE, LENGTH, PATABLE, REG, STROBE } from "./cc1101-r
 /** MDMCFG1 NUM_PREAMBLE codes 0..7 → bytes (§29 MDMCFG1). */
 export const CC1101_PREAMBLE_BYTES: readonly number[] = Object.freeze([2, 3, 4, 6, 8, 12, 16, 24]);
 /** PATABLE[0] for +10 dBm at 868 MHz (SWRS061I Table 39). */
-export const CC1101_PA_10DBM = 0xc2;
+const CC1101_PA_10DBM = 0xc2;
 /** FIFOTHR FIFO_THR = 7: TX threshold 33 bytes, RX 32 (§29 FIFOTHR). */
-export const CC1101_TX_FIFOTHR = 0x07;
+const CC1101_TX_FIFOTHR = 0x07;
 /** FSTXON → first preamble chip after STX (estimate; see above). */
-export const FSTXON_TX_US = 25;
+const FSTXON_TX_US = 25;
 /** SFSTXON from IDLE with calibration: 721 µs + settling (Table 34), with margin. */
-export const SYNTH_READY_US = 1000;
+const SYNTH_READY_US = 1000;
 
 /** The largest NUM_PREAMBLE the stream's whole preamble bytes allow (tx-plan radioPreamble). */
 export function cc1101Preamble(whole: number): number {
@@ -44,7 +44,7 @@ export function cc1101Preamble(whole: number): number {
 }
 
 /** DRATE_E / DRATE_M closest to `rate` (§12). */
-export function dataRateRegs(rate: number, xtalHz: number): { e: number; m: number } {
+function dataRateRegs(rate: number, xtalHz: number): { e: number; m: number } {
   let best = { e: 0, m: 0, err: Infinity };
   for (let e = 0; e < 16; e++) {
     const m = Math.round((rate * 2 ** 28) / (xtalHz * 2 ** e)) - 256;
@@ -62,7 +62,7 @@ export function programmedRate(rate: number, xtalHz: number): number {
 }
 
 /** DEVIATN (E in bits 6:4, M in 2:0) closest to `deviationHz` (§16.1). */
-export function deviatnReg(deviationHz: number, xtalHz: number): number {
+function deviatnReg(deviationHz: number, xtalHz: number): number {
   let best = 0, err = Infinity;
   for (let e = 0; e < 8; e++) {
     for (let m = 0; m < 8; m++) {
@@ -77,7 +77,7 @@ export function deviatnReg(deviationHz: number, xtalHz: number): number {
 }
 
 /** The register writes for `plan` (after the RX image, which keeps the rest), in write order. */
-export function txRegisters(plan: TxPlan, payloadLength: number, image: Uint8Array, xtalHz: number): [number, number][] {
+function txRegisters(plan: TxPlan, payloadLength: number, image: Uint8Array, xtalHz: number): [number, number][] {
   const freq = Math.round((plan.frequencyHz * 65536) / xtalHz);
   const dr = dataRateRegs(plan.chipRate, xtalHz);
   const pre = CC1101_PREAMBLE_BYTES.indexOf(plan.preambleBytes);

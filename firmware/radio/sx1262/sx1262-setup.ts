@@ -13,7 +13,7 @@ import {
 
 /** NRESET low time (§8.1: ≥ 100 µs). */
 const RESET_PULSE_US = 200;
-export const IRQ_MASK = SX_IRQ.SYNC_WORD_VALID | SX_IRQ.RX_DONE | SX_IRQ.TIMEOUT;
+const IRQ_MASK = SX_IRQ.SYNC_WORD_VALID | SX_IRQ.RX_DONE | SX_IRQ.TIMEOUT;
 
 /**
  * The channel part of the receive set-up (as in configureChip): carrier, modulation, packet parameters, sync word

@@ -23,13 +23,13 @@ import { be } from "./sx1262-bus.js";
 import { SX_IRQ, SX_OP, SX_REG } from "./sx1262-settings.js";
 
 /** SetPaConfig for +14 dBm on the SX1262 (table 13-21) and the SetTxParams power that goes with it. */
-export const SX_PA_14DBM = Object.freeze([0x02, 0x02, 0x00, 0x01]);
-export const SX_TX_POWER_22 = 0x16;
+const SX_PA_14DBM = Object.freeze([0x02, 0x02, 0x00, 0x01]);
+const SX_TX_POWER_22 = 0x16;
 /** RampTime 0x04 = 200 µs (table 13-41). */
-export const SX_RAMP_CODE = 0x04;
+const SX_RAMP_CODE = 0x04;
 export const SX_RAMP_US = 200;
 /** SetTx from STDBY_XOSC until BUSY low (PLL lock, PA on): tens of µs; used to start SetTx early enough. */
-export const SX_SET_TX_US = 100;
+const SX_SET_TX_US = 100;
 /** Gaussian BT 0.5 (§13.4.5 pulse shape 0x09). */
 const PULSE_BT05 = 0x09;
 /** RX bandwidth code kept during TX (irrelevant there; the T+C value). */
@@ -41,7 +41,7 @@ export function sx1262Preamble(whole: number): number {
 }
 
 /** The commands up to (not including) SetTx, in order. */
-export function txCommands(plan: TxPlan, xtalHz: number): number[][] {
+function txCommands(plan: TxPlan, xtalHz: number): number[][] {
   const rf = Math.round((plan.frequencyHz / xtalHz) * 33_554_432);
   const br = Math.round((32 * xtalHz) / plan.chipRate);
   const fdev = Math.round((plan.deviationHz / xtalHz) * 33_554_432);
