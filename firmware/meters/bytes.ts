@@ -64,21 +64,21 @@ function pow2(n: number): number {
 
 /** Reads one byte field; undefined when the area is too short. */
 export function readByteField(f: ByteField, b: Uint8Array): FieldValue | undefined {
-  const at = f.at < 0 ? b.length + f.at : f.at;
-  if (at < 0 || at + f.len > b.length) return undefined;
+  const at = f.offset < 0 ? b.length + f.offset : f.offset;
+  if (at < 0 || at + f.size > b.length) return undefined;
   let v: FieldValue;
-  switch (f.enc) {
+  switch (f.encoding) {
     case "be":
-      v = be(b, at, f.len);
+      v = be(b, at, f.size);
       break;
     case "sle": {
-      v = le(b, at, f.len);
-      const half = f.len === 1 ? 128 : f.len === 2 ? 32768 : f.len === 3 ? 8388608 : 2147483648;
+      v = le(b, at, f.size);
+      const half = f.size === 1 ? 128 : f.size === 2 ? 32768 : f.size === 3 ? 8388608 : 2147483648;
       if (v >= half) v -= 2 * half;
       break;
     }
     case "bcd":
-      v = bcd(b, at, f.len);
+      v = bcd(b, at, f.size);
       break;
     case "dateG":
       v = dateG(b, at);
@@ -87,24 +87,24 @@ export function readByteField(f: ByteField, b: Uint8Array): FieldValue | undefin
       v = dateF(b, at);
       break;
     case "hex":
-      v = hexOf(b, at, f.len);
+      v = hexOf(b, at, f.size);
       break;
     default:
-      v = le(b, at, f.len);
+      v = le(b, at, f.size);
   }
   if (typeof v === "number") {
-    if (f.none !== undefined && v === f.none) return undefined;
+    if (f.noValue !== undefined && v === f.noValue) return undefined;
     if (f.shift !== undefined) v = Math.floor(v / pow2(f.shift));
     if (f.mask !== undefined) v = v % (f.mask + 1); // masks are 2^n - 1
-    if (f.div !== undefined) v = v / f.div;
-    if (f.mul !== undefined) v = v * f.mul;
-    if (f.vifAt !== undefined && f.vifAt < b.length) {
-      const m = lookupVif(PRIMARY_TABLE, b[f.vifAt]);
+    if (f.divisor !== undefined) v = v / f.divisor;
+    if (f.factor !== undefined) v = v * f.factor;
+    if (f.vifOffset !== undefined && f.vifOffset < b.length) {
+      const m = lookupVif(PRIMARY_TABLE, b[f.vifOffset]);
       if (m === undefined) return undefined;
       v = scaleNumber(v, m.exponent);
-      if (f.u !== undefined) v = convert(v, m.unit, f.u) ?? v;
+      if (f.unit !== undefined) v = convert(v, m.unit, f.unit) ?? v;
     }
   }
-  if (f.fmt) v = f.fmt(v, null);
+  if (f.transform) v = f.transform(v, null);
   return typeof v === "number" ? round6(v) : v;
 }

@@ -13,7 +13,7 @@ import type { ReadingPlans } from "./plans.js";
 export const vibHex = recordVibHex;
 
 function nameMatches(rule: FieldRule, rec: DataRecord): boolean {
-  const r = rule.r;
+  const r = rule.record;
   if (r === undefined) return true;
   if (typeof r === "string") return rec.name === r;
   for (const x of r) if (rec.name === x) return true;
@@ -21,15 +21,15 @@ function nameMatches(rule: FieldRule, rec: DataRecord): boolean {
 }
 
 export function ruleMatches(rule: FieldRule, rec: DataRecord): boolean {
-  if (rule.h !== undefined && rec.header !== rule.h) return false;
-  if (rule.vib !== undefined) {
-    if (vibHex(rec) !== rule.vib) return false;
-    if (rule.st !== undefined && rec.storage !== rule.st) return false;
-    if (rule.tf !== undefined && rec.tariff !== rule.tf) return false;
-    if (rule.su !== undefined && rec.subunit !== rule.su) return false;
+  if (rule.header !== undefined && rec.header !== rule.header) return false;
+  if (rule.vifBytes !== undefined) {
+    if (vibHex(rec) !== rule.vifBytes) return false;
+    if (rule.storage !== undefined && rec.storage !== rule.storage) return false;
+    if (rule.tariff !== undefined && rec.tariff !== rule.tariff) return false;
+    if (rule.subunit !== undefined && rec.subunit !== rule.subunit) return false;
   }
-  if (rule.ru !== undefined && rec.unit !== rule.ru) return false;
-  if (rule.r === undefined && rule.vib === undefined && rule.h === undefined) return false;
+  if (rule.recordUnit !== undefined && rec.unit !== rule.recordUnit) return false;
+  if (rule.record === undefined && rule.vifBytes === undefined && rule.header === undefined) return false;
   return nameMatches(rule, rec);
 }
 
@@ -38,7 +38,7 @@ export function ruleMatches(rule: FieldRule, rec: DataRecord): boolean {
  * rules and falls back to this scan for the rest (perf-equivalence checks both agree).
  */
 export function findRecord(rule: FieldRule, records: readonly DataRecord[]): DataRecord | undefined {
-  let n = rule.nth ?? 0;
+  let n = rule.occurrence ?? 0;
   for (const rec of records) {
     if (!ruleMatches(rule, rec)) continue;
     if (n === 0) return rec;
@@ -141,25 +141,25 @@ function readableText(rec: DataRecord): string {
 /** The value a rule gives for a record (null record: the rule's "no data" value). */
 export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
   if (rec === null) {
-    const none = rule.fmt ? rule.fmt(null, null) : null;
+    const none = rule.transform ? rule.transform(null, null) : null;
     return typeof none === "number" ? round6(none) : none;
   }
   let v: FieldValue = rec.value;
-  const as = rule.as;
+  const as = rule.valueType;
   if (as === undefined && typeof v === "number") {
     // the common case first: a number converted into the field unit (the switch's default branch)
-    if (rule.u !== undefined) {
-      const c = convert(v, rec.unit, rule.u);
+    if (rule.unit !== undefined) {
+      const c = convert(v, rec.unit, rule.unit);
       if (c !== undefined) v = c;
     }
   } else switch (as) {
     case "date":
     case "date_raw":
-      v = asDate(v, rec, rule.as === "date_raw");
+      v = asDate(v, rec, rule.valueType === "date_raw");
       break;
     case "datetime":
     case "datetime_s":
-      v = asDatetime(v, rec, rule.as === "datetime_s");
+      v = asDatetime(v, rec, rule.valueType === "datetime_s");
       break;
     case "hex":
       v = dataHex(rec);
@@ -177,25 +177,25 @@ export function ruleValue(rule: FieldRule, rec: DataRecord | null): FieldValue {
       v = v === null ? null : String(v);
       break;
     default:
-      if (typeof v === "string" && rule.as === "num") v = Number(v);
-      if (typeof v === "number" && rule.u !== undefined) {
-        const c = convert(v, rec.unit, rule.u);
+      if (typeof v === "string" && rule.valueType === "num") v = Number(v);
+      if (typeof v === "number" && rule.unit !== undefined) {
+        const c = convert(v, rec.unit, rule.unit);
         if (c !== undefined) v = c;
       }
   }
-  if (typeof v === "number" && rule.k !== undefined) v = v * rule.k;
-  if (typeof v === "number" && rule.div !== undefined) v = v / rule.div;
+  if (typeof v === "number" && rule.factor !== undefined) v = v * rule.factor;
+  if (typeof v === "number" && rule.divisor !== undefined) v = v / rule.divisor;
   if (rule.lookup && typeof v === "number") v = rule.lookup[v] ?? "UNKNOWN_" + v;
-  if (rule.fmt) v = rule.fmt(v, rec);
+  if (rule.transform) v = rule.transform(v, rec);
   return typeof v === "number" ? round6(v) : v;
 }
 
-export function fieldName(rule: { n: string; u?: string }): string {
-  return rule.u ? rule.n + "_" + rule.u : rule.n;
+export function fieldName(rule: { name: string; unit?: string }): string {
+  return rule.unit ? rule.name + "_" + rule.unit : rule.name;
 }
 
 /**
- * The engine's own copy of a property name: a name built by concatenation (n + "_" + u) is a new string
+ * The engine's own copy of a property name: a name built by concatenation (name + "_" + unit) is a new string
  * each time, and V8 looks up such a key in its string table on every property access; the key that
  * Object.keys gives back is the canonical one, which property caches take directly. Field names are
  * worked out once per rule list, so this runs once per name.
@@ -210,7 +210,7 @@ export function propertyKey(s: string): string {
  * Output field names of a list of rules (field rules, byte fields): spelt once per list when `plans` is given
  * (drivers are constant data), else spelt now.
  */
-export function fieldNames(list: readonly { n: string; u?: string }[], plans?: ReadingPlans): string[] {
+export function fieldNames(list: readonly { name: string; unit?: string }[], plans?: ReadingPlans): string[] {
   if (plans === undefined) return list.map((f) => propertyKey(fieldName(f)));
   return plans.names.get(list) ?? plans.keep(plans.names, list, list.map((f) => propertyKey(fieldName(f))));
 }
@@ -227,13 +227,13 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
   const known = plans?.rules.get(rules);
   if (known !== undefined) return known;
   let vibRules = 0;
-  for (const r of rules) if (r.vib !== undefined && r.r === undefined && r.h === undefined) vibRules++;
+  for (const r of rules) if (r.vifBytes !== undefined && r.record === undefined && r.header === undefined) vibRules++;
   const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0 };
   return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
 }
 
 /**
- * The records of one telegram indexed by record name, so a rule that names its record (`r`, the
+ * The records of one telegram indexed by record name, so a rule that names its record (`record`, the
  * common case) looks at the records of that name only instead of scanning them all. `first` maps a
  * name to its first record, `next[i]` is the next record with the same name as record i (-1: none).
  */
@@ -262,11 +262,11 @@ export class RecordIndex {
     for (let k = 0; k < names.length; k++) {
       const f = this.first.get(names[k]);
       for (let i = f === undefined ? -1 : f; i >= 0; i = this.next[i]) {
-        if (rule.ru === undefined || this.records[i].unit === rule.ru) hits.push(i);
+        if (rule.recordUnit === undefined || this.records[i].unit === rule.recordUnit) hits.push(i);
       }
     }
     if (hits.length > 1) hits.sort((a, b) => a - b);
-    let n = rule.nth ?? 0;
+    let n = rule.occurrence ?? 0;
     for (let k = 0; k < hits.length; k++) {
       if (k > 0 && hits[k] === hits[k - 1]) continue; // a name listed twice
       if (n === 0) return this.records[hits[k]];
@@ -292,13 +292,13 @@ export class RecordIndex {
 
   /** Same result as findRecord(rule, records). */
   find(rule: FieldRule): DataRecord | undefined {
-    const r = rule.r;
-    if (typeof r !== "string" || rule.vib !== undefined || rule.h !== undefined) return this.findOther(rule);
-    let n = rule.nth ?? 0;
+    const r = rule.record;
+    if (typeof r !== "string" || rule.vifBytes !== undefined || rule.header !== undefined) return this.findOther(rule);
+    let n = rule.occurrence ?? 0;
     const f = this.first.get(r);
     for (let i = f === undefined ? -1 : f; i >= 0; i = this.next[i]) {
       const rec = this.records[i];
-      if (rule.ru !== undefined && rec.unit !== rule.ru) continue;
+      if (rule.recordUnit !== undefined && rec.unit !== rule.recordUnit) continue;
       if (n === 0) return rec;
       n--;
     }
@@ -307,17 +307,17 @@ export class RecordIndex {
 
   /** Rules that do not name one record: a list of names, by the VIB index when built, else a scan. */
   private findOther(rule: FieldRule): DataRecord | undefined {
-    const r = rule.r;
-    if (typeof r === "object" && rule.vib === undefined && rule.h === undefined) return this.findAnyName(rule, r);
-    if (this.vibFirst === undefined || rule.vib === undefined || rule.r !== undefined || rule.h !== undefined) return findRecord(rule, this.records);
-    let n = rule.nth ?? 0;
-    const f = this.vibFirst.get(rule.vib);
+    const r = rule.record;
+    if (typeof r === "object" && rule.vifBytes === undefined && rule.header === undefined) return this.findAnyName(rule, r);
+    if (this.vibFirst === undefined || rule.vifBytes === undefined || rule.record !== undefined || rule.header !== undefined) return findRecord(rule, this.records);
+    let n = rule.occurrence ?? 0;
+    const f = this.vibFirst.get(rule.vifBytes);
     for (let i = f === undefined ? -1 : f; i >= 0; i = this.vibNext![i]) {
       const rec = this.records[i];
-      if (rule.st !== undefined && rec.storage !== rule.st) continue;
-      if (rule.tf !== undefined && rec.tariff !== rule.tf) continue;
-      if (rule.su !== undefined && rec.subunit !== rule.su) continue;
-      if (rule.ru !== undefined && rec.unit !== rule.ru) continue;
+      if (rule.storage !== undefined && rec.storage !== rule.storage) continue;
+      if (rule.tariff !== undefined && rec.tariff !== rule.tariff) continue;
+      if (rule.subunit !== undefined && rec.subunit !== rule.subunit) continue;
+      if (rule.recordUnit !== undefined && rec.unit !== rule.recordUnit) continue;
       if (n === 0) return rec;
       n--;
     }
@@ -326,7 +326,7 @@ export class RecordIndex {
 }
 
 /**
- * Applies the rules in order; the first rule that yields a field wins unless a later one says `over`.
+ * Applies the rules in order; the first rule that yields a field wins unless a later one says `overwrite`.
  * With `origin`, each field's source record index is noted there under "<field>_field". `plans` keeps the
  * work done per rule list (names, VIB index) for the next telegram.
  */
@@ -340,14 +340,14 @@ export function applyRules(
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     const name = names[i];
-    if (!rule.over && out[name] !== undefined && out[name] !== null) continue;
+    if (!rule.overwrite && out[name] !== undefined && out[name] !== null) continue;
     const rec = index.find(rule);
     if (rec === undefined) {
       if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
       continue;
     }
     // an invalid number (e.g. BCD FFFF) is left out; an invalid date prints as null
-    if (rec.value === null && (rule.as === undefined || rule.as === "num") && !rule.always && !rule.nul) continue;
+    if (rec.value === null && (rule.valueType === undefined || rule.valueType === "num") && !rule.always && !rule.nullWhenInvalid) continue;
     out[name] = ruleValue(rule, rec);
     if (origin) origin[name + "_field"] = index.records.indexOf(rec);
   }

@@ -19,7 +19,7 @@ export class ReadingPlans {
   /** Entries each map keeps before it is emptied. */
   readonly maxEntries: number;
   /** Output field names by rule list (field rules or byte fields). */
-  readonly names = new Map<readonly { n: string; u?: string }[], string[]>();
+  readonly names = new Map<readonly { name: string; unit?: string }[], string[]>();
   /** Rule-list plans (fields.ts). */
   readonly rules = new Map<readonly FieldRule[], RulePlan>();
   /** Flag-table plans (status.ts). */

@@ -87,16 +87,16 @@ function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
 }
 
 function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array): Uint8Array | undefined {
-  if (!b.rec) return mfct;
-  const r = records.find(b.rec);
+  if (!b.fromRecord) return mfct;
+  const r = records.find(b.fromRecord);
   return r === undefined ? undefined : fromHex(dataHex(r));
 }
 
 /** Byte fields of one manufacturer block (see ByteBlock). */
 function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading, plans: ReadingPlans | undefined): void {
   const bytes = blockBytes(b, records, mfct);
-  if (bytes === undefined || bytes.length < (b.min ?? 1)) return;
-  if (b.sig !== undefined && toHex(bytes, 0, b.sig.length >> 1) !== b.sig) return;
+  if (bytes === undefined || bytes.length < (b.minSize ?? 1)) return;
+  if (b.signature !== undefined && toHex(bytes, 0, b.signature.length >> 1) !== b.signature) return;
   const names = fieldNames(b.fields, plans);
   for (let i = 0; i < b.fields.length; i++) {
     const v = readByteField(b.fields[i], bytes);

@@ -24,7 +24,7 @@ export function hexMin(v: number): string {
 
 /** Standard STS bits 0..4; bits 5..7 are manufacturer specific. */
 export const STS_STD: FlagTable = deepFreeze({
-  e: [
+  entries: [
     [0x03, 0x01, "BUSY"],
     [0x03, 0x02, "ERROR"],
     [0x03, 0x03, "ALARM"],
@@ -66,8 +66,8 @@ export interface FlagPlan {
 function flagPlan(table: FlagTable, plans: ReadingPlans | undefined): FlagPlan {
   const known = plans?.flags.get(table);
   if (known !== undefined) return known;
-  const plan: FlagPlan = { masks: [], values: [], names: [], known: 0, small: true, rest: table.rest ?? "UNKNOWN_" };
-  for (const e of table.e) {
+  const plan: FlagPlan = { masks: [], values: [], names: [], known: 0, small: true, rest: table.unknownPrefix ?? "UNKNOWN_" };
+  for (const e of table.entries) {
     const mask = e[0];
     plan.masks.push(mask);
     plan.values.push(e.length === 3 ? e[1] : mask);
@@ -80,7 +80,7 @@ function flagPlan(table: FlagTable, plans: ReadingPlans | undefined): FlagPlan {
 
 /** Flag names of word `v` by `table`; leftover bits as `rest` + hex. */
 export function flagNames(v: number, table: FlagTable, out: string[], plans?: ReadingPlans): void {
-  if (table.decimal) return decimalNames(v, table, out);
+  if (table.decimalCodes) return decimalNames(v, table, out);
   const plan = flagPlan(table, plans);
   const masks = plan.masks;
   const small = plan.small && v < 0x80000000;
@@ -95,44 +95,44 @@ export function flagNames(v: number, table: FlagTable, out: string[], plans?: Re
 function decimalNames(v: number, table: FlagTable, out: string[]): void {
   let d = parseInt(hexMin(v), 10);
   if (!(d >= 0)) d = v;
-  for (const e of table.e) {
+  for (const e of table.entries) {
     if (e.length === 2 && d >= e[0]) {
       out.push(e[1]);
       d -= e[0];
     }
   }
-  if (d !== 0 && table.rest !== "") out.push((table.rest ?? "UNKNOWN_") + d);
+  if (d !== 0 && table.unknownPrefix !== "") out.push((table.unknownPrefix ?? "UNKNOWN_") + d);
 }
 
-const NO_FLAGS: FlagTable = deepFreeze({ e: [] });
-const ERROR_FLAGS: FlagTable = deepFreeze({ e: [], rest: "ERROR_FLAGS_" });
+const NO_FLAGS: FlagTable = deepFreeze({ entries: [] });
+const ERROR_FLAGS: FlagTable = deepFreeze({ entries: [], unknownPrefix: "ERROR_FLAGS_" });
 
 /** Adds the flags of one source; false when the source is absent. */
 function partFlags(
   p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8Array, done: { [n: string]: string[] }, out: string[], plans: ReadingPlans | undefined,
 ): boolean {
-  if (p.sts) {
+  if (p.tplStatus) {
     // The fixed structure's status shares bits 2..4 (power low, permanent/temporary error) with the TPL STS;
     // its bits 0..1 say how the counters are coded, not an application state (fixed-structure.ts).
     const sts = t.tpl?.sts ?? (t.fixed ? t.fixed.status & 0x1c : undefined);
     if (sts === undefined) return false;
-    flagNames(sts & 0x1f, p.stsTable ?? STS_STD, out, plans);
+    flagNames(sts & 0x1f, p.tplStatusTable ?? STS_STD, out, plans);
     const m = sts & 0xe0;
     if (m !== 0) flagNames(m, p.flags ?? NO_FLAGS, out, plans);
     return true;
   }
-  if (p.of !== undefined) {
-    const f = done[p.of];
+  if (p.copyOf !== undefined) {
+    const f = done[p.copyOf];
     if (f) for (const x of f) out.push(x);
     return f !== undefined;
   }
   let v: number | undefined;
-  if (p.rec) {
-    const r = records.find(p.rec);
+  if (p.fromRecord) {
+    const r = records.find(p.fromRecord);
     if (r === undefined) return false;
     v = dataInt(r);
-  } else if (p.bytes) {
-    const x = readByteField(p.bytes, mfct);
+  } else if (p.fromBytes) {
+    const x = readByteField(p.fromBytes, mfct);
     if (typeof x === "number") v = x;
   }
   if (v === undefined) return false;
@@ -151,7 +151,7 @@ export function joinFlags(flags: readonly string[], ok: string): string {
 
 /** The default: "status" from the STS byte and the standard error-flags record. */
 export const DEFAULT_STATUS: readonly StatusField[] = deepFreeze([
-  { n: "status", parts: [{ sts: true }, { rec: { n: "", r: "error_flags" } }] },
+  { name: "status", parts: [{ tplStatus: true }, { fromRecord: { name: "", record: "error_flags" } }] },
 ]);
 
 /**
@@ -167,7 +167,7 @@ export function applyStatus(
     const flags: string[] = i === 0 && extra.length > 0 ? extra.slice() : [];
     let found = false;
     for (let k = 0; k < f.parts.length; k++) if (partFlags(f.parts[k], t, records, mfct, done, flags, plans)) found = true;
-    done[f.n] = flags;
-    if (found || !f.need) out[f.n] = joinFlags(flags, f.ok ?? "OK");
+    done[f.name] = flags;
+    if (found || !f.onlyWhenPresent) out[f.name] = joinFlags(flags, f.okText ?? "OK");
   }
 }

@@ -14,11 +14,11 @@ export type Reading = { [field: string]: FieldValue };
 /** Which telegrams a driver claims. Every given key must match; lists mean "any of". */
 export interface Detect {
   /** Three-letter manufacturer code (TPL long header or DLL). */
-  m: string;
-  v?: number | readonly number[];
-  t?: number | readonly number[];
+  manufacturer: string;
+  version?: number | readonly number[];
+  deviceType?: number | readonly number[];
   /** The first CI after the link layer is one of these. */
-  ci?: number | readonly number[];
+  ciField?: number | readonly number[];
 }
 
 /**
@@ -41,116 +41,116 @@ export type ValueType = "num" | "str" | "date" | "date_raw" | "datetime" | "date
 export type Formatter = (v: FieldValue, r: DataRecord | null) => FieldValue;
 
 /**
- * One output field taken from one data record. Output name: `n` + "_" + `u` (just `n` without `u`).
- * A record is picked by its stable record name `r` (e.g. "volume_storage_1_tariff_2_max"), or by
- * the VIF/VIFE bytes `vib` (with optional storage/tariff/sub-unit), or by the exact header `h`.
+ * One output field taken from one data record. Output name: `name` + "_" + `unit` (just `name` without `unit`).
+ * A record is picked by its stable record name `record` (e.g. "volume_storage_1_tariff_2_max"), or by
+ * the VIF/VIFE bytes `vifBytes` (with optional storage/tariff/sub-unit), or by the exact header `header`.
  */
 export interface FieldRule {
-  n: string;
-  u?: string;
-  r?: string | readonly string[];
-  vib?: string;
-  st?: number;
-  tf?: number;
-  su?: number;
-  h?: string;
+  name: string;
+  unit?: string;
+  record?: string | readonly string[];
+  vifBytes?: string;
+  storage?: number;
+  tariff?: number;
+  subunit?: number;
+  header?: string;
   /** Record unit required (e.g. "J" vs "Wh"). */
-  ru?: string;
+  recordUnit?: string;
   /** Take the nth (0-based) matching record. */
-  nth?: number;
-  as?: ValueType;
-  /** Extra factor after the unit conversion (integers; use `div` for decimal scaling). */
-  k?: number;
+  occurrence?: number;
+  valueType?: ValueType;
+  /** Extra factor after the unit conversion (integers; use `divisor` for decimal scaling). */
+  factor?: number;
   /** Divisor after the unit conversion (literal powers of ten for decimal scaling). */
-  div?: number;
-  fmt?: Formatter;
+  divisor?: number;
+  transform?: Formatter;
   /** Names of coded values (value → text); a code the table lacks prints as "UNKNOWN_<code>". */
   lookup?: { readonly [code: number]: string };
   /** Print the field (null) even when no record matches. */
   always?: boolean;
   /** Print null when the record's value is invalid (default: an invalid number is left out). */
-  nul?: boolean;
+  nullWhenInvalid?: boolean;
   /** Overwrite a value an earlier rule already set (default: the first rule that matches wins). */
-  over?: boolean;
+  overwrite?: boolean;
 }
 
 /**
- * A field read from manufacturer-specific bytes. `at` is the offset in the area the driver
+ * A field read from manufacturer-specific bytes. `offset` is the offset in the area the driver
  * names (see Driver.bytes); negative offsets count from the end.
  */
 export interface ByteField {
-  n: string;
-  u?: string;
-  at: number;
-  len: number;
+  name: string;
+  unit?: string;
+  offset: number;
+  size: number;
   /** le (default) / be unsigned, sle signed little-endian, bcd number, G/F dates, hex text. */
-  enc?: "le" | "be" | "sle" | "bcd" | "dateG" | "dateF" | "hex";
+  encoding?: "le" | "be" | "sle" | "bcd" | "dateG" | "dateF" | "hex";
   /** Bit field: (value >> shift) & mask, before scaling. */
   shift?: number;
   mask?: number;
   /** value / div × mul (literal factors). */
-  div?: number;
-  mul?: number;
-  /** Offset of a primary VIF byte in the same area that scales the value (then converted to `u`). */
-  vifAt?: number;
+  divisor?: number;
+  factor?: number;
+  /** Offset of a primary VIF byte in the same area that scales the value (then converted to `unit`). */
+  vifOffset?: number;
   /** A value equal to this (before scaling) means "no value": the field is left out. */
-  none?: number;
-  fmt?: Formatter;
+  noValue?: number;
+  transform?: Formatter;
 }
 
 /**
- * A manufacturer-specific byte area: the data bytes of the record `rec` picks (LVAR length byte
+ * A manufacturer-specific byte area: the data bytes of the record `fromRecord` picks (LVAR length byte
  * removed), or else the manufacturer area (`MfctContext.mfct`). Read only when it has at least
- * `min` bytes (default 1) and, when `sig` is given, starts with these hex bytes.
+ * `minSize` bytes (default 1) and, when `signature` is given, starts with these hex bytes.
  */
 export interface ByteBlock {
-  rec?: FieldRule;
-  min?: number;
-  sig?: string;
+  fromRecord?: FieldRule;
+  minSize?: number;
+  signature?: string;
   fields: readonly ByteField[];
 }
 
 /**
  * Status flags of one status word. Entries are [mask, name] (set when the bit(s) are set) or
  * [mask, value, name] (set when word & mask === value). Bits no entry covers are printed as
- * `rest` + their hex value ("UNKNOWN_" by default; "" drops them).
+ * `unknownPrefix` + their hex value ("UNKNOWN_" by default; "" drops them).
  */
 export type FlagEntry = readonly [number, string] | readonly [number, number, string];
 export interface FlagTable {
-  readonly e: readonly FlagEntry[];
-  readonly rest?: string;
+  readonly entries: readonly FlagEntry[];
+  readonly unknownPrefix?: string;
   /**
    * The word's hex digits are read as a decimal number that sums codes: entries are [code, name] with
    * the codes in descending order, each taken while the number is at least that code.
    */
-  readonly decimal?: boolean;
+  readonly decimalCodes?: boolean;
 }
 
 /** One contributor to a status field. */
 export interface StatusPart {
   /**
-   * The TPL STS byte: standard bits 0..4 by EN 13757-7 table 5 (or by `stsTable` for meters that
+   * The TPL STS byte: standard bits 0..4 by EN 13757-7 table 5 (or by `tplStatusTable` for meters that
    * use them differently), `flags` names the manufacturer bits 5..7.
    */
-  sts?: boolean;
-  stsTable?: FlagTable;
+  tplStatus?: boolean;
+  tplStatusTable?: FlagTable;
   /** A record (by rule) read as an unsigned integer. */
-  rec?: FieldRule;
+  fromRecord?: FieldRule;
   /** Bytes of the manufacturer area. */
-  bytes?: ByteField;
+  fromBytes?: ByteField;
   /** The flags already collected for another status field. */
-  of?: string;
+  copyOf?: string;
   flags?: FlagTable;
 }
 
 export interface StatusField {
   /** Field name, e.g. "status", "current_status", "error_flags". */
-  n: string;
+  name: string;
   parts: readonly StatusPart[];
   /** Text when no flag is set (default "OK"). */
-  ok?: string;
+  okText?: string;
   /** Print the field only when one of its sources is present. */
-  need?: boolean;
+  onlyWhenPresent?: boolean;
 }
 
 /** What a manufacturer-specific decoder gets. */

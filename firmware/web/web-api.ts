@@ -26,8 +26,8 @@ export function guessDriver(manufacturer: string, version: number, deviceType: n
   let score = -1;
   for (const d of DRIVERS) {
     for (const k of d.detect as readonly Detect[]) {
-      if (k.m !== manufacturer || !oneOf(version, k.v) || !oneOf(deviceType, k.t)) continue;
-      const s = (k.v !== undefined ? 2 : 0) + (k.t !== undefined ? 1 : 0);
+      if (k.manufacturer !== manufacturer || !oneOf(version, k.version) || !oneOf(deviceType, k.deviceType)) continue;
+      const s = (k.version !== undefined ? 2 : 0) + (k.deviceType !== undefined ? 1 : 0);
       if (s > score) {
         score = s;
         best = d.name;

@@ -121,11 +121,11 @@ describe("readings record index", () => {
     const out: FieldRule[] = [];
     for (const d of DRIVERS) {
       out.push(...d.fields);
-      for (const b of d.blocks ?? []) if (b.rec) out.push(b.rec);
-      for (const s of d.status ?? []) for (const p of s.parts) if (p.rec) out.push(p.rec);
+      for (const b of d.blocks ?? []) if (b.fromRecord) out.push(b.fromRecord);
+      for (const s of d.status ?? []) for (const p of s.parts) if (p.fromRecord) out.push(p.fromRecord);
     }
     // nth and unit filters, which the drivers use rarely
-    out.push({ n: "x", r: "volume", nth: 1 }, { n: "x", r: ["volume", "volume", "energy"], nth: 1 }, { n: "x", vib: "13", nth: 1 }, { n: "x", r: "volume", ru: "m3" });
+    out.push({ name: "x", record: "volume", occurrence: 1 }, { name: "x", record: ["volume", "volume", "energy"], occurrence: 1 }, { name: "x", vifBytes: "13", occurrence: 1 }, { name: "x", record: "volume", recordUnit: "m3" });
     return out;
   }
 

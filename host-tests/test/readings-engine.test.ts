@@ -51,7 +51,7 @@ describe("units and values", () => {
   });
 
   it("names the bits of status words above 2^31 exactly (no 32-bit AND)", () => {
-    const table = { e: [[0x100000000, "HIGH"], [0x3, 0x2, "LOW_TWO"], [0x80000000, "BIT31"]] as const, rest: "REST_" };
+    const table = { entries: [[0x100000000, "HIGH"], [0x3, 0x2, "LOW_TWO"], [0x80000000, "BIT31"]] as const, unknownPrefix: "REST_" };
     const out: string[] = [];
     flagNames(0x180000012, table, out);
     expect(out).toEqual(["HIGH", "LOW_TWO", "BIT31", "REST_10"]);

@@ -86,15 +86,15 @@ function minutesText(s: number): string {
 }
 
 const AMIPLUS_FIELDS: readonly FieldRule[] = [
-  { n: "total_energy_consumption", u: "kwh", r: "energy" },
-  { n: "total_energy_production", u: "kwh", r: "energy_backward_flow" },
-  { n: "current_power_consumption", u: "kw", r: "power" },
-  { n: "current_power_production", u: "kw", r: "power_backward_flow" },
-  { n: "max_power_consumption", u: "kw", r: "power_max" },
-  { n: "voltage_at_phase_1", u: "v", r: "voltage_phase_l1" },
-  { n: "voltage_at_phase_2", u: "v", r: "voltage_phase_l2" },
-  { n: "voltage_at_phase_3", u: "v", r: "voltage_phase_l3" },
-  { n: "device_datetime", r: "date_time", as: "datetime" },
+  { name: "total_energy_consumption", unit: "kwh", record: "energy" },
+  { name: "total_energy_production", unit: "kwh", record: "energy_backward_flow" },
+  { name: "current_power_consumption", unit: "kw", record: "power" },
+  { name: "current_power_production", unit: "kw", record: "power_backward_flow" },
+  { name: "max_power_consumption", unit: "kw", record: "power_max" },
+  { name: "voltage_at_phase_1", unit: "v", record: "voltage_phase_l1" },
+  { name: "voltage_at_phase_2", unit: "v", record: "voltage_phase_l2" },
+  { name: "voltage_at_phase_3", unit: "v", record: "voltage_phase_l3" },
+  { name: "device_datetime", record: "date_time", valueType: "datetime" },
   ...series(4, (i) => "total_energy_consumption_tariff_" + i, "kwh", (i) => "energy_tariff_" + i),
   ...series(4, (i) => "total_energy_production_tariff_" + i, "kwh", (i) => "energy_backward_flow_tariff_" + i),
 ];
@@ -128,31 +128,31 @@ const thirds = (div: number) => (c: MfctContext): void => {
 };
 
 export const APATOR: readonly Driver[] = Object.freeze([
-  { name: "apator08", detect: [{ m: "APT", v: 0x03, t: 0x03 }, { m: "APT", v: 0x0f, t: 0x0f }], fields: [], status: [], decode: thirds(3000) },
-  { name: "apator172", detect: [{ m: "APT", v: 0x04, t: 0x11 }], media: "water", fields: [], status: [], decode: thirds(3) },
+  { name: "apator08", detect: [{ manufacturer: "APT", version: 0x03, deviceType: 0x03 }, { manufacturer: "APT", version: 0x0f, deviceType: 0x0f }], fields: [], status: [], decode: thirds(3000) },
+  { name: "apator172", detect: [{ manufacturer: "APT", version: 0x04, deviceType: 0x11 }], media: "water", fields: [], status: [], decode: thirds(3) },
   {
     name: "apatoreitn",
-    detect: [{ m: "APA", v: 0x04, t: 0x08 }, { m: "APT", v: 0x04, t: 0x08 }],
+    detect: [{ manufacturer: "APA", version: 0x04, deviceType: 0x08 }, { manufacturer: "APT", version: 0x04, deviceType: 0x08 }],
     fields: [],
     status: [],
     decode: decodeApatorEitn,
   },
   {
     name: "amiplus",
-    detect: [{ m: "APA", v: 0x02, t: 0x02 }, { m: "DEV", v: 0x02, t: 0x37 }, { m: "DEV", v: 0x00, t: 0x02 }, { m: "DEV", v: 0x01, t: 0x02 }, { m: "NES", v: 0x03, t: 0x02 }, { m: "APA", v: 0x01, t: 0x02 }, { m: "APT", v: 0x01, t: 0x02 }],
+    detect: [{ manufacturer: "APA", version: 0x02, deviceType: 0x02 }, { manufacturer: "DEV", version: 0x02, deviceType: 0x37 }, { manufacturer: "DEV", version: 0x00, deviceType: 0x02 }, { manufacturer: "DEV", version: 0x01, deviceType: 0x02 }, { manufacturer: "NES", version: 0x03, deviceType: 0x02 }, { manufacturer: "APA", version: 0x01, deviceType: 0x02 }, { manufacturer: "APT", version: 0x01, deviceType: 0x02 }],
     fields: AMIPLUS_FIELDS,
     status: [],
   },
   {
     name: "apatorna1",
-    detect: [{ m: "APA", v: 0x14, t: 0x07 }],
+    detect: [{ manufacturer: "APA", version: 0x14, deviceType: 0x07 }],
     fields: [],
     status: [],
     decode: decodeApatorNa1,
   },
   {
     name: "apator162",
-    detect: [{ m: "APA", v: 0x05, t: 0x06 }, { m: "APA", v: 0x05, t: 0x07 }],
+    detect: [{ manufacturer: "APA", version: 0x05, deviceType: 0x06 }, { manufacturer: "APA", version: 0x05, deviceType: 0x07 }],
     fields: [],
     status: [],
     decode: decodeApator162,

@@ -10,36 +10,36 @@ import { ruleValue } from "../fields.js";
 import { deepFreeze } from "../../util/freeze.js";
 
 export const GENERIC_FIELDS: readonly FieldRule[] = deepFreeze([
-  { n: "total", u: "m3", r: "volume" },
-  { n: "target", u: "m3", r: "volume_storage_1" },
-  { n: "total_energy_consumption", u: "kwh", r: "energy" },
-  { n: "target_energy", u: "kwh", r: "energy_storage_1" },
-  { n: "target_date", r: "date_storage_1", as: "date" },
-  { n: "meter_datetime", r: "date_time", as: "datetime" },
-  { n: "meter_date", r: "date", as: "date" },
-  { n: "current_consumption", u: "hca", r: "hca" },
-  { n: "consumption_at_set_date", u: "hca", r: "hca_storage_1" },
-  { n: "volume_flow", u: "m3h", r: "volume_flow" },
-  { n: "power", u: "kw", r: "power" },
-  { n: "flow_temperature", u: "c", r: "flow_temperature" },
-  { n: "return_temperature", u: "c", r: "return_temperature" },
-  { n: "temperature_difference", u: "c", r: "temperature_difference" },
-  { n: "external_temperature", u: "c", r: "external_temperature" },
-  { n: "pressure", u: "bar", r: "pressure" },
-  { n: "relative_humidity", u: "rh", r: "relative_humidity" },
-  { n: "voltage", u: "v", r: "voltage" },
-  { n: "current", u: "a", r: "current" },
-  { n: "frequency", u: "hz", r: "frequency" },
-  { n: "operating_time", u: "h", r: "operating_time" },
-  { n: "on_time", u: "h", r: "on_time" },
-  { n: "remaining_battery_life", u: "y", r: "remaining_battery_life" },
-  { n: "fabrication_no", r: "fabrication_number", as: "str" },
-  { n: "enhanced_id", r: "enhanced_identification", as: "str" },
-  { n: "software_version", r: "software_version", as: "str" },
-  { n: "firmware_version", r: "firmware_version", as: "str" },
-  { n: "model_version", r: "model_version", as: "str" },
+  { name: "total", unit: "m3", record: "volume" },
+  { name: "target", unit: "m3", record: "volume_storage_1" },
+  { name: "total_energy_consumption", unit: "kwh", record: "energy" },
+  { name: "target_energy", unit: "kwh", record: "energy_storage_1" },
+  { name: "target_date", record: "date_storage_1", valueType: "date" },
+  { name: "meter_datetime", record: "date_time", valueType: "datetime" },
+  { name: "meter_date", record: "date", valueType: "date" },
+  { name: "current_consumption", unit: "hca", record: "hca" },
+  { name: "consumption_at_set_date", unit: "hca", record: "hca_storage_1" },
+  { name: "volume_flow", unit: "m3h", record: "volume_flow" },
+  { name: "power", unit: "kw", record: "power" },
+  { name: "flow_temperature", unit: "c", record: "flow_temperature" },
+  { name: "return_temperature", unit: "c", record: "return_temperature" },
+  { name: "temperature_difference", unit: "c", record: "temperature_difference" },
+  { name: "external_temperature", unit: "c", record: "external_temperature" },
+  { name: "pressure", unit: "bar", record: "pressure" },
+  { name: "relative_humidity", unit: "rh", record: "relative_humidity" },
+  { name: "voltage", unit: "v", record: "voltage" },
+  { name: "current", unit: "a", record: "current" },
+  { name: "frequency", unit: "hz", record: "frequency" },
+  { name: "operating_time", unit: "h", record: "operating_time" },
+  { name: "on_time", unit: "h", record: "on_time" },
+  { name: "remaining_battery_life", unit: "y", record: "remaining_battery_life" },
+  { name: "fabrication_no", record: "fabrication_number", valueType: "str" },
+  { name: "enhanced_id", record: "enhanced_identification", valueType: "str" },
+  { name: "software_version", record: "software_version", valueType: "str" },
+  { name: "firmware_version", record: "firmware_version", valueType: "str" },
+  { name: "model_version", record: "model_version", valueType: "str" },
   // VIF FD 1F (EN 13757-3:2018): an actuator's remote-control state, e.g. a valve (docs/bidirectional.md)
-  { n: "remote_control", r: "remote_control" },
+  { name: "remote_control", record: "remote_control" },
 ]);
 
 /** Field unit suffix for a record unit (docs/readings.md "Unit suffixes"); records of other units are named without one. */
@@ -60,7 +60,7 @@ const TEXT_QUANTITIES: { readonly [q: string]: ValueType } = deepFreeze({
 /** The records the named rules above take: those are not named a second time. */
 const NAMED: { readonly [record: string]: true } = deepFreeze(
   GENERIC_FIELDS.reduce((o: { [r: string]: true }, f) => {
-    if (typeof f.r === "string") o[f.r] = true;
+    if (typeof f.record === "string") o[f.record] = true;
     return o;
   }, Object.create(null) as { [r: string]: true }),
 );
@@ -69,10 +69,10 @@ const NAMED: { readonly [record: string]: true } = deepFreeze(
 export function genericRule(rec: DataRecord): FieldRule | undefined {
   if (rec.quantity === "manufacturer_data" || rec.quantity === "error_flags" || NAMED[rec.name]) return undefined;
   const as = TEXT_QUANTITIES[rec.quantity];
-  if (as !== undefined) return { n: rec.name, r: rec.name, as };
-  if (typeof rec.value === "string") return { n: rec.name, r: rec.name, as: "str" };
+  if (as !== undefined) return { name: rec.name, record: rec.name, valueType: as };
+  if (typeof rec.value === "string") return { name: rec.name, record: rec.name, valueType: "str" };
   const u = rec.quantity === "hca" ? "hca" : SUFFIX[rec.unit] ?? (rec.unit === "" ? "counter" : undefined);
-  return u === undefined ? { n: rec.name, r: rec.name } : { n: rec.name, u, r: rec.name };
+  return u === undefined ? { name: rec.name, record: rec.name } : { name: rec.name, unit: u, record: rec.name };
 }
 
 /** Names every record the standard rules left: a meter nobody wrote a driver for still shows all its values. */
@@ -80,9 +80,9 @@ function nameOtherRecords(c: MfctContext): void {
   for (const rec of c.records) {
     const rule = genericRule(rec);
     if (rule === undefined) continue;
-    const name = rule.u === undefined ? rule.n : rule.n + "_" + rule.u;
+    const name = rule.unit === undefined ? rule.name : rule.name + "_" + rule.unit;
     if (c.out[name] !== undefined) continue;
-    if (rec.value === null && (rule.as === undefined || rule.as === "num")) continue; // invalid numbers are left out
+    if (rec.value === null && (rule.valueType === undefined || rule.valueType === "num")) continue; // invalid numbers are left out
     c.out[name] = ruleValue(rule, rec);
   }
 }

@@ -40,27 +40,27 @@ function decodeBfw240(c: MfctContext): void {
 }
 
 /** Innotas EurisII error flags: two bits seen in the corpus (0x21 → both names). */
-const EURISII_ERRORS: FlagTable = deepFreeze({ e: [[0x01, "MEASUREMENT"], [0x20, "RESET"]], rest: "ERROR_FLAGS_" });
+const EURISII_ERRORS: FlagTable = deepFreeze({ entries: [[0x01, "MEASUREMENT"], [0x20, "RESET"]], unknownPrefix: "ERROR_FLAGS_" });
 
 const EURISII_FIELDS: readonly FieldRule[] = [
-  { n: "current_consumption", u: "hca", r: "hca" },
-  { n: "consumption_at_set_date", u: "hca", r: "hca_storage_1" },
+  { name: "current_consumption", unit: "hca", record: "hca" },
+  { name: "consumption_at_set_date", unit: "hca", record: "hca_storage_1" },
   ...series(17, (i) => "consumption_at_set_date_" + i, "hca", (i) => "hca_storage_" + i),
 ];
 
 /** EFE HCA-e2 manufacturer error byte (VIF 7F, function error): three bits seen in the corpus. */
-const HCAE2_ERRORS: FlagTable = { e: [[0x02, "SENSOR_BREAK"], [0x08, "OPEN_C"], [0x10, "UNEXPECTED_RST"]], rest: "ERROR_" };
+const HCAE2_ERRORS: FlagTable = { entries: [[0x02, "SENSOR_BREAK"], [0x08, "OPEN_C"], [0x10, "UNEXPECTED_RST"]], unknownPrefix: "ERROR_" };
 
 const HCAE2_FIELDS: readonly FieldRule[] = [
-  { n: "current_consumption", u: "hca", r: "hca" },
-  { n: "consumption", u: "hca", r: "hca" },
-  { n: "consumption_at_set_date_1", u: "hca", r: "hca_storage_1" },
-  { n: "target", u: "hca", r: "hca_storage_1" },
-  { n: "target_date", r: "date_storage_1", as: "date" },
-  { n: "half_month_history_start_date", r: "date_storage_2", as: "date" },
+  { name: "current_consumption", unit: "hca", record: "hca" },
+  { name: "consumption", unit: "hca", record: "hca" },
+  { name: "consumption_at_set_date_1", unit: "hca", record: "hca_storage_1" },
+  { name: "target", unit: "hca", record: "hca_storage_1" },
+  { name: "target_date", record: "date_storage_1", valueType: "date" },
+  { name: "half_month_history_start_date", record: "date_storage_2", valueType: "date" },
   ...series(30, (i) => "delta_" + i + "_half_months_ago", "hca", (i) => "hca_storage_" + (32 - i)),
-  { n: "meter_datetime", r: "date_time", as: "datetime" },
-  { n: "meter_datetime_at_error", r: "date_time_error", as: "datetime" },
+  { name: "meter_datetime", record: "date_time", valueType: "datetime" },
+  { name: "meter_datetime_at_error", record: "date_time_error", valueType: "datetime" },
 ];
 
 /**
@@ -106,18 +106,18 @@ function decodeCaltose(c: MfctContext): void {
 }
 
 const FHKVDATAIV_FIELDS: readonly FieldRule[] = [
-  { n: "current_consumption", u: "hca", r: "hca" },
-  { n: "set_date", r: "date_storage_1", as: "date" },
-  { n: "consumption_at_set_date", u: "hca", r: "hca_storage_1" },
-  { n: "set_date_8", r: "date_storage_8", as: "date" },
+  { name: "current_consumption", unit: "hca", record: "hca" },
+  { name: "set_date", record: "date_storage_1", valueType: "date" },
+  { name: "consumption_at_set_date", unit: "hca", record: "hca_storage_1" },
+  { name: "set_date_8", record: "date_storage_8", valueType: "date" },
 ];
 
 const CALTOSE_FIELDS: readonly FieldRule[] = [
-  { n: "consumption", u: "hca", r: "hca" },
-  { n: "target", u: "hca", r: "hca_storage_1" },
-  { n: "target_date", r: "date_storage_1", as: "date" },
-  { n: "base", u: "hca", r: "hca_storage_8" },
-  { n: "base_date", r: "date_storage_8", as: "date" },
+  { name: "consumption", unit: "hca", record: "hca" },
+  { name: "target", unit: "hca", record: "hca_storage_1" },
+  { name: "target_date", record: "date_storage_1", valueType: "date" },
+  { name: "base", unit: "hca", record: "hca_storage_8" },
+  { name: "base_date", record: "date_storage_8", valueType: "date" },
 ];
 
 /** hydroclima v2 0F block: [0] layout, [1..2] error flags, then temperatures (1/100 °C) and values. */
@@ -151,107 +151,107 @@ function decodeHydroclimaV2(c: MfctContext): void {
 }
 
 const KADEN_FIELDS: readonly FieldRule[] = [
-  { n: "consumption", u: "hca", r: "hca" },
-  { n: "target", u: "hca", r: "hca_storage_1" },
-  { n: "target_date", r: "date_storage_1", as: "date" },
-  { n: "external_temperature", u: "c", r: "external_temperature" },
-  { n: "flow_temperature", u: "c", r: "flow_temperature" },
-  { n: "fabrication_no", r: "fabrication_number", as: "str" },
-  { n: "meter_datetime", r: "date_time", as: "datetime" },
-  { n: "no_measurement_duration", u: "h", r: "actuality_duration", ru: "min" },
-  { n: "no_measurement_duration_last_year", u: "h", r: "actuality_duration_storage_1" },
-  { n: "tampering_duration", u: "h", r: "actuality_duration", ru: "s" },
+  { name: "consumption", unit: "hca", record: "hca" },
+  { name: "target", unit: "hca", record: "hca_storage_1" },
+  { name: "target_date", record: "date_storage_1", valueType: "date" },
+  { name: "external_temperature", unit: "c", record: "external_temperature" },
+  { name: "flow_temperature", unit: "c", record: "flow_temperature" },
+  { name: "fabrication_no", record: "fabrication_number", valueType: "str" },
+  { name: "meter_datetime", record: "date_time", valueType: "datetime" },
+  { name: "no_measurement_duration", unit: "h", record: "actuality_duration", recordUnit: "min" },
+  { name: "no_measurement_duration_last_year", unit: "h", record: "actuality_duration_storage_1" },
+  { name: "tampering_duration", unit: "h", record: "actuality_duration", recordUnit: "s" },
 ];
 
 const SONTEX868_FIELDS: readonly FieldRule[] = [
-  { n: "current_consumption", u: "hca", r: "hca" },
-  { n: "set_date", r: "date_storage_1", as: "date" },
-  { n: "consumption_at_set_date", u: "hca", r: "hca_storage_1" },
-  { n: "current_temp", u: "c", r: "flow_temperature" },
-  { n: "current_room_temp", u: "c", r: "external_temperature" },
-  { n: "max_temp", u: "c", r: "flow_temperature_max" },
-  { n: "max_temp_previous_period", u: "c", r: "flow_temperature_storage_1_max" },
-  { n: "device_datetime", r: "date_time", as: "datetime" },
+  { name: "current_consumption", unit: "hca", record: "hca" },
+  { name: "set_date", record: "date_storage_1", valueType: "date" },
+  { name: "consumption_at_set_date", unit: "hca", record: "hca_storage_1" },
+  { name: "current_temp", unit: "c", record: "flow_temperature" },
+  { name: "current_room_temp", unit: "c", record: "external_temperature" },
+  { name: "max_temp", unit: "c", record: "flow_temperature_max" },
+  { name: "max_temp_previous_period", unit: "c", record: "flow_temperature_storage_1_max" },
+  { name: "device_datetime", record: "date_time", valueType: "datetime" },
 ];
 
 export const HCA: readonly Driver[] = Object.freeze([
   {
     name: "lse_08",
-    detect: [{ m: "LSE", v: 0x01, t: 0x08 }],
+    detect: [{ manufacturer: "LSE", version: 0x01, deviceType: 0x08 }],
     fields: [
-      { n: "set_date", r: "date_storage_8", as: "date" },
-      { n: "consumption_at_set_date", u: "hca", r: "hca_storage_8" },
-      { n: "device_datetime", r: "date_time", as: "datetime" },
-      { n: "duration_since_readout", u: "h", r: "duration_since_last_readout_future_value" },
-      { n: "model_version", r: "model_version", as: "hex" },
+      { name: "set_date", record: "date_storage_8", valueType: "date" },
+      { name: "consumption_at_set_date", unit: "hca", record: "hca_storage_8" },
+      { name: "device_datetime", record: "date_time", valueType: "datetime" },
+      { name: "duration_since_readout", unit: "h", record: "duration_since_last_readout_future_value" },
+      { name: "model_version", record: "model_version", valueType: "hex" },
     ],
   },
   {
     name: "relhca",
-    detect: [{ m: "REL", v: 0x41, t: 0x00 }],
+    detect: [{ manufacturer: "REL", version: 0x41, deviceType: 0x00 }],
     fields: [
-      { n: "consumption", u: "hca", r: "hca" },
-      { n: "target", u: "hca", r: "hca_storage_1" },
-      { n: "target_date", r: "date_storage_1", as: "date" },
-      { n: "next_target_date", r: "date_future_value_storage_1", as: "date" },
-      { n: "meter_datetime", r: "date_time", as: "datetime" },
+      { name: "consumption", unit: "hca", record: "hca" },
+      { name: "target", unit: "hca", record: "hca_storage_1" },
+      { name: "target_date", record: "date_storage_1", valueType: "date" },
+      { name: "next_target_date", record: "date_future_value_storage_1", valueType: "date" },
+      { name: "meter_datetime", record: "date_time", valueType: "datetime" },
     ],
     status: [],
   },
   {
     name: "hydroclima",
     detect: [],
-    fields: [{ n: "current_consumption", u: "hca", r: "hca" }],
+    fields: [{ name: "current_consumption", unit: "hca", record: "hca" }],
     status: [],
     decode: decodeHydroclimaV2,
   },
   {
     name: "kaden",
-    detect: [{ m: "VIP", v: 0x1e, t: 0x08 }],
+    detect: [{ manufacturer: "VIP", version: 0x1e, deviceType: 0x08 }],
     fields: KADEN_FIELDS,
-    status: [stsAndErrors({ errors: { e: [[0x08, "TAMPERING"]], rest: "ERROR_FLAGS_" } })],
+    status: [stsAndErrors({ errors: { entries: [[0x08, "TAMPERING"]], unknownPrefix: "ERROR_FLAGS_" } })],
   },
-  { name: "sontex868", detect: [{ m: "SON", v: 0x16, t: 0x08 }], fields: SONTEX868_FIELDS, status: [] },
+  { name: "sontex868", detect: [{ manufacturer: "SON", version: 0x16, deviceType: 0x08 }], fields: SONTEX868_FIELDS, status: [] },
   {
     name: "fhkvdataiv",
-    detect: [{ m: "TCH", v: 0x69, t: 0x08 }, { m: "TCH", v: 0x94, t: 0x08 }],
+    detect: [{ manufacturer: "TCH", version: 0x69, deviceType: 0x08 }, { manufacturer: "TCH", version: 0x94, deviceType: 0x08 }],
     fields: FHKVDATAIV_FIELDS,
     decode: decodeFhkvDataIV,
   },
   {
     name: "caltose", aliases: ["zennerhca"],
-    detect: [{ m: "ZRI", v: 0xfc, t: 0x08 }],
+    detect: [{ manufacturer: "ZRI", version: 0xfc, deviceType: 0x08 }],
     fields: CALTOSE_FIELDS,
     // this allocator shows its radio mode (2F) in STS bit 6
-    status: [stsAndErrors({ sts: { e: [[0x40, "MODE_2F"]] } })],
+    status: [stsAndErrors({ tplStatusFlags: { entries: [[0x40, "MODE_2F"]] } })],
     decode: decodeCaltose,
   },
   {
     name: "hydroclimav2",
-    detect: [{ m: "BMP", v: 0x53, t: 0x08 }, { m: "BMP", v: 0x85, t: 0x08 }],
+    detect: [{ manufacturer: "BMP", version: 0x53, deviceType: 0x08 }, { manufacturer: "BMP", version: 0x85, deviceType: 0x08 }],
     fields: [
-      { n: "consumption", u: "hca", r: "hca" },
-      { n: "target", u: "hca", r: "hca_storage_1" },
-      { n: "target_date", r: "date_storage_1", as: "date" },
+      { name: "consumption", unit: "hca", record: "hca" },
+      { name: "target", unit: "hca", record: "hca_storage_1" },
+      { name: "target_date", record: "date_storage_1", valueType: "date" },
     ],
-    status: [{ n: "status", parts: [{ sts: true }, { bytes: { n: "", at: 1, len: 2 } }] }],
+    status: [{ name: "status", parts: [{ tplStatus: true }, { fromBytes: { name: "", offset: 1, size: 2 } }] }],
     decode: decodeHydroclimaV2,
   },
   {
     name: "eurisii",
-    detect: [{ m: "INE", v: 0x55, t: 0x08 }, { m: "RAM", v: 0x55, t: 0x08 }],
+    detect: [{ manufacturer: "INE", version: 0x55, deviceType: 0x08 }, { manufacturer: "RAM", version: 0x55, deviceType: 0x08 }],
     fields: EURISII_FIELDS,
-    status: errorsThenStatus({ n: "error_flags", parts: [errorFlags(EURISII_ERRORS)] }),
+    status: errorsThenStatus({ name: "error_flags", parts: [errorFlags(EURISII_ERRORS)] }),
   },
   {
     name: "hcae2",
-    detect: [{ m: "EFE", v: 0x31, t: 0x08 }],
+    detect: [{ manufacturer: "EFE", version: 0x31, deviceType: 0x08 }],
     fields: HCAE2_FIELDS,
-    status: [{ n: "status", parts: [{ sts: true }, { rec: { n: "", r: "manufacturer_specific_error" }, flags: HCAE2_ERRORS }] }],
+    status: [{ name: "status", parts: [{ tplStatus: true }, { fromRecord: { name: "", record: "manufacturer_specific_error" }, flags: HCAE2_ERRORS }] }],
   },
   {
     name: "bfw240radio",
-    detect: [{ m: "BFW", v: 0x02, t: 0x08 }],
+    detect: [{ manufacturer: "BFW", version: 0x02, deviceType: 0x08 }],
     fields: [],
     status: [],
     decode: decodeBfw240,

@@ -37,7 +37,7 @@ export function monthsBack(date: string, n: number): string {
 /** Rules `name(i)` ← record `rec(i + offset)` for i = 1..count. */
 export function series(count: number, name: (i: number) => string, u: string | undefined, rec: (i: number) => string): FieldRule[] {
   const out: FieldRule[] = [];
-  for (let i = 1; i <= count; i++) out.push(u === undefined ? { n: name(i), r: rec(i) } : { n: name(i), u, r: rec(i) });
+  for (let i = 1; i <= count; i++) out.push(u === undefined ? { name: name(i), record: rec(i) } : { name: name(i), unit: u, record: rec(i) });
   return out;
 }
 

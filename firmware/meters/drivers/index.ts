@@ -102,10 +102,10 @@ function candidates(t: Telegram): Candidate[] {
 
 /** Rank of the first candidate the entry matches (higher = better), 0 for none. */
 function detectMatches(d: Detect, t: Telegram, cands: readonly Candidate[]): number {
-  if (d.ci !== undefined && (t.ciChain.length === 0 || !oneOf(firstTplCi(t), d.ci))) return 0;
+  if (d.ciField !== undefined && (t.ciChain.length === 0 || !oneOf(firstTplCi(t), d.ciField))) return 0;
   for (let i = 0; i < cands.length; i++) {
     const a = cands[i];
-    if (a.manufacturer === d.m && oneOf(a.version, d.v) && oneOf(a.deviceType, d.t)) return 8 - i;
+    if (a.manufacturer === d.manufacturer && oneOf(a.version, d.version) && oneOf(a.deviceType, d.deviceType)) return 8 - i;
   }
   return 0;
 }
@@ -116,7 +116,7 @@ function firstTplCi(t: Telegram): number {
 
 /** How specific a detection entry is: a version or CI pins a model more than a device type. */
 function specificity(k: Detect): number {
-  return (k.v !== undefined ? 4 : 0) + (k.ci !== undefined ? 2 : 0) + (k.t !== undefined ? 1 : 0);
+  return (k.version !== undefined ? 4 : 0) + (k.ciField !== undefined ? 2 : 0) + (k.deviceType !== undefined ? 1 : 0);
 }
 
 /** One detection entry of a registered driver; `seq` is its place in registration order. */
@@ -137,8 +137,8 @@ function detectEntries(plans: ReadingPlans | undefined): DetectIndex {
   let seq = 0;
   for (const d of DRIVERS) {
     for (const k of d.detect) {
-      let list = map.get(k.m);
-      if (list === undefined) map.set(k.m, (list = []));
+      let list = map.get(k.manufacturer);
+      if (list === undefined) map.set(k.manufacturer, (list = []));
       list.push({ d, k, seq: seq++, spec: specificity(k) });
     }
   }

@@ -175,11 +175,11 @@ export const IZAR: readonly Driver[] = Object.freeze([
   },
   {
     name: "izarv2",
-    detect: [{ m: "HYD", v: 0x85, t: 0x07 }, { m: "SAP", t: 0x15 }, { m: "SAP", t: 0x04 }, { m: "SAP", v: 0x00, t: 0x07 }, { m: "DME", v: 0x78, t: 0x07 }, { m: "DME", v: 0x78, t: 0x06 }, { m: "HYD", v: 0x86, t: 0x07 }],
+    detect: [{ manufacturer: "HYD", version: 0x85, deviceType: 0x07 }, { manufacturer: "SAP", deviceType: 0x15 }, { manufacturer: "SAP", deviceType: 0x04 }, { manufacturer: "SAP", version: 0x00, deviceType: 0x07 }, { manufacturer: "DME", version: 0x78, deviceType: 0x07 }, { manufacturer: "DME", version: 0x78, deviceType: 0x06 }, { manufacturer: "HYD", version: 0x86, deviceType: 0x07 }],
     media: "water",
     swappedAddress: true,
     fields: [],
-    status: [{ n: "status", parts: [] }],
+    status: [{ name: "status", parts: [] }],
     decode(c) {
       sappelNumber({ ...c, d: "izarv2" });
       const d = izarData(c);

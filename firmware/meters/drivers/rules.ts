@@ -7,24 +7,24 @@ import type { FieldRule, FlagTable, StatusField, StatusPart } from "../types.js"
 import { deepFreeze } from "../../util/freeze.js";
 
 /** The standard error-flags record (EN 13757-3 VIF FD 17) as a status source. */
-export const ERROR_FLAGS: FieldRule = deepFreeze({ n: "", r: "error_flags" });
+export const ERROR_FLAGS: FieldRule = deepFreeze({ name: "", record: "error_flags" });
 
 /** The error-flags record as a status part; `names` names its bits (default: ERROR_FLAGS_ + hex). */
 export function errorFlags(names?: FlagTable): StatusPart {
-  return names ? { rec: ERROR_FLAGS, flags: names } : { rec: ERROR_FLAGS };
+  return names ? { fromRecord: ERROR_FLAGS, flags: names } : { fromRecord: ERROR_FLAGS };
 }
 
 /**
- * The usual status field: the TPL STS byte (EN 13757-7 table 5; `sts` names the manufacturer bits
- * 5..7) and the error-flags record (`errors` names its bits). `n` defaults to "status".
+ * The usual status field: the TPL STS byte (EN 13757-7 table 5; `tplStatusFlags` names the manufacturer bits
+ * 5..7) and the error-flags record (`errors` names its bits). `name` defaults to "status".
  */
-export function stsAndErrors(o: { n?: string; sts?: FlagTable; errors?: FlagTable } = {}): StatusField {
-  return { n: o.n ?? "status", parts: [o.sts ? { sts: true, flags: o.sts } : { sts: true }, errorFlags(o.errors)] };
+export function stsAndErrors(o: { name?: string; tplStatusFlags?: FlagTable; errors?: FlagTable } = {}): StatusField {
+  return { name: o.name ?? "status", parts: [o.tplStatusFlags ? { tplStatus: true, flags: o.tplStatusFlags } : { tplStatus: true }, errorFlags(o.errors)] };
 }
 
 /** A field of error flags, then "status" = the STS byte plus those same flags. */
 export function errorsThenStatus(errors: StatusField): StatusField[] {
-  return [errors, { n: "status", parts: [{ sts: true }, { of: errors.n }] }];
+  return [errors, { name: "status", parts: [{ tplStatus: true }, { copyOf: errors.name }] }];
 }
 
 /**
@@ -33,6 +33,6 @@ export function errorsThenStatus(errors: StatusField): StatusField[] {
  */
 export function phases(name: (i: number) => string, u: string, vibPrefix: string): FieldRule[] {
   const out: FieldRule[] = [];
-  for (let i = 1; i <= 3; i++) out.push({ n: name(i), u, vib: vibPrefix + "0" + i });
+  for (let i = 1; i <= 3; i++) out.push({ name: name(i), unit: u, vifBytes: vibPrefix + "0" + i });
   return out;
 }

@@ -74,6 +74,6 @@ function decodeRfmtx1(c: MfctContext): void {
 }
 
 export const SCRAMBLED: readonly Driver[] = Object.freeze([
-  { name: "mkradio3a", detect: [{ m: "TCH", v: 0x50, t: 0x72 }], media: "cold water", fields: [], status: [], decode: decodeMkradio3a },
-  { name: "rfmtx1", detect: [{ m: "BMT", v: 0x05, t: 0x07 }], fields: [], status: [], ownPayload: true, decode: decodeRfmtx1 },
+  { name: "mkradio3a", detect: [{ manufacturer: "TCH", version: 0x50, deviceType: 0x72 }], media: "cold water", fields: [], status: [], decode: decodeMkradio3a },
+  { name: "rfmtx1", detect: [{ manufacturer: "BMT", version: 0x05, deviceType: 0x07 }], fields: [], status: [], ownPayload: true, decode: decodeRfmtx1 },
 ]);

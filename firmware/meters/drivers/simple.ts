@@ -5,31 +5,31 @@
  */
 import type { Driver, FieldRule } from "../types.js";
 
-const TOTAL: FieldRule = { n: "total", u: "m3", r: "volume" };
-const TARGET: FieldRule = { n: "target", u: "m3", r: "volume_storage_1" };
-const TARGET_DATE: FieldRule = { n: "target_date", r: "date_storage_1", as: "date" };
+const TOTAL: FieldRule = { name: "total", unit: "m3", record: "volume" };
+const TARGET: FieldRule = { name: "target", unit: "m3", record: "volume_storage_1" };
+const TARGET_DATE: FieldRule = { name: "target_date", record: "date_storage_1", valueType: "date" };
 
 export const SIMPLE: readonly Driver[] = Object.freeze([
   {
     name: "supercom587",
-    detect: [{ m: "SON", v: 0x3c, t: 0x06 }, { m: "SON", v: 0x3c, t: 0x07 }],
-    fields: [TOTAL, { n: "software_version", r: "software_version", as: "rhex" }],
+    detect: [{ manufacturer: "SON", version: 0x3c, deviceType: 0x06 }, { manufacturer: "SON", version: 0x3c, deviceType: 0x07 }],
+    fields: [TOTAL, { name: "software_version", record: "software_version", valueType: "rhex" }],
   },
-  { name: "dme_07", detect: [{ m: "DME", v: 0x7b, t: 0x07 }], fields: [TOTAL] },
-  { name: "ev200", detect: [{ m: "ELR", v: 0x0d, t: 0x07 }], fields: [TOTAL, TARGET], status: [] },
+  { name: "dme_07", detect: [{ manufacturer: "DME", version: 0x7b, deviceType: 0x07 }], fields: [TOTAL] },
+  { name: "ev200", detect: [{ manufacturer: "ELR", version: 0x0d, deviceType: 0x07 }], fields: [TOTAL, TARGET], status: [] },
   {
     name: "emerlin868",
-    detect: [{ m: "ELR", v: 0x11, t: 0x37 }, { m: "ELR", v: 0x12, t: 0x37 }],
-    fields: [TOTAL, TARGET, { n: "target_date", r: "date_storage_1", as: "date_raw" }],
+    detect: [{ manufacturer: "ELR", version: 0x11, deviceType: 0x37 }, { manufacturer: "ELR", version: 0x12, deviceType: 0x37 }],
+    fields: [TOTAL, TARGET, { name: "target_date", record: "date_storage_1", valueType: "date_raw" }],
     status: [],
   },
-  { name: "weh_07", detect: [{ m: "WEH", v: 0xfe, t: 0x07 }, { m: "WEH", v: 0x03, t: 0x07 }], fields: [TOTAL, TARGET, TARGET_DATE], status: [] },
+  { name: "weh_07", detect: [{ manufacturer: "WEH", version: 0xfe, deviceType: 0x07 }, { manufacturer: "WEH", version: 0x03, deviceType: 0x07 }], fields: [TOTAL, TARGET, TARGET_DATE], status: [] },
   {
     name: "op041a",
-    detect: [{ m: "APA", v: 0x1a, t: 0x07 }],
-    fields: [TOTAL, { n: "meter_datetime", r: "date_time", as: "datetime" }],
+    detect: [{ manufacturer: "APA", version: 0x1a, deviceType: 0x07 }],
+    fields: [TOTAL, { name: "meter_datetime", record: "date_time", valueType: "datetime" }],
     status: [],
   },
-  { name: "mkradio4a", detect: [{ m: "HYD", v: 0xfe, t: 0x06 }, { m: "TCH", v: 0x95, t: 0x37 }], fields: [TARGET, TARGET_DATE], status: [] },
-  { name: "actislink", detect: [{ m: "ALK", v: 0x04, t: 0x07 }], fields: [TOTAL], status: [] },
+  { name: "mkradio4a", detect: [{ manufacturer: "HYD", version: 0xfe, deviceType: 0x06 }, { manufacturer: "TCH", version: 0x95, deviceType: 0x37 }], fields: [TARGET, TARGET_DATE], status: [] },
+  { name: "actislink", detect: [{ manufacturer: "ALK", version: 0x04, deviceType: 0x07 }], fields: [TOTAL], status: [] },
 ]);

@@ -11,23 +11,23 @@ const byteOf = (i: number, f: (b: number) => FieldValue) => (v: FieldValue): Fie
 const hex = (b: number): string => b.toString(16).toUpperCase();
 
 const EI6500_FIELDS: readonly FieldRule[] = [
-  { n: "software_version", r: "software_version", as: "rhex" },
-  { n: "message_datetime", r: "date_time", as: "datetime" },
-  { n: "installation_date", r: "date_tariff_2", as: "date" },
-  { n: "last_sound_check_date", r: "date_storage_1", as: "date" },
-  { n: "alarm_counter", r: "cumulation_counter_tariff_1_subunit_1" },
-  { n: "last_alarm_date", r: "date_tariff_1_subunit_1", as: "date" },
-  { n: "removed_counter", r: "cumulation_counter_tariff_2_subunit_1" },
-  { n: "last_remove_date", r: "date_tariff_2_subunit_1", as: "date" },
-  { n: "duration_removed", u: "h", r: "tariff_duration_tariff_2_subunit_1" },
-  { n: "test_button_counter", r: "cumulation_counter_tariff_3_subunit_1" },
-  { n: "test_button_last_date", r: "date_tariff_3_subunit_1", as: "date" },
-  { n: "dust_level", vib: "FF2C", su: 1, as: "int", fmt: byteOf(0, (b) => "DUST_" + hex(b)) },
-  { n: "dust_level_counter", vib: "FF2C", su: 1, as: "int", fmt: byteOf(0, (b) => b) },
-  { n: "battery_level", vib: "FF2C", su: 1, as: "int", fmt: byteOf(1, (b) => (b / 5).toFixed(2) + "V") },
-  { n: "obstacle_distance", vib: "FF2C", su: 1, as: "int", fmt: byteOf(3, (b) => (b === 0 ? "" : "" + b)) },
+  { name: "software_version", record: "software_version", valueType: "rhex" },
+  { name: "message_datetime", record: "date_time", valueType: "datetime" },
+  { name: "installation_date", record: "date_tariff_2", valueType: "date" },
+  { name: "last_sound_check_date", record: "date_storage_1", valueType: "date" },
+  { name: "alarm_counter", record: "cumulation_counter_tariff_1_subunit_1" },
+  { name: "last_alarm_date", record: "date_tariff_1_subunit_1", valueType: "date" },
+  { name: "removed_counter", record: "cumulation_counter_tariff_2_subunit_1" },
+  { name: "last_remove_date", record: "date_tariff_2_subunit_1", valueType: "date" },
+  { name: "duration_removed", unit: "h", record: "tariff_duration_tariff_2_subunit_1" },
+  { name: "test_button_counter", record: "cumulation_counter_tariff_3_subunit_1" },
+  { name: "test_button_last_date", record: "date_tariff_3_subunit_1", valueType: "date" },
+  { name: "dust_level", vifBytes: "FF2C", subunit: 1, valueType: "int", transform: byteOf(0, (b) => "DUST_" + hex(b)) },
+  { name: "dust_level_counter", vifBytes: "FF2C", subunit: 1, valueType: "int", transform: byteOf(0, (b) => b) },
+  { name: "battery_level", vifBytes: "FF2C", subunit: 1, valueType: "int", transform: byteOf(1, (b) => (b / 5).toFixed(2) + "V") },
+  { name: "obstacle_distance", vifBytes: "FF2C", subunit: 1, valueType: "int", transform: byteOf(3, (b) => (b === 0 ? "" : "" + b)) },
 ];
 
 export const SMOKE: readonly Driver[] = Object.freeze([
-  { name: "ei6500", detect: [{ m: "EIE", v: 0x0c, t: 0x1a }], fields: EI6500_FIELDS },
+  { name: "ei6500", detect: [{ manufacturer: "EIE", version: 0x0c, deviceType: 0x1a }], fields: EI6500_FIELDS },
 ]);

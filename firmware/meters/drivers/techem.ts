@@ -80,17 +80,17 @@ function decodeTsd2(c: MfctContext): void {
 }
 
 export const TECHEM: readonly Driver[] = Object.freeze([
-  { name: "tsd2", detect: [{ m: "TCH", v: 0x76, t: 0xf0 }], media: "smoke detector", fields: [], status: [{ n: "status", parts: [] }], decode: decodeTsd2 },
+  { name: "tsd2", detect: [{ manufacturer: "TCH", version: 0x76, deviceType: 0xf0 }], media: "smoke detector", fields: [], status: [{ name: "status", parts: [] }], decode: decodeTsd2 },
   {
     name: "fhkvdataiii",
-    detect: [{ m: "TCH", v: 0x69, t: 0x80 }, { m: "TCH", v: 0x94, t: 0x80 }],
+    detect: [{ manufacturer: "TCH", version: 0x69, deviceType: 0x80 }, { manufacturer: "TCH", version: 0x94, deviceType: 0x80 }],
     media: "heat cost allocator",
     fields: [],
     status: [],
     decode: decodeFhkvDataIII,
   },
-  { name: "compact5", detect: [{ m: "TCH", v: 0x45, t: 0x04 }, { m: "TCH", v: 0x45, t: 0xc3 }, { m: "TCH", v: 0x22, t: 0x43 }, { m: "TCH", v: 0x45, t: 0x43 }, { m: "TCH", v: 0x39, t: 0x43 }], media: "heat", fields: [], status: [], decode: heatDecoder(false) },
-  { name: "vario451", detect: [{ m: "TCH", v: 0x27, t: 0x04 }, { m: "TCH", v: 0x27, t: 0xc3 }], media: "heat", fields: [], status: [], decode: heatDecoder(true) },
-  { name: "mkradio3", detect: [{ m: "TCH", v: 0x74, t: 0x62 }, { m: "TCH", v: 0x74, t: 0x72 }], media: "warm water", fields: [], status: [], decode: waterDecoder(true) },
-  { name: "mkradio4", detect: [{ m: "TCH", v: 0x95, t: 0x62 }, { m: "TCH", v: 0x70, t: 0x62 }, { m: "TCH", v: 0x95, t: 0x72 }, { m: "TCH", v: 0x70, t: 0x72 }], media: "warm water", fields: [], status: [], decode: waterDecoder(false) },
+  { name: "compact5", detect: [{ manufacturer: "TCH", version: 0x45, deviceType: 0x04 }, { manufacturer: "TCH", version: 0x45, deviceType: 0xc3 }, { manufacturer: "TCH", version: 0x22, deviceType: 0x43 }, { manufacturer: "TCH", version: 0x45, deviceType: 0x43 }, { manufacturer: "TCH", version: 0x39, deviceType: 0x43 }], media: "heat", fields: [], status: [], decode: heatDecoder(false) },
+  { name: "vario451", detect: [{ manufacturer: "TCH", version: 0x27, deviceType: 0x04 }, { manufacturer: "TCH", version: 0x27, deviceType: 0xc3 }], media: "heat", fields: [], status: [], decode: heatDecoder(true) },
+  { name: "mkradio3", detect: [{ manufacturer: "TCH", version: 0x74, deviceType: 0x62 }, { manufacturer: "TCH", version: 0x74, deviceType: 0x72 }], media: "warm water", fields: [], status: [], decode: waterDecoder(true) },
+  { name: "mkradio4", detect: [{ manufacturer: "TCH", version: 0x95, deviceType: 0x62 }, { manufacturer: "TCH", version: 0x70, deviceType: 0x62 }, { manufacturer: "TCH", version: 0x95, deviceType: 0x72 }, { manufacturer: "TCH", version: 0x70, deviceType: 0x72 }], media: "warm water", fields: [], status: [], decode: waterDecoder(false) },
 ]);

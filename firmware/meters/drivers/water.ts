@@ -9,80 +9,80 @@ import { stsAndErrors } from "./rules.js";
 import { deepFreeze } from "../../util/freeze.js";
 
 const HYDRUS_FIELDS: readonly FieldRule[] = [
-  { n: "customer", r: "customer", as: "readable" },
-  { n: "total", u: "m3", r: "volume" },
-  { n: "total_tariff1", u: "m3", r: "volume_tariff_1" },
-  { n: "total_tariff2", u: "m3", r: "volume_tariff_2" },
-  { n: "total_at_date", u: "m3", r: "volume_storage_1" },
-  { n: "total_tariff1_at_date", u: "m3", r: "volume_storage_1_tariff_1" },
-  { n: "total_tariff2_at_date", u: "m3", r: "volume_storage_1_tariff_2" },
-  { n: "at_date", r: "date_storage_1", as: "date" },
-  { n: "target", u: "m3", r: "volume_storage_3" },
-  { n: "target_datetime", r: "date_time_storage_3", as: "datetime" },
-  { n: "flow", u: "m3h", r: "volume_flow" },
-  { n: "flow_temperature", u: "c", r: "flow_temperature" },
-  { n: "external_temperature", u: "c", r: "external_temperature" },
-  { n: "remaining_battery_life", u: "y", r: "remaining_battery_life" },
-  { n: "operating_time", u: "h", r: "operating_time" },
-  { n: "actuality_duration", u: "s", r: "actuality_duration" },
-  { n: "meter_datetime", r: "date_time", as: "datetime" },
+  { name: "customer", record: "customer", valueType: "readable" },
+  { name: "total", unit: "m3", record: "volume" },
+  { name: "total_tariff1", unit: "m3", record: "volume_tariff_1" },
+  { name: "total_tariff2", unit: "m3", record: "volume_tariff_2" },
+  { name: "total_at_date", unit: "m3", record: "volume_storage_1" },
+  { name: "total_tariff1_at_date", unit: "m3", record: "volume_storage_1_tariff_1" },
+  { name: "total_tariff2_at_date", unit: "m3", record: "volume_storage_1_tariff_2" },
+  { name: "at_date", record: "date_storage_1", valueType: "date" },
+  { name: "target", unit: "m3", record: "volume_storage_3" },
+  { name: "target_datetime", record: "date_time_storage_3", valueType: "datetime" },
+  { name: "flow", unit: "m3h", record: "volume_flow" },
+  { name: "flow_temperature", unit: "c", record: "flow_temperature" },
+  { name: "external_temperature", unit: "c", record: "external_temperature" },
+  { name: "remaining_battery_life", unit: "y", record: "remaining_battery_life" },
+  { name: "operating_time", unit: "h", record: "operating_time" },
+  { name: "actuality_duration", unit: "s", record: "actuality_duration" },
+  { name: "meter_datetime", record: "date_time", valueType: "datetime" },
 ];
 
-const WATERSTARM_ERRORS: FlagTable = deepFreeze({ e: [[0x40, "LEAKAGE_OR_NO_USAGE"]], rest: "ERROR_FLAGS_" });
+const WATERSTARM_ERRORS: FlagTable = deepFreeze({ entries: [[0x40, "LEAKAGE_OR_NO_USAGE"]], unknownPrefix: "ERROR_FLAGS_" });
 
 const WATERSTARM_FIELDS: readonly FieldRule[] = [
-  { n: "meter_datetime", r: "date_time", as: "datetime" },
-  { n: "total", u: "m3", r: "volume" },
-  { n: "total_backwards", u: "m3", r: "volume_backward_flow" },
-  { n: "total_backwards_at_set_date", u: "m3", r: "volume_backward_flow_storage_1" },
-  { n: "consumption_at_set_date", u: "m3", r: "volume_storage_1" },
-  { n: "set_date", r: "date_storage_1", as: "date" },
+  { name: "meter_datetime", record: "date_time", valueType: "datetime" },
+  { name: "total", unit: "m3", record: "volume" },
+  { name: "total_backwards", unit: "m3", record: "volume_backward_flow" },
+  { name: "total_backwards_at_set_date", unit: "m3", record: "volume_backward_flow_storage_1" },
+  { name: "consumption_at_set_date", unit: "m3", record: "volume_storage_1" },
+  { name: "set_date", record: "date_storage_1", valueType: "date" },
   ...series(15, (i) => "consumption_at_history_" + i, "m3", (i) => "volume_storage_" + (i + 1)),
-  { n: "meter_version", r: "model_version", as: "rhex" },
-  { n: "parameter_set", r: "parameter_set_id", as: "rhex" },
-  { n: "battery", u: "v", r: "voltage" },
+  { name: "meter_version", record: "model_version", valueType: "rhex" },
+  { name: "parameter_set", record: "parameter_set_id", valueType: "rhex" },
+  { name: "battery", unit: "v", record: "voltage" },
 ];
 
 const Q400_FIELDS: readonly FieldRule[] = [
-  { n: "meter_datetime", r: "date_time", as: "datetime" },
-  { n: "total", u: "m3", r: "volume" },
-  { n: "total_forward", u: "m3", r: "volume_forward_flow" },
-  { n: "total_backward", u: "m3", r: "volume_backward_flow" },
-  { n: "flow_temperature", u: "c", r: "flow_temperature" },
-  { n: "volume_flow", u: "m3h", r: "volume_flow" },
-  { n: "set_datetime", r: "date_time_storage_1", as: "datetime" },
-  { n: "consumption_at_set_date", u: "m3", r: "volume_storage_1" },
-  { n: "forward_at_set_date", u: "m3", r: "volume_forward_flow_storage_1" },
-  { n: "backward_at_set_date", u: "m3", r: "volume_backward_flow_storage_1" },
-  { n: "battery", u: "pct", r: "remaining_battery_life", ru: "%" },
-  { n: "battery", u: "pct", vib: "FD74" },
-  { n: "on_time", u: "h", r: "on_time" },
-  { n: "error_free_time", u: "h", r: "operating_time" },
-  { n: "error_code_counter", r: "error_flags_error" },
+  { name: "meter_datetime", record: "date_time", valueType: "datetime" },
+  { name: "total", unit: "m3", record: "volume" },
+  { name: "total_forward", unit: "m3", record: "volume_forward_flow" },
+  { name: "total_backward", unit: "m3", record: "volume_backward_flow" },
+  { name: "flow_temperature", unit: "c", record: "flow_temperature" },
+  { name: "volume_flow", unit: "m3h", record: "volume_flow" },
+  { name: "set_datetime", record: "date_time_storage_1", valueType: "datetime" },
+  { name: "consumption_at_set_date", unit: "m3", record: "volume_storage_1" },
+  { name: "forward_at_set_date", unit: "m3", record: "volume_forward_flow_storage_1" },
+  { name: "backward_at_set_date", unit: "m3", record: "volume_backward_flow_storage_1" },
+  { name: "battery", unit: "pct", record: "remaining_battery_life", recordUnit: "%" },
+  { name: "battery", unit: "pct", vifBytes: "FD74" },
+  { name: "on_time", unit: "h", record: "on_time" },
+  { name: "error_free_time", unit: "h", record: "operating_time" },
+  { name: "error_code_counter", record: "error_flags_error" },
 ];
 
 const ITRON_FIELDS: readonly FieldRule[] = [
-  { n: "total", u: "m3", r: "volume" },
-  { n: "total_backward", u: "m3", r: "volume_backward_flow" },
-  { n: "volume_flow", u: "m3h", r: "volume_flow" },
-  { n: "target", u: "m3", r: "volume_storage_1" },
-  { n: "target_date", r: "date_storage_1", as: "date" },
-  { n: "meter_datetime", r: "date_time", as: "datetime_s" },
-  { n: "enhanced_id", r: "enhanced_identification", as: "rhex" },
-  { n: "unknowna", vib: "7F", as: "rhex", fmt: (v) => (typeof v === "string" ? "WOOTA_" + v.replace(/^0+/, "") : v) },
-  { n: "unknownb", vib: "7F", nth: 1, as: "rhex", fmt: (v) => (typeof v === "string" ? "WOOTB_" + v : v) },
+  { name: "total", unit: "m3", record: "volume" },
+  { name: "total_backward", unit: "m3", record: "volume_backward_flow" },
+  { name: "volume_flow", unit: "m3h", record: "volume_flow" },
+  { name: "target", unit: "m3", record: "volume_storage_1" },
+  { name: "target_date", record: "date_storage_1", valueType: "date" },
+  { name: "meter_datetime", record: "date_time", valueType: "datetime_s" },
+  { name: "enhanced_id", record: "enhanced_identification", valueType: "rhex" },
+  { name: "unknowna", vifBytes: "7F", valueType: "rhex", transform: (v) => (typeof v === "string" ? "WOOTA_" + v.replace(/^0+/, "") : v) },
+  { name: "unknownb", vifBytes: "7F", occurrence: 1, valueType: "rhex", transform: (v) => (typeof v === "string" ? "WOOTB_" + v : v) },
 ];
 
 /** hydrodigit 0F block, firmware 0x13/0x15: contents bits, then battery code, backflow, 12 months. */
 const MONTHS = deepFreeze(["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]);
-const HD_CONTENTS: FlagTable = deepFreeze({ e: [[0x01, "BACKFLOW"], [0x04, "BATTERY_VOLTAGE"], [0x10, "MONTHLY_DATA"], [0x80, "LEAK_DATE"]], rest: "CONTENTS_" });
-const HD_CONTENTS_17: FlagTable = deepFreeze({ e: [[0x01, "BATTERY_VOLTAGE"], [0x02, "FRAUD_DATE"]], rest: "CONTENTS_" });
+const HD_CONTENTS: FlagTable = deepFreeze({ entries: [[0x01, "BACKFLOW"], [0x04, "BATTERY_VOLTAGE"], [0x10, "MONTHLY_DATA"], [0x80, "LEAK_DATE"]], unknownPrefix: "CONTENTS_" });
+const HD_CONTENTS_17: FlagTable = deepFreeze({ entries: [[0x01, "BATTERY_VOLTAGE"], [0x02, "FRAUD_DATE"]], unknownPrefix: "CONTENTS_" });
 /** Battery codes (low nibble) seen in the corpus → volts. */
 const HD_VOLTS: { readonly [code: number]: number } = deepFreeze({ 0x0a: 3.05, 0x0b: 3.2, 0x0e: 3.7 });
 
 function flagText(v: number, t: FlagTable): string {
   const out: string[] = [];
-  for (const e of t.e) if (e.length === 2 && (v & e[0]) !== 0) out.push(e[1]);
+  for (const e of t.entries) if (e.length === 2 && (v & e[0]) !== 0) out.push(e[1]);
   return out.sort().join(" ");
 }
 
@@ -131,31 +131,31 @@ function decodeHydrodigit(c: MfctContext): void {
 }
 
 export const WATER: readonly Driver[] = Object.freeze([
-  { name: "hydrus", detect: [{ m: "DME", v: 0x70, t: 0x07 }, { m: "DME", v: 0x76, t: 0x07 }, { m: "HYD", v: 0x24, t: 0x07 }, { m: "HYD", v: 0x8b, t: 0x07 }, { m: "HYD", v: 0x8b, t: 0x06 }, { m: "DME", v: 0x70, t: 0x06 }, { m: "DME", v: 0x70, t: 0x16 }], swappedAddress: true, fields: HYDRUS_FIELDS },
+  { name: "hydrus", detect: [{ manufacturer: "DME", version: 0x70, deviceType: 0x07 }, { manufacturer: "DME", version: 0x76, deviceType: 0x07 }, { manufacturer: "HYD", version: 0x24, deviceType: 0x07 }, { manufacturer: "HYD", version: 0x8b, deviceType: 0x07 }, { manufacturer: "HYD", version: 0x8b, deviceType: 0x06 }, { manufacturer: "DME", version: 0x70, deviceType: 0x06 }, { manufacturer: "DME", version: 0x70, deviceType: 0x16 }], swappedAddress: true, fields: HYDRUS_FIELDS },
   {
     name: "iperl",
-    detect: [{ m: "SEN", v: 0x68, t: 0x06 }, { m: "SEN", v: 0x68, t: 0x07 }, { m: "SEN", v: 0x7c, t: 0x07 }],
+    detect: [{ manufacturer: "SEN", version: 0x68, deviceType: 0x06 }, { manufacturer: "SEN", version: 0x68, deviceType: 0x07 }, { manufacturer: "SEN", version: 0x7c, deviceType: 0x07 }],
     fields: [
-      { n: "total", u: "m3", r: "volume" },
-      { n: "max_flow", u: "m3h", r: "volume_flow" },
+      { name: "total", unit: "m3", record: "volume" },
+      { name: "max_flow", unit: "m3h", record: "volume_flow" },
     ],
     status: [],
   },
   {
     name: "waterstarm",
-    detect: [{ m: "DWZ", v: 0x00, t: 0x06 }, { m: "DWZ", v: 0x02, t: 0x06 }, { m: "DWZ", v: 0x02, t: 0x07 }, { m: "EFE", v: 0x03, t: 0x07 }, { m: "EFE", v: 0x70, t: 0x07 }, { m: "DWZ", v: 0x00, t: 0x07 }],
+    detect: [{ manufacturer: "DWZ", version: 0x00, deviceType: 0x06 }, { manufacturer: "DWZ", version: 0x02, deviceType: 0x06 }, { manufacturer: "DWZ", version: 0x02, deviceType: 0x07 }, { manufacturer: "EFE", version: 0x03, deviceType: 0x07 }, { manufacturer: "EFE", version: 0x70, deviceType: 0x07 }, { manufacturer: "DWZ", version: 0x00, deviceType: 0x07 }],
     fields: WATERSTARM_FIELDS,
     status: [stsAndErrors({ errors: WATERSTARM_ERRORS })],
     decode: (c) => historyDates(c.out, "meter_datetime", 15),
   },
-  { name: "q400", detect: [{ m: "AXI", v: 0x01, t: 0x07 }, { m: "AXI", v: 0x10, t: 0x07 }, { m: "AXI", v: 0x20, t: 0x07 }], fields: Q400_FIELDS },
-  { name: "itron", detect: [{ m: "ITW", v: 0x00, t: 0x07 }, { m: "ITW", v: 0x03, t: 0x07 }, { m: "ITW", v: 0x33, t: 0x07 }, { m: "ITW", v: 0x00, t: 0x16 }], fields: ITRON_FIELDS },
+  { name: "q400", detect: [{ manufacturer: "AXI", version: 0x01, deviceType: 0x07 }, { manufacturer: "AXI", version: 0x10, deviceType: 0x07 }, { manufacturer: "AXI", version: 0x20, deviceType: 0x07 }], fields: Q400_FIELDS },
+  { name: "itron", detect: [{ manufacturer: "ITW", version: 0x00, deviceType: 0x07 }, { manufacturer: "ITW", version: 0x03, deviceType: 0x07 }, { manufacturer: "ITW", version: 0x33, deviceType: 0x07 }, { manufacturer: "ITW", version: 0x00, deviceType: 0x16 }], fields: ITRON_FIELDS },
   {
     name: "hydrodigit",
-    detect: [{ m: "BMT", v: 0x13, t: 0x06 }, { m: "BMT", v: 0x17, t: 0x06 }, { m: "BMT", v: 0x13, t: 0x07 }, { m: "BMT", v: 0x15, t: 0x07 }, { m: "BMT", v: 0x17, t: 0x07 }],
+    detect: [{ manufacturer: "BMT", version: 0x13, deviceType: 0x06 }, { manufacturer: "BMT", version: 0x17, deviceType: 0x06 }, { manufacturer: "BMT", version: 0x13, deviceType: 0x07 }, { manufacturer: "BMT", version: 0x15, deviceType: 0x07 }, { manufacturer: "BMT", version: 0x17, deviceType: 0x07 }],
     fields: [
-      { n: "total", u: "m3", r: "volume" },
-      { n: "meter_datetime", r: "date_time", as: "datetime" },
+      { name: "total", unit: "m3", record: "volume" },
+      { name: "meter_datetime", record: "date_time", valueType: "datetime" },
     ],
     status: [],
     decode: decodeHydrodigit,

@@ -8,15 +8,15 @@ import { stsAndErrors } from "./rules.js";
 import { monthsBack } from "./history.js";
 import { deepFreeze } from "../../util/freeze.js";
 
-const TOTAL: FieldRule = { n: "total", u: "m3", r: "volume" };
-const TARGET: FieldRule = { n: "target", u: "m3", r: "volume_storage_1" };
-const TARGET_DATE: FieldRule = { n: "target_date", r: "date_storage_1", as: "date" };
-const METER_DATETIME: FieldRule = { n: "meter_datetime", r: "date_time", as: "datetime" };
+const TOTAL: FieldRule = { name: "total", unit: "m3", record: "volume" };
+const TARGET: FieldRule = { name: "target", unit: "m3", record: "volume_storage_1" };
+const TARGET_DATE: FieldRule = { name: "target_date", record: "date_storage_1", valueType: "date" };
+const METER_DATETIME: FieldRule = { name: "meter_datetime", record: "date_time", valueType: "datetime" };
 
 /** aquastream error-flags bits. */
 const AQUASTREAM_ERRORS: FlagTable = deepFreeze({
-  e: [[0x1, "TAMPER"], [0x4, "BURST"], [0x8, "LEAK"], [0x80, "NO_FLOW"], [0x100, "LOW_BATTERY"], [0x200, "REVERSE"], [0x400, "OVERFLOW"]],
-  rest: "ERROR_FLAGS_",
+  entries: [[0x1, "TAMPER"], [0x4, "BURST"], [0x8, "LEAK"], [0x80, "NO_FLOW"], [0x100, "LOW_BATTERY"], [0x200, "REVERSE"], [0x400, "OVERFLOW"]],
+  unknownPrefix: "ERROR_FLAGS_",
 });
 
 /**
@@ -43,66 +43,66 @@ function decodeUiwsProfile(c: MfctContext): void {
 export const WATER3: readonly Driver[] = Object.freeze([
   {
     name: "aquastream",
-    detect: [{ m: "IMT", v: 0x01, t: 0x07 }],
+    detect: [{ manufacturer: "IMT", version: 0x01, deviceType: 0x07 }],
     fields: [
       TOTAL, METER_DATETIME, TARGET, TARGET_DATE,
-      { n: "total_backwards", u: "m3", r: "volume_tariff_1" },
-      { n: "battery_y", h: "02FD74", div: 365 },
+      { name: "total_backwards", unit: "m3", record: "volume_tariff_1" },
+      { name: "battery_y", header: "02FD74", divisor: 365 },
     ],
     status: [stsAndErrors({ errors: AQUASTREAM_ERRORS })],
   },
   {
     name: "fiowater",
-    detect: [{ m: "FIO", v: 0x01, t: 0x07 }],
+    detect: [{ manufacturer: "FIO", version: 0x01, deviceType: 0x07 }],
     fields: [TOTAL, METER_DATETIME],
-    status: [{ n: "status", parts: [{ sts: true }] }],
+    status: [{ name: "status", parts: [{ tplStatus: true }] }],
   },
   {
     name: "istawater",
-    detect: [{ m: "IST", v: 0x31, t: 0x07 }],
-    fields: [TOTAL, { n: "target", u: "m3", r: "volume_storage_2" }, { n: "target_date", r: "date_storage_2", as: "date" }],
+    detect: [{ manufacturer: "IST", version: 0x31, deviceType: 0x07 }],
+    fields: [TOTAL, { name: "target", unit: "m3", record: "volume_storage_2" }, { name: "target_date", record: "date_storage_2", valueType: "date" }],
     status: [],
   },
   {
     name: "maddalena",
-    detect: [{ m: "MAD", v: 0x01, t: 0x07 }, { m: "MAD", v: 0x01, t: 0x06 }],
-    fields: [{ n: "fabrication_no", r: "fabrication_number", as: "readable" }, METER_DATETIME, TARGET, TARGET_DATE, TOTAL],
+    detect: [{ manufacturer: "MAD", version: 0x01, deviceType: 0x07 }, { manufacturer: "MAD", version: 0x01, deviceType: 0x06 }],
+    fields: [{ name: "fabrication_no", record: "fabrication_number", valueType: "readable" }, METER_DATETIME, TARGET, TARGET_DATE, TOTAL],
   },
   {
     name: "watertech",
-    detect: [{ m: "WTT", v: 0x59, t: 0x07 }],
-    fields: [{ n: "software_version", r: "software_version", as: "readable" }, { n: "meter_datetime", r: "date_time", as: "datetime_s" }, TOTAL],
+    detect: [{ manufacturer: "WTT", version: 0x59, deviceType: 0x07 }],
+    fields: [{ name: "software_version", record: "software_version", valueType: "readable" }, { name: "meter_datetime", record: "date_time", valueType: "datetime_s" }, TOTAL],
   },
   {
     name: "uiws",
-    detect: [{ m: "ZRI", v: 0x99, t: 0x07 }],
+    detect: [{ manufacturer: "ZRI", version: 0x99, deviceType: 0x07 }],
     fields: [
       TOTAL, METER_DATETIME,
-      { n: "flow_temperature", u: "c", r: "flow_temperature" },
-      { n: "external_temperature", u: "c", r: "external_temperature" },
-      { n: "unknown", u: "m3", r: "volume_storage_1", nul: true, fmt: (v) => (v === -2147483.648 ? null : v) },
-      { n: "target_date", r: "date_storage_30", as: "date" },
-      { n: "target", u: "m3", r: "volume_storage_30" },
+      { name: "flow_temperature", unit: "c", record: "flow_temperature" },
+      { name: "external_temperature", unit: "c", record: "external_temperature" },
+      { name: "unknown", unit: "m3", record: "volume_storage_1", nullWhenInvalid: true, transform: (v) => (v === -2147483.648 ? null : v) },
+      { name: "target_date", record: "date_storage_30", valueType: "date" },
+      { name: "target", unit: "m3", record: "volume_storage_30" },
     ],
     decode: decodeUiwsProfile,
   },
   {
     name: "unismart",
-    detect: [{ m: "AMX", v: 0x01, t: 0x03 }],
+    detect: [{ manufacturer: "AMX", version: 0x01, deviceType: 0x03 }],
     fields: [
-      { n: "fabrication_no", r: "fabrication_number", as: "readable" },
-      { n: "total_datetime", r: "date_time", as: "datetime" },
-      { n: "total", u: "m3", r: "volume_uncorrected" },
-      { n: "target_datetime", r: "date_time_storage_1", as: "datetime" },
-      { n: "target", u: "m3", r: "volume_uncorrected_storage_1" },
-      { n: "version", r: "model_version", as: "readable" },
-      { n: "supplier_info", r: "special_supplier_information", as: "readable" },
-      { n: "parameter_set", r: "parameter_set_id", as: "readable" },
-      { n: "meter_datetime", r: "date_time", nth: 1, as: "datetime" },
+      { name: "fabrication_no", record: "fabrication_number", valueType: "readable" },
+      { name: "total_datetime", record: "date_time", valueType: "datetime" },
+      { name: "total", unit: "m3", record: "volume_uncorrected" },
+      { name: "target_datetime", record: "date_time_storage_1", valueType: "datetime" },
+      { name: "target", unit: "m3", record: "volume_uncorrected_storage_1" },
+      { name: "version", record: "model_version", valueType: "readable" },
+      { name: "supplier_info", record: "special_supplier_information", valueType: "readable" },
+      { name: "parameter_set", record: "parameter_set_id", valueType: "readable" },
+      { name: "meter_datetime", record: "date_time", occurrence: 1, valueType: "datetime" },
     ],
     status: [
-      { n: "status", parts: [{ rec: { n: "", h: "02FD74" }, flags: { e: [], rest: "STATUS_FLAGS_" } }] },
-      { n: "other", parts: [{ rec: { n: "", h: "017F" }, flags: { e: [], rest: "OTHER_FLAGS_" } }], ok: "" },
+      { name: "status", parts: [{ fromRecord: { name: "", header: "02FD74" }, flags: { entries: [], unknownPrefix: "STATUS_FLAGS_" } }] },
+      { name: "other", parts: [{ fromRecord: { name: "", header: "017F" }, flags: { entries: [], unknownPrefix: "OTHER_FLAGS_" } }], okText: "" },
     ],
   },
 ]);
