@@ -10,6 +10,7 @@ import type { EllHeader } from "./ell/ell.js";
 import type { AflHeader } from "./afl/afl.js";
 import type { TplHeader } from "./transport/tpl.js";
 import type { DataRecord } from "./application/record.js";
+import type { RecordShape } from "./application/record-shape.js";
 import type { WmbusError } from "./errors.js";
 
 /** What kind of frame a telegram came in: wireless (EN 13757-4), or wired M-Bus long, short or ACK (EN 13757-2). */
@@ -55,6 +56,12 @@ export interface Telegram {
   /** Which security step ran: e.g. "ell_ctr", "mode5", "mode7", "afl_mac". */
   security: string[];
   records: DataRecord[];
+  /**
+   * The shape of each record, in order, when the records are a full frame whose shapes the decoder memoises
+   * (FormatCache.learnFrame): the same list object for every frame of that format, so the readings work out once
+   * per format which record each rule takes (meters/fields.ts RulePicks).
+   */
+  recordShapes?: readonly RecordShape[];
   /** APL offset range in `bytes`. */
   aplStart: number;
   aplEnd: number;

@@ -98,6 +98,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** A full frame's record shapes with their header bytes and signature (see FormatCache.learnShapes). */
 interface FrameFormat {
   shapes: readonly RecordShape[];
+  /** Every shape is memoised (serial > 0): the next frame of this format brings the same shape objects. */
+  memoised: boolean;
   bytes: Uint8Array;
   signature: number;
   sig: string;
@@ -179,17 +181,35 @@ export class FormatCache {
    */
   learnShapes(shapes: readonly RecordShape[], scope?: FormatScope): number {
     if (shapes.length === 0) return this.learn(new Uint8Array(0), scope);
+    return this.#learnFrame(shapes, scope).signature;
+  }
+
+  /**
+   * learnShapes for a non-empty list, returning the memo's own list of these shapes instead of the signature: the
+   * same list object for every frame of this format while the memos keep it, so a reader can key work done once per
+   * frame format by it (Telegram.recordShapes). Undefined when some header is not memoised (too long, plain-text
+   * unit, no shape memo): every frame of such a format brings a new list.
+   */
+  learnFrame(shapes: readonly RecordShape[], scope?: FormatScope): readonly RecordShape[] | undefined {
+    const frame = this.#learnFrame(shapes, scope);
+    return frame.memoised ? frame.shapes : undefined;
+  }
+
+  #learnFrame(shapes: readonly RecordShape[], scope: FormatScope | undefined): FrameFormat {
     const hash = shapesKey(shapes);
     let frame = this.frames.get(hash);
     if (frame === undefined || !sameShapes(frame.shapes, shapes)) {
       const bytes = formatHeaderBytes(shapes);
       const signature = formatSignature(bytes);
-      frame = { shapes, bytes, signature, sig: hex16(signature) };
+      let memoised = true;
+      for (let i = 0; i < shapes.length; i++) if (shapes[i].serial === 0) memoised = false;
+      frame = { shapes, memoised, bytes, signature, sig: hex16(signature) };
       if (this.frames.size >= this.#frameMemo) this.frames.delete(this.frames.keys().next().value!);
       this.frames.set(hash, frame);
     }
     // the memo's own list: a format learnt from it is then recognised by identity (sameShapes)
-    return this.keep(frame.bytes, frame.signature, frame.sig, scope, frame.shapes);
+    this.keep(frame.bytes, frame.signature, frame.sig, scope, frame.shapes);
+    return frame;
   }
 
   /** Stores or refreshes a learnt format (see learnShapes). */

@@ -26,7 +26,10 @@ export interface RecordShape {
   dataLength: number;
   /** Stable record name (quantity, labels, storage, tariff, sub-unit, function). */
   name: string;
-  /** A number unique to this shape object (so that a list of shapes can be hashed, see format-cache.ts). */
+  /**
+   * A number unique to this shape object among the shapes of its memo (so that a list of shapes can be hashed, see
+   * format-cache.ts); 0 for a shape that is not memoised (a header the memo does not keep, or no memo).
+   */
   serial: number;
   /**
    * The most common data, a plain binary number of at most 6 bytes without an additive VIFE, is read
@@ -149,12 +152,16 @@ export class ShapeMemo {
   /** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
   shapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
     const key = this.max > 0 ? shapeKey(buf, pos, end) : -1;
-    if (key < 0) return parseShape(buf, pos, end, this.#next());
+    if (key < 0) return parseShape(buf, pos, end, 0); // parsed afresh every time: serial 0
     const memo = this.memo;
     let s = memo.get(key);
     if (s === undefined) {
       s = parseShape(buf, pos, end, this.#next());
-      if (memo.size >= this.max) memo.delete(memo.keys().next().value!); // the oldest shape goes first
+      if (memo.size >= this.max) memo.delete(memo.keys().next().value!); // the least recently used shape goes first
+      memo.set(key, s);
+    } else if (memo.size >= this.max) {
+      // a full memo keeps its order by use, so shapes that every meter sends (date/time, volume) stay
+      memo.delete(key);
       memo.set(key, s);
     }
     return s;

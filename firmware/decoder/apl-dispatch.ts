@@ -17,7 +17,10 @@ export function decodeApl(t: Telegram, formats: FormatCache | undefined): void {
       const parsed = parseRecordsWithHeaders(bytes, start, end, true, formats?.shapes);
       t.records = parsed.records;
       if (parsed.error) keepUnparsed(t, parsed.error);
-      else if (formats && parsed.headers.length > 0) formats.learnShapes(parsed.headers, t.meter);
+      else if (formats && parsed.headers.length > 0) {
+        const shapes = formats.learnFrame(parsed.headers, t.meter);
+        if (shapes !== undefined) t.recordShapes = shapes; // one list object per frame format
+      }
       return;
     }
     case "compact": {

@@ -7,7 +7,8 @@ import { convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
 import { recordDataBytes, recordVibHex } from "../application/records.js";
-import type { ReadingPlans } from "./plans.js";
+import { PICK_ENTRIES, type ReadingPlans } from "./plans.js";
+import type { RecordShape } from "../application/record-shape.js";
 
 /** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs). */
 export const vibHex = recordVibHex;
@@ -38,13 +39,19 @@ export function ruleMatches(rule: FieldRule, rec: DataRecord): boolean {
  * rules and falls back to this scan for the rest (perf-equivalence checks both agree).
  */
 export function findRecord(rule: FieldRule, records: readonly DataRecord[]): DataRecord | undefined {
+  const i = findRecordAt(rule, records);
+  return i < 0 ? undefined : records[i];
+}
+
+/** findRecord's record index (-1: none). */
+function findRecordAt(rule: FieldRule, records: readonly DataRecord[]): number {
   let n = rule.occurrence ?? 0;
-  for (const rec of records) {
-    if (!ruleMatches(rule, rec)) continue;
-    if (n === 0) return rec;
+  for (let i = 0; i < records.length; i++) {
+    if (!ruleMatches(rule, records[i])) continue;
+    if (n === 0) return i;
     n--;
   }
-  return undefined;
+  return -1;
 }
 
 /** Data bytes of a record as hex, without the LVAR length byte. */
@@ -233,34 +240,69 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
 }
 
 /**
+ * Which record each rule of a list takes (record index; -1: none; UNPICKED: not looked up yet) in the telegrams
+ * of one frame format. A rule picks its record by what the record's shape says (name, header, VIB, storage,
+ * tariff, sub-unit, unit), so a pick holds for every telegram whose records have the same shapes
+ * (Telegram.recordShapes). Each pick is looked up the first time its rule needs a record.
+ */
+export interface RulePicks {
+  rules: readonly FieldRule[];
+  at: Int16Array;
+}
+
+const UNPICKED = -2;
+
+/** The picks of `rules` for records of these shapes, kept in `plans` per shape list (new ones all UNPICKED). */
+function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], plans: ReadingPlans): Int16Array {
+  const known = plans.picks.get(shapes);
+  if (known !== undefined && known.rules === rules) return known.at;
+  const at = new Int16Array(rules.length).fill(UNPICKED);
+  plans.keep(plans.picks, shapes, { rules, at }, PICK_ENTRIES);
+  return at;
+}
+
+/**
  * The records of one telegram indexed by record name, so a rule that names its record (`record`, the
  * common case) looks at the records of that name only instead of scanning them all. `first` maps a
  * name to its first record, `next[i]` is the next record with the same name as record i (-1: none).
+ * The chains are built on the first look-up: a telegram whose rules were picked per frame format
+ * (RulePicks) often needs none.
  */
 export class RecordIndex {
   readonly records: readonly DataRecord[];
-  private readonly first = new Map<string, number>();
-  private readonly next: number[];
+  private first: Map<string, number> | undefined = undefined;
+  private next: number[] = [];
   /** The same chains by VIB hex, built on demand (withVibIndex). */
   private vibFirst?: Map<string, number>;
   private vibNext?: number[];
 
   constructor(records: readonly DataRecord[]) {
     this.records = records;
-    this.next = new Array<number>(records.length);
+  }
+
+  /** The name chains (built on first use). */
+  private chains(): Map<string, number> {
+    if (this.first !== undefined) return this.first;
+    const records = this.records;
+    const first = new Map<string, number>();
+    const next = new Array<number>(records.length);
     for (let i = records.length - 1; i >= 0; i--) {
       const name = records[i].name;
-      const f = this.first.get(name);
-      this.next[i] = f === undefined ? -1 : f;
-      this.first.set(name, i);
+      const f = first.get(name);
+      next[i] = f === undefined ? -1 : f;
+      first.set(name, i);
     }
+    this.next = next;
+    this.first = first;
+    return first;
   }
 
   /** A rule with a list of record names: the nth record, in record order, that has one of them. */
-  private findAnyName(rule: FieldRule, names: readonly string[]): DataRecord | undefined {
+  private findAnyName(rule: FieldRule, names: readonly string[]): number {
+    const first = this.chains();
     const hits: number[] = [];
     for (let k = 0; k < names.length; k++) {
-      const f = this.first.get(names[k]);
+      const f = first.get(names[k]);
       for (let i = f === undefined ? -1 : f; i >= 0; i = this.next[i]) {
         if (rule.recordUnit === undefined || this.records[i].unit === rule.recordUnit) hits.push(i);
       }
@@ -269,10 +311,10 @@ export class RecordIndex {
     let n = rule.occurrence ?? 0;
     for (let k = 0; k < hits.length; k++) {
       if (k > 0 && hits[k] === hits[k - 1]) continue; // a name listed twice
-      if (n === 0) return this.records[hits[k]];
+      if (n === 0) return hits[k];
       n--;
     }
-    return undefined;
+    return -1;
   }
 
   /** Also index the records by VIB hex, for rule lists with VIB rules. */
@@ -292,24 +334,29 @@ export class RecordIndex {
 
   /** Same result as findRecord(rule, records). */
   find(rule: FieldRule): DataRecord | undefined {
+    const i = this.findAt(rule);
+    return i < 0 ? undefined : this.records[i];
+  }
+
+  /** find's record index (-1: none). */
+  findAt(rule: FieldRule): number {
     const r = rule.record;
     if (typeof r !== "string" || rule.vifBytes !== undefined || rule.header !== undefined) return this.findOther(rule);
     let n = rule.occurrence ?? 0;
-    const f = this.first.get(r);
+    const f = this.chains().get(r);
     for (let i = f === undefined ? -1 : f; i >= 0; i = this.next[i]) {
-      const rec = this.records[i];
-      if (rule.recordUnit !== undefined && rec.unit !== rule.recordUnit) continue;
-      if (n === 0) return rec;
+      if (rule.recordUnit !== undefined && this.records[i].unit !== rule.recordUnit) continue;
+      if (n === 0) return i;
       n--;
     }
-    return undefined;
+    return -1;
   }
 
   /** Rules that do not name one record: a list of names, by the VIB index when built, else a scan. */
-  private findOther(rule: FieldRule): DataRecord | undefined {
+  private findOther(rule: FieldRule): number {
     const r = rule.record;
     if (typeof r === "object" && rule.vifBytes === undefined && rule.header === undefined) return this.findAnyName(rule, r);
-    if (this.vibFirst === undefined || rule.vifBytes === undefined || rule.record !== undefined || rule.header !== undefined) return findRecord(rule, this.records);
+    if (this.vibFirst === undefined || rule.vifBytes === undefined || rule.record !== undefined || rule.header !== undefined) return findRecordAt(rule, this.records);
     let n = rule.occurrence ?? 0;
     const f = this.vibFirst.get(rule.vifBytes);
     for (let i = f === undefined ? -1 : f; i >= 0; i = this.vibNext![i]) {
@@ -318,30 +365,43 @@ export class RecordIndex {
       if (rule.tariff !== undefined && rec.tariff !== rule.tariff) continue;
       if (rule.subunit !== undefined && rec.subunit !== rule.subunit) continue;
       if (rule.recordUnit !== undefined && rec.unit !== rule.recordUnit) continue;
-      if (n === 0) return rec;
+      if (n === 0) return i;
       n--;
     }
-    return undefined;
+    return -1;
   }
 }
 
 /**
  * Applies the rules in order; the first rule that yields a field wins unless a later one says `overwrite`.
  * With `origin`, each field's source record index is noted there under "<field>_field". `plans` keeps the
- * work done per rule list (names, VIB index) for the next telegram.
+ * work done per rule list (names, VIB index) for the next telegram, and with `shapes` (Telegram.recordShapes)
+ * which record each rule takes in telegrams of that frame format.
  */
 export function applyRules(
   rules: readonly FieldRule[], records: readonly DataRecord[] | RecordIndex, out: Reading, origin?: Reading, plans?: ReadingPlans,
+  shapes?: readonly RecordShape[],
 ): void {
   const index = records instanceof RecordIndex ? records : new RecordIndex(records);
   const plan = rulePlan(rules, plans);
   const names = plan.names;
-  if (plan.vibIndex) index.withVibIndex();
+  const all = index.records;
+  const picks = shapes !== undefined && plans !== undefined && shapes.length === all.length ? rulePicks(rules, shapes, plans) : undefined;
+  if (plan.vibIndex && picks === undefined) index.withVibIndex();
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     const name = names[i];
     if (!rule.overwrite && out[name] !== undefined && out[name] !== null) continue;
-    const rec = index.find(rule);
+    let rec: DataRecord | undefined;
+    if (picks === undefined) rec = index.find(rule);
+    else {
+      let j = picks[i];
+      if (j === UNPICKED) {
+        if (plan.vibIndex) index.withVibIndex();
+        j = picks[i] = index.findAt(rule);
+      }
+      rec = j < 0 ? undefined : all[j];
+    }
     if (rec === undefined) {
       if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
       continue;

@@ -8,12 +8,19 @@
  * brings; when one is full it is emptied and refilled.
  */
 import type { FieldRule, FlagTable } from "./types.js";
-import type { RulePlan } from "./fields.js";
+import type { RulePicks, RulePlan } from "./fields.js";
+import type { RecordShape } from "../application/record-shape.js";
 import type { FlagPlan } from "./status.js";
 import type { DetectIndex } from "./drivers/index.js";
 
 /** Default bound of each map: every driver table of the registry fits. */
 export const DEFAULT_PLAN_ENTRIES = 512;
+
+/**
+ * Bound of the rule picks (one per frame format heard): as many as the device's frame-format memo keeps
+ * (application/format-cache.ts DEVICE_FRAME_MEMO), since a format the decoder forgot gets a new shape list.
+ */
+export const PICK_ENTRIES = 128;
 
 export class ReadingPlans {
   /** Entries each map keeps before it is emptied. */
@@ -24,6 +31,8 @@ export class ReadingPlans {
   readonly rules = new Map<readonly FieldRule[], RulePlan>();
   /** Flag-table plans (status.ts). */
   readonly flags = new Map<FlagTable, FlagPlan>();
+  /** Which record each rule takes, by the shape list of a frame format (Telegram.recordShapes), at most PICK_ENTRIES. */
+  readonly picks = new Map<readonly RecordShape[], RulePicks>();
   /** The detection index of the driver registry (drivers/index.ts), built on first use. */
   detect: DetectIndex | undefined = undefined;
 
@@ -32,8 +41,8 @@ export class ReadingPlans {
   }
 
   /** Keeps `value` under `key` in `map` (one of this instance's), emptying the map first when it is full. */
-  keep<K, V>(map: Map<K, V>, key: K, value: V): V {
-    if (map.size >= this.maxEntries) map.clear();
+  keep<K, V>(map: Map<K, V>, key: K, value: V, max = this.maxEntries): V {
+    if (map.size >= max) map.clear();
     map.set(key, value);
     return value;
   }

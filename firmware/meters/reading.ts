@@ -6,6 +6,7 @@ import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
 import { applyRules, dataHex, fieldNames, RecordIndex } from "./fields.js";
+import { recordDataLength } from "../application/records.js";
 import { fromHex, toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS } from "./status.js";
@@ -83,7 +84,7 @@ function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
     const r = records[i];
     if (r.quantity === "manufacturer_data" && r.vif === null) {
       const at = r.offset + 1;
-      return t.bytes.subarray(at, at + (r.data.length >> 1));
+      return t.bytes.subarray(at, at + recordDataLength(r)); // the length without spelling the data hex
     }
   }
   return new Uint8Array(0);
@@ -124,7 +125,7 @@ export function applyDriver(
   }
   const index = new RecordIndex(records);
   const origin: Reading | undefined = opts.fieldOrigin || opts.calculate ? {} : undefined;
-  applyRules(d.fields, index, out, origin, plans);
+  applyRules(d.fields, index, out, origin, plans, t.recordShapes);
   if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
   if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
   if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out, plans);

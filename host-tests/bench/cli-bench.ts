@@ -22,7 +22,10 @@ export interface CliThroughput {
 export function cliInput(lines: number): { text: string; lines: number } {
   const first = corpusPath();
   const recs = [...readCorpusLines(first), ...readCorpusLines(first.replace(/wmbus-telegrams\.jsonl$/, "wmbus-telegrams-more.jsonl"))];
-  const one = recs.map((r) => JSON.stringify({ telegram: r.telegram, key: r.key ?? undefined, prelude: r.prelude.length ? r.prelude : undefined }));
+  // a key that is not 32 hex digits (one corpus record has 16) is left out, as the XS harness does: the CLI would
+  // answer that line as a bad line and exit 3, which the bench takes for a failed run
+  const key = (r: { key: string | null }) => (r.key !== null && r.key.length === 32 ? r.key : undefined);
+  const one = recs.map((r) => JSON.stringify({ telegram: r.telegram, key: key(r), prelude: r.prelude.length ? r.prelude : undefined }));
   const out: string[] = [];
   while (out.length < lines) out.push(...one);
   return { text: out.join("\n") + "\n", lines: out.length };
@@ -39,7 +42,7 @@ export function cliThroughput(lines = 40_000, rounds = 3): CliThroughput | undef
       encoding: "utf8",
     });
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0) return undefined;
+    if (r.status !== 0 && r.status !== 1) return undefined; // 1: some telegrams did not decode (corpus content), not a failed run
     const out = r.stdout.split("\n").filter((l) => l !== "").length;
     if (out !== input.lines) return undefined; // one output line per request, or the figure means nothing
     best = Math.min(best, s);

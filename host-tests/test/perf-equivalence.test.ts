@@ -19,6 +19,8 @@ import { createSecurityHook } from "../../firmware/security/telegram-security.js
 import { decodeTelegram } from "../../firmware/decoder/decode.js";
 import { WmbusError } from "../../firmware/errors.js";
 import { nodeCipher } from "../../host/aes-node.js";
+import { makeReading } from "../../firmware/meters/reading.js";
+import { ReadingPlans } from "../../firmware/meters/plans.js";
 import { loadCorpus } from "./corpus-helpers.js";
 
 const corpus = loadCorpus();
@@ -146,6 +148,36 @@ describe("readings record index", () => {
       }
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+});
+
+describe("rule picks per frame format", () => {
+  /** Every corpus telegram's reading, each telegram decoded and read `times` times in a row (the last one kept). */
+  function readAll(memo: MemoSizes | undefined, plans: ReadingPlans | undefined, times: number): { readings: string[]; shaped: number } {
+    const dec = new TelegramDecoder({ cipher: nodeCipher(), memo });
+    const readings: string[] = [];
+    let shaped = 0;
+    for (const r of corpus) {
+      const key = r.key && r.key.length === 32 ? r.key : undefined;
+      for (const p of r.prelude) dec.decode(fromHex(p), { key });
+      let text = "";
+      for (let k = 0; k < times; k++) {
+        const t = dec.decode(fromHex(r.telegram), { key }).telegram;
+        if (k === times - 1 && t.recordShapes !== undefined) shaped++;
+        text = JSON.stringify(makeReading(t, { timestamp: "2024-01-01T00:00:00Z", driver: r.driver ?? undefined, plans, fieldOrigin: true, keys: key ? new KeyStore() : undefined }));
+      }
+      readings.push(text);
+    }
+    return { readings, shaped };
+  }
+
+  it("give the readings (field origins included) of the plain record look-up, from the first frame of a format on", () => {
+    const plain = readAll({ shapes: 0 }, undefined, 1);
+    expect(plain.shaped).toBe(0); // no shape memo: no shape lists, every rule looked up
+    const picked = readAll(undefined, new ReadingPlans(), 3);
+    expect(picked.shaped).toBeGreaterThan(corpus.length / 2); // most telegrams go through the picks
+    expect(picked.readings).toEqual(plain.readings);
+    expect(readAll(undefined, new ReadingPlans(2), 2).readings).toEqual(plain.readings); // plans emptied all the time
   });
 });
 
