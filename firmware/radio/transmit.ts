@@ -106,6 +106,36 @@ export function serializeJob(job: TxJob): Uint8Array {
   return out;
 }
 
+/**
+ * The shared start of a driver's transmit (CC1101, SX1262): refuses a second send while one runs and hands
+ * `send` to `defer` (a timer turn right after the caller returns, so a downlink started from `onFrame` does not
+ * cut into the receive path still running). `send` resolves through `done`; a throw fails the send. Never rejects.
+ */
+export function startTransmit(
+  chip: string,
+  gate: { busy: boolean },
+  countFailure: () => void,
+  defer: (run: () => void) => void,
+  send: (done: (r: TransmitResult) => void) => void,
+): Promise<TransmitResult> {
+  return new Promise((resolve) => {
+    const fail = (e: unknown) => {
+      gate.busy = false;
+      countFailure();
+      resolve({ ok: false, reason: e instanceof Error ? e.message : String(e) });
+    };
+    if (gate.busy) return fail(`${chip}: busy with another transmission`);
+    gate.busy = true;
+    defer(() => {
+      try {
+        send(resolve);
+      } catch (e) {
+        fail(e);
+      }
+    });
+  });
+}
+
 /** A Transmitter for a radio that cannot send: every request is refused with `reason`. */
 export function noTransmitter(reason: string): Transmitter {
   return {

@@ -12,6 +12,7 @@
 import { parseWired } from "../link/wired.js";
 import { decodeTelegram } from "../decoder/decode.js";
 import { answerTimeoutMs, gapTimeoutMs, type BaudRate, type LineTimers, type SerialLine } from "./line.js";
+import type { WiredLineStatus } from "../uplink/status.js";
 import {
   ADDRESS_SELECTED, ANY_SECONDARY, C_REQ_UD2, C_SND_NKE, FCB, RSP_UD_FUNCTION, secondaryText, selectFrame, shortFrame,
   type SecondaryAddress,
@@ -23,13 +24,8 @@ export type Answer =
   | { kind: "none" }
   | { kind: "garbage"; bytes: Uint8Array; why: string };
 
-export interface MasterStats {
-  requests: number;
-  retries: number;
-  timeouts: number;
-  garbage: number;
-  frames: number;
-}
+/** Line counters: the status document's shape (uplink/status.ts). */
+export type MasterStats = WiredLineStatus;
 
 export interface MasterOptions {
   baud?: BaudRate;

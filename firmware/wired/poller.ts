@@ -8,6 +8,7 @@ import type { LineTimers } from "./line.js";
 import type { SecondaryAddress } from "./frames.js";
 import { secondaryText } from "./frames.js";
 import type { ReadResult, WiredMaster } from "./master.js";
+import type { WiredMeterStatus } from "../uplink/status.js";
 
 export interface WiredMeterPlan {
   /** The configured meter id (gateway config `meters[].id`) the readings are filed under. */
@@ -24,16 +25,8 @@ export interface PollSink {
   failed(plan: WiredMeterPlan, reason: string): void;
 }
 
-export interface MeterPollStats {
-  meterId: string;
-  address: string;
-  polls: number;
-  ok: number;
-  failed: number;
-  telegrams: number;
-  lastError?: string;
-  lastOkAt?: number;
-}
+/** Per polled meter: the status document's shape (uplink/status.ts), kept there so uplink and web can name it. */
+export type MeterPollStats = WiredMeterStatus;
 
 export class WiredPoller {
   readonly #master: WiredMaster;

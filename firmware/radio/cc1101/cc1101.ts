@@ -35,7 +35,7 @@ import { Cc1101Receiver } from "./cc1101-receive.js";
 import { MARC, PARTNUM_CC1101, REG, STATUS, STROBE, VERSION_CC1101 } from "./cc1101-registers.js";
 import { settingsImage } from "./cc1101-settings.js";
 import { planTransmission } from "../../phy/tx-plan.js";
-import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult } from "../transmit.js";
+import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult, startTransmit } from "../transmit.js";
 import { cc1101Preamble, cc1101TxJob, programmedRate, txPayload } from "./cc1101-transmit.js";
 import { FIFO, FIFO_SIZE, LENGTH } from "./cc1101-registers.js";
 
@@ -135,7 +135,8 @@ export class CC1101 implements Radio, Transmitter {
   #initialisedOk = false;
   #watchdog: unknown = null;
   /** A transmission is under way (reception paused). */
-  #txBusy = false;
+  /** A transmission is running (radio/transmit.ts startTransmit). */
+  readonly #tx = { busy: false };
 
   constructor(options: Cc1101Options) {
     this.#timers = options.timers;
@@ -224,28 +225,13 @@ export class CC1101 implements Radio, Transmitter {
    * receive path that is still running.
    */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
-    return new Promise((resolve) => {
-      const fail = (e: unknown) => {
-        this.#txBusy = false;
-        this.#extra.txFailures++;
-        resolve({ ok: false, reason: e instanceof Error ? e.message : String(e) });
-      };
-      if (this.#txBusy) return fail("cc1101: busy with another transmission");
-      this.#txBusy = true;
-      this.#timers.set(() => {
-        try {
-          this.#transmit(req, resolve);
-        } catch (e) {
-          fail(e);
-        }
-      }, 0);
-    });
+    return startTransmit("cc1101", this.#tx, () => this.#extra.txFailures++, (run) => this.#timers.set(run, 0), (done) => this.#transmit(req, done));
   }
 
   #transmit(req: TransmitRequest, done: (r: TransmitResult) => void): void {
     const bus = this.#bus;
     if (!bus || !this.#listen || !this.#initialisedOk) {
-      this.#txBusy = false;
+      this.#tx.busy = false;
       this.#extra.txFailures++;
       return done({ ok: false, reason: "cc1101: radio not started" });
     }
@@ -266,7 +252,7 @@ export class CC1101 implements Radio, Transmitter {
     let fixed = total <= 255;
     let startedAt = 0, airEnd = 0;
     const finish = (result: TransmitResult) => {
-      this.#txBusy = false;
+      this.#tx.busy = false;
       if (result.ok) this.#extra.transmissions++;
       else this.#extra.txFailures++;
       if (this.#bus && this.#listen) this.#restoreRx(result.ok ? "" : result.reason);
@@ -389,7 +375,7 @@ export class CC1101 implements Radio, Transmitter {
     this.#watchdog = this.#timers.set(() => {
       this.#watchdog = null;
       if (!this.#listen) return;
-      if (this.#txBusy) return this.#armWatchdog(); // the transmission ends with RX re-armed
+      if (this.#tx.busy) return this.#armWatchdog(); // the transmission ends with RX re-armed
       const paused = this.#nativeStarted;
       const arms = this.#rx.arms;
       if (paused) this.#native!.pause(true, false);

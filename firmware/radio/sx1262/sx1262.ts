@@ -42,7 +42,7 @@ import { Sx1262Receiver } from "./sx1262-receive.js";
 import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
 import { DeviceErrorWatch, type Sx1262Setup, channelCommands, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
 import { planTransmission } from "../../phy/tx-plan.js";
-import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult } from "../transmit.js";
+import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult, startTransmit } from "../transmit.js";
 import { SX_RAMP_US, sx1262Preamble, sx1262TxJob } from "./sx1262-transmit.js";
 
 export { RSSI_UNKNOWN_DBM } from "./sx1262-receive.js";
@@ -145,7 +145,8 @@ export class SX1262 implements Radio, Transmitter {
   #dio1WasHigh = false;
   #listen: RadioListen = "TC";
   /** A transmission is under way (reception paused, DIO1 carries TxDone). */
-  #txBusy = false;
+  /** A transmission is running (radio/transmit.ts startTransmit). */
+  readonly #tx = { busy: false };
 
   constructor(options: Sx1262Options) {
     this.#timers = options.timers;
@@ -232,27 +233,12 @@ export class SX1262 implements Radio, Transmitter {
    * receive path, which re-arms RX after delivering.
    */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
-    return new Promise((resolve) => {
-      const fail = (e: unknown) => {
-        this.#txBusy = false;
-        this.#extra.txFailures++;
-        resolve({ ok: false, reason: e instanceof Error ? e.message : String(e) });
-      };
-      if (this.#txBusy) return fail("sx1262: busy with another transmission");
-      this.#txBusy = true;
-      this.#timers.set(() => {
-        try {
-          this.#transmit(req, resolve);
-        } catch (e) {
-          fail(e);
-        }
-      }, 0);
-    });
+    return startTransmit("sx1262", this.#tx, () => this.#extra.txFailures++, (run) => this.#timers.set(run, 0), (done) => this.#transmit(req, done));
   }
 
   #transmit(req: TransmitRequest, done: (r: TransmitResult) => void): void {
     const refuse = (reason: string) => {
-      this.#txBusy = false;
+      this.#tx.busy = false;
       this.#extra.txFailures++;
       done({ ok: false, reason });
     };
@@ -266,7 +252,7 @@ export class SX1262 implements Radio, Transmitter {
     this.#rx.cancel();
     let startedAt = 0, airEnd = 0;
     const finish = (result: TransmitResult) => {
-      this.#txBusy = false;
+      this.#tx.busy = false;
       if (result.ok) this.#extra.transmissions++;
       else this.#extra.txFailures++;
       if (!this.#closed) this.#restoreRx(result.ok ? "" : result.reason);
@@ -352,7 +338,7 @@ export class SX1262 implements Radio, Transmitter {
 
   /** DIO1 rose (or the watchdog found it high): serve IRQs until DIO1 is low, at most MAX_IRQ_PASSES times. */
   #onDio1(): void {
-    if (this.#txBusy) return; // TxDone is the transmission's poll's
+    if (this.#tx.busy) return; // TxDone is the transmission's poll's
     for (let pass = 0; pass < MAX_IRQ_PASSES; pass++) {
       if (!this.#ready || this.#closed) return;
       if (pass > 0) {
@@ -385,7 +371,7 @@ export class SX1262 implements Radio, Transmitter {
     this.#watchdog = this.#timers.set(() => {
       this.#watchdog = null;
       if (this.#closed) return;
-      if (!this.#txBusy) this.#withBus(() => this.#check());
+      if (!this.#tx.busy) this.#withBus(() => this.#check());
       this.#armWatchdog();
     }, WATCHDOG_MS);
   }
