@@ -9,6 +9,7 @@
  */
 import type { FieldRule, FlagTable } from "./types.js";
 import type { RulePicks, RulePlan } from "./fields.js";
+import { DEVICE_FRAME_MEMO } from "../application/format-cache.js";
 import type { RecordShape } from "../application/record-shape.js";
 import type { FlagPlan } from "./status.js";
 import type { DetectIndex } from "./drivers/index.js";
@@ -19,8 +20,10 @@ export const DEFAULT_PLAN_ENTRIES = 512;
 /**
  * Bound of the rule picks (one per frame format heard): as many as the device's frame-format memo keeps
  * (application/format-cache.ts DEVICE_FRAME_MEMO), since a format the decoder forgot gets a new shape list.
+ * An entry keeps its shape list (and so its record shapes) alive: at 128 the real-SDK 50-meter replay held
+ * about 16 000 more XS slots than at 32 (docs/performance.md, "XS heap on the real SDK").
  */
-export const PICK_ENTRIES = 128;
+export const PICK_ENTRIES = DEVICE_FRAME_MEMO;
 
 export class ReadingPlans {
   /** Entries each map keeps before it is emptied. */
