@@ -62,6 +62,31 @@ export class BidirMeter {
   }
 
   /** A telegram with C-field `c`, TPL CI 7A mode 5 with CFG B A = 1 0 (a window after this frame). */
+  /**
+   * What the meter does with a downlink addressed to it (`f`: L first, CRCs stripped), and the frame it answers
+   * with: SND-UD decrypted with its key, a 01 FD1F record setting the valve (0 closed, 1 open), answered with an
+   * ACK; REQ-UD2 answered with the longer telegram; anything else (or a SND-UD that does not decrypt) unanswered.
+   * Both air models (timing only here, chip level in valve-air.ts) send the answer in the meter's own way.
+   */
+  react(cipher: BlockCipher, f: Uint8Array): Uint8Array | undefined {
+    const c = f[1];
+    if ((c & 0xcf) === 0x43) {
+      const res = new TelegramDecoder({ cipher }).decode(f, { key: toHex(this.o.key), crc: "none" });
+      if (!res.ok || res.telegram.payloadState !== "decrypted") {
+        this.log.push("SND-UD rejected: " + (res.error?.code ?? "not encrypted"));
+        return undefined;
+      }
+      for (const r of res.telegram.records) if (r.header === "01FD1F" && this.o.kind === "valve") this.valve = r.data === "00" ? "closed" : "open";
+      this.log.push("SND-UD accepted, valve " + this.valve);
+      return encodeTelegram({ dll: { c: 0x00, address: this.address }, apl: [], crc: "A" });
+    }
+    if ((c & 0xcf) === 0x4b) {
+      this.log.push("REQ-UD2");
+      return this.frame(cipher, 0x08, true);
+    }
+    return undefined;
+  }
+
   frame(cipher: BlockCipher, c: number, long = false): Uint8Array {
     const apl = this.records(long);
     // C mode: an ELL I with CC B (bidirectional) and D (fast response: the 100 ms window) (EN 13757-4 ELL CC)
@@ -143,27 +168,9 @@ export class BidirAir {
 
   /** The meter reads a downlink addressed to it and answers after its own response delay. */
   #receive(m: BidirMeter, f: Uint8Array, end: number): void {
-    const c = f[1];
     const w = METER_WINDOW[m.o.mode];
-    const answer = (bytes: Uint8Array): void => {
-      this.#o.clock.set(() => this.#send(m, bytes), end + w.open + 0.5 - this.#o.clock.now());
-    };
-    if ((c & 0xcf) === 0x43) {
-      // SND-UD: decrypt with the meter's key; a 01 FD1F record sets the valve (0 closed, 1 open)
-      const res = new TelegramDecoder({ cipher: this.#o.cipher }).decode(f, { key: toHex(m.o.key), crc: "none" });
-      if (!res.ok || res.telegram.payloadState !== "decrypted") {
-        m.log.push("SND-UD rejected: " + (res.error?.code ?? "not encrypted"));
-        return;
-      }
-      for (const r of res.telegram.records) if (r.header === "01FD1F" && m.o.kind === "valve") m.valve = r.data === "00" ? "closed" : "open";
-      m.log.push("SND-UD accepted, valve " + m.valve);
-      answer(encodeTelegram({ dll: { c: 0x00, address: m.address }, apl: [], crc: "A" }));
-      return;
-    }
-    if ((c & 0xcf) === 0x4b) {
-      m.log.push("REQ-UD2");
-      answer(m.frame(this.#o.cipher, 0x08, true));
-    }
+    const reply = m.react(this.#o.cipher, f);
+    if (reply !== undefined) this.#o.clock.set(() => this.#send(m, reply), end + w.open + 0.5 - this.#o.clock.now());
   }
 }
 

@@ -9,9 +9,7 @@
  * The gateway on the other end is a real driver of firmware/radio on its chip model (sim-radio.ts), whose
  * transmit path the meters judge: that is why this lives with the rigs.
  */
-import { encodeTelegram } from "../../firmware/encoder/encode.js";
 import { stripFrameA } from "../../firmware/link/frame-format.js";
-import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import { toHex } from "../../firmware/util/hex.js";
 import type { Air, AirSignal } from "../sim/air.js";
@@ -93,20 +91,7 @@ export class ValveAir {
     }
     this.heard.push({ meter: m.o.id, heard: h });
     const w = WINDOW[m.o.mode];
-    const answer = (bytes: Uint8Array) => this.#send(e, bytes, true, h.end + w.openUs + 500);
-    const c = f[1];
-    if ((c & 0xcf) === 0x43) {
-      const res = new TelegramDecoder({ cipher: this.#o.cipher }).decode(f, { key: toHex(m.o.key), crc: "none" });
-      if (!res.ok || res.telegram.payloadState !== "decrypted") {
-        m.log.push("SND-UD rejected: " + (res.error?.code ?? "not encrypted"));
-        return;
-      }
-      for (const r of res.telegram.records) if (r.header === "01FD1F" && m.o.kind === "valve") m.valve = r.data === "00" ? "closed" : "open";
-      m.log.push("SND-UD accepted, valve " + m.valve);
-      answer(encodeTelegram({ dll: { c: 0x00, address: m.address }, apl: [], crc: "A" }));
-    } else if ((c & 0xcf) === 0x4b) {
-      m.log.push("REQ-UD2");
-      answer(m.frame(this.#o.cipher, 0x08, true));
-    }
+    const reply = m.react(this.#o.cipher, f);
+    if (reply !== undefined) this.#send(e, reply, true, h.end + w.openUs + 500);
   }
 }
