@@ -26,9 +26,10 @@
  * the task (no `onReadable`), which runs the same receive steps in C and queues intact frames. The driver keeps
  * the watchdog (health, deafness, re-initialisation) and pauses the task around every SPI use of its own.
  *
- * Transmission (`transmit`, radio/transmit.ts; commands in sx1262-transmit.ts): reception pauses, the TX
- * parameters and the payload go to the chip at once, SetTx follows at the asked time minus the switch and ramp
- * times, TxDone is polled, then the RX channel is put back and RX re-armed.
+ * Transmission (`transmit`, radio/transmit.ts; the commands and the send path `Sx1262Sender` in
+ * sx1262-transmit.ts): reception pauses, the TX parameters and the payload go to the chip at once, SetTx follows
+ * at the asked time minus the switch and ramp times, TxDone is polled, then the driver puts the RX channel back
+ * and re-arms RX.
  *
  * Timing limits: the DIO1 callback may run late (on the device it is a message to the XS task). Frames
  * survive as long as the sync interrupt is served before ~200 FIFO bytes have arrived (16 ms at T/C, 49 ms
@@ -41,9 +42,8 @@ import { type DigitalPin, type SpiPort, Sx1262Bus, be } from "./sx1262-bus.js";
 import { Sx1262Receiver } from "./sx1262-receive.js";
 import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
 import { DeviceErrorWatch, type Sx1262Setup, channelCommands, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
-import { planTransmission } from "../../phy/tx-plan.js";
-import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult, startTransmit } from "../transmit.js";
-import { SX_RAMP_US, sx1262Preamble, sx1262TxJob } from "./sx1262-transmit.js";
+import type { Transmitter, TransmitRequest, TransmitResult } from "../transmit.js";
+import { Sx1262Sender } from "./sx1262-transmit.js";
 
 export { RSSI_UNKNOWN_DBM } from "./sx1262-receive.js";
 
@@ -144,9 +144,8 @@ export class SX1262 implements Radio, Transmitter {
   #nativeSyncs = 0;
   #dio1WasHigh = false;
   #listen: RadioListen = "TC";
-  /** A transmission is under way (reception paused, DIO1 carries TxDone). */
-  /** A transmission is running (radio/transmit.ts startTransmit). */
-  readonly #tx = { busy: false };
+  /** The transmit path (sx1262-transmit.ts); `busy` while a transmission runs (reception paused, DIO1 carries TxDone). */
+  readonly #tx: Sx1262Sender;
 
   constructor(options: Sx1262Options) {
     this.#timers = options.timers;
@@ -182,6 +181,16 @@ export class SX1262 implements Radio, Transmitter {
         this.#heard();
         if (rssiLost) this.#extra.rssiLost++;
       },
+    });
+    this.#tx = new Sx1262Sender({
+      bus: this.#bus,
+      timers: this.#timers,
+      extra: this.#extra,
+      xtalHz: this.#setup.xtalHz,
+      ready: () => this.#ready,
+      closed: () => this.#closed,
+      pauseRx: () => this.#pauseRx(),
+      resumeRx: (why, paused) => this.#resumeRx(why, paused),
     });
     this.#io = [this.#dio1, select, spi];
     if (busy) this.#io.push(busy);
@@ -227,61 +236,23 @@ export class SX1262 implements Radio, Transmitter {
 
   // ------------------------------------------------------------------ transmit
 
-  /**
-   * Sends one frame (radio/transmit.ts); never rejects. The chip is prepared in a timer right after the caller
-   * returns, so a transmit started from `onFrame` (a downlink in the meter's window) does not cut into the
-   * receive path, which re-arms RX after delivering.
-   */
+  /** Sends one frame (radio/transmit.ts, sx1262-transmit.ts `Sx1262Sender`); never rejects. */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
-    return startTransmit("sx1262", this.#tx, () => this.#extra.txFailures++, (run) => this.#timers.set(run, 0), (done) => this.#transmit(req, done));
+    return this.#tx.transmit(req);
   }
 
-  #transmit(req: TransmitRequest, done: (r: TransmitResult) => void): void {
-    const refuse = (reason: string) => {
-      this.#tx.busy = false;
-      this.#extra.txFailures++;
-      done({ ok: false, reason });
-    };
-    if (this.#closed || !this.#ready) return refuse("sx1262: radio not ready");
-    const plan = planTransmission(req.mode, req.format, req.bytes, sx1262Preamble);
-    if (plan.payload.length > 255) return refuse(`sx1262: ${plan.payload.length} buffer bytes do not fit one packet (255)`);
-    const timers = this.#timers;
-    const bus = this.#bus;
+  /** Before a transmission: the native buffer service paused (true when it was running), the frame in progress dropped. */
+  #pauseRx(): boolean {
     const paused = this.#nativeStarted;
     if (paused) this.#native!.pause(true, false);
     this.#rx.cancel();
-    let startedAt = 0, airEnd = 0;
-    const finish = (result: TransmitResult) => {
-      this.#tx.busy = false;
-      if (result.ok) this.#extra.transmissions++;
-      else this.#extra.txFailures++;
-      if (!this.#closed) this.#restoreRx(result.ok ? "" : result.reason);
-      if (paused && this.#nativeStarted) this.#native!.pause(false, true);
-      done(result);
-    };
-    // the same commands the native "send at" replays (sx1262TxJob)
-    const job = sx1262TxJob(plan, this.#setup.xtalHz);
-    for (const c of job.load) {
-      if (!bus.transfer(c.slice())) return finish({ ok: false, reason: `sx1262: no answer (BUSY stuck) at opcode 0x${c[0].toString(16)}` });
-    }
-    const poll = () => {
-      if (this.#closed) return finish({ ok: false, reason: "sx1262: closed while sending" });
-      const irq = bus.get(SX_OP.GET_IRQ_STATUS, 2);
-      if (irq < 0) return finish({ ok: false, reason: "sx1262: BUSY stuck while sending" });
-      if (irq & SX_IRQ.TX_DONE) return finish({ ok: true, startedAt, endedAt: Math.min(airEnd, timers.ticks()) });
-      if (irq & SX_IRQ.TIMEOUT) return finish({ ok: false, reason: "sx1262: TX timeout" });
-      if (timers.ticks() > airEnd + 5) return finish({ ok: false, reason: "sx1262: no TxDone after the frame's airtime" });
-      timers.set(poll, 0.1);
-    };
-    const setTxAt = strobeAt(timers.ticks(), req.startAt ?? 0, job.readyUs / 1000, job.leadUs / 1000);
-    timers.set(() => {
-      if (this.#closed) return finish({ ok: false, reason: "sx1262: closed before sending" });
-      // BUSY falls once the chip is in TX (§8.3.1); the first preamble bit follows after the PA ramp
-      if (!bus.transfer(job.go.slice()) || bus.status() < 0) return finish({ ok: false, reason: "sx1262: no answer to SetTx" });
-      startedAt = timers.ticks() + SX_RAMP_US / 1000;
-      airEnd = startedAt + plan.airtimeUs / 1000;
-      timers.set(poll, Math.max(0, airEnd - timers.ticks()) + 0.02);
-    }, setTxAt - timers.ticks());
+    return paused;
+  }
+
+  /** After a transmission: RX again unless the driver was closed, then the buffer service paused for it resumes. */
+  #resumeRx(why: string, paused: boolean): void {
+    if (!this.#closed) this.#restoreRx(why);
+    if (paused && this.#nativeStarted) this.#native!.pause(false, true);
   }
 
   /** After a transmission: the RX channel's carrier, modulation, packet parameters, sync word and IRQs; RX armed. */
