@@ -13,13 +13,14 @@
  * and the watchdog services DIO1 whenever it finds it high. RxDone landing before GetPacketStatus loses the
  * packet's RSSI (it reads 0 outside RX): the frame is delivered with RSSI_UNKNOWN_DBM and counted.
  *
- * BUSY (§8.3.1) is polled before every command with a timeout (sx1262-bus.ts). A watchdog checks
- * every WATCHDOG_MS that the chip answers, is in RX (status bits 6:4; the reserved bits 7 and 0 are ignored)
- * and still holds the programmed sync word, and re-initialises it (NRESET pulse) otherwise. Device errors
- * (§13.6.1) are counted and cleared, never a reason to stop: only PLL_LOCK latching again right after being
- * cleared re-initialises, at most once a minute: a wedged chip is back well
- * within a second. A chip that looks healthy but finds no sync word for DEAF_AFTER_MS while GetRssiInst keeps
- * showing a busy channel (§13.5.4) is re-initialised too. Errors on the way (BUSY stuck mid-frame, failed initialisation) take the same path.
+ * BUSY (§8.3.1) is polled before every command with a timeout (sx1262-bus.ts). A watchdog checks every
+ * WATCHDOG_MS that the chip answers, is in RX (status bits 6:4; the reserved bits 7 and 0 are ignored) and still
+ * holds the programmed sync word, and re-initialises it (NRESET pulse) otherwise: a wedged chip is back well
+ * within a second. Device errors (§13.6.1) are counted and cleared, never a reason to stop: only PLL_LOCK
+ * latching again right after being cleared re-initialises, at most once a minute (DeviceErrorWatch). A chip that
+ * looks healthy but finds no sync word for two minutes while GetRssiInst keeps showing a busy channel (§13.5.4)
+ * is re-initialised too (DeafnessWatch; both in sx1262-setup.ts). Errors on the way (BUSY stuck mid-frame,
+ * failed initialisation) take the same path.
  *
  * Buffer service "native" (`bufferService`, Sx1262Options; the device's NativeRadioTask, C in
  * firmware/native/wmbus_radio_sx1262.c): the driver configures the chip and hands it over; DIO1 then belongs to
@@ -41,7 +42,7 @@ import { emptyRadioStats } from "../radio.js";
 import { type DigitalPin, type SpiPort, Sx1262Bus, be } from "./sx1262-bus.js";
 import { Sx1262Receiver } from "./sx1262-receive.js";
 import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
-import { DeviceErrorWatch, type Sx1262Setup, channelCommands, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
+import { DeafnessWatch, DeviceErrorWatch, type Sx1262Setup, channelCommands, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
 import type { Transmitter, TransmitRequest, TransmitResult } from "../transmit.js";
 import { Sx1262Sender } from "./sx1262-transmit.js";
 
@@ -61,11 +62,6 @@ const RETRY_MS = 100;
 
 /** Passes of the DIO1 handler per callback while DIO1 stays high; then the watchdog takes over. */
 const MAX_IRQ_PASSES = 4;
-/** Channel level counted as busy by the watchdog's GetRssiInst (≈ 10 dB above the GFSK sensitivity). */
-const BUSY_AIR_DBM = -95;
-/** No sync word for this long although the watchdog found the channel busy DEAF_BUSY_SAMPLES times: deaf. */
-const DEAF_AFTER_MS = 120_000;
-const DEAF_BUSY_SAMPLES = 40;
 
 /** What the driver needs from a native buffer service (the device's NativeRadioTask implements it). */
 export interface Sx1262BufferService {
@@ -119,9 +115,7 @@ export class SX1262 implements Radio, Transmitter {
     irqRepeats: 0, dio1AtWatchdog: 0, rssiLost: 0, deafResets: 0, dio1LeftToService: 0, deviceErrors: 0, deviceErrorBits: 0, pllResets: 0, transmissions: 0, txFailures: 0,
   };
   readonly #errors = new DeviceErrorWatch(this.#extra, (m) => this.#diag(m));
-  /** Last sync word (or initialisation), and busy-channel samples since then, for the deafness check. */
-  #lastSyncMs = 0;
-  #busySamples = 0;
+  readonly #deaf: DeafnessWatch;
   #bus: Sx1262Bus;
   /** Every io object opened, for close(). */
   #io: { close(): void }[];
@@ -170,6 +164,7 @@ export class SX1262 implements Radio, Transmitter {
       this.#native ? {} : { edge: (options.interrupt.io as DigitalClass).Rising ?? 1, onReadable: () => this.#onDio1() },
     );
     this.#bus = new Sx1262Bus(spi, select, busy, this.#timers);
+    this.#deaf = new DeafnessWatch(this.#extra, this.#timers);
     this.#rx = new Sx1262Receiver({
       bus: this.#bus,
       timers: this.#timers,
@@ -178,7 +173,7 @@ export class SX1262 implements Radio, Transmitter {
       diag: this.#diag,
       wedged: (why) => this.#wedged(why),
       synced: (rssiLost) => {
-        this.#heard();
+        this.#deaf.heard();
         if (rssiLost) this.#extra.rssiLost++;
       },
     });
@@ -288,13 +283,7 @@ export class SX1262 implements Radio, Transmitter {
       return;
     }
     this.#ready = true;
-    this.#heard();
-  }
-
-  /** A sync word came (or the chip was initialised): the deafness check starts over. */
-  #heard(): void {
-    this.#lastSyncMs = this.#timers.ticks();
-    this.#busySamples = 0;
+    this.#deaf.heard();
   }
 
   /** Returns "" when the chip is receiving, else what went wrong. */
@@ -386,7 +375,7 @@ export class SX1262 implements Radio, Transmitter {
     const syncs = this.#native!.syncs();
     if (syncs !== this.#nativeSyncs) {
       this.#nativeSyncs = syncs;
-      this.#heard();
+      this.#deaf.heard();
     }
     return !high;
   }
@@ -410,18 +399,8 @@ export class SX1262 implements Radio, Transmitter {
     const errors = this.#errors.check(this.#bus, this.#timers.ticks());
     if (errors) return this.#wedged(errors);
     if (this.#rx.stalled(this.#timers.ticks())) return this.#rx.restart("frame never ended");
-    if (!this.#rx.receiving) this.#watchAir();
-  }
-
-  /** Deafness: the channel keeps being busy (GetRssiInst, §13.5.4) but no sync word comes for DEAF_AFTER_MS. */
-  #watchAir(): void {
-    const rssi = this.#bus.get(SX_OP.GET_RSSI_INST, 1);
-    if (rssi < 0) return this.#wedged("BUSY stuck");
-    if (-rssi / 2 >= BUSY_AIR_DBM) this.#busySamples++;
-    const silentMs = this.#timers.ticks() - this.#lastSyncMs;
-    if (silentMs < DEAF_AFTER_MS || this.#busySamples < DEAF_BUSY_SAMPLES) return;
-    this.#extra.deafResets++;
-    this.#wedged(`no sync word for ${Math.round(silentMs / 1000)} s while the channel was busy ${this.#busySamples} times`);
+    const deaf = this.#rx.receiving ? "" : this.#deaf.check(this.#bus);
+    if (deaf) this.#wedged(deaf);
   }
 
   #wedged(why: string): void {
