@@ -1,7 +1,7 @@
 /**
  * SX1262 transmit commands and the send path (Semtech DS_SX1261-2 rev. 2.1; docs/radio.md "Transmit"). The
  * command layer, timers and reception are the driver's (sx1262.ts): `Sx1262Sender` is given them through
- * `Sx1262TransmitContext`, pauses reception around a transmission and has the driver put RX back after it.
+ * `Sx1262TransmitContext`, pauses reception for a transmission and puts the RX channel back after it.
  *
  *   - SetStandby(STDBY_XOSC): the TCXO keeps running (§13.1.2), so SetTx starts without its 5 ms start-up.
  *   - SetRfFrequency, SetModulationParams per link mode (phy/tx-plan.ts): RF word = f · 2^25 / Fxtal (§13.4.1),
@@ -15,15 +15,17 @@
  *   - SetBufferBaseAddress(0, 0), WriteBuffer(0, payload) (§13.2.4), ClearIrqStatus, SetDioIrqParams TxDone |
  *     Timeout (§13.3.1), then SetTx without timeout at the asked time (§13.1.4): BUSY goes low once the chip is
  *     in TX (§8.3.1), and the first preamble bit follows after the ramp. TxDone: the chip is back in its
- *     fallback mode (STDBY_XOSC, §13.1.9); the driver puts the RX channel back (channelCommands) and re-arms RX.
+ *     fallback mode (STDBY_XOSC, §13.1.9); the RX channel is put back (channelCommands) and RX re-armed.
  *   - RF switch on DIO2 and the TCXO on DIO3 are the board's, set up once for RX and TX alike (sx1262-setup.ts).
  */
 import { planTransmission, type TxPlan } from "../../phy/tx-plan.js";
 import type { RadioTimers } from "../radio.js";
 import { strobeAt, type TransmitRequest, type TransmitResult, type TxJob, startTransmit } from "../transmit.js";
 import { type Sx1262Bus, be } from "./sx1262-bus.js";
-import { SX_IRQ, SX_OP, SX_REG } from "./sx1262-settings.js";
-import type { Sx1262Stats } from "./sx1262.js";
+import type { Sx1262Receiver } from "./sx1262-receive.js";
+import { type Sx1262Channel, SX_IRQ, SX_OP, SX_REG } from "./sx1262-settings.js";
+import { channelCommands } from "./sx1262-setup.js";
+import type { Sx1262BufferService, Sx1262Stats } from "./sx1262.js";
 
 /** SetPaConfig for +14 dBm on the SX1262 (table 13-21) and the SetTxParams power that goes with it. */
 const SX_PA_14DBM = Object.freeze([0x02, 0x02, 0x00, 0x01]);
@@ -78,18 +80,24 @@ export interface Sx1262TransmitContext {
   readonly timers: RadioTimers;
   readonly extra: Sx1262Stats;
   readonly xtalHz: number;
+  /** The receive path ("js"): its frame in progress is dropped for a transmission, RX re-armed after it. */
+  readonly rx: Pick<Sx1262Receiver, "cancel" | "armRx">;
+  readonly diag: (message: string) => void;
   /** The chip is configured and receiving (initialised, driver open). */
   ready(): boolean;
   closed(): boolean;
-  /** Stops reception for a transmission; true when a native buffer service was paused. */
-  pauseRx(): boolean;
-  /** After a transmission (`why`: its failure, or ""): RX again, and the buffer service resumed when `paused`. */
-  resumeRx(why: string, paused: boolean): void;
+  /** The channel RX returns to after a transmission. */
+  channel(): Sx1262Channel;
+  /** The native buffer service while it owns the chip (paused for a transmission), else null. */
+  service(): Sx1262BufferService | null;
+  /** The chip stopped answering: the driver re-initialises it. */
+  wedged(why: string): void;
 }
 
 /**
  * The driver's transmit (radio/transmit.ts): the TX commands and the payload at once (sx1262TxJob), SetTx at the
- * asked time minus the switch and ramp times, then TxDone polled (DIO1 belongs to the transmission meanwhile).
+ * asked time minus the switch and ramp times, then TxDone polled (DIO1 belongs to the transmission meanwhile);
+ * reception is paused before and restored after.
  */
 export class Sx1262Sender {
   readonly #c: Sx1262TransmitContext;
@@ -127,13 +135,16 @@ export class Sx1262Sender {
     if (plan.payload.length > 255) return refuse(`sx1262: ${plan.payload.length} buffer bytes do not fit one packet (255)`);
     const timers = c.timers;
     const bus = c.bus;
-    const paused = c.pauseRx();
+    const service = c.service();
+    service?.pause(true, false);
+    c.rx.cancel();
     let startedAt = 0, airEnd = 0;
     const finish = (result: TransmitResult) => {
       this.#tx.busy = false;
       if (result.ok) c.extra.transmissions++;
       else c.extra.txFailures++;
-      c.resumeRx(result.ok ? "" : result.reason, paused);
+      if (!c.closed()) this.#restoreRx(result.ok ? "" : result.reason);
+      if (service && c.service()) service.pause(false, true);
       done(result);
     };
     // the same commands the native "send at" replays (sx1262TxJob)
@@ -159,5 +170,15 @@ export class Sx1262Sender {
       airEnd = startedAt + plan.airtimeUs / 1000;
       timers.set(poll, Math.max(0, airEnd - timers.ticks()) + 0.02);
     }, setTxAt - timers.ticks());
+  }
+
+  /** After a transmission: the RX channel's carrier, modulation, packet parameters, sync word and IRQs; RX armed. */
+  #restoreRx(why: string): void {
+    const c = this.#c;
+    if (why) c.diag(`sx1262: transmission failed (${why}); receiving again`);
+    for (const cmd of channelCommands(c.channel(), c.xtalHz)) {
+      if (!c.bus.command(cmd)) return c.wedged("BUSY stuck restoring RX after TX");
+    }
+    if (!c.rx.armRx()) c.wedged("no answer re-arming RX after TX");
   }
 }

@@ -29,8 +29,8 @@
  *
  * Transmission (`transmit`, radio/transmit.ts; the commands and the send path `Sx1262Sender` in
  * sx1262-transmit.ts): reception pauses, the TX parameters and the payload go to the chip at once, SetTx follows
- * at the asked time minus the switch and ramp times, TxDone is polled, then the driver puts the RX channel back
- * and re-arms RX.
+ * at the asked time minus the switch and ramp times, TxDone is polled, then the RX channel is put back and RX
+ * re-armed.
  *
  * Timing limits: the DIO1 callback may run late (on the device it is a message to the XS task). Frames
  * survive as long as the sync interrupt is served before ~200 FIFO bytes have arrived (16 ms at T/C, 49 ms
@@ -42,7 +42,7 @@ import { emptyRadioStats } from "../radio.js";
 import { type DigitalPin, type SpiPort, Sx1262Bus, be } from "./sx1262-bus.js";
 import { Sx1262Receiver } from "./sx1262-receive.js";
 import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
-import { DeafnessWatch, DeviceErrorWatch, type Sx1262Setup, channelCommands, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
+import { DeafnessWatch, DeviceErrorWatch, type Sx1262Setup, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
 import type { Transmitter, TransmitRequest, TransmitResult } from "../transmit.js";
 import { Sx1262Sender } from "./sx1262-transmit.js";
 
@@ -178,14 +178,9 @@ export class SX1262 implements Radio, Transmitter {
       },
     });
     this.#tx = new Sx1262Sender({
-      bus: this.#bus,
-      timers: this.#timers,
-      extra: this.#extra,
-      xtalHz: this.#setup.xtalHz,
-      ready: () => this.#ready,
-      closed: () => this.#closed,
-      pauseRx: () => this.#pauseRx(),
-      resumeRx: (why, paused) => this.#resumeRx(why, paused),
+      bus: this.#bus, timers: this.#timers, extra: this.#extra, xtalHz: this.#setup.xtalHz, rx: this.#rx, diag: this.#diag,
+      ready: () => this.#ready, closed: () => this.#closed, channel: () => SX1262_CHANNELS[this.#listen],
+      service: () => (this.#nativeStarted ? this.#native : null), wedged: (why) => this.#wedged(why),
     });
     this.#io = [this.#dio1, select, spi];
     if (busy) this.#io.push(busy);
@@ -234,29 +229,6 @@ export class SX1262 implements Radio, Transmitter {
   /** Sends one frame (radio/transmit.ts, sx1262-transmit.ts `Sx1262Sender`); never rejects. */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
     return this.#tx.transmit(req);
-  }
-
-  /** Before a transmission: the native buffer service paused (true when it was running), the frame in progress dropped. */
-  #pauseRx(): boolean {
-    const paused = this.#nativeStarted;
-    if (paused) this.#native!.pause(true, false);
-    this.#rx.cancel();
-    return paused;
-  }
-
-  /** After a transmission: RX again unless the driver was closed, then the buffer service paused for it resumes. */
-  #resumeRx(why: string, paused: boolean): void {
-    if (!this.#closed) this.#restoreRx(why);
-    if (paused && this.#nativeStarted) this.#native!.pause(false, true);
-  }
-
-  /** After a transmission: the RX channel's carrier, modulation, packet parameters, sync word and IRQs; RX armed. */
-  #restoreRx(why: string): void {
-    if (why) this.#diag(`sx1262: transmission failed (${why}); receiving again`);
-    for (const c of channelCommands(SX1262_CHANNELS[this.#listen], this.#setup.xtalHz)) {
-      if (!this.#bus.command(c)) return this.#wedged("BUSY stuck restoring RX after TX");
-    }
-    if (!this.#rx.armRx()) this.#wedged("no answer re-arming RX after TX");
   }
 
   // ------------------------------------------------------------------ initialisation
