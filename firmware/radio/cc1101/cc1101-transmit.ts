@@ -150,7 +150,7 @@ export interface Cc1101TransmitContext {
   /** Stops reception for a transmission; true when a native FIFO service was paused. */
   pauseRx(): boolean;
   /** After a transmission (`why`: its failure, or ""): RX again, and the FIFO service resumed when `paused`. */
-  resumeRx(why: string, paused: boolean): void;
+  restoreRx(why: string, paused: boolean): void;
 }
 
 /**
@@ -209,7 +209,7 @@ export class Cc1101Sender {
       this.#tx.busy = false;
       if (result.ok) c.extra.transmissions++;
       else c.extra.txFailures++;
-      c.resumeRx(result.ok ? "" : result.reason, paused);
+      c.restoreRx(result.ok ? "" : result.reason, paused);
       done(result);
     };
     const poll = () => {

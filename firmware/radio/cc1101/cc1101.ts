@@ -168,7 +168,7 @@ export class CC1101 implements Radio, Transmitter {
         bus: () => this.#bus,
         rxImage: () => (this.#listen && this.#initialisedOk ? this.#image : null),
         pauseRx: () => this.#pauseRx(),
-        resumeRx: (why, paused) => this.#resumeRx(why, paused),
+        restoreRx: (why, paused) => this.#restoreRx(why, paused),
       });
     } catch (e) {
       this.close();
@@ -243,7 +243,7 @@ export class CC1101 implements Radio, Transmitter {
    * After a transmission, while the driver is open: the RX image again, SCAL for the RX carrier, RX armed (FIFO
    * service "js" resumes); then the FIFO service paused for it resumes.
    */
-  #resumeRx(why: string, paused: boolean): void {
+  #restoreRx(why: string, paused: boolean): void {
     const bus = this.#bus;
     if (bus && this.#listen) {
       bus.strobe(STROBE.SIDLE);
