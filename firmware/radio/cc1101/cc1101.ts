@@ -162,13 +162,9 @@ export class CC1101 implements Radio, Transmitter {
         xtalHz: this.#xtalHz,
       });
       this.#tx = new Cc1101Sender({
-        timers: this.#timers,
-        extra: this.#extra,
-        xtalHz: this.#xtalHz,
-        bus: () => this.#bus,
+        timers: this.#timers, extra: this.#extra, xtalHz: this.#xtalHz, bus: () => this.#bus,
         rxImage: () => (this.#listen && this.#initialisedOk ? this.#image : null),
-        pauseRx: () => this.#pauseRx(),
-        restoreRx: (why, paused) => this.#restoreRx(why, paused),
+        pauseRx: () => this.#pauseRx(), restoreRx: (why, paused) => this.#restoreRx(why, paused),
       });
     } catch (e) {
       this.close();
