@@ -1,6 +1,7 @@
 /**
- * CC1101 transmit settings and the TX FIFO service (TI SWRS061I; docs/radio.md "Transmit"). Pure: the bus
- * and timers are given by the driver (cc1101.ts), which pauses reception around a transmission.
+ * CC1101 transmit settings and the TX FIFO service (TI SWRS061I; docs/radio.md "Transmit"). The bus, timers
+ * and reception are the driver's (cc1101.ts): `Cc1101Sender` is given them through `Cc1101TransmitContext`,
+ * pauses reception around a transmission and has the driver put RX back after it.
  *
  * Settings per link mode (phy/tx-plan.ts gives carrier, chip rate, deviation and the chip stream):
  *   - FREQ2..0 = f · 2^16 / f_xosc (§21); MDMCFG4/3 DRATE_E/M with R = (256 + M) · 2^E · f_xosc / 2^28 (§12);
@@ -21,9 +22,12 @@
  * Start: SFSTXON calibrates and waits with the synthesizer running (Table 42), so STX at the wanted time starts
  * the preamble within the PA ramp (FSTXON_TX_US, an estimate: Table 34 gives no separate figure).
  */
-import type { TxPlan } from "../../phy/tx-plan.js";
-import type { TxJob } from "../transmit.js";
-import { BURST, FIFO, FIFO_SIZE, LENGTH, PATABLE, REG, STROBE } from "./cc1101-registers.js";
+import { planTransmission, type TxPlan } from "../../phy/tx-plan.js";
+import type { RadioTimers } from "../radio.js";
+import { strobeAt, type TransmitRequest, type TransmitResult, type TxJob, startTransmit } from "../transmit.js";
+import type { Cc1101Bus } from "./cc1101-bus.js";
+import { BURST, FIFO, FIFO_SIZE, LENGTH, MARC, PATABLE, REG, STATUS, STROBE } from "./cc1101-registers.js";
+import type { Cc1101Stats } from "./cc1101.js";
 
 /** MDMCFG1 NUM_PREAMBLE codes 0..7 → bytes (§29 MDMCFG1). */
 export const CC1101_PREAMBLE_BYTES: readonly number[] = Object.freeze([2, 3, 4, 6, 8, 12, 16, 24]);
@@ -56,7 +60,7 @@ function dataRateRegs(rate: number, xtalHz: number): { e: number; m: number } {
 }
 
 /** The chip rate the chip really sends at with the DRATE values for `rate` (§12). */
-export function programmedRate(rate: number, xtalHz: number): number {
+function programmedRate(rate: number, xtalHz: number): number {
   const { e, m } = dataRateRegs(rate, xtalHz);
   return ((256 + m) * 2 ** e * xtalHz) / 2 ** 28;
 }
@@ -105,7 +109,7 @@ function txRegisters(plan: TxPlan, payloadLength: number, image: Uint8Array, xta
 }
 
 /** The payload the FIFO sends: plan.payload, plus one postamble byte when its length is a multiple of 256. */
-export function txPayload(plan: TxPlan): Uint8Array {
+function txPayload(plan: TxPlan): Uint8Array {
   if ((plan.payload.length & 0xff) !== 0) return plan.payload;
   const p = new Uint8Array(plan.payload.length + 1);
   p.set(plan.payload);
@@ -132,4 +136,111 @@ export function cc1101TxJob(plan: TxPlan, image: Uint8Array, xtalHz: number): Tx
     load, go: Uint8Array.of(STROBE.STX), leadUs: FSTXON_TX_US, readyUs: SYNTH_READY_US, rest: payload.slice(first),
     airtimeUs: ((8 * (plan.preambleBytes + 2 + payload.length)) * 1e6) / rate,
   };
+}
+
+/** What the transmit path is given by the driver; the counters are the driver's live object. */
+export interface Cc1101TransmitContext {
+  readonly timers: RadioTimers;
+  readonly extra: Cc1101Stats;
+  readonly xtalHz: number;
+  /** The bus while the driver is open, null once it is closed. */
+  bus(): Cc1101Bus | null;
+  /** The RX register image while the chip receives (started, last initialisation good), else null. */
+  rxImage(): Uint8Array | null;
+  /** Stops reception for a transmission; true when a native FIFO service was paused. */
+  pauseRx(): boolean;
+  /** After a transmission (`why`: its failure, or ""): RX again, and the FIFO service resumed when `paused`. */
+  restoreRx(why: string, paused: boolean): void;
+}
+
+/**
+ * The driver's transmit (radio/transmit.ts): the TX registers, PATABLE and the first 64 FIFO bytes at once with
+ * SFSTXON, STX at the asked time, the FIFO refilled from a poll with the infinite → fixed length switch (§15.3),
+ * and the end when the chip is back in IDLE.
+ */
+export class Cc1101Sender {
+  readonly #c: Cc1101TransmitContext;
+  /** A transmission is running (radio/transmit.ts startTransmit). */
+  readonly #tx = { busy: false };
+
+  constructor(context: Cc1101TransmitContext) {
+    this.#c = context;
+  }
+
+  /** A transmission is under way (reception paused). */
+  get busy(): boolean {
+    return this.#tx.busy;
+  }
+
+  /**
+   * Sends one frame (radio/transmit.ts); never rejects. The chip is prepared in a timer right after the caller
+   * returns, so a transmit started from `onFrame` (a downlink in the meter's window) does not cut into the
+   * receive path that is still running.
+   */
+  transmit(req: TransmitRequest): Promise<TransmitResult> {
+    const c = this.#c;
+    return startTransmit("cc1101", this.#tx, () => c.extra.txFailures++, (run) => c.timers.set(run, 0), (done) => this.#send(req, done));
+  }
+
+  #send(req: TransmitRequest, done: (r: TransmitResult) => void): void {
+    const c = this.#c;
+    const bus = c.bus();
+    const image = c.rxImage();
+    if (!bus || !image) {
+      this.#tx.busy = false;
+      c.extra.txFailures++;
+      return done({ ok: false, reason: "cc1101: radio not started" });
+    }
+    const plan = planTransmission(req.mode, req.format, req.bytes, cc1101Preamble);
+    const payload = txPayload(plan);
+    const total = payload.length;
+    const timers = c.timers;
+    const paused = c.pauseRx();
+    // the same transactions the native "send at" replays (cc1101TxJob): registers, PATABLE, FIFO, SFSTXON
+    const job = cc1101TxJob(plan, image, c.xtalHz);
+    for (const t of job.load) bus.raw(t);
+    let written = total - job.rest.length;
+    const stxAt = strobeAt(timers.ticks(), req.startAt ?? 0, job.readyUs / 1000, job.leadUs / 1000);
+    const byteMs = 8000 / programmedRate(plan.chipRate, c.xtalHz);
+    const pollMs = Math.min(2, 16 * byteMs);
+    let fixed = total <= 255;
+    let startedAt = 0, airEnd = 0;
+    const finish = (result: TransmitResult) => {
+      this.#tx.busy = false;
+      if (result.ok) c.extra.transmissions++;
+      else c.extra.txFailures++;
+      c.restoreRx(result.ok ? "" : result.reason, paused);
+      done(result);
+    };
+    const poll = () => {
+      if (!c.bus()) return finish({ ok: false, reason: "cc1101: closed while sending" });
+      const tb = bus.txBytes();
+      if (tb & 0x80) return finish({ ok: false, reason: "cc1101: TX FIFO underflow" });
+      const inFifo = tb & 0x7f;
+      const sent = written - inFifo;
+      if (written < total) {
+        const n = Math.min(FIFO_SIZE - inFifo, total - written);
+        if (n > 0) bus.writeBurst(FIFO, payload.subarray(written, written + n));
+        written += n;
+      }
+      // §15.3: fixed length once fewer than 256 bytes are left, so the 8-bit counter's next match is the end
+      if (!fixed && sent > total - 256) {
+        bus.writeReg(REG.PKTCTRL0, LENGTH.FIXED);
+        fixed = true;
+      }
+      const marc = bus.readStatus(STATUS.MARCSTATE) & 0x1f;
+      if (written === total && inFifo === 0 && marc === MARC.IDLE) return finish({ ok: true, startedAt, endedAt: Math.min(airEnd, timers.ticks()) });
+      if (timers.ticks() > airEnd + 5) return finish({ ok: false, reason: `cc1101: still in MARCSTATE 0x${marc.toString(16)} after the frame's airtime` });
+      // all written: look again right after the last chip (then every 50 µs), else at the refill period
+      const untilEnd = airEnd - timers.ticks();
+      timers.set(poll, written === total ? Math.max(0.05, untilEnd + 0.02) : pollMs);
+    };
+    timers.set(() => {
+      if (!c.bus()) return finish({ ok: false, reason: "cc1101: closed before sending" });
+      bus.raw(job.go);
+      startedAt = timers.ticks() + job.leadUs / 1000;
+      airEnd = startedAt + job.airtimeUs / 1000;
+      timers.set(poll, Math.min(pollMs, Math.max(0, airEnd - timers.ticks()) + 0.02));
+    }, stxAt - timers.ticks());
+  }
 }

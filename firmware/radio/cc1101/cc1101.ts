@@ -20,10 +20,11 @@
  * chip that does not answer, lost its registers or sits outside RX for two checks is reset (SRES) and set up
  * again, so it is receiving again well within 1 s. A frame that outlasts its airtime is aborted.
  *
- * Transmission (`transmit`, radio/transmit.ts; settings in cc1101-transmit.ts): reception pauses, the TX
- * registers, PATABLE and the first 64 payload bytes are written and the synthesizer is started (SFSTXON) at
- * once; STX follows at the asked time, the FIFO is refilled from a poll, and when the chip is back in IDLE
- * the RX image is written again, calibrated (SCAL: the carrier changed) and RX re-armed.
+ * Transmission (`transmit`, radio/transmit.ts; settings and the TX FIFO service `Cc1101Sender` in
+ * cc1101-transmit.ts): reception pauses, the TX registers, PATABLE and the first 64 payload bytes are written
+ * and the synthesizer is started (SFSTXON) at once; STX follows at the asked time, the FIFO is refilled from a
+ * poll, and when the chip is back in IDLE the driver writes the RX image again, calibrates (SCAL: the carrier
+ * changed) and re-arms RX.
  *
  * On the device this class runs in JavaScript only when interrupt latency stays below the FIFO headroom (2.5 ms
  * at the 32-byte threshold); the production path is the native radio task (`fifoService`, Cc1101Options).
@@ -34,10 +35,8 @@ import { Cc1101Bus, type DigitalIo, type SpiIo } from "./cc1101-bus.js";
 import { Cc1101Receiver } from "./cc1101-receive.js";
 import { MARC, PARTNUM_CC1101, REG, STATUS, STROBE, VERSION_CC1101 } from "./cc1101-registers.js";
 import { settingsImage } from "./cc1101-settings.js";
-import { planTransmission } from "../../phy/tx-plan.js";
-import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult, startTransmit } from "../transmit.js";
-import { cc1101Preamble, cc1101TxJob, programmedRate, txPayload } from "./cc1101-transmit.js";
-import { FIFO, FIFO_SIZE, LENGTH } from "./cc1101-registers.js";
+import type { Transmitter, TransmitRequest, TransmitResult } from "../transmit.js";
+import { Cc1101Sender } from "./cc1101-transmit.js";
 
 /**
  * CC1101-only options. `calibrateEveryMs`: how the frequency synthesizer is calibrated (SWRS061 §19.2, MCSM0
@@ -134,9 +133,8 @@ export class CC1101 implements Radio, Transmitter {
   /** The last initialisation succeeded (chip configured and in RX). */
   #initialisedOk = false;
   #watchdog: unknown = null;
-  /** A transmission is under way (reception paused). */
-  /** A transmission is running (radio/transmit.ts startTransmit). */
-  readonly #tx = { busy: false };
+  /** The transmit path (cc1101-transmit.ts); `busy` while a transmission runs (reception paused). */
+  readonly #tx: Cc1101Sender;
 
   constructor(options: Cc1101Options) {
     this.#timers = options.timers;
@@ -162,6 +160,11 @@ export class CC1101 implements Radio, Transmitter {
         onFrame: options.onFrame,
         onDiagnostic: this.#onDiagnostic,
         xtalHz: this.#xtalHz,
+      });
+      this.#tx = new Cc1101Sender({
+        timers: this.#timers, extra: this.#extra, xtalHz: this.#xtalHz, bus: () => this.#bus,
+        rxImage: () => (this.#listen && this.#initialisedOk ? this.#image : null),
+        pauseRx: () => this.#pauseRx(), restoreRx: (why, paused) => this.#restoreRx(why, paused),
       });
     } catch (e) {
       this.close();
@@ -219,90 +222,37 @@ export class CC1101 implements Radio, Transmitter {
 
   // ---- transmit ----------------------------------------------------------------------------------------
 
-  /**
-   * Sends one frame (radio/transmit.ts); never rejects. The chip is prepared in a timer right after the caller
-   * returns, so a transmit started from `onFrame` (a downlink in the meter's window) does not cut into the
-   * receive path that is still running.
-   */
+  /** Sends one frame (radio/transmit.ts, cc1101-transmit.ts `Cc1101Sender`); never rejects. */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
-    return startTransmit("cc1101", this.#tx, () => this.#extra.txFailures++, (run) => this.#timers.set(run, 0), (done) => this.#transmit(req, done));
+    return this.#tx.transmit(req);
   }
 
-  #transmit(req: TransmitRequest, done: (r: TransmitResult) => void): void {
-    const bus = this.#bus;
-    if (!bus || !this.#listen || !this.#initialisedOk) {
-      this.#tx.busy = false;
-      this.#extra.txFailures++;
-      return done({ ok: false, reason: "cc1101: radio not started" });
-    }
-    const plan = planTransmission(req.mode, req.format, req.bytes, cc1101Preamble);
-    const payload = txPayload(plan);
-    const total = payload.length;
-    const timers = this.#timers;
+  /** Before a transmission: the native FIFO service paused (true when it was running), the JS receiver stopped. */
+  #pauseRx(): boolean {
     const paused = this.#nativeStarted;
     if (paused) this.#native!.pause(true, false);
     this.#rx.stop();
-    // the same transactions the native "send at" replays (cc1101TxJob): registers, PATABLE, FIFO, SFSTXON
-    const job = cc1101TxJob(plan, this.#image!, this.#xtalHz);
-    for (const t of job.load) bus.raw(t);
-    let written = total - job.rest.length;
-    const stxAt = strobeAt(timers.ticks(), req.startAt ?? 0, job.readyUs / 1000, job.leadUs / 1000);
-    const byteMs = 8000 / programmedRate(plan.chipRate, this.#xtalHz);
-    const pollMs = Math.min(2, 16 * byteMs);
-    let fixed = total <= 255;
-    let startedAt = 0, airEnd = 0;
-    const finish = (result: TransmitResult) => {
-      this.#tx.busy = false;
-      if (result.ok) this.#extra.transmissions++;
-      else this.#extra.txFailures++;
-      if (this.#bus && this.#listen) this.#restoreRx(result.ok ? "" : result.reason);
-      if (paused && this.#nativeStarted) this.#native!.pause(false, true);
-      done(result);
-    };
-    const poll = () => {
-      if (!this.#bus) return finish({ ok: false, reason: "cc1101: closed while sending" });
-      const tb = bus.txBytes();
-      if (tb & 0x80) return finish({ ok: false, reason: "cc1101: TX FIFO underflow" });
-      const inFifo = tb & 0x7f;
-      const sent = written - inFifo;
-      if (written < total) {
-        const n = Math.min(FIFO_SIZE - inFifo, total - written);
-        if (n > 0) bus.writeBurst(FIFO, payload.subarray(written, written + n));
-        written += n;
-      }
-      // §15.3: fixed length once fewer than 256 bytes are left, so the 8-bit counter's next match is the end
-      if (!fixed && sent > total - 256) {
-        bus.writeReg(REG.PKTCTRL0, LENGTH.FIXED);
-        fixed = true;
-      }
-      const marc = bus.readStatus(STATUS.MARCSTATE) & 0x1f;
-      if (written === total && inFifo === 0 && marc === MARC.IDLE) return finish({ ok: true, startedAt, endedAt: Math.min(airEnd, timers.ticks()) });
-      if (timers.ticks() > airEnd + 5) return finish({ ok: false, reason: `cc1101: still in MARCSTATE 0x${marc.toString(16)} after the frame's airtime` });
-      // all written: look again right after the last chip (then every 50 µs), else at the refill period
-      const untilEnd = airEnd - timers.ticks();
-      timers.set(poll, written === total ? Math.max(0.05, untilEnd + 0.02) : pollMs);
-    };
-    timers.set(() => {
-      if (!this.#bus) return finish({ ok: false, reason: "cc1101: closed before sending" });
-      bus.raw(job.go);
-      startedAt = timers.ticks() + job.leadUs / 1000;
-      airEnd = startedAt + job.airtimeUs / 1000;
-      timers.set(poll, Math.min(pollMs, Math.max(0, airEnd - timers.ticks()) + 0.02));
-    }, stxAt - timers.ticks());
+    return paused;
   }
 
-  /** After a transmission: the RX image again, SCAL for the RX carrier, RX armed (FIFO service "js" resumes). */
-  #restoreRx(why: string): void {
-    const bus = this.#bus!;
-    bus.strobe(STROBE.SIDLE);
-    bus.strobe(STROBE.SFTX);
-    const image = this.#image!;
-    image[REG.FSCTRL0] = this.#rx.fsctrl0 & 0xff;
-    bus.writeBurst(0x00, image);
-    this.#scal();
-    this.#rx.listen(this.#listen!, image);
-    this.#rx.arm();
-    if (why) this.#onDiagnostic(`cc1101: transmission failed (${why}); receiving again`);
+  /**
+   * After a transmission, while the driver is open: the RX image again, SCAL for the RX carrier, RX armed (FIFO
+   * service "js" resumes); then the FIFO service paused for it resumes.
+   */
+  #restoreRx(why: string, paused: boolean): void {
+    const bus = this.#bus;
+    if (bus && this.#listen) {
+      bus.strobe(STROBE.SIDLE);
+      bus.strobe(STROBE.SFTX);
+      const image = this.#image!;
+      image[REG.FSCTRL0] = this.#rx.fsctrl0 & 0xff;
+      bus.writeBurst(0x00, image);
+      this.#scal();
+      this.#rx.listen(this.#listen, image);
+      this.#rx.arm();
+      if (why) this.#onDiagnostic(`cc1101: transmission failed (${why}); receiving again`);
+    }
+    if (paused && this.#nativeStarted) this.#native!.pause(false, true);
   }
 
   // ---- set-up ----------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /**
- * SX1262 configuration for wM-Bus receive (§14.5 order) and the watchdog's health check, as functions of the
- * command layer (sx1262-bus.ts). TCXO on DIO3 (§13.3.6) before Calibrate (§13.1.12), then CalibrateImage
- * 0xD7 0xDB for 863–870 MHz (§9.2.1). Pure: io objects are given.
+ * SX1262 configuration for wM-Bus receive (§14.5 order) and the watchdog's health checks (chip state, device
+ * errors, deafness) over the command layer (sx1262-bus.ts). TCXO on DIO3 (§13.3.6) before Calibrate (§13.1.12),
+ * then CalibrateImage 0xD7 0xDB for 863–870 MHz (§9.2.1). Pure: io objects and timers are given.
  */
 import { SX1262_TCXO_VOLTAGES } from "../../platform/board.js";
 import type { RadioTimers } from "../radio.js";
@@ -169,6 +169,46 @@ export class DeviceErrorWatch {
     this.#pllResetAt = now;
     this.#stats.pllResets++;
     return "PLL_LOCK set again after clearing: the PLL lost lock";
+  }
+}
+
+/** Channel level counted as busy by the watchdog's GetRssiInst (≈ 10 dB above the GFSK sensitivity). */
+const BUSY_AIR_DBM = -95;
+/** No sync word for this long although the watchdog found the channel busy DEAF_BUSY_SAMPLES times: deaf. */
+const DEAF_AFTER_MS = 120_000;
+const DEAF_BUSY_SAMPLES = 40;
+
+/**
+ * The driver's deafness check: a chip that looks healthy but finds no sync word for DEAF_AFTER_MS while
+ * GetRssiInst (§13.5.4) keeps showing a busy channel asks for a re-initialisation.
+ */
+export class DeafnessWatch {
+  readonly #stats: { deafResets: number };
+  readonly #timers: RadioTimers;
+  /** Last sync word (or initialisation), and busy-channel samples since then. */
+  #lastSyncMs = 0;
+  #busySamples = 0;
+
+  constructor(stats: { deafResets: number }, timers: RadioTimers) {
+    this.#stats = stats;
+    this.#timers = timers;
+  }
+
+  /** A sync word came (or the chip was initialised): the check starts over. */
+  heard(): void {
+    this.#lastSyncMs = this.#timers.ticks();
+    this.#busySamples = 0;
+  }
+
+  /** A watchdog sample while no frame arrives: "" to go on, else why the chip must be re-initialised. */
+  check(bus: Sx1262Bus): string {
+    const rssi = bus.get(SX_OP.GET_RSSI_INST, 1);
+    if (rssi < 0) return "BUSY stuck";
+    if (-rssi / 2 >= BUSY_AIR_DBM) this.#busySamples++;
+    const silentMs = this.#timers.ticks() - this.#lastSyncMs;
+    if (silentMs < DEAF_AFTER_MS || this.#busySamples < DEAF_BUSY_SAMPLES) return "";
+    this.#stats.deafResets++;
+    return `no sync word for ${Math.round(silentMs / 1000)} s while the channel was busy ${this.#busySamples} times`;
   }
 }
 

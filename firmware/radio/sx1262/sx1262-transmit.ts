@@ -1,6 +1,7 @@
 /**
- * SX1262 transmit commands (Semtech DS_SX1261-2 rev. 2.1; docs/radio.md "Transmit"). Pure: the driver
- * (sx1262.ts) sends them through its command layer and pauses reception around a transmission.
+ * SX1262 transmit commands and the send path (Semtech DS_SX1261-2 rev. 2.1; docs/radio.md "Transmit"). The
+ * command layer, timers and reception are the driver's (sx1262.ts): `Sx1262Sender` is given them through
+ * `Sx1262TransmitContext`, pauses reception for a transmission and puts the RX channel back after it.
  *
  *   - SetStandby(STDBY_XOSC): the TCXO keeps running (§13.1.2), so SetTx starts without its 5 ms start-up.
  *   - SetRfFrequency, SetModulationParams per link mode (phy/tx-plan.ts): RF word = f · 2^25 / Fxtal (§13.4.1),
@@ -14,20 +15,24 @@
  *   - SetBufferBaseAddress(0, 0), WriteBuffer(0, payload) (§13.2.4), ClearIrqStatus, SetDioIrqParams TxDone |
  *     Timeout (§13.3.1), then SetTx without timeout at the asked time (§13.1.4): BUSY goes low once the chip is
  *     in TX (§8.3.1), and the first preamble bit follows after the ramp. TxDone: the chip is back in its
- *     fallback mode (STDBY_XOSC, §13.1.9); the driver puts the RX channel back (channelCommands) and re-arms RX.
+ *     fallback mode (STDBY_XOSC, §13.1.9); the RX channel is put back (channelCommands) and RX re-armed.
  *   - RF switch on DIO2 and the TCXO on DIO3 are the board's, set up once for RX and TX alike (sx1262-setup.ts).
  */
-import type { TxPlan } from "../../phy/tx-plan.js";
-import type { TxJob } from "../transmit.js";
-import { be } from "./sx1262-bus.js";
-import { SX_IRQ, SX_OP, SX_REG } from "./sx1262-settings.js";
+import { planTransmission, type TxPlan } from "../../phy/tx-plan.js";
+import type { RadioTimers } from "../radio.js";
+import { strobeAt, type TransmitRequest, type TransmitResult, type TxJob, startTransmit } from "../transmit.js";
+import { type Sx1262Bus, be } from "./sx1262-bus.js";
+import type { Sx1262Receiver } from "./sx1262-receive.js";
+import { type Sx1262Channel, SX_IRQ, SX_OP, SX_REG } from "./sx1262-settings.js";
+import { channelCommands } from "./sx1262-setup.js";
+import type { Sx1262BufferService, Sx1262Stats } from "./sx1262.js";
 
 /** SetPaConfig for +14 dBm on the SX1262 (table 13-21) and the SetTxParams power that goes with it. */
 const SX_PA_14DBM = Object.freeze([0x02, 0x02, 0x00, 0x01]);
 const SX_TX_POWER_22 = 0x16;
 /** RampTime 0x04 = 200 µs (table 13-41). */
 const SX_RAMP_CODE = 0x04;
-export const SX_RAMP_US = 200;
+const SX_RAMP_US = 200;
 /** SetTx from STDBY_XOSC until BUSY low (PLL lock, PA on): tens of µs; used to start SetTx early enough. */
 const SX_SET_TX_US = 100;
 /** Gaussian BT 0.5 (§13.4.5 pulse shape 0x09). */
@@ -67,4 +72,113 @@ export function sx1262TxJob(plan: TxPlan, xtalHz: number): TxJob {
     load: txCommands(plan, xtalHz).map((c) => Uint8Array.from(c)), go: Uint8Array.of(SX_OP.SET_TX, 0, 0, 0),
     leadUs: SX_SET_TX_US + SX_RAMP_US, readyUs: 0, rest: new Uint8Array(0), airtimeUs: plan.airtimeUs,
   };
+}
+
+/** What the transmit path is given by the driver; the counters are the driver's live object. */
+export interface Sx1262TransmitContext {
+  readonly bus: Sx1262Bus;
+  readonly timers: RadioTimers;
+  readonly extra: Sx1262Stats;
+  readonly xtalHz: number;
+  /** The receive path ("js"): its frame in progress is dropped for a transmission, RX re-armed after it. */
+  readonly rx: Pick<Sx1262Receiver, "cancel" | "armRx">;
+  readonly diag: (message: string) => void;
+  /** The chip is configured and receiving (initialised, driver open). */
+  ready(): boolean;
+  closed(): boolean;
+  /** The channel RX returns to after a transmission. */
+  channel(): Sx1262Channel;
+  /** The native buffer service while it owns the chip (paused for a transmission), else null. */
+  service(): Sx1262BufferService | null;
+  /** The chip stopped answering: the driver re-initialises it. */
+  wedged(why: string): void;
+}
+
+/**
+ * The driver's transmit (radio/transmit.ts): the TX commands and the payload at once (sx1262TxJob), SetTx at the
+ * asked time minus the switch and ramp times, then TxDone polled (DIO1 belongs to the transmission meanwhile);
+ * reception is paused before and restored after.
+ */
+export class Sx1262Sender {
+  readonly #c: Sx1262TransmitContext;
+  /** A transmission is running (radio/transmit.ts startTransmit). */
+  readonly #tx = { busy: false };
+
+  constructor(context: Sx1262TransmitContext) {
+    this.#c = context;
+  }
+
+  /** A transmission is under way (reception paused, DIO1 carries TxDone). */
+  get busy(): boolean {
+    return this.#tx.busy;
+  }
+
+  /**
+   * Sends one frame (radio/transmit.ts); never rejects. The chip is prepared in a timer right after the caller
+   * returns, so a transmit started from `onFrame` (a downlink in the meter's window) does not cut into the
+   * receive path, which re-arms RX after delivering.
+   */
+  transmit(req: TransmitRequest): Promise<TransmitResult> {
+    const c = this.#c;
+    return startTransmit("sx1262", this.#tx, () => c.extra.txFailures++, (run) => c.timers.set(run, 0), (done) => this.#send(req, done));
+  }
+
+  #send(req: TransmitRequest, done: (r: TransmitResult) => void): void {
+    const c = this.#c;
+    const refuse = (reason: string) => {
+      this.#tx.busy = false;
+      c.extra.txFailures++;
+      done({ ok: false, reason });
+    };
+    if (c.closed() || !c.ready()) return refuse("sx1262: radio not ready");
+    const plan = planTransmission(req.mode, req.format, req.bytes, sx1262Preamble);
+    if (plan.payload.length > 255) return refuse(`sx1262: ${plan.payload.length} buffer bytes do not fit one packet (255)`);
+    const timers = c.timers;
+    const bus = c.bus;
+    const service = c.service();
+    service?.pause(true, false);
+    c.rx.cancel();
+    let startedAt = 0, airEnd = 0;
+    const finish = (result: TransmitResult) => {
+      this.#tx.busy = false;
+      if (result.ok) c.extra.transmissions++;
+      else c.extra.txFailures++;
+      if (!c.closed()) this.#restoreRx(result.ok ? "" : result.reason);
+      if (service && c.service()) service.pause(false, true);
+      done(result);
+    };
+    // the same commands the native "send at" replays (sx1262TxJob)
+    const job = sx1262TxJob(plan, c.xtalHz);
+    for (const cmd of job.load) {
+      if (!bus.transfer(cmd.slice())) return finish({ ok: false, reason: `sx1262: no answer (BUSY stuck) at opcode 0x${cmd[0].toString(16)}` });
+    }
+    const poll = () => {
+      if (c.closed()) return finish({ ok: false, reason: "sx1262: closed while sending" });
+      const irq = bus.get(SX_OP.GET_IRQ_STATUS, 2);
+      if (irq < 0) return finish({ ok: false, reason: "sx1262: BUSY stuck while sending" });
+      if (irq & SX_IRQ.TX_DONE) return finish({ ok: true, startedAt, endedAt: Math.min(airEnd, timers.ticks()) });
+      if (irq & SX_IRQ.TIMEOUT) return finish({ ok: false, reason: "sx1262: TX timeout" });
+      if (timers.ticks() > airEnd + 5) return finish({ ok: false, reason: "sx1262: no TxDone after the frame's airtime" });
+      timers.set(poll, 0.1);
+    };
+    const setTxAt = strobeAt(timers.ticks(), req.startAt ?? 0, job.readyUs / 1000, job.leadUs / 1000);
+    timers.set(() => {
+      if (c.closed()) return finish({ ok: false, reason: "sx1262: closed before sending" });
+      // BUSY falls once the chip is in TX (§8.3.1); the first preamble bit follows after the PA ramp
+      if (!bus.transfer(job.go.slice()) || bus.status() < 0) return finish({ ok: false, reason: "sx1262: no answer to SetTx" });
+      startedAt = timers.ticks() + SX_RAMP_US / 1000;
+      airEnd = startedAt + plan.airtimeUs / 1000;
+      timers.set(poll, Math.max(0, airEnd - timers.ticks()) + 0.02);
+    }, setTxAt - timers.ticks());
+  }
+
+  /** After a transmission: the RX channel's carrier, modulation, packet parameters, sync word and IRQs; RX armed. */
+  #restoreRx(why: string): void {
+    const c = this.#c;
+    if (why) c.diag(`sx1262: transmission failed (${why}); receiving again`);
+    for (const cmd of channelCommands(c.channel(), c.xtalHz)) {
+      if (!c.bus.command(cmd)) return c.wedged("BUSY stuck restoring RX after TX");
+    }
+    if (!c.rx.armRx()) c.wedged("no answer re-arming RX after TX");
+  }
 }

@@ -13,22 +13,24 @@
  * and the watchdog services DIO1 whenever it finds it high. RxDone landing before GetPacketStatus loses the
  * packet's RSSI (it reads 0 outside RX): the frame is delivered with RSSI_UNKNOWN_DBM and counted.
  *
- * BUSY (§8.3.1) is polled before every command with a timeout (sx1262-bus.ts). A watchdog checks
- * every WATCHDOG_MS that the chip answers, is in RX (status bits 6:4; the reserved bits 7 and 0 are ignored)
- * and still holds the programmed sync word, and re-initialises it (NRESET pulse) otherwise. Device errors
- * (§13.6.1) are counted and cleared, never a reason to stop: only PLL_LOCK latching again right after being
- * cleared re-initialises, at most once a minute: a wedged chip is back well
- * within a second. A chip that looks healthy but finds no sync word for DEAF_AFTER_MS while GetRssiInst keeps
- * showing a busy channel (§13.5.4) is re-initialised too. Errors on the way (BUSY stuck mid-frame, failed initialisation) take the same path.
+ * BUSY (§8.3.1) is polled before every command with a timeout (sx1262-bus.ts). A watchdog checks every
+ * WATCHDOG_MS that the chip answers, is in RX (status bits 6:4; the reserved bits 7 and 0 are ignored) and still
+ * holds the programmed sync word, and re-initialises it (NRESET pulse) otherwise: a wedged chip is back well
+ * within a second. Device errors (§13.6.1) are counted and cleared, never a reason to stop: only PLL_LOCK
+ * latching again right after being cleared re-initialises, at most once a minute (DeviceErrorWatch). A chip that
+ * looks healthy but finds no sync word for two minutes while GetRssiInst keeps showing a busy channel (§13.5.4)
+ * is re-initialised too (DeafnessWatch; both in sx1262-setup.ts). Errors on the way (BUSY stuck mid-frame,
+ * failed initialisation) take the same path.
  *
  * Buffer service "native" (`bufferService`, Sx1262Options; the device's NativeRadioTask, C in
  * firmware/native/wmbus_radio_sx1262.c): the driver configures the chip and hands it over; DIO1 then belongs to
  * the task (no `onReadable`), which runs the same receive steps in C and queues intact frames. The driver keeps
  * the watchdog (health, deafness, re-initialisation) and pauses the task around every SPI use of its own.
  *
- * Transmission (`transmit`, radio/transmit.ts; commands in sx1262-transmit.ts): reception pauses, the TX
- * parameters and the payload go to the chip at once, SetTx follows at the asked time minus the switch and ramp
- * times, TxDone is polled, then the RX channel is put back and RX re-armed.
+ * Transmission (`transmit`, radio/transmit.ts; the commands and the send path `Sx1262Sender` in
+ * sx1262-transmit.ts): reception pauses, the TX parameters and the payload go to the chip at once, SetTx follows
+ * at the asked time minus the switch and ramp times, TxDone is polled, then the RX channel is put back and RX
+ * re-armed.
  *
  * Timing limits: the DIO1 callback may run late (on the device it is a message to the XS task). Frames
  * survive as long as the sync interrupt is served before ~200 FIFO bytes have arrived (16 ms at T/C, 49 ms
@@ -40,10 +42,9 @@ import { emptyRadioStats } from "../radio.js";
 import { type DigitalPin, type SpiPort, Sx1262Bus, be } from "./sx1262-bus.js";
 import { Sx1262Receiver } from "./sx1262-receive.js";
 import { SX1262_CHANNELS, SX_IRQ, SX_OP } from "./sx1262-settings.js";
-import { DeviceErrorWatch, type Sx1262Setup, channelCommands, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
-import { planTransmission } from "../../phy/tx-plan.js";
-import { strobeAt, type Transmitter, type TransmitRequest, type TransmitResult, startTransmit } from "../transmit.js";
-import { SX_RAMP_US, sx1262Preamble, sx1262TxJob } from "./sx1262-transmit.js";
+import { DeafnessWatch, DeviceErrorWatch, type Sx1262Setup, checkRxMode, chipProblem, configureChip, tcxoCode } from "./sx1262-setup.js";
+import type { Transmitter, TransmitRequest, TransmitResult } from "../transmit.js";
+import { Sx1262Sender } from "./sx1262-transmit.js";
 
 export { RSSI_UNKNOWN_DBM } from "./sx1262-receive.js";
 
@@ -61,11 +62,6 @@ const RETRY_MS = 100;
 
 /** Passes of the DIO1 handler per callback while DIO1 stays high; then the watchdog takes over. */
 const MAX_IRQ_PASSES = 4;
-/** Channel level counted as busy by the watchdog's GetRssiInst (≈ 10 dB above the GFSK sensitivity). */
-const BUSY_AIR_DBM = -95;
-/** No sync word for this long although the watchdog found the channel busy DEAF_BUSY_SAMPLES times: deaf. */
-const DEAF_AFTER_MS = 120_000;
-const DEAF_BUSY_SAMPLES = 40;
 
 /** What the driver needs from a native buffer service (the device's NativeRadioTask implements it). */
 export interface Sx1262BufferService {
@@ -119,9 +115,7 @@ export class SX1262 implements Radio, Transmitter {
     irqRepeats: 0, dio1AtWatchdog: 0, rssiLost: 0, deafResets: 0, dio1LeftToService: 0, deviceErrors: 0, deviceErrorBits: 0, pllResets: 0, transmissions: 0, txFailures: 0,
   };
   readonly #errors = new DeviceErrorWatch(this.#extra, (m) => this.#diag(m));
-  /** Last sync word (or initialisation), and busy-channel samples since then, for the deafness check. */
-  #lastSyncMs = 0;
-  #busySamples = 0;
+  readonly #deaf: DeafnessWatch;
   #bus: Sx1262Bus;
   /** Every io object opened, for close(). */
   #io: { close(): void }[];
@@ -144,9 +138,8 @@ export class SX1262 implements Radio, Transmitter {
   #nativeSyncs = 0;
   #dio1WasHigh = false;
   #listen: RadioListen = "TC";
-  /** A transmission is under way (reception paused, DIO1 carries TxDone). */
-  /** A transmission is running (radio/transmit.ts startTransmit). */
-  readonly #tx = { busy: false };
+  /** The transmit path (sx1262-transmit.ts); `busy` while a transmission runs (reception paused, DIO1 carries TxDone). */
+  readonly #tx: Sx1262Sender;
 
   constructor(options: Sx1262Options) {
     this.#timers = options.timers;
@@ -171,6 +164,7 @@ export class SX1262 implements Radio, Transmitter {
       this.#native ? {} : { edge: (options.interrupt.io as DigitalClass).Rising ?? 1, onReadable: () => this.#onDio1() },
     );
     this.#bus = new Sx1262Bus(spi, select, busy, this.#timers);
+    this.#deaf = new DeafnessWatch(this.#extra, this.#timers);
     this.#rx = new Sx1262Receiver({
       bus: this.#bus,
       timers: this.#timers,
@@ -179,9 +173,14 @@ export class SX1262 implements Radio, Transmitter {
       diag: this.#diag,
       wedged: (why) => this.#wedged(why),
       synced: (rssiLost) => {
-        this.#heard();
+        this.#deaf.heard();
         if (rssiLost) this.#extra.rssiLost++;
       },
+    });
+    this.#tx = new Sx1262Sender({
+      bus: this.#bus, timers: this.#timers, extra: this.#extra, xtalHz: this.#setup.xtalHz, rx: this.#rx, diag: this.#diag,
+      ready: () => this.#ready, closed: () => this.#closed, channel: () => SX1262_CHANNELS[this.#listen],
+      service: () => (this.#nativeStarted ? this.#native : null), wedged: (why) => this.#wedged(why),
     });
     this.#io = [this.#dio1, select, spi];
     if (busy) this.#io.push(busy);
@@ -227,70 +226,9 @@ export class SX1262 implements Radio, Transmitter {
 
   // ------------------------------------------------------------------ transmit
 
-  /**
-   * Sends one frame (radio/transmit.ts); never rejects. The chip is prepared in a timer right after the caller
-   * returns, so a transmit started from `onFrame` (a downlink in the meter's window) does not cut into the
-   * receive path, which re-arms RX after delivering.
-   */
+  /** Sends one frame (radio/transmit.ts, sx1262-transmit.ts `Sx1262Sender`); never rejects. */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
-    return startTransmit("sx1262", this.#tx, () => this.#extra.txFailures++, (run) => this.#timers.set(run, 0), (done) => this.#transmit(req, done));
-  }
-
-  #transmit(req: TransmitRequest, done: (r: TransmitResult) => void): void {
-    const refuse = (reason: string) => {
-      this.#tx.busy = false;
-      this.#extra.txFailures++;
-      done({ ok: false, reason });
-    };
-    if (this.#closed || !this.#ready) return refuse("sx1262: radio not ready");
-    const plan = planTransmission(req.mode, req.format, req.bytes, sx1262Preamble);
-    if (plan.payload.length > 255) return refuse(`sx1262: ${plan.payload.length} buffer bytes do not fit one packet (255)`);
-    const timers = this.#timers;
-    const bus = this.#bus;
-    const paused = this.#nativeStarted;
-    if (paused) this.#native!.pause(true, false);
-    this.#rx.cancel();
-    let startedAt = 0, airEnd = 0;
-    const finish = (result: TransmitResult) => {
-      this.#tx.busy = false;
-      if (result.ok) this.#extra.transmissions++;
-      else this.#extra.txFailures++;
-      if (!this.#closed) this.#restoreRx(result.ok ? "" : result.reason);
-      if (paused && this.#nativeStarted) this.#native!.pause(false, true);
-      done(result);
-    };
-    // the same commands the native "send at" replays (sx1262TxJob)
-    const job = sx1262TxJob(plan, this.#setup.xtalHz);
-    for (const c of job.load) {
-      if (!bus.transfer(c.slice())) return finish({ ok: false, reason: `sx1262: no answer (BUSY stuck) at opcode 0x${c[0].toString(16)}` });
-    }
-    const poll = () => {
-      if (this.#closed) return finish({ ok: false, reason: "sx1262: closed while sending" });
-      const irq = bus.get(SX_OP.GET_IRQ_STATUS, 2);
-      if (irq < 0) return finish({ ok: false, reason: "sx1262: BUSY stuck while sending" });
-      if (irq & SX_IRQ.TX_DONE) return finish({ ok: true, startedAt, endedAt: Math.min(airEnd, timers.ticks()) });
-      if (irq & SX_IRQ.TIMEOUT) return finish({ ok: false, reason: "sx1262: TX timeout" });
-      if (timers.ticks() > airEnd + 5) return finish({ ok: false, reason: "sx1262: no TxDone after the frame's airtime" });
-      timers.set(poll, 0.1);
-    };
-    const setTxAt = strobeAt(timers.ticks(), req.startAt ?? 0, job.readyUs / 1000, job.leadUs / 1000);
-    timers.set(() => {
-      if (this.#closed) return finish({ ok: false, reason: "sx1262: closed before sending" });
-      // BUSY falls once the chip is in TX (§8.3.1); the first preamble bit follows after the PA ramp
-      if (!bus.transfer(job.go.slice()) || bus.status() < 0) return finish({ ok: false, reason: "sx1262: no answer to SetTx" });
-      startedAt = timers.ticks() + SX_RAMP_US / 1000;
-      airEnd = startedAt + plan.airtimeUs / 1000;
-      timers.set(poll, Math.max(0, airEnd - timers.ticks()) + 0.02);
-    }, setTxAt - timers.ticks());
-  }
-
-  /** After a transmission: the RX channel's carrier, modulation, packet parameters, sync word and IRQs; RX armed. */
-  #restoreRx(why: string): void {
-    if (why) this.#diag(`sx1262: transmission failed (${why}); receiving again`);
-    for (const c of channelCommands(SX1262_CHANNELS[this.#listen], this.#setup.xtalHz)) {
-      if (!this.#bus.command(c)) return this.#wedged("BUSY stuck restoring RX after TX");
-    }
-    if (!this.#rx.armRx()) this.#wedged("no answer re-arming RX after TX");
+    return this.#tx.transmit(req);
   }
 
   // ------------------------------------------------------------------ initialisation
@@ -317,13 +255,7 @@ export class SX1262 implements Radio, Transmitter {
       return;
     }
     this.#ready = true;
-    this.#heard();
-  }
-
-  /** A sync word came (or the chip was initialised): the deafness check starts over. */
-  #heard(): void {
-    this.#lastSyncMs = this.#timers.ticks();
-    this.#busySamples = 0;
+    this.#deaf.heard();
   }
 
   /** Returns "" when the chip is receiving, else what went wrong. */
@@ -415,7 +347,7 @@ export class SX1262 implements Radio, Transmitter {
     const syncs = this.#native!.syncs();
     if (syncs !== this.#nativeSyncs) {
       this.#nativeSyncs = syncs;
-      this.#heard();
+      this.#deaf.heard();
     }
     return !high;
   }
@@ -439,18 +371,8 @@ export class SX1262 implements Radio, Transmitter {
     const errors = this.#errors.check(this.#bus, this.#timers.ticks());
     if (errors) return this.#wedged(errors);
     if (this.#rx.stalled(this.#timers.ticks())) return this.#rx.restart("frame never ended");
-    if (!this.#rx.receiving) this.#watchAir();
-  }
-
-  /** Deafness: the channel keeps being busy (GetRssiInst, §13.5.4) but no sync word comes for DEAF_AFTER_MS. */
-  #watchAir(): void {
-    const rssi = this.#bus.get(SX_OP.GET_RSSI_INST, 1);
-    if (rssi < 0) return this.#wedged("BUSY stuck");
-    if (-rssi / 2 >= BUSY_AIR_DBM) this.#busySamples++;
-    const silentMs = this.#timers.ticks() - this.#lastSyncMs;
-    if (silentMs < DEAF_AFTER_MS || this.#busySamples < DEAF_BUSY_SAMPLES) return;
-    this.#extra.deafResets++;
-    this.#wedged(`no sync word for ${Math.round(silentMs / 1000)} s while the channel was busy ${this.#busySamples} times`);
+    const deaf = this.#rx.receiving ? "" : this.#deaf.check(this.#bus);
+    if (deaf) this.#wedged(deaf);
   }
 
   #wedged(why: string): void {
