@@ -66,10 +66,14 @@ export class ReadingSession {
     const result = this.decoder.decode(bytes, { keys, crc: opts.crc, checked: opts.checked, chain: opts.chain });
     const meter = result.telegram.meter;
     const slot = (opts.driver ?? "") + "/" + (meter ? meter.id : "");
-    const { keep: _keep, ...readingOpts } = opts;
-    const reading = makeReading(result.telegram, {
-      ...readingOpts, cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: opts.raw ?? bytes, plans: this.#plans, drivers: this.drivers,
-    });
+    // every option spelt out (the type makes a new ReadingOptions member a compile error here): a rest/spread
+    // copy of `opts` was the slowest step of a CLI line on Node
+    const readingOpts: { [K in keyof Required<ReadingOptions>]: ReadingOptions[K] } = {
+      meterKeyUsed: opts.meterKeyUsed, name: opts.name, driver: opts.driver, timestamp: opts.timestamp, rssi_dbm: opts.rssi_dbm,
+      conversions: opts.conversions, extra: opts.extra, fieldOrigin: opts.fieldOrigin, calculate: opts.calculate, device: opts.device,
+      cipher: this.decoder.cipher, keys, previous: this.#last.get(slot), error: result.error, raw: opts.raw ?? bytes, plans: this.#plans, drivers: this.drivers,
+    };
+    const reading = makeReading(result.telegram, readingOpts);
     if (!opts.keep || opts.keep(result)) this.#last.set(slot, reading);
     return { result, reading };
   }

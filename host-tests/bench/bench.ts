@@ -78,6 +78,8 @@ export interface BenchResult {
   load?: ChannelLoadRun;
   /** `wmbus decode --jsonl` wall clock (cli-bench.ts); absent = the CLI failed. */
   cli?: CliThroughput;
+  /** The same with --reading-only (no frame and record JSON); absent = the CLI failed or not run. */
+  cliReadingOnly?: CliThroughput;
 }
 
 export function table(res: BenchResult, corpusSize: number): string[] {
@@ -125,6 +127,9 @@ export function table(res: BenchResult, corpusSize: number): string[] {
   const cli = res.cli;
   rows.push(section(`CLI, wall clock: wmbus decode --jsonl, both corpus files repeated${cli ? ` (${fmt(cli.lines)} lines, ${cli.seconds.toFixed(2)} s incl. start-up)` : ""}`));
   rows.push(["  telegrams per wall second", cli ? fmt(cli.telegramsPerSecond) : "n/a", "", "", ">= " + fmt(TARGETS.cliWallPerSecond), cli ? verdict(cli.telegramsPerSecond >= TARGETS.cliWallPerSecond) : "FAIL"]);
+  const only = res.cliReadingOnly;
+  rows.push(["  with --reading-only (readings, no frame or record JSON)", only ? fmt(only.telegramsPerSecond) : "n/a", "", "", "", "info"]);
+  if (cli) rows.push([`  output bytes per line: full / --reading-only`, `${fmt(Math.round(cli.outputBytes / cli.lines))}`, only ? fmt(Math.round(only.outputBytes / only.lines)) : "", "", "", "info"]);
 
   rows.push(section("XS heap per meter, bytes: ESP32 estimate (64-bit xsnap), 10 vs 1 000 meters"));
   const mem = (m: string) => res.memory[m];
@@ -193,7 +198,8 @@ async function main(argv: string[]): Promise<void> {
   const native = nativeTwins();
   const load = channelLoad(xs.records);
   const cli = cliThroughput();
-  const res: BenchResult = { xs, node, memory, native, ts, load, cli };
+  const cliReadingOnly = cliThroughput(40_000, 3, ["--reading-only"]);
+  const res: BenchResult = { xs, node, memory, native, ts, load, cli, cliReadingOnly };
   console.log(`wM-Bus gateway bench: XS 13.3 (@agoric/xsnap CLI, meter = computrons), Node ${process.version}, ${readings ? "" : "no readings stage, "}print overhead ${xs.printOverhead} subtracted`);
   for (const l of table(res, list.length)) console.log(l);
   console.log("");

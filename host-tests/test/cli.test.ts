@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { cliInput } from "../bench/cli-bench.js";
 
 /** The `wmbus` CLI as a user runs it (built by `npm run build`, which `npm test` runs first). */
 const cli = join(dirname(fileURLToPath(import.meta.url)), "../../bin/wmbus.js");
-const run = (args: string[], input?: string) => spawnSync("node", [cli, ...args], { input, encoding: "utf8" });
+const run = (args: string[], input?: string) => spawnSync("node", [cli, ...args], { input, encoding: "utf8", maxBuffer: 1 << 28 });
 
 describe("wmbus decode", () => {
   it("decodes one telegram with a key into the stable JSON shape", () => {
@@ -82,6 +83,19 @@ describe("wmbus decode", () => {
     expect(lines[2].error).toMatchObject({ code: "bad_argument", message: 'unknown driver "bogus"' });
     expect(lines[3].ok).toBe(false);
     expect(lines[3].reading).toBeUndefined();
+  });
+
+  it("--reading-only: per line the same ok, error and reading as the full output, nothing else (both corpus files)", () => {
+    const input = cliInput(1);
+    const full = run(["decode", "--jsonl", "--timestamp", "2024-05-01T12:00:00Z"], input.text).stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const only = run(["decode", "--jsonl", "--reading-only", "--timestamp", "2024-05-01T12:00:00Z"], input.text).stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(only.length).toBe(input.lines);
+    expect(full.length).toBe(input.lines);
+    for (let i = 0; i < input.lines; i++) {
+      const f = full[i];
+      expect(only[i]).toEqual({ ok: f.ok, ...(f.error ? { error: f.error } : {}), ...(f.reading ? { reading: f.reading } : {}), ...(f.bad_line ? { bad_line: true } : {}) });
+    }
+    expect(only.filter((l) => l.reading !== undefined).length).toBeGreaterThan(500);
   });
 
   it("a wrong key gives ok:false and a reading that says so, without the key", () => {
