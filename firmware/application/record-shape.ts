@@ -151,7 +151,7 @@ export class ShapeMemo {
 
   /** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
   shapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
-    const key = this.max > 0 ? shapeKey(buf, pos, end) : -1;
+    const key = this.max > 0 ? shortKey(buf, pos, end) : -1;
     if (key < 0) return parseShape(buf, pos, end, 0); // parsed afresh every time: serial 0
     const memo = this.memo;
     let s = memo.get(key);
@@ -171,6 +171,25 @@ export class ShapeMemo {
     this.#serial = (this.#serial + 1) % 0x40000000;
     return this.#serial;
   }
+}
+
+/**
+ * shapeKey for the common headers, DIF VIF or DIF VIF VIFE or DIF DIFE VIF (no loop: this runs per record);
+ * the same key, so the same memo entry. Anything else goes to shapeKey.
+ */
+function shortKey(buf: Uint8Array, pos: number, end: number): number {
+  const a = buf[pos];
+  if (end - pos < 3 || (a & 0x0f) === 0x0f) return shapeKey(buf, pos, end);
+  const b = buf[pos + 1];
+  const c = buf[pos + 2];
+  if (a < 0x80) {
+    if (b === 0x7c || b === 0xfc) return -1; // plain-text unit: variable
+    if (b < 0x80) return (a * 256 + b) * 8 + 2;
+    if (c < 0x80) return ((a * 256 + b) * 256 + c) * 8 + 3;
+  } else if (b < 0x80 && c < 0x80 && c !== 0x7c) {
+    return ((a * 256 + b) * 256 + c) * 8 + 3;
+  }
+  return shapeKey(buf, pos, end);
 }
 
 /** The memo key of the header at `pos`: its bytes as a number, times 8, plus its length; -1 = not memoisable. */
