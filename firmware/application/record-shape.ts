@@ -40,6 +40,11 @@ export interface RecordShape {
   vifes: readonly number[];
   /** The record's labels, frozen and shared like `vifes`; undefined when there are none. */
   labels: readonly string[] | undefined;
+  /**
+   * Memoised shapes only (ShapeMemo): the shape of the record that followed this one in the last full frame parsed,
+   * tried first for the next record (records.ts); null once this shape has left the memo (see ShapeMemo.shapeAt).
+   */
+  follow?: RecordShape | null;
 }
 
 /** A record header at a place in a buffer; compact frames keep these per format. */
@@ -157,7 +162,13 @@ export class ShapeMemo {
     let s = memo.get(key);
     if (s === undefined) {
       s = parseShape(buf, pos, end, this.#next());
-      if (memo.size >= this.max) memo.delete(memo.keys().next().value!); // the least recently used shape goes first
+      if (memo.size >= this.max) {
+        // the least recently used shape goes first; it keeps no follower, so at most one shape per memoised one
+        // stays reachable after leaving the memo (the follower of a memoised shape)
+        const old = memo.keys().next().value!;
+        memo.get(old)!.follow = null;
+        memo.delete(old);
+      }
       memo.set(key, s);
     } else if (memo.size >= this.max) {
       // a full memo keeps its order by use, so shapes that every meter sends (date/time, volume) stay

@@ -222,13 +222,26 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
   const memo = shapes ?? new ShapeMemo(0); // without a memo every header is parsed
   if (end > buf.length) end = buf.length;
   let pos = start < 0 ? 0 : start;
+  let prev: RecordShape | undefined;
   while (pos < end) {
     if (buf[pos] === 0x2f) {
       pos++;
       continue;
     }
     try {
-      const h = memo.shapeAt(buf, pos, end);
+      // the record that followed the previous shape last time, when these are its header bytes: no memo look-up
+      let h = prev === undefined ? undefined : prev.follow;
+      if (h != null) {
+        // its header bytes, compared without a loop for the common lengths 1 to 3
+        const b = h.bytes;
+        const n = b.length;
+        if (pos + n > end || buf[pos] !== b[0] || (n > 1 && (buf[pos + 1] !== b[1] || (n > 2 && (buf[pos + 2] !== b[2] || (n > 3 && !sameHeader(b, buf, pos))))))) h = undefined;
+      }
+      if (h == null) {
+        h = memo.shapeAt(buf, pos, end);
+        if (prev !== undefined && prev.follow !== null && h.serial > 0) prev.follow = h;
+      }
+      prev = h.serial > 0 ? h : undefined;
       const dataPos = pos + h.bytes.length;
       const length = decodeRecord(h, buf, dataPos, end, pos, records);
       headers.push(h);
@@ -240,6 +253,12 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
     }
   }
   return { records, headers };
+}
+
+/** buf at `pos` begins with the header bytes `bytes` (the caller checked the bounds): a header parses by its bytes alone, so into the same shape. */
+function sameHeader(bytes: Uint8Array, buf: Uint8Array, pos: number): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== buf[pos + i]) return false;
+  return true;
 }
 
 /** Parses all records in buf[start, end). Offsets are relative to `buf`. */

@@ -73,6 +73,30 @@ describe("record shape memo", () => {
     expect(() => r[0].vifes.push(1)).toThrow(TypeError);
   });
 
+  it("takes the shape that followed last time only when its header bytes match, and drops followers of evicted shapes", () => {
+    const memo = new ShapeMemo(4);
+    const frames = [
+      "0413 10270000 8410FD3A 0102 02FD17 0000", // learns the followers
+      "0413 10270000 8410FD3A 0102 02FD17 0000", // all followers match
+      "0413 10270000 8410FD3B 0102 02FD17 0000", // 4-byte follower differs in its last byte
+      "0413 10270000 0213 0102 02FD18 0000", // followers differ in the first / third byte
+      "0413 10270000 02", // the follower would run past the end
+      "0413 10270000 0F 0102", // special DIF as follower
+      "0413 10270000 0F 0102",
+    ];
+    for (const f of frames) {
+      const apl = fromHex(f);
+      const memoised = parseRecordsWithHeaders(apl, 0, apl.length, true, memo);
+      const plain = parseRecordsWithHeaders(apl, 0, apl.length, true);
+      expect(JSON.stringify(memoised.records), f).toBe(JSON.stringify(plain.records));
+      expect(memoised.error?.code, f).toBe(plain.error?.code);
+    }
+    const evicted = parseRecordsWithHeaders(fromHex("0413 10270000"), 0, 6, false, memo).headers[0];
+    const other = fromHex("0113 01 0213 0100 0313 010000 0513 00000000");
+    parseRecordsWithHeaders(other, 0, other.length, false, memo); // four new shapes push the others out
+    expect(evicted.follow).toBe(null);
+  });
+
   it("gives records with the same header bytes their own offsets and data", () => {
     const apl = fromHex("0413 10270000 0413 20270000 2F 0413 30270000");
     const r = parseRecords(apl, 0, apl.length);
