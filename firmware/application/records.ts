@@ -43,7 +43,6 @@ export function decodeRecordData(
 
 /** decodeRecordData without the result pair: appends the record to `out` and returns its data length. */
 function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number, out: DataRecord[]): number {
-  const dif = header.dif;
   const info = header.info;
   let value: number | string | null;
   let length: number;
@@ -65,7 +64,7 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
     length = 0;
     value = null;
   } else {
-    const d = decodeValue(dif, info, buf, dataPos, end);
+    const d = decodeValue(header.dif, info, buf, dataPos, end);
     value = d.value;
     length = d.length;
     error = d.error;
@@ -90,82 +89,74 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
  * The record keeps a view of the buffer it was decoded from until the hex is spelt: the decoder
  * decodes its private copy of the telegram; a caller that parses its own buffer must not change
  * it while the records are in use.
+ *
+ * The four internal properties (`_shape`, `_data`, `_start`, `_length`) are plain ones: under XS a private field
+ * costs more to set than a property, and a field initialiser runs once more per record. (An object literal with
+ * this prototype as `__proto__` would cost XS less again, but V8 builds such objects several times slower.)
  */
 class DecodedRecord implements DataRecord {
-  // `declare`: no field initialisers; the constructor sets the properties in the contract order
   declare offset: number;
-  declare header: string;
-  declare dif: number;
-  declare vif: number | null;
-  declare vifes: number[];
-  declare storage: number;
-  declare tariff: number;
-  declare subunit: number;
-  declare function: RecordFunction;
-  declare quantity: string;
-  declare unit: string;
   declare exponent: number;
   declare value: number | string | null;
-  declare name: string;
   declare labels?: string[];
   declare text_unit?: string;
   declare error?: string;
-  #shape: RecordShape;
-  #buf: Uint8Array;
-  #start: number;
-  /** Data length in bytes while the hex is not spelt yet; -1 once it is in #data. */
-  #length: number;
-  #data = "";
+  declare _shape: RecordShape;
+  /** The buffer the data is in, or once spelt (or set) the data hex. */
+  declare _data: Uint8Array | string;
+  declare _start: number;
+  declare _length: number;
 
   constructor(h: RecordShape, offset: number, buf: Uint8Array, start: number, length: number, exponent: number, value: number | string | null) {
-    const dif = h.dif;
     this.offset = offset;
-    this.header = h.hex;
-    this.dif = dif.dif;
-    this.vif = h.vib === null ? null : h.vib.vif;
-    this.vifes = h.vifes as number[]; // shared and frozen (RecordShape.vifes)
-    this.storage = dif.storage;
-    this.tariff = dif.tariff;
-    this.subunit = dif.subunit;
-    this.function = dif.function;
-    this.quantity = h.info.quantity;
-    this.unit = h.info.unit;
     this.exponent = exponent;
     this.value = value;
-    this.name = h.name;
-    this.#shape = h;
-    this.#buf = buf;
-    this.#start = start;
-    this.#length = length;
+    this._shape = h;
+    this._data = buf;
+    this._start = start;
+    this._length = length;
   }
+
+  get header(): string { return this._shape.hex; }
+  get dif(): number { return this._shape.dif.dif; }
+  get vif(): number | null { const v = this._shape.vib; return v === null ? null : v.vif; }
+  get vifes(): number[] { return this._shape.vifes as number[]; }
+  get storage(): number { return this._shape.dif.storage; }
+  get tariff(): number { return this._shape.dif.tariff; }
+  get subunit(): number { return this._shape.dif.subunit; }
+  get function(): RecordFunction { return this._shape.dif.function; }
+  get quantity(): string { return this._shape.info.quantity; }
+  get unit(): string { return this._shape.info.unit; }
+  get name(): string { return this._shape.name; }
 
   /** Data bytes as upper-case hex (for LVAR including the LVAR byte). */
   get data(): string {
-    if (this.#length >= 0) {
-      this.#data = toHex(this.#buf, this.#start, this.#start + this.#length);
-      this.#length = -1;
-    }
-    return this.#data;
+    const d = this._data;
+    if (typeof d === "string") return d;
+    const hex = toHex(d, this._start, this._start + this._length);
+    this._data = hex;
+    return hex;
   }
 
   set data(hex: string) {
-    this.#data = hex;
-    this.#length = -1;
+    this._data = hex;
   }
 
   /** VIF, VIFEs and plain-text unit as hex (the header without DIF and DIFEs). */
   get vibHex(): string {
-    return this.#shape.vibHex;
+    return this._shape.vibHex;
   }
 
   /** The data bytes (a view, not a copy). */
   get dataBytes(): Uint8Array {
-    return this.#length >= 0 ? this.#buf.subarray(this.#start, this.#start + this.#length) : fromHex(this.#data);
+    const d = this._data;
+    return typeof d === "string" ? fromHex(d) : d.subarray(this._start, this._start + this._length);
   }
 
   /** Data length in bytes (without spelling the hex). */
   get dataLength(): number {
-    return this.#length >= 0 ? this.#length : this.#data.length >> 1;
+    const d = this._data;
+    return typeof d === "string" ? d.length >> 1 : this._length;
   }
 
   toJSON(): DataRecord {

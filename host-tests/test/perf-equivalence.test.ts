@@ -132,7 +132,8 @@ describe("decoded records (data hex spelt on demand)", () => {
     expect(records.map(recordDataLength)).toEqual([4, 6, 2]);
     expect(toHex(recordDataBytes(records[1]))).toBe("05312E302E31");
     expect(records.map(recordVibHex)).toEqual(["13", "FD0F", "6C"]);
-    const plain = { ...records[1], data: "0541" } as DataRecord;
+    // a plain DataRecord (its JSON form): the record-level properties of a decoded record are getters on its prototype
+    const plain = { ...(JSON.parse(JSON.stringify(records[1])) as DataRecord), data: "0541" };
     expect(recordVibHex(plain)).toBe("FD0F");
     expect(recordDataLength(plain)).toBe(2);
     records[2].data = "0102";
