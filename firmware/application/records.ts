@@ -5,7 +5,7 @@
  */
 import { WmbusError } from "../errors.js";
 import { fromHex, toHex } from "../util/hex.js";
-import { scaleNumber } from "./datatypes.js";
+import { POW10, scaleNumber } from "./datatypes.js";
 import type { DataRecord, RecordFunction } from "./record.js";
 import { ShapeMemo, type RecordShape } from "./record-shape.js";
 import { decodeValue } from "./values.js";
@@ -54,7 +54,8 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
     let v = 0;
     for (let i = dataPos + n - 1; i >= dataPos; i--) v = v * 256 + buf[i];
     if (header.plainInt === 1 && buf[dataPos + n - 1] & 0x80) v -= POW256[n];
-    value = scaleNumber(v, info.exponent);
+    const e = info.exponent; // scaleNumber without the call for the exponents of its table
+    value = e >= 0 ? (e <= 22 ? v * POW10[e] : scaleNumber(v, e)) : e >= -22 ? v / POW10[-e] : scaleNumber(v, e);
     length = n;
     numeric = true;
   } else if (n === -2) {
@@ -78,7 +79,7 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
   if (header.labels !== undefined) record.labels = header.labels as string[]; // shared and frozen
   if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
   if (error !== undefined) record.error = error;
-  out.push(record);
+  out[out.length] = record;
   return length;
 }
 
@@ -214,12 +215,12 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
   if (end > buf.length) end = buf.length;
   let pos = start < 0 ? 0 : start;
   let prev: RecordShape | undefined;
-  while (pos < end) {
-    if (buf[pos] === 0x2f) {
-      pos++;
-      continue;
-    }
-    try {
+  try {
+    while (pos < end) {
+      if (buf[pos] === 0x2f) {
+        pos++;
+        continue;
+      }
       // the record that followed the previous shape last time, when these are its header bytes: no memo look-up
       let h = prev === undefined ? undefined : prev.follow;
       if (h != null) {
@@ -235,13 +236,14 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       prev = h.serial > 0 ? h : undefined;
       const dataPos = pos + h.bytes.length;
       const length = decodeRecord(h, buf, dataPos, end, pos, records);
-      headers.push(h);
+      headers[headers.length] = h; // an index store costs XS less than push
       pos = dataPos + length;
       if (h.dataLength === -2) break;
-    } catch (e) {
-      if (!lenient || !(e instanceof WmbusError)) throw e;
-      return { records, headers, error: e };
     }
+  } catch (e) {
+    // one try around the loop: entering a try block costs XS per record otherwise
+    if (!lenient || !(e instanceof WmbusError)) throw e;
+    return { records, headers, error: e };
   }
   return { records, headers };
 }
