@@ -32,8 +32,9 @@ export interface RecordShape {
    */
   serial: number;
   /**
-   * The most common data, a plain binary number of at most 6 bytes without an additive VIFE, is read
-   * by decodeRecordData itself: 1 = signed (type B), 2 = unsigned (type C), 0 = decodeValue decides.
+   * The most common data, a plain binary or BCD number without an additive VIFE, is read by decodeRecordData
+   * itself: 1 = signed (type B), 2 = unsigned (type C), 3 = BCD (type A, decodeValue words a bad digit),
+   * 0 = decodeValue decides.
    */
   plainInt: number;
   /** The record's VIFEs, frozen: every record of this shape shares the array (no copy per record). */
@@ -120,10 +121,17 @@ function parseShape(buf: Uint8Array, pos: number, end: number, serial: number): 
   };
 }
 
-/** See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes. */
+/**
+ * See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes (its
+ * signed default branch: kinds num and mfct; unsigned), or bcdData a type A number of ≤ 7 bytes (every kind but
+ * the digit strings and hex), each without an additive VIFE.
+ */
 function plainInt(dif: DifInfo, info: VifInfo): number {
-  if (dif.coding !== "int" || dif.dataLength > 6 || info.additive !== undefined) return 0;
-  return info.kind === "num" ? 1 : info.kind === "unsigned" ? 2 : 0;
+  const k = info.kind;
+  if (info.additive !== undefined) return 0;
+  if (dif.coding === "int" && dif.dataLength <= 6) return k === "num" || k === "mfct" ? 1 : k === "unsigned" ? 2 : 0;
+  if (dif.coding === "bcd" && dif.dataLength <= 7) return k === "hex" || k === "container" || k === "id" ? 0 : 3;
+  return 0;
 }
 
 /**

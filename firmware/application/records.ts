@@ -8,7 +8,7 @@ import { fromHex, toHex } from "../util/hex.js";
 import { POW10, scaleNumber } from "./datatypes.js";
 import type { DataRecord, RecordFunction } from "./record.js";
 import { ShapeMemo, type RecordShape } from "./record-shape.js";
-import { decodeValue } from "./values.js";
+import { bcdNumber, decodeValue } from "./values.js";
 
 // Record headers and their memo live in record-shape.ts; re-exported for the many importers of this module.
 export {
@@ -49,11 +49,18 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
   let error: string | undefined;
   let numeric = false;
   const n = header.dataLength;
-  if (header.plainInt !== 0 && dataPos + n <= end) {
-    // values.ts intValue for kinds num / unsigned, inlined (readInt, then scaled without additive)
-    let v = 0;
-    for (let i = dataPos + n - 1; i >= dataPos; i--) v = v * 256 + buf[i];
-    if (header.plainInt === 1 && buf[dataPos + n - 1] & 0x80) v -= POW256[n];
+  const plain = header.plainInt;
+  let v = NaN;
+  if (plain !== 0 && dataPos + n <= end) {
+    if (plain === 3) v = bcdNumber(buf, dataPos, n, false); // NaN for a bad digit: decodeValue words the error
+    else {
+      // values.ts intValue for kinds num / mfct / unsigned, inlined (readInt, then scaled without additive)
+      v = 0;
+      for (let i = dataPos + n - 1; i >= dataPos; i--) v = v * 256 + buf[i];
+      if (plain === 1 && buf[dataPos + n - 1] & 0x80) v -= POW256[n];
+    }
+  }
+  if (v === v) {
     const e = info.exponent; // scaleNumber without the call for the exponents of its table
     value = e >= 0 ? (e <= 22 ? v * POW10[e] : scaleNumber(v, e)) : e >= -22 ? v / POW10[-e] : scaleNumber(v, e);
     length = n;

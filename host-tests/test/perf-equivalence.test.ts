@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson, stringify } from "../../firmware/decoder/json.js";
-import { parseRecords, parseRecordsWithHeaders, recordDataBytes, recordDataLength, recordVibHex, ShapeMemo } from "../../firmware/application/records.js";
+import { decodeValue } from "../../firmware/application/values.js";
+import { parseRecordHeader, parseRecords, parseRecordsWithHeaders, recordDataBytes, recordDataLength, recordVibHex, ShapeMemo } from "../../firmware/application/records.js";
 import type { DataRecord } from "../../firmware/application/record.js";
 import type { MemoSizes } from "../../firmware/application/format-cache.js";
 import { findRecord, RecordIndex } from "../../firmware/meters/fields.js";
@@ -95,6 +96,24 @@ describe("record shape memo", () => {
     const other = fromHex("0113 01 0213 0100 0313 010000 0513 00000000");
     parseRecordsWithHeaders(other, 0, other.length, false, memo); // four new shapes push the others out
     expect(evicted.follow).toBe(null);
+  });
+
+  it("reads plain binary and BCD numbers inline exactly as decodeValue does, bad BCD digits and negatives included", () => {
+    // DIF/VIF pairs: signed and unsigned ints, a manufacturer-specific VIF, BCD of 1 to 6 bytes, a date in BCD
+    const headers = ["0113", "0213", "0313", "0413", "0613", "047F", "027F", "84017F", "02FD17", "0913", "0A13", "0B13", "0C13", "0E13", "0C6C", "0A5A", "0C78"];
+    let seed = 7;
+    const byte = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) >> 23;
+    for (const hex of headers) {
+      for (let k = 0; k < 40; k++) {
+        const h = parseRecordHeader(fromHex(hex), 0, hex.length / 2);
+        const data = Array.from({ length: h.dataLength }, byte);
+        if (k % 4 === 0 && data.length > 0) data[data.length - 1] |= 0xf0; // BCD sign nibble / negative int
+        const apl = fromHex(hex + toHex(Uint8Array.from(data)));
+        const [r] = parseRecords(apl, 0, apl.length);
+        const d = decodeValue(h.dif, h.info, apl, h.bytes.length, apl.length);
+        expect([r.value, r.error, r.exponent], hex + " " + toHex(Uint8Array.from(data))).toEqual([d.value, d.error, d.numeric ? h.info.exponent : 0]);
+      }
+    }
   });
 
   it("gives records with the same header bytes their own offsets and data", () => {
