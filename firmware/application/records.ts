@@ -83,8 +83,6 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
     error = error === undefined ? e : error + "; " + e;
   }
   const record = new DecodedRecord(header, offset, buf, dataPos, length, numeric ? info.exponent : 0, value);
-  if (header.labels !== undefined) record.labels = header.labels as string[]; // shared and frozen
-  if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
   if (error !== undefined) record.error = error;
   out[out.length] = record;
   return length;
@@ -98,16 +96,19 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
  * decodes its private copy of the telegram; a caller that parses its own buffer must not change
  * it while the records are in use.
  *
- * The four internal properties (`_shape`, `_data`, `_start`, `_length`) are plain ones: under XS a private field
- * costs more to set than a property, and a field initialiser runs once more per record. (An object literal with
- * this prototype as `__proto__` would cost XS less again, but V8 builds such objects several times slower.)
+ *
+ * A record sets only what differs per record: offset, exponent, value, error when there is one, and four
+ * internal properties (`_shape`, `_data`, `_start`, `_length`). Everything its header bytes say (header, dif,
+ * vif, vifes, storage, tariff, subunit, function, quantity, unit, name, labels, text_unit) is read from its shape
+ * by the getters below, so it is not copied per record; a spread copy therefore holds only the per-record
+ * properties (use the JSON form for a plain DataRecord). The internal properties are plain ones: under XS a
+ * private field costs more to set than a property. (An object literal with this prototype as `__proto__` would
+ * cost XS less again, but V8 builds such objects several times slower.)
  */
 class DecodedRecord implements DataRecord {
   declare offset: number;
   declare exponent: number;
   declare value: number | string | null;
-  declare labels?: string[];
-  declare text_unit?: string;
   declare error?: string;
   declare _shape: RecordShape;
   /** The buffer the data is in, or once spelt (or set) the data hex. */
@@ -136,6 +137,9 @@ class DecodedRecord implements DataRecord {
   get quantity(): string { return this._shape.info.quantity; }
   get unit(): string { return this._shape.info.unit; }
   get name(): string { return this._shape.name; }
+  /** Shared and frozen (RecordShape.labels); undefined when there are none. */
+  get labels(): string[] | undefined { return this._shape.labels as string[] | undefined; }
+  get text_unit(): string | undefined { const v = this._shape.vib; return v === null ? undefined : v.textUnit; }
 
   /** Data bytes as upper-case hex (for LVAR including the LVAR byte). */
   get data(): string {
