@@ -52,7 +52,10 @@ export function readLongHeaderAddress(r: Reader): Address {
   const dllOrder = new Uint8Array(8);
   dllOrder[0] = b[p + 4];
   dllOrder[1] = b[p + 5];
-  dllOrder.set(b.subarray(p, p + 4), 2);
+  dllOrder[2] = b[p]; // the ID, byte by byte: cheaper under XS than a subarray view and set
+  dllOrder[3] = b[p + 1];
+  dllOrder[4] = b[p + 2];
+  dllOrder[5] = b[p + 3];
   dllOrder[6] = b[p + 6];
   dllOrder[7] = b[p + 7];
   r.pos += 8;
