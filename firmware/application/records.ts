@@ -96,7 +96,6 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
  * decodes its private copy of the telegram; a caller that parses its own buffer must not change
  * it while the records are in use.
  *
- *
  * A record sets only what differs per record: offset, exponent, value, error when there is one, and four
  * internal properties (`_shape`, `_data`, `_start`, `_length`). Everything its header bytes say (header, dif,
  * vif, vifes, storage, tariff, subunit, function, quantity, unit, name, labels, text_unit) is read from its shape
