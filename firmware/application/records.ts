@@ -36,56 +36,8 @@ export function decodeRecordData(
   end: number,
   offset = header.offset ?? dataPos,
 ): { record: DataRecord; next: number } {
-  const out: DataRecord[] = [];
-  const length = decodeRecord(header, buf, dataPos, end, offset, out);
-  return { record: out[0], next: dataPos + length };
-}
-
-/** decodeRecordData without the result pair: appends the record to `out` and returns its data length. */
-function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number, out: DataRecord[]): number {
-  const info = header.info;
-  let value: number | string | null;
-  let length: number;
-  let error: string | undefined;
-  let numeric = false;
-  const n = header.dataLength;
-  const plain = header.plainInt;
-  let v = NaN;
-  if (plain !== 0 && dataPos + n <= end) {
-    if (plain === 3) v = bcdNumber(buf, dataPos, n, false); // NaN for a bad digit: decodeValue words the error
-    else {
-      // values.ts intValue for kinds num / mfct / unsigned, inlined (readInt, then scaled without additive)
-      v = 0;
-      for (let i = dataPos + n - 1; i >= dataPos; i--) v = v * 256 + buf[i];
-      if (plain === 1 && buf[dataPos + n - 1] & 0x80) v -= POW256[n];
-    }
-  }
-  if (v === v) {
-    const e = info.exponent; // scaleNumber without the call for the exponents of its table
-    value = e >= 0 ? (e <= 22 ? v * POW10[e] : scaleNumber(v, e)) : e >= -22 ? v / POW10[-e] : scaleNumber(v, e);
-    length = n;
-    numeric = true;
-  } else if (n === -2) {
-    length = end > dataPos ? end - dataPos : 0;
-    value = length > 0 ? toHex(buf, dataPos, dataPos + length) : null;
-  } else if (header.vib === null) {
-    length = 0;
-    value = null;
-  } else {
-    const d = decodeValue(header.dif, info, buf, dataPos, end);
-    value = d.value;
-    length = d.length;
-    error = d.error;
-    numeric = d.numeric === true;
-  }
-  if (info.recordError !== undefined) {
-    const e = "record error: " + info.recordError;
-    error = error === undefined ? e : error + "; " + e;
-  }
-  const record = new DecodedRecord(header, offset, buf, dataPos, length, numeric ? info.exponent : 0, value);
-  if (error !== undefined) record.error = error;
-  out[out.length] = record;
-  return length;
+  const record = new DecodedRecord(header, buf, dataPos, end, offset);
+  return { record, next: dataPos + record._length };
 }
 
 /**
@@ -115,14 +67,58 @@ class DecodedRecord implements DataRecord {
   declare _start: number;
   declare _length: number;
 
-  constructor(h: RecordShape, offset: number, buf: Uint8Array, start: number, length: number, exponent: number, value: number | string | null) {
+  /**
+   * Decodes the data of `header` at `dataPos` (bounded by `end`); the record's data length is then `_length`.
+   * The record's decoding is its constructor: one call per record instead of a decoding function and a constructor.
+   */
+  constructor(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number) {
+    const info = header.info;
+    let value: number | string | null;
+    let length: number;
+    let error: string | undefined;
+    let numeric = false;
+    const n = header.dataLength;
+    const plain = header.plainInt;
+    let v = NaN;
+    if (plain !== 0 && dataPos + n <= end) {
+      if (plain === 3) v = bcdNumber(buf, dataPos, n, false); // NaN for a bad digit: decodeValue words the error
+      else {
+        // values.ts intValue for kinds num / mfct / unsigned, inlined (readInt, then scaled without additive)
+        v = 0;
+        for (let i = dataPos + n - 1; i >= dataPos; i--) v = v * 256 + buf[i];
+        if (plain === 1 && buf[dataPos + n - 1] & 0x80) v -= POW256[n];
+      }
+    }
+    if (v === v) {
+      const e = info.exponent; // scaleNumber without the call for the exponents of its table
+      value = e >= 0 ? (e <= 22 ? v * POW10[e] : scaleNumber(v, e)) : e >= -22 ? v / POW10[-e] : scaleNumber(v, e);
+      length = n;
+      numeric = true;
+    } else if (n === -2) {
+      length = end > dataPos ? end - dataPos : 0;
+      value = length > 0 ? toHex(buf, dataPos, dataPos + length) : null;
+    } else if (header.vib === null) {
+      length = 0;
+      value = null;
+    } else {
+      const d = decodeValue(header.dif, info, buf, dataPos, end);
+      value = d.value;
+      length = d.length;
+      error = d.error;
+      numeric = d.numeric === true;
+    }
+    if (info.recordError !== undefined) {
+      const e = "record error: " + info.recordError;
+      error = error === undefined ? e : error + "; " + e;
+    }
     this.offset = offset;
-    this.exponent = exponent;
+    this.exponent = numeric ? info.exponent : 0;
     this.value = value;
-    this._shape = h;
+    this._shape = header;
     this._data = buf;
-    this._start = start;
+    this._start = dataPos;
     this._length = length;
+    if (error !== undefined) this.error = error;
   }
 
   get header(): string { return this._shape.hex; }
@@ -245,9 +241,10 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
       }
       prev = h.serial > 0 ? h : undefined;
       const dataPos = pos + h.bytes.length;
-      const length = decodeRecord(h, buf, dataPos, end, pos, records);
-      headers[headers.length] = h; // an index store costs XS less than push
-      pos = dataPos + length;
+      const record = new DecodedRecord(h, buf, dataPos, end, pos);
+      records[records.length] = record; // an index store costs XS less than push
+      headers[headers.length] = h;
+      pos = dataPos + record._length;
       if (h.dataLength === -2) break;
     }
   } catch (e) {
