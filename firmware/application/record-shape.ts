@@ -90,8 +90,20 @@ export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): Re
   };
 }
 
-function frozenLabels(labels: readonly string[]): readonly string[] | undefined {
-  return labels.length > 0 ? Object.freeze(labels.slice()) : undefined;
+/**
+ * The shape's labels: the meaning's own label array, frozen in place (it is fresh per parse, never a module constant:
+ * on the device a preloaded object cannot be output as JSON); undefined when there are none. The name labels,
+ * needed only to build the name, then share that array when they are the same (most headers have neither), so a
+ * memoised shape keeps one array where it kept three.
+ */
+function frozenLabels(info: VifInfo): readonly string[] | undefined {
+  const labels = info.labels;
+  const names = info.nameLabels;
+  let same = names.length === labels.length;
+  for (let i = 0; same && i < labels.length; i++) same = names[i] === labels[i];
+  Object.freeze(labels);
+  if (same) info.nameLabels = labels;
+  return labels.length > 0 ? labels : undefined;
 }
 
 /** Parses the header at `pos` into a new shape; `serial` numbers it (ShapeMemo), 0 when it is not memoised. */
@@ -106,7 +118,7 @@ function parseShape(buf: Uint8Array, pos: number, end: number, serial: number): 
     return {
       bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, serial, plainInt: 0,
       // a fresh array per shape, never a module constant: on the device a preloaded object cannot be output (JSON)
-      vifes: Object.freeze([] as number[]), labels: frozenLabels(info.labels),
+      vifes: Object.freeze([] as number[]), labels: frozenLabels(info),
     };
   }
   const vib = readVif(r);
@@ -117,7 +129,7 @@ function parseShape(buf: Uint8Array, pos: number, end: number, serial: number): 
   const vibHex = hex.slice(2 + 2 * dif.difes.length);
   return {
     bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial, plainInt: plainInt(dif, info),
-    vifes: Object.freeze(vib.vifes.slice()), labels: frozenLabels(info.labels),
+    vifes: Object.freeze(vib.vifes), labels: frozenLabels(info), // the chain's own array (fresh per parse), frozen in place
   };
 }
 
