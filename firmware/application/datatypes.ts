@@ -8,7 +8,7 @@ import { deepFreeze } from "../util/freeze.js";
 
 
 /** 10^0 … 10^22: every entry is an exact double. */
-const POW10: readonly number[] = deepFreeze([
+export const POW10: readonly number[] = deepFreeze([
   1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
   100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
   10000000000000000, 100000000000000000, 1000000000000000000, 10000000000000000000,
@@ -125,9 +125,8 @@ export function latin1Reversed(buf: Uint8Array, pos: number, n: number): string 
   return s;
 }
 
-function pad2(n: number): string {
-  return n < 10 ? "0" + n : "" + n;
-}
+/** "00" … "99": the two-digit fields of dates and times, looked up instead of spelt (a call and a concatenation each under XS). */
+const PAD2: readonly string[] = deepFreeze(Array.from({ length: 100 }, (_, n) => (n < 10 ? "0" + n : "" + n)));
 
 /** Year from the 7-bit year field: 1900 + 100·HY + y, with y ≤ 80 and HY = 0 meaning 20yy. */
 function year(y: number, hy: number): number {
@@ -142,8 +141,8 @@ const EVERY_YEAR = 127;
 
 function ymd(b0: number, b1: number, hy: number): string {
   const y = ((b0 >> 5) & 7) | ((b1 >> 1) & 0x78);
-  const md = `${pad2(b1 & 0x0f)}-${pad2(b0 & 0x1f)}`;
-  return y === EVERY_YEAR ? "--" + md : `${year(y, hy)}-${md}`;
+  const md = PAD2[b1 & 0x0f] + "-" + PAD2[b0 & 0x1f];
+  return y === EVERY_YEAR ? "--" + md : year(y, hy) + "-" + md;
 }
 
 /** Type G date (2 bytes LE) "YYYY-MM-DD" (EN 13757-3 Annex A table A.5). */
@@ -154,17 +153,17 @@ function dateG(buf: Uint8Array, p: number): string {
 /** Type F date-time (4 bytes LE) "YYYY-MM-DD HH:MM"; hundred-year bits in byte 1 bits 6..5. */
 function dateF(buf: Uint8Array, p: number): string {
   const hy = (buf[p + 1] >> 5) & 3;
-  return `${ymd(buf[p + 2], buf[p + 3], hy)} ${pad2(buf[p + 1] & 0x1f)}:${pad2(buf[p] & 0x3f)}`;
+  return ymd(buf[p + 2], buf[p + 3], hy) + " " + PAD2[buf[p + 1] & 0x1f] + ":" + PAD2[buf[p] & 0x3f];
 }
 
 /** Type I date-time with seconds (6 bytes LE) "YYYY-MM-DD HH:MM:SS". */
 function dateI(buf: Uint8Array, p: number): string {
-  return `${ymd(buf[p + 3], buf[p + 4], 0)} ${pad2(buf[p + 2] & 0x1f)}:${pad2(buf[p + 1] & 0x3f)}:${pad2(buf[p] & 0x3f)}`;
+  return ymd(buf[p + 3], buf[p + 4], 0) + " " + PAD2[buf[p + 2] & 0x1f] + ":" + PAD2[buf[p + 1] & 0x3f] + ":" + PAD2[buf[p] & 0x3f];
 }
 
 /** Type J time (3 bytes LE) "HH:MM:SS". */
 function timeJ(buf: Uint8Array, p: number): string {
-  return `${pad2(buf[p + 2] & 0x1f)}:${pad2(buf[p + 1] & 0x3f)}:${pad2(buf[p] & 0x3f)}`;
+  return PAD2[buf[p + 2] & 0x1f] + ":" + PAD2[buf[p + 1] & 0x3f] + ":" + PAD2[buf[p] & 0x3f];
 }
 
 function allFF(buf: Uint8Array, p: number, n: number): boolean {

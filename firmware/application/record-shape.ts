@@ -32,14 +32,20 @@ export interface RecordShape {
    */
   serial: number;
   /**
-   * The most common data, a plain binary number of at most 6 bytes without an additive VIFE, is read
-   * by decodeRecordData itself: 1 = signed (type B), 2 = unsigned (type C), 0 = decodeValue decides.
+   * The most common data, a plain binary or BCD number without an additive VIFE, is read by decodeRecordData
+   * itself: 1 = signed (type B), 2 = unsigned (type C), 3 = BCD (type A, decodeValue words a bad digit),
+   * 0 = decodeValue decides.
    */
   plainInt: number;
   /** The record's VIFEs, frozen: every record of this shape shares the array (no copy per record). */
   vifes: readonly number[];
   /** The record's labels, frozen and shared like `vifes`; undefined when there are none. */
   labels: readonly string[] | undefined;
+  /**
+   * Memoised shapes only (ShapeMemo): the shape of the record that followed this one in the last full frame parsed,
+   * tried first for the next record (records.ts); null once this shape has left the memo (see ShapeMemo.shapeAt).
+   */
+  follow?: RecordShape | null;
 }
 
 /** A record header at a place in a buffer; compact frames keep these per format. */
@@ -84,8 +90,20 @@ export function parseRecordHeader(buf: Uint8Array, pos: number, end: number): Re
   };
 }
 
-function frozenLabels(labels: readonly string[]): readonly string[] | undefined {
-  return labels.length > 0 ? Object.freeze(labels.slice()) : undefined;
+/**
+ * The shape's labels: the meaning's own label array, frozen in place (it is fresh per parse, never a module constant:
+ * on the device a preloaded object cannot be output as JSON); undefined when there are none. The name labels,
+ * needed only to build the name, then share that array when they are the same (most headers have neither), so a
+ * memoised shape keeps one array where it kept three.
+ */
+function frozenLabels(info: VifInfo): readonly string[] | undefined {
+  const labels = info.labels;
+  const names = info.nameLabels;
+  let same = names.length === labels.length;
+  for (let i = 0; same && i < labels.length; i++) same = names[i] === labels[i];
+  Object.freeze(labels);
+  if (same) info.nameLabels = labels;
+  return labels.length > 0 ? labels : undefined;
 }
 
 /** Parses the header at `pos` into a new shape; `serial` numbers it (ShapeMemo), 0 when it is not memoised. */
@@ -100,7 +118,7 @@ function parseShape(buf: Uint8Array, pos: number, end: number, serial: number): 
     return {
       bytes, hex: toHex(bytes), vibHex: "", dif, vib: null, info, dataLength: mfct ? -2 : 0, name: info.quantity, serial, plainInt: 0,
       // a fresh array per shape, never a module constant: on the device a preloaded object cannot be output (JSON)
-      vifes: Object.freeze([] as number[]), labels: frozenLabels(info.labels),
+      vifes: Object.freeze([] as number[]), labels: frozenLabels(info),
     };
   }
   const vib = readVif(r);
@@ -111,14 +129,21 @@ function parseShape(buf: Uint8Array, pos: number, end: number, serial: number): 
   const vibHex = hex.slice(2 + 2 * dif.difes.length);
   return {
     bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial, plainInt: plainInt(dif, info),
-    vifes: Object.freeze(vib.vifes.slice()), labels: frozenLabels(info.labels),
+    vifes: Object.freeze(vib.vifes), labels: frozenLabels(info), // the chain's own array (fresh per parse), frozen in place
   };
 }
 
-/** See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes. */
+/**
+ * See RecordShape.plainInt: the cases where values.ts intValue reads and scales a number of ≤ 6 bytes (its
+ * signed default branch: kinds num and mfct; unsigned), or bcdData a type A number of ≤ 7 bytes (every kind but
+ * the digit strings and hex), each without an additive VIFE.
+ */
 function plainInt(dif: DifInfo, info: VifInfo): number {
-  if (dif.coding !== "int" || dif.dataLength > 6 || info.additive !== undefined) return 0;
-  return info.kind === "num" ? 1 : info.kind === "unsigned" ? 2 : 0;
+  const k = info.kind;
+  if (info.additive !== undefined) return 0;
+  if (dif.coding === "int" && dif.dataLength <= 6) return k === "num" || k === "mfct" ? 1 : k === "unsigned" ? 2 : 0;
+  if (dif.coding === "bcd" && dif.dataLength <= 7) return k === "hex" || k === "container" || k === "id" ? 0 : 3;
+  return 0;
 }
 
 /**
@@ -151,13 +176,19 @@ export class ShapeMemo {
 
   /** The shape of the header at `pos`, from the memo when these header bytes were parsed before. */
   shapeAt(buf: Uint8Array, pos: number, end: number): RecordShape {
-    const key = this.max > 0 ? shapeKey(buf, pos, end) : -1;
+    const key = this.max > 0 ? shortKey(buf, pos, end) : -1;
     if (key < 0) return parseShape(buf, pos, end, 0); // parsed afresh every time: serial 0
     const memo = this.memo;
     let s = memo.get(key);
     if (s === undefined) {
       s = parseShape(buf, pos, end, this.#next());
-      if (memo.size >= this.max) memo.delete(memo.keys().next().value!); // the least recently used shape goes first
+      if (memo.size >= this.max) {
+        // the least recently used shape goes first; it keeps no follower, so at most one shape per memoised one
+        // stays reachable after leaving the memo (the follower of a memoised shape)
+        const old = memo.keys().next().value!;
+        memo.get(old)!.follow = null;
+        memo.delete(old);
+      }
       memo.set(key, s);
     } else if (memo.size >= this.max) {
       // a full memo keeps its order by use, so shapes that every meter sends (date/time, volume) stay
@@ -171,6 +202,25 @@ export class ShapeMemo {
     this.#serial = (this.#serial + 1) % 0x40000000;
     return this.#serial;
   }
+}
+
+/**
+ * shapeKey for the common headers, DIF VIF or DIF VIF VIFE or DIF DIFE VIF (no loop: this runs per record);
+ * the same key, so the same memo entry. Anything else goes to shapeKey.
+ */
+function shortKey(buf: Uint8Array, pos: number, end: number): number {
+  const a = buf[pos];
+  if (end - pos < 3 || (a & 0x0f) === 0x0f) return shapeKey(buf, pos, end);
+  const b = buf[pos + 1];
+  const c = buf[pos + 2];
+  if (a < 0x80) {
+    if (b === 0x7c || b === 0xfc) return -1; // plain-text unit: variable
+    if (b < 0x80) return (a * 256 + b) * 8 + 2;
+    if (c < 0x80) return ((a * 256 + b) * 256 + c) * 8 + 3;
+  } else if (b < 0x80 && c < 0x80 && c !== 0x7c) {
+    return ((a * 256 + b) * 256 + c) * 8 + 3;
+  }
+  return shapeKey(buf, pos, end);
 }
 
 /** The memo key of the header at `pos`: its bytes as a number, times 8, plus its length; -1 = not memoisable. */

@@ -5,10 +5,10 @@
  */
 import { WmbusError } from "../errors.js";
 import { fromHex, toHex } from "../util/hex.js";
-import { scaleNumber } from "./datatypes.js";
+import { POW10, scaleNumber } from "./datatypes.js";
 import type { DataRecord, RecordFunction } from "./record.js";
 import { ShapeMemo, type RecordShape } from "./record-shape.js";
-import { decodeValue } from "./values.js";
+import { bcdNumber, decodeValue } from "./values.js";
 
 // Record headers and their memo live in record-shape.ts; re-exported for the many importers of this module.
 export {
@@ -36,51 +36,8 @@ export function decodeRecordData(
   end: number,
   offset = header.offset ?? dataPos,
 ): { record: DataRecord; next: number } {
-  const out: DataRecord[] = [];
-  const length = decodeRecord(header, buf, dataPos, end, offset, out);
-  return { record: out[0], next: dataPos + length };
-}
-
-/** decodeRecordData without the result pair: appends the record to `out` and returns its data length. */
-function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number, out: DataRecord[]): number {
-  const dif = header.dif;
-  const info = header.info;
-  let value: number | string | null;
-  let length: number;
-  let error: string | undefined;
-  let numeric = false;
-  const n = header.dataLength;
-  if (header.plainInt !== 0 && dataPos + n <= end) {
-    // values.ts intValue for kinds num / unsigned, inlined (readInt, then scaled without additive)
-    let v = 0;
-    for (let i = dataPos + n - 1; i >= dataPos; i--) v = v * 256 + buf[i];
-    if (header.plainInt === 1 && buf[dataPos + n - 1] & 0x80) v -= POW256[n];
-    value = scaleNumber(v, info.exponent);
-    length = n;
-    numeric = true;
-  } else if (n === -2) {
-    length = end > dataPos ? end - dataPos : 0;
-    value = length > 0 ? toHex(buf, dataPos, dataPos + length) : null;
-  } else if (header.vib === null) {
-    length = 0;
-    value = null;
-  } else {
-    const d = decodeValue(dif, info, buf, dataPos, end);
-    value = d.value;
-    length = d.length;
-    error = d.error;
-    numeric = d.numeric === true;
-  }
-  if (info.recordError !== undefined) {
-    const e = "record error: " + info.recordError;
-    error = error === undefined ? e : error + "; " + e;
-  }
-  const record = new DecodedRecord(header, offset, buf, dataPos, length, numeric ? info.exponent : 0, value);
-  if (header.labels !== undefined) record.labels = header.labels as string[]; // shared and frozen
-  if (header.vib !== null && header.vib.textUnit !== undefined) record.text_unit = header.vib.textUnit;
-  if (error !== undefined) record.error = error;
-  out.push(record);
-  return length;
+  const record = new DecodedRecord(header, buf, dataPos, end, offset);
+  return { record, next: dataPos + record._length };
 }
 
 /**
@@ -90,82 +47,123 @@ function decodeRecord(header: RecordShape, buf: Uint8Array, dataPos: number, end
  * The record keeps a view of the buffer it was decoded from until the hex is spelt: the decoder
  * decodes its private copy of the telegram; a caller that parses its own buffer must not change
  * it while the records are in use.
+ *
+ * A record sets only what differs per record: offset, exponent, value, error when there is one, and four
+ * internal properties (`_shape`, `_data`, `_start`, `_length`). Everything its header bytes say (header, dif,
+ * vif, vifes, storage, tariff, subunit, function, quantity, unit, name, labels, text_unit) is read from its shape
+ * by the getters below, so it is not copied per record; a spread copy therefore holds only the per-record
+ * properties (use the JSON form for a plain DataRecord). The internal properties are plain ones: under XS a
+ * private field costs more to set than a property. (An object literal with this prototype as `__proto__` would
+ * cost XS less again, but V8 builds such objects several times slower.)
  */
 class DecodedRecord implements DataRecord {
-  // `declare`: no field initialisers; the constructor sets the properties in the contract order
   declare offset: number;
-  declare header: string;
-  declare dif: number;
-  declare vif: number | null;
-  declare vifes: number[];
-  declare storage: number;
-  declare tariff: number;
-  declare subunit: number;
-  declare function: RecordFunction;
-  declare quantity: string;
-  declare unit: string;
   declare exponent: number;
   declare value: number | string | null;
-  declare name: string;
-  declare labels?: string[];
-  declare text_unit?: string;
   declare error?: string;
-  #shape: RecordShape;
-  #buf: Uint8Array;
-  #start: number;
-  /** Data length in bytes while the hex is not spelt yet; -1 once it is in #data. */
-  #length: number;
-  #data = "";
+  declare _shape: RecordShape;
+  /** The buffer the data is in, or once spelt (or set) the data hex. */
+  declare _data: Uint8Array | string;
+  declare _start: number;
+  declare _length: number;
 
-  constructor(h: RecordShape, offset: number, buf: Uint8Array, start: number, length: number, exponent: number, value: number | string | null) {
-    const dif = h.dif;
+  /**
+   * Decodes the data of `header` at `dataPos` (bounded by `end`); the record's data length is then `_length`.
+   * The record's decoding is its constructor: one call per record instead of a decoding function and a constructor.
+   */
+  constructor(header: RecordShape, buf: Uint8Array, dataPos: number, end: number, offset: number) {
+    const info = header.info;
+    let value: number | string | null;
+    let length: number;
+    let error: string | undefined;
+    let numeric = false;
+    const n = header.dataLength;
+    const plain = header.plainInt;
+    let v = NaN;
+    if (plain !== 0 && dataPos + n <= end) {
+      if (plain === 3) v = bcdNumber(buf, dataPos, n, false); // NaN for a bad digit: decodeValue words the error
+      else {
+        // values.ts intValue for kinds num / mfct / unsigned, inlined (readInt, then scaled without additive)
+        v = 0;
+        for (let i = dataPos + n - 1; i >= dataPos; i--) v = v * 256 + buf[i];
+        if (plain === 1 && buf[dataPos + n - 1] & 0x80) v -= POW256[n];
+      }
+    }
+    if (v === v) {
+      const e = info.exponent; // scaleNumber without the call for the exponents of its table
+      value = e >= 0 ? (e <= 22 ? v * POW10[e] : scaleNumber(v, e)) : e >= -22 ? v / POW10[-e] : scaleNumber(v, e);
+      length = n;
+      numeric = true;
+    } else if (n === -2) {
+      length = end > dataPos ? end - dataPos : 0;
+      value = length > 0 ? toHex(buf, dataPos, dataPos + length) : null;
+    } else if (header.vib === null) {
+      length = 0;
+      value = null;
+    } else {
+      const d = decodeValue(header.dif, info, buf, dataPos, end);
+      value = d.value;
+      length = d.length;
+      error = d.error;
+      numeric = d.numeric === true;
+    }
+    if (info.recordError !== undefined) {
+      const e = "record error: " + info.recordError;
+      error = error === undefined ? e : error + "; " + e;
+    }
     this.offset = offset;
-    this.header = h.hex;
-    this.dif = dif.dif;
-    this.vif = h.vib === null ? null : h.vib.vif;
-    this.vifes = h.vifes as number[]; // shared and frozen (RecordShape.vifes)
-    this.storage = dif.storage;
-    this.tariff = dif.tariff;
-    this.subunit = dif.subunit;
-    this.function = dif.function;
-    this.quantity = h.info.quantity;
-    this.unit = h.info.unit;
-    this.exponent = exponent;
+    this.exponent = numeric ? info.exponent : 0;
     this.value = value;
-    this.name = h.name;
-    this.#shape = h;
-    this.#buf = buf;
-    this.#start = start;
-    this.#length = length;
+    this._shape = header;
+    this._data = buf;
+    this._start = dataPos;
+    this._length = length;
+    if (error !== undefined) this.error = error;
   }
+
+  get header(): string { return this._shape.hex; }
+  get dif(): number { return this._shape.dif.dif; }
+  get vif(): number | null { const v = this._shape.vib; return v === null ? null : v.vif; }
+  get vifes(): number[] { return this._shape.vifes as number[]; }
+  get storage(): number { return this._shape.dif.storage; }
+  get tariff(): number { return this._shape.dif.tariff; }
+  get subunit(): number { return this._shape.dif.subunit; }
+  get function(): RecordFunction { return this._shape.dif.function; }
+  get quantity(): string { return this._shape.info.quantity; }
+  get unit(): string { return this._shape.info.unit; }
+  get name(): string { return this._shape.name; }
+  /** Shared and frozen (RecordShape.labels); undefined when there are none. */
+  get labels(): string[] | undefined { return this._shape.labels as string[] | undefined; }
+  get text_unit(): string | undefined { const v = this._shape.vib; return v === null ? undefined : v.textUnit; }
 
   /** Data bytes as upper-case hex (for LVAR including the LVAR byte). */
   get data(): string {
-    if (this.#length >= 0) {
-      this.#data = toHex(this.#buf, this.#start, this.#start + this.#length);
-      this.#length = -1;
-    }
-    return this.#data;
+    const d = this._data;
+    if (typeof d === "string") return d;
+    const hex = toHex(d, this._start, this._start + this._length);
+    this._data = hex;
+    return hex;
   }
 
   set data(hex: string) {
-    this.#data = hex;
-    this.#length = -1;
+    this._data = hex;
   }
 
   /** VIF, VIFEs and plain-text unit as hex (the header without DIF and DIFEs). */
   get vibHex(): string {
-    return this.#shape.vibHex;
+    return this._shape.vibHex;
   }
 
   /** The data bytes (a view, not a copy). */
   get dataBytes(): Uint8Array {
-    return this.#length >= 0 ? this.#buf.subarray(this.#start, this.#start + this.#length) : fromHex(this.#data);
+    const d = this._data;
+    return typeof d === "string" ? fromHex(d) : d.subarray(this._start, this._start + this._length);
   }
 
   /** Data length in bytes (without spelling the hex). */
   get dataLength(): number {
-    return this.#length >= 0 ? this.#length : this.#data.length >> 1;
+    const d = this._data;
+    return typeof d === "string" ? d.length >> 1 : this._length;
   }
 
   toJSON(): DataRecord {
@@ -222,24 +220,45 @@ export function parseRecordsWithHeaders(buf: Uint8Array, start: number, end: num
   const memo = shapes ?? new ShapeMemo(0); // without a memo every header is parsed
   if (end > buf.length) end = buf.length;
   let pos = start < 0 ? 0 : start;
-  while (pos < end) {
-    if (buf[pos] === 0x2f) {
-      pos++;
-      continue;
-    }
-    try {
-      const h = memo.shapeAt(buf, pos, end);
+  let prev: RecordShape | undefined;
+  try {
+    while (pos < end) {
+      if (buf[pos] === 0x2f) {
+        pos++;
+        continue;
+      }
+      // the record that followed the previous shape last time, when these are its header bytes: no memo look-up
+      let h = prev === undefined ? undefined : prev.follow;
+      if (h != null) {
+        // its header bytes, compared without a loop for the common lengths 1 to 3
+        const b = h.bytes;
+        const n = b.length;
+        if (pos + n > end || buf[pos] !== b[0] || (n > 1 && (buf[pos + 1] !== b[1] || (n > 2 && (buf[pos + 2] !== b[2] || (n > 3 && !sameHeader(b, buf, pos))))))) h = undefined;
+      }
+      if (h == null) {
+        h = memo.shapeAt(buf, pos, end);
+        if (prev !== undefined && prev.follow !== null && h.serial > 0) prev.follow = h;
+      }
+      prev = h.serial > 0 ? h : undefined;
       const dataPos = pos + h.bytes.length;
-      const length = decodeRecord(h, buf, dataPos, end, pos, records);
-      headers.push(h);
-      pos = dataPos + length;
+      const record = new DecodedRecord(h, buf, dataPos, end, pos);
+      records[records.length] = record; // an index store costs XS less than push
+      headers[headers.length] = h;
+      pos = dataPos + record._length;
       if (h.dataLength === -2) break;
-    } catch (e) {
-      if (!lenient || !(e instanceof WmbusError)) throw e;
-      return { records, headers, error: e };
     }
+  } catch (e) {
+    // one try around the loop: entering a try block costs XS per record otherwise
+    if (!lenient || !(e instanceof WmbusError)) throw e;
+    return { records, headers, error: e };
   }
   return { records, headers };
+}
+
+/** buf at `pos` begins with the header bytes `bytes` (the caller checked the bounds): a header parses by its bytes alone, so into the same shape. */
+function sameHeader(bytes: Uint8Array, buf: Uint8Array, pos: number): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== buf[pos + i]) return false;
+  return true;
 }
 
 /** Parses all records in buf[start, end). Offsets are relative to `buf`. */

@@ -75,7 +75,7 @@ function intValue(buf: Uint8Array, p: number, n: number, info: VifInfo): Decoded
  * the same rules as readBcd + bcdValue: a top nibble F of the last byte means negative. Returns NaN when
  * a nibble is not a digit, so the caller takes the general path that words the error.
  */
-function bcdNumber(buf: Uint8Array, p: number, n: number, negative: boolean): number {
+export function bcdNumber(buf: Uint8Array, p: number, n: number, negative: boolean): number {
   let v = 0;
   for (let i = n - 1; i >= 0; i--) {
     const b = buf[p + i];

@@ -52,7 +52,10 @@ export function readLongHeaderAddress(r: Reader): Address {
   const dllOrder = new Uint8Array(8);
   dllOrder[0] = b[p + 4];
   dllOrder[1] = b[p + 5];
-  dllOrder.set(b.subarray(p, p + 4), 2);
+  dllOrder[2] = b[p]; // the ID, byte by byte: cheaper under XS than a subarray view and set
+  dllOrder[3] = b[p + 1];
+  dllOrder[4] = b[p + 2];
+  dllOrder[5] = b[p + 3];
   dllOrder[6] = b[p + 6];
   dllOrder[7] = b[p + 7];
   r.pos += 8;
@@ -72,6 +75,14 @@ export interface DllHeader {
 
 /** First block of a wireless frame: L C M A (10 bytes). */
 export function readDllHeader(r: Reader): DllHeader {
+  const p = r.pos;
+  if (r.end - p >= 10) {
+    // all 10 bytes present: read them without the per-field checks (one call per field under XS)
+    const b = r.buf;
+    const c = b[p + 1];
+    r.pos = p + 10;
+    return { l: b[p], c, cName: cFieldName(c), address: address(b[p + 2] | (b[p + 3] << 8), idString(b, p + 4), b[p + 8], b[p + 9], b.subarray(p + 2, p + 10)) };
+  }
   const l = r.u8("L-field");
   const c = r.u8("C-field");
   return { l, c, cName: cFieldName(c), address: readDllAddress(r) };

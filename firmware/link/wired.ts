@@ -15,9 +15,12 @@ export function isWired(b: Uint8Array): boolean {
 }
 
 function checksum(b: Uint8Array, start: number, end: number): number {
+  // the plain sum (exact: below 2^53 for any frame), reduced once; four bytes per step, which costs XS about half
   let s = 0;
-  for (let i = start; i < end; i++) s = (s + b[i]) & 0xff;
-  return s;
+  let i = start;
+  for (; i + 4 <= end; i += 4) s += b[i] + b[i + 1] + b[i + 2] + b[i + 3];
+  for (; i < end; i++) s += b[i];
+  return s & 0xff;
 }
 
 export function parseWired(b: Uint8Array): WiredFrame {

@@ -31,14 +31,29 @@ export function securityModeOf(cfg: number): number {
 
 /** r is positioned after the CI byte. */
 export function readTpl(ci: number, info: CiInfo, r: Reader): TplHeader {
-  const h: TplHeader = { ci, info, securityMode: 0, encBlocks: 0, payloadOffset: r.pos };
-  if (info.header === "none") return h;
-  if (info.header === "long") h.address = readLongHeaderAddress(r);
-  h.acc = r.u8("TPL ACC");
-  h.sts = r.u8("TPL STS");
-  const cfg = r.u16("TPL CFG");
-  h.cfg = cfg;
-  h.securityMode = securityModeOf(cfg);
+  if (info.header === "none") return { ci, info, securityMode: 0, encBlocks: 0, payloadOffset: r.pos };
+  const address = info.header === "long" ? readLongHeaderAddress(r) : undefined;
+  const p = r.pos;
+  let h: TplHeader;
+  if (r.end - p >= 4) {
+    // ACC STS CFG present: one object with its fields in the order of the checked path below, no call per field
+    const b = r.buf;
+    const cfg = b[p + 2] | (b[p + 3] << 8);
+    r.pos = p + 4;
+    const securityMode = (cfg >> 8) & 0x1f; // securityModeOf
+    h = address === undefined
+      ? { ci, info, securityMode, encBlocks: 0, payloadOffset: 0, acc: b[p], sts: b[p + 1], cfg }
+      : { ci, info, securityMode, encBlocks: 0, payloadOffset: 0, address, acc: b[p], sts: b[p + 1], cfg };
+  } else {
+    h = { ci, info, securityMode: 0, encBlocks: 0, payloadOffset: 0 };
+    if (address !== undefined) h.address = address;
+    h.acc = r.u8("TPL ACC");
+    h.sts = r.u8("TPL STS");
+    const cfg = r.u16("TPL CFG");
+    h.cfg = cfg;
+    h.securityMode = securityModeOf(cfg);
+  }
+  const cfg = h.cfg!;
   if (h.securityMode === 5 || h.securityMode === 7) h.encBlocks = (cfg >> 4) & 0x0f;
   if (h.securityMode === 7) {
     const ext = r.u8("TPL CFG extension");

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
 import { resultJson, stringify } from "../../firmware/decoder/json.js";
-import { parseRecords, parseRecordsWithHeaders, recordDataBytes, recordDataLength, recordVibHex, ShapeMemo } from "../../firmware/application/records.js";
+import { decodeValue } from "../../firmware/application/values.js";
+import { parseRecordHeader, parseRecords, parseRecordsWithHeaders, recordDataBytes, recordDataLength, recordVibHex, ShapeMemo } from "../../firmware/application/records.js";
 import type { DataRecord } from "../../firmware/application/record.js";
 import type { MemoSizes } from "../../firmware/application/format-cache.js";
 import { findRecord, RecordIndex } from "../../firmware/meters/fields.js";
@@ -73,6 +74,48 @@ describe("record shape memo", () => {
     expect(() => r[0].vifes.push(1)).toThrow(TypeError);
   });
 
+  it("takes the shape that followed last time only when its header bytes match, and drops followers of evicted shapes", () => {
+    const memo = new ShapeMemo(4);
+    const frames = [
+      "0413 10270000 8410FD3A 0102 02FD17 0000", // learns the followers
+      "0413 10270000 8410FD3A 0102 02FD17 0000", // all followers match
+      "0413 10270000 8410FD3B 0102 02FD17 0000", // 4-byte follower differs in its last byte
+      "0413 10270000 0213 0102 02FD18 0000", // followers differ in the first / third byte
+      "0413 10270000 02", // the follower would run past the end
+      "0413 10270000 0F 0102", // special DIF as follower
+      "0413 10270000 0F 0102",
+    ];
+    for (const f of frames) {
+      const apl = fromHex(f);
+      const memoised = parseRecordsWithHeaders(apl, 0, apl.length, true, memo);
+      const plain = parseRecordsWithHeaders(apl, 0, apl.length, true);
+      expect(JSON.stringify(memoised.records), f).toBe(JSON.stringify(plain.records));
+      expect(memoised.error?.code, f).toBe(plain.error?.code);
+    }
+    const evicted = parseRecordsWithHeaders(fromHex("0413 10270000"), 0, 6, false, memo).headers[0];
+    const other = fromHex("0113 01 0213 0100 0313 010000 0513 00000000");
+    parseRecordsWithHeaders(other, 0, other.length, false, memo); // four new shapes push the others out
+    expect(evicted.follow).toBe(null);
+  });
+
+  it("reads plain binary and BCD numbers inline exactly as decodeValue does, bad BCD digits and negatives included", () => {
+    // DIF/VIF pairs: signed and unsigned ints, a manufacturer-specific VIF, BCD of 1 to 6 bytes, a date in BCD
+    const headers = ["0113", "0213", "0313", "0413", "0613", "047F", "027F", "84017F", "02FD17", "0913", "0A13", "0B13", "0C13", "0E13", "0C6C", "0A5A", "0C78"];
+    let seed = 7;
+    const byte = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) >> 23;
+    for (const hex of headers) {
+      for (let k = 0; k < 40; k++) {
+        const h = parseRecordHeader(fromHex(hex), 0, hex.length / 2);
+        const data = Array.from({ length: h.dataLength }, byte);
+        if (k % 4 === 0 && data.length > 0) data[data.length - 1] |= 0xf0; // BCD sign nibble / negative int
+        const apl = fromHex(hex + toHex(Uint8Array.from(data)));
+        const [r] = parseRecords(apl, 0, apl.length);
+        const d = decodeValue(h.dif, h.info, apl, h.bytes.length, apl.length);
+        expect([r.value, r.error, r.exponent], hex + " " + toHex(Uint8Array.from(data))).toEqual([d.value, d.error, d.numeric ? h.info.exponent : 0]);
+      }
+    }
+  });
+
   it("gives records with the same header bytes their own offsets and data", () => {
     const apl = fromHex("0413 10270000 0413 20270000 2F 0413 30270000");
     const r = parseRecords(apl, 0, apl.length);
@@ -108,7 +151,8 @@ describe("decoded records (data hex spelt on demand)", () => {
     expect(records.map(recordDataLength)).toEqual([4, 6, 2]);
     expect(toHex(recordDataBytes(records[1]))).toBe("05312E302E31");
     expect(records.map(recordVibHex)).toEqual(["13", "FD0F", "6C"]);
-    const plain = { ...records[1], data: "0541" } as DataRecord;
+    // a plain DataRecord (its JSON form): the record-level properties of a decoded record are getters on its prototype
+    const plain = { ...(JSON.parse(JSON.stringify(records[1])) as DataRecord), data: "0541" };
     expect(recordVibHex(plain)).toBe("FD0F");
     expect(recordDataLength(plain)).toBe(2);
     records[2].data = "0102";
