@@ -6,10 +6,9 @@ import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
 import { applyRules, dataHex, fieldNames, RecordIndex } from "./fields.js";
-import { recordDataLength } from "../application/records.js";
 import { fromHex, toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
-import { applyStatus, DEFAULT_STATUS } from "./status.js";
+import { applyStatus, DEFAULT_STATUS, mfctArea } from "./status.js";
 import { detectDriver, driverByName, GENERIC } from "./drivers/index.js";
 import type { ByteBlock, Driver, FieldValue, Reading } from "./types.js";
 import { addConversions, round6 } from "./units.js";
@@ -77,19 +76,6 @@ const HEADER_FIELDS: { readonly [k: string]: true } = Object.freeze({
   _: true, media: true, meter: true, name: true, id: true, timestamp: true, rssi_dbm: true, device: true, error: true, telegram: true,
 });
 
-/** Manufacturer area: the APL of a manufacturer CI, or the bytes after a 0F/1F DIF. */
-function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
-  if (t.manufacturerData) return t.manufacturerData;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    if (r.quantity === "manufacturer_data" && r.vif === null) {
-      const at = r.offset + 1;
-      return t.bytes.subarray(at, at + recordDataLength(r)); // the length without spelling the data hex
-    }
-  }
-  return new Uint8Array(0);
-}
-
 function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array): Uint8Array | undefined {
   if (!b.fromRecord) return mfct;
   const r = records.find(b.fromRecord);
@@ -115,7 +101,9 @@ export function applyDriver(
 ): void {
   const plans = opts.plans;
   const records = t.records; // a damaged APL keeps the records before the damage (decoder apl_error)
-  const mfct = mfctArea(t, records);
+  // Byte blocks and manufacturer decoders read the manufacturer area; status parts find it themselves when one
+  // reads bytes (applyStatus), so for other drivers the record scan is skipped.
+  const mfct = d.blocks !== undefined || d.decode !== undefined ? mfctArea(t, records) : undefined;
   if (d.addressFromEnhancedId) {
     const a = enhancedAddress(records);
     if (a !== undefined) {
@@ -128,7 +116,7 @@ export function applyDriver(
   applyRules(d.fields, index, out, origin, plans, t.recordShapes);
   if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
   if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
-  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out, plans);
+  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct!, out, plans);
   const flags: string[] = [];
   if (d.decode) {
     const cipher = opts.cipher;
@@ -147,7 +135,7 @@ export function applyDriver(
       return cipher.decryptBlock(k, b);
     } : undefined;
     try {
-      d.decode({ t, mfct, records, out, flags, aesDecrypt });
+      d.decode({ t, mfct: mfct!, records, out, flags, aesDecrypt });
     } finally {
       if (key) key.fill(0);
     }

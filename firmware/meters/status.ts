@@ -3,11 +3,26 @@
  * manufacturer bytes, printed sorted and space-separated, or "OK" when no flag is set.
  */
 import type { Telegram } from "../telegram.js";
+import type { DataRecord } from "../application/record.js";
+import { recordDataLength } from "../application/records.js";
 import { readByteField } from "./bytes.js";
 import { dataInt, type RecordIndex } from "./fields.js";
 import type { FlagTable, Reading, StatusField, StatusPart } from "./types.js";
 import type { ReadingPlans } from "./plans.js";
 import { deepFreeze } from "../util/freeze.js";
+
+/** Manufacturer area: the APL of a manufacturer CI, or the bytes after a 0F/1F DIF. */
+export function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
+  if (t.manufacturerData) return t.manufacturerData;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (r.quantity === "manufacturer_data" && r.vif === null) {
+      const at = r.offset + 1;
+      return t.bytes.subarray(at, at + recordDataLength(r)); // the length without spelling the data hex
+    }
+  }
+  return new Uint8Array(0);
+}
 
 const HEX = "0123456789ABCDEF";
 
@@ -109,7 +124,7 @@ const ERROR_FLAGS: FlagTable = deepFreeze({ entries: [], unknownPrefix: "ERROR_F
 
 /** Adds the flags of one source; false when the source is absent. */
 function partFlags(
-  p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8Array, done: { [n: string]: string[] }, out: string[], plans: ReadingPlans | undefined,
+  p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8Array | undefined, done: { [n: string]: string[] }, out: string[], plans: ReadingPlans | undefined,
 ): boolean {
   if (p.tplStatus) {
     // The fixed structure's status shares bits 2..4 (power low, permanent/temporary error) with the TPL STS;
@@ -132,7 +147,7 @@ function partFlags(
     if (r === undefined) return false;
     v = dataInt(r);
   } else if (p.fromBytes) {
-    const x = readByteField(p.fromBytes, mfct);
+    const x = readByteField(p.fromBytes, mfct ?? mfctArea(t, records.records));
     if (typeof x === "number") v = x;
   }
   if (v === undefined) return false;
@@ -157,9 +172,10 @@ export const DEFAULT_STATUS: readonly StatusField[] = deepFreeze([
 /**
  * Fills the status fields; `extra` flags (from manufacturer decoders) join the first field. `records` is
  * the telegram's RecordIndex (reading.ts builds one for the field rules): error-flag records are found by name.
+ * `mfct` is the manufacturer area (mfctArea) or undefined: then it is found when a part reads bytes.
  */
 export function applyStatus(
-  fields: readonly StatusField[], t: Telegram, records: RecordIndex, mfct: Uint8Array, extra: readonly string[], out: Reading, plans?: ReadingPlans,
+  fields: readonly StatusField[], t: Telegram, records: RecordIndex, mfct: Uint8Array | undefined, extra: readonly string[], out: Reading, plans?: ReadingPlans,
 ): void {
   const done: { [n: string]: string[] } = {};
   for (let i = 0; i < fields.length; i++) {
