@@ -3,7 +3,7 @@
  */
 import type { DataRecord } from "../application/record.js";
 import type { FieldRule, FieldValue, Reading } from "./types.js";
-import { convert, round6 } from "./units.js";
+import { conversionFactors, convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
 import { recordDataBytes, recordVibHex } from "../application/records.js";
@@ -228,6 +228,13 @@ export interface RulePlan {
   names: string[];
   /** Some rules pick records by VIB alone: index the records by VIB too. */
   vibIndex: boolean;
+  /**
+   * Per rule, 1 when its number values go through unit conversion, factor and divisor only (no value type but
+   * "num", no lookup, no transform): with a pick, such a value is v × mul / div × factor / divisor, rounded.
+   */
+  plain: Uint8Array;
+  /** Per rule: factor and divisor (1 when the rule has none; × 1 and / 1 are exact). */
+  scale: Float64Array;
 }
 
 function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined): RulePlan {
@@ -235,7 +242,15 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
   if (known !== undefined) return known;
   let vibRules = 0;
   for (const r of rules) if (r.vifBytes !== undefined && r.record === undefined && r.header === undefined) vibRules++;
-  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0 };
+  const plain = new Uint8Array(rules.length);
+  const scale = new Float64Array(2 * rules.length);
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    plain[i] = (r.valueType === undefined || r.valueType === "num") && r.lookup === undefined && r.transform === undefined ? 1 : 0;
+    scale[2 * i] = r.factor ?? 1;
+    scale[2 * i + 1] = r.divisor ?? 1;
+  }
+  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0, plain, scale };
   return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
 }
 
@@ -248,17 +263,21 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
 export interface RulePicks {
   rules: readonly FieldRule[];
   at: Int16Array;
+  /**
+   * Per rule, the unit conversion [mul, div] from its picked record's unit (a shape's) into the rule's unit
+   * (units.ts conversionFactors), set with the pick.
+   */
+  conv: Float64Array;
 }
 
 const UNPICKED = -2;
 
 /** The picks of `rules` for records of these shapes, kept in `plans` per shape list (new ones all UNPICKED). */
-function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], plans: ReadingPlans): Int16Array {
+function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], plans: ReadingPlans): RulePicks {
   const known = plans.picks.get(shapes);
-  if (known !== undefined && known.rules === rules) return known.at;
+  if (known !== undefined && known.rules === rules) return known;
   const at = new Int16Array(rules.length).fill(UNPICKED);
-  plans.keep(plans.picks, shapes, { rules, at }, PICK_ENTRIES);
-  return at;
+  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length) }, PICK_ENTRIES);
 }
 
 /**
@@ -386,8 +405,10 @@ export function applyRules(
   const plan = rulePlan(rules, plans);
   const names = plan.names;
   const all = index.records;
-  const picks = shapes !== undefined && plans !== undefined && shapes.length === all.length ? rulePicks(rules, shapes, plans) : undefined;
+  const kept = shapes !== undefined && plans !== undefined && shapes.length === all.length ? rulePicks(rules, shapes, plans) : undefined;
+  const picks = kept?.at;
   if (plan.vibIndex && picks === undefined) index.withVibIndex();
+  const plain = plan.plain;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     const name = names[i];
@@ -399,8 +420,19 @@ export function applyRules(
       if (j === UNPICKED) {
         if (plan.vibIndex) index.withVibIndex();
         j = picks[i] = index.findAt(rule);
+        if (j >= 0) conversionFactors(all[j].unit, rule.unit, kept!.conv, 2 * i);
       }
       rec = j < 0 ? undefined : all[j];
+      if (rec !== undefined && plain[i] === 1) {
+        // ruleValue's steps for a number, with the conversion of this record shape worked out with the pick
+        const v = rec.value;
+        if (typeof v === "number") {
+          const conv = kept!.conv, scale = plan.scale;
+          out[name] = round6(((((v * conv[2 * i]) / conv[2 * i + 1]) * scale[2 * i]) / scale[2 * i + 1]));
+          if (origin) origin[name + "_field"] = j;
+          continue;
+        }
+      }
     }
     if (rec === undefined) {
       if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);

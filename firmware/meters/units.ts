@@ -100,6 +100,17 @@ function conversionTable(list: readonly Conv[]): ConvTable {
 }
 
 /**
+ * The factors convert uses from record unit `from` into field suffix `to`, as [mul, div] into `into` at `at`
+ * (1, 1: the value passes unchanged, also when no conversion exists). Multiplying or dividing by 1 is exact, so
+ * v × mul / div gives convert's double for every v.
+ */
+export function conversionFactors(from: string, to: string | undefined, into: Float64Array, at: number): void {
+  const c = from === "" || to === undefined || to === "" ? undefined : BY_UNIT[from]?.[to];
+  into[at] = c === undefined ? 1 : c[2];
+  into[at + 1] = c === undefined ? 1 : c[3];
+}
+
+/**
  * Converts `v` (in record unit `from`) into field suffix `to`. Dimensionless records (unit "")
  * pass through for any suffix (hca, counter, nr …). Returns undefined when no conversion exists.
  */
