@@ -268,6 +268,8 @@ export interface RulePicks {
    * (units.ts conversionFactors), set with the pick.
    */
   conv: Float64Array;
+  /** The rules that can give a field (liveRules), worked out again after each new pick; undefined: all. */
+  live?: Int16Array;
 }
 
 const UNPICKED = -2;
@@ -277,7 +279,7 @@ function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], 
   const known = plans.picks.get(shapes);
   if (known !== undefined && known.rules === rules) return known;
   const at = new Int16Array(rules.length).fill(UNPICKED);
-  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length) }, PICK_ENTRIES);
+  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length), live: undefined }, PICK_ENTRIES);
 }
 
 /**
@@ -408,8 +410,13 @@ export function applyRules(
   const kept = shapes !== undefined && plans !== undefined && shapes.length === all.length ? rulePicks(rules, shapes, plans) : undefined;
   const picks = kept?.at;
   if (plan.vibIndex && picks === undefined) index.withVibIndex();
-  const plain = plan.plain;
-  for (let i = 0; i < rules.length; i++) {
+  const plain = plan.plain, scale = plan.scale;
+  const conv = kept?.conv;
+  const live = kept?.live;
+  const n = live === undefined ? rules.length : live.length;
+  let picked = false;
+  for (let k = 0; k < n; k++) {
+    const i = live === undefined ? k : live[k];
     const rule = rules[i];
     const name = names[i];
     if (!rule.overwrite && out[name] !== undefined && out[name] !== null) continue;
@@ -420,15 +427,15 @@ export function applyRules(
       if (j === UNPICKED) {
         if (plan.vibIndex) index.withVibIndex();
         j = picks[i] = index.findAt(rule);
-        if (j >= 0) conversionFactors(all[j].unit, rule.unit, kept!.conv, 2 * i);
+        if (j >= 0) conversionFactors(all[j].unit, rule.unit, conv!, 2 * i);
+        picked = true;
       }
       rec = j < 0 ? undefined : all[j];
       if (rec !== undefined && plain[i] === 1) {
         // ruleValue's steps for a number, with the conversion of this record shape worked out with the pick
         const v = rec.value;
         if (typeof v === "number") {
-          const conv = kept!.conv, scale = plan.scale;
-          out[name] = round6(((((v * conv[2 * i]) / conv[2 * i + 1]) * scale[2 * i]) / scale[2 * i + 1]));
+          out[name] = round6(((((v * conv![2 * i]) / conv![2 * i + 1]) * scale[2 * i]) / scale[2 * i + 1]));
           if (origin) origin[name + "_field"] = j;
           continue;
         }
@@ -443,4 +450,18 @@ export function applyRules(
     out[name] = ruleValue(rule, rec);
     if (origin) origin[name + "_field"] = index.records.indexOf(rec);
   }
+  if (picked) kept!.live = liveRules(rules, kept!.at);
+}
+
+/**
+ * The rules of a list that can give a field in telegrams of one frame format: all but those that picked no
+ * record (-1) and print nothing then (not `always`). Skipping those changes nothing: such a rule only reads `out`.
+ */
+function liveRules(rules: readonly FieldRule[], at: Int16Array): Int16Array {
+  let n = 0;
+  for (let i = 0; i < at.length; i++) if (at[i] !== -1 || rules[i].always) n++;
+  const live = new Int16Array(n);
+  n = 0;
+  for (let i = 0; i < at.length; i++) if (at[i] !== -1 || rules[i].always) live[n++] = i;
+  return live;
 }
