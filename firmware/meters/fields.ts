@@ -270,16 +270,19 @@ export interface RulePicks {
   conv: Float64Array;
   /** The rules that can give a field (liveRules), worked out again after each new pick; undefined: all. */
   live?: Int16Array;
+  /** The status fields (status.ts) whose record parts `statusAt` picks for, one entry per part (UNPICKED first). */
+  statusOf?: readonly unknown[];
+  statusAt?: Int16Array;
 }
 
-const UNPICKED = -2;
+export const UNPICKED = -2;
 
 /** The picks of `rules` for records of these shapes, kept in `plans` per shape list (new ones all UNPICKED). */
 function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], plans: ReadingPlans): RulePicks {
   const known = plans.picks.get(shapes);
   if (known !== undefined && known.rules === rules) return known;
   const at = new Int16Array(rules.length).fill(UNPICKED);
-  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length), live: undefined }, PICK_ENTRIES);
+  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length), live: undefined, statusOf: undefined, statusAt: undefined }, PICK_ENTRIES);
 }
 
 /**
@@ -397,12 +400,13 @@ export class RecordIndex {
  * Applies the rules in order; the first rule that yields a field wins unless a later one says `overwrite`.
  * With `origin`, each field's source record index is noted there under "<field>_field". `plans` keeps the
  * work done per rule list (names, VIB index) for the next telegram, and with `shapes` (Telegram.recordShapes)
- * which record each rule takes in telegrams of that frame format.
+ * which record each rule takes in telegrams of that frame format. Returns those picks (undefined without `shapes`),
+ * for the status fields of the same telegram (status.ts applyStatus).
  */
 export function applyRules(
   rules: readonly FieldRule[], records: readonly DataRecord[] | RecordIndex, out: Reading, origin?: Reading, plans?: ReadingPlans,
   shapes?: readonly RecordShape[],
-): void {
+): RulePicks | undefined {
   const index = records instanceof RecordIndex ? records : new RecordIndex(records);
   const plan = rulePlan(rules, plans);
   const names = plan.names;
@@ -451,6 +455,7 @@ export function applyRules(
     if (origin) origin[name + "_field"] = index.records.indexOf(rec);
   }
   if (picked) kept!.live = liveRules(rules, kept!.at);
+  return kept;
 }
 
 /**

@@ -113,7 +113,7 @@ export function applyDriver(
   }
   const index = new RecordIndex(records);
   const origin: Reading | undefined = opts.fieldOrigin || opts.calculate ? {} : undefined;
-  applyRules(d.fields, index, out, origin, plans, t.recordShapes);
+  const picks = applyRules(d.fields, index, out, origin, plans, t.recordShapes);
   if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
   if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
   if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct!, out, plans);
@@ -140,7 +140,7 @@ export function applyDriver(
       if (key) key.fill(0);
     }
   }
-  applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out, plans);
+  applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out, plans, picks);
 }
 
 /** The reading of telegram `t`. Fields the telegram does not carry are left out. */

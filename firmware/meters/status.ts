@@ -6,7 +6,7 @@ import type { Telegram } from "../telegram.js";
 import type { DataRecord } from "../application/record.js";
 import { recordDataLength } from "../application/records.js";
 import { readByteField } from "./bytes.js";
-import { dataInt, type RecordIndex } from "./fields.js";
+import { dataInt, UNPICKED, type RecordIndex, type RulePicks } from "./fields.js";
 import type { FlagTable, Reading, StatusField, StatusPart } from "./types.js";
 import type { ReadingPlans } from "./plans.js";
 import { deepFreeze } from "../util/freeze.js";
@@ -122,9 +122,13 @@ function decimalNames(v: number, table: FlagTable, out: string[]): void {
 const NO_FLAGS: FlagTable = deepFreeze({ entries: [] });
 const ERROR_FLAGS: FlagTable = deepFreeze({ entries: [], unknownPrefix: "ERROR_FLAGS_" });
 
-/** Adds the flags of one source; false when the source is absent. */
+/**
+ * Adds the flags of one source; false when the source is absent. `at[k]` is the record a record part picked in
+ * telegrams of this frame format (see RulePicks; UNPICKED: look it up and keep it), `at` undefined: look it up.
+ */
 function partFlags(
-  p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8Array | undefined, done: { [n: string]: string[] }, out: string[], plans: ReadingPlans | undefined,
+  p: StatusPart, t: Telegram, records: RecordIndex, mfct: Uint8Array | undefined, done: { [n: string]: string[] } | undefined, out: string[],
+  plans: ReadingPlans | undefined, at: Int16Array | undefined, k: number,
 ): boolean {
   if (p.tplStatus) {
     // The fixed structure's status shares bits 2..4 (power low, permanent/temporary error) with the TPL STS;
@@ -137,15 +141,19 @@ function partFlags(
     return true;
   }
   if (p.copyOf !== undefined) {
-    const f = done[p.copyOf];
+    const f = done === undefined ? undefined : done[p.copyOf];
     if (f) for (const x of f) out.push(x);
     return f !== undefined;
   }
   let v: number | undefined;
   if (p.fromRecord) {
-    const r = records.find(p.fromRecord);
-    if (r === undefined) return false;
-    v = dataInt(r);
+    let j = at === undefined ? UNPICKED : at[k];
+    if (j === UNPICKED) {
+      j = records.findAt(p.fromRecord);
+      if (at !== undefined) at[k] = j;
+    }
+    if (j < 0) return false;
+    v = dataInt(records.records[j]);
   } else if (p.fromBytes) {
     const x = readByteField(p.fromBytes, mfct ?? mfctArea(t, records.records));
     if (typeof x === "number") v = x;
@@ -172,18 +180,32 @@ export const DEFAULT_STATUS: readonly StatusField[] = deepFreeze([
 /**
  * Fills the status fields; `extra` flags (from manufacturer decoders) join the first field. `records` is
  * the telegram's RecordIndex (reading.ts builds one for the field rules): error-flag records are found by name.
- * `mfct` is the manufacturer area (mfctArea) or undefined: then it is found when a part reads bytes.
+ * `mfct` is the manufacturer area (mfctArea) or undefined: then it is found when a part reads bytes. With `picks`
+ * (the telegram's rule picks, fields.ts applyRules), the records of record parts are picked per frame format too.
  */
 export function applyStatus(
   fields: readonly StatusField[], t: Telegram, records: RecordIndex, mfct: Uint8Array | undefined, extra: readonly string[], out: Reading, plans?: ReadingPlans,
+  picks?: RulePicks,
 ): void {
-  const done: { [n: string]: string[] } = {};
+  let at: Int16Array | undefined;
+  if (picks !== undefined) {
+    if (picks.statusOf !== fields) {
+      let n = 0;
+      for (let i = 0; i < fields.length; i++) n += fields[i].parts.length;
+      picks.statusAt = new Int16Array(n).fill(UNPICKED);
+      picks.statusOf = fields;
+    }
+    at = picks.statusAt;
+  }
+  // the flags of each field by name, for a later field's copyOf (none with a single field)
+  const done: { [n: string]: string[] } | undefined = fields.length > 1 ? {} : undefined;
+  let pos = 0;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     const flags: string[] = i === 0 && extra.length > 0 ? extra.slice() : [];
     let found = false;
-    for (let k = 0; k < f.parts.length; k++) if (partFlags(f.parts[k], t, records, mfct, done, flags, plans)) found = true;
-    done[f.name] = flags;
+    for (let k = 0; k < f.parts.length; k++) if (partFlags(f.parts[k], t, records, mfct, done, flags, plans, at, pos++)) found = true;
+    if (done !== undefined) done[f.name] = flags;
     if (found || !f.onlyWhenPresent) out[f.name] = joinFlags(flags, f.okText ?? "OK");
   }
 }
