@@ -6,7 +6,7 @@ import type { FieldRule, FieldValue, Reading } from "./types.js";
 import { conversionFactors, convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
-import { recordDataBytes, recordVibHex } from "../application/records.js";
+import { recordDataBytes, recordDataLength, recordVibHex } from "../application/records.js";
 import { PICK_ENTRIES, type ReadingPlans } from "./plans.js";
 import type { RecordShape } from "../application/record-shape.js";
 
@@ -97,10 +97,13 @@ export function normalizeDate(s: string): string {
   return `${y}-${pad2(m)}-${pad2(d)}` + s.slice(10);
 }
 
-/** Type G dates whose 7-bit year is beyond 99 print as 2000 + year (as wmbusmeters does). */
+/**
+ * Type G dates whose 7-bit year is beyond 99 print as 2000 + year (as wmbusmeters does). The data bytes are read
+ * without spelling the record's hex (records.ts recordDataBytes).
+ */
 function farYear(rec: DataRecord): string | undefined {
-  if (rec.data.length !== 4) return undefined;
-  const b = fromHex(rec.data);
+  if (recordDataLength(rec) !== 2) return undefined;
+  const b = recordDataBytes(rec);
   const y = ((b[0] & 0xe0) >> 5) | ((b[1] & 0xf0) >> 1);
   return y > 99 ? (dateG(b, 0) ?? undefined) : undefined;
 }
