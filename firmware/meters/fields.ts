@@ -276,6 +276,9 @@ export interface RulePicks {
   /** The status fields (status.ts) whose record parts `statusAt` picks for, one entry per part (UNPICKED first). */
   statusOf?: readonly unknown[];
   statusAt?: Int16Array;
+  /** The byte blocks (reading.ts) whose records `blockAt` picks for, one entry per block. */
+  blocksOf?: readonly unknown[];
+  blockAt?: Int16Array;
 }
 
 export const UNPICKED = -2;
@@ -285,7 +288,7 @@ function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], 
   const known = plans.picks.get(shapes);
   if (known !== undefined && known.rules === rules) return known;
   const at = new Int16Array(rules.length).fill(UNPICKED);
-  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length), live: undefined, statusOf: undefined, statusAt: undefined }, PICK_ENTRIES);
+  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length), live: undefined, statusOf: undefined, statusAt: undefined, blocksOf: undefined, blockAt: undefined }, PICK_ENTRIES);
 }
 
 /**

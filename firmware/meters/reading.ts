@@ -5,8 +5,9 @@
 import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
-import { applyRules, dataHex, fieldNames, RecordIndex } from "./fields.js";
-import { fromHex, toHex } from "../util/hex.js";
+import { applyRules, fieldNames, RecordIndex, UNPICKED } from "./fields.js";
+import { recordDataBytes } from "../application/records.js";
+import { toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS, mfctArea } from "./status.js";
 import { detectDriver, driverByName, GENERIC } from "./drivers/index.js";
@@ -76,15 +77,29 @@ const HEADER_FIELDS: { readonly [k: string]: true } = Object.freeze({
   _: true, media: true, meter: true, name: true, id: true, timestamp: true, rssi_dbm: true, device: true, error: true, telegram: true,
 });
 
-function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array): Uint8Array | undefined {
+/**
+ * The bytes of a block: its record's data bytes (LVAR length byte skipped, as dataHex does; a view, not spelt as
+ * hex), else the manufacturer area. `at[k]` is the record the block picked in telegrams of this frame format
+ * (RulePicks.blockAt; UNPICKED: look it up and keep it), `at` undefined: look it up.
+ */
+function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, at: Int16Array | undefined, k: number): Uint8Array | undefined {
   if (!b.fromRecord) return mfct;
-  const r = records.find(b.fromRecord);
-  return r === undefined ? undefined : fromHex(dataHex(r));
+  let j = at === undefined ? UNPICKED : at[k];
+  if (j === UNPICKED) {
+    j = records.findAt(b.fromRecord);
+    if (at !== undefined) at[k] = j;
+  }
+  if (j < 0) return undefined;
+  const r = records.records[j];
+  const bytes = recordDataBytes(r);
+  return (r.dif & 0x0f) === 0x0d && bytes.length >= 1 ? bytes.subarray(1) : bytes;
 }
 
 /** Byte fields of one manufacturer block (see ByteBlock). */
-function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading, plans: ReadingPlans | undefined): void {
-  const bytes = blockBytes(b, records, mfct);
+function applyBlock(
+  b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading, plans: ReadingPlans | undefined, at: Int16Array | undefined, k: number,
+): void {
+  const bytes = blockBytes(b, records, mfct, at, k);
   if (bytes === undefined || bytes.length < (b.minSize ?? 1)) return;
   if (b.signature !== undefined && toHex(bytes, 0, b.signature.length >> 1) !== b.signature) return;
   const names = fieldNames(b.fields, plans);
@@ -116,7 +131,18 @@ export function applyDriver(
   const picks = applyRules(d.fields, index, out, origin, plans, t.recordShapes);
   if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
   if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
-  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct!, out, plans);
+  const blocks = d.blocks;
+  if (blocks !== undefined) {
+    let at: Int16Array | undefined;
+    if (picks !== undefined) {
+      if (picks.blocksOf !== blocks) {
+        picks.blockAt = new Int16Array(blocks.length).fill(UNPICKED);
+        picks.blocksOf = blocks;
+      }
+      at = picks.blockAt;
+    }
+    for (let k = 0; k < blocks.length; k++) applyBlock(blocks[k], index, mfct!, out, plans, at, k);
+  }
   const flags: string[] = [];
   if (d.decode) {
     const cipher = opts.cipher;
