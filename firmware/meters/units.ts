@@ -163,9 +163,14 @@ export function addConversions(out: { [k: string]: unknown }, units: readonly st
  * dividing by the literal 1e6 is exact IEEE arithmetic, so every engine gives the same double.
  */
 export function round6(v: number): number {
-  if (v !== v || v === Infinity || v === -Infinity) return v;
-  const a = v < 0 ? -v : v;
-  if (a >= 1e9) return v;
-  const r = Math.round(a * 1000000) / 1000000;
-  return v < 0 ? (r === 0 ? 0 : -r) : r;
+  // NaN, ±Infinity and magnitudes from 1e9 up pass unchanged (the negated tests are false for NaN); a negative
+  // value is rounded by its magnitude, so halves round away from zero, and one that rounds to zero gives 0, not -0.
+  // Written for few XS instructions: this runs for every number of a reading.
+  if (v < 0) {
+    if (!(v > -1e9)) return v;
+    const r = Math.round(-v * 1000000) / 1000000;
+    return r === 0 ? 0 : -r;
+  }
+  if (!(v < 1e9)) return v;
+  return Math.round(v * 1000000) / 1000000;
 }
