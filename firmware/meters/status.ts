@@ -75,19 +75,22 @@ export interface FlagPlan {
   /** Every mask fits in 31 bits, so plain `&` is exact for words below 2^31. */
   small: boolean;
   rest: string;
+  /** The names a word of 0 gives: those of entries whose value is 0 (most tables have none). */
+  zero: string[];
 }
 
 /** The plan of a flag table: kept in `plans` when given (see ReadingPlans), else worked out now. */
 function flagPlan(table: FlagTable, plans: ReadingPlans | undefined): FlagPlan {
   const known = plans?.flags.get(table);
   if (known !== undefined) return known;
-  const plan: FlagPlan = { masks: [], values: [], names: [], known: 0, small: true, rest: table.unknownPrefix ?? "UNKNOWN_" };
+  const plan: FlagPlan = { masks: [], values: [], names: [], known: 0, small: true, rest: table.unknownPrefix ?? "UNKNOWN_", zero: [] };
   for (const e of table.entries) {
     const mask = e[0];
     plan.masks.push(mask);
     plan.values.push(e.length === 3 ? e[1] : mask);
     plan.names.push(e.length === 3 ? e[2] : e[1]);
     plan.known += mask - and(plan.known, mask); // known |= mask
+    if (plan.values[plan.values.length - 1] === 0) plan.zero.push(plan.names[plan.names.length - 1]);
     if (mask >= 0x80000000) plan.small = false;
   }
   return plans === undefined ? plan : plans.keep(plans.flags, table, plan);
@@ -97,6 +100,12 @@ function flagPlan(table: FlagTable, plans: ReadingPlans | undefined): FlagPlan {
 export function flagNames(v: number, table: FlagTable, out: string[], plans?: ReadingPlans): void {
   if (table.decimalCodes) return decimalNames(v, table, out);
   const plan = flagPlan(table, plans);
+  if (v === 0) {
+    // the common word: only entries whose value is 0 match, and no bit is left over
+    const zero = plan.zero;
+    for (let i = 0; i < zero.length; i++) out.push(zero[i]);
+    return;
+  }
   const masks = plan.masks;
   const small = plan.small && v < 0x80000000;
   for (let i = 0; i < masks.length; i++) {
