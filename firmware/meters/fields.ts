@@ -271,8 +271,8 @@ export interface RulePicks {
    * (units.ts conversionFactors), set with the pick.
    */
   conv: Float64Array;
-  /** The rules that can give a field (liveRules), worked out again after each new pick; undefined: all. */
-  live?: Int16Array;
+  /** The rules that can give a field (liveRules; first all), worked out again after each new pick. */
+  live: Int16Array;
   /** The status fields (status.ts) whose record parts `statusAt` picks for, one entry per part (UNPICKED first). */
   statusOf?: readonly unknown[];
   statusAt?: Int16Array;
@@ -288,7 +288,9 @@ function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], 
   const known = plans.picks.get(shapes);
   if (known !== undefined && known.rules === rules) return known;
   const at = new Int16Array(rules.length).fill(UNPICKED);
-  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length), live: undefined, statusOf: undefined, statusAt: undefined, blocksOf: undefined, blockAt: undefined }, PICK_ENTRIES);
+  const live = new Int16Array(rules.length);
+  for (let i = 0; i < live.length; i++) live[i] = i;
+  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length), live, statusOf: undefined, statusAt: undefined, blocksOf: undefined, blockAt: undefined }, PICK_ENTRIES);
 }
 
 /**
@@ -418,49 +420,60 @@ export function applyRules(
   const names = plan.names;
   const all = index.records;
   const kept = shapes !== undefined && plans !== undefined && shapes.length === all.length ? rulePicks(rules, shapes, plans) : undefined;
-  const picks = kept?.at;
-  if (plan.vibIndex && picks === undefined) index.withVibIndex();
+  if (kept === undefined) {
+    // no picks: each rule looks its record up
+    if (plan.vibIndex) index.withVibIndex();
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      const name = names[i];
+      if (!rule.overwrite && out[name] !== undefined && out[name] !== null) continue;
+      const rec = index.find(rule);
+      if (rec === undefined) {
+        if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
+        continue;
+      }
+      // an invalid number (e.g. BCD FFFF) is left out; an invalid date prints as null
+      if (rec.value === null && (rule.valueType === undefined || rule.valueType === "num") && !rule.always && !rule.nullWhenInvalid) continue;
+      out[name] = ruleValue(rule, rec);
+      if (origin) origin[name + "_field"] = index.records.indexOf(rec);
+    }
+    return undefined;
+  }
+  // the same steps with the picks of this frame format, over the rules that can give a field
+  const picks = kept.at, conv = kept.conv, live = kept.live;
   const plain = plan.plain, scale = plan.scale;
-  const conv = kept?.conv;
-  const live = kept?.live;
-  const n = live === undefined ? rules.length : live.length;
+  const n = live.length;
   let picked = false;
   for (let k = 0; k < n; k++) {
-    const i = live === undefined ? k : live[k];
+    const i = live[k];
     const rule = rules[i];
     const name = names[i];
     if (!rule.overwrite && out[name] !== undefined && out[name] !== null) continue;
-    let rec: DataRecord | undefined;
-    if (picks === undefined) rec = index.find(rule);
-    else {
-      let j = picks[i];
-      if (j === UNPICKED) {
-        if (plan.vibIndex) index.withVibIndex();
-        j = picks[i] = index.findAt(rule);
-        if (j >= 0) conversionFactors(all[j].unit, rule.unit, conv!, 2 * i);
-        picked = true;
-      }
-      rec = j < 0 ? undefined : all[j];
-      if (rec !== undefined && plain[i] === 1) {
-        // ruleValue's steps for a number, with the conversion of this record shape worked out with the pick
-        const v = rec.value;
-        if (typeof v === "number") {
-          out[name] = round6(((((v * conv![2 * i]) / conv![2 * i + 1]) * scale[2 * i]) / scale[2 * i + 1]));
-          if (origin) origin[name + "_field"] = j;
-          continue;
-        }
-      }
+    let j = picks[i];
+    if (j === UNPICKED) {
+      if (plan.vibIndex) index.withVibIndex();
+      j = picks[i] = index.findAt(rule);
+      if (j >= 0) conversionFactors(all[j].unit, rule.unit, conv, 2 * i);
+      picked = true;
     }
-    if (rec === undefined) {
+    if (j < 0) {
       if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
       continue;
     }
-    // an invalid number (e.g. BCD FFFF) is left out; an invalid date prints as null
-    if (rec.value === null && (rule.valueType === undefined || rule.valueType === "num") && !rule.always && !rule.nullWhenInvalid) continue;
+    const rec = all[j];
+    const v = rec.value;
+    if (plain[i] === 1 && typeof v === "number") {
+      // ruleValue's steps for a number, with the conversion of this record shape worked out with the pick
+      const c = 2 * i;
+      out[name] = round6((((v * conv[c]) / conv[c + 1]) * scale[c]) / scale[c + 1]);
+      if (origin) origin[name + "_field"] = j;
+      continue;
+    }
+    if (v === null && (rule.valueType === undefined || rule.valueType === "num") && !rule.always && !rule.nullWhenInvalid) continue;
     out[name] = ruleValue(rule, rec);
-    if (origin) origin[name + "_field"] = index.records.indexOf(rec);
+    if (origin) origin[name + "_field"] = j;
   }
-  if (picked) kept!.live = liveRules(rules, kept!.at);
+  if (picked) kept.live = liveRules(rules, picks);
   return kept;
 }
 
