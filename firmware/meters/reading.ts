@@ -197,10 +197,13 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   if (opts.extra) for (const k of Object.keys(opts.extra)) if (HEADER_FIELDS[k] !== true && k !== "__proto__") out[k] = opts.extra[k]; // own names only: a user's "constructor" is a field
   // Rule and byte-field values are rounded where they are set; values computed afterwards (a manufacturer
   // decoder, conversions, calculations, constant extras) are rounded here.
+  // An integer is its own round6 (sign of zero included), so only fractions are rounded and set again.
   if ((decoded && d.decode) || opts.conversions || opts.calculate || opts.extra) {
-    for (const k of Object.keys(out)) {
+    const keys = Object.keys(out);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
       const v = out[k];
-      if (typeof v === "number") out[k] = round6(v);
+      if (typeof v === "number" && v % 1 !== 0) out[k] = round6(v);
     }
   }
   const prev = opts.previous;

@@ -202,6 +202,12 @@ describe("round6 with fewer XS instructions", () => {
     }
     for (const v of values) expect(Object.is(round6(v), former(v))).toBe(true);
   });
+
+  it("leaves every integer as it is (makeReading rounds only fractions after a manufacturer decoder)", () => {
+    const ints = [0, -0, 1, -1, 999999999, -999999999, 1e9, -1e9, 2 ** 53, -(2 ** 53), 1e21];
+    for (let i = 0; i < 100000; i++) ints.push(Math.round((i * 7919) % 2000003) - 1000001, i * 104729 * (i % 2 ? -1 : 1));
+    for (const v of ints) expect(Object.is(round6(v), v)).toBe(true);
+  });
 });
 
 describe("packed key store", () => {
