@@ -300,10 +300,12 @@ function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], 
  * The chains are built on the first look-up: a telegram whose rules were picked per frame format
  * (RulePicks) often needs none.
  */
+const NO_CHAIN: readonly number[] = Object.freeze([]);
+
 export class RecordIndex {
   readonly records: readonly DataRecord[];
   private first: Map<string, number> | undefined = undefined;
-  private next: number[] = [];
+  private next: readonly number[] = NO_CHAIN; // set with `first` (an empty array per telegram would be made for nothing)
   /** The same chains by VIB hex, built on demand (withVibIndex). */
   private vibFirst?: Map<string, number>;
   private vibNext?: number[];
