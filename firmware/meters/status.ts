@@ -144,7 +144,8 @@ function partFlags(
     // its bits 0..1 say how the counters are coded, not an application state (fixed-structure.ts).
     const sts = t.tpl?.sts ?? (t.fixed ? t.fixed.status & 0x1c : undefined);
     if (sts === undefined) return false;
-    flagNames(sts & 0x1f, p.tplStatusTable ?? STS_STD, out, plans);
+    // STS_STD and ERROR_FLAGS name nothing for a word of 0 (no zero-valued entry): then they are not consulted
+    if ((sts & 0x1f) !== 0 || p.tplStatusTable !== undefined) flagNames(sts & 0x1f, p.tplStatusTable ?? STS_STD, out, plans);
     const m = sts & 0xe0;
     if (m !== 0) flagNames(m, p.flags ?? NO_FLAGS, out, plans);
     return true;
@@ -168,7 +169,7 @@ function partFlags(
     if (typeof x === "number") v = x;
   }
   if (v === undefined) return false;
-  flagNames(v, p.flags ?? ERROR_FLAGS, out, plans);
+  if (v !== 0 || p.flags !== undefined) flagNames(v, p.flags ?? ERROR_FLAGS, out, plans);
   return true;
 }
 
