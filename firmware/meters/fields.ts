@@ -238,6 +238,13 @@ export interface RulePlan {
   plain: Uint8Array;
   /** Per rule: factor and divisor (1 when the rule has none; × 1 and / 1 are exact). */
   scale: Float64Array;
+  /**
+   * Per rule, the record unit its last picked number came in and the conversion [mul, div] from it into the
+   * rule's unit (units.ts conversionFactors): records of one rule nearly always have one unit, so this is kept
+   * with the rule list, not with each frame format's picks (which come and go when many formats are heard).
+   */
+  convUnit: (string | undefined)[];
+  conv: Float64Array;
 }
 
 function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined): RulePlan {
@@ -253,7 +260,8 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
     scale[2 * i] = r.factor ?? 1;
     scale[2 * i + 1] = r.divisor ?? 1;
   }
-  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0, plain, scale };
+  const convUnit = new Array<string | undefined>(rules.length).fill(undefined);
+  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0, plain, scale, convUnit, conv: new Float64Array(2 * rules.length) };
   return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
 }
 
@@ -266,12 +274,7 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
 export interface RulePicks {
   rules: readonly FieldRule[];
   at: Int16Array;
-  /**
-   * Per rule, the unit conversion [mul, div] from its picked record's unit (a shape's) into the rule's unit
-   * (units.ts conversionFactors), set with the pick.
-   */
-  conv: Float64Array;
-  /** The rules that can give a field (liveRules; first all), worked out again after each new pick. */
+  /** The rules that can give a field (liveRules; first all), worked out again after each telegram that made a new pick. */
   live: Int16Array;
   /** The status fields (status.ts) whose record parts `statusAt` picks for, one entry per part (UNPICKED first). */
   statusOf?: readonly unknown[];
@@ -287,10 +290,11 @@ export const UNPICKED = -2;
 function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], plans: ReadingPlans): RulePicks {
   const known = plans.picks.get(shapes);
   if (known !== undefined && known.rules === rules) return known;
+  // small arrays per entry: entries come and go when more frame formats are heard than PICK_ENTRIES
   const at = new Int16Array(rules.length).fill(UNPICKED);
   const live = new Int16Array(rules.length);
   for (let i = 0; i < live.length; i++) live[i] = i;
-  return plans.keep(plans.picks, shapes, { rules, at, conv: new Float64Array(2 * rules.length), live, statusOf: undefined, statusAt: undefined, blocksOf: undefined, blockAt: undefined }, PICK_ENTRIES);
+  return plans.keep(plans.picks, shapes, { rules, at, live, statusOf: undefined, statusAt: undefined, blocksOf: undefined, blockAt: undefined }, PICK_ENTRIES);
 }
 
 /**
@@ -442,8 +446,8 @@ export function applyRules(
     return undefined;
   }
   // the same steps with the picks of this frame format, over the rules that can give a field
-  const picks = kept.at, conv = kept.conv, live = kept.live;
-  const plain = plan.plain, scale = plan.scale;
+  const picks = kept.at, live = kept.live;
+  const plain = plan.plain, scale = plan.scale, conv = plan.conv, convUnit = plan.convUnit;
   const n = live.length;
   let picked = false;
   for (let k = 0; k < n; k++) {
@@ -455,7 +459,6 @@ export function applyRules(
     if (j === UNPICKED) {
       if (plan.vibIndex) index.withVibIndex();
       j = picks[i] = index.findAt(rule);
-      if (j >= 0) conversionFactors(all[j].unit, rule.unit, conv, 2 * i);
       picked = true;
     }
     if (j < 0) {
@@ -465,8 +468,12 @@ export function applyRules(
     const rec = all[j];
     const v = rec.value;
     if (plain[i] === 1 && typeof v === "number") {
-      // ruleValue's steps for a number, with the conversion of this record shape worked out with the pick
+      // ruleValue's steps for a number, with the conversion from the record's unit kept with the rule
       const c = 2 * i;
+      if (convUnit[i] !== rec.unit) {
+        conversionFactors(rec.unit, rule.unit, conv, c);
+        convUnit[i] = rec.unit;
+      }
       out[name] = round6((((v * conv[c]) / conv[c + 1]) * scale[c]) / scale[c + 1]);
       if (origin) origin[name + "_field"] = j;
       continue;
