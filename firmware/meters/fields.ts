@@ -3,10 +3,10 @@
  */
 import type { DataRecord } from "../application/record.js";
 import type { FieldRule, FieldValue, Reading } from "./types.js";
-import { convert, round6 } from "./units.js";
+import { conversionFactors, convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
-import { recordDataBytes, recordVibHex } from "../application/records.js";
+import { recordDataBytes, recordDataLength, recordVibHex } from "../application/records.js";
 import { PICK_ENTRIES, type ReadingPlans } from "./plans.js";
 import type { RecordShape } from "../application/record-shape.js";
 
@@ -97,10 +97,13 @@ export function normalizeDate(s: string): string {
   return `${y}-${pad2(m)}-${pad2(d)}` + s.slice(10);
 }
 
-/** Type G dates whose 7-bit year is beyond 99 print as 2000 + year (as wmbusmeters does). */
+/**
+ * Type G dates whose 7-bit year is beyond 99 print as 2000 + year (as wmbusmeters does). The data bytes are read
+ * without spelling the record's hex (records.ts recordDataBytes).
+ */
 function farYear(rec: DataRecord): string | undefined {
-  if (rec.data.length !== 4) return undefined;
-  const b = fromHex(rec.data);
+  if (recordDataLength(rec) !== 2) return undefined;
+  const b = recordDataBytes(rec);
   const y = ((b[0] & 0xe0) >> 5) | ((b[1] & 0xf0) >> 1);
   return y > 99 ? (dateG(b, 0) ?? undefined) : undefined;
 }
@@ -228,6 +231,20 @@ export interface RulePlan {
   names: string[];
   /** Some rules pick records by VIB alone: index the records by VIB too. */
   vibIndex: boolean;
+  /**
+   * Per rule, 1 when its number values go through unit conversion, factor and divisor only (no value type but
+   * "num", no lookup, no transform): with a pick, such a value is v × mul / div × factor / divisor, rounded.
+   */
+  plain: Uint8Array;
+  /** Per rule: factor and divisor (1 when the rule has none; × 1 and / 1 are exact). */
+  scale: Float64Array;
+  /**
+   * Per rule, the record unit its last picked number came in and the conversion [mul, div] from it into the
+   * rule's unit (units.ts conversionFactors): records of one rule nearly always have one unit, so this is kept
+   * with the rule list, not with each frame format's picks (which come and go when many formats are heard).
+   */
+  convUnit: (string | undefined)[];
+  conv: Float64Array;
 }
 
 function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined): RulePlan {
@@ -235,7 +252,16 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
   if (known !== undefined) return known;
   let vibRules = 0;
   for (const r of rules) if (r.vifBytes !== undefined && r.record === undefined && r.header === undefined) vibRules++;
-  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0 };
+  const plain = new Uint8Array(rules.length);
+  const scale = new Float64Array(2 * rules.length);
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    plain[i] = (r.valueType === undefined || r.valueType === "num") && r.lookup === undefined && r.transform === undefined ? 1 : 0;
+    scale[2 * i] = r.factor ?? 1;
+    scale[2 * i + 1] = r.divisor ?? 1;
+  }
+  const convUnit = new Array<string | undefined>(rules.length).fill(undefined);
+  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0, plain, scale, convUnit, conv: new Float64Array(2 * rules.length) };
   return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
 }
 
@@ -248,17 +274,27 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
 export interface RulePicks {
   rules: readonly FieldRule[];
   at: Int16Array;
+  /** The rules that can give a field (liveRules; first all), worked out again after each telegram that made a new pick. */
+  live: Int16Array;
+  /** The status fields (status.ts) whose record parts `statusAt` picks for, one entry per part (UNPICKED first). */
+  statusOf?: readonly unknown[];
+  statusAt?: Int16Array;
+  /** The byte blocks (reading.ts) whose records `blockAt` picks for, one entry per block. */
+  blocksOf?: readonly unknown[];
+  blockAt?: Int16Array;
 }
 
-const UNPICKED = -2;
+export const UNPICKED = -2;
 
 /** The picks of `rules` for records of these shapes, kept in `plans` per shape list (new ones all UNPICKED). */
-function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], plans: ReadingPlans): Int16Array {
+function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], plans: ReadingPlans): RulePicks {
   const known = plans.picks.get(shapes);
-  if (known !== undefined && known.rules === rules) return known.at;
+  if (known !== undefined && known.rules === rules) return known;
+  // small arrays per entry: entries come and go when more frame formats are heard than PICK_ENTRIES
   const at = new Int16Array(rules.length).fill(UNPICKED);
-  plans.keep(plans.picks, shapes, { rules, at }, PICK_ENTRIES);
-  return at;
+  const live = new Int16Array(rules.length);
+  for (let i = 0; i < live.length; i++) live[i] = i;
+  return plans.keep(plans.picks, shapes, { rules, at, live, statusOf: undefined, statusAt: undefined, blocksOf: undefined, blockAt: undefined }, PICK_ENTRIES);
 }
 
 /**
@@ -268,10 +304,12 @@ function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], 
  * The chains are built on the first look-up: a telegram whose rules were picked per frame format
  * (RulePicks) often needs none.
  */
+const NO_CHAIN: readonly number[] = Object.freeze([]);
+
 export class RecordIndex {
   readonly records: readonly DataRecord[];
   private first: Map<string, number> | undefined = undefined;
-  private next: number[] = [];
+  private next: readonly number[] = NO_CHAIN; // set with `first` (an empty array per telegram would be made for nothing)
   /** The same chains by VIB hex, built on demand (withVibIndex). */
   private vibFirst?: Map<string, number>;
   private vibNext?: number[];
@@ -376,39 +414,87 @@ export class RecordIndex {
  * Applies the rules in order; the first rule that yields a field wins unless a later one says `overwrite`.
  * With `origin`, each field's source record index is noted there under "<field>_field". `plans` keeps the
  * work done per rule list (names, VIB index) for the next telegram, and with `shapes` (Telegram.recordShapes)
- * which record each rule takes in telegrams of that frame format.
+ * which record each rule takes in telegrams of that frame format. Returns those picks (undefined without `shapes`),
+ * for the status fields of the same telegram (status.ts applyStatus).
  */
 export function applyRules(
   rules: readonly FieldRule[], records: readonly DataRecord[] | RecordIndex, out: Reading, origin?: Reading, plans?: ReadingPlans,
   shapes?: readonly RecordShape[],
-): void {
+): RulePicks | undefined {
   const index = records instanceof RecordIndex ? records : new RecordIndex(records);
   const plan = rulePlan(rules, plans);
   const names = plan.names;
   const all = index.records;
-  const picks = shapes !== undefined && plans !== undefined && shapes.length === all.length ? rulePicks(rules, shapes, plans) : undefined;
-  if (plan.vibIndex && picks === undefined) index.withVibIndex();
-  for (let i = 0; i < rules.length; i++) {
+  const kept = shapes !== undefined && plans !== undefined && shapes.length === all.length ? rulePicks(rules, shapes, plans) : undefined;
+  if (kept === undefined) {
+    // no picks: each rule looks its record up
+    if (plan.vibIndex) index.withVibIndex();
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      const name = names[i];
+      if (!rule.overwrite && out[name] !== undefined && out[name] !== null) continue;
+      const rec = index.find(rule);
+      if (rec === undefined) {
+        if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
+        continue;
+      }
+      // an invalid number (e.g. BCD FFFF) is left out; an invalid date prints as null
+      if (rec.value === null && (rule.valueType === undefined || rule.valueType === "num") && !rule.always && !rule.nullWhenInvalid) continue;
+      out[name] = ruleValue(rule, rec);
+      if (origin) origin[name + "_field"] = index.records.indexOf(rec);
+    }
+    return undefined;
+  }
+  // the same steps with the picks of this frame format, over the rules that can give a field
+  const picks = kept.at, live = kept.live;
+  const plain = plan.plain, scale = plan.scale, conv = plan.conv, convUnit = plan.convUnit;
+  const n = live.length;
+  let picked = false;
+  for (let k = 0; k < n; k++) {
+    const i = live[k];
     const rule = rules[i];
     const name = names[i];
     if (!rule.overwrite && out[name] !== undefined && out[name] !== null) continue;
-    let rec: DataRecord | undefined;
-    if (picks === undefined) rec = index.find(rule);
-    else {
-      let j = picks[i];
-      if (j === UNPICKED) {
-        if (plan.vibIndex) index.withVibIndex();
-        j = picks[i] = index.findAt(rule);
-      }
-      rec = j < 0 ? undefined : all[j];
+    let j = picks[i];
+    if (j === UNPICKED) {
+      if (plan.vibIndex) index.withVibIndex();
+      j = picks[i] = index.findAt(rule);
+      picked = true;
     }
-    if (rec === undefined) {
+    if (j < 0) {
       if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
       continue;
     }
-    // an invalid number (e.g. BCD FFFF) is left out; an invalid date prints as null
-    if (rec.value === null && (rule.valueType === undefined || rule.valueType === "num") && !rule.always && !rule.nullWhenInvalid) continue;
+    const rec = all[j];
+    const v = rec.value;
+    if (plain[i] === 1 && typeof v === "number") {
+      // ruleValue's steps for a number, with the conversion from the record's unit kept with the rule
+      const c = 2 * i;
+      if (convUnit[i] !== rec.unit) {
+        conversionFactors(rec.unit, rule.unit, conv, c);
+        convUnit[i] = rec.unit;
+      }
+      out[name] = round6((((v * conv[c]) / conv[c + 1]) * scale[c]) / scale[c + 1]);
+      if (origin) origin[name + "_field"] = j;
+      continue;
+    }
+    if (v === null && (rule.valueType === undefined || rule.valueType === "num") && !rule.always && !rule.nullWhenInvalid) continue;
     out[name] = ruleValue(rule, rec);
-    if (origin) origin[name + "_field"] = index.records.indexOf(rec);
+    if (origin) origin[name + "_field"] = j;
   }
+  if (picked) kept.live = liveRules(rules, picks);
+  return kept;
+}
+
+/**
+ * The rules of a list that can give a field in telegrams of one frame format: all but those that picked no
+ * record (-1) and print nothing then (not `always`). Skipping those changes nothing: such a rule only reads `out`.
+ */
+function liveRules(rules: readonly FieldRule[], at: Int16Array): Int16Array {
+  let n = 0;
+  for (let i = 0; i < at.length; i++) if (at[i] !== -1 || rules[i].always) n++;
+  const live = new Int16Array(n);
+  n = 0;
+  for (let i = 0; i < at.length; i++) if (at[i] !== -1 || rules[i].always) live[n++] = i;
+  return live;
 }

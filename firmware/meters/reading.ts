@@ -5,11 +5,11 @@
 import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
-import { applyRules, dataHex, fieldNames, RecordIndex } from "./fields.js";
-import { recordDataLength } from "../application/records.js";
-import { fromHex, toHex } from "../util/hex.js";
+import { applyRules, fieldNames, RecordIndex, UNPICKED } from "./fields.js";
+import { recordDataBytes } from "../application/records.js";
+import { toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
-import { applyStatus, DEFAULT_STATUS } from "./status.js";
+import { applyStatus, DEFAULT_STATUS, mfctArea } from "./status.js";
 import { detectDriver, driverByName, GENERIC } from "./drivers/index.js";
 import type { ByteBlock, Driver, FieldValue, Reading } from "./types.js";
 import { addConversions, round6 } from "./units.js";
@@ -77,28 +77,29 @@ const HEADER_FIELDS: { readonly [k: string]: true } = Object.freeze({
   _: true, media: true, meter: true, name: true, id: true, timestamp: true, rssi_dbm: true, device: true, error: true, telegram: true,
 });
 
-/** Manufacturer area: the APL of a manufacturer CI, or the bytes after a 0F/1F DIF. */
-function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Array {
-  if (t.manufacturerData) return t.manufacturerData;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    if (r.quantity === "manufacturer_data" && r.vif === null) {
-      const at = r.offset + 1;
-      return t.bytes.subarray(at, at + recordDataLength(r)); // the length without spelling the data hex
-    }
-  }
-  return new Uint8Array(0);
-}
-
-function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array): Uint8Array | undefined {
+/**
+ * The bytes of a block: its record's data bytes (LVAR length byte skipped, as dataHex does; a view, not spelt as
+ * hex), else the manufacturer area. `at[k]` is the record the block picked in telegrams of this frame format
+ * (RulePicks.blockAt; UNPICKED: look it up and keep it), `at` undefined: look it up.
+ */
+function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, at: Int16Array | undefined, k: number): Uint8Array | undefined {
   if (!b.fromRecord) return mfct;
-  const r = records.find(b.fromRecord);
-  return r === undefined ? undefined : fromHex(dataHex(r));
+  let j = at === undefined ? UNPICKED : at[k];
+  if (j === UNPICKED) {
+    j = records.findAt(b.fromRecord);
+    if (at !== undefined) at[k] = j;
+  }
+  if (j < 0) return undefined;
+  const r = records.records[j];
+  const bytes = recordDataBytes(r);
+  return (r.dif & 0x0f) === 0x0d && bytes.length >= 1 ? bytes.subarray(1) : bytes;
 }
 
 /** Byte fields of one manufacturer block (see ByteBlock). */
-function applyBlock(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading, plans: ReadingPlans | undefined): void {
-  const bytes = blockBytes(b, records, mfct);
+function applyBlock(
+  b: ByteBlock, records: RecordIndex, mfct: Uint8Array, out: Reading, plans: ReadingPlans | undefined, at: Int16Array | undefined, k: number,
+): void {
+  const bytes = blockBytes(b, records, mfct, at, k);
   if (bytes === undefined || bytes.length < (b.minSize ?? 1)) return;
   if (b.signature !== undefined && toHex(bytes, 0, b.signature.length >> 1) !== b.signature) return;
   const names = fieldNames(b.fields, plans);
@@ -115,7 +116,9 @@ export function applyDriver(
 ): void {
   const plans = opts.plans;
   const records = t.records; // a damaged APL keeps the records before the damage (decoder apl_error)
-  const mfct = mfctArea(t, records);
+  // Byte blocks and manufacturer decoders read the manufacturer area; status parts find it themselves when one
+  // reads bytes (applyStatus), so for other drivers the record scan is skipped.
+  const mfct = d.blocks !== undefined || d.decode !== undefined ? mfctArea(t, records) : undefined;
   if (d.addressFromEnhancedId) {
     const a = enhancedAddress(records);
     if (a !== undefined) {
@@ -125,10 +128,21 @@ export function applyDriver(
   }
   const index = new RecordIndex(records);
   const origin: Reading | undefined = opts.fieldOrigin || opts.calculate ? {} : undefined;
-  applyRules(d.fields, index, out, origin, plans, t.recordShapes);
+  const picks = applyRules(d.fields, index, out, origin, plans, t.recordShapes);
   if (origin && opts.fieldOrigin) for (const k of Object.keys(origin)) out[k] = origin[k];
   if (origin && opts.calculate) applyCalculations(opts.calculate, records, origin, out);
-  if (d.blocks) for (const b of d.blocks) applyBlock(b, index, mfct, out, plans);
+  const blocks = d.blocks;
+  if (blocks !== undefined) {
+    let at: Int16Array | undefined;
+    if (picks !== undefined) {
+      if (picks.blocksOf !== blocks) {
+        picks.blockAt = new Int16Array(blocks.length).fill(UNPICKED);
+        picks.blocksOf = blocks;
+      }
+      at = picks.blockAt;
+    }
+    for (let k = 0; k < blocks.length; k++) applyBlock(blocks[k], index, mfct!, out, plans, at, k);
+  }
   const flags: string[] = [];
   if (d.decode) {
     const cipher = opts.cipher;
@@ -147,12 +161,12 @@ export function applyDriver(
       return cipher.decryptBlock(k, b);
     } : undefined;
     try {
-      d.decode({ t, mfct, records, out, flags, aesDecrypt });
+      d.decode({ t, mfct: mfct!, records, out, flags, aesDecrypt });
     } finally {
       if (key) key.fill(0);
     }
   }
-  applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out, plans);
+  applyStatus(d.status ?? DEFAULT_STATUS, t, index, mfct, flags, out, plans, picks);
 }
 
 /** The reading of telegram `t`. Fields the telegram does not carry are left out. */
@@ -183,10 +197,13 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   if (opts.extra) for (const k of Object.keys(opts.extra)) if (HEADER_FIELDS[k] !== true && k !== "__proto__") out[k] = opts.extra[k]; // own names only: a user's "constructor" is a field
   // Rule and byte-field values are rounded where they are set; values computed afterwards (a manufacturer
   // decoder, conversions, calculations, constant extras) are rounded here.
+  // An integer is its own round6 (sign of zero included), so only fractions are rounded and set again.
   if ((decoded && d.decode) || opts.conversions || opts.calculate || opts.extra) {
-    for (const k of Object.keys(out)) {
+    const keys = Object.keys(out);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
       const v = out[k];
-      if (typeof v === "number") out[k] = round6(v);
+      if (typeof v === "number" && v % 1 !== 0) out[k] = round6(v);
     }
   }
   const prev = opts.previous;

@@ -100,6 +100,17 @@ function conversionTable(list: readonly Conv[]): ConvTable {
 }
 
 /**
+ * The factors convert uses from record unit `from` into field suffix `to`, as [mul, div] into `into` at `at`
+ * (1, 1: the value passes unchanged, also when no conversion exists). Multiplying or dividing by 1 is exact, so
+ * v × mul / div gives convert's double for every v.
+ */
+export function conversionFactors(from: string, to: string | undefined, into: Float64Array, at: number): void {
+  const c = from === "" || to === undefined || to === "" ? undefined : BY_UNIT[from]?.[to];
+  into[at] = c === undefined ? 1 : c[2];
+  into[at + 1] = c === undefined ? 1 : c[3];
+}
+
+/**
  * Converts `v` (in record unit `from`) into field suffix `to`. Dimensionless records (unit "")
  * pass through for any suffix (hca, counter, nr …). Returns undefined when no conversion exists.
  */
@@ -152,9 +163,14 @@ export function addConversions(out: { [k: string]: unknown }, units: readonly st
  * dividing by the literal 1e6 is exact IEEE arithmetic, so every engine gives the same double.
  */
 export function round6(v: number): number {
-  if (v !== v || v === Infinity || v === -Infinity) return v;
-  const a = v < 0 ? -v : v;
-  if (a >= 1e9) return v;
-  const r = Math.round(a * 1000000) / 1000000;
-  return v < 0 ? (r === 0 ? 0 : -r) : r;
+  // NaN, ±Infinity and magnitudes from 1e9 up pass unchanged (the negated tests are false for NaN); a negative
+  // value is rounded by its magnitude, so halves round away from zero, and one that rounds to zero gives 0, not -0.
+  // Written for few XS instructions: this runs for every number of a reading.
+  if (v < 0) {
+    if (!(v > -1e9)) return v;
+    const r = Math.round(-v * 1000000) / 1000000;
+    return r === 0 ? 0 : -r;
+  }
+  if (!(v < 1e9)) return v;
+  return Math.round(v * 1000000) / 1000000;
 }

@@ -22,6 +22,7 @@ import { WmbusError } from "../../firmware/errors.js";
 import { nodeCipher } from "../../host/aes-node.js";
 import { makeReading } from "../../firmware/meters/reading.js";
 import { ReadingPlans } from "../../firmware/meters/plans.js";
+import { round6 } from "../../firmware/meters/units.js";
 import { loadCorpus } from "./corpus-helpers.js";
 
 const corpus = loadCorpus();
@@ -222,6 +223,34 @@ describe("rule picks per frame format", () => {
     expect(picked.shaped).toBeGreaterThan(corpus.length / 2); // most telegrams go through the picks
     expect(picked.readings).toEqual(plain.readings);
     expect(readAll(undefined, new ReadingPlans(2), 2).readings).toEqual(plain.readings); // plans emptied all the time
+  });
+});
+
+describe("round6 with fewer XS instructions", () => {
+  /** The formula before round 4 (docs/performance.md). */
+  function former(v: number): number {
+    if (v !== v || v === Infinity || v === -Infinity) return v;
+    const a = v < 0 ? -v : v;
+    if (a >= 1e9) return v;
+    const r = Math.round(a * 1000000) / 1000000;
+    return v < 0 ? (r === 0 ? 0 : -r) : r;
+  }
+
+  it("gives the former formula's double (sign of zero included) for edge values and a million others", () => {
+    const values = [0, -0, NaN, Infinity, -Infinity, 1e9, -1e9, 999999999.9999995, -999999999.9999995, 5e-7, -5e-7, 4.9e-7, -4.9e-7, 1.0000005, -1.0000005, 2.5e-6, -2.5e-6];
+    let x = 0x2545f491;
+    for (let i = 0; i < 1000000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) | 0; // a fixed pseudo-random sequence
+      const m = (x >>> 8) / 16777216;
+      values.push((x & 1 ? -1 : 1) * m * 10 ** ((x >>> 1) % 24 - 12));
+    }
+    for (const v of values) expect(Object.is(round6(v), former(v))).toBe(true);
+  });
+
+  it("leaves every integer as it is (makeReading rounds only fractions after a manufacturer decoder)", () => {
+    const ints = [0, -0, 1, -1, 999999999, -999999999, 1e9, -1e9, 2 ** 53, -(2 ** 53), 1e21];
+    for (let i = 0; i < 100000; i++) ints.push(Math.round((i * 7919) % 2000003) - 1000001, i * 104729 * (i % 2 ? -1 : 1));
+    for (const v of ints) expect(Object.is(round6(v), v)).toBe(true);
   });
 });
 
