@@ -13,7 +13,7 @@ import { fromHex, hex16, toHex } from "../util/hex.js";
 import { Reader } from "../util/reader.js";
 import { FormatCache, formatHeaderBytes, formatSignature, parseHeaderList, type FormatScope } from "./format-cache.js";
 import type { DataRecord } from "./record.js";
-import { decodeRecordData, parseRecordsWithHeaders, type RecordHeader } from "./records.js";
+import { decodeRecordData, parseRecordsWithHeaders, type RecordHeader, type RecordShape } from "./records.js";
 
 export { FormatCache, formatHeaderBytes, formatSignature, parseHeaderList };
 export type { Format, FormatScope } from "./format-cache.js";
@@ -81,6 +81,9 @@ export function decodeFormatFrame(
  * format from `cache`; rebuilds the full frame and checks the full-frame CRC.
  * Throws `unknown_format_signature` (message names the signature) or `bad_full_frame_crc`.
  * Bytes after the last record that are not 2F fillers come back as one "unparsed_data" record.
+ * With `into` (the telegram), a frame that decodes is given the format's shape list as `recordShapes`: the same
+ * list object for every compact frame of this format while the cache keeps it, as a full frame gets the frame
+ * memo's list, so work a reader keys by it (rule picks) is done once per format.
  */
 export function decodeCompact(
   buf: Uint8Array,
@@ -88,6 +91,7 @@ export function decodeCompact(
   end: number,
   cache: FormatCache,
   scope?: FormatScope,
+  into?: { recordShapes?: readonly RecordShape[] },
 ): DataRecord[] {
   if (end > buf.length) end = buf.length;
   const r = new Reader(buf, pos, end);
@@ -127,6 +131,7 @@ export function decodeCompact(
   let tail = p;
   while (tail < end && buf[tail] === 0x2f) tail++;
   if (tail < end) records.push(unparsed(buf, tail, end));
+  if (into !== undefined) into.recordShapes = shapes;
   return records;
 }
 

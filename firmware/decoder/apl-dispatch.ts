@@ -27,7 +27,7 @@ export function decodeApl(t: Telegram, formats: FormatCache | undefined): void {
       // An encrypted compact frame begins with the 2F2F decryption check of modes 5/7 (EN 13757-7); the signature follows.
       const s = tpl.securityMode !== 0 && end - start >= 2 && bytes[start] === 0x2f && bytes[start + 1] === 0x2f ? start + 2 : start;
       if (end - s >= 2) t.compactSignature = bytes[s] | (bytes[s + 1] << 8);
-      t.records = decodeCompact(bytes, s, end, formats ?? new FormatCache(), t.meter);
+      t.records = decodeCompact(bytes, s, end, formats ?? new FormatCache(), t.meter, t);
       return;
     }
     case "format":

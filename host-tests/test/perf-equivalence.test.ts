@@ -198,28 +198,34 @@ describe("readings record index", () => {
 
 describe("rule picks per frame format", () => {
   /** Every corpus telegram's reading, each telegram decoded and read `times` times in a row (the last one kept). */
-  function readAll(memo: MemoSizes | undefined, plans: ReadingPlans | undefined, times: number): { readings: string[]; shaped: number } {
+  function readAll(memo: MemoSizes | undefined, plans: ReadingPlans | undefined, times: number): { readings: string[]; shaped: number; shapedCompact: number } {
     const dec = new TelegramDecoder({ cipher: nodeCipher(), memo });
     const readings: string[] = [];
     let shaped = 0;
+    let shapedCompact = 0;
     for (const r of corpus) {
       const key = r.key && r.key.length === 32 ? r.key : undefined;
       for (const p of r.prelude) dec.decode(fromHex(p), { key });
       let text = "";
       for (let k = 0; k < times; k++) {
         const t = dec.decode(fromHex(r.telegram), { key }).telegram;
-        if (k === times - 1 && t.recordShapes !== undefined) shaped++;
+        if (k === times - 1 && t.recordShapes !== undefined) {
+          shaped++;
+          if (t.compactSignature !== undefined) shapedCompact++;
+        }
         text = JSON.stringify(makeReading(t, { timestamp: "2024-01-01T00:00:00Z", driver: r.driver ?? undefined, plans, fieldOrigin: true, keys: key ? new KeyStore() : undefined }));
       }
       readings.push(text);
     }
-    return { readings, shaped };
+    return { readings, shaped, shapedCompact };
   }
 
   it("give the readings (field origins included) of the plain record look-up, from the first frame of a format on", () => {
-    const plain = readAll({ shapes: 0 }, undefined, 1);
-    expect(plain.shaped).toBe(0); // no shape memo: no shape lists, every rule looked up
+    const plain = readAll({ shapes: 0 }, undefined, 1); // no plans: every rule looked up
+    // no shape memo: no shape lists for full frames; compact frames carry their format's list (shapes of the cache)
+    expect(plain.shaped).toBe(plain.shapedCompact);
     const picked = readAll(undefined, new ReadingPlans(), 3);
+    expect(picked.shapedCompact).toBeGreaterThan(10); // compact frames go through the picks too
     expect(picked.shaped).toBeGreaterThan(corpus.length / 2); // most telegrams go through the picks
     expect(picked.readings).toEqual(plain.readings);
     expect(readAll(undefined, new ReadingPlans(2), 2).readings).toEqual(plain.readings); // plans emptied all the time
