@@ -55,8 +55,14 @@ function findRecordAt(rule: FieldRule, records: readonly DataRecord[]): number {
 }
 
 /** Data bytes of a record as hex, without the LVAR length byte. */
-export function dataHex(r: DataRecord): string {
+function dataHex(r: DataRecord): string {
   return (r.dif & 0x0f) === 0x0d && r.data.length >= 2 ? r.data.slice(2) : r.data;
+}
+
+/** The record's data bytes, LVAR length byte skipped (the bytes dataHex spells), as a view: no hex spelt and parsed back. */
+export function dataBytes(r: DataRecord): Uint8Array {
+  const b = recordDataBytes(r);
+  return (r.dif & 0x0f) === 0x0d && b.length >= 1 ? b.subarray(1) : b;
 }
 
 /** Unsigned little-endian integer of the record's data bytes, LVAR byte skipped (at most 6 bytes are exact). */

@@ -5,8 +5,7 @@
 import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
-import { applyRules, fieldNames, RecordIndex, UNPICKED } from "./fields.js";
-import { recordDataBytes } from "../application/records.js";
+import { applyRules, dataBytes, fieldNames, RecordIndex, UNPICKED } from "./fields.js";
 import { toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS, mfctArea } from "./status.js";
@@ -78,7 +77,7 @@ const HEADER_FIELDS: { readonly [k: string]: true } = Object.freeze({
 });
 
 /**
- * The bytes of a block: its record's data bytes (LVAR length byte skipped, as dataHex does; a view, not spelt as
+ * The bytes of a block: its record's data bytes (fields.ts dataBytes: LVAR length byte skipped; a view, not spelt as
  * hex), else the manufacturer area. `at[k]` is the record the block picked in telegrams of this frame format
  * (RulePicks.blockAt; UNPICKED: look it up and keep it), `at` undefined: look it up.
  */
@@ -90,9 +89,7 @@ function blockBytes(b: ByteBlock, records: RecordIndex, mfct: Uint8Array, at: In
     if (at !== undefined) at[k] = j;
   }
   if (j < 0) return undefined;
-  const r = records.records[j];
-  const bytes = recordDataBytes(r);
-  return (r.dif & 0x0f) === 0x0d && bytes.length >= 1 ? bytes.subarray(1) : bytes;
+  return dataBytes(records.records[j]);
 }
 
 /** Byte fields of one manufacturer block (see ByteBlock). */

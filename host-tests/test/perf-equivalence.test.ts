@@ -3,6 +3,7 @@
  * the record-shape memo, the lazily spelt record hex, the record index of the readings, the packed
  * key store and replay guard, and the single key lookup per encrypted telegram.
  */
+import { monthsBack } from "../../firmware/meters/drivers/history.js";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../firmware/util/hex.js";
 import { TelegramDecoder } from "../../firmware/decoder/decoder.js";
@@ -329,5 +330,34 @@ describe("WmbusError without a stack trace", () => {
     expect(e).toMatchObject({ code: "truncated", message: "VIF: needs 1 byte(s) at offset 9", offset: 9, name: "WmbusError" });
     expect(e instanceof Error).toBe(true);
     expect((Error as unknown as { stackTraceLimit: number }).stackTraceLimit).toBe(limit);
+  });
+});
+
+describe("monthsBack with fewer XS instructions", () => {
+  /** The implementation before round 4 (parseInt of the three parts, a template). */
+  function former(date: string, n: number): string {
+    const days = (y: number, m: number) => (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]);
+    const pad2 = (v: number) => (v < 10 ? "0" + v : "" + v);
+    let y = parseInt(date.substr(0, 4), 10);
+    let m = parseInt(date.substr(5, 2), 10);
+    let d = parseInt(date.substr(8, 2), 10);
+    const monthEnd = m >= 1 && m <= 12 && d === days(y, m);
+    m -= n;
+    while (m < 1) { m += 12; y--; }
+    while (m > 12) { m -= 12; y++; }
+    if (monthEnd || d > days(y, m)) d = days(y, m);
+    return `${y}-${pad2(m)}-${pad2(d)}`;
+  }
+
+  it("gives the former text for every day of 1999-2001 and 2099-2101, shifts of -30..30, and malformed dates", () => {
+    const dates: string[] = [];
+    for (const y of [1999, 2000, 2001, 2099, 2100, 2101]) for (let m = 1; m <= 12; m++) for (let d = 1; d <= 31; d++) dates.push(`${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`);
+    dates.push("2024-02-29 12:00", "2024-2-29", "20x4-02-29", "2024-02-", "", "0000-00-00", "9999-12-31", "2024-13-40", "2024/02/29");
+    let n = 0;
+    for (const date of dates) for (let k = -30; k <= 30; k++) {
+      expect(monthsBack(date, k)).toBe(former(date, k));
+      n++;
+    }
+    expect(n).toBeGreaterThan(100_000);
   });
 });
