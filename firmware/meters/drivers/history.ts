@@ -20,22 +20,9 @@ function monthDays(y: number, m: number): number {
  * `date` is a month end (billing dates).
  */
 export function monthsBack(date: string, n: number): string {
-  let y: number, m: number, d: number;
-  const c0 = date.charCodeAt(0) - 48, c1 = date.charCodeAt(1) - 48, c2 = date.charCodeAt(2) - 48, c3 = date.charCodeAt(3) - 48;
-  const c5 = date.charCodeAt(5) - 48, c6 = date.charCodeAt(6) - 48, c8 = date.charCodeAt(8) - 48, c9 = date.charCodeAt(9) - 48;
-  if (
-    c0 >= 0 && c0 <= 9 && c1 >= 0 && c1 <= 9 && c2 >= 0 && c2 <= 9 && c3 >= 0 && c3 <= 9 &&
-    c5 >= 0 && c5 <= 9 && c6 >= 0 && c6 <= 9 && c8 >= 0 && c8 <= 9 && c9 >= 0 && c9 <= 9
-  ) {
-    // "YYYY-MM-DD…" (the readings' date form): digits read straight, as parseInt reads them (separators not looked at)
-    y = c0 * 1000 + c1 * 100 + c2 * 10 + c3;
-    m = c5 * 10 + c6;
-    d = c8 * 10 + c9;
-  } else {
-    y = parseInt(date.substr(0, 4), 10);
-    m = parseInt(date.substr(5, 2), 10);
-    d = parseInt(date.substr(8, 2), 10);
-  }
+  let y = parseInt(date.substr(0, 4), 10);
+  let m = parseInt(date.substr(5, 2), 10);
+  let d = parseInt(date.substr(8, 2), 10);
   const monthEnd = m >= 1 && m <= 12 && d === monthDays(y, m);
   m -= n;
   while (m < 1) {
