@@ -81,10 +81,6 @@ function profileValues(c: MfctContext, name: string, size: number, bcd: boolean)
   return undefined;
 }
 
-/** Field names of decodeFhkvDataIV by month (index 0 unused): built once, not per telegram. */
-const SET_DATE_HCA: readonly string[] = deepFreeze(Array.from({ length: 17 }, (_, i) => "consumption_at_set_date_" + i + "_hca"));
-const SET_DATE: readonly string[] = deepFreeze(Array.from({ length: 17 }, (_, i) => "consumption_at_set_date_" + i));
-
 /** FHKV data IV: 14 monthly values after set date 8, oldest month last in the profile. */
 function decodeFhkvDataIV(c: MfctContext): void {
   const v = profileValues(c, "hca_compact_profile_storage_8", 2, false);
@@ -92,8 +88,8 @@ function decodeFhkvDataIV(c: MfctContext): void {
   if (!v || typeof base !== "string") return;
   const n = v.length;
   for (let i = 1; i <= n; i++) {
-    c.out[i < SET_DATE_HCA.length ? SET_DATE_HCA[i] : "consumption_at_set_date_" + i + "_hca"] = v[n - i];
-    c.out[i < SET_DATE.length ? SET_DATE[i] : "consumption_at_set_date_" + i] = monthsBack(base, -i);
+    c.out["consumption_at_set_date_" + i + "_hca"] = v[n - i];
+    c.out["consumption_at_set_date_" + i] = monthsBack(base, -i);
   }
 }
 
