@@ -21,7 +21,7 @@ import { deepFreeze } from "../util/freeze.js";
 import type { Driver } from "../meters/types.js";
 import { validateDrivers } from "../meters/driver-schema.js";
 
-export { describe, nearestName, shownValue } from "./setting-text.js";
+export { shownValue } from "./setting-text.js";
 
 export const CONFIG_KEY = "gateway.config";
 
@@ -107,7 +107,7 @@ function urlProblem(url: unknown, parse: (url: string) => unknown): string | und
 }
 
 /** The setting names each object may hold (anything else is a problem naming the nearest of these). */
-export const SETTING_NAMES = deepFreeze({
+const SETTING_NAMES = deepFreeze({
   settings: ["gatewayId", "gatewayName", "wifi", "mqtt", "http", "radioMode", "meters", "raw", "drivers", "wired"],
   wifi: ["ssid", "password"],
   mqtt: ["url", "user", "password", "tls", "topicPrefix"],

@@ -63,7 +63,7 @@ interface MeterState {
 }
 
 /** "2024-05-01T12:00:00Z" (readings carry whole seconds, as wmbusmeters prints them). */
-export function isoSeconds(ms: number): string {
+function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19) + "Z";
 }
 

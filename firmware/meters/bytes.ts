@@ -49,7 +49,7 @@ export function dateF(b: Uint8Array, at: number): string | null {
   return d === null ? null : `${d} ${pad2(b[at + 1] & 0x1f)}:${pad2(b[at] & 0x3f)}`;
 }
 
-export function hexOf(b: Uint8Array, at: number, len: number): string {
+function hexOf(b: Uint8Array, at: number, len: number): string {
   const H = "0123456789ABCDEF";
   let s = "";
   for (let i = at; i < at + len; i++) s += H[b[i] >> 4] + H[b[i] & 15];

@@ -15,7 +15,7 @@ import type { FlagPlan } from "./status.js";
 import type { DetectIndex } from "./drivers/index.js";
 
 /** Default bound of each map: every driver table of the registry fits. */
-export const DEFAULT_PLAN_ENTRIES = 512;
+const DEFAULT_PLAN_ENTRIES = 512;
 
 /**
  * Bound of the rule picks (one per frame format heard): as many as the device's frame-format memo keeps

@@ -5,7 +5,8 @@
 import type { DataRecord } from "../application/record.js";
 import type { Telegram } from "../telegram.js";
 import { readByteField } from "./bytes.js";
-import { applyRules, dataBytes, fieldNames, RecordIndex, UNPICKED } from "./fields.js";
+import { applyRules, dataBytes, fieldNames, UNPICKED } from "./fields.js";
+import { RecordIndex } from "./record-index.js";
 import { toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS, mfctArea } from "./status.js";
@@ -107,7 +108,7 @@ function applyBlock(
 }
 
 /** Applies one driver to a telegram, filling `out` with its fields and status. */
-export function applyDriver(
+function applyDriver(
   d: Driver, t: Telegram, out: Reading,
   opts: { cipher?: BlockCipher; keys?: KeyProvider; fieldOrigin?: boolean; calculate?: Calculations; plans?: ReadingPlans; meterKeyUsed?: () => void } = {},
 ): void {

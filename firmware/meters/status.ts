@@ -6,7 +6,8 @@ import type { Telegram } from "../telegram.js";
 import type { DataRecord } from "../application/record.js";
 import { recordDataLength } from "../application/records.js";
 import { readByteField } from "./bytes.js";
-import { dataInt, UNPICKED, type RecordIndex, type RulePicks } from "./fields.js";
+import { dataInt, UNPICKED, type RulePicks } from "./fields.js";
+import type { RecordIndex } from "./record-index.js";
 import type { FlagTable, Reading, StatusField, StatusPart } from "./types.js";
 import type { ReadingPlans } from "./plans.js";
 import { deepFreeze } from "../util/freeze.js";
@@ -27,7 +28,7 @@ export function mfctArea(t: Telegram, records: readonly DataRecord[]): Uint8Arra
 const HEX = "0123456789ABCDEF";
 
 /** Hex without leading zeros ("800", "C0", "1"). */
-export function hexMin(v: number): string {
+function hexMin(v: number): string {
   if (v === 0) return "0";
   let s = "";
   while (v > 0) {

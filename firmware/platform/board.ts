@@ -55,7 +55,7 @@ export const RADIO_PINS: Readonly<Record<RadioKind, readonly string[]>> = Object
 });
 
 /** Radio pins the MCU drives (they must be output-capable). */
-export const RADIO_OUTPUTS: readonly string[] = Object.freeze(["sck", "mosi", "radioSelect", "radioReset"]);
+const RADIO_OUTPUTS: readonly string[] = Object.freeze(["sck", "mosi", "radioSelect", "radioReset"]);
 
 /** SX1262 SetDIO3AsTcxoCtrl voltages (datasheet table: codes 0..7). */
 export const SX1262_TCXO_VOLTAGES: readonly number[] = Object.freeze([1.6, 1.7, 1.8, 2.2, 2.4, 2.7, 3.0, 3.3]);

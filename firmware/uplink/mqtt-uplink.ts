@@ -35,8 +35,8 @@ export interface MqttUplinkOptions extends TopicOptions {
   onDiagnostic?: (message: string) => void;
 }
 
-export const ONLINE = "online";
-export const OFFLINE = "offline";
+const ONLINE = "online";
+const OFFLINE = "offline";
 const QOS1_RETAINED = Object.freeze({ qos: 1, retain: true } as const);
 /** Discovery and status: sent again after every reconnect, so no need to wait for the broker on the device. */
 const QOS1_RETAINED_UNCONFIRMED = Object.freeze({ qos: 1, retain: true, confirm: false } as const);

@@ -20,7 +20,7 @@ const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && 
 const oneOf = (x: number, v: number | readonly number[] | undefined) => v === undefined || (typeof v === "number" ? v === x : v.includes(x));
 
 /** The driver whose detection entry fits a heard meter best (manufacturer, version, device type), or "auto". */
-export function guessDriver(manufacturer: string, version: number, deviceType: number): string {
+function guessDriver(manufacturer: string, version: number, deviceType: number): string {
   let best = "auto";
   let score = -1;
   for (const d of DRIVERS) {

@@ -19,37 +19,8 @@ const BY_BUILD = [
   /^firmware\/(host\/)?main\.ts$/, // entries
 ];
 
-const PENDING = "used inside its module only: drop the export once the open branches are merged";
-
-/** Exports kept on purpose although nothing imports them yet, each with its reason. */
-const KEPT: { readonly [fileName: string]: string } = {
-  "firmware/gateway/config.ts describe": "re-exported from setting-text.ts for branches written before the split",
-  "firmware/gateway/config.ts nearestName": "the same",
-  "firmware/gateway/config.ts SETTING_NAMES": "the same",
-  "firmware/radio/cc1101/cc1101-registers.ts STATE": "the same",
-  // Files the open branches (cmd, tx, drvschema, drvfields) edit: drop `export` after they are merged (each entry
-  // fails this test once the branch imports it, or once the export is gone).
-  "firmware/gateway/gateway.ts isoSeconds": PENDING,
-  "firmware/meters/bytes.ts hexOf": PENDING,
-  "firmware/meters/drivers/generic.ts GENERIC_FIELDS": PENDING,
-  "firmware/meters/drivers/generic.ts genericRule": PENDING,
-  "firmware/meters/drivers/rules.ts ERROR_FLAGS": PENDING,
-  "firmware/meters/drivers/techem.ts techemDates": PENDING,
-  "firmware/meters/fields.ts ruleMatches": PENDING,
-  "firmware/meters/fields.ts fieldName": PENDING,
-  "firmware/meters/fields.ts propertyKey": PENDING,
-  "firmware/meters/plans.ts DEFAULT_PLAN_ENTRIES": PENDING,
-  "firmware/meters/reading.ts applyDriver": PENDING,
-  "firmware/meters/status.ts hexMin": PENDING,
-  "firmware/platform/board.ts RADIO_OUTPUTS": PENDING,
-  "firmware/radio/cc1101/cc1101.ts DEFAULT_CALIBRATE_EVERY_MS": PENDING,
-  "firmware/radio/sx1262/sx1262-setup.ts DEVICE_ERROR_MASK": PENDING,
-  "firmware/radio/sx1262/sx1262-setup.ts DEVICE_ERROR_PLL_LOCK": PENDING,
-  "firmware/radio/sx1262/sx1262-setup.ts takeDeviceErrors": PENDING,
-  "firmware/uplink/mqtt-uplink.ts ONLINE": PENDING,
-  "firmware/uplink/mqtt-uplink.ts OFFLINE": PENDING,
-  "firmware/web/web-api.ts guessDriver": PENDING,
-};
+/** Exports kept on purpose although nothing imports them yet, each with its reason (none now). */
+const KEPT: { readonly [fileName: string]: string } = {};
 
 describe("firmware exports", () => {
   const all = firmwareExports(ROOT);

@@ -12,7 +12,7 @@ import { decodeValue } from "../../firmware/application/values.js";
 import { parseRecordHeader, parseRecords, parseRecordsWithHeaders, recordDataBytes, recordDataLength, recordVibHex, ShapeMemo } from "../../firmware/application/records.js";
 import type { DataRecord } from "../../firmware/application/record.js";
 import type { MemoSizes } from "../../firmware/application/format-cache.js";
-import { findRecord, RecordIndex } from "../../firmware/meters/fields.js";
+import { findRecord, RecordIndex } from "../../firmware/meters/record-index.js";
 import { DRIVERS } from "../../firmware/meters/drivers/index.js";
 import type { FieldRule } from "../../firmware/meters/types.js";
 import { KeyStore } from "../../firmware/security/key-store.js";

@@ -9,7 +9,7 @@ import type { Driver, FieldRule, MfctContext, ValueType } from "../types.js";
 import { ruleValue } from "../fields.js";
 import { deepFreeze } from "../../util/freeze.js";
 
-export const GENERIC_FIELDS: readonly FieldRule[] = deepFreeze([
+const GENERIC_FIELDS: readonly FieldRule[] = deepFreeze([
   { name: "total", unit: "m3", record: "volume" },
   { name: "target", unit: "m3", record: "volume_storage_1" },
   { name: "total_energy_consumption", unit: "kwh", record: "energy" },
@@ -66,7 +66,7 @@ const NAMED: { readonly [record: string]: true } = deepFreeze(
 );
 
 /** The field a record gets when no named rule takes it: its record name plus the unit suffix (HCA: "_hca", counts: "_counter"). */
-export function genericRule(rec: DataRecord): FieldRule | undefined {
+function genericRule(rec: DataRecord): FieldRule | undefined {
   if (rec.quantity === "manufacturer_data" || rec.quantity === "error_flags" || NAMED[rec.name]) return undefined;
   const as = TEXT_QUANTITIES[rec.quantity];
   if (as !== undefined) return { name: rec.name, record: rec.name, valueType: as };

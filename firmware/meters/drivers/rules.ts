@@ -7,7 +7,7 @@ import type { FieldRule, FlagTable, StatusField, StatusPart } from "../types.js"
 import { deepFreeze } from "../../util/freeze.js";
 
 /** The standard error-flags record (EN 13757-3 VIF FD 17) as a status source. */
-export const ERROR_FLAGS: FieldRule = deepFreeze({ name: "", record: "error_flags" });
+const ERROR_FLAGS: FieldRule = deepFreeze({ name: "", record: "error_flags" });
 
 /** The error-flags record as a status part; `names` names its bits (default: ERROR_FLAGS_ + hex). */
 export function errorFlags(names?: FlagTable): StatusPart {

@@ -12,7 +12,7 @@ function pad2(n: number): string {
   return n < 10 ? "0" + n : "" + n;
 }
 
-export function techemDates(b: Uint8Array): { prev: string; cur: string } {
+function techemDates(b: Uint8Array): { prev: string; cur: string } {
   const p = le(b, 1, 2);
   const py = 2000 + (p >> 9), pm = (p >> 5) & 15, pd = p & 31;
   const c = le(b, 5, 2);

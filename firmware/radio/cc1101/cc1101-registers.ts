@@ -40,9 +40,6 @@ export const FIFO_SIZE = 64;
 export const PARTNUM_CC1101 = 0x00;
 export const VERSION_CC1101 = 0x14;
 
-/** Chip status byte (§10.1, Table 23): bit 7 CHIP_RDYn, bits 6..4 STATE, bits 3..0 FIFO bytes. */
-export const STATE = Object.freeze({ IDLE: 0, RX: 1, TX: 2, FSTXON: 3, CALIBRATE: 4, SETTLING: 5, RXFIFO_OVERFLOW: 6, TXFIFO_UNDERFLOW: 7 });
-
 /** MARCSTATE values (Table 44, MARC_STATE). */
 export const MARC = Object.freeze({
   SLEEP: 0x00, IDLE: 0x01, XOFF: 0x02, VCOON_MC: 0x03, REGON_MC: 0x04, MANCAL: 0x05, VCOON: 0x06, REGON: 0x07,

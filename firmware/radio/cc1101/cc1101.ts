@@ -93,7 +93,7 @@ const WATCHDOG_MS = 250;
  * RX/TX→IDLE), which takes many minutes on a mains-powered indoor gateway. Once a minute stays far inside that
  * and costs 0.8 ms of deafness per minute (0.0013 %); every re-initialisation calibrates as well.
  */
-export const DEFAULT_CALIBRATE_EVERY_MS = 60_000;
+const DEFAULT_CALIBRATE_EVERY_MS = 60_000;
 
 /** Longest calibration + settling (SWRS061 Table 34: about 0.8 ms at 26 MHz), with margin. */
 const CALIBRATION_US = 1000;

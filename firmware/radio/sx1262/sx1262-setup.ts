@@ -39,9 +39,9 @@ export interface Sx1262Setup {
 }
 
 /** OpError bits of GetDeviceErrors (§13.6.1, table 13-85): bits 0–6 and 8 are defined, 7 and 9–15 are RFU. */
-export const DEVICE_ERROR_MASK = 0x17f;
+const DEVICE_ERROR_MASK = 0x17f;
 /** PLL_LOCK (§13.6.1): the PLL failed to lock. Unlike the calibration and XOSC_START flags it means no reception. */
-export const DEVICE_ERROR_PLL_LOCK = 0x040;
+const DEVICE_ERROR_PLL_LOCK = 0x040;
 
 /**
  * Pulses NRESET (when wired) and configures the chip for `ch`, up to but not including SetRx. Returns "" when
@@ -83,7 +83,7 @@ export function configureChip(
 }
 
 /** GetDeviceErrors; defined bits set are handed to `report` and cleared (ClearDeviceErrors). The bits, or -1 when stuck. */
-export function takeDeviceErrors(bus: Sx1262Bus, report: (bits: number) => void): number {
+function takeDeviceErrors(bus: Sx1262Bus, report: (bits: number) => void): number {
   const read = bus.get(SX_OP.GET_DEVICE_ERRORS, 2);
   if (read < 0) return -1;
   const errors = read & DEVICE_ERROR_MASK;
