@@ -125,8 +125,13 @@ export function latin1Reversed(buf: Uint8Array, pos: number, n: number): string 
   return s;
 }
 
-/** "00" … "99": the two-digit fields of dates and times, looked up instead of spelt (a call and a concatenation each under XS). */
-const PAD2: readonly string[] = deepFreeze(Array.from({ length: 100 }, (_, n) => (n < 10 ? "0" + n : "" + n)));
+/** A number with a leading zero below 10 (two digits for 0..99): the date and time fields' form. */
+export function pad2(n: number): string {
+  return n < 10 ? "0" + n : "" + n;
+}
+
+/** pad2 of 0 … 99, looked up instead of spelt (a call and a concatenation each under XS): hot date and time paths. */
+export const PAD2: readonly string[] = deepFreeze(Array.from({ length: 100 }, (_, n) => pad2(n)));
 
 /** Year from the 7-bit year field: 1900 + 100·HY + y, with y ≤ 80 and HY = 0 meaning 20yy. */
 function year(y: number, hy: number): number {

@@ -4,11 +4,7 @@
 import type { ByteField, FieldValue } from "./types.js";
 import { convert, round6 } from "./units.js";
 import { lookupVif, PRIMARY_TABLE } from "../application/vif-tables.js";
-import { scaleNumber } from "../application/datatypes.js";
-
-function pad2(n: number): string {
-  return n < 10 ? "0" + n : "" + n;
-}
+import { pad2, scaleNumber } from "../application/datatypes.js";
 
 /** Unsigned little-endian integer of b[at, at+len) (len ≤ 6 is exact). */
 export function le(b: Uint8Array, at: number, len: number): number {

@@ -10,6 +10,7 @@ import { recordDataBytes, recordDataLength, recordVibHex } from "../application/
 import { PICK_ENTRIES, type ReadingPlans } from "./plans.js";
 import type { RecordShape } from "../application/record-shape.js";
 import { RecordIndex } from "./record-index.js";
+import { pad2 } from "../application/datatypes.js";
 
 /** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs). */
 export const vibHex = recordVibHex;
@@ -35,10 +36,6 @@ export function dataInt(r: DataRecord): number {
 }
 
 const DAYS: readonly number[] = Object.freeze([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
-
-function pad2(n: number): string {
-  return n < 10 ? "0" + n : "" + n;
-}
 
 /**
  * Month 0 / day 0 roll back like a calendar does (2000-00-00 → 1999-11-30), the way wmbusmeters

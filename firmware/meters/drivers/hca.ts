@@ -8,13 +8,10 @@ import { monthsBack, series } from "./history.js";
 import { dataBytes } from "../fields.js";
 import { errorFlags, errorsThenStatus, stsAndErrors } from "./rules.js";
 import { deepFreeze } from "../../util/freeze.js";
+import { pad2 } from "../../application/datatypes.js";
 
 function hex2(n: number): string {
   return (n < 16 ? "0" : "") + n.toString(16);
-}
-
-function pad2(n: number): string {
-  return n < 10 ? "0" + n : "" + n;
 }
 
 /**

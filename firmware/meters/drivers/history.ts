@@ -1,13 +1,7 @@
 /** Helpers for monthly history registers: storage n holds the value n months (or n−1) back. */
 import type { FieldRule, Reading } from "../types.js";
 import { deepFreeze } from "../../util/freeze.js";
-
-function pad2(n: number): string {
-  return n < 10 ? "0" + n : "" + n;
-}
-
-/** "00".."99". */
-const PAD2: readonly string[] = deepFreeze(Array.from({ length: 100 }, (_, k) => pad2(k)));
+import { PAD2, pad2 } from "../../application/datatypes.js";
 
 const DAYS = deepFreeze([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
 

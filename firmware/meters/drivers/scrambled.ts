@@ -6,10 +6,7 @@
 import type { Driver, MfctContext } from "../types.js";
 import { le } from "../bytes.js";
 import { deepFreeze } from "../../util/freeze.js";
-
-function pad2(n: number): string {
-  return n < 10 ? "0" + n : "" + n;
-}
+import { pad2 } from "../../application/datatypes.js";
 
 const MONTHS = deepFreeze(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]);
 

@@ -7,10 +7,7 @@
  */
 import type { Driver, MfctContext } from "../types.js";
 import { le } from "../bytes.js";
-
-function pad2(n: number): string {
-  return n < 10 ? "0" + n : "" + n;
-}
+import { pad2 } from "../../application/datatypes.js";
 
 function techemDates(b: Uint8Array): { prev: string; cur: string } {
   const p = le(b, 1, 2);
