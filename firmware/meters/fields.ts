@@ -202,6 +202,11 @@ export interface RulePlan {
   /** Per rule: factor and divisor (1 when the rule has none; × 1 and / 1 are exact). */
   scale: Float64Array;
   /**
+   * Per rule, 1 when a record whose value is null (an invalid number, e.g. BCD FFFF) gives no field: a number rule
+   * that is not `always` and not `nullWhenInvalid` (an invalid date prints as null).
+   */
+  dropNull: Uint8Array;
+  /**
    * Per rule, the record unit its last picked number came in and the conversion [mul, div] from it into the
    * rule's unit (units.ts conversionFactors): records of one rule nearly always have one unit, so this is kept
    * with the rule list, not with each frame format's picks (which come and go when many formats are heard).
@@ -216,15 +221,18 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
   let vibRules = 0;
   for (const r of rules) if (r.vifBytes !== undefined && r.record === undefined && r.header === undefined) vibRules++;
   const plain = new Uint8Array(rules.length);
+  const dropNull = new Uint8Array(rules.length);
   const scale = new Float64Array(2 * rules.length);
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
-    plain[i] = (r.valueType === undefined || r.valueType === "num") && r.lookup === undefined && r.transform === undefined ? 1 : 0;
+    const num = r.valueType === undefined || r.valueType === "num";
+    plain[i] = num && r.lookup === undefined && r.transform === undefined ? 1 : 0;
+    dropNull[i] = num && !r.always && !r.nullWhenInvalid ? 1 : 0;
     scale[2 * i] = r.factor ?? 1;
     scale[2 * i + 1] = r.divisor ?? 1;
   }
   const convUnit = new Array<string | undefined>(rules.length).fill(undefined);
-  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0, plain, scale, convUnit, conv: new Float64Array(2 * rules.length) };
+  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0, plain, dropNull, scale, convUnit, conv: new Float64Array(2 * rules.length) };
   return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
 }
 
@@ -274,6 +282,7 @@ export function applyRules(
   const index = records instanceof RecordIndex ? records : new RecordIndex(records);
   const plan = rulePlan(rules, plans);
   const names = plan.names;
+  const dropNull = plan.dropNull;
   const all = index.records;
   const kept = shapes !== undefined && plans !== undefined && shapes.length === all.length ? rulePicks(rules, shapes, plans) : undefined;
   if (kept === undefined) {
@@ -288,8 +297,7 @@ export function applyRules(
         if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
         continue;
       }
-      // an invalid number (e.g. BCD FFFF) is left out; an invalid date prints as null
-      if (rec.value === null && (rule.valueType === undefined || rule.valueType === "num") && !rule.always && !rule.nullWhenInvalid) continue;
+      if (rec.value === null && dropNull[i] === 1) continue;
       out[name] = ruleValue(rule, rec);
       if (origin) origin[name + "_field"] = index.records.indexOf(rec);
     }
@@ -328,7 +336,7 @@ export function applyRules(
       if (origin) origin[name + "_field"] = j;
       continue;
     }
-    if (v === null && (rule.valueType === undefined || rule.valueType === "num") && !rule.always && !rule.nullWhenInvalid) continue;
+    if (v === null && dropNull[i] === 1) continue;
     out[name] = ruleValue(rule, rec);
     if (origin) origin[name + "_field"] = j;
   }
