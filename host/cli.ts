@@ -187,7 +187,7 @@ function decodeWithReading(session: ReadingSession, bytes: Uint8Array, key: stri
   let out: Record<string, unknown>;
   if (o.readingOnly) {
     out = { ok: result.ok };
-    if (result.error) out.error = { code: result.error.code, message: result.error.message, offset: result.error.offset };
+    if (result.error) out.error = result.error.toJSON(); // as in the full output (decoder/json.ts resultJson)
   } else out = resultJson(result) as Record<string, unknown>;
   if (result.telegram.meter) out.reading = reading;
   return { res: result, out };

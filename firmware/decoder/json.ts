@@ -77,11 +77,11 @@ export function resultJson(res: DecodeResult): { [k: string]: Json | undefined }
   if (res.ok) out.records = t.records as unknown as Json[];
   if (t.manufacturerData) out.manufacturer_data = toHex(t.manufacturerData);
   if (t.aplError) {
-    out.apl_error = { code: t.aplError.code, message: t.aplError.message, offset: t.aplError.offset };
+    out.apl_error = t.aplError.toJSON();
     out.unparsed = toHex(t.bytes, t.unparsedOffset!, t.aplEnd);
   }
   if (t.warnings.length) out.warnings = t.warnings;
-  if (res.error) out.error = { code: res.error.code, message: res.error.message, offset: res.error.offset };
+  if (res.error) out.error = res.error.toJSON();
   return out;
 }
 
