@@ -195,17 +195,14 @@ export interface RulePlan {
   /** Some rules pick records by VIB alone: index the records by VIB too. */
   vibIndex: boolean;
   /**
-   * Per rule, 1 when its number values go through unit conversion, factor and divisor only (no value type but
-   * "num", no lookup, no transform): with a pick, such a value is v × mul / div × factor / divisor, rounded.
+   * Per rule, bits: PLAIN_NUMBER when its number values go through unit conversion, factor and divisor only (no
+   * value type but "num", no lookup, no transform): with a pick, such a value is v × mul / div × factor / divisor,
+   * rounded; DROP_NULL when a record whose value is null (an invalid number, e.g. BCD FFFF) gives no field: a
+   * number rule that is not `always` and not `nullWhenInvalid` (an invalid date prints as null).
    */
-  plain: Uint8Array;
+  bits: Uint8Array;
   /** Per rule: factor and divisor (1 when the rule has none; × 1 and / 1 are exact). */
   scale: Float64Array;
-  /**
-   * Per rule, 1 when a record whose value is null (an invalid number, e.g. BCD FFFF) gives no field: a number rule
-   * that is not `always` and not `nullWhenInvalid` (an invalid date prints as null).
-   */
-  dropNull: Uint8Array;
   /**
    * Per rule, the record unit its last picked number came in and the conversion [mul, div] from it into the
    * rule's unit (units.ts conversionFactors): records of one rule nearly always have one unit, so this is kept
@@ -215,24 +212,26 @@ export interface RulePlan {
   conv: Float64Array;
 }
 
+/** RulePlan.bits. */
+const PLAIN_NUMBER = 1;
+const DROP_NULL = 2;
+
 function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined): RulePlan {
   const known = plans?.rules.get(rules);
   if (known !== undefined) return known;
   let vibRules = 0;
   for (const r of rules) if (r.vifBytes !== undefined && r.record === undefined && r.header === undefined) vibRules++;
-  const plain = new Uint8Array(rules.length);
-  const dropNull = new Uint8Array(rules.length);
+  const bits = new Uint8Array(rules.length);
   const scale = new Float64Array(2 * rules.length);
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
     const num = r.valueType === undefined || r.valueType === "num";
-    plain[i] = num && r.lookup === undefined && r.transform === undefined ? 1 : 0;
-    dropNull[i] = num && !r.always && !r.nullWhenInvalid ? 1 : 0;
+    bits[i] = (num && r.lookup === undefined && r.transform === undefined ? PLAIN_NUMBER : 0) | (num && !r.always && !r.nullWhenInvalid ? DROP_NULL : 0);
     scale[2 * i] = r.factor ?? 1;
     scale[2 * i + 1] = r.divisor ?? 1;
   }
   const convUnit = new Array<string | undefined>(rules.length).fill(undefined);
-  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0, plain, dropNull, scale, convUnit, conv: new Float64Array(2 * rules.length) };
+  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0, bits, scale, convUnit, conv: new Float64Array(2 * rules.length) };
   return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
 }
 
@@ -282,7 +281,7 @@ export function applyRules(
   const index = records instanceof RecordIndex ? records : new RecordIndex(records);
   const plan = rulePlan(rules, plans);
   const names = plan.names;
-  const dropNull = plan.dropNull;
+  const bits = plan.bits;
   const all = index.records;
   const kept = shapes !== undefined && plans !== undefined && shapes.length === all.length ? rulePicks(rules, shapes, plans) : undefined;
   if (kept === undefined) {
@@ -297,7 +296,7 @@ export function applyRules(
         if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
         continue;
       }
-      if (rec.value === null && dropNull[i] === 1) continue;
+      if (rec.value === null && (bits[i] & DROP_NULL) !== 0) continue;
       out[name] = ruleValue(rule, rec);
       if (origin) origin[name + "_field"] = index.records.indexOf(rec);
     }
@@ -305,7 +304,7 @@ export function applyRules(
   }
   // the same steps with the picks of this frame format, over the rules that can give a field
   const picks = kept.at, live = kept.live;
-  const plain = plan.plain, scale = plan.scale, conv = plan.conv, convUnit = plan.convUnit;
+  const scale = plan.scale, conv = plan.conv, convUnit = plan.convUnit;
   const n = live.length;
   let picked = false;
   for (let k = 0; k < n; k++) {
@@ -325,7 +324,7 @@ export function applyRules(
     }
     const rec = all[j];
     const v = rec.value;
-    if (plain[i] === 1 && typeof v === "number") {
+    if ((bits[i] & PLAIN_NUMBER) !== 0 && typeof v === "number") {
       // ruleValue's steps for a number, with the conversion from the record's unit kept with the rule
       const c = 2 * i;
       if (convUnit[i] !== rec.unit) {
@@ -336,7 +335,7 @@ export function applyRules(
       if (origin) origin[name + "_field"] = j;
       continue;
     }
-    if (v === null && dropNull[i] === 1) continue;
+    if (v === null && (bits[i] & DROP_NULL) !== 0) continue;
     out[name] = ruleValue(rule, rec);
     if (origin) origin[name + "_field"] = j;
   }

@@ -121,12 +121,12 @@ function abbPhases(name: string, u: string, q: string, subunit: number, phaseUni
  * Rule runs abbb23 and iem3000 share (the same record keys, see IEM3000_MORE), spread at the same place in both
  * lists, so the order of the rules (and of the reading's fields) is each list's own.
  */
-const ABB_FACTORS_AND_ANGLES: readonly FieldRule[] = Object.freeze([
+const ABB_FACTORS_AND_ANGLES: readonly FieldRule[] = deepFreeze([
   ...[1, 2, 3].map((i): FieldRule => ({ name: `power_l${i}_factor`, header: `02FFE0FF8${i}00` })),
   { name: "power_phase_angle_deg", header: "02FFD200" },
   ...[1, 2, 3].map((i): FieldRule => ({ name: `phase_angle_power_l${i}_deg`, header: `02FFD2FF8${i}00` })),
 ]);
-const ABB_QUADRANT_TO_APPARENT: readonly FieldRule[] = Object.freeze([
+const ABB_QUADRANT_TO_APPARENT: readonly FieldRule[] = deepFreeze([
   { name: "current_quadrant_nr", header: "01FF9700" },
   ...[1, 2, 3].map((i): FieldRule => ({ name: `current_quadrant_l${i}_nr`, header: `01FF97FF8${i}00` })),
   { name: "resettable_energy_consumption", unit: "kwh", record: "energy_vife_72" },
@@ -140,7 +140,7 @@ const ABB_QUADRANT_TO_APPARENT: readonly FieldRule[] = Object.freeze([
   { name: "total_apparent_energy_consumption", unit: "kvah", record: "energy_subunit_4" },
   { name: "total_apparent_energy_production", unit: "kvah", record: "energy_subunit_5" },
 ]);
-const ABB_NET_ENERGY: readonly FieldRule[] = Object.freeze([
+const ABB_NET_ENERGY: readonly FieldRule[] = deepFreeze([
   ...abbPhases("total_net_energy", "kwh", "energy", 6),
   ...abbPhases("total_net_reactive_energy", "kvarh", "energy", 7),
   ...abbPhases("total_net_apparent_energy", "kvah", "energy", 8),
@@ -216,4 +216,4 @@ const IEM3000_MORE: readonly FieldRule[] = Object.freeze([
 ]);
 
 /** iem3000: its own rules, then the ones of the ABB layout (wmbusmeters' current definition). */
-export const IEM3000_ALL_FIELDS: readonly FieldRule[] = Object.freeze([...IEM3000_FIELDS, ...IEM3000_MORE]);
+export const IEM3000_ALL_FIELDS: readonly FieldRule[] = deepFreeze([...IEM3000_FIELDS, ...IEM3000_MORE]); // deep: the registry's deepFreeze stops at a frozen array
