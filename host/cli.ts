@@ -273,6 +273,12 @@ export async function main(argv: string[]): Promise<number> {
     const output = new OutputBatch((text) => process.stdout.write(text));
     for await (const item of boundedLines(process.stdin, MAX_LINE_BYTES)) {
       let out: Record<string, unknown>;
+      if (item === null) {
+        // all input read so far is answered: write it now, so a live stream (a radio log piped in) sees each
+        // line's answer as it comes, while a file's 64 KB chunks still make large writes
+        output.flush();
+        continue;
+      }
       if (typeof item !== "string") {
         out = { ok: false, error: { code: "line_too_long", message: `input line ${item.line} is ${item.bytes} bytes, more than ${MAX_LINE_BYTES}; skipped` }, bad_line: true };
       } else if (item.trim() === "") continue;
@@ -344,8 +350,9 @@ export class OutputBatch {
 /**
  * Lines of a byte stream (LF or CRLF), streamed: a line longer than `max` bytes is never held whole — its
  * bytes are counted and dropped until its end, and it comes out as {line, bytes} instead of its text.
+ * `null` follows the lines of each input chunk: the caller has everything that arrived so far.
  */
-export async function* boundedLines(input: AsyncIterable<Buffer | string>, max: number): AsyncGenerator<string | { line: number; bytes: number }> {
+export async function* boundedLines(input: AsyncIterable<Buffer | string>, max: number): AsyncGenerator<string | { line: number; bytes: number } | null> {
   let parts: Buffer[] = [];
   let held = 0;
   let over = 0; // bytes of the current line once it is known to be too long
@@ -381,6 +388,7 @@ export async function* boundedLines(input: AsyncIterable<Buffer | string>, max: 
       yield finish();
       buf = buf.subarray(nl + 1);
     }
+    yield null;
   }
   if (held > 0 || over > 0) yield finish();
 }

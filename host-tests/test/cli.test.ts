@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { cliInput } from "../bench/cli-bench.js";
@@ -51,6 +51,30 @@ describe("wmbus decode", () => {
 
   // corpus #138: a Hydrometer IZAR RS water meter (reserved CFG mode 29 over plain records)
   const izarRs = "1E4424238B07797389607A8F00107D041312170100426CBF23441344100100";
+
+  it("--jsonl answers each line while its input is still open (a live stream is not held back for a batch)", async () => {
+    const child = spawn("node", [cli, "decode", "--jsonl", "--timestamp", "2024-05-01T12:00:00Z"], { stdio: ["pipe", "pipe", "inherit"] });
+    let out = "";
+    const firstLine = new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (d: string) => {
+        out += d;
+        if (out.includes("\n")) resolve(out.slice(0, out.indexOf("\n")));
+      });
+      child.on("exit", () => reject(new Error("the CLI exited before answering")));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      child.stdin.write(JSON.stringify({ telegram: izarRs }) + "\n"); // stdin stays open until the answer came
+      const line = JSON.parse(await firstLine);
+      expect(line.ok).toBe(true);
+      expect(line.reading.total_m3).toBe(71.442);
+      child.stdin.end();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill();
+    }
+  }, 10_000);
 
   it("adds the reading (detected driver, --name, --timestamp) to the single-telegram output", () => {
     const r = run(["decode", izarRs, "--name", "Cellar", "--timestamp", "2024-05-01T12:00:00Z"]);
