@@ -216,4 +216,4 @@ const IEM3000_MORE: readonly FieldRule[] = Object.freeze([
 ]);
 
 /** iem3000: its own rules, then the ones of the ABB layout (wmbusmeters' current definition). */
-export const IEM3000_ALL_FIELDS: readonly FieldRule[] = deepFreeze([...IEM3000_FIELDS, ...IEM3000_MORE]); // deep: the registry's deepFreeze stops at a frozen array
+export const IEM3000_ALL_FIELDS: readonly FieldRule[] = deepFreeze([...IEM3000_FIELDS, ...IEM3000_MORE]);
