@@ -20,7 +20,7 @@ import { nodeThroughput, tsTwins, type NsPerByte } from "./node-bench.js";
 import { nativeTwins } from "./native-bench.js";
 import { channelLoad, channelLoadRows, type ChannelLoadRun } from "./channel-load.js";
 import { webBenchLines } from "./web-bench.js";
-import { cliThroughput, type CliThroughput } from "./cli-bench.js";
+import { cliFloor, cliThroughput, type CliFloor, type CliThroughput } from "./cli-bench.js";
 
 /** Targets of issues 8 and 13. */
 export const TARGETS = {
@@ -80,6 +80,8 @@ export interface BenchResult {
   cli?: CliThroughput;
   /** The same with --reading-only (no frame and record JSON); absent = the CLI failed or not run. */
   cliReadingOnly?: CliThroughput;
+  /** Start-up and JSON + write alone (cli-bench.ts cliFloor); absent = not measured. */
+  cliFloor?: CliFloor;
 }
 
 export function table(res: BenchResult, corpusSize: number): string[] {
@@ -130,6 +132,12 @@ export function table(res: BenchResult, corpusSize: number): string[] {
   const only = res.cliReadingOnly;
   rows.push(["  with --reading-only (readings, no frame or record JSON)", only ? fmt(only.telegramsPerSecond) : "n/a", "", "", "", "info"]);
   if (cli) rows.push([`  output bytes per line: full / --reading-only`, `${fmt(Math.round(cli.outputBytes / cli.lines))}`, only ? fmt(Math.round(only.outputBytes / only.lines)) : "", "", "", "info"]);
+  const floor = res.cliFloor;
+  if (floor) {
+    rows.push([`  start-up with empty input, wall seconds`, floor.startupSeconds.toFixed(2), "", "", "", "info"]);
+    rows.push([`  JSON text + write alone (no decoding), CPU seconds for ${fmt(floor.lines)} lines`, floor.outputSeconds.toFixed(2), "", "", "", "info"]);
+    rows.push([`  ceiling if decoding and readings took no time, lines per second`, fmt(floor.ceilingPerSecond), "", "", "", "info"]);
+  }
 
   rows.push(section("XS heap per meter, bytes: ESP32 estimate (64-bit xsnap), 10 vs 1 000 meters"));
   const mem = (m: string) => res.memory[m];
@@ -199,7 +207,7 @@ async function main(argv: string[]): Promise<void> {
   const load = channelLoad(xs.records);
   const cli = cliThroughput();
   const cliReadingOnly = cliThroughput(40_000, 3, ["--reading-only"]);
-  const res: BenchResult = { xs, node, memory, native, ts, load, cli, cliReadingOnly };
+  const res: BenchResult = { xs, node, memory, native, ts, load, cli, cliReadingOnly, cliFloor: await cliFloor() };
   console.log(`wM-Bus gateway bench: XS 13.3 (@agoric/xsnap CLI, meter = computrons), Node ${process.version}, ${readings ? "" : "no readings stage, "}print overhead ${xs.printOverhead} subtracted`);
   for (const l of table(res, list.length)) console.log(l);
   console.log("");

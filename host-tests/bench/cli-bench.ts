@@ -6,7 +6,7 @@
  * lines (preludes are decoded too but not counted). Best of `rounds` runs.
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,4 +76,56 @@ function countLines(b: Buffer): number {
   let n = 0;
   for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) n++;
   return n;
+}
+
+/** What the CLI's wall figure is made of, apart from decoding (see cliFloor). */
+export interface CliFloor {
+  /** Wall seconds of `wmbus decode --jsonl` with empty input (node start-up, loading the bundle), best of 5. */
+  startupSeconds: number;
+  /** CPU seconds to turn the decoded results of the `lines` lines into JSON text and write it to a file, best of 3. */
+  outputSeconds: number;
+  lines: number;
+  /** The most lines per wall second the CLI could reach if decoding and readings took no time. */
+  ceilingPerSecond: number;
+}
+
+/**
+ * The part of the CLI's wall time that is not decoding: start-up, and JSON text plus writing for the same
+ * output (the results are made first, untimed, by the CLI's own decodeRequest; then JSON.stringify and the
+ * CLI's OutputBatch write them to a file). Together they bound the wall figure from above.
+ */
+export async function cliFloor(lines = 40_000): Promise<CliFloor | undefined> {
+  const { decodeRequest, OutputBatch } = await import("../../host/cli.js");
+  const { ReadingSession } = await import("../../firmware/meters/session.js");
+  const { TelegramDecoder } = await import("../../firmware/decoder/decoder.js");
+  const { nodeCipher } = await import("../../host/aes-node.js");
+  const { HOST_MEMO } = await import("../../host/host-memo.js");
+  let startupSeconds = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [join(ROOT, "bin/wmbus.js"), "decode", "--jsonl"], { input: "", stdio: ["pipe", "ignore", "inherit"] });
+    if (r.status !== 0) return undefined;
+    startupSeconds = Math.min(startupSeconds, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  const input = cliInput(lines);
+  const session = new ReadingSession(new TelegramDecoder({ cipher: nodeCipher(), memo: HOST_MEMO }));
+  const defaults = { crc: "auto" as const, timestamp: "2024-05-01T12:00:00Z" };
+  const results = input.text.split("\n").filter((l) => l !== "").map((l) => decodeRequest(session, l, defaults));
+  const dir = mkdtempSync(join(tmpdir(), "wmbus-cli-floor-"));
+  try {
+    let outputSeconds = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const fd = openSync(join(dir, "out.jsonl"), "w");
+      const c0 = process.cpuUsage();
+      const out = new OutputBatch((b) => writeSync(fd, b));
+      for (const r of results) out.add(JSON.stringify(r));
+      out.flush();
+      const c = process.cpuUsage(c0);
+      closeSync(fd);
+      outputSeconds = Math.min(outputSeconds, (c.user + c.system) / 1e6);
+    }
+    return { startupSeconds, outputSeconds, lines: input.lines, ceilingPerSecond: input.lines / (startupSeconds + outputSeconds) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
