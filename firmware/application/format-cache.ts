@@ -28,8 +28,9 @@ export interface Format {
   /** Header bytes as learnt (the signature is their CRC). */
   bytes: Uint8Array;
   /**
-   * The record shapes of the full frame this format was last learnt from. Shapes are memoised by
-   * their bytes (FormatCache.shapes), so the same shapes in the same order mean the same bytes.
+   * The record shapes of the full frame this format was last learnt from, while that frame is in the frame memo
+   * (dropped when it leaves). Shapes are memoised by their bytes (FormatCache.shapes), so the same shapes in the
+   * same order mean the same bytes.
    */
   shapes?: readonly RecordShape[];
 }
@@ -103,6 +104,8 @@ interface FrameFormat {
   bytes: Uint8Array;
   signature: number;
   sig: string;
+  /** The stored format that took `shapes` (Format.shapes), which lets them go when this entry leaves the memo. */
+  holder?: Format;
 }
 
 /**
@@ -165,7 +168,7 @@ export class FormatCache {
    */
   learn(headers: Uint8Array, scope?: FormatScope): number {
     const signature = formatSignature(headers);
-    return this.keep(headers, signature, hex16(signature), scope, undefined);
+    return this.keep(headers, signature, hex16(signature), scope, undefined).signature;
   }
 
   /**
@@ -203,17 +206,26 @@ export class FormatCache {
       const signature = formatSignature(bytes);
       let memoised = true;
       for (let i = 0; i < shapes.length; i++) if (shapes[i].serial === 0) memoised = false;
-      frame = { shapes, memoised, bytes, signature, sig: hex16(signature) };
-      if (this.frames.size >= this.#frameMemo) this.frames.delete(this.frames.keys().next().value!);
+      frame = { shapes, memoised, bytes, signature, sig: hex16(signature), holder: undefined };
+      if (this.frames.size >= this.#frameMemo) {
+        const oldest = this.frames.keys().next().value!;
+        const gone = this.frames.get(oldest)!;
+        this.frames.delete(oldest);
+        // a stored format keeps a frame's shapes only while the frame is in the memo: otherwise every model ever
+        // heard kept a whole list of record shapes alive (about 5 000 XS slots in the real-SDK 50-meter replay,
+        // docs/performance.md); its compact frames then parse its header bytes (headersOf)
+        const h = gone.holder;
+        if (h !== undefined && h.shapes === gone.shapes) h.shapes = undefined;
+      }
       this.frames.set(hash, frame);
     }
     // the memo's own list: a format learnt from it is then recognised by identity (sameShapes)
-    this.keep(frame.bytes, frame.signature, frame.sig, scope, frame.shapes);
+    frame.holder = this.keep(frame.bytes, frame.signature, frame.sig, scope, frame.shapes);
     return frame;
   }
 
-  /** Stores or refreshes a learnt format (see learnShapes). */
-  private keep(headers: Uint8Array, signature: number, sig: string, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): number {
+  /** Stores or refreshes a learnt format (see learnShapes); returns the stored format. */
+  private keep(headers: Uint8Array, signature: number, sig: string, scope: FormatScope | undefined, shapes: readonly RecordShape[] | undefined): Format {
     if (scope === undefined || scope.m === undefined || scope.id === undefined) return this.store(this.#keys.scopeKeys(scope), headers, signature, sig, shapes);
     const mtKey = this.#keys.modelSigKey(scope.m, scope.deviceType, signature, sig);
     const shared = this.map.get(mtKey);
@@ -222,14 +234,14 @@ export class FormatCache {
       if (shapes !== undefined) f.shapes = shapes;
       this.put(mtKey, f);
       if (this.meterEntries > 0) this.remove(meterKey(scope) + "|" + sig); // an own entry is stale now
-      return signature;
+      return f;
     }
     const own = meterKey(scope) + "|" + sig;
     const f = this.map.get(own);
     const format = f !== undefined && sameFormat(f, headers, shapes) ? f : this.newFormat(signature, headers);
     if (shapes !== undefined) format.shapes = shapes;
     this.put(own, format);
-    return signature;
+    return format;
   }
 
   /**
@@ -316,7 +328,7 @@ export class FormatCache {
     }
   }
 
-  private store(keys: readonly string[], headers: Uint8Array, signature: number, sig: string, shapes: readonly RecordShape[] | undefined): number {
+  private store(keys: readonly string[], headers: Uint8Array, signature: number, sig: string, shapes: readonly RecordShape[] | undefined): Format {
     let format: Format | undefined;
     for (const k of keys) {
       const f = this.map.get(k + "|" + sig);
@@ -325,7 +337,7 @@ export class FormatCache {
     if (format === undefined) format = this.newFormat(signature, headers);
     if (shapes !== undefined) format.shapes = shapes;
     for (const k of keys) this.put(k + "|" + sig, format);
-    return signature;
+    return format;
   }
 
   /**

@@ -100,6 +100,21 @@ describe("FormatCache scoping (docs/protocol.md §7: per meter and per M/type, p
     expect(c.has(0x2274)).toBe(false);
   });
 
+  it("a stored format lets its full frame's record shapes go when the frame leaves the frame memo (the warm device heap)", () => {
+    const c = new FormatCache(256, { shapes: 64, frames: 2 });
+    const fulls = ["0213D2040215 2E16", "0413D2040000 022A3423", "0C1378563412 0C14 11223344"].map((h) => fromHex("78" + h.replace(/ /g, "")));
+    const sigs = fulls.map((full) => c.learnShapes(parseRecordsWithHeaders(full, 1, full.length, false, c.shapes).headers, KAM));
+    // the third frame format pushed the first out of the two-entry frame memo: its stored format keeps bytes only
+    expect(c.lookup(sigs[0], KAM)!.shapes).toBeUndefined();
+    expect(c.lookup(sigs[1], KAM)!.shapes).toHaveLength(2);
+    expect(c.lookup(sigs[2], KAM)!.shapes).toHaveLength(2);
+    // and a compact frame of the first format still decodes, from the header bytes
+    const full = fulls[0];
+    const crc = fullFrameCrcOf(full.subarray(1));
+    const compact = Uint8Array.from([0x79, sigs[0] & 255, sigs[0] >> 8, crc & 255, crc >> 8, 0xd2, 0x04, 0x2e, 0x16]);
+    expect(decodeCompact(compact, 1, compact.length, c, KAM).map((r) => r.value)).toEqual([1.234, 567.8]); // VIF 13: 10^-3 m3, VIF 15: 10^-1 m3
+  });
+
   it("stays correct with more formats in use than parsed headers memoised", () => {
     const c = new FormatCache();
     const frames: Uint8Array[] = [];
