@@ -106,10 +106,26 @@ function frozenLabels(info: VifInfo): readonly string[] | undefined {
   return labels.length > 0 ? labels : undefined;
 }
 
-/** Parses the header at `pos` into a new shape; `serial` numbers it (ShapeMemo), 0 when it is not memoised. */
-function parseShape(buf: Uint8Array, pos: number, end: number, serial: number): RecordShape {
+/** DIF parts kept by a ShapeMemo for its shapes to share (a few dozen DIF/DIFE combinations serve every meter). */
+const MAX_DIFS = 64;
+
+/**
+ * Parses the header at `pos` into a new shape; `serial` numbers it (ShapeMemo), 0 when it is not memoised. With
+ * `difs` the shape shares its DIF part with the other shapes of the memo that have the same DIF and DIFE bytes (one
+ * or two bytes): the part is frozen then.
+ */
+function parseShape(buf: Uint8Array, pos: number, end: number, serial: number, difs?: Map<number, DifInfo>): RecordShape {
   const r = new Reader(buf, pos, end);
-  const dif = readDif(r);
+  let dif = readDif(r);
+  if (difs !== undefined && r.pos - pos <= 2) {
+    const key = r.pos - pos === 1 ? buf[pos] : 256 + buf[pos] * 256 + buf[pos + 1];
+    const shared = difs.get(key);
+    if (shared !== undefined) dif = shared;
+    else {
+      if (difs.size >= MAX_DIFS) difs.clear();
+      difs.set(key, deepFreeze(dif));
+    }
+  }
   if (dif.special !== undefined) {
     const mfct = dif.special === "manufacturer" || dif.special === "more_records";
     const info: VifInfo = { quantity: SPECIAL_QUANTITY[dif.special], unit: "", exponent: 0, kind: "hex", labels: [], nameLabels: [] };
@@ -163,6 +179,8 @@ export class ShapeMemo {
   readonly max: number;
   /** Shapes by header key (shapeKey). Not private: a private field costs XS more per record than a property. */
   readonly memo = new Map<number, RecordShape>();
+  /** DIF parts its shapes share (parseShape), by DIF and DIFE bytes. */
+  readonly difs = new Map<number, DifInfo>();
   /** The last serial handed out (RecordShape.serial: unique among the shapes of this memo). */
   #serial = 0;
 
@@ -181,7 +199,7 @@ export class ShapeMemo {
     const memo = this.memo;
     let s = memo.get(key);
     if (s === undefined) {
-      s = parseShape(buf, pos, end, this.#next());
+      s = parseShape(buf, pos, end, this.#next(), this.difs);
       if (memo.size >= this.max) {
         // the least recently used shape goes first; it keeps no follower, so at most one shape per memoised one
         // stays reachable after leaving the memo (the follower of a memoised shape)

@@ -361,3 +361,19 @@ describe("monthsBack with fewer XS instructions", () => {
     expect(n).toBeGreaterThan(100_000);
   });
 });
+
+describe("shapes of one memo share their DIF part (the warm device heap)", () => {
+  it("two headers with the same DIF (and DIFE) bytes give shapes with one frozen DIF part; other DIFs their own", () => {
+    const memo = new ShapeMemo(32);
+    // 0C13 / 0C14: DIF 0C with two VIFs; 8C1013: DIF 8C DIFE 10 (tariff 1); 4C13: DIF 4C (storage 1)
+    const buf = fromHex("0C13 0C14 8C1013 8C1014 4C13".replace(/ /g, ""));
+    const [a, b, c, d, e] = [0, 2, 4, 7, 10].map((p) => memo.shapeAt(buf, p, buf.length));
+    expect(a.dif).toBe(b.dif);
+    expect(c.dif).toBe(d.dif);
+    expect(c.dif).not.toBe(a.dif);
+    expect(e.dif).not.toBe(a.dif);
+    expect([a.dif.storage, c.dif.tariff, e.dif.storage]).toEqual([0, 1, 1]);
+    expect(Object.isFrozen(a.dif) && Object.isFrozen(a.dif.difes)).toBe(true);
+    expect([a.name, b.name, c.name, e.name]).toEqual(["volume", "volume", "volume_tariff_1", "volume_storage_1"]);
+  });
+});
