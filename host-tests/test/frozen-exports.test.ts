@@ -5,30 +5,13 @@
  * freezes; this test loads the modules and looks at the objects themselves, so a wrong model shows here.
  */
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { deepFreeze } from "../../firmware/util/freeze.js";
-import { diskProgram, reachable } from "./preload-rules.js";
+import { diskProgram, preloadRoots, reachable } from "./preload-rules.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const FIRMWARE = join(ROOT, "firmware");
-
-/** The `wmbus/…` names in every preload list of the manifests (as preload-safety.test.ts reads them). */
-function preloadRoots(): string[] {
-  const names = new Set<string>();
-  const collect = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(collect);
-    else if (v !== null && typeof v === "object") {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === "preload" && Array.isArray(x)) for (const n of x) if (typeof n === "string" && n.startsWith("wmbus/")) names.add(n);
-        collect(x);
-      }
-    }
-  };
-  for (const m of ["manifest.json", "firmware/native/manifest.json", "firmware/device/manifest.json"]) collect(JSON.parse(readFileSync(join(ROOT, m), "utf8")));
-  return [...names].map((s) => join(FIRMWARE, s.replace(/^wmbus\//, "") + ".ts"));
-}
 
 /**
  * Paths (from `name`) of the objects reachable from `value` that are not frozen; functions are not entered.
@@ -45,7 +28,7 @@ function unfrozen(value: unknown, name: string, seen: Set<object>, out: string[]
 
 describe("preloaded modules export only frozen data", () => {
   it("every object reachable from a preloaded module's exports is frozen", async () => {
-    const roots = preloadRoots();
+    const roots = preloadRoots(ROOT);
     const files = [...reachable(diskProgram(roots), roots)].filter((f) => f.startsWith(FIRMWARE) && !f.endsWith(".d.ts"));
     expect(files.length).toBeGreaterThan(60);
     const found: string[] = [];

@@ -20,6 +20,8 @@
  * The same `checkProgram` runs over the tree and over planted sources (host-tests/test/preload-safety.test.ts).
  */
 import ts from "typescript";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 export type Rule = "collection" | "let" | "mutated" | "weak-key" | "unfrozen" | "output";
 
@@ -360,4 +362,24 @@ export function checkProgram(program: ts.Program, files: readonly string[], prel
     }
   }
   return findings;
+}
+
+/**
+ * The firmware modules preloaded on any platform: every `wmbus/…` name in a `preload` list anywhere in the
+ * repository's manifest.json (top level and per platform) and in the firmware manifests it includes
+ * (firmware/native: the radio task on esp32; firmware/device), as paths of their sources under `root`.
+ */
+export function preloadRoots(root: string): string[] {
+  const names = new Set<string>();
+  const collect = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(collect);
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "preload" && Array.isArray(x)) for (const n of x) if (typeof n === "string" && n.startsWith("wmbus/")) names.add(n);
+        collect(x);
+      }
+    }
+  };
+  for (const m of ["manifest.json", "firmware/native/manifest.json", "firmware/device/manifest.json"]) collect(JSON.parse(readFileSync(join(root, m), "utf8")));
+  return [...names].map((s) => join(root, "firmware", s.replace(/^wmbus\//, "") + ".ts"));
 }

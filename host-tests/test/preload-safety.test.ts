@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { checkProgram, diskProgram, memoryProgram, reachable, type Finding, type Rule } from "./preload-rules.js";
+import { checkProgram, diskProgram, memoryProgram, preloadRoots, reachable, type Finding, type Rule } from "./preload-rules.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const FIRMWARE = join(ROOT, "firmware");
@@ -21,26 +21,6 @@ function sources(dir: string, out: string[] = []): string[] {
   }
   return out;
 }
-
-/** "wmbus/decoder/decoder" → firmware/decoder/decoder.ts */
-/**
- * Every `wmbus/…` module preloaded on any platform: the `preload` lists anywhere in manifest.json (top level and
- * per platform) and in the firmware manifests it includes (firmware/native: the radio task on esp32).
- */
-const preloadRoots = (): string[] => {
-  const names = new Set<string>();
-  const collect = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(collect);
-    else if (v !== null && typeof v === "object") {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === "preload" && Array.isArray(x)) for (const n of x) if (typeof n === "string" && n.startsWith("wmbus/")) names.add(n);
-        collect(x);
-      }
-    }
-  };
-  for (const m of ["manifest.json", "firmware/native/manifest.json", "firmware/device/manifest.json"]) collect(JSON.parse(readFileSync(join(ROOT, m), "utf8")));
-  return [...names].map((s) => join(FIRMWARE, s.replace(/^wmbus\//, "") + ".ts"));
-};
 
 /**
  * Findings on the tree that are not mistakes, each with its reason. A finding listed here that no longer
@@ -61,7 +41,7 @@ describe("preload safety of the firmware (static check)", () => {
   it("finds nothing but the accepted cases in the firmware modules", () => {
     const files = sources(FIRMWARE);
     const program = diskProgram(files);
-    const roots = preloadRoots();
+    const roots = preloadRoots(ROOT);
     const preloaded = reachable(program, roots);
     // the walk follows the imports: the decoder alone pulls in the link, transport, security and APL layers
     expect(preloaded.size).toBeGreaterThan(60);
