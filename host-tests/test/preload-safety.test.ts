@@ -4,7 +4,7 @@
  * check (preload-rules.ts) runs over every firmware module, with the preload list of manifest.json; each rule
  * is shown to catch a planted mistake, fed to the same checker as source text.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
