@@ -123,7 +123,8 @@ function parseShape(buf: Uint8Array, pos: number, end: number, serial: number, d
     if (shared !== undefined) dif = shared;
     else {
       if (difs.size >= MAX_DIFS) difs.clear();
-      difs.set(key, deepFreeze(dif));
+      Object.freeze(dif.difes); // its only nested object
+      difs.set(key, Object.freeze(dif));
     }
   }
   if (dif.special !== undefined) {
