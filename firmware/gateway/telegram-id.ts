@@ -55,18 +55,6 @@ export function repeaterFields(f: Uint8Array, chain: CiChain = walkCiChain(f, 10
 }
 
 /** FNV-1a, 32 bits, over `f` with the bytes at `maskAt` AND-ed with `maskWith`. */
-function fnv1a(f: Uint8Array, seed: number, mask: RepeaterFields): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < f.length; i++) {
-    let b = f[i];
-    if (i === mask.ellCc) b &= ~ELL_CC_REPEATER_BITS & 0xff;
-    else if (i === mask.tplCfg) b &= ~TPL_CFG_REPEATER_BITS & 0xff;
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
 function hex32(v: number): string {
   return hex8(v >>> 24) + hex8(v >>> 16) + hex8(v >>> 8) + hex8(v);
 }
@@ -102,9 +90,22 @@ export function telegramIdentity(bytes: Uint8Array, format: FrameFormat): Telegr
 export function identify(stripped: Uint8Array, chain: CiChain, counter?: PassCounter): TelegramIdentity | undefined {
   if (stripped.length < 11) return undefined;
   const mask = repeaterFields(stripped, walkCiChain(stripped, 10, stripped.length, chain, counter));
-  // Two FNV-1a passes with different offset bases: 64 bits keep collisions negligible per meter.
-  const h1 = fnv1a(stripped, 0x811c9dc5, mask);
-  const h2 = fnv1a(stripped, 0x050c5d1f, mask);
+  // FNV-1a twice, with different offset bases (64 bits keep collisions negligible per meter), in one pass over the
+  // bytes with the repeater bits masked: two separate passes cost about 8 000 XS computrons a frame in the
+  // 50-meter apartment replay, more than a quarter of the gateway's own work (docs/performance.md)
+  const ellCc = mask.ellCc;
+  const tplCfg = mask.tplCfg;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x050c5d1f;
+  for (let i = 0; i < stripped.length; i++) {
+    let b = stripped[i];
+    if (i === ellCc) b &= ~ELL_CC_REPEATER_BITS & 0xff;
+    else if (i === tplCfg) b &= ~TPL_CFG_REPEATER_BITS & 0xff;
+    h1 = Math.imul(h1 ^ b, 0x01000193);
+    h2 = Math.imul(h2 ^ b, 0x01000193);
+  }
+  h1 >>>= 0;
+  h2 >>>= 0;
   const manufacturer = manufacturerCode(stripped[2] | (stripped[3] << 8));
   const dllId = idString(stripped, 4);
   const repeated =

@@ -265,3 +265,26 @@ describe("repeater counters on the status page", () => {
     expect(html).toMatch(/<td>budgetMs.868.7-869.2<\/td><td>3600<\/td>/);
   });
 });
+
+describe("telegram identity hash", () => {
+  /** FNV-1a 32-bit as its authors define it (offset basis 0x811C9DC5, prime 0x01000193), written plainly here. */
+  const fnv1a32 = (bytes: Iterable<number>, basis = 0x811c9dc5): number => {
+    let h = BigInt(basis);
+    for (const b of bytes) h = ((h ^ BigInt(b)) * 0x01000193n) & 0xffffffffn;
+    return Number(h);
+  };
+
+  it("the reference FNV-1a gives the published vectors", () => {
+    expect(fnv1a32([])).toBe(0x811c9dc5);
+    expect(fnv1a32([0x61])).toBe(0xe40c292c); // "a"
+    expect(fnv1a32([..."foobar"].map((c) => c.charCodeAt(0)))).toBe(0xbf9cf968);
+  });
+
+  it("is the two FNV-1a hashes of the frame without CRCs (offset bases 0x811C9DC5 and 0x050C5D1F) after the meter", () => {
+    const raw = addFrameACrc(Uint8Array.from([0x10, 0x44, 0x2d, 0x2c, 0x78, 0x56, 0x34, 0x12, 0x1b, 0x16, 0x78, 0x04, 0x13, 0x39, 0x30, 0x00, 0x00]));
+    const stripped = stripFrameA(raw)!;
+    const id = telegramIdentity(raw, "A")!.id;
+    const hex = (v: number) => v.toString(16).toUpperCase().padStart(8, "0");
+    expect(id).toBe("KAM12345678-" + hex(fnv1a32(stripped)) + hex(fnv1a32(stripped, 0x050c5d1f)));
+  });
+});
