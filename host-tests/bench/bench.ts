@@ -13,7 +13,10 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadBenchCorpus, benchRecords, type CorpusEntry } from "./corpus.js";
 import { fmt, median, percentile, sum } from "./stats.js";
-import { readingsAvailable, runXsHotspots, runXsStages, type RecordCost, type StageRun } from "./xs-stages.js";
+import { readingsAvailable, runXsHotspots, runXsReplay, runXsStages, type RecordCost, type StageRun } from "./xs-stages.js";
+import { apartmentReplay } from "../sim/apartment-replay.js";
+import { DEVICE_FRAME_MEMO } from "../../firmware/application/format-cache.js";
+import { DEVICE_SHAPE_MEMO } from "../../firmware/application/record-shape.js";
 import { meterCost, unknownTableAvailable, type MeterCost, type ReadingSample } from "./xs-memory.js";
 import type { MemoryModel } from "./xs-memory-harness.js";
 import { nodeThroughput, tsTwins, type NsPerByte } from "./node-bench.js";
@@ -68,8 +71,17 @@ function readingSample(list: readonly CorpusEntry[]): ReadingSample | undefined 
   return r ? { telegram: r.telegram, key: r.key, driver: r.driver } : undefined;
 }
 
+/** XS cost per frame of the 50-meter apartment replay (xs-replay.ts), frames 501–2 000, by memo sizes. */
+export interface ReplayCost {
+  shapes: number;
+  frames: number;
+  costs: number[];
+}
+
 export interface BenchResult {
   xs: StageRun;
+  /** Absent: not measured. */
+  replay?: ReplayCost[];
   node: { plain: { telegramsPerSecond: number }; full?: { telegramsPerSecond: number } };
   memory: { [model: string]: MeterCost };
   native: NsPerByte;
@@ -121,6 +133,15 @@ export function table(res: BenchResult, corpusSize: number): string[] {
   rows.push(["  portable AES per block (key schedule cached)", fmt(median(perBlock)), fmt(percentile(perBlock, 95)), String(perBlock.length), "", "info"]);
   rows.push(stageRow("CRC-16 loops per telegram (TS twin; C on the device)", rs, (r) => (r.crcPipelineCalls > 0 ? r.crcPipeline : undefined), "", "info"));
   rows.push(stageRow("CRC-16 calls per telegram", rs, (r) => (r.crcPipelineCalls > 0 ? r.crcPipelineCalls : undefined), "", "info"));
+
+  if (res.replay) {
+    rows.push(section("XS per frame, as a gateway hears them: 50-meter apartment replay through one Gateway, frames 501-2 000 (xs-replay.ts)"));
+    for (const r of res.replay) {
+      const device = r.shapes === DEVICE_SHAPE_MEMO && r.frames === DEVICE_FRAME_MEMO;
+      rows.push([`  memos ${r.shapes} shapes / ${r.frames} formats${device ? " (the device's)" : ""}`, fmt(median(r.costs)), fmt(percentile(r.costs, 95)), String(r.costs.length), "", "info"]);
+      rows.push([`    mean`, fmt(Math.round(sum(r.costs) / r.costs.length)), "", "", "", "info"]);
+    }
+  }
 
   rows.push(section("Node, one core (telegrams per CPU second over the corpus, best of 5 rounds)"));
   const full = res.node.full?.telegramsPerSecond;
@@ -207,7 +228,12 @@ async function main(argv: string[]): Promise<void> {
   const load = channelLoad(xs.records);
   const cli = cliThroughput();
   const cliReadingOnly = cliThroughput(40_000, 3, ["--reading-only"]);
-  const res: BenchResult = { xs, node, memory, native, ts, load, cli, cliReadingOnly, cliFloor: await cliFloor() };
+  const replayFrames = apartmentReplay();
+  const replay: ReplayCost[] = [];
+  for (const memo of [{ shapes: DEVICE_SHAPE_MEMO, frames: DEVICE_FRAME_MEMO }, { shapes: 1024, frames: 1024 }]) {
+    replay.push({ ...memo, costs: (await runXsReplay(replayFrames, memo)).slice(500) });
+  }
+  const res: BenchResult = { xs, replay, node, memory, native, ts, load, cli, cliReadingOnly, cliFloor: await cliFloor() };
   console.log(`wM-Bus gateway bench: XS 13.3 (@agoric/xsnap CLI, meter = computrons), Node ${process.version}, ${readings ? "" : "no readings stage, "}print overhead ${xs.printOverhead} subtracted`);
   for (const l of table(res, list.length)) console.log(l);
   console.log("");

@@ -13,6 +13,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runUnderXs, writeTempModule } from "../xs/xsnap.js";
 import type { BenchRecord } from "./xs-harness.js";
+import type { GatewayReplay } from "../../firmware/host/replay.js";
+import type { MemoSizes } from "../../firmware/application/format-cache.js";
 import { all, calibration, parseLines, total, windows, work, type Event, type Window } from "./markers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -260,4 +262,24 @@ runHotspots(data, nobleCipher(), parts);
 `,
   );
   return parseHotspotOutput(await runUnderXs(entry, { meter: true }));
+}
+
+/** XS cost per frame of the apartment replay (xs-replay.ts), native windows left out; frames in replay order. */
+export async function runXsReplay(replay: GatewayReplay, memo: MemoSizes): Promise<number[]> {
+  const data = writeTempModule("replay-data.js", "export default " + JSON.stringify(replay) + ";\n");
+  const q = (p: string) => JSON.stringify(p);
+  const entry = writeTempModule(
+    "replay-entry.js",
+    `import replay from ${q(data)};
+import { runReplayCost } from ${q(repoModule("host-tests/bench/xs-replay"))};
+import { nobleCipher } from ${q(repoModule("host-tests/support/aes-noble"))};
+runReplayCost(replay, nobleCipher(), ${JSON.stringify(memo)});
+`,
+  );
+  const out = await runUnderXs(entry, { meter: true, maxBuffer: 1 << 28, plugins: [nativeCrcPlugin()] });
+  const events = parseLines(out);
+  const o = calibration(events);
+  const frames = windows(events).filter((w) => w.tag === "F");
+  if (frames.length !== replay.frames.length) throw new Error(`XS replay reported ${frames.length} of ${replay.frames.length} frames`);
+  return frames.map((w) => work(w, o) - nativeWork([w], o));
 }

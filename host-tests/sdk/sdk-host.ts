@@ -13,34 +13,11 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toHex } from "../../firmware/util/hex.js";
 import { replayGateway, replayReadings, type GatewayReplay } from "../../firmware/host/replay.js";
 import { readingJobs } from "../bench/readings-table.js";
 import { corpusPath } from "../bench/corpus.js";
-import { Apartment } from "../sim/apartment.js";
+import { apartmentReplay } from "../sim/apartment-replay.js";
 import { nodeCipher } from "../../host/aes-node.js";
-
-const FRAMES = 2000;
-const CONFIGURED = 50;
-
-/** The gateway replay: the apartment's configured meters, topped up to 50 with silent ones, and its first frames. */
-export function apartmentReplay(): GatewayReplay {
-  const ap = new Apartment({ cipher: nodeCipher(), seed: 12 });
-  const settings = ap.settings("gw-sdk") as { meters: { id: string; name: string; driver?: string }[] };
-  for (let i = 0; settings.meters.length < CONFIGURED; i++) {
-    settings.meters.push({ id: (0x70000000 + i).toString(16).padStart(8, "0"), name: "silent " + i, driver: "auto" });
-  }
-  const frames: GatewayReplay["frames"] = [];
-  let until = ap.startMs;
-  while (frames.length < FRAMES) {
-    until += 60_000;
-    for (const t of ap.takeUntil(until)) {
-      if (t.mode === "S" || t.rssiDbm < -105 || frames.length >= FRAMES) continue;
-      frames.push({ hex: toHex(t.bytes), mode: t.mode, format: t.format, rssi: t.rssiDbm, at: t.at });
-    }
-  }
-  return { settings, startMs: ap.startMs, frames };
-}
 
 /** The binary's output lines; a crash is reported with its status and standard error, as one line. */
 function runXs(bin: string, args: string[]): string[] {
@@ -115,7 +92,7 @@ function main(): number {
   writeFileSync(path, JSON.stringify(replay));
   const node = lines((emit) => replayGateway(replay, cipher, emit));
   const xs = runXs(bin, ["gateway", path]);
-  ok = compare(`gateway ${CONFIGURED} meters, ${replay.frames.length} frames`, node, xs) && ok;
+  ok = compare(`gateway ${(replay.settings as { meters: unknown[] }).meters.length} meters, ${replay.frames.length} frames`, node, xs) && ok;
   for (const l of xs.filter((l) => l.startsWith('{"memory"'))) console.log("XS memory " + l);
   const verdicts: { [v: string]: number } = {};
   for (const l of node) {
