@@ -106,23 +106,44 @@ function frozenLabels(info: VifInfo): readonly string[] | undefined {
   return labels.length > 0 ? labels : undefined;
 }
 
-/** DIF parts kept by a ShapeMemo for its shapes to share (a few dozen DIF/DIFE combinations serve every meter). */
-const MAX_DIFS = 64;
+/** DIF and VIF parts kept by a ShapeMemo for its shapes to share (a few dozen of each serve every meter). */
+const MAX_PARTS = 64;
+
+/** The VIF part of a shape (RecordShape.vib, info and labels), shared by the shapes with the same VIF bytes. */
+interface VifPart {
+  vib: VifChain;
+  info: VifInfo;
+  labels: readonly string[] | undefined;
+}
+
+/**
+ * Key of the VIB at `at` when it is one byte (VIF) or two (VIF VIFE) and has no plain-text unit; -1 otherwise
+ * (those are parsed every time).
+ */
+function vibKey(buf: Uint8Array, at: number, end: number): number {
+  if (at >= end) return -1;
+  const v = buf[at];
+  if ((v & 0x7f) === 0x7c) return -1;
+  if ((v & 0x80) === 0) return v;
+  if (at + 1 >= end || (buf[at + 1] & 0x80) !== 0) return -1;
+  return 256 + v * 256 + buf[at + 1];
+}
 
 /**
  * Parses the header at `pos` into a new shape; `serial` numbers it (ShapeMemo), 0 when it is not memoised. With
- * `difs` the shape shares its DIF part with the other shapes of the memo that have the same DIF and DIFE bytes (one
- * or two bytes): the part is frozen then.
+ * `memo` the shape shares its DIF part (DIF and at most one DIFE) and its VIF part (VIF and at most one VIFE) with
+ * the memo's other shapes that have the same bytes there: shared parts are frozen.
  */
-function parseShape(buf: Uint8Array, pos: number, end: number, serial: number, difs?: Map<number, DifInfo>): RecordShape {
+function parseShape(buf: Uint8Array, pos: number, end: number, serial: number, memo?: ShapeMemo): RecordShape {
   const r = new Reader(buf, pos, end);
   let dif = readDif(r);
+  const difs = memo?.difs;
   if (difs !== undefined && r.pos - pos <= 2) {
     const key = r.pos - pos === 1 ? buf[pos] : 256 + buf[pos] * 256 + buf[pos + 1];
     const shared = difs.get(key);
     if (shared !== undefined) dif = shared;
     else {
-      if (difs.size >= MAX_DIFS) difs.clear();
+      if (difs.size >= MAX_PARTS) difs.clear();
       Object.freeze(dif.difes); // its only nested object
       difs.set(key, Object.freeze(dif));
     }
@@ -138,15 +159,31 @@ function parseShape(buf: Uint8Array, pos: number, end: number, serial: number, d
       vifes: Object.freeze([] as number[]), labels: frozenLabels(info),
     };
   }
-  const vib = readVif(r);
-  const info = resolveVif(vib);
+  const vifs = memo?.vifs;
+  const key = vifs !== undefined ? vibKey(buf, r.pos, end) : -1;
+  let part = key >= 0 ? vifs!.get(key) : undefined;
+  if (part !== undefined) r.skip(key < 256 ? 1 : 2, "VIB");
+  else {
+    const vib = readVif(r);
+    const info = resolveVif(vib);
+    Object.freeze(vib.vifes); // the chain's own array (fresh per parse), frozen in place
+    part = { vib, info, labels: frozenLabels(info) };
+    if (key >= 0) {
+      if (vifs!.size >= MAX_PARTS) vifs!.clear();
+      Object.freeze(info.nameLabels);
+      Object.freeze(info);
+      Object.freeze(vib);
+      vifs!.set(key, part);
+    }
+  }
+  const { vib, info } = part;
   const bytes = buf.slice(pos, r.pos);
   const name = recordName(info.quantity, info.nameLabels, dif);
   const hex = toHex(bytes);
   const vibHex = hex.slice(2 + 2 * dif.difes.length);
   return {
     bytes, hex, vibHex, dif, vib, info, dataLength: dif.dataLength, name, serial, plainInt: plainInt(dif, info),
-    vifes: Object.freeze(vib.vifes), labels: frozenLabels(info), // the chain's own array (fresh per parse), frozen in place
+    vifes: vib.vifes, labels: part.labels,
   };
 }
 
@@ -182,6 +219,8 @@ export class ShapeMemo {
   readonly memo = new Map<number, RecordShape>();
   /** DIF parts its shapes share (parseShape), by DIF and DIFE bytes. */
   readonly difs = new Map<number, DifInfo>();
+  /** VIF parts its shapes share (parseShape), by VIF and VIFE bytes. */
+  readonly vifs = new Map<number, VifPart>();
   /** The last serial handed out (RecordShape.serial: unique among the shapes of this memo). */
   #serial = 0;
 
@@ -200,7 +239,7 @@ export class ShapeMemo {
     const memo = this.memo;
     let s = memo.get(key);
     if (s === undefined) {
-      s = parseShape(buf, pos, end, this.#next(), this.difs);
+      s = parseShape(buf, pos, end, this.#next(), this);
       if (memo.size >= this.max) {
         // the least recently used shape goes first; it keeps no follower, so at most one shape per memoised one
         // stays reachable after leaving the memo (the follower of a memoised shape)

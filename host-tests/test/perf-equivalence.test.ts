@@ -376,4 +376,18 @@ describe("shapes of one memo share their DIF part (the warm device heap)", () =>
     expect(Object.isFrozen(a.dif) && Object.isFrozen(a.dif.difes)).toBe(true);
     expect([a.name, b.name, c.name, e.name]).toEqual(["volume", "volume", "volume_tariff_1", "volume_storage_1"]);
   });
+
+  it("and their VIF part: same VIF (and VIFE) bytes under other DIFs give one frozen VIF chain and meaning", () => {
+    const memo = new ShapeMemo(32);
+    // 0C13 / 4C13: VIF 13 under two DIFs; 04FD17 / 02FD17: error flags (FD 17) under two DIFs; 0C14: another VIF
+    const buf = fromHex("0C13 4C13 04FD17 02FD17 0C14".replace(/ /g, ""));
+    const [a, b, c, d, e] = [0, 2, 4, 7, 10].map((p) => memo.shapeAt(buf, p, buf.length));
+    expect(b.vib).toBe(a.vib);
+    expect(b.info).toBe(a.info);
+    expect(d.info).toBe(c.info);
+    expect(e.info).not.toBe(a.info);
+    expect(Object.isFrozen(a.info) && Object.isFrozen(a.vib) && Object.isFrozen(a.vifes)).toBe(true);
+    expect([a.name, b.name, c.name, e.name]).toEqual(["volume", "volume_storage_1", "error_flags", "volume"]);
+    expect([c.dataLength, d.dataLength]).toEqual([4, 2]); // the DIF's, not the first shape's
+  });
 });
