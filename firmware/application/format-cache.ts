@@ -110,13 +110,14 @@ interface FrameFormat {
 
 /**
  * How many frame formats a cache keeps with their header bytes and signature on the device. An entry is keyed
- * by the serials of its memoised record shapes, so a frame memo larger than the shape memo (DEVICE_SHAPE_MEMO)
- * only fills with entries whose shapes were evicted and can never be hit again: measured on the real SDK, 128
- * entries held about 18 000 more XS slots than 32 for the same 50-meter replay (docs/performance.md). A host
- * gateway or the CLI that hears hundreds of meter models keeps more of both (the corpus alone has about 300
- * formats); a memo smaller than the formats in turn is worked out again per frame.
+ * by the serials of its memoised record shapes, so an entry whose shapes left the shape memo (DEVICE_SHAPE_MEMO)
+ * can never be hit again but keeps them alive. Measured on the real SDK with the 50-meter apartment replay
+ * (docs/performance.md): 128 entries held about 18 000 more XS slots than 32, and 8 hold about 3 150 fewer than
+ * 32, while the XS cost per frame of that replay does not change (the entries hit on 10 % of its frames) and
+ * neither does the stage bench's (it decodes a telegram right after learning its format). A host gateway or the
+ * CLI that hears hundreds of meter models keeps more of both (the corpus alone has about 300 formats).
  */
-export const DEVICE_FRAME_MEMO = 32;
+export const DEVICE_FRAME_MEMO = 8;
 
 /** Sizes of what a FormatCache memoises (see ShapeMemo and DEVICE_FRAME_MEMO); the device sizes by default. */
 export interface MemoSizes {
