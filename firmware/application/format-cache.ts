@@ -163,6 +163,11 @@ export class FormatCache {
     return this.map.size;
   }
 
+  /** How many frame formats the memo keeps worked out (MemoSizes.frames). */
+  get frameMemo(): number {
+    return this.#frameMemo;
+  }
+
   /**
    * Learns a format from its header bytes (copied); returns its signature. See learnShapes for where a
    * format with a meter scope is kept.

@@ -7,7 +7,7 @@ import { conversionFactors, convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
 import { recordDataBytes, recordDataLength, recordVibHex } from "../application/records.js";
-import { PICK_ENTRIES, type ReadingPlans } from "./plans.js";
+import type { ReadingPlans } from "./plans.js";
 import type { RecordShape } from "../application/record-shape.js";
 import { RecordIndex } from "./record-index.js";
 import { pad2 } from "../application/datatypes.js";
@@ -260,11 +260,11 @@ export const UNPICKED = -2;
 function rulePicks(rules: readonly FieldRule[], shapes: readonly RecordShape[], plans: ReadingPlans): RulePicks {
   const known = plans.picks.get(shapes);
   if (known !== undefined && known.rules === rules) return known;
-  // small arrays per entry: entries come and go when more frame formats are heard than PICK_ENTRIES
+  // small arrays per entry: entries come and go when more frame formats are heard than plans.pickEntries
   const at = new Int16Array(rules.length).fill(UNPICKED);
   const live = new Int16Array(rules.length);
   for (let i = 0; i < live.length; i++) live[i] = i;
-  return plans.keep(plans.picks, shapes, { rules, at, live, statusOf: undefined, statusAt: undefined, blocksOf: undefined, blockAt: undefined }, PICK_ENTRIES);
+  return plans.keep(plans.picks, shapes, { rules, at, live, statusOf: undefined, statusAt: undefined, blocksOf: undefined, blockAt: undefined }, plans.pickEntries);
 }
 
 /**

@@ -17,14 +17,6 @@ import type { DetectIndex } from "./drivers/index.js";
 /** Default bound of each map: every driver table of the registry fits. */
 const DEFAULT_PLAN_ENTRIES = 512;
 
-/**
- * Bound of the rule picks (one per frame format heard): as many as the device's frame-format memo keeps
- * (application/format-cache.ts DEVICE_FRAME_MEMO), since a format the decoder forgot gets a new shape list.
- * An entry keeps its shape list (and so its record shapes) alive: at 128 the real-SDK 50-meter replay held
- * about 16 000 more XS slots than at 32 (docs/performance.md, "XS heap on the real SDK").
- */
-export const PICK_ENTRIES = DEVICE_FRAME_MEMO;
-
 export class ReadingPlans {
   /** Entries each map keeps before it is emptied. */
   readonly maxEntries: number;
@@ -34,13 +26,24 @@ export class ReadingPlans {
   readonly rules = new Map<readonly FieldRule[], RulePlan>();
   /** Flag-table plans (status.ts). */
   readonly flags = new Map<FlagTable, FlagPlan>();
-  /** Which record each rule takes, by the shape list of a frame format (Telegram.recordShapes), at most PICK_ENTRIES. */
+  /** Which record each rule takes, by the shape list of a frame format (Telegram.recordShapes), at most `pickEntries`. */
   readonly picks = new Map<readonly RecordShape[], RulePicks>();
   /** The detection index of the driver registry (drivers/index.ts), built on first use. */
   detect: DetectIndex | undefined = undefined;
 
-  constructor(maxEntries = DEFAULT_PLAN_ENTRIES) {
+  /**
+   * Bound of the rule picks (one per frame format heard): as many frame formats as the decoder's memo keeps
+   * (ReadingSession passes it; default the device's, application/format-cache.ts DEVICE_FRAME_MEMO), since a
+   * format the decoder forgot gets a new shape list. An entry keeps its shape list (and so its record shapes)
+   * alive: at 128 the real-SDK 50-meter replay held about 16 000 more XS slots than at 32; fewer than the
+   * decoder's formats, on the other hand, and the picks are worked out again per frame (a host with 1 024
+   * formats and 8 picks paid about 2 000 more XS computrons a frame; docs/performance.md).
+   */
+  readonly pickEntries: number;
+
+  constructor(maxEntries = DEFAULT_PLAN_ENTRIES, pickEntries = DEVICE_FRAME_MEMO) {
     this.maxEntries = maxEntries > 0 ? Math.floor(maxEntries) : 1;
+    this.pickEntries = pickEntries > 0 ? Math.floor(pickEntries) : 1;
   }
 
   /** Keeps `value` under `key` in `map` (one of this instance's), emptying the map first when it is full. */

@@ -36,13 +36,15 @@ export class ReadingSession {
   readonly decoder: TelegramDecoder;
   readonly #last = new Map<string, Reading>();
   /** What the reading engine keeps between telegrams (field names, rule and flag plans, driver detection). */
-  readonly #plans = new ReadingPlans();
+  readonly #plans: ReadingPlans;
   /** Drivers the user added (the gateway sets them from its settings, the CLI from --drivers). */
   drivers: UserDrivers | undefined = undefined;
 
   /** The readings use the decoder's AES service and key provider: one key path for OMS and manufacturer security. */
   constructor(decoder: TelegramDecoder) {
     this.decoder = decoder;
+    // rule picks for as many frame formats as the decoder keeps (plans.ts pickEntries)
+    this.#plans = new ReadingPlans(undefined, decoder.formats.frameMemo);
   }
 
   /** Decodes a telegram without making a reading (e.g. a full frame that teaches a compact format). */
@@ -76,6 +78,11 @@ export class ReadingSession {
     const reading = makeReading(result.telegram, readingOpts);
     if (!opts.keep || opts.keep(result)) this.#last.set(slot, reading);
     return { result, reading };
+  }
+
+  /** What the reading engine keeps between telegrams (for diagnostics and tests). */
+  get plans(): ReadingPlans {
+    return this.#plans;
   }
 
   /** The last reading of every meter seen, by "driver/id" (a meter may change manufacturer code between frames). */

@@ -24,6 +24,12 @@ export interface ChannelLoadRun {
   backToBack: LoadResult[];
   /** Native service, Poisson 100 %, at 2 × usPerComputron. */
   slowCpu: LoadResult[];
+  /**
+   * Every service, Poisson 100 %, with each telegram's cost × `costFactor`: the apartment replay's median cost per
+   * frame over the stage bench's (xs-replay.ts: memos that miss, and the gateway's own work per frame).
+   */
+  scaled: LoadResult[];
+  costFactor?: number;
 }
 
 /** Decode cost per frame from the XS stage run: the pipeline computrons of the frame's corpus record. */
@@ -33,7 +39,7 @@ export function costFromXs(records: readonly RecordCost[] | undefined): (f: Code
   return (f) => byIndex.get(f.index) ?? DEFAULT_DECODE_COMPUTRONS;
 }
 
-export function channelLoad(records?: readonly RecordCost[], durationMs = 20_000, seed = 1): ChannelLoadRun {
+export function channelLoad(records?: readonly RecordCost[], durationMs = 20_000, seed = 1, costFactor?: number): ChannelLoadRun {
   const computrons = costFromXs(records);
   const costs = (records ?? []).map((r) => r.pipeline).sort((a, b) => a - b);
   const medianComputrons = costs.length ? costs[costs.length >> 1] : DEFAULT_DECODE_COMPUTRONS;
@@ -49,7 +55,15 @@ export function channelLoad(records?: readonly RecordCost[], durationMs = 20_000
     }
     slowCpu.push(run(chip, "native", 1, "poisson", 2 * US_PER_COMPUTRON));
   }
-  return { durationMs, usPerComputron: US_PER_COMPUTRON, medianComputrons, poisson, backToBack, slowCpu };
+  const scaled: LoadResult[] = [];
+  if (costFactor !== undefined) {
+    for (const chip of CHIPS) {
+      for (const service of SERVICES) {
+        scaled.push(runLoad({ chip, service, load: 1, traffic: "poisson", durationMs, seed, computrons: (f) => costFactor * computrons(f), usPerComputron: US_PER_COMPUTRON }));
+      }
+    }
+  }
+  return { durationMs, usPerComputron: US_PER_COMPUTRON, medianComputrons, poisson, backToBack, slowCpu, scaled, costFactor };
 }
 
 export type BenchRow = [measure: string, median: string, p95: string, n: string, target: string, result: string];
@@ -83,6 +97,12 @@ export function channelLoadRows(run: ChannelLoadRun, target: number): BenchRow[]
   }
   for (const r of run.slowCpu) {
     rows.push([`  ${NAMES[r.chip]} native, ${2 * run.usPerComputron} µs/computron: lost by gateway at 100 %`, String(r.lostByGateway), "", "", "", "info"]);
+  }
+  for (const chip of CHIPS) {
+    const rs = run.scaled.filter((r) => r.chip === chip);
+    if (rs.length === 0) continue;
+    const lost = SERVICES.map((service) => rs.find((r) => r.service === service)!.lostByGateway).join(" / ");
+    rows.push([`  ${NAMES[chip]} native / JS, costs x ${run.costFactor!.toFixed(2)} (apartment replay): lost by gateway at 100 %`, lost, "", "", "", "info"]);
   }
   return rows;
 }

@@ -391,3 +391,16 @@ describe("shapes of one memo share their DIF part (the warm device heap)", () =>
     expect([c.dataLength, d.dataLength]).toEqual([4, 2]); // the DIF's, not the first shape's
   });
 });
+
+describe("the readings' rule picks follow the decoder's frame memo", () => {
+  it("a session keeps picks for as many frame formats as its decoder keeps (device 8, host 1 024)", async () => {
+    const { ReadingSession } = await import("../../firmware/meters/session.js");
+    const { HOST_MEMO } = await import("../../host/host-memo.js");
+    const { DEVICE_FRAME_MEMO } = await import("../../firmware/application/format-cache.js");
+    const device = new ReadingSession(new TelegramDecoder({ cipher: nodeCipher() }));
+    const host = new ReadingSession(new TelegramDecoder({ cipher: nodeCipher(), memo: HOST_MEMO }));
+    expect(device.plans.pickEntries).toBe(DEVICE_FRAME_MEMO);
+    expect(host.plans.pickEntries).toBe(HOST_MEMO.frames);
+    expect(host.plans.pickEntries).toBeGreaterThan(device.plans.pickEntries);
+  });
+});
