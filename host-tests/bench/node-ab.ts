@@ -37,7 +37,7 @@ async function fullPass(dir: string): Promise<() => number> {
   records.setRecordShapeMemo?.(HOST_SHAPE_MEMO);
   formatCache.setFrameFormatMemo?.(HOST_FRAME_MEMO); // older trees only; now FormatCache options (benchItems)
   const items = benchItems(loadBenchCorpus(), {
-    fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(), plans: new ReadingPlans(),
+    fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(), plans: new ReadingPlans(undefined, HOST_FRAME_MEMO),
   });
   return () => {
     for (const it of items) makeReading(it.dec.decode(it.bytes).telegram, it.opts);

@@ -132,7 +132,7 @@ export function benchItems(list: readonly CorpusEntry[], m: BenchModules): Bench
  */
 export async function nodeThroughput(list: readonly CorpusEntry[], seconds = 2): Promise<{ plain: Throughput; full?: Throughput }> {
   const makeReading = await loadMakeReading();
-  const items = benchItems(list, { fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(), plans: new ReadingPlans() });
+  const items = benchItems(list, { fromHex, TelegramDecoder, FormatCache, KNOWN_FORMATS, KeyStore, makeReading, cipher: nodeCipher(), plans: new ReadingPlans(undefined, HOST_FRAME_MEMO) }); // picks for as many formats as the memo keeps, as a host ReadingSession does
   const plain = timeLoop(() => {
     for (const it of items) it.dec.decode(it.bytes);
     return items.length;
