@@ -2,7 +2,7 @@
  * Field rules: pick a data record and turn its value into a reading field.
  */
 import type { DataRecord } from "../application/record.js";
-import type { FieldRule, FieldValue, Reading } from "./types.js";
+import { READING_HEADER_FIELDS, type FieldRule, type FieldValue, type Reading } from "./types.js";
 import { conversionFactors, convert, round6 } from "./units.js";
 import { dateF, dateG } from "./bytes.js";
 import { fromHex } from "../util/hex.js";
@@ -215,6 +215,13 @@ export interface RulePlan {
 /** RulePlan.bits. */
 const PLAIN_NUMBER = 1;
 const DROP_NULL = 2;
+/**
+ * The rule gives way to a field already in `out`: it does not say `overwrite`, and an earlier rule of the list has
+ * its field name or the name is one of the reading's header fields. Other rules find their field absent
+ * (applyRules starts from a reading that has only header fields), so they do not look it up: most rules are such,
+ * and on Node that missing-key look-up was the costliest step of a rule.
+ */
+const YIELDS = 4;
 
 function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined): RulePlan {
   const known = plans?.rules.get(rules);
@@ -230,8 +237,14 @@ function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined):
     scale[2 * i] = r.factor ?? 1;
     scale[2 * i + 1] = r.divisor ?? 1;
   }
+  const names = fieldNames(rules, plans);
+  for (let i = 0; i < rules.length; i++) {
+    let first = READING_HEADER_FIELDS[names[i]] !== true;
+    for (let k = 0; first && k < i; k++) first = names[k] !== names[i];
+    if (!first && !rules[i].overwrite) bits[i] |= YIELDS;
+  }
   const convUnit = new Array<string | undefined>(rules.length).fill(undefined);
-  const plan: RulePlan = { names: fieldNames(rules, plans), vibIndex: vibRules > 0, bits, scale, convUnit, conv: new Float64Array(2 * rules.length) };
+  const plan: RulePlan = { names, vibIndex: vibRules > 0, bits, scale, convUnit, conv: new Float64Array(2 * rules.length) };
   return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
 }
 
@@ -290,7 +303,7 @@ export function applyRules(
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i];
       const name = names[i];
-      if (!rule.overwrite && out[name] !== undefined && out[name] !== null) continue;
+      if ((bits[i] & YIELDS) !== 0 && out[name] != null) continue; // != null: undefined or null
       const rec = index.find(rule);
       if (rec === undefined) {
         if (rule.always && out[name] === undefined) out[name] = ruleValue(rule, null);
@@ -311,7 +324,7 @@ export function applyRules(
     const i = live[k];
     const rule = rules[i];
     const name = names[i];
-    if (!rule.overwrite && out[name] !== undefined && out[name] !== null) continue;
+    if ((bits[i] & YIELDS) !== 0 && out[name] != null) continue; // != null: undefined or null
     let j = picks[i];
     if (j === UNPICKED) {
       if (plan.vibIndex) index.withVibIndex();

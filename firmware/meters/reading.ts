@@ -11,7 +11,7 @@ import { toHex } from "../util/hex.js";
 import { mediaText } from "./media.js";
 import { applyStatus, DEFAULT_STATUS, mfctArea } from "./status.js";
 import { detectDriver, driverByName, GENERIC } from "./drivers/index.js";
-import type { ByteBlock, Driver, FieldValue, Reading } from "./types.js";
+import { READING_HEADER_FIELDS, type ByteBlock, type Driver, type FieldValue, type Reading } from "./types.js";
 import { addConversions, round6 } from "./units.js";
 import type { ReadingPlans } from "./plans.js";
 import { enhancedAddress, swappedAddress } from "./address.js";
@@ -73,9 +73,7 @@ export interface ReadingOptions {
   drivers?: UserDrivers;
 }
 
-const HEADER_FIELDS: { readonly [k: string]: true } = Object.freeze({
-  _: true, media: true, meter: true, name: true, id: true, timestamp: true, rssi_dbm: true, device: true, error: true, telegram: true,
-});
+const HEADER_FIELDS = READING_HEADER_FIELDS;
 
 /**
  * The bytes of a block: its record's data bytes (fields.ts dataBytes: LVAR length byte skipped; a view, not spelt as

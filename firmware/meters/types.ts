@@ -11,6 +11,11 @@ export type FieldValue = number | string | null;
 /** `{"_":"telegram","media","meter","name","id", <fields>, "timestamp", "rssi_dbm"?}` in this key order. */
 export type Reading = { [field: string]: FieldValue };
 
+/** The fields a reading has whatever its driver (makeReading sets them, not the driver's rules). */
+export const READING_HEADER_FIELDS: { readonly [k: string]: true } = Object.freeze({
+  _: true, media: true, meter: true, name: true, id: true, timestamp: true, rssi_dbm: true, device: true, error: true, telegram: true,
+});
+
 /** Which telegrams a driver claims. Every given key must match; lists mean "any of". */
 export interface Detect {
   /** Three-letter manufacturer code (TPL long header or DLL). */

@@ -404,3 +404,27 @@ describe("the readings' rule picks follow the decoder's frame memo", () => {
     expect(host.plans.pickEntries).toBeGreaterThan(device.plans.pickEntries);
   });
 });
+
+describe("a rule gives way to a field already given (first rule wins unless overwrite)", () => {
+  it("holds for fallbacks, for header fields and with overwrite, with and without a ReadingPlans", async () => {
+    const { applyRules } = await import("../../firmware/meters/fields.js");
+    // volume 12.345 m3 (0C13 BCD) and energy 7 kWh (0406 int32)
+    const buf = fromHex("0C1345230100 040607000000".replace(/ /g, ""));
+    const records = parseRecords(buf, 0, buf.length);
+    const rules: FieldRule[] = [
+      { name: "total", unit: "m3", record: "volume" },
+      { name: "total", unit: "m3", record: "energy" }, // a fallback that must give way
+      { name: "heat", unit: "kwh", record: "missing" },
+      { name: "heat", unit: "kwh", record: "energy" }, // the fallback that gives the field
+      { name: "id", record: "volume" }, // a header field: never overwritten without `overwrite`
+      { name: "name", record: "energy", overwrite: true },
+    ];
+    for (const plans of [undefined, new ReadingPlans()]) {
+      for (let round = 0; round < 2; round++) {
+        const out: Record<string, unknown> = { _: "telegram", id: "12345678", name: "" };
+        applyRules(rules, records, out as never, undefined, plans);
+        expect(out).toEqual({ _: "telegram", id: "12345678", name: 7000, total_m3: 12.345, heat_kwh: 7 }); // name: the record's own unit, Wh
+      }
+    }
+  });
+});
