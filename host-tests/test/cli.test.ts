@@ -131,3 +131,24 @@ describe("wmbus decode", () => {
     expect(r.stdout).not.toContain(key);
   });
 });
+
+describe("OutputBatch", () => {
+  it("writes every line once, in order, with a flush after each; what it handed over never changes; buffers only when full", async () => {
+    const { OutputBatch } = await import("../../host/cli.js");
+    const pieces: { bytes: Buffer; copy: string }[] = [];
+    const out = new OutputBatch((b) => pieces.push({ bytes: b, copy: b.toString("utf8") }), 64);
+    const lines = ["a", "bb", "Grüße 10 °C", "x".repeat(100), "", "last"];
+    for (const l of lines) {
+      out.add(l);
+      out.flush();
+      out.flush(); // nothing new: no write
+    }
+    expect(pieces.map((p) => p.copy).join("")).toBe(lines.map((l) => l + "\n").join(""));
+    expect(pieces).toHaveLength(lines.length);
+    for (const p of pieces) expect(p.bytes.toString("utf8")).toBe(p.copy); // not overwritten by later lines
+    // the second line went on in the first line's buffer, right after it (no new buffer per flush)
+    const [first, second] = pieces.map((p) => p.bytes);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.byteOffset).toBe(first.byteOffset + first.length);
+  });
+});
