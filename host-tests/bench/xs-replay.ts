@@ -13,7 +13,7 @@ import type { BlockCipher } from "../../firmware/security/block-cipher.js";
 import type { MemoSizes } from "../../firmware/application/format-cache.js";
 import { parseConfig } from "../../firmware/gateway/config.js";
 import { Gateway } from "../../firmware/gateway/gateway.js";
-import type { OutgoingReading, UplinkHub } from "../../firmware/uplink/uplink.js";
+import { droppingHub } from "../../firmware/uplink/uplink.js";
 import { fromHex } from "../../firmware/util/hex.js";
 import { calibrate, markedCipher } from "./xs-harness.js";
 
@@ -22,9 +22,8 @@ declare function print(s: string): void;
 /** XS side: one "F" window per frame, after calibration prints. */
 export function runReplayCost(replay: GatewayReplay, cipher: BlockCipher, memo: MemoSizes): void {
   let now = replay.startMs;
-  const hub = { submit: (_r: OutgoingReading) => {}, gatewayStatus: () => {}, stats: () => ({}), close: () => {} } as unknown as UplinkHub;
   const { config, problems } = parseConfig(replay.settings);
-  const gw = new Gateway({ config, configProblems: problems, clock: { now: () => now }, cipher: markedCipher(cipher), hub, memo });
+  const gw = new Gateway({ config, configProblems: problems, clock: { now: () => now }, cipher: markedCipher(cipher), hub: droppingHub(), memo });
   calibrate();
   for (const f of replay.frames) {
     if (f.at > now) now = f.at;
