@@ -25,8 +25,9 @@ export interface ChannelLoadRun {
   /** Native service, Poisson 100 %, at 2 × usPerComputron. */
   slowCpu: LoadResult[];
   /**
-   * Every service, Poisson 100 %, with each telegram's cost × `costFactor`: the apartment replay's median cost per
-   * frame over the stage bench's (xs-replay.ts: memos that miss, and the gateway's own work per frame).
+   * Every service, Poisson 100 %, with each frame's decode time × `costFactor` (usPerComputron × costFactor): the
+   * apartment replay's median cost per frame over the stage bench's (xs-replay.ts: memos that miss, and the
+   * gateway's own work per frame).
    */
   scaled: LoadResult[];
   costFactor?: number;
@@ -57,11 +58,7 @@ export function channelLoad(records?: readonly RecordCost[], durationMs = 20_000
   }
   const scaled: LoadResult[] = [];
   if (costFactor !== undefined) {
-    for (const chip of CHIPS) {
-      for (const service of SERVICES) {
-        scaled.push(runLoad({ chip, service, load: 1, traffic: "poisson", durationMs, seed, computrons: (f) => costFactor * computrons(f), usPerComputron: US_PER_COMPUTRON }));
-      }
-    }
+    for (const chip of CHIPS) for (const service of SERVICES) scaled.push(run(chip, service, 1, "poisson", costFactor * US_PER_COMPUTRON));
   }
   return { durationMs, usPerComputron: US_PER_COMPUTRON, medianComputrons, poisson, backToBack, slowCpu, scaled, costFactor };
 }
