@@ -116,6 +116,15 @@ interface VifPart {
   labels: readonly string[] | undefined;
 }
 
+/** Key of the DIF part at `at` when it is one byte (DIF) or two (DIF DIFE); -1 otherwise (parsed every time). */
+function difKey(buf: Uint8Array, at: number, end: number): number {
+  if (at >= end) return -1;
+  const d = buf[at];
+  if ((d & 0x80) === 0) return d;
+  if (at + 1 >= end || (buf[at + 1] & 0x80) !== 0) return -1;
+  return 256 + d * 256 + buf[at + 1];
+}
+
 /**
  * Key of the VIB at `at` when it is one byte (VIF) or two (VIF VIFE) and has no plain-text unit; -1 otherwise
  * (those are parsed every time).
@@ -136,16 +145,17 @@ function vibKey(buf: Uint8Array, at: number, end: number): number {
  */
 function parseShape(buf: Uint8Array, pos: number, end: number, serial: number, memo?: ShapeMemo): RecordShape {
   const r = new Reader(buf, pos, end);
-  let dif = readDif(r);
   const difs = memo?.difs;
-  if (difs !== undefined && r.pos - pos <= 2) {
-    const key = r.pos - pos === 1 ? buf[pos] : 256 + buf[pos] * 256 + buf[pos + 1];
-    const shared = difs.get(key);
-    if (shared !== undefined) dif = shared;
-    else {
-      if (difs.size >= MAX_PARTS) difs.clear();
+  const dk = difs !== undefined ? difKey(buf, pos, end) : -1;
+  let dif = dk >= 0 ? difs!.get(dk) : undefined;
+  if (dif !== undefined) r.skip(dk < 256 ? 1 : 2, "DIF");
+  else {
+    dif = readDif(r);
+    // kept when the bytes read are the key's (a special DIF stops after one byte)
+    if (dk >= 0 && r.pos - pos === (dk < 256 ? 1 : 2)) {
+      if (difs!.size >= MAX_PARTS) difs!.clear();
       Object.freeze(dif.difes); // its only nested object
-      difs.set(key, Object.freeze(dif));
+      difs!.set(dk, Object.freeze(dif));
     }
   }
   if (dif.special !== undefined) {
