@@ -73,8 +73,6 @@ export interface ReadingOptions {
   drivers?: UserDrivers;
 }
 
-const HEADER_FIELDS = READING_HEADER_FIELDS;
-
 /**
  * The bytes of a block: its record's data bytes (fields.ts dataBytes: LVAR length byte skipped; a view, not spelt as
  * hex), else the manufacturer area. `at[k]` is the record the block picked in telegrams of this frame format
@@ -190,7 +188,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
   const decoded = t.payloadState !== "encrypted" || d.ownPayload === true;
   if (decoded) applyDriver(d, t, out, opts);
   if (opts.conversions) addConversions(out, opts.conversions);
-  if (opts.extra) for (const k of Object.keys(opts.extra)) if (HEADER_FIELDS[k] !== true && k !== "__proto__") out[k] = opts.extra[k]; // own names only: a user's "constructor" is a field
+  if (opts.extra) for (const k of Object.keys(opts.extra)) if (READING_HEADER_FIELDS[k] !== true && k !== "__proto__") out[k] = opts.extra[k]; // own names only: a user's "constructor" is a field
   // Rule and byte-field values are rounded where they are set; values computed afterwards (a manufacturer
   // decoder, conversions, calculations, constant extras) are rounded here.
   // An integer is its own round6 (sign of zero included), so only fractions are rounded and set again.
@@ -207,7 +205,7 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
     const keys = Object.keys(prev);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
-      if (out[k] === undefined && HEADER_FIELDS[k] !== true) out[k] = prev[k];
+      if (out[k] === undefined && READING_HEADER_FIELDS[k] !== true) out[k] = prev[k];
     }
   }
   if (opts.error && (opts.error.code === "wrong_key" || opts.error.code === "mac_mismatch")) {
