@@ -23,13 +23,15 @@ import { nodeThroughput, tsTwins, type NsPerByte } from "./node-bench.js";
 import { nativeTwins } from "./native-bench.js";
 import { channelLoad, channelLoadRows, type ChannelLoadRun } from "./channel-load.js";
 import { webBenchLines } from "./web-bench.js";
-import { cliFloor, cliThroughput, type CliFloor, type CliThroughput } from "./cli-bench.js";
+import { cliFloor, cliThroughput, cliVersusBaseline, ISSUE13_BASELINE, type CliFloor, type CliThroughput, type CliVersusBaseline } from "./cli-bench.js";
 
 /** Targets of issues 8 and 13. */
 export const TARGETS = {
   xsPipelineMedian: 12_000,
   xsPipelineP95: 25_000,
   cliWallPerSecond: 30_000,
+  /** The same target as a speed-up over the build issue 13 measured (cli-bench.ts ISSUE13_BASELINE). */
+  cliSpeedupOverBaseline: 30_000 / ISSUE13_BASELINE.linesPerSecond,
   nodeFullPerSecond: 50_000,
   registeredMeterBytes: 256,
   unknownMeterBytes: 64,
@@ -94,6 +96,8 @@ export interface BenchResult {
   cliReadingOnly?: CliThroughput;
   /** Start-up and JSON + write alone (cli-bench.ts cliFloor); absent = not measured. */
   cliFloor?: CliFloor;
+  /** The CLI against issue 13's build, interleaved on this machine; absent = no git history or a run failed. */
+  cliBaseline?: CliVersusBaseline;
 }
 
 export function table(res: BenchResult, corpusSize: number): string[] {
@@ -159,6 +163,13 @@ export function table(res: BenchResult, corpusSize: number): string[] {
     rows.push([`  JSON text + write alone (no decoding), CPU seconds for ${fmt(floor.lines)} lines`, floor.outputSeconds.toFixed(2), "", "", "", "info"]);
     rows.push([`  ceiling if decoding and readings took no time, lines per second`, fmt(floor.ceilingPerSecond), "", "", "", "info"]);
   }
+  const base = res.cliBaseline;
+  const baseLabel = `  speed-up over ${ISSUE13_BASELINE.commit} (${fmt(ISSUE13_BASELINE.linesPerSecond)}/s when issue 13 was filed), runs interleaved`;
+  if (base) {
+    rows.push([baseLabel, base.speedup.toFixed(2) + "x", "", "", ">= " + TARGETS.cliSpeedupOverBaseline.toFixed(2) + "x", verdict(base.speedup >= TARGETS.cliSpeedupOverBaseline)]);
+    rows.push([`    best wall seconds: ${base.commit} / now`, `${base.baselineSeconds.toFixed(2)} / ${base.currentSeconds.toFixed(2)}`, "", "", "", "info"]);
+    rows.push([`    ${base.commit} scaled to this machine: 30 000/s here is`, fmt((TARGETS.cliWallPerSecond * base.lines) / base.baselineSeconds / ISSUE13_BASELINE.linesPerSecond), "", "", "", "info"]);
+  } else rows.push([baseLabel, "n/a (no git history, or a run failed)", "", "", "", "n/a"]);
 
   rows.push(section("XS heap per meter, bytes: ESP32 estimate (64-bit xsnap), 10 vs 1 000 meters"));
   const mem = (m: string) => res.memory[m];
@@ -234,7 +245,7 @@ async function main(argv: string[]): Promise<void> {
   const load = channelLoad(xs.records, undefined, undefined, median(replay[0].costs) / median(xs.records.map((r) => r.pipeline)));
   const cli = cliThroughput();
   const cliReadingOnly = cliThroughput(40_000, 3, ["--reading-only"]);
-  const res: BenchResult = { xs, replay, node, memory, native, ts, load, cli, cliReadingOnly, cliFloor: await cliFloor() };
+  const res: BenchResult = { xs, replay, node, memory, native, ts, load, cli, cliReadingOnly, cliFloor: await cliFloor(), cliBaseline: cliVersusBaseline() };
   console.log(`wM-Bus gateway bench: XS 13.3 (@agoric/xsnap CLI, meter = computrons), Node ${process.version}, ${readings ? "" : "no readings stage, "}print overhead ${xs.printOverhead} subtracted`);
   for (const l of table(res, list.length)) console.log(l);
   console.log("");
