@@ -143,9 +143,10 @@ export default function main(): void {
     };
     const commands = new CommandService({
       config: () => gateway.config, now: () => time.ticks(), wallNow: () => time.now(), cipher,
-      transmitter,
+      transmitter, store, // mode 7 message counters survive restarts (firmware/gateway/message-counters.ts)
       onOutcome: (o) => app?.events.publish("command", { ...o }),
     });
+    if (commands.counterProblem) log(`commands: ${commands.counterProblem}`);
     const hub = new SwitchHub(createHub(config, (u) => {
       rawMqtt ??= u;
       commands.attachMqtt(u);

@@ -95,8 +95,10 @@ export class SimDevice {
     this.commands = new CommandService({
       config: () => this.gateway.config, now: () => this.clock.now(), cipher,
       transmitter: o.transmitter ?? noTransmitter("the simulated receiver has no transmit path"),
+      store: o.store, // mode 7 message counters survive restarts, as on the device
       onOutcome: (c) => app?.events.publish("command", { ...c }),
     });
+    if (this.commands.counterProblem) log(`commands: ${this.commands.counterProblem}`);
     const createHub = (c: GatewayConfig): UplinkHub => createHostHub(c, { dataDir: o.dataDir, onDiagnostic: (m) => log(`uplink: ${m}`), onMqttUplink: (u) => {
       mqttUplink = u;
       this.commands.attachMqtt(u);

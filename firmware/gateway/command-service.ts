@@ -15,6 +15,8 @@ import type { Topics } from "../uplink/topics.js";
 import type { GatewayConfig } from "./config.js";
 import { commandSubscription, handleCommandMessage, outcomeMessage } from "./command-topics.js";
 import { CommandQueue, type CommandOutcome, type SubmitResult } from "./commands.js";
+import { MessageCounters } from "./message-counters.js";
+import type { KeyValueStore } from "../platform/services.js";
 
 /** What the command path needs of an MQTT uplink (firmware/uplink/mqtt-uplink.ts MqttUplink). */
 export interface CommandMqtt {
@@ -34,17 +36,25 @@ export interface CommandServiceOptions {
   onOutcome?(o: CommandOutcome): void;
   /** Outcomes kept for the web API (default 32, oldest dropped first). */
   keep?: number;
+  /**
+   * Where the mode 7 message counters are kept across restarts (message-counters.ts); without it they live in RAM
+   * and start again from 1 after a restart.
+   */
+  store?: KeyValueStore;
 }
 
 export class CommandService {
   readonly queue: CommandQueue;
   readonly #o: CommandServiceOptions;
   readonly #log: CommandOutcome[] = [];
+  readonly #counters?: MessageCounters;
   #mqtt?: CommandMqtt;
 
   constructor(o: CommandServiceOptions) {
     this.#o = o;
     const meter = (id: string) => o.config().meters.find((m) => m.id === id);
+    const counters = o.store ? new MessageCounters({ store: o.store, isKept: (id) => meter(id) !== undefined }) : undefined;
+    this.#counters = counters;
     this.queue = new CommandQueue({
       now: o.now,
       wallNow: o.wallNow,
@@ -56,7 +66,13 @@ export class CommandService {
       },
       transmitter: o.transmitter,
       publish: (outcome) => this.#publish(outcome),
+      nextCounter: counters ? (id) => counters.next(id) : undefined,
     });
+  }
+
+  /** Why the stored message counters could not be read (they start again from 1); undefined when they could. */
+  get counterProblem(): string | undefined {
+    return this.#counters?.problem;
   }
 
   /**

@@ -65,8 +65,9 @@ export interface CommandQueueOptions {
   /** Margin after the window opens, µs (the start must fall inside [open, close]). */
   marginUs?: number;
   /**
-   * The next mode 7 message counter (AFL MCR) for commands to `meterId`, strictly increasing. Default: a counter
-   * per meter in RAM from 1 (not kept across restarts: docs/bidirectional.md).
+   * The next mode 7 message counter (AFL MCR) for commands to `meterId`, strictly increasing; it may throw (the
+   * command then fails). Default: a counter per meter in RAM from 1 (CommandService keeps them across restarts
+   * when given a store: message-counters.ts).
    */
   nextCounter?(meterId: string): number;
 }

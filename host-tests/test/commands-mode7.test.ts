@@ -17,6 +17,9 @@ import { addressBytes } from "../../firmware/link/dll-encode.js";
 import { stripFrameA } from "../../firmware/link/frame-format.js";
 import type { TransmitRequest } from "../../firmware/radio/transmit.js";
 import { nodeCipher } from "../../host/aes-node.js";
+import { CommandService } from "../../firmware/gateway/command-service.js";
+import { parseConfig } from "../../firmware/gateway/config.js";
+import { MemoryKeyValueStore } from "../../firmware/platform/memory-store.js";
 
 const cipher = nodeCipher();
 const K0 = fromHex("000102030405060708090A0B0C0D0E0F");
@@ -99,5 +102,30 @@ describe("mode 7 commands", () => {
     expect(opened.map((o) => o.acc)).toEqual([0x75, 0x75]); // the access number of the meter's telegram
     expect(toHex(opened[0].plain).slice(0, 12)).toBe("2F2F01FD1F01");
     expect(sent[0].mode).toBe("C2-down");
+  });
+
+  it("a restart does not use a message counter again: CommandService keeps them in its store", async () => {
+    const { config, problems } = parseConfig({ gatewayId: "gw", meters: [{ id: "11223344", key: toHex(K0), driver: "auto" }] });
+    expect(problems).toEqual([]);
+    const store = new MemoryKeyValueStore();
+    const t = decodeTelegram(fromHex(STD8.replace(/ /g, ""))).telegram;
+    const counters: number[] = [];
+    for (let boot = 0; boot < 3; boot++) {
+      const sent: TransmitRequest[] = [];
+      const commands = new CommandService({
+        config: () => config, now: () => 0, cipher, store,
+        transmitter: { transmit: async (r) => (sent.push(r), { ok: true, startedAt: r.startAt ?? 0, endedAt: (r.startAt ?? 0) + 5 }) },
+      });
+      expect(commands.counterProblem).toBeUndefined();
+      for (const id of ["a", "b"]) {
+        expect(commands.submit("11223344", { id, kind: "snd_ud", records: [{ dif: 1, vib: "FD1F", data: "01" }] }, true).ok).toBe(true);
+        await commands.onTelegram("11223344", t, { bytes: new Uint8Array(0), format: "A", mode: "C", receivedAt: 0, rssi: -60 } as never);
+      }
+      // the counter is read from each frame by the independent check, not asked of the gateway
+      counters.push(...sent.map((r) => openCommand(stripFrameA(r.bytes)!, fromHex("44332211"), K0).mcr));
+    }
+    expect(counters.length).toBe(6);
+    for (let i = 1; i < counters.length; i++) expect(counters[i]).toBeGreaterThan(counters[i - 1]);
+    expect(counters.slice(0, 2)).toEqual([1, 2]);
   });
 });
