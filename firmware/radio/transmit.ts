@@ -106,34 +106,61 @@ export function serializeJob(job: TxJob): Uint8Array {
   return out;
 }
 
+/** The transmit counters of a driver's stats, counted by TransmitGate. */
+export interface TransmitCounts {
+  transmissions: number;
+  txFailures: number;
+}
+
 /**
- * The shared start of a driver's transmit (CC1101, SX1262): refuses a second send while one runs and hands
- * `send` to `defer` (a timer turn right after the caller returns, so a downlink started from `onFrame` does not
- * cut into the receive path still running). `send` resolves through `done`; a throw fails the send. Never rejects.
+ * What a driver's transmit (CC1101, SX1262) has in common: one transmission at a time, each counted as sent or
+ * failed. `start` refuses a send while one runs (the running one stays busy), and otherwise hands `send` to
+ * `defer`: a timer turn right after the caller returns, so that a downlink started from `onFrame` does not cut
+ * into the receive path still running. The send calls `end` when it is over (before it restores reception) and
+ * then resolves through `done`; a throw fails it. The promise never rejects.
  */
-export function startTransmit(
-  chip: string,
-  gate: { busy: boolean },
-  countFailure: () => void,
-  defer: (run: () => void) => void,
-  send: (done: (r: TransmitResult) => void) => void,
-): Promise<TransmitResult> {
-  return new Promise((resolve) => {
-    const fail = (e: unknown) => {
-      gate.busy = false;
-      countFailure();
-      resolve({ ok: false, reason: e instanceof Error ? e.message : String(e) });
-    };
-    if (gate.busy) return fail(`${chip}: busy with another transmission`);
-    gate.busy = true;
-    defer(() => {
-      try {
-        send(resolve);
-      } catch (e) {
-        fail(e);
+export class TransmitGate {
+  readonly #chip: string;
+  readonly #counts: TransmitCounts;
+  readonly #defer: (run: () => void) => void;
+  #busy = false;
+
+  constructor(chip: string, counts: TransmitCounts, defer: (run: () => void) => void) {
+    this.#chip = chip;
+    this.#counts = counts;
+    this.#defer = defer;
+  }
+
+  /** A transmission is under way. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  start(send: (done: (r: TransmitResult) => void) => void): Promise<TransmitResult> {
+    return new Promise((resolve) => {
+      if (this.#busy) {
+        this.#counts.txFailures++;
+        return resolve({ ok: false, reason: `${this.#chip}: busy with another transmission` });
       }
+      this.#busy = true;
+      this.#defer(() => {
+        try {
+          send(resolve);
+        } catch (e) {
+          const r: TransmitResult = { ok: false, reason: e instanceof Error ? e.message : String(e) };
+          this.end(r);
+          resolve(r);
+        }
+      });
     });
-  });
+  }
+
+  /** The running transmission is over: free for the next, counted as sent or failed. */
+  end(r: TransmitResult): void {
+    this.#busy = false;
+    if (r.ok) this.#counts.transmissions++;
+    else this.#counts.txFailures++;
+  }
 }
 
 /** A Transmitter for a radio that cannot send: every request is refused with `reason`. */

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { LinkModeName } from "../../firmware/phy/modes.js";
 import type { RadioFrame, RadioListen } from "../../firmware/radio/radio.js";
-import type { Transmitter, TransmitRequest, TransmitResult } from "../../firmware/radio/transmit.js";
+import type { TransmitCounts, Transmitter, TransmitRequest, TransmitResult } from "../../firmware/radio/transmit.js";
 import { toHex } from "../../firmware/util/hex.js";
 import { Air } from "../sim/air.js";
 import { type CodedFrame, wirelessCorpusFrames, type Variant } from "../sim/corpus-frames.js";
@@ -155,6 +155,39 @@ describe("wrong TX settings are caught by the chip models: the frame is decodabl
       expect((await ok.send({ bytes: f.frame, format: "A", mode: "T1" })).ok).toBe(true);
       expect(ok.heard.cc1101.map((x) => toHex(x.bytes))).toEqual([toHex(f.frame)]);
       expect(ok.heard.sx1262.map((x) => toHex(x.bytes))).toEqual([toHex(f.frame)]);
+    }, 20_000);
+  }
+});
+
+describe("one transmission at a time", () => {
+  for (const txChip of ["cc1101", "sx1262"] as const) {
+    it(`${txChip}: a second transmit while one runs is refused, and the running one still ends on air and in its counters`, async () => {
+      const b = bench(txChip, "TC");
+      const f = framesOf("T1", 255)[2];
+      const radio = b.tx.radio as unknown as Transmitter;
+      let first: TransmitResult | undefined;
+      void radio.transmit({ bytes: f.frame, format: "A", mode: "T1" }).then((r) => (first = r));
+      b.scheduler.advance(1_000); // the first is on air now
+      await flush();
+      expect(first).toBeUndefined();
+      // a second and a third try: both busy (a refusal must not mark the radio free)
+      const later: TransmitResult[] = [];
+      for (let i = 0; i < 2; i++) void radio.transmit({ bytes: f.frame, format: "A", mode: "T1" }).then((r) => later.push(r));
+      await flush();
+      expect(later).toEqual([1, 2].map(() => ({ ok: false, reason: `${txChip}: busy with another transmission` })));
+      for (let i = 0; i < 400 && !first; i++) {
+        b.scheduler.advance(500);
+        await flush();
+      }
+      b.scheduler.advance(5_000);
+      expect(first).toMatchObject({ ok: true });
+      expect(b.heard.cc1101.map((x) => toHex(x.bytes))).toEqual([toHex(f.frame)]);
+      expect(b.heard.sx1262.map((x) => toHex(x.bytes))).toEqual([toHex(f.frame)]);
+      const r = b.tx.radio as unknown as { cc1101Stats?: TransmitCounts; sx1262Stats?: TransmitCounts };
+      const stats = (txChip === "cc1101" ? r.cc1101Stats : r.sx1262Stats)!;
+      expect([stats.transmissions, stats.txFailures]).toEqual([1, 2]);
+      // free again afterwards: the next one goes
+      expect((await b.send({ bytes: f.frame, format: "A", mode: "T1" })).ok).toBe(true);
     }, 20_000);
   }
 });

@@ -24,7 +24,7 @@
  */
 import { planTransmission, type TxPlan } from "../../phy/tx-plan.js";
 import type { RadioTimers } from "../radio.js";
-import { strobeAt, type TransmitRequest, type TransmitResult, type TxJob, startTransmit } from "../transmit.js";
+import { strobeAt, TransmitGate, type TransmitRequest, type TransmitResult, type TxJob } from "../transmit.js";
 import type { Cc1101Bus } from "./cc1101-bus.js";
 import { BURST, FIFO, FIFO_SIZE, LENGTH, MARC, PATABLE, REG, STATUS, STROBE } from "./cc1101-registers.js";
 import type { Cc1101Stats } from "./cc1101.js";
@@ -160,16 +160,16 @@ export interface Cc1101TransmitContext {
  */
 export class Cc1101Sender {
   readonly #c: Cc1101TransmitContext;
-  /** A transmission is running (radio/transmit.ts startTransmit). */
-  readonly #tx = { busy: false };
+  readonly #gate: TransmitGate;
 
   constructor(context: Cc1101TransmitContext) {
     this.#c = context;
+    this.#gate = new TransmitGate("cc1101", context.extra, (run) => context.timers.set(run, 0));
   }
 
   /** A transmission is under way (reception paused). */
   get busy(): boolean {
-    return this.#tx.busy;
+    return this.#gate.busy;
   }
 
   /**
@@ -178,8 +178,7 @@ export class Cc1101Sender {
    * receive path that is still running.
    */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
-    const c = this.#c;
-    return startTransmit("cc1101", this.#tx, () => c.extra.txFailures++, (run) => c.timers.set(run, 0), (done) => this.#send(req, done));
+    return this.#gate.start((done) => this.#send(req, done));
   }
 
   #send(req: TransmitRequest, done: (r: TransmitResult) => void): void {
@@ -187,9 +186,9 @@ export class Cc1101Sender {
     const bus = c.bus();
     const image = c.rxImage();
     if (!bus || !image) {
-      this.#tx.busy = false;
-      c.extra.txFailures++;
-      return done({ ok: false, reason: "cc1101: radio not started" });
+      const r: TransmitResult = { ok: false, reason: "cc1101: radio not started" };
+      this.#gate.end(r);
+      return done(r);
     }
     const plan = planTransmission(req.mode, req.format, req.bytes, cc1101Preamble);
     const payload = txPayload(plan);
@@ -206,9 +205,7 @@ export class Cc1101Sender {
     let fixed = total <= 255;
     let startedAt = 0, airEnd = 0;
     const finish = (result: TransmitResult) => {
-      this.#tx.busy = false;
-      if (result.ok) c.extra.transmissions++;
-      else c.extra.txFailures++;
+      this.#gate.end(result);
       c.restoreRx(result.ok ? "" : result.reason, paused);
       done(result);
     };

@@ -20,7 +20,7 @@
  */
 import { planTransmission, type TxPlan } from "../../phy/tx-plan.js";
 import type { RadioTimers } from "../radio.js";
-import { strobeAt, type TransmitRequest, type TransmitResult, type TxJob, startTransmit } from "../transmit.js";
+import { strobeAt, TransmitGate, type TransmitRequest, type TransmitResult, type TxJob } from "../transmit.js";
 import { type Sx1262Bus, be } from "./sx1262-bus.js";
 import type { Sx1262Receiver } from "./sx1262-receive.js";
 import { type Sx1262Channel, SX_IRQ, SX_OP, SX_REG } from "./sx1262-settings.js";
@@ -101,16 +101,16 @@ export interface Sx1262TransmitContext {
  */
 export class Sx1262Sender {
   readonly #c: Sx1262TransmitContext;
-  /** A transmission is running (radio/transmit.ts startTransmit). */
-  readonly #tx = { busy: false };
+  readonly #gate: TransmitGate;
 
   constructor(context: Sx1262TransmitContext) {
     this.#c = context;
+    this.#gate = new TransmitGate("sx1262", context.extra, (run) => context.timers.set(run, 0));
   }
 
   /** A transmission is under way (reception paused, DIO1 carries TxDone). */
   get busy(): boolean {
-    return this.#tx.busy;
+    return this.#gate.busy;
   }
 
   /**
@@ -119,16 +119,15 @@ export class Sx1262Sender {
    * receive path, which re-arms RX after delivering.
    */
   transmit(req: TransmitRequest): Promise<TransmitResult> {
-    const c = this.#c;
-    return startTransmit("sx1262", this.#tx, () => c.extra.txFailures++, (run) => c.timers.set(run, 0), (done) => this.#send(req, done));
+    return this.#gate.start((done) => this.#send(req, done));
   }
 
   #send(req: TransmitRequest, done: (r: TransmitResult) => void): void {
     const c = this.#c;
     const refuse = (reason: string) => {
-      this.#tx.busy = false;
-      c.extra.txFailures++;
-      done({ ok: false, reason });
+      const r: TransmitResult = { ok: false, reason };
+      this.#gate.end(r);
+      done(r);
     };
     if (c.closed() || !c.ready()) return refuse("sx1262: radio not ready");
     const plan = planTransmission(req.mode, req.format, req.bytes, sx1262Preamble);
@@ -140,9 +139,7 @@ export class Sx1262Sender {
     c.rx.cancel();
     let startedAt = 0, airEnd = 0;
     const finish = (result: TransmitResult) => {
-      this.#tx.busy = false;
-      if (result.ok) c.extra.transmissions++;
-      else c.extra.txFailures++;
+      this.#gate.end(result);
       if (!c.closed()) this.#restoreRx(result.ok ? "" : result.reason);
       if (service && c.service()) service.pause(false, true);
       done(result);
