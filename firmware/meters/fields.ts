@@ -183,39 +183,26 @@ function propertyKey(s: string): string {
  * Output field names of a list of rules (field rules, byte fields): spelt once per list when `plans` is given
  * (drivers are constant data), else spelt now.
  */
-export function fieldNames(list: readonly { name: string; unit?: string }[], plans?: ReadingPlans): readonly string[] {
-  if (plans === undefined) return spellNames(list);
-  return plans.preset?.names.get(list) ?? plans.names.get(list) ?? plans.keep(plans.names, list, spellNames(list));
+export function fieldNames(list: readonly { name: string; unit?: string }[], plans?: ReadingPlans): string[] {
+  if (plans === undefined) return list.map((f) => propertyKey(fieldName(f)));
+  return plans.names.get(list) ?? plans.keep(plans.names, list, list.map((f) => propertyKey(fieldName(f))));
 }
 
-/** The output field names of a rule list, spelt now. */
-export function spellNames(list: readonly { name: string; unit?: string }[]): string[] {
-  return list.map((f) => propertyKey(fieldName(f)));
-}
-
-/**
- * What a rule list says once and for all (drivers are constant data): worked out when first used, or for the
- * registry's drivers when the module loads (preset-plans.ts; on the device at preload, so in flash). Never written
- * after it is made: preloaded typed arrays are read-only.
- */
-export interface RuleTable {
+/** What applyRules needs to know about a rule list, worked out once per list (drivers are constant data). */
+export interface RulePlan {
   /** Output field name per rule. */
-  readonly names: readonly string[];
+  names: string[];
   /** Some rules pick records by VIB alone: index the records by VIB too. */
-  readonly vibIndex: boolean;
+  vibIndex: boolean;
   /**
    * Per rule, bits: PLAIN_NUMBER when its number values go through unit conversion, factor and divisor only (no
    * value type but "num", no lookup, no transform): with a pick, such a value is v × mul / div × factor / divisor,
    * rounded; DROP_NULL when a record whose value is null (an invalid number, e.g. BCD FFFF) gives no field: a
-   * number rule that is not `always` and not `nullWhenInvalid` (an invalid date prints as null); YIELDS below.
+   * number rule that is not `always` and not `nullWhenInvalid` (an invalid date prints as null).
    */
-  readonly bits: Uint8Array;
+  bits: Uint8Array;
   /** Per rule: factor and divisor (1 when the rule has none; × 1 and / 1 are exact). */
-  readonly scale: Float64Array;
-}
-
-/** What applyRules needs to know about a rule list: its table, and the unit conversions its rules last met. */
-export interface RulePlan extends RuleTable {
+  scale: Float64Array;
   /**
    * Per rule, the record unit its last picked number came in and the conversion [mul, div] from it into the
    * rule's unit (units.ts conversionFactors): records of one rule nearly always have one unit, so this is kept
@@ -239,14 +226,6 @@ const YIELDS = 4;
 function rulePlan(rules: readonly FieldRule[], plans: ReadingPlans | undefined): RulePlan {
   const known = plans?.rules.get(rules);
   if (known !== undefined) return known;
-  const t = plans?.preset?.rules.get(rules) ?? ruleTable(rules, plans);
-  const n = rules.length;
-  const plan: RulePlan = { names: t.names, vibIndex: t.vibIndex, bits: t.bits, scale: t.scale, convUnit: new Array<string | undefined>(n).fill(undefined), conv: new Float64Array(2 * n) };
-  return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
-}
-
-/** The table of a rule list (RuleTable), worked out now; names kept in `plans` when given. */
-export function ruleTable(rules: readonly FieldRule[], plans?: ReadingPlans): RuleTable {
   let vibRules = 0;
   for (const r of rules) if (r.vifBytes !== undefined && r.record === undefined && r.header === undefined) vibRules++;
   const bits = new Uint8Array(rules.length);
@@ -264,7 +243,9 @@ export function ruleTable(rules: readonly FieldRule[], plans?: ReadingPlans): Ru
     for (let k = 0; first && k < i; k++) first = names[k] !== names[i];
     if (!first && !rules[i].overwrite) bits[i] |= YIELDS;
   }
-  return { names, vibIndex: vibRules > 0, bits, scale };
+  const convUnit = new Array<string | undefined>(rules.length).fill(undefined);
+  const plan: RulePlan = { names, vibIndex: vibRules > 0, bits, scale, convUnit, conv: new Float64Array(2 * rules.length) };
+  return plans === undefined ? plan : plans.keep(plans.rules, rules, plan);
 }
 
 /**

@@ -8,7 +8,7 @@
  * brings; when one is full it is emptied and refilled.
  */
 import type { FieldRule, FlagTable } from "./types.js";
-import type { RulePicks, RulePlan, RuleTable } from "./fields.js";
+import type { RulePicks, RulePlan } from "./fields.js";
 import { DEVICE_FRAME_MEMO } from "../application/format-cache.js";
 import type { RecordShape } from "../application/record-shape.js";
 import type { FlagPlan } from "./status.js";
@@ -17,22 +17,11 @@ import type { DetectIndex } from "./drivers/index.js";
 /** Default bound of each map: every driver table of the registry fits. */
 const DEFAULT_PLAN_ENTRIES = 512;
 
-/**
- * Plans worked out once for the registry's drivers (preset-plans.ts PRESET_PLANS): field names, rule tables and
- * flag plans, frozen. On the device they are made at preload and live in flash with the driver tables, so a
- * gateway's RAM holds plans only for what a user brings (user drivers) and the rules' conversion state.
- */
-export interface PresetPlans {
-  readonly names: ReadonlyMap<readonly { name: string; unit?: string }[], readonly string[]>;
-  readonly rules: ReadonlyMap<readonly FieldRule[], RuleTable>;
-  readonly flags: ReadonlyMap<FlagTable, FlagPlan>;
-}
-
 export class ReadingPlans {
   /** Entries each map keeps before it is emptied. */
   readonly maxEntries: number;
   /** Output field names by rule list (field rules or byte fields). */
-  readonly names = new Map<readonly { name: string; unit?: string }[], readonly string[]>();
+  readonly names = new Map<readonly { name: string; unit?: string }[], string[]>();
   /** Rule-list plans (fields.ts). */
   readonly rules = new Map<readonly FieldRule[], RulePlan>();
   /** Flag-table plans (status.ts). */
@@ -51,13 +40,10 @@ export class ReadingPlans {
    * formats and 8 picks paid about 2 000 more XS computrons a frame; docs/performance.md).
    */
   readonly pickEntries: number;
-  /** Plans made once for the registry's drivers, looked up before the maps above (ReadingSession passes them). */
-  readonly preset: PresetPlans | undefined;
 
-  constructor(maxEntries = DEFAULT_PLAN_ENTRIES, pickEntries = DEVICE_FRAME_MEMO, preset?: PresetPlans) {
+  constructor(maxEntries = DEFAULT_PLAN_ENTRIES, pickEntries = DEVICE_FRAME_MEMO) {
     this.maxEntries = maxEntries > 0 ? Math.floor(maxEntries) : 1;
     this.pickEntries = pickEntries > 0 ? Math.floor(pickEntries) : 1;
-    this.preset = preset;
   }
 
   /** Keeps `value` under `key` in `map` (one of this instance's), emptying the map first when it is full. */

@@ -10,7 +10,6 @@ import type { Reading } from "./types.js";
 import type { KeyProvider } from "../vocabulary.js";
 import { SingleKey, UNUSED_KEY_WARNING } from "../security/key-store.js";
 import { ReadingPlans } from "./plans.js";
-import { PRESET_PLANS } from "./preset-plans.js";
 import type { CrcMode } from "../link/frame-format.js";
 import type { CiChain } from "../transport/ci-chain.js";
 import type { UserDrivers } from "./user-drivers.js";
@@ -45,8 +44,7 @@ export class ReadingSession {
   constructor(decoder: TelegramDecoder) {
     this.decoder = decoder;
     // rule picks for as many frame formats as the decoder keeps (plans.ts pickEntries)
-    // the registry drivers' plans are made once, at load (in flash on the device: preset-plans.ts)
-    this.#plans = new ReadingPlans(undefined, decoder.formats.frameMemo, PRESET_PLANS);
+    this.#plans = new ReadingPlans(undefined, decoder.formats.frameMemo);
   }
 
   /** Decodes a telegram without making a reading (e.g. a full frame that teaches a compact format). */

@@ -82,14 +82,8 @@ export interface FlagPlan {
 
 /** The plan of a flag table: kept in `plans` when given (see ReadingPlans), else worked out now. */
 function flagPlan(table: FlagTable, plans: ReadingPlans | undefined): FlagPlan {
-  const known = plans?.preset?.flags.get(table) ?? plans?.flags.get(table);
+  const known = plans?.flags.get(table);
   if (known !== undefined) return known;
-  const plan = buildFlagPlan(table);
-  return plans === undefined ? plan : plans.keep(plans.flags, table, plan);
-}
-
-/** The plan of a flag table, worked out now. */
-export function buildFlagPlan(table: FlagTable): FlagPlan {
   const plan: FlagPlan = { masks: [], values: [], names: [], known: 0, small: true, rest: table.unknownPrefix ?? "UNKNOWN_", zero: [] };
   for (const e of table.entries) {
     const mask = e[0];
@@ -100,7 +94,7 @@ export function buildFlagPlan(table: FlagTable): FlagPlan {
     if (plan.values[plan.values.length - 1] === 0) plan.zero.push(plan.names[plan.names.length - 1]);
     if (mask >= 0x80000000) plan.small = false;
   }
-  return plan;
+  return plans === undefined ? plan : plans.keep(plans.flags, table, plan);
 }
 
 /** Flag names of word `v` by `table`; leftover bits as `rest` + hex. */
@@ -137,8 +131,6 @@ function decimalNames(v: number, table: FlagTable, out: string[]): void {
 
 const NO_FLAGS: FlagTable = deepFreeze({ entries: [] });
 const ERROR_FLAGS: FlagTable = deepFreeze({ entries: [], unknownPrefix: "ERROR_FLAGS_" });
-/** The flag tables status parts fall back on when they name none (preset-plans.ts works their plans out once). */
-export const FALLBACK_FLAG_TABLES: readonly FlagTable[] = Object.freeze([STS_STD, NO_FLAGS, ERROR_FLAGS]);
 
 /**
  * Adds the flags of one source; false when the source is absent. `at[k]` is the record a record part picked in

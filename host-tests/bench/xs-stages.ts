@@ -192,9 +192,8 @@ import { runStages, runTwins } from ${q(repoModule("host-tests/bench/xs-harness"
 import { nobleCipher } from ${q(repoModule("host-tests/support/aes-noble"))};
 ${readings ? `import { makeReading } from ${q(repoModule("firmware/meters/reading"))};` : "const makeReading = undefined;"}
 ${readings ? `import { ReadingPlans } from ${q(repoModule("firmware/meters/plans"))};` : "const ReadingPlans = undefined;"}
-${readings ? `import { PRESET_PLANS } from ${q(repoModule("firmware/meters/preset-plans"))};` : "const PRESET_PLANS = undefined;"}
-// one ReadingPlans for the run, as a gateway's ReadingSession keeps one (with the registry's preset plans)
-runStages(data, nobleCipher(), makeReading, ReadingPlans ? new ReadingPlans(undefined, undefined, PRESET_PLANS) : undefined);
+// one ReadingPlans for the run, as a gateway's ReadingSession keeps one
+runStages(data, nobleCipher(), makeReading, ReadingPlans ? new ReadingPlans() : undefined);
 runTwins();
 `,
   );
@@ -256,8 +255,7 @@ ${
 import { driverByName, detectDriver } from ${q(repoModule("firmware/meters/drivers/index"))};
 import { applyRules, vibHex } from ${q(repoModule("firmware/meters/fields"))};
 import { ReadingPlans } from ${q(repoModule("firmware/meters/plans"))};
-import { PRESET_PLANS } from ${q(repoModule("firmware/meters/preset-plans"))};
-const parts = { makeReading, driverByName, detectDriver, applyRules, vibHex, plans: new ReadingPlans(undefined, undefined, PRESET_PLANS) };`
+const parts = { makeReading, driverByName, detectDriver, applyRules, vibHex, plans: new ReadingPlans() };`
     : "const parts = undefined;"
 }
 runHotspots(data, nobleCipher(), parts);

@@ -13,8 +13,7 @@ import { parseRecordHeader, parseRecords, parseRecordsWithHeaders, recordDataByt
 import type { DataRecord } from "../../firmware/application/record.js";
 import type { MemoSizes } from "../../firmware/application/format-cache.js";
 import { findRecord, RecordIndex } from "../../firmware/meters/record-index.js";
-import { DRIVERS, GENERIC } from "../../firmware/meters/drivers/index.js";
-import { PRESET_PLANS } from "../../firmware/meters/preset-plans.js";
+import { DRIVERS } from "../../firmware/meters/drivers/index.js";
 import type { FieldRule } from "../../firmware/meters/types.js";
 import { KeyStore } from "../../firmware/security/key-store.js";
 import { ReplayGuard } from "../../firmware/security/replay.js";
@@ -231,25 +230,6 @@ describe("rule picks per frame format", () => {
     expect(picked.shaped).toBeGreaterThan(corpus.length / 2); // most telegrams go through the picks
     expect(picked.readings).toEqual(plain.readings);
     expect(readAll(undefined, new ReadingPlans(2), 2).readings).toEqual(plain.readings); // plans emptied all the time
-    // the registry's plans made once at load (preset-plans.ts), as a ReadingSession uses them
-    expect(readAll(undefined, new ReadingPlans(undefined, undefined, PRESET_PLANS), 3).readings).toEqual(plain.readings);
-  });
-
-  it("preset plans cover every registry driver's rule list, byte block and flag table, and are frozen", () => {
-    for (const d of [...DRIVERS, GENERIC]) {
-      const t = PRESET_PLANS.rules.get(d.fields);
-      expect(t, d.name).toBeDefined();
-      expect(t!.names.length).toBe(d.fields.length);
-      expect(Object.isFrozen(t) && Object.isFrozen(t!.names)).toBe(true);
-      for (const b of d.blocks ?? []) expect(PRESET_PLANS.names.get(b.fields)?.length, d.name).toBe(b.fields.length);
-      for (const s of d.status ?? []) for (const p of s.parts) for (const f of [p.flags, p.tplStatusTable]) if (f) expect(PRESET_PLANS.flags.has(f), d.name).toBe(true);
-    }
-    // a session's plans keep nothing for the registry's tables: only the rules' conversion state
-    const plans = new ReadingPlans(undefined, undefined, PRESET_PLANS);
-    readAll(undefined, plans, 1);
-    expect(plans.names.size).toBe(0);
-    expect(plans.flags.size).toBe(0);
-    expect(plans.rules.size).toBeGreaterThan(10);
   });
 });
 
