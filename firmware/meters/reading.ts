@@ -200,8 +200,11 @@ export function makeReading(t: Telegram, opts: ReadingOptions): Reading {
       if (typeof v === "number" && v % 1 !== 0) out[k] = round6(v);
     }
   }
+  // Fields this telegram lacks come from the meter's previous reading, but only from one made by the same driver:
+  // a reading of another meter that has the same id (another manufacturer or device, so another driver) must not
+  // lend it its fields. A meter that sends under two manufacturer codes keeps its driver (esyswm).
   const prev = opts.previous;
-  if (prev) {
+  if (prev && prev.meter === out.meter) {
     const keys = Object.keys(prev);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];

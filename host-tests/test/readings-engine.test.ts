@@ -10,6 +10,8 @@ import { flagNames, joinFlags, STS_STD } from "../../firmware/meters/status.js";
 import { DRIVERS, driverByName } from "../../firmware/meters/drivers/index.js";
 import { prios } from "../../firmware/meters/drivers/izar.js";
 import { nodeCipher } from "../../host/aes-node.js";
+import { loadCorpus } from "./corpus-helpers.js";
+import { corpusPath, readCorpusLines } from "../bench/corpus.js";
 
 const TS = "2024-05-01T12:00:00Z";
 const IPERL = "1E44AE4C9956341268077A360010002F2F0413181E0000023B00002F2F2F2F";
@@ -104,6 +106,26 @@ describe("makeReading", () => {
     expect(reading.total_m3).toBe(2.048);
     expect(reading.volume_flow_m3h).toBe(0);
     expect(reading.error_date).toBeNull();
+  });
+
+  it("does not lend one meter's fields to another meter with the same id", () => {
+    // Four meters of the corpus share id 66666666: an ELV room sensor, a Kamstrup electricity meter, a Qundis water
+    // meter and a Kamstrup heat meter (both corpus files). Read in turn through one session, as `wmbus decode --jsonl`
+    // does with the corpus, each must give the reading it gives alone: the heat meter must not show the water
+    // meter's total_m3 or the electricity meter's kWh.
+    const all = [...loadCorpus(), ...readCorpusLines(corpusPath().replace(/wmbus-telegrams\.jsonl$/, "wmbus-telegrams-more.jsonl"))];
+    const same = all.filter((r) => r.telegram.includes("66666666") && r.prelude.length === 0);
+    const session = new ReadingSession(new TelegramDecoder({ cipher: nodeCipher() }));
+    const drivers = new Set<unknown>();
+    for (const r of same) {
+      const key = r.key !== null && r.key.length === 32 ? r.key : undefined;
+      const shared = session.read(fromHex(r.telegram), { timestamp: TS, key }).reading;
+      if (shared.id !== "66666666") continue;
+      const alone = new ReadingSession(new TelegramDecoder({ cipher: nodeCipher() })).read(fromHex(r.telegram), { timestamp: TS, key }).reading;
+      expect(shared).toEqual(alone);
+      drivers.add(shared.meter);
+    }
+    expect([...drivers].sort()).toEqual(["cma12w", "em24", "kamheat", "qwaterv2"]);
   });
 });
 
