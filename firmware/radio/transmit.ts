@@ -147,19 +147,18 @@ export class TransmitGate {
         try {
           send(resolve);
         } catch (e) {
-          const r: TransmitResult = { ok: false, reason: e instanceof Error ? e.message : String(e) };
-          this.end(r);
-          resolve(r);
+          resolve(this.end({ ok: false, reason: e instanceof Error ? e.message : String(e) }));
         }
       });
     });
   }
 
-  /** The running transmission is over: free for the next, counted as sent or failed. */
-  end(r: TransmitResult): void {
+  /** The running transmission is over: free for the next, counted as sent or failed. Returns `r`. */
+  end(r: TransmitResult): TransmitResult {
     this.#busy = false;
     if (r.ok) this.#counts.transmissions++;
     else this.#counts.txFailures++;
+    return r;
   }
 }
 

@@ -185,11 +185,7 @@ export class Cc1101Sender {
     const c = this.#c;
     const bus = c.bus();
     const image = c.rxImage();
-    if (!bus || !image) {
-      const r: TransmitResult = { ok: false, reason: "cc1101: radio not started" };
-      this.#gate.end(r);
-      return done(r);
-    }
+    if (!bus || !image) return done(this.#gate.end({ ok: false, reason: "cc1101: radio not started" }));
     const plan = planTransmission(req.mode, req.format, req.bytes, cc1101Preamble);
     const payload = txPayload(plan);
     const total = payload.length;

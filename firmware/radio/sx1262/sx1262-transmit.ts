@@ -124,11 +124,7 @@ export class Sx1262Sender {
 
   #send(req: TransmitRequest, done: (r: TransmitResult) => void): void {
     const c = this.#c;
-    const refuse = (reason: string) => {
-      const r: TransmitResult = { ok: false, reason };
-      this.#gate.end(r);
-      done(r);
-    };
+    const refuse = (reason: string) => done(this.#gate.end({ ok: false, reason }));
     if (c.closed() || !c.ready()) return refuse("sx1262: radio not ready");
     const plan = planTransmission(req.mode, req.format, req.bytes, sx1262Preamble);
     if (plan.payload.length > 255) return refuse(`sx1262: ${plan.payload.length} buffer bytes do not fit one packet (255)`);
