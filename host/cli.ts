@@ -2,7 +2,8 @@ import { fromHex } from "../firmware/util/hex.js";
 import { WmbusError } from "../firmware/errors.js";
 import { HOST_MEMO } from "./host-memo.js";
 import { TelegramDecoder } from "../firmware/decoder/decoder.js";
-import { resultJson, stringify } from "../firmware/decoder/json.js";
+import { resultJson } from "../firmware/decoder/json.js";
+import { OutputBatch } from "./output-lines.js";
 import { analyze } from "../firmware/decoder/analyze.js";
 import type { CrcMode } from "../firmware/link/frame-format.js";
 import { nodeCipher } from "./aes-node.js";
@@ -285,7 +286,7 @@ export async function main(argv: string[]): Promise<number> {
       else out = decodeRequest(session, item, defaults) as Record<string, unknown>;
       if (out.bad_line) badLines++;
       else if (out.ok !== true) failed++;
-      output.add(stringify(out as never));
+      output.addJson(out);
     }
     output.flush();
     return badLines > 0 ? EXIT_BAD_LINES : failed > 0 ? 1 : 0;
@@ -305,50 +306,6 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw e;
-  }
-}
-
-/**
- * Output lines gathered into large writes. One stream write per line (~2.7 KB on the corpus mix) cost as much
- * as decoding the telegram; joining lines into one string first copied every byte once more. Lines are
- * encoded straight into a buffer of `chunk` bytes; `flush` hands `write` the part not written yet, and the
- * buffer goes on filling after it (the stream may keep what it was given, which is never written to again). A
- * new buffer is made only when the next line may not fit, so flushing after every line of a live stream costs
- * no allocation.
- */
-export class OutputBatch {
-  readonly #write: (bytes: Buffer) => void;
-  readonly #chunk: number;
-  #buf: Buffer;
-  /** Bytes of #buf handed to `write` already. */
-  #written = 0;
-  #used = 0;
-
-  constructor(write: (bytes: Buffer) => void, chunk = 1 << 20) {
-    this.#write = write;
-    this.#chunk = chunk;
-    this.#buf = Buffer.allocUnsafe(chunk);
-  }
-
-  /** Adds one line (without its newline). */
-  add(line: string): void {
-    // a UTF-16 code unit is at most 3 UTF-8 bytes; +1 for the newline
-    const most = line.length * 3 + 1;
-    if (this.#used + most > this.#buf.length) {
-      this.flush();
-      this.#buf = Buffer.allocUnsafe(Math.max(this.#chunk, most));
-      this.#written = 0;
-      this.#used = 0;
-    }
-    this.#used += this.#buf.write(line, this.#used, "utf8");
-    this.#buf[this.#used++] = 10;
-  }
-
-  /** Writes what is gathered. */
-  flush(): void {
-    if (this.#used === this.#written) return;
-    this.#write(this.#buf.subarray(this.#written, this.#used));
-    this.#written = this.#used;
   }
 }
 

@@ -166,6 +166,7 @@ class DecodedRecord implements DataRecord {
     return typeof d === "string" ? d.length >> 1 : this._length;
   }
 
+  /** The CLI's output spells the same text itself (host/output-lines.ts): a change of members or order here goes there too. */
   toJSON(): DataRecord {
     return {
       offset: this.offset, header: this.header, data: this.data, dif: this.dif, vif: this.vif, vifes: this.vifes,
@@ -174,6 +175,27 @@ class DecodedRecord implements DataRecord {
       labels: this.labels, text_unit: this.text_unit, error: this.error,
     };
   }
+}
+
+/**
+ * What a record decoded here is made of, for a writer that spells its JSON text itself (the CLI's output,
+ * host/output-lines.ts): the per-record members, the shape that fixes the rest, and where the data bytes are
+ * (`_data` is the hex instead once it was spelt or set).
+ */
+export interface DecodedRecordParts {
+  readonly offset: number;
+  readonly exponent: number;
+  readonly value: number | string | null;
+  readonly error?: string;
+  readonly _shape: RecordShape;
+  readonly _data: Uint8Array | string;
+  readonly _start: number;
+  readonly _length: number;
+}
+
+/** `r` as its parts when it was decoded here (decodeRecordData); undefined for a plain DataRecord. */
+export function decodedRecordParts(r: DataRecord): DecodedRecordParts | undefined {
+  return r instanceof DecodedRecord ? r : undefined;
 }
 
 /** VIF + VIFE bytes of a record as hex (the header without DIF and DIFEs); kept per shape for decoded records. */

@@ -154,7 +154,8 @@ export interface CliFloor {
  * CLI's OutputBatch write them to a file). Together they bound the wall figure from above.
  */
 export async function cliFloor(lines = 40_000): Promise<CliFloor | undefined> {
-  const { decodeRequest, OutputBatch } = await import("../../host/cli.js");
+  const { decodeRequest } = await import("../../host/cli.js");
+  const { OutputBatch } = await import("../../host/output-lines.js");
   const { ReadingSession } = await import("../../firmware/meters/session.js");
   const { TelegramDecoder } = await import("../../firmware/decoder/decoder.js");
   const { nodeCipher } = await import("../../host/aes-node.js");

@@ -134,7 +134,7 @@ describe("wmbus decode", () => {
 
 describe("OutputBatch", () => {
   it("writes every line once, in order, with a flush after each; what it handed over never changes; buffers only when full", async () => {
-    const { OutputBatch } = await import("../../host/cli.js");
+    const { OutputBatch } = await import("../../host/output-lines.js");
     const pieces: { bytes: Buffer; copy: string }[] = [];
     const out = new OutputBatch((b) => pieces.push({ bytes: b, copy: b.toString("utf8") }), 64);
     const lines = ["a", "bb", "Grüße 10 °C", "x".repeat(100), "", "last"];
