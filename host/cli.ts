@@ -272,23 +272,21 @@ export async function main(argv: string[]): Promise<number> {
     let badLines = 0;
     let failed = 0;
     const output = new OutputBatch((text) => process.stdout.write(text));
-    for await (const item of boundedLines(process.stdin, MAX_LINE_BYTES)) {
-      let out: Record<string, unknown>;
-      if (item === null) {
-        // all input read so far is answered: write it now, so a live stream (a radio log piped in) sees each
-        // line's answer as it comes, while a file's 64 KB chunks still make large writes
-        output.flush();
-        continue;
+    for await (const batch of boundedLineBatches(process.stdin, MAX_LINE_BYTES)) {
+      for (const item of batch) {
+        let out: Record<string, unknown>;
+        if (typeof item !== "string") {
+          out = { ok: false, error: { code: "line_too_long", message: `input line ${item.line} is ${item.bytes} bytes, more than ${MAX_LINE_BYTES}; skipped` }, bad_line: true };
+        } else if (item.trim() === "") continue;
+        else out = decodeRequest(session, item, defaults) as Record<string, unknown>;
+        if (out.bad_line) badLines++;
+        else if (out.ok !== true) failed++;
+        output.addJson(out);
       }
-      if (typeof item !== "string") {
-        out = { ok: false, error: { code: "line_too_long", message: `input line ${item.line} is ${item.bytes} bytes, more than ${MAX_LINE_BYTES}; skipped` }, bad_line: true };
-      } else if (item.trim() === "") continue;
-      else out = decodeRequest(session, item, defaults) as Record<string, unknown>;
-      if (out.bad_line) badLines++;
-      else if (out.ok !== true) failed++;
-      output.addJson(out);
+      // all input read so far is answered: write it now, so a live stream (a radio log piped in) sees each
+      // line's answer as it comes, while a file's 64 KB chunks still make large writes
+      output.flush();
     }
-    output.flush();
     return badLines > 0 ? EXIT_BAD_LINES : failed > 0 ? 1 : 0;
   }
   if (!args.hex) {
@@ -310,11 +308,13 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Lines of a byte stream (LF or CRLF), streamed: a line longer than `max` bytes is never held whole — its
- * bytes are counted and dropped until its end, and it comes out as {line, bytes} instead of its text.
- * `null` follows the lines of each input chunk: the caller has everything that arrived so far.
+ * Lines of a byte stream (LF or CRLF), streamed, one list per input chunk: the lines that chunk completed (the
+ * caller then has everything that arrived so far), and at the end a last list with an unterminated line. A line
+ * longer than `max` bytes is never held whole: its bytes are counted and dropped until its end, and it comes out
+ * as {line, bytes} instead of its text. A line that lies inside one chunk, nearly every line, is decoded from the
+ * chunk directly; one that spans chunks is gathered first.
  */
-export async function* boundedLines(input: AsyncIterable<Buffer | string>, max: number): AsyncGenerator<string | { line: number; bytes: number } | null> {
+export async function* boundedLineBatches(input: AsyncIterable<Buffer | string>, max: number): AsyncGenerator<(string | { line: number; bytes: number })[]> {
   let parts: Buffer[] = [];
   let held = 0;
   let over = 0; // bytes of the current line once it is known to be too long
@@ -326,31 +326,38 @@ export async function* boundedLines(input: AsyncIterable<Buffer | string>, max: 
       over = 0;
       return r;
     }
-    let text = Buffer.concat(parts).toString("utf8");
+    const text = Buffer.concat(parts).toString("utf8");
     parts = [];
     held = 0;
-    if (text.endsWith("\r")) text = text.slice(0, -1);
-    return text;
+    return text.endsWith("\r") ? text.slice(0, -1) : text;
   };
   for await (const chunk of input) {
-    let buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    for (;;) {
-      const nl = buf.indexOf(10);
-      const piece = nl < 0 ? buf : buf.subarray(0, nl);
-      if (over > 0) over += piece.length;
-      else if (held + piece.length > max) {
-        over = held + piece.length;
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    const batch: (string | { line: number; bytes: number })[] = [];
+    for (let start = 0; ; ) {
+      const nl = buf.indexOf(10, start);
+      if (nl >= 0 && held === 0 && over === 0 && nl - start <= max) {
+        line++;
+        const text = buf.toString("utf8", start, nl);
+        batch.push(text.endsWith("\r") ? text.slice(0, -1) : text);
+        start = nl + 1;
+        continue;
+      }
+      const length = (nl < 0 ? buf.length : nl) - start;
+      if (over > 0) over += length;
+      else if (held + length > max) {
+        over = held + length;
         parts = [];
         held = 0;
-      } else if (piece.length > 0) {
-        parts.push(Buffer.from(piece));
-        held += piece.length;
+      } else if (length > 0) {
+        parts.push(Buffer.from(buf.subarray(start, start + length)));
+        held += length;
       }
       if (nl < 0) break;
-      yield finish();
-      buf = buf.subarray(nl + 1);
+      batch.push(finish());
+      start = nl + 1;
     }
-    yield null;
+    yield batch;
   }
-  if (held > 0 || over > 0) yield finish();
+  if (held > 0 || over > 0) yield [finish()];
 }

@@ -111,7 +111,8 @@ export class OutputBatch {
       this.#used += this.#buf.write(head, this.#used, "utf8");
       this.#buf[this.#used - 1] = 44; // the "}" becomes ","
     } else this.#buf[this.#used++] = 123; // "{"
-    this.#used += RECORDS_KEY.copy(this.#buf, this.#used);
+    this.#buf.set(RECORDS_KEY, this.#used);
+    this.#used += RECORDS_KEY.length;
     for (let i = 0; i < records.length; i++) {
       if (i > 0) {
         this.#room(1);
@@ -163,9 +164,11 @@ export class OutputBatch {
     );
     const buf = this.#buf;
     let pos = this.#used;
-    pos += OFFSET_KEY.copy(buf, pos);
+    buf.set(OFFSET_KEY, pos);
+    pos += OFFSET_KEY.length;
     pos = this.#number(pos, p.offset);
-    pos += t.head.copy(buf, pos);
+    buf.set(t.head, pos);
+    pos += t.head.length;
     if (dataText === undefined) {
       const bytes = data as Uint8Array;
       for (let i = p._start, end = p._start + p._length; i < end; i++) {
@@ -174,13 +177,16 @@ export class OutputBatch {
         buf[pos++] = HEX_BYTES[2 * b + 1];
       }
     } else pos += buf.write(dataText, pos - 1, "utf8") - 2; // over the head's closing quote, and the mid's opening one
-    pos += t.mid.copy(buf, pos);
+    buf.set(t.mid, pos);
+    pos += t.mid.length;
     pos = this.#number(pos, p.exponent);
     if (v !== undefined) {
-      pos += VALUE_KEY.copy(buf, pos);
+      buf.set(VALUE_KEY, pos);
+      pos += VALUE_KEY.length;
       pos = valueText === undefined ? this.#number(pos, v as number) : pos + buf.write(valueText, pos, "utf8");
     }
-    pos += t.tail.copy(buf, pos);
+    buf.set(t.tail, pos);
+    pos += t.tail.length;
     if (error !== undefined) pos += buf.write(',"error":' + error, pos, "utf8");
     buf[pos++] = 125; // "}"
     this.#used = pos;

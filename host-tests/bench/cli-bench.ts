@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { corpusPath, readCorpusLines } from "./corpus.js";
+import { median } from "./stats.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -92,8 +93,14 @@ export interface CliVersusBaseline {
   baselineSeconds: number;
   currentSeconds: number;
   lines: number;
-  /** baselineSeconds / currentSeconds. */
+  /**
+   * Median over the pairs (one baseline run, then one current run) of baseline / current wall seconds: a ratio
+   * of neighbouring runs, so that a burst of load on the machine moves one pair, not the figure (the best of
+   * each build may come from different moments).
+   */
   speedup: number;
+  /** The pair ratios, in run order. */
+  pairSpeedups: number[];
 }
 
 /**
@@ -103,7 +110,7 @@ export interface CliVersusBaseline {
  * The older build is taken from git (`git archive`, so the repository is not touched) and compiled with this
  * checkout's TypeScript; undefined when git or the commit is not available (a source tarball) or a run failed.
  */
-export function cliVersusBaseline(commit: string = ISSUE13_BASELINE.commit, lines = 40_000, rounds = 3): CliVersusBaseline | undefined {
+export function cliVersusBaseline(commit: string = ISSUE13_BASELINE.commit, lines = 40_000, rounds = 5): CliVersusBaseline | undefined {
   const dir = mkdtempSync(join(tmpdir(), "wmbus-cli-baseline-"));
   try {
     const tree = join(dir, "tree");
@@ -117,14 +124,16 @@ export function cliVersusBaseline(commit: string = ISSUE13_BASELINE.commit, line
     const input = cliInput(lines);
     let baselineSeconds = Infinity;
     let currentSeconds = Infinity;
+    const pairSpeedups: number[] = [];
     for (let i = 0; i < rounds; i++) {
       const old = runCli(tree, input, join(dir, "out.jsonl"));
       const now = runCli(ROOT, input, join(dir, "out.jsonl"));
       if (old === undefined || now === undefined) return undefined;
       baselineSeconds = Math.min(baselineSeconds, old.seconds);
       currentSeconds = Math.min(currentSeconds, now.seconds);
+      pairSpeedups.push(old.seconds / now.seconds);
     }
-    return { commit, baselineSeconds, currentSeconds, lines: input.lines, speedup: baselineSeconds / currentSeconds };
+    return { commit, baselineSeconds, currentSeconds, lines: input.lines, speedup: median(pairSpeedups), pairSpeedups };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -150,8 +159,8 @@ export interface CliFloor {
 
 /**
  * The part of the CLI's wall time that is not decoding: start-up, and JSON text plus writing for the same
- * output (the results are made first, untimed, by the CLI's own decodeRequest; then JSON.stringify and the
- * CLI's OutputBatch write them to a file). Together they bound the wall figure from above.
+ * output (the results are made first, untimed, by the CLI's own decodeRequest; then the CLI's OutputBatch.addJson
+ * turns them into text and writes them to a file, as the CLI does). Together they bound the wall figure from above.
  */
 export async function cliFloor(lines = 40_000): Promise<CliFloor | undefined> {
   const { decodeRequest } = await import("../../host/cli.js");
@@ -178,7 +187,7 @@ export async function cliFloor(lines = 40_000): Promise<CliFloor | undefined> {
       const fd = openSync(join(dir, "out.jsonl"), "w");
       const c0 = process.cpuUsage();
       const out = new OutputBatch((b) => writeSync(fd, b));
-      for (const r of results) out.add(JSON.stringify(r));
+      for (const r of results) out.addJson(r as { [k: string]: unknown });
       out.flush();
       const c = process.cpuUsage(c0);
       closeSync(fd);

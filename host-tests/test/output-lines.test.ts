@@ -80,3 +80,54 @@ describe("OutputBatch.addJson: the text JSON.stringify gives", () => {
     expect(written(values, 8)).toBe(expected(values));
   });
 });
+
+describe("boundedLineBatches: the CLI's input lines", () => {
+  /** The lines of `text` as the CLI reads them: split at LF, one CR before it dropped, too-long lines counted. */
+  function reference(bytes: Buffer, max: number): (string | { line: number; bytes: number })[] {
+    const out: (string | { line: number; bytes: number })[] = [];
+    const pieces: Buffer[] = [];
+    let start = 0;
+    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+      pieces.push(bytes.subarray(start, nl));
+      start = nl + 1;
+    }
+    if (start < bytes.length) pieces.push(bytes.subarray(start));
+    pieces.forEach((p, i) => {
+      if (p.length > max) out.push({ line: i + 1, bytes: p.length });
+      else {
+        const t = p.toString("utf8");
+        out.push(t.endsWith("\r") ? t.slice(0, -1) : t);
+      }
+    });
+    return out;
+  }
+
+  it("in any chunking, the lines of the whole input; each chunk's batch holds the lines that chunk ended", async () => {
+    const { boundedLineBatches } = await import("../../host/cli.js");
+    const line = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("", "\r", "x\r", "é€", "a".repeat(70)));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 12 }), fc.boolean(), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 64 }), async (lines, endNl, cuts, max) => {
+        const bytes = Buffer.from(lines.join("\n") + (endNl && lines.length > 0 ? "\n" : ""));
+        const chunks: Buffer[] = [];
+        for (let at = 0, i = 0; at < bytes.length; i++) {
+          const n = cuts[i % cuts.length];
+          chunks.push(bytes.subarray(at, at + n));
+          at += n;
+        }
+        async function* source() {
+          for (const c of chunks) yield c;
+        }
+        const batches: (string | { line: number; bytes: number })[][] = [];
+        for await (const b of boundedLineBatches(source(), max)) batches.push(b);
+        expect(batches.flat()).toEqual(reference(bytes, max));
+        // one batch per chunk (and one more for an unterminated last line); a batch ends no later than its chunk
+        let ended = 0;
+        chunks.forEach((c, i) => {
+          ended += [...c].filter((b) => b === 10).length;
+          expect(batches.slice(0, i + 1).flat().length).toBe(ended);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
