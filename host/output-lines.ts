@@ -28,6 +28,16 @@ const OFFSET_KEY = Buffer.from('{"offset":');
 const VALUE_KEY = Buffer.from(',"value":');
 const RECORDS_KEY = Buffer.from('"records":[');
 
+/** Copies `from` into `buf` at `pos`; returns the end. A loop for pieces of a few bytes, whose set() call costs more than the copy. */
+function copyInto(buf: Uint8Array, pos: number, from: Uint8Array): number {
+  if (from.length > 24) {
+    buf.set(from, pos);
+    return pos + from.length;
+  }
+  for (let i = 0; i < from.length; i++) buf[pos++] = from[i];
+  return pos;
+}
+
 /** A record's text around its per-record members, fixed by its shape (JSON key order as in DataRecord.toJSON). */
 interface ShapeText {
   /** `,"header":"…","data":"` */
@@ -164,11 +174,9 @@ export class OutputBatch {
     );
     const buf = this.#buf;
     let pos = this.#used;
-    buf.set(OFFSET_KEY, pos);
-    pos += OFFSET_KEY.length;
+    pos = copyInto(buf, pos, OFFSET_KEY);
     pos = this.#number(pos, p.offset);
-    buf.set(t.head, pos);
-    pos += t.head.length;
+    pos = copyInto(buf, pos, t.head);
     if (dataText === undefined) {
       const bytes = data as Uint8Array;
       for (let i = p._start, end = p._start + p._length; i < end; i++) {
@@ -177,16 +185,13 @@ export class OutputBatch {
         buf[pos++] = HEX_BYTES[2 * b + 1];
       }
     } else pos += buf.write(dataText, pos - 1, "utf8") - 2; // over the head's closing quote, and the mid's opening one
-    buf.set(t.mid, pos);
-    pos += t.mid.length;
+    pos = copyInto(buf, pos, t.mid);
     pos = this.#number(pos, p.exponent);
     if (v !== undefined) {
-      buf.set(VALUE_KEY, pos);
-      pos += VALUE_KEY.length;
+      pos = copyInto(buf, pos, VALUE_KEY);
       pos = valueText === undefined ? this.#number(pos, v as number) : pos + buf.write(valueText, pos, "utf8");
     }
-    buf.set(t.tail, pos);
-    pos += t.tail.length;
+    pos = copyInto(buf, pos, t.tail);
     if (error !== undefined) pos += buf.write(',"error":' + error, pos, "utf8");
     buf[pos++] = 125; // "}"
     this.#used = pos;
