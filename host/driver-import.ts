@@ -31,13 +31,17 @@ const VIF_RANGES: { readonly [k: string]: string } = Object.freeze({
   HardwareVersion: "hardware_version", ParameterSet: "parameter_set_id", RelativeHumidity: "relative_humidity",
   Mass: "mass", MassFlow: "mass_flow", Frequency: "frequency", Dimensionless: "dimensionless",
   AccessNumber: "access_number", DigitalInput: "digital_input", DigitalOutput: "digital_output",
+  Manufacturer: "manufacturer", Location: "customer_location", Medium: "device_type", EnergyMWh: "energy", EnergyGJ: "energy",
+  DurationSinceReadout: "duration_since_last_readout", DurationOfTariff: "tariff_duration", ResetCounter: "reset_counter",
+  CumulationCounter: "cumulation_counter", SpecialSupplierInformation: "special_supplier_information",
 });
 
 /** wmbusmeters combinable VIFE names → the decoder's record-name labels (application/vife-combinable.ts). */
 const COMBINABLES: { readonly [k: string]: string } = Object.freeze({
   ValueAtBaseCondC: "at_base_conditions", ForwardFlow: "forward_flow", BackwardFlow: "backward_flow",
   Uncorrected: "uncorrected", Average: "average", PerMonth: "per_month", PerHour: "per_hour", PerDay: "per_day",
-  PerYear: "per_year", StartDateOf: "start_date", LowerLimit: "lower_limit",
+  PerYear: "per_year", StartDateOf: "start_date", LowerLimit: "lower_limit", UncorrectedMeterUnit: "uncorrected",
+  FutureValue: "future_value",
 });
 
 /** Measurement type → record-name suffixes. */
@@ -52,25 +56,53 @@ const QUANTITY_UNITS: { readonly [k: string]: string } = Object.freeze({
   Reactive_Energy: "kvarh", Apparent_Energy: "kvah", Reactive_Power: "kvar", Apparent_Power: "kva", Text: "", PointInTime: "",
 });
 
-/** wmbusmeters library fields (`library { use = … }`) this importer knows, as our rules. */
+/**
+ * wmbusmeters library fields (`library { use = … }`), as our rules: the fields its meter code adds by name, each a
+ * VIF range with a measurement type, storage number or combinable VIFE (facts of its source, restated in
+ * docs/readings.md "Importing wmbusmeters drivers"). Its text fields print as wmbusmeters' string extractor prints
+ * them: `readable` (text when the bytes are printable, else reversed hex), date-times with their seconds when the
+ * record has them. `status-tpl-only` is the status field of the TPL status byte alone (see `driver`).
+ */
 const LIBRARY: { readonly [k: string]: Json } = Object.freeze({
-  total_m3: { name: "total", unit: "m3", record: "volume" },
-  target_m3: { name: "target", unit: "m3", record: "volume_storage_1" },
-  target_date: { name: "target_date", record: "date_storage_1", valueType: "date" },
+  actuality_duration_s: { name: "actuality_duration", unit: "s", record: "actuality_duration" },
+  actuality_duration_h: { name: "actuality_duration", unit: "h", record: "actuality_duration" },
+  battery_v: { name: "battery", unit: "v", record: "voltage" },
+  fabrication_no: { name: "fabrication_no", record: "fabrication_number", valueType: "readable" },
+  enhanced_id: { name: "enhanced_id", record: "enhanced_identification", valueType: "readable" },
+  software_version: { name: "software_version", record: "software_version", valueType: "readable" },
+  manufacturer: { name: "manufacturer", record: "manufacturer", valueType: "readable" },
+  model_version: { name: "model_version", record: "model_version", valueType: "readable" },
+  firmware_version: { name: "firmware_version", record: "firmware_version", valueType: "readable" },
+  parameter_set: { name: "parameter_set", record: "parameter_set_id", valueType: "readable" },
+  customer: { name: "customer", record: "customer", valueType: "readable" },
+  location: { name: "location", record: "customer_location", valueType: "readable" },
   operating_time_h: { name: "operating_time", unit: "h", record: "operating_time" },
   on_time_h: { name: "on_time", unit: "h", record: "on_time" },
-  actuality_duration_s: { name: "actuality_duration", unit: "s", record: "actuality_duration" },
-  meter_datetime: { name: "meter_datetime", record: "date_time", valueType: "datetime" },
-  customer: { name: "customer", record: "customer", valueType: "readable" },
+  on_time_at_error_h: { name: "on_time_at_error", unit: "h", record: "on_time_error" },
+  meter_date: { name: "meter_date", record: "date", valueType: "date" },
+  meter_date_at_error: { name: "meter_date_at_error", record: "date_error", valueType: "date" },
+  meter_datetime: { name: "meter_datetime", record: "date_time", valueType: "datetime_s" },
+  meter_datetime_at_error: { name: "meter_datetime_at_error", record: "date_time_error", valueType: "datetime_s" },
+  total_m3: { name: "total", unit: "m3", record: "volume" },
+  target_m3: { name: "target", unit: "m3", record: "volume_storage_1" },
+  total_kwh: { name: "total", unit: "kwh", record: "energy" },
+  target_kwh: { name: "target", unit: "kwh", record: "energy_storage_1" },
+  target_date: { name: "target_date", record: "date_storage_1", valueType: "date" },
+  total_forward_m3: { name: "total_forward", unit: "m3", record: "volume_forward_flow" },
+  total_backward_m3: { name: "total_backward", unit: "m3", record: "volume_backward_flow" },
   flow_temperature_c: { name: "flow_temperature", unit: "c", record: "flow_temperature" },
   external_temperature_c: { name: "external_temperature", unit: "c", record: "external_temperature" },
   return_temperature_c: { name: "return_temperature", unit: "c", record: "return_temperature" },
+  flow_return_temperature_difference_c: { name: "flow_return_temperature_difference", unit: "c", record: "temperature_difference" },
+  volume_flow_m3h: { name: "volume_flow", unit: "m3h", record: "volume_flow" },
+  access_counter: { name: "access", unit: "counter", record: "access_number", valueType: "int" },
+  consumption_hca: { name: "consumption", unit: "hca", record: "hca" },
+  target_hca: { name: "target", unit: "hca", record: "hca_storage_1" },
   total_energy_consumption_kwh: { name: "total_energy_consumption", unit: "kwh", record: "energy" },
-  fabrication_no: { name: "fabrication_no", record: "fabrication_number", valueType: "rhex" },
 });
 
 /** Elements that carry no reading semantics (documentation, tests, wmbusmeters-only settings). */
-const IGNORED = new Set(["meter_type", "default_fields", "info", "tests", "compact_frame_formats", "manufacturer_specific", "processContent"]);
+const IGNORED = new Set(["meter_type", "default_fields", "info", "tests", "compact_frame_formats", "manufacturer_specific", "processContent", "manufacturer", "model", "link_mode"]);
 
 class Importer {
   readonly warnings: string[] = [];
@@ -121,6 +153,8 @@ class Importer {
     const fields = d.fields as Json[];
     const status: Json[] = [];
     let hasName = false;
+    let tplStatus = false;
+    let tplPart: Json | undefined;
     for (const e of this.elements(root)) {
       switch (e.name) {
         case "name":
@@ -142,9 +176,14 @@ class Importer {
         case "library":
           for (const u of this.elements(e)) {
             if (u.name !== "use") this.fail(u, `unknown library element ${u.name} (expected use = …)`);
-            for (const n of this.value(u).split(",")) {
+            for (const use of this.value(u).split(",")) {
+              const n = use.split("|")[0]; // "name|help text": the help is for wmbusmeters' listing only
+              if (n === "status-tpl-only") {
+                tplStatus = true;
+                continue;
+              }
               const f = Object.prototype.hasOwnProperty.call(LIBRARY, n) ? LIBRARY[n] : undefined;
-              if (f === undefined) this.fail(u, `library field ${JSON.stringify(n)} is not known to the importer (known: ${Object.keys(LIBRARY).join(", ")})`);
+              if (f === undefined) this.fail(u, `library field ${JSON.stringify(n)} is not known to the importer (known: ${Object.keys(LIBRARY).join(", ")}, status-tpl-only)`);
               fields.push({ ...f });
             }
           }
@@ -154,6 +193,9 @@ class Importer {
             if (f.name !== "field") this.fail(f, `unknown element ${f.name} in fields (expected field)`);
             this.field(f, fields, status);
           }
+          break;
+        case "mfct_tpl_status_bits":
+          tplPart = this.tplStatusPart(e);
           break;
         case "compact_frame_formats":
           this.warn(e, "compact_frame_formats ignored: the decoder learns compact formats from the meter's full frames");
@@ -166,6 +208,10 @@ class Importer {
     // Diehl / Hydrometer radios that send the A-field as version, type, ID: wmbusmeters reads their address in its
     // telegram parser, not in the driver file; here the driver asks for it (meters/address.ts, DME and HYD only)
     if ((d.detect as Json[]).some((k) => k.manufacturer === "DME" || k.manufacturer === "HYD")) d.swappedAddress = true;
+    // the library's status-tpl-only: the status field of the TPL status byte, unless a field defines the status
+    if (tplStatus && !status.some((s) => s.name === "status")) status.unshift({ name: "status", parts: [{ tplStatus: true }] });
+    // the manufacturer's names for the TPL status byte, wherever a status field reads that byte
+    if (tplPart !== undefined) for (const f of status) f.parts = (f.parts as Json[]).map((p) => (p.tplStatus === true && p.flags === undefined ? { ...tplPart } : p));
     // wmbusmeters prints status only for fields that say so; without one the reading has no status field
     d.status = status;
     return d;
@@ -208,7 +254,11 @@ class Importer {
       else this.fail(f, `field ${name}: display_unit ${JSON.stringify(displayUnit)} is not a unit suffix`);
     }
     if (quantity === "PointInTime" && valueType === undefined) this.fail(f, `field ${name}: a PointInTime field needs display_unit = date or datetime`);
-    if (quantity === "Text" && lookup === undefined && valueType === undefined) valueType = "readable";
+    if (quantity === "Text" && lookup === undefined && valueType === undefined) {
+      // wmbusmeters' string extractor prints a date or date-time record as one, other data as readable text
+      const range = match.children.find((c) => isElement(c) && c.name === "vif_range") as XmqElement | undefined;
+      valueType = range?.value === "Date" ? "date_raw" : range?.value === "DateTime" ? "datetime_s" : "readable";
+    }
     for (const { suffix, selector } of this.selectors(match, name)) {
       const fieldName = suffix.name;
       if (lookup !== undefined) {
@@ -220,7 +270,9 @@ class Importer {
       const rule: Json = { name: fieldName };
       if (unit !== "") rule.unit = unit;
       Object.assign(rule, selector);
-      if (valueType !== undefined) rule.valueType = valueType;
+      // no VIF scaling on a 32-bit real (DIF data field 5): the number itself, not its bits read as an integer
+      const real = typeof selector.header === "string" && (parseInt(selector.header.slice(0, 2), 16) & 0x0f) === 5;
+      if (valueType !== undefined && !(valueType === "int" && real)) rule.valueType = valueType;
       fields.push(rule);
     }
   }
@@ -293,16 +345,16 @@ class Importer {
       let fieldName = name;
       for (const k of counters) fieldName = fieldName.split(`{${k}_counter}`).join(String(c[k][0]));
       if (/[{}]/.test(fieldName)) this.fail(m, `field name ${JSON.stringify(name)}: only {storage_counter}, {tariff_counter}, {subunit_counter} are supported`);
+      // a record matches only with every combinable the match adds, as wmbusmeters requires them (and a record
+      // with a combinable the match does not add matches no field without it: its name has the label)
       const names: string[] = [];
-      for (const withLabels of labels.length > 0 ? [[], labels] : [[]]) {
-        for (const s of c.storage) for (const t of c.tariff) for (const u of c.subunit) for (const suffix of suffixes) {
-          let r = quantity;
-          for (const l of withLabels) r += "_" + l;
-          if (s > 0) r += "_storage_" + s;
-          if (t > 0) r += "_tariff_" + t;
-          if (u > 0) r += "_subunit_" + u;
-          names.push(r + suffix);
-        }
+      for (const s of c.storage) for (const t of c.tariff) for (const u of c.subunit) for (const suffix of suffixes) {
+        let r = quantity;
+        for (const l of labels) r += "_" + l;
+        if (s > 0) r += "_storage_" + s;
+        if (t > 0) r += "_tariff_" + t;
+        if (u > 0) r += "_subunit_" + u;
+        names.push(r + suffix);
       }
       if (names.length > 16) this.fail(m, `the match names ${names.length} records for one field (at most 16)`);
       const sel: Json = { record: names.length === 1 ? names[0] : names };
@@ -312,9 +364,12 @@ class Importer {
     return out;
   }
 
-  /** A Text field with a lookup → a status field (flags of the record's value). */
-  statusField(l: XmqElement, name: string, selector: Json, attributes: readonly string[], status: Json[]): Json | undefined {
-    let lookupName = "", mapType = "", mask = 0xffffffff, ok: string | undefined;
+  /**
+   * The flag table of a `lookup` (or of the driver's `mfct_tpl_status_bits`, whose map type is BitToString
+   * unless it says otherwise) and its default message.
+   */
+  lookupFlags(l: XmqElement, defaultMapType = ""): { flags: Json; ok: string | undefined } {
+    let lookupName = "", mapType = defaultMapType, mask = 0xffffffff, ok: string | undefined;
     const entries: (number | string)[][] = [];
     const maps: XmqElement[] = [];
     for (const e of this.elements(l)) {
@@ -336,7 +391,7 @@ class Importer {
         else if (e.name === "bit") value = 2 ** this.int(e, 0, 47);
         else if (e.name === "value") value = this.int(e, 0, 0xffffffffffff);
         else if (e.name === "test") {
-          if (this.value(e) !== "Set") this.fail(e, `test ${JSON.stringify(e.value)} is not supported (Set)`);
+          if (this.value(e).toLowerCase() !== "set") this.fail(e, `test ${JSON.stringify(e.value)} is not supported (Set)`);
         } else this.fail(e, `unknown map element ${e.name}`);
       }
       if (text === undefined || value === undefined) this.fail(m, "a map needs a name and a bit or value");
@@ -349,6 +404,23 @@ class Importer {
     if (mapType !== "DecimalsToString" && outside > 0) entries.push([outside, 0x1000000000000 - 1, ""]);
     const flags: Json = { entries, unknownPrefix: lookupName === "" ? "UNKNOWN_" : lookupName + "_" };
     if (mapType === "DecimalsToString") flags.decimalCodes = true;
+    return { flags, ok };
+  }
+
+  /**
+   * `mfct_tpl_status_bits`: names for the TPL status byte. As wmbusmeters reads it, a table that names any of the
+   * standard bits 0..4 names the whole byte; otherwise the standard bits keep their names and the table names
+   * the manufacturer bits 5..7.
+   */
+  tplStatusPart(l: XmqElement): Json {
+    const { flags } = this.lookupFlags(l, "BitToString");
+    const named = (flags.entries as (number | string)[][]).some((e) => e.length === 2 && ((e[0] as number) & 0x1f) !== 0);
+    return named ? { tplStatus: true, tplStatusTable: flags, flags } : { tplStatus: true, flags };
+  }
+
+  /** A Text field with a lookup → a status field (flags of the record's value). */
+  statusField(l: XmqElement, name: string, selector: Json, attributes: readonly string[], status: Json[]): Json | undefined {
+    const { flags, ok } = this.lookupFlags(l);
     const part: Json = { fromRecord: { ...selector }, flags };
     if (attributes.includes("INJECT_INTO_STATUS")) {
       const target = status.find((s) => s.name === "status");

@@ -8,7 +8,8 @@
  *   attribute = name [ "=" value ]
  *   value     = quote | entity | compound | safe text
  *   compound  = "(" (quote | entity)* ")"            the parts joined
- *   quote     = ' text '  |  ''  (empty)  |  n quotes, text without a run of n quotes, n quotes (n ≥ 3)
+ *   quote     = ' text '  |  ''  (empty)  |  n quotes, text without a run of n quotes, n quotes (n ≥ 3);
+ *               the same with double quotes " (a quote of one kind holds the other as text)
  *   entity    = & name ;   (&#10; &#x0A; &lt; &gt; &amp; &apos; &quot;)
  *   comment   = // to the end of the line  |  slash-star … star-slash (more stars: as many to close)
  *   safe text = characters up to white space or one of ( ) { } " '
@@ -111,24 +112,26 @@ class Reader {
     return s;
   }
 
+  /** A quote of single or double quote characters (the same rules for both; the other kind is plain text inside). */
   quote(): string {
     const line = this.line, col = this.col;
+    const q = this.peek();
     let n = 0;
-    while (this.peek() === "'") {
+    while (this.peek() === q) {
       this.next();
       n++;
     }
     if (n === 2) return "";
-    const close = "'".repeat(n);
+    const close = q.repeat(n);
     let s = "";
     for (;;) {
       if (this.atEnd()) this.fail(`quote not closed (expected ${close})`, line, col);
-      if (this.peek() === "'") {
+      if (this.peek() === q) {
         let run = 0;
-        while (this.peek(run) === "'") run++;
+        while (this.peek(run) === q) run++;
         if (run === n) {
           for (let i = 0; i < n; i++) this.next();
-          if (n === 1 && s === "") this.fail("empty quote: write ''", line, col);
+          if (n === 1 && s === "") this.fail(`empty quote: write ${q}${q}`, line, col);
           return s;
         }
         if (run > n) this.fail(`a run of ${run} quotes inside a quote of ${n}: quote with more`, this.line, this.col);
@@ -156,7 +159,7 @@ class Reader {
 
   value(): string {
     const c = this.peek();
-    if (c === "'") return this.quote();
+    if (c === "'" || c === '"') return this.quote();
     if (c === "&") return this.entity();
     if (c === "(") {
       const line = this.line, col = this.col;
@@ -169,7 +172,7 @@ class Reader {
           this.next();
           return s;
         }
-        if (d === "'") s += this.quote();
+        if (d === "'" || d === '"') s += this.quote();
         else if (d === "&") s += this.entity();
         else this.fail(this.atEnd() ? `compound value not closed (opened at ${line}:${col})` : `a compound value holds quotes and entities only, got ${shown(d)}`);
       }
@@ -196,7 +199,7 @@ class Reader {
         if (depth === 0) this.fail("} without an open element");
         return out;
       }
-      if (c === "'") {
+      if (c === "'" || c === '"') {
         out.push({ text: this.quote(), line, column: col });
         continue;
       }
