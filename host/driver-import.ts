@@ -247,13 +247,16 @@ class Importer {
     if (match === undefined) this.fail(f, `field ${name}: no match (fields computed by formulas are not supported)`);
     if (attributes.includes("HIDE") && !attributes.includes("INJECT_INTO_STATUS")) return;
     let unit = QUANTITY_UNITS[quantity];
+    // wmbusmeters' unit names for a point in time, and its default one (DateTimeLT)
+    if (displayUnit === "DateLT") displayUnit = "date";
+    else if (displayUnit === "DateTimeLT" || (displayUnit === undefined && quantity === "PointInTime")) displayUnit = "datetime";
     if (displayUnit !== undefined) {
       // a point in time prints as name_date / name_datetime, its text as the display unit says
       if (displayUnit === "date" || displayUnit === "datetime") valueType = displayUnit;
       if (/^[a-z][a-z0-9]{0,7}$/.test(displayUnit)) unit = displayUnit;
       else this.fail(f, `field ${name}: display_unit ${JSON.stringify(displayUnit)} is not a unit suffix`);
     }
-    if (quantity === "PointInTime" && valueType === undefined) this.fail(f, `field ${name}: a PointInTime field needs display_unit = date or datetime`);
+    if (quantity === "PointInTime" && valueType === undefined) this.fail(f, `field ${name}: a PointInTime field prints as date or datetime (DateLT, DateTimeLT), not ${JSON.stringify(displayUnit)}`);
     if (quantity === "Text" && lookup === undefined && valueType === undefined) {
       // wmbusmeters' string extractor prints a date or date-time record as one, other data as readable text
       const range = match.children.find((c) => isElement(c) && c.name === "vif_range") as XmqElement | undefined;
@@ -327,7 +330,9 @@ class Importer {
     if (quantity === undefined) this.fail(m, "match needs vif_range or difvifkey");
     // one field per value of a range whose counter the name uses; other ranges are "any of"
     const out: { suffix: { name: string }; selector: Json }[] = [];
-    const counters = (["storage", "tariff", "subunit"] as const).filter((k) => name.includes(`{${k}_counter}`));
+    // a placeholder is {storage_counter}, or the counter with a constant added or taken away: {storage_counter-1counter}
+    const PLACEHOLDER = /\{(storage|tariff|subunit)_counter(?:\s*([+-])\s*([0-9]{1,4})\s*counter)?\}/g;
+    const counters = (["storage", "tariff", "subunit"] as const).filter((k) => name.includes(`{${k}_counter`));
     const expand = (k: "storage" | "tariff" | "subunit"): number[] => {
       const [a, b] = ranges[k];
       const list: number[] = [];
@@ -343,8 +348,9 @@ class Importer {
     if (combos.length > 64) this.fail(m, `the ranges give ${combos.length} fields (at most 64)`);
     for (const c of combos) {
       let fieldName = name;
-      for (const k of counters) fieldName = fieldName.split(`{${k}_counter}`).join(String(c[k][0]));
-      if (/[{}]/.test(fieldName)) this.fail(m, `field name ${JSON.stringify(name)}: only {storage_counter}, {tariff_counter}, {subunit_counter} are supported`);
+      fieldName = fieldName.replace(PLACEHOLDER, (_all, k: "storage" | "tariff" | "subunit", sign?: string, n?: string) =>
+        String(c[k][0] + (sign === undefined ? 0 : sign === "+" ? Number(n) : -Number(n))));
+      if (/[{}]/.test(fieldName)) this.fail(m, `field name ${JSON.stringify(name)}: only {storage_counter}, {tariff_counter}, {subunit_counter} are supported, each alone or with a constant added or taken away ({storage_counter-1counter})`);
       // a record matches only with every combinable the match adds, as wmbusmeters requires them (and a record
       // with a combinable the match does not add matches no field without it: its name has the label)
       const names: string[] = [];

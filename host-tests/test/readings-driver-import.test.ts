@@ -178,7 +178,7 @@ describe("wmbus driver import", () => {
     ["unknown vif_range", (s) => s.replace("vif_range = VolumeFlow", "vif_range = VolumeFlw"), /^bad\.xmq:27:17: vif_range "VolumeFlw" is not known to the importer$/],
     ["bad mvt", (s) => s.replace("mvt = DME,30,03", "mvt = DME,3G,03"), /^bad\.xmq:8:9: mvt: "3G" is not a hex byte$/],
     ["unknown field element", (s) => s.replace("quantity = Flow", "quantity = Flow\n            colour = red"), /^bad\.xmq:24:13: unknown field element colour$/],
-    ["PointInTime without display unit", (s) => s.replace("            display_unit = datetime\n", ""), /^bad\.xmq:40:9: field target: a PointInTime field needs display_unit = date or datetime$/],
+    ["PointInTime as a unix timestamp", (s) => s.replace("            display_unit = datetime\n", "            display_unit = ut\n"), /^bad\.xmq:40:9: field target: a PointInTime field prints as date or datetime \(DateLT, DateTimeLT\), not "ut"$/],
     ["driver name the schema refuses", (s) => s.replace("name = aerius", "name = Aerius"), /^bad\.xmq:3:1: the converted driver is not valid: driver\.name: driver: expected a driver name/],
     ["syntax error", (s) => s.replace("info = 'Gas flow now.'", "info = &flow;"), /^bad\.xmq:24:20: unknown entity &"flow";$/],
   ];
@@ -263,7 +263,7 @@ describe("wmbus driver import: library fields against the corpus", () => {
     expect(same).toBeGreaterThan(600);
   });
 
-  it("requires the combinables a match adds, reads text by its record, and names the TPL status bits as wmbusmeters does", () => {
+  it("requires the combinables a match adds, reads text by its record, reads wmbusmeters' point-in-time units, counts placeholders with an offset, and names the TPL status bits as it does", () => {
     const text = [
       "driver {",
       "  name = shapes",
@@ -276,6 +276,9 @@ describe("wmbus driver import: library fields against the corpus", () => {
       "    field { name = total_production quantity = Energy match { measurement_type = Instantaneous vif_range = AnyEnergyVIF add_combinable = BackwardFlow } }",
       "    field { name = set quantity = Text match { measurement_type = Instantaneous vif_range = Date storage_nr = 1 } }",
       "    field { name = stamp quantity = Text match { measurement_type = Instantaneous vif_range = DateTime } }",
+      "    field { name = billed quantity = PointInTime display_unit = DateLT match { measurement_type = Instantaneous vif_range = Date storage_nr = 2 } }",
+      "    field { name = read quantity = PointInTime match { measurement_type = Instantaneous vif_range = DateTime } }",
+      "    field { name = 'used_{storage_counter-1counter}_ago' quantity = Volume match { measurement_type = Instantaneous vif_range = Volume storage_nr = 2,3 } }",
       "    field { name = ratio quantity = Dimensionless vif_scaling = None match { difvifkey = 05FF09 } }",
       "    field { name = count quantity = Dimensionless vif_scaling = None match { difvifkey = 04FF0A } }",
       "  }",
@@ -287,6 +290,10 @@ describe("wmbus driver import: library fields against the corpus", () => {
       { name: "total_production", unit: "kwh", record: "energy_backward_flow" },
       { name: "set", record: "date_storage_1", valueType: "date_raw" },
       { name: "stamp", record: "date_time", valueType: "datetime_s" },
+      { name: "billed", unit: "date", record: "date_storage_2", valueType: "date" },
+      { name: "read", unit: "datetime", record: "date_time", valueType: "datetime" },
+      { name: "used_1_ago", unit: "m3", record: "volume_storage_2" },
+      { name: "used_2_ago", unit: "m3", record: "volume_storage_3" },
       { name: "ratio", unit: "counter", header: "05FF09" },
       { name: "count", unit: "counter", header: "04FF0A", valueType: "int" },
     ]);
