@@ -153,7 +153,6 @@ class Importer {
     const fields = d.fields as Json[];
     const status: Json[] = [];
     let hasName = false;
-    let tplStatus = false;
     let tplPart: Json | undefined;
     for (const e of this.elements(root)) {
       switch (e.name) {
@@ -179,7 +178,8 @@ class Importer {
             for (const use of this.value(u).split(",")) {
               const n = use.split("|")[0]; // "name|help text": the help is for wmbusmeters' listing only
               if (n === "status-tpl-only") {
-                tplStatus = true;
+                // the status field of the TPL status byte, made here so that later lookups can inject into it
+                if (!status.some((x) => x.name === "status")) status.push({ name: "status", parts: [{ tplStatus: true }] });
                 continue;
               }
               const f = Object.prototype.hasOwnProperty.call(LIBRARY, n) ? LIBRARY[n] : undefined;
@@ -208,8 +208,6 @@ class Importer {
     // Diehl / Hydrometer radios that send the A-field as version, type, ID: wmbusmeters reads their address in its
     // telegram parser, not in the driver file; here the driver asks for it (meters/address.ts, DME and HYD only)
     if ((d.detect as Json[]).some((k) => k.manufacturer === "DME" || k.manufacturer === "HYD")) d.swappedAddress = true;
-    // the library's status-tpl-only: the status field of the TPL status byte, unless a field defines the status
-    if (tplStatus && !status.some((s) => s.name === "status")) status.unshift({ name: "status", parts: [{ tplStatus: true }] });
     // the manufacturer's names for the TPL status byte, wherever a status field reads that byte
     if (tplPart !== undefined) for (const f of status) f.parts = (f.parts as Json[]).map((p) => (p.tplStatus === true && p.flags === undefined ? { ...tplPart } : p));
     // wmbusmeters prints status only for fields that say so; without one the reading has no status field
@@ -318,6 +316,10 @@ class Importer {
         case "tariff_nr": ranges.tariff = this.range(e, 0xfffff); break;
         case "subunit_nr": ranges.subunit = this.range(e, 0x3ff); break;
         case "index_nr": occurrence = this.int(e, 1, 256) - 1; break;
+        case "vif_scaling":
+          // inside a match wmbusmeters' files say only the default (Auto); None belongs to the field
+          if (this.value(e) !== "Auto") this.fail(e, `vif_scaling ${JSON.stringify(e.value)} inside match is not supported (Auto; None goes in the field)`);
+          break;
         default: this.fail(e, `unknown match element ${e.name}`);
       }
     }

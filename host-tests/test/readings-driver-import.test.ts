@@ -299,6 +299,14 @@ describe("wmbus driver import: library fields against the corpus", () => {
     ]);
     // the table names only bit 5: the standard bits keep their names
     expect(driver.status).toEqual([{ name: "status", parts: [{ tplStatus: true, flags: { entries: [[0x20, "SOILED"]], unknownPrefix: "UNKNOWN_" } }] }]);
+    // a lookup injected into the library's status field, with vif_scaling = Auto inside its match
+    const injected = importXmqDriver(text.replace("  fields {", [
+      "  fields {",
+      "    field { name = mfct_status quantity = Text attributes = INJECT_INTO_STATUS,HIDE match { vif_scaling = Auto vif_range = ErrorFlags }",
+      "      lookup { name = ERR map_type = BitToString map { name = JAM value = 0x01 test = Set } } }",
+    ].join("\n")), "shapes.xmq").driver.status as Json[];
+    expect(injected).toHaveLength(1);
+    expect((injected[0].parts as Json[])[1]).toEqual({ fromRecord: { record: "error_flags" }, flags: { entries: [[1, "JAM"]], unknownPrefix: "ERR_" } });
     // a table that names a standard bit names the whole byte
     const whole = importXmqDriver(text.replace("value = 0x20", "value = 0x04"), "shapes.xmq").driver.status as Json[];
     const part = (whole[0].parts as Json[])[0];
