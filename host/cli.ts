@@ -19,7 +19,7 @@ const USAGE = `usage:
   wmbus decode <hex> [--key <32 hex>] [--crc auto|none|A|B] [--analyze] [--driver <name>] [--name <meter name>] [--timestamp <ISO>]
   wmbus decode --jsonl [--crc …] [--driver …] [--name …] [--reading-only]
       reads {"telegram": hex, "key"?: hex, "prelude"?: [hex…], "driver"?, "name"?, "timestamp"?} lines from stdin
-  wmbus driver import <file.xmq>
+  wmbus driver import [--partial] <file.xmq>
       converts a wmbusmeters driver file (XMQ) into a driver definition (JSON, docs/driver.schema.json) on stdout
 --drivers <file.json> (decode): user driver definitions, one or a list, as in the settings' "drivers"
 hex may contain spaces and the separators _ | # :
@@ -50,10 +50,12 @@ interface Args {
   readingOnly: boolean;
   /** Words after the command (driver import <file>). */
   words: string[];
+  /** driver import: leave out the fields that do not convert, each named on stderr, instead of failing. */
+  partial: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { crc: "auto", jsonl: false, analyze: false, readingOnly: false, words: [] };
+  const a: Args = { crc: "auto", jsonl: false, analyze: false, readingOnly: false, words: [], partial: false };
   const value = (i: number): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new WmbusError("bad_argument", `${argv[i]} needs a value`);
@@ -70,6 +72,7 @@ function parseArgs(argv: string[]): Args {
     else if (s === "--name") a.name = value(i++);
     else if (s === "--timestamp") a.timestamp = checkTimestamp(value(i++), "--timestamp");
     else if (s === "--drivers") a.drivers = value(i++);
+    else if (s === "--partial") a.partial = true;
     else if (s.startsWith("--")) throw new WmbusError("bad_argument", `unknown option ${s}`);
     else if (!a.cmd) a.cmd = s;
     else {
@@ -119,8 +122,11 @@ function loadDrivers(path: string): UserDrivers {
   return drivers;
 }
 
-/** `wmbus driver import <file.xmq>`: the definition on stdout, notes on stderr; 1 for a file that does not convert. */
-function driverCommand(words: readonly string[]): number {
+/**
+ * `wmbus driver import [--partial] <file.xmq>`: the definition on stdout, notes on stderr; 1 for a file that does
+ * not convert (with --partial: only for a file whose driver as a whole does not).
+ */
+function driverCommand(words: readonly string[], partial: boolean): number {
   if (words[0] !== "import" || words.length !== 2) {
     process.stderr.write(USAGE + "\n");
     return 2;
@@ -133,7 +139,7 @@ function driverCommand(words: readonly string[]): number {
     return 1;
   }
   try {
-    const { driver, warnings } = importXmqDriver(text, words[1]);
+    const { driver, warnings } = importXmqDriver(text, words[1], { partial });
     for (const w of warnings) process.stderr.write("note: " + w + "\n");
     process.stdout.write(JSON.stringify(driver, null, 2) + "\n");
     return 0;
@@ -253,7 +259,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write((e as Error).message + "\n" + USAGE + "\n");
     return 2;
   }
-  if (args.cmd === "driver") return driverCommand(args.words);
+  if (args.cmd === "driver") return driverCommand(args.words, args.partial);
   if (args.cmd !== "decode") {
     process.stderr.write(USAGE + "\n");
     return 2;

@@ -106,7 +106,7 @@ const IGNORED = new Set(["meter_type", "default_fields", "info", "tests", "compa
 
 class Importer {
   readonly warnings: string[] = [];
-  constructor(readonly file: string) {}
+  constructor(readonly file: string, readonly partial = false) {}
 
   fail(at: { line: number; column: number }, msg: string): never {
     throw new WmbusError("bad_argument", `${this.file}:${at.line}:${at.column}: ${msg}`);
@@ -154,6 +154,7 @@ class Importer {
     const status: Json[] = [];
     let hasName = false;
     let tplPart: Json | undefined;
+    let leftOut: XmqElement | undefined;
     for (const e of this.elements(root)) {
       switch (e.name) {
         case "name":
@@ -191,7 +192,21 @@ class Importer {
         case "fields":
           for (const f of this.elements(e)) {
             if (f.name !== "field") this.fail(f, `unknown element ${f.name} in fields (expected field)`);
-            this.field(f, fields, status);
+            if (!this.partial) {
+              this.field(f, fields, status);
+              continue;
+            }
+            // --partial: a field that does not convert is left out and named; what it added so far is taken back
+            const kept = fields.length, statusKept = status.length;
+            try {
+              this.field(f, fields, status);
+            } catch (err) {
+              if (!(err instanceof WmbusError)) throw err;
+              fields.length = kept;
+              status.length = statusKept;
+              this.warnings.push(err.message + " (field left out)");
+              leftOut ??= f;
+            }
           }
           break;
         case "mfct_tpl_status_bits":
@@ -208,6 +223,16 @@ class Importer {
     // Diehl / Hydrometer radios that send the A-field as version, type, ID: wmbusmeters reads their address in its
     // telegram parser, not in the driver file; here the driver asks for it (meters/address.ts, DME and HYD only)
     if ((d.detect as Json[]).some((k) => k.manufacturer === "DME" || k.manufacturer === "HYD")) d.swappedAddress = true;
+    if (leftOut !== undefined) {
+      // A status field that reads more than the TPL status byte may take its flags from a field that was left out
+      // (or from a manufacturer layout that was): it would then print "OK" where the meter reports a fault. Such
+      // status fields go too; the TPL status byte alone stays.
+      for (let i = status.length - 1; i >= 0; i--) {
+        if ((status[i].parts as Json[]).every((p) => p.tplStatus === true)) continue;
+        this.warn(leftOut, `status field ${String(status[i].name)} left out: fields of this driver are left out, and its flags may come from them`);
+        status.splice(i, 1);
+      }
+    }
     // the manufacturer's names for the TPL status byte, wherever a status field reads that byte
     if (tplPart !== undefined) for (const f of status) f.parts = (f.parts as Json[]).map((p) => (p.tplStatus === true && p.flags === undefined ? { ...tplPart } : p));
     // wmbusmeters prints status only for fields that say so; without one the reading has no status field
@@ -439,12 +464,19 @@ class Importer {
     const parts: Json[] = attributes.includes("INCLUDE_TPL_STATUS") ? [{ tplStatus: true }, part] : [part];
     const s: Json = { name, parts };
     s.okText = ok ?? "";
+    // a lookup field whose record the telegram lacks is not set (wmbusmeters prints no flags for it), rather
+    // than its default message; one that also reads the TPL status byte always has a source
+    if (!attributes.includes("INCLUDE_TPL_STATUS")) s.onlyWhenPresent = true;
     return s;
   }
 }
 
-/** The driver definition of an XMQ driver file, validated; throws WmbusError naming file:line:column. */
-export function importXmqDriver(text: string, file = "input.xmq"): { driver: Json; warnings: string[] } {
+/**
+ * The driver definition of an XMQ driver file, validated; throws WmbusError naming file:line:column. With
+ * `partial`, a field that does not convert (a formula, an element the importer does not know) is left out and
+ * named in the warnings instead; what is wrong with the driver as a whole still throws.
+ */
+export function importXmqDriver(text: string, file = "input.xmq", options: { partial?: boolean } = {}): { driver: Json; warnings: string[] } {
   if (text.length > 1 << 20) throw new WmbusError("bad_argument", `${file}: larger than 1 MiB`);
   const nodes: XmqNode[] = parseXmq(text, file);
   const roots = nodes.filter(isElement);
@@ -454,7 +486,7 @@ export function importXmqDriver(text: string, file = "input.xmq"): { driver: Jso
     const at = roots[0] ?? { line: 1, column: 1 };
     throw new WmbusError("bad_argument", `${file}:${at.line}:${at.column}: expected one driver { … } element`);
   }
-  const imp = new Importer(file);
+  const imp = new Importer(file, options.partial === true);
   const driver = imp.driver(roots[0]);
   const v = validateDriver(driver, "driver");
   if (v.problems.length > 0) {

@@ -313,3 +313,51 @@ describe("wmbus driver import: library fields against the corpus", () => {
     expect(part.tplStatusTable).toEqual(part.flags);
   });
 });
+
+describe("wmbus driver import --partial", () => {
+  const text = [
+    "driver {",
+    "  name = halfway",
+    "  library { use = total_m3,status-tpl-only }",
+    "  fields {",
+    "    field { name = leak quantity = Text attributes = INJECT_INTO_STATUS,HIDE match { difvifkey = 02FD17 }",
+    "      lookup { name = LEAK map_type = BitToString map { name = LEAKING value = 0x01 test = Set } } }",
+    "    field { name = flow quantity = Flow match { measurement_type = Instantaneous vif_range = VolumeFlow } }",
+    "    field { name = age quantity = Time calculate = 'raw_counter * 1h' }",
+    "    field { name = valve quantity = Text match { difvifkey = 01FD1B } lookup { name = VALVE map_type = BitToString map { name = OPEN value = 0x01 test = Set } } }",
+    "  }",
+    "}",
+  ].join("\n");
+
+  it("refuses a field it cannot convert by default, and with --partial leaves it out, naming it, and the status fields that may need it", () => {
+    expect(() => importXmqDriver(text, "half.xmq")).toThrow(/^half\.xmq:8:5: field age: no match \(fields computed by formulas are not supported\)$|^half\.xmq:8:\d+: unknown field element calculate$/);
+    const { driver, warnings } = importXmqDriver(text, "half.xmq", { partial: true });
+    expect((driver.fields as Json[]).map((f) => f.name)).toEqual(["total", "flow"]);
+    // the TPL-only status stays; the one with the injected lookup and the valve lookup go, since the left-out
+    // field might have fed them (an "OK" where the meter reports a fault)
+    expect(driver.status).toEqual([]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/^half\.xmq:8:\d+: .*\(field left out\)$/);
+    expect(warnings.slice(1).sort()).toEqual([
+      "half.xmq:8:5: status field status left out: fields of this driver are left out, and its flags may come from them",
+      "half.xmq:8:5: status field valve left out: fields of this driver are left out, and its flags may come from them",
+    ]);
+    // with nothing left out, both status fields are kept, the valve one printed only when its record is there
+    const whole = importXmqDriver(text.replace(/ *field \{ name = age[^\n]*\n/, ""), "half.xmq", { partial: true });
+    expect(whole.warnings).toEqual([]);
+    expect((whole.driver.status as Json[]).map((x) => [x.name, x.onlyWhenPresent])).toEqual([["status", undefined], ["valve", true]]);
+  });
+
+  it("works from the command line: exit 0, the left-out field named on stderr", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wmbus-partial-"));
+    const file = join(dir, "half.xmq");
+    writeFileSync(file, text);
+    const strict = spawnSync("node", [cli, "driver", "import", file], { encoding: "utf8" });
+    expect(strict.status).toBe(1);
+    const partial = spawnSync("node", [cli, "driver", "import", "--partial", file], { encoding: "utf8" });
+    expect(partial.status).toBe(0);
+    expect((JSON.parse(partial.stdout) as Json).name).toBe("halfway");
+    expect(partial.stderr.split("\n").filter((l) => l.startsWith("note: ")).length).toBe(3);
+  });
+});
+

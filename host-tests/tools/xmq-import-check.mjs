@@ -3,10 +3,11 @@
  * Checks `wmbus driver import` against wmbusmeters itself (a measurement, not a test: it needs a wmbusmeters
  * checkout, which the repository does not carry):
  *
- *   npm run -s build && node host-tests/tools/xmq-import-check.mjs <wmbusmeters dir> [--verbose]
+ *   npm run -s build && node host-tests/tools/xmq-import-check.mjs <wmbusmeters dir> [--partial] [--verbose]
  *
  * Every drivers/src/*.xmq of the checkout is imported. A file that does not import is counted under its error
- * (file, line and column stripped, quoted names kept). The telegrams of each imported file's own `tests` section
+ * (file, line and column stripped, quoted names kept). With --partial the import leaves out the fields that do not
+ * convert (`wmbus driver import --partial`), and their count is printed. The telegrams of each imported file's own `tests` section
  * are then read with the imported driver (forced by name, with the test's key), and every field of the JSON
  * wmbusmeters publishes for the test is compared with the reading: the same value (numbers to 1e-9 relative),
  * another value, or missing. The header fields (`_`, media, meter, name, id, timestamp) are not compared. The
@@ -25,8 +26,10 @@ import { fromHex } from "../../build/firmware/util/hex.js";
 
 const dir = process.argv[2];
 const verbose = process.argv.includes("--verbose");
+const partial = process.argv.includes("--partial");
+let leftOut = 0;
 if (!dir) {
-  console.error("usage: xmq-import-check.mjs <wmbusmeters dir> [--verbose]");
+  console.error("usage: xmq-import-check.mjs <wmbusmeters dir> [--partial] [--verbose]");
   process.exit(2);
 }
 const src = join(dir, "drivers/src");
@@ -84,7 +87,9 @@ for (const f of files) {
   const text = readFileSync(join(src, f), "utf8");
   let driver;
   try {
-    driver = importXmqDriver(text, f).driver;
+    const imported = importXmqDriver(text, f, { partial });
+    driver = imported.driver;
+    leftOut += imported.warnings.filter((w) => w.endsWith("(field left out)")).length;
   } catch (e) {
     const why = e.message.replace(/^[^:]*:\d+:\d+: /, "").replace(/^field [a-z0-9_{}]+/, "field …");
     failures.set(why, [...(failures.get(why) ?? []), f]);
@@ -101,7 +106,7 @@ for (const f of files) {
   console.log(line);
   if (verbose) for (const x of mine.notes) console.log("    " + x);
 }
-console.log(`\nimported ${total.imported} of ${total.files} driver files`);
+console.log(`\nimported ${total.imported} of ${total.files} driver files${partial ? ` (--partial: ${leftOut} fields left out)` : ""}`);
 console.log(`their tests: ${total.tests} telegrams, fields ${total.same} same, ${total.differ} differ, ${total.missing} missing`);
 console.log(`the same tests with the registry drivers of those names: fields ${registry.same} same, ${registry.differ} differ, ${registry.missing} missing`);
 console.log("\nnot imported, by reason:");
