@@ -101,6 +101,9 @@ const LIBRARY: { readonly [k: string]: Json } = Object.freeze({
   total_energy_consumption_kwh: { name: "total_energy_consumption", unit: "kwh", record: "energy" },
 });
 
+/** A field-name placeholder: {storage_counter}, or the counter with a constant added or taken away ({storage_counter-1counter}). */
+const PLACEHOLDER = /\{(storage|tariff|subunit)_counter(?:\s*([+-])\s*([0-9]{1,4})\s*counter)?\}/g;
+
 /** Elements that carry no reading semantics (documentation, tests, wmbusmeters-only settings). */
 const IGNORED = new Set(["meter_type", "default_fields", "info", "tests", "compact_frame_formats", "manufacturer_specific", "processContent", "manufacturer", "model", "link_mode"]);
 
@@ -192,16 +195,12 @@ class Importer {
         case "fields":
           for (const f of this.elements(e)) {
             if (f.name !== "field") this.fail(f, `unknown element ${f.name} in fields (expected field)`);
-            if (!this.partial) {
-              this.field(f, fields, status);
-              continue;
-            }
-            // --partial: a field that does not convert is left out and named; what it added so far is taken back
             const kept = fields.length, statusKept = status.length;
             try {
               this.field(f, fields, status);
             } catch (err) {
-              if (!(err instanceof WmbusError)) throw err;
+              if (!this.partial || !(err instanceof WmbusError)) throw err;
+              // --partial: a field that does not convert is left out and named; what it added so far is taken back
               fields.length = kept;
               status.length = statusKept;
               this.warnings.push(err.message + " (field left out)");
@@ -357,8 +356,6 @@ class Importer {
     if (quantity === undefined) this.fail(m, "match needs vif_range or difvifkey");
     // one field per value of a range whose counter the name uses; other ranges are "any of"
     const out: { suffix: { name: string }; selector: Json }[] = [];
-    // a placeholder is {storage_counter}, or the counter with a constant added or taken away: {storage_counter-1counter}
-    const PLACEHOLDER = /\{(storage|tariff|subunit)_counter(?:\s*([+-])\s*([0-9]{1,4})\s*counter)?\}/g;
     const counters = (["storage", "tariff", "subunit"] as const).filter((k) => name.includes(`{${k}_counter`));
     const expand = (k: "storage" | "tariff" | "subunit"): number[] => {
       const [a, b] = ranges[k];
@@ -374,8 +371,7 @@ class Importer {
     }
     if (combos.length > 64) this.fail(m, `the ranges give ${combos.length} fields (at most 64)`);
     for (const c of combos) {
-      let fieldName = name;
-      fieldName = fieldName.replace(PLACEHOLDER, (_all, k: "storage" | "tariff" | "subunit", sign?: string, n?: string) =>
+      const fieldName = name.replace(PLACEHOLDER, (_all, k: "storage" | "tariff" | "subunit", sign?: string, n?: string) =>
         String(c[k][0] + (sign === undefined ? 0 : sign === "+" ? Number(n) : -Number(n))));
       if (/[{}]/.test(fieldName)) this.fail(m, `field name ${JSON.stringify(name)}: only {storage_counter}, {tariff_counter}, {subunit_counter} are supported, each alone or with a constant added or taken away ({storage_counter-1counter})`);
       // a record matches only with every combinable the match adds, as wmbusmeters requires them (and a record
@@ -461,12 +457,12 @@ class Importer {
       (target.parts as Json[]).push(part);
       return undefined;
     }
-    const parts: Json[] = attributes.includes("INCLUDE_TPL_STATUS") ? [{ tplStatus: true }, part] : [part];
-    const s: Json = { name, parts };
+    const withTpl = attributes.includes("INCLUDE_TPL_STATUS");
+    const s: Json = { name, parts: withTpl ? [{ tplStatus: true }, part] : [part] };
     s.okText = ok ?? "";
     // a lookup field whose record the telegram lacks is not set (wmbusmeters prints no flags for it), rather
     // than its default message; one that also reads the TPL status byte always has a source
-    if (!attributes.includes("INCLUDE_TPL_STATUS")) s.onlyWhenPresent = true;
+    if (!withTpl) s.onlyWhenPresent = true;
     return s;
   }
 }

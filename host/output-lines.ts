@@ -121,8 +121,7 @@ export class OutputBatch {
       this.#used += this.#buf.write(head, this.#used, "utf8");
       this.#buf[this.#used - 1] = 44; // the "}" becomes ","
     } else this.#buf[this.#used++] = 123; // "{"
-    this.#buf.set(RECORDS_KEY, this.#used);
-    this.#used += RECORDS_KEY.length;
+    this.#used = copyInto(this.#buf, this.#used, RECORDS_KEY);
     for (let i = 0; i < records.length; i++) {
       if (i > 0) {
         this.#room(1);
